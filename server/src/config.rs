@@ -1,0 +1,97 @@
+//! Command-line and environment configuration: one `clap` struct, every option also an
+//! environment variable (listed in `.env.example`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "mingle", version, about = "Mingle: live events and the people worth meeting there.")]
+pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Address to listen on. A non-loopback address requires MINGLE_JWT_SECRET.
+    #[arg(long, env = "MINGLE_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: SocketAddr,
+
+    /// Directory for local state: the SQLite database (when DATABASE_URL is unset) and the
+    /// generated JWT secret. Created on first run.
+    #[arg(long, env = "MINGLE_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `postgres://user@host/db` for PostgreSQL or `sqlite://path` for SQLite.
+    /// Default: SQLite file `mingle.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Redis URL (`redis://127.0.0.1:6379`) for fan-out between several server nodes. Optional:
+    /// a single node needs none.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+
+    /// Secret that signs access tokens (at least 32 bytes). Every node of a cluster needs the same
+    /// one. When unset on a loopback address, one is generated and kept in the data directory.
+    #[arg(long, env = "MINGLE_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Log output format.
+    #[arg(long, env = "MINGLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "MINGLE_ACCESS_TOKEN_TTL_SECS", default_value_t = 900, global = true)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of refresh tokens, in days.
+    #[arg(long, env = "MINGLE_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30, global = true)]
+    pub refresh_token_ttl_days: u64,
+
+    /// Login attempts allowed per account per minute.
+    #[arg(long, env = "MINGLE_LOGIN_PER_ACCOUNT_PER_MINUTE", default_value_t = 10, global = true)]
+    pub login_per_account_per_minute: u32,
+
+    /// Login and registration attempts allowed per client address per minute.
+    #[arg(long, env = "MINGLE_AUTH_PER_ADDRESS_PER_MINUTE", default_value_t = 30, global = true)]
+    pub auth_per_address_per_minute: u32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry (set this only behind a
+    /// load balancer that writes that header).
+    #[arg(long, env = "MINGLE_TRUST_FORWARDED_FOR", default_value_t = false, global = true)]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no command is given).
+    Serve,
+    /// Fill the database with a deterministic demo world: users, events, RSVPs, check-ins.
+    DemoData {
+        /// Seed of the random generator; the same seed gives the same world.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Number of users.
+        #[arg(long, default_value_t = 3000)]
+        users: usize,
+        /// Number of events.
+        #[arg(long, default_value_t = 300)]
+        events: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Config {
+    /// The database URL in force: the configured one or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => crate::store::Store::sqlite_url(&self.data_dir.join("mingle.db")),
+        }
+    }
+}

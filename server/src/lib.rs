@@ -1,0 +1,116 @@
+//! The Mingle server: HTTP API, authentication, storage.
+//!
+//! `main.rs` parses [`config::Config`], then [`build_state`] connects the store and prepares
+//! keys, and [`run`] serves [`app`] on a listener until the shutdown future resolves.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod metrics;
+pub mod render;
+pub mod state;
+pub mod store;
+pub mod validate;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+pub use crate::http::{app, openapi};
+use crate::auth::{AuthLimiter, Passwords, TokenKeys};
+use crate::config::Config;
+use crate::state::{AppState, Settings};
+use crate::store::Store;
+
+/// Connects storage (applying migrations) and prepares keys and limits from `config`.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let secret = match &config.jwt_secret {
+        Some(secret) => {
+            anyhow::ensure!(secret.len() >= 32, "MINGLE_JWT_SECRET must be at least 32 bytes");
+            secret.as_bytes().to_vec()
+        }
+        None if config.listen.ip().is_loopback() => auth::local_jwt_secret(&config.data_dir)
+            .with_context(|| format!("reading or creating the JWT secret in {}", config.data_dir.display()))?,
+        None => anyhow::bail!(
+            "MINGLE_JWT_SECRET is required when listening on a non-loopback address ({}); all nodes must share it",
+            config.listen
+        ),
+    };
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let store = Store::connect(&url).await.context("connecting to the database")?;
+    tracing::info!(backend = ?store.backend(), "database ready");
+    Ok(AppState {
+        store,
+        tokens: Arc::new(TokenKeys::new(
+            &secret,
+            Duration::from_secs(config.access_token_ttl_secs.max(1)),
+            Duration::from_secs(config.refresh_token_ttl_days.max(1) * 86_400),
+        )),
+        passwords: Arc::new(Passwords::default()),
+        limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
+        settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
+    })
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then lets in-flight requests
+/// finish (up to [`http::SHUTDOWN_GRACE`]).
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    metrics::handle();
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(());
+    });
+    let server = tokio::spawn(async move { server.await });
+    let result = tokio::select! {
+        result = server => result.context("server task")?.map_err(anyhow::Error::from),
+        () = async {
+            // Once shutdown starts, give in-flight requests a bounded grace period.
+            if stop_rx.await.is_ok() {
+                tokio::time::sleep(http::SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!("in-flight requests did not finish within the grace period");
+            Ok(())
+        }
+    };
+    housekeeping.abort();
+    result
+}
+
+/// Periodic upkeep: forget idle rate-limit keys, purge long-expired refresh tokens.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        state.limiter.forget_idle();
+        if n % 60 == 0 {
+            match state.store.purge_expired_refresh_tokens().await {
+                Ok(purged) if purged > 0 => tracing::info!(purged, "expired refresh tokens purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging refresh tokens failed"),
+            }
+        }
+        n += 1;
+    }
+}

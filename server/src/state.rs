@@ -1,0 +1,21 @@
+//! Shared application state handed to every handler.
+
+use std::sync::Arc;
+
+use crate::auth::{AuthLimiter, Passwords, TokenKeys};
+use crate::store::Store;
+
+/// Settings that shape request handling, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub tokens: Arc<TokenKeys>,
+    pub passwords: Arc<Passwords>,
+    pub limiter: AuthLimiter,
+    pub settings: Arc<Settings>,
+}

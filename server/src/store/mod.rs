@@ -1,0 +1,184 @@
+//! The one storage API of the server, with SQLite and PostgreSQL behind it.
+//!
+//! Both backends run the same SQL wherever the engines agree (almost everywhere: `$n`
+//! placeholders, `RETURNING`, row-value comparisons and Unix-millisecond timestamps work in
+//! both). The [`with_pool!`] macro expands a body once per backend so the compiler checks it
+//! against each driver; the few places where the engines differ (full-text search, row locks,
+//! write transactions) read their SQL from a [`Dialect`].
+
+mod events;
+mod sessions;
+mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use uuid::Uuid;
+
+pub use events::{
+    random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow, NewEvent,
+    RsvpChange, RsvpRow, VenueFields,
+};
+pub use sessions::RotateOutcome;
+pub use users::{NewUser, ProfileChanges, UserRow};
+
+/// Which engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQL that differs between the engines.
+pub(crate) struct Dialect {
+    /// Statement that opens a transaction which will write. SQLite must take the write lock up
+    /// front: a deferred transaction that reads and then writes fails with `SQLITE_BUSY` when
+    /// another connection committed in between, and no busy timeout helps with that.
+    begin_write: &'static str,
+    /// Suffix that locks the selected rows until commit (PostgreSQL); SQLite's write transaction
+    /// already serializes writers.
+    for_update: &'static str,
+    /// Two-argument minimum.
+    least: &'static str,
+}
+
+const SQLITE: Dialect = Dialect { begin_write: "BEGIN IMMEDIATE", for_update: "", least: "min" };
+const POSTGRES: Dialect = Dialect { begin_write: "BEGIN", for_update: " FOR UPDATE", least: "least" };
+
+/// Runs `$body` with `$pool` bound to the backend's pool and `$d` to its [`Dialect`]. The body is
+/// type-checked once per backend.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident, $d:ident => $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite($pool) => {
+                #[allow(unused_variables)]
+                let $d = &$crate::store::SQLITE;
+                $body
+            }
+            $crate::store::Db::Postgres($pool) => {
+                #[allow(unused_variables)]
+                let $d = &$crate::store::POSTGRES;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_pool;
+
+#[derive(Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Errors the store reports. Conflicts carry a stable code the HTTP layer passes on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend()).finish()
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite:` path or `postgres://`), and applies pending migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+            Self { db: Db::Postgres(pool) }
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            // Distance search needs SQLite's math functions; fail at start rather than on the
+            // first query when the library was built without them.
+            sqlx::query("SELECT asin(sin(0.5))")
+                .execute(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("SQLite lacks math functions (build with SQLITE_ENABLE_MATH_FUNCTIONS): {e}"))?;
+            sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+            Self { db: Db::Sqlite(pool) }
+        } else {
+            anyhow::bail!("unsupported database URL {url:?}: expected sqlite:... or postgres://...");
+        };
+        Ok(store)
+    }
+
+    /// SQLite URL for a database file at `path`, created when missing.
+    pub fn sqlite_url(path: &Path) -> String {
+        format!("sqlite://{}", path.display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Cheap round trip used by `/readyz`.
+    pub async fn ping(&self) -> StoreResult<()> {
+        with_pool!(self, pool, _d => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool, _d => pool.close().await);
+    }
+}
+
+/// Milliseconds since the Unix epoch, the storage format of every timestamp.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+pub fn parse_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|e| e.is_unique_violation())
+}
+
+pub(crate) fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
