@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Parser)]
 #[command(name = "mingle", version, about = "Mingle: live events and the people worth meeting there.")]
+#[command(args_override_self = true)]
 pub struct Config {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -23,9 +23,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-pub use crate::http::{app, openapi};
 use crate::auth::{AuthLimiter, Passwords, TokenKeys};
 use crate::config::Config;
+pub use crate::http::{app, openapi};
 use crate::state::{AppState, Settings};
 use crate::store::Store;
 
@@ -104,7 +104,7 @@ async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         state.limiter.forget_idle();
-        if n % 60 == 0 {
+        if n.is_multiple_of(60) {
             match state.store.purge_expired_refresh_tokens().await {
                 Ok(purged) if purged > 0 => tracing::info!(purged, "expired refresh tokens purged"),
                 Ok(_) => {}

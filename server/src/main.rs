@@ -24,9 +24,8 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = server::build_state(&config).await?;
     let store = state.store.clone();
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(address = %listener.local_addr()?, "Mingle is serving; open http://{}/", listener.local_addr()?);
     server::run(listener, state, shutdown_signal()).await?;
     store.close().await;

@@ -120,11 +120,7 @@ pub fn email(raw: &str) -> Result<String, &'static str> {
 
 /// Words of a full-text query: alphanumeric runs, lower-cased, at most ten.
 pub fn search_words(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(10)
-        .map(str::to_lowercase)
-        .collect()
+    q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(10).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]

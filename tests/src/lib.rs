@@ -1,1 +1,285 @@
-//! x
+//! Test harness: throwaway databases on SQLite and PostgreSQL, real servers on real ports, and an
+//! HTTP client that speaks the API's types.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser as _;
+use protocol::auth::Session;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use server::config::Config;
+use server::store::Store;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Admin URL of the PostgreSQL server the tests create databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("MINGLE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A fresh, empty database, removed when dropped.
+#[derive(Debug)]
+pub struct TestDb {
+    pub url: String,
+    dir: tempfile::TempDir,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        match backend {
+            Backend::Sqlite => {
+                let url = Store::sqlite_url(&dir.path().join("mingle.db"));
+                Self { url, dir, postgres_name: None }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("mingle_t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = connect_admin(&admin).await;
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                let url = with_database(&admin, &name);
+                Self { url, dir, postgres_name: Some(name) }
+            }
+        }
+    }
+
+    /// A scratch directory that lives as long as the database (data dir for servers).
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}
+
+async fn connect_admin(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection as _;
+    match sqlx::PgConnection::connect(url).await {
+        Ok(conn) => conn,
+        Err(e) => panic!(
+            "PostgreSQL is needed for these tests and is not reachable at {url}: {e}. \
+             `./dev test` starts it; or set MINGLE_TEST_POSTGRES_URL"
+        ),
+    }
+}
+
+fn with_database(admin: &str, name: &str) -> String {
+    let mut url = url_path_base(admin);
+    url.push_str(name);
+    url
+}
+
+/// `postgres://user@host:port/db?x` -> `postgres://user@host:port/`.
+fn url_path_base(admin: &str) -> String {
+    let scheme_end = admin.find("://").map_or(0, |i| i + 3);
+    match admin[scheme_end..].find('/') {
+        Some(i) => admin[..scheme_end + i + 1].to_owned(),
+        None => format!("{admin}/"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        let admin = postgres_admin_url();
+        // Drop runs outside async context; a short-lived thread with its own runtime removes the
+        // database so test runs do not pile them up.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                use sqlx::Connection as _;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::Executor::execute(
+                        &mut conn,
+                        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                    )
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A real Mingle server on a real loopback port, stopped when dropped.
+#[derive(Debug)]
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub store: Store,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+    pub db: TestDb,
+}
+
+impl TestServer {
+    /// Starts a server on `backend` with generous rate limits (tests sign in a lot).
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, &[]).await
+    }
+
+    /// Starts a server with extra command-line options, e.g. `["--login-per-account-per-minute", "3"]`.
+    pub async fn start_with(backend: Backend, extra: &[&str]) -> Self {
+        let db = TestDb::new(backend).await;
+        let data_dir = db.dir();
+        let mut args = vec![
+            "mingle".to_owned(),
+            "--listen".to_owned(),
+            "127.0.0.1:0".to_owned(),
+            "--data-dir".to_owned(),
+            data_dir.display().to_string(),
+            "--database-url".to_owned(),
+            db.url.clone(),
+            "--login-per-account-per-minute".to_owned(),
+            "1000".to_owned(),
+            "--auth-per-address-per-minute".to_owned(),
+            "10000".to_owned(),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let config = Config::try_parse_from(args).expect("test configuration");
+        let state = server::build_state(&config).await.expect("server state");
+        let store = state.store.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::run(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Self { addr, base: format!("http://{addr}"), store, stop: Some(stop), task, db }
+    }
+
+    pub fn client(&self) -> Client {
+        Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.abort();
+    }
+}
+
+/// An API response: status and JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    /// The body as `T`; panics with the body on mismatch, which is what a test wants.
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("unexpected body for {}: {e}\n{}", self.status, self.body))
+    }
+
+    /// The `error.code` of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        self
+    }
+}
+
+/// HTTP client for one user of the API.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: Option<String>,
+}
+
+impl Client {
+    pub fn with_token(&self, token: &str) -> Self {
+        Self { token: Some(token.to_owned()), ..self.clone() }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        Self::reply(response).await
+    }
+
+    /// Sends raw bytes with the given content type (for malformed-input tests).
+    pub async fn send_raw(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base)).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        Self::reply(request.send().await.expect("request sent")).await
+    }
+
+    async fn reply(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, body, headers }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    /// Registers `name` with a derived e-mail and answers a client signed in as them.
+    pub async fn register(&self, name: &str) -> (Client, Session) {
+        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        let session: Session = self
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({"email": email, "password": "correct horse battery", "display_name": name}),
+            )
+            .await
+            .expect(201)
+            .json();
+        (self.with_token(&session.access_token), session)
+    }
+}

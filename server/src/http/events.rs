@@ -153,7 +153,10 @@ async fn render_events(
                 }
                 _ => None,
             };
-            render::event(row, EventContext { organizer_ids, my_rsvp: rsvps.get(&row.id).copied(), is_organizer, distance_km })
+            render::event(
+                row,
+                EventContext { organizer_ids, my_rsvp: rsvps.get(&row.id).copied(), is_organizer, distance_km },
+            )
         })
         .collect())
 }
@@ -356,7 +359,11 @@ async fn update_event(
 /// Delete an event with its RSVPs and announcements (owner only).
 #[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_event(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+async fn delete_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
     let row = load_event(&state, id).await?;
     if row.owner_id != user.id {
         return Err(ApiError::Forbidden("not_owner", "only the event's owner may delete it".to_owned()));
@@ -413,7 +420,11 @@ fn not_found_event(e: crate::store::StoreError) -> ApiError {
 /// Withdraw the caller's RSVP; a freed seat goes to the first person on the waitlist.
 #[utoipa::path(delete, path = "/events/{id}/rsvp", tag = "rsvp", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Withdrawn"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn cancel_rsvp(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+async fn cancel_rsvp(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
     state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
     Ok(StatusCode::NO_CONTENT)
 }

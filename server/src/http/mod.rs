@@ -60,10 +60,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
-        "/api/v1",
-        OpenApiRouter::new().merge(accounts::router()).merge(users::router()).merge(events::router()),
-    )
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", OpenApiRouter::new().merge(accounts::router()).merge(users::router()).merge(events::router()))
 }
 
 /// The complete application; tests drive it in-process or behind a real listener.

@@ -29,7 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/me", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn get_me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
-    let row = state.store.user_by_id(user.id).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
+    let row =
+        state.store.user_by_id(user.id).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     Ok(Json(render::me(&row)))
 }
 
@@ -63,7 +64,11 @@ async fn update_me(
 #[utoipa::path(get, path = "/users/{id}", tag = "profiles", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, body = Profile), (status = 404, description = "No such user, or not visible to you", body = ErrorBody)))]
-async fn get_user(State(state): State<AppState>, viewer: AuthUser, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Profile>> {
+async fn get_user(
+    State(state): State<AppState>,
+    viewer: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Profile>> {
     let row = state.store.user_by_id(id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     // Invisible profiles answer exactly like missing ones, so visibility cannot be probed.
     if !state.store.can_view_profile(viewer.id, &row).await? {

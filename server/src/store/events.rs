@@ -444,7 +444,9 @@ impl Store {
 
     pub async fn is_organizer(&self, event: Uuid, user: Uuid) -> StoreResult<bool> {
         const SQL: &str = "SELECT EXISTS (SELECT 1 FROM event_organizers WHERE event_id = $1 AND user_id = $2)";
-        Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, bool>(SQL).bind(event).bind(user).fetch_one(pool).await?))
+        Ok(
+            with_pool!(self, pool, _d => sqlx::query_scalar::<_, bool>(SQL).bind(event).bind(user).fetch_one(pool).await?),
+        )
     }
 
     /// Adds a co-organizer; adding one twice is not an error.
@@ -460,7 +462,8 @@ impl Store {
     /// Removes a co-organizer; answers whether they were one. The caller keeps the owner.
     pub async fn remove_organizer(&self, event: Uuid, user: Uuid) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM event_organizers WHERE event_id = $1 AND user_id = $2";
-        let n = with_pool!(self, pool, _d => sqlx::query(SQL).bind(event).bind(user).execute(pool).await?.rows_affected());
+        let n =
+            with_pool!(self, pool, _d => sqlx::query(SQL).bind(event).bind(user).execute(pool).await?.rows_affected());
         Ok(n > 0)
     }
 
@@ -564,13 +567,17 @@ impl Store {
 
     pub async fn rsvp(&self, event: Uuid, user: Uuid) -> StoreResult<Option<RsvpRow>> {
         let sql = format!("SELECT {RSVP_COLUMNS} FROM rsvps WHERE event_id = $1 AND user_id = $2");
-        Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(user).fetch_optional(pool).await?))
+        Ok(
+            with_pool!(self, pool, _d => sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(user).fetch_optional(pool).await?),
+        )
     }
 
     /// The RSVP holding personal check-in `code` at `event`.
     pub async fn rsvp_by_code(&self, event: Uuid, code: &str) -> StoreResult<Option<RsvpRow>> {
         let sql = format!("SELECT {RSVP_COLUMNS} FROM rsvps WHERE event_id = $1 AND personal_code = $2");
-        Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(code).fetch_optional(pool).await?))
+        Ok(
+            with_pool!(self, pool, _d => sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(code).fetch_optional(pool).await?),
+        )
     }
 
     /// 1-based place of a waitlisted RSVP.
@@ -642,8 +649,8 @@ impl Store {
         after: Option<(i64, Uuid)>,
         limit: i64,
     ) -> StoreResult<Vec<AttendeeRow>> {
-        let viewer_attends = viewer_is_organizer
-            || self.rsvp(event, viewer).await?.is_some_and(|r| r.status == "going");
+        let viewer_attends =
+            viewer_is_organizer || self.rsvp(event, viewer).await?.is_some_and(|r| r.status == "going");
         Ok(with_pool!(self, pool, _d => {
             let mut qb = QueryBuilder::new(
                 "SELECT u.id, u.display_name, u.headline, u.bio, u.interests, u.seeking, u.offering, r.status, \
@@ -744,4 +751,3 @@ impl Store {
         Ok(())
     }
 }
-

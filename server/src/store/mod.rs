@@ -19,8 +19,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use uuid::Uuid;
 
 pub use events::{
-    random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow, NewEvent,
-    RsvpChange, RsvpRow, VenueFields,
+    random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
+    NewEvent, RsvpChange, RsvpRow, VenueFields,
 };
 pub use sessions::RotateOutcome;
 pub use users::{NewUser, ProfileChanges, UserRow};
@@ -125,10 +125,9 @@ impl Store {
                 .await?;
             // Distance search needs SQLite's math functions; fail at start rather than on the
             // first query when the library was built without them.
-            sqlx::query("SELECT asin(sin(0.5))")
-                .execute(&pool)
-                .await
-                .map_err(|e| anyhow::anyhow!("SQLite lacks math functions (build with SQLITE_ENABLE_MATH_FUNCTIONS): {e}"))?;
+            sqlx::query("SELECT asin(sin(0.5))").execute(&pool).await.map_err(|e| {
+                anyhow::anyhow!("SQLite lacks math functions (build with SQLITE_ENABLE_MATH_FUNCTIONS): {e}")
+            })?;
             sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
             Self { db: Db::Sqlite(pool) }
         } else {

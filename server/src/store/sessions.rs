@@ -38,7 +38,12 @@ impl Store {
     /// Consumes the token hashed `old` and stores `new` in its family, atomically. A token used
     /// twice revokes the family, so a thief and the victim both lose the session and the victim
     /// signs in again.
-    pub async fn rotate_refresh_token(&self, old: &[u8], new: &[u8], new_expires_at: i64) -> StoreResult<RotateOutcome> {
+    pub async fn rotate_refresh_token(
+        &self,
+        old: &[u8],
+        new: &[u8],
+        new_expires_at: i64,
+    ) -> StoreResult<RotateOutcome> {
         let now = now_ms();
         let outcome = with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
