@@ -96,3 +96,31 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::Config;
+
+    #[test]
+    fn every_option_is_an_env_var_documented_in_env_example() {
+        let example = include_str!("../../.env.example");
+        for arg in Config::command().get_arguments() {
+            if arg.get_id() == "help" || arg.get_id() == "version" {
+                continue;
+            }
+            let env = arg.get_env().unwrap_or_else(|| panic!("--{} has no environment variable", arg.get_id()));
+            let env = env.to_string_lossy();
+            assert!(example.contains(&format!("{env}=")), "{env} missing from .env.example");
+            assert!(arg.get_help().is_some(), "--{} is undocumented", arg.get_id());
+        }
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_loopback() {
+        let config = Config::try_parse_from(["mingle"]).expect("defaults parse");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert!(config.database_url().starts_with("sqlite://"));
+    }
+}

@@ -114,3 +114,34 @@ async fn housekeeping(state: AppState) {
         n += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn public_address_requires_a_shared_secret() {
+        let dir = tempfile_dir();
+        let config = Config::try_parse_from(["mingle", "--listen", "0.0.0.0:8080", "--data-dir", &dir]).expect("parse");
+        let err = build_state(&config).await.expect_err("must refuse");
+        assert!(err.to_string().contains("MINGLE_JWT_SECRET"), "{err}");
+        let config = Config::try_parse_from(["mingle", "--jwt-secret", "short", "--data-dir", &dir]).expect("parse");
+        assert!(build_state(&config).await.is_err(), "short secrets are refused");
+    }
+
+    #[test]
+    fn local_secret_is_generated_once_and_kept() {
+        let dir = tempfile_dir();
+        let first = auth::local_jwt_secret(std::path::Path::new(&dir)).expect("generate");
+        let second = auth::local_jwt_secret(std::path::Path::new(&dir)).expect("read back");
+        assert_eq!(first, second);
+        assert!(first.len() >= 32);
+    }
+
+    fn tempfile_dir() -> String {
+        let dir = std::env::temp_dir().join(format!("mingle-test-{}", uuid::Uuid::new_v4().simple()));
+        dir.display().to_string()
+    }
+}
