@@ -98,7 +98,7 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<Session>> {
     let email = body.email.trim().to_lowercase();
-    if email.is_empty() || email.len() > 254 || body.password.len() > 1024 {
+    if email.is_empty() || email.len() > 254 || email.chars().any(char::is_control) || body.password.len() > 1024 {
         return Err(ApiError::Unauthorized("invalid_credentials", "wrong e-mail or password".to_owned()));
     }
     state.limiter.check_address(address)?;

@@ -64,7 +64,11 @@ fn event_fields(input: &CreateEvent) -> ApiResult<EventFields> {
     let online_url = input.online_url.as_deref().map(|raw| {
         let raw = raw.trim();
         match url::Url::parse(raw) {
-            Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host().is_some() && raw.len() <= 2048 => {}
+            Ok(u)
+                if (u.scheme() == "https" || u.scheme() == "http")
+                    && u.host().is_some()
+                    && raw.len() <= 2048
+                    && !raw.chars().any(char::is_control) => {}
             _ => p.add("online_url", "must be an http(s) URL of at most 2048 characters"),
         }
         raw.to_owned()
@@ -223,6 +227,9 @@ async fn search_events(
         validate::search_words(q)
     });
     let tag = query.tag.as_deref().map(validate::normalize_tag).filter(|t| !t.is_empty());
+    if tag.as_ref().is_some_and(|t| t.chars().count() > 40 || t.chars().any(char::is_control)) {
+        p.add("tag", "tags are 1 to 40 letters, digits and - + # .");
+    }
     let from = parse_instant(&mut p, "from", query.from.as_deref());
     let to = parse_instant(&mut p, "to", query.to.as_deref());
     let near = match (query.lat, query.lon, query.radius_km) {
@@ -478,7 +485,7 @@ async fn check_in(
     let event = load_event(&state, id).await?;
     let organizer = state.store.is_organizer(id, user.id).await?;
     let code = body.code.as_deref().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
-    if code.as_ref().is_some_and(|c| c.len() > 32) {
+    if code.as_ref().is_some_and(|c| c.len() > 32 || !c.chars().all(|ch| ch.is_ascii_alphanumeric())) {
         return Err(ApiError::invalid("code", "unknown code"));
     }
     let attendee = match (body.user_id, code) {

@@ -23,6 +23,12 @@ const BODIES: &[&[u8]] = &[
         "timezone": "UTC", "capacity": -1, "venue": {"name": "", "lat": 1e999, "lon": -1e999},
         "user_id": "00000000-0000-0000-0000-000000000000", "code": "", "status": "going",
         "email": "a@b.c", "password": "", "display_name": "", "refresh_token": "", "body": ""}"#,
+    br#"{"title": "a\u0000b", "description": "\u0000", "tags": ["\u0000"], "timezone": "UTC\u0000",
+        "starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-01T01:00:00Z",
+        "online_url": "https://example.org/\u0000", "venue": {"name": "\u0000", "lat": 0, "lon": 0},
+        "email": "a\u0000@example.org", "password": "pass\u0000word", "display_name": "\u0000",
+        "code": "AB\u0000CD", "body": "\u0000", "refresh_token": "\u0000", "headline": "\u0000",
+        "interests": ["\u0000"], "seeking": ["\u0000\u0000"], "status": "going"}"#,
 ];
 
 fn check(reply: &Reply, what: &str) {
@@ -103,6 +109,8 @@ async fn every_endpoint_rejects_garbage_cleanly(backend: Backend) {
         "q=%00%01%02",
         &format!("q={long}"),
         "tag=%F0%9F%A6%80",
+        "tag=%00",
+        "q=%00rust",
     ] {
         let reply = anon.get(&format!("/api/v1/events?{query}")).await;
         check(&reply, query);
