@@ -125,7 +125,7 @@ fn conflict_message(code: &str) -> &'static str {
         "event_ended" => "the event has already ended",
         "already_checked_in" => "already checked in; an RSVP cannot be withdrawn after check-in",
         "no_rsvp" => "there is no RSVP to withdraw",
-        "checkin_closed" => "check-in is open from two hours before the start until the end of the event",
+        "checkin_closed" => "check-in opens 24 hours before the start and closes at the end of the event",
         "not_going" => "only attendees holding a seat (RSVP going) can check in",
         _ => "conflict",
     }

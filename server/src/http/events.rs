@@ -470,7 +470,7 @@ async fn list_attendees(
 }
 
 /// Check in. Organizers send the attendee's `user_id` or personal `code`; attendees check
-/// themselves in with the event's check-in `code`. Open from two hours before the start until
+/// themselves in with the event's check-in `code`. Open from 24 hours before the start until
 /// the end.
 #[utoipa::path(post, path = "/events/{id}/checkin", tag = "rsvp", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = CheckinRequest,

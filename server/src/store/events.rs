@@ -44,8 +44,9 @@ macro_rules! promote_waitlist {
     }};
 }
 
-/// Check-in opens this long before an event starts.
-pub const CHECKIN_OPENS_BEFORE_MS: i64 = 2 * 60 * 60 * 1000;
+/// Check-in opens this long before an event starts: the day before, so badge pick-up and early
+/// arrivals work across time zones, while a check-in for next month's event is refused.
+pub const CHECKIN_OPENS_BEFORE_MS: i64 = 24 * 60 * 60 * 1000;
 
 const EVENT_SELECT: &str = "SELECT e.id, e.owner_id, e.title, e.description, e.tags, e.starts_at, e.ends_at, \
     e.timezone, e.venue_name, e.venue_address, e.lat, e.lon, e.online_url, e.capacity, e.visibility, \

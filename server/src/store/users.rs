@@ -101,6 +101,13 @@ impl Store {
         Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(email).fetch_optional(pool).await?))
     }
 
+    /// Whether any account has an e-mail address at `domain`.
+    pub async fn has_users_at_domain(&self, domain: &str) -> StoreResult<bool> {
+        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM users WHERE email LIKE $1)";
+        let pattern = format!("%@{domain}");
+        Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, bool>(SQL).bind(&pattern).fetch_one(pool).await?))
+    }
+
     pub async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(pool).await?))
