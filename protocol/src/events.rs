@@ -155,6 +155,26 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
+/// Query of `GET /me/events`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyEventsQuery {
+    /// `organizing`, `attending` (any RSVP), or both when absent.
+    pub role: Option<MyEventsRole>,
+    /// Also list events that have ended. Default false.
+    pub include_past: Option<bool>,
+    /// 1 to 100, default 20.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MyEventsRole {
+    Organizing,
+    Attending,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RsvpStatus {

@@ -11,7 +11,8 @@ use chrono_tz::Tz;
 use protocol::error::ErrorBody;
 use protocol::events::{
     Announcement, Attendee, Checkin, CheckinRequest, CreateAnnouncement, CreateEvent, Event, EventSearch,
-    OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest, RsvpStatus, UpdateEvent, Venue,
+    MyEventsQuery, MyEventsRole, OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest, RsvpStatus, UpdateEvent,
+    Venue,
 };
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,12 +23,15 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
 use crate::render::{self, EventContext};
 use crate::state::AppState;
-use crate::store::{random_code, CheckinOutcome, EventFields, EventFilter, EventRow, NewEvent, RsvpRow, VenueFields};
+use crate::store::{
+    random_code, CheckinOutcome, EventFields, EventFilter, EventRow, Membership, NewEvent, RsvpRow, VenueFields,
+};
 use crate::validate::{self, Problems};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_event, search_events))
+        .routes(routes!(my_events))
         .routes(routes!(get_event, update_event, delete_event))
         .routes(routes!(get_rsvp, set_rsvp, cancel_rsvp))
         .routes(routes!(list_attendees))
@@ -269,11 +273,40 @@ async fn search_events(
         near,
         after,
         limit,
+        member: None,
     };
     let mut rows = state.store.search_events(&filter).await?;
     let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
     let items = render_events(&state, &rows, viewer, near.map(|(lat, lon, _)| (lat, lon))).await?;
     Ok(Json(Page { items, next_cursor }))
+}
+
+/// The caller's own events, unlisted ones included: those they organize, those they RSVPed to,
+/// or both. Ordered by start time; ended events only with `include_past=true`.
+#[utoipa::path(get, path = "/me/events", tag = "events", security(("bearer" = [])), params(MyEventsQuery),
+    responses((status = 200, body = Page<Event>), (status = 401, body = ErrorBody)))]
+async fn my_events(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<MyEventsQuery>,
+) -> ApiResult<Json<Page<Event>>> {
+    let limit = render::page_limit(query.limit)?;
+    let after = query.cursor.as_deref().map(render::decode_cursor).transpose()?;
+    let membership = match query.role {
+        Some(MyEventsRole::Organizing) => Membership::Organizing,
+        Some(MyEventsRole::Attending) => Membership::Attending,
+        None => Membership::Either,
+    };
+    let filter = EventFilter {
+        member: Some((user.id, membership)),
+        from: (!query.include_past.unwrap_or(false)).then(|| Utc::now().timestamp_millis()),
+        after,
+        limit,
+        ..EventFilter::default()
+    };
+    let mut rows = state.store.search_events(&filter).await?;
+    let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
+    Ok(Json(Page { items: render_events(&state, &rows, Some(user.id), None).await?, next_cursor }))
 }
 
 /// Trims the extra row fetched to detect a next page and answers the cursor after the last kept.

@@ -146,9 +146,12 @@ pub struct NewEvent {
 /// row inside the transaction, so concurrent partial updates never overwrite each other.
 pub type EventChanges = EventFields;
 
-/// Search over public events. Results are ordered by start time, then id.
+/// Search over events: public ones, or (with `member`) one user's own events, unlisted included.
+/// Results are ordered by start time, then id.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
+    /// Only events this user organizes or has RSVPed to.
+    pub member: Option<(Uuid, Membership)>,
     /// Words to match (already split into plain alphanumeric tokens); all must match, each as a
     /// prefix.
     pub words: Option<Vec<String>>,
@@ -162,6 +165,14 @@ pub struct EventFilter {
     /// Keyset cursor: only events after `(starts_at, id)`.
     pub after: Option<(i64, Uuid)>,
     pub limit: i64,
+}
+
+/// Which of a user's events [`EventFilter::member`] selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    Organizing,
+    Attending,
+    Either,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -349,7 +360,28 @@ impl Store {
     pub async fn search_events(&self, filter: &EventFilter) -> StoreResult<Vec<EventRow>> {
         Ok(with_pool!(self, pool, d => {
             let mut qb = QueryBuilder::new(EVENT_SELECT);
-            qb.push(" WHERE e.visibility = 'public'");
+            match filter.member {
+                None => {
+                    qb.push(" WHERE e.visibility = 'public'");
+                }
+                Some((user, membership)) => {
+                    qb.push(" WHERE (");
+                    if membership != Membership::Attending {
+                        qb.push("e.id IN (SELECT event_id FROM event_organizers WHERE user_id = ");
+                        qb.push_bind(user);
+                        qb.push(")");
+                    }
+                    if membership == Membership::Either {
+                        qb.push(" OR ");
+                    }
+                    if membership != Membership::Organizing {
+                        qb.push("e.id IN (SELECT event_id FROM rsvps WHERE user_id = ");
+                        qb.push_bind(user);
+                        qb.push(")");
+                    }
+                    qb.push(")");
+                }
+            }
             if let Some(words) = &filter.words {
                 if words.is_empty() {
                     qb.push(" AND 1 = 0");

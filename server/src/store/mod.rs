@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 pub use events::{
     random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
-    NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,
+    Membership, NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,
 };
 pub use sessions::RotateOutcome;
 pub use users::{NewUser, ProfileChanges, UserRow};

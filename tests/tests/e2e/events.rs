@@ -206,3 +206,37 @@ async fn permissions_and_validation(backend: Backend) {
     org.post(&format!("{missing}/rsvp"), json!({"status": "going"})).await.expect(404);
     org.post(&format!("{path}/rsvp"), json!({"status": "waitlisted"})).await.expect(422);
 }
+
+on_both_backends!(my_events_lists_organized_and_attended);
+
+async fn my_events_lists_organized_and_attended(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let anon = server.client();
+    let (org, _) = anon.register("Olga").await;
+    let (ann, _) = anon.register("Ann").await;
+    let mut hidden = event_body("Unlisted Planning Call", 5, None);
+    hidden["visibility"] = json!("unlisted");
+    let hidden = create(&org, hidden).await;
+    let public = create(&org, event_body("Public Meetup", 10, None)).await;
+    create(&ann, event_body("Ann's Own", 20, None)).await;
+    ann.post(&format!("/api/v1/events/{}/rsvp", public.id), json!({"status": "interested"})).await.expect(200);
+
+    let titles = |reply: tests::Reply| -> Vec<String> {
+        reply.expect(200).json::<Page<Event>>().items.into_iter().map(|e| e.title).collect()
+    };
+    assert_eq!(titles(org.get("/api/v1/me/events").await), ["Unlisted Planning Call", "Public Meetup"]);
+    assert_eq!(titles(ann.get("/api/v1/me/events?role=attending").await), ["Public Meetup"]);
+    assert_eq!(titles(ann.get("/api/v1/me/events?role=organizing").await), ["Ann's Own"]);
+    assert_eq!(titles(ann.get("/api/v1/me/events").await), ["Public Meetup", "Ann's Own"]);
+    let page: Page<Event> = org.get("/api/v1/me/events?limit=1").await.expect(200).json();
+    assert_eq!(page.items[0].id, hidden.id);
+    assert!(page.items[0].is_organizer && page.items[0].checkin_code.is_some());
+    let next: Page<Event> = org
+        .get(&format!("/api/v1/me/events?limit=1&cursor={}", page.next_cursor.expect("more")))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(next.items[0].id, public.id);
+    ann.get("/api/v1/me/events?role=everything").await.expect(400);
+    anon.get("/api/v1/me/events").await.expect(401);
+}
