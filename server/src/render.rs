@@ -22,42 +22,43 @@ pub fn local(ms: i64, tz: &str) -> DateTime<FixedOffset> {
 }
 
 pub fn me(row: &UserRow) -> Me {
+    let Profile { id, display_name, headline, bio, interests, seeking, offering } = profile(row);
     Me {
-        id: row.id,
+        id,
         email: row.email.clone(),
-        display_name: row.display_name.clone(),
-        headline: row.headline.clone(),
-        bio: row.bio.clone(),
-        interests: parse_list(&row.interests),
-        seeking: parse_list(&row.seeking),
-        offering: parse_list(&row.offering),
+        display_name,
+        headline,
+        bio,
+        interests,
+        seeking,
+        offering,
         visibility: ProfileVisibility::parse(&row.visibility).unwrap_or(ProfileVisibility::Public),
         created_at: utc(row.created_at),
     }
 }
 
+/// The public part of a profile, from any row that carries its columns.
+macro_rules! profile_of {
+    ($row:expr) => {{
+        let row = $row;
+        Profile {
+            id: row.id,
+            display_name: row.display_name.clone(),
+            headline: row.headline.clone(),
+            bio: row.bio.clone(),
+            interests: parse_list(&row.interests),
+            seeking: parse_list(&row.seeking),
+            offering: parse_list(&row.offering),
+        }
+    }};
+}
+
 pub fn profile(row: &UserRow) -> Profile {
-    Profile {
-        id: row.id,
-        display_name: row.display_name.clone(),
-        headline: row.headline.clone(),
-        bio: row.bio.clone(),
-        interests: parse_list(&row.interests),
-        seeking: parse_list(&row.seeking),
-        offering: parse_list(&row.offering),
-    }
+    profile_of!(row)
 }
 
 pub fn attendee_profile(row: &AttendeeRow) -> Profile {
-    Profile {
-        id: row.id,
-        display_name: row.display_name.clone(),
-        headline: row.headline.clone(),
-        bio: row.bio.clone(),
-        interests: parse_list(&row.interests),
-        seeking: parse_list(&row.seeking),
-        offering: parse_list(&row.offering),
-    }
+    profile_of!(row)
 }
 
 /// What the viewer is to the event being rendered.

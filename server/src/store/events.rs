@@ -44,6 +44,42 @@ macro_rules! promote_waitlist {
     }};
 }
 
+/// Binds the organizer-settable fields of `$f` (an [`EventFields`]) to `$query`, in column order
+/// `title, description, tags, starts_at, ends_at, timezone, venue_name, venue_address, lat, lon,
+/// online_url, capacity, visibility`, the order both the insert and the update statement use.
+macro_rules! bind_event_fields {
+    ($query:expr, $f:expr) => {{
+        let f: &EventFields = $f;
+        $query
+            .bind(&f.title)
+            .bind(&f.description)
+            .bind(json_list(&f.tags))
+            .bind(f.starts_at)
+            .bind(f.ends_at)
+            .bind(&f.timezone)
+            .bind(f.venue.as_ref().map(|v| v.name.clone()))
+            .bind(f.venue.as_ref().map(|v| v.address.clone()))
+            .bind(f.venue.as_ref().map(|v| v.lat))
+            .bind(f.venue.as_ref().map(|v| v.lon))
+            .bind(f.online_url.as_deref())
+            .bind(f.capacity)
+            .bind(f.visibility)
+    }};
+}
+
+/// Indexes an event's tags for filtering, inside the caller's transaction.
+macro_rules! insert_tags {
+    ($tx:expr, $event:expr, $tags:expr) => {
+        for tag in $tags {
+            sqlx::query("INSERT INTO event_tags (event_id, tag) VALUES ($1, $2)")
+                .bind($event)
+                .bind(tag)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+
 /// Check-in opens this long before an event starts: the day before, so badge pick-up and early
 /// arrivals work across time zones, while a check-in for next month's event is refused.
 pub const CHECKIN_OPENS_BEFORE_MS: i64 = 24 * 60 * 60 * 1000;
@@ -241,37 +277,17 @@ impl Store {
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
             let f = &event.fields;
-            sqlx::query(
-                "INSERT INTO events (id, owner_id, title, description, tags, starts_at, ends_at, timezone, \
-                 venue_name, venue_address, lat, lon, online_url, capacity, visibility, checkin_code, created_at, \
+            bind_event_fields!(sqlx::query(
+                "INSERT INTO events (id, title, description, tags, starts_at, ends_at, timezone, venue_name, \
+                 venue_address, lat, lon, online_url, capacity, visibility, owner_id, checkin_code, created_at, \
                  updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
-            )
-            .bind(id)
+            ).bind(id), f)
             .bind(event.owner_id)
-            .bind(&f.title)
-            .bind(&f.description)
-            .bind(json_list(&f.tags))
-            .bind(f.starts_at)
-            .bind(f.ends_at)
-            .bind(&f.timezone)
-            .bind(f.venue.as_ref().map(|v| v.name.clone()))
-            .bind(f.venue.as_ref().map(|v| v.address.clone()))
-            .bind(f.venue.as_ref().map(|v| v.lat))
-            .bind(f.venue.as_ref().map(|v| v.lon))
-            .bind(f.online_url.as_deref())
-            .bind(f.capacity)
-            .bind(f.visibility)
             .bind(&event.checkin_code)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            for tag in &f.tags {
-                sqlx::query("INSERT INTO event_tags (event_id, tag) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(tag)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            insert_tags!(tx, id, &f.tags);
             sqlx::query("INSERT INTO event_organizers (event_id, user_id, added_at) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(event.owner_id)
@@ -309,36 +325,16 @@ impl Store {
                 Ok(f) => f,
                 Err(e) => return Ok(Err(e)),
             };
-            sqlx::query(
+            bind_event_fields!(sqlx::query(
                 "UPDATE events SET title = $2, description = $3, tags = $4, starts_at = $5, ends_at = $6, \
                  timezone = $7, venue_name = $8, venue_address = $9, lat = $10, lon = $11, online_url = $12, \
                  capacity = $13, visibility = $14, updated_at = $15 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&f.title)
-            .bind(&f.description)
-            .bind(json_list(&f.tags))
-            .bind(f.starts_at)
-            .bind(f.ends_at)
-            .bind(&f.timezone)
-            .bind(f.venue.as_ref().map(|v| v.name.clone()))
-            .bind(f.venue.as_ref().map(|v| v.address.clone()))
-            .bind(f.venue.as_ref().map(|v| v.lat))
-            .bind(f.venue.as_ref().map(|v| v.lon))
-            .bind(f.online_url.as_deref())
-            .bind(f.capacity)
-            .bind(f.visibility)
+            ).bind(id), &f)
             .bind(now)
             .execute(&mut *tx)
             .await?;
             sqlx::query("DELETE FROM event_tags WHERE event_id = $1").bind(id).execute(&mut *tx).await?;
-            for tag in &f.tags {
-                sqlx::query("INSERT INTO event_tags (event_id, tag) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(tag)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            insert_tags!(tx, id, &f.tags);
             let promoted = promote_waitlist!(tx, id, f.capacity, now);
             tx.commit().await?;
             promoted

@@ -8,6 +8,28 @@ use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, St
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
                             visibility, created_at, updated_at";
 
+const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
+                           seeking, offering, visibility, created_at, updated_at) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// Binds a [`NewUser`] as parameters `$2..=$11` of [`INSERT_USER`].
+macro_rules! bind_new_user {
+    ($query:expr, $user:expr) => {{
+        let user: &NewUser = $user;
+        $query
+            .bind(&user.email)
+            .bind(&user.password_hash)
+            .bind(&user.display_name)
+            .bind(&user.headline)
+            .bind(&user.bio)
+            .bind(json_list(&user.interests))
+            .bind(json_list(&user.seeking))
+            .bind(json_list(&user.offering))
+            .bind(user.visibility)
+            .bind(user.created_at)
+    }};
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
     pub id: Uuid,
@@ -72,24 +94,9 @@ impl Store {
     /// Creates a user; `Conflict("email_taken")` when the e-mail is already registered.
     pub async fn create_user(&self, user: &NewUser) -> StoreResult<UserRow> {
         let id = new_id();
-        let sql = format!(
-            "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
-             visibility, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-             RETURNING {USER_COLUMNS}"
-        );
+        let sql = format!("{INSERT_USER} RETURNING {USER_COLUMNS}");
         let result = with_pool!(self, pool, _d => {
-            sqlx::query_as::<_, UserRow>(&sql)
-                .bind(id)
-                .bind(&user.email)
-                .bind(&user.password_hash)
-                .bind(&user.display_name)
-                .bind(&user.headline)
-                .bind(&user.bio)
-                .bind(json_list(&user.interests))
-                .bind(json_list(&user.seeking))
-                .bind(json_list(&user.offering))
-                .bind(user.visibility)
-                .bind(user.created_at)
+            bind_new_user!(sqlx::query_as::<_, UserRow>(&sql).bind(id), user)
                 .fetch_one(pool)
                 .await
         });
@@ -204,26 +211,12 @@ impl Store {
 
     /// Inserts many users in one transaction (demo data). Faster than one call each.
     pub async fn create_users_bulk(&self, users: &[NewUser]) -> StoreResult<Vec<Uuid>> {
-        const SQL: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
-                           seeking, offering, visibility, created_at, updated_at) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
         let mut ids = Vec::with_capacity(users.len());
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
             for user in users {
                 let id = new_id();
-                sqlx::query(SQL)
-                    .bind(id)
-                    .bind(&user.email)
-                    .bind(&user.password_hash)
-                    .bind(&user.display_name)
-                    .bind(&user.headline)
-                    .bind(&user.bio)
-                    .bind(json_list(&user.interests))
-                    .bind(json_list(&user.seeking))
-                    .bind(json_list(&user.offering))
-                    .bind(user.visibility)
-                    .bind(user.created_at)
+                bind_new_user!(sqlx::query(INSERT_USER).bind(id), user)
                     .execute(&mut *tx)
                     .await?;
                 ids.push(id);
