@@ -40,16 +40,20 @@ pub struct Venue {
     #[serde(default)]
     pub address: String,
     /// Degrees, -90 to 90.
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Degrees, -180 to 180.
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
 }
 
 /// `POST /events`. An event needs a `venue`, an `online_url`, or both.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateEvent {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -62,6 +66,7 @@ pub struct CreateEvent {
     pub venue: Option<Venue>,
     pub online_url: Option<String>,
     /// Seats for attendees going; `null` for no limit.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
     #[serde(default = "default_event_visibility")]
     pub visibility: EventVisibility,
@@ -130,18 +135,26 @@ pub struct Event {
 #[into_params(parameter_in = Query)]
 pub struct EventSearch {
     /// Full-text query over title, description and tags.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only events with this tag.
     pub tag: Option<String>,
     /// Only events that end at or after this instant (RFC 3339). Defaults to now.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Only events that start at or before this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
-    /// Latitude of the point to search around; needs `lon` and `radius_km`.
+    /// Latitude of the point to search around; needs `lon`.
+    #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    #[param(minimum = -180, maximum = 180)]
     pub lon: Option<f64>,
+    /// Search radius in kilometres around `lat`/`lon`, default 50.
+    #[param(exclusive_minimum = 0, maximum = 20000)]
     pub radius_km: Option<f64>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -151,6 +164,7 @@ pub struct EventSearch {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -164,6 +178,7 @@ pub struct MyEventsQuery {
     /// Also list events that have ended. Default false.
     pub include_past: Option<bool>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -259,6 +274,7 @@ pub struct Attendee {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateAnnouncement {
     /// 1 to 4000 characters.
+    #[schema(min_length = 1, max_length = 4000)]
     pub body: String,
 }
 

@@ -69,8 +69,11 @@ pub struct Me {
 /// `PATCH /me`: every field is optional; absent fields are left as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct ProfileUpdate {
+    #[schema(min_length = 1, max_length = 80)]
     pub display_name: Option<String>,
+    #[schema(max_length = 140)]
     pub headline: Option<String>,
+    #[schema(max_length = 2000)]
     pub bio: Option<String>,
     pub interests: Option<Vec<String>>,
     pub seeking: Option<Vec<String>>,

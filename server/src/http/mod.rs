@@ -36,6 +36,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
                        Every error answers `{\"error\": {\"code\", \"message\"}}`; list endpoints answer `{items, next_cursor}`.",
     ),
     modifiers(&BearerAuth),
+    components(schemas(protocol::events::MyEventsRole)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "profiles", description = "Profiles, visibility and blocks"),
@@ -54,9 +55,62 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Documents the answers every operation can give whatever its handler does: a malformed
+/// request (400), a missing or bad token where one is needed (401), invalid fields (422), an
+/// oversized body (413), a body that is not JSON (415), too many requests (429).
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations =
+                [item.get.as_mut(), item.post.as_mut(), item.put.as_mut(), item.patch.as_mut(), item.delete.as_mut()];
+            for operation in operations.into_iter().flatten() {
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = operation.request_body.is_some();
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+                };
+                add("400", "Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`)");
+                add(
+                    "422",
+                    "Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`)",
+                );
+                if secured {
+                    add("401", "Missing, invalid or expired access token");
+                }
+                if has_body {
+                    add("413", "Body larger than 64 KiB");
+                    add("415", "Body not sent as `application/json`");
+                }
+                add("429", "Too many requests");
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of the whole API, generated from the handlers' annotations.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    api().1
+}
+
+/// The API routes and their document. Operations are only known once the routers are merged, so
+/// the responses common to all of them are added here rather than by an `#[openapi]` modifier.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut openapi) = api_router().split_for_parts();
+    CommonResponses.modify(&mut openapi);
+    (router, openapi)
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
@@ -66,7 +120,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// The complete application; tests drive it in-process or behind a real listener.
 pub fn app(state: AppState) -> Router {
-    let (api, openapi) = api_router().split_for_parts();
+    let (api, openapi) = api();
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))

@@ -164,6 +164,18 @@ async fn operations_endpoints(backend: Backend) {
     for path in ["/api/v1/auth/register", "/api/v1/events", "/api/v1/events/{id}/rsvp", "/api/v1/me/blocks"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+    // Every operation documents the errors any request can meet, so generated clients know them.
+    for (path, operations) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in operations.as_object().expect("operations") {
+            let responses = &operation["responses"];
+            for status in ["400", "422", "429"] {
+                assert!(responses[status].is_object(), "{method} {path} documents {status}");
+            }
+            if operation["security"].is_array() {
+                assert!(responses["401"].is_object(), "{method} {path} documents 401");
+            }
+        }
+    }
     let docs = anon.http.get(format!("{}/docs/", anon.base)).send().await.expect("docs");
     assert_eq!(docs.status().as_u16(), 200);
     assert!(docs.text().await.expect("html").contains("swagger"), "interactive API page");
