@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod metrics;
+pub mod realtime;
 pub mod render;
 pub mod state;
 pub mod store;

@@ -1,0 +1,222 @@
+//! Fan-out of channel messages to every subscriber on every node.
+//!
+//! A [`Broker`] moves stored messages between nodes; a [`Hub`] fans them out inside one node.
+//! Each node holds at most one broker subscription per channel, however many sockets follow it:
+//! sockets subscribe to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
+//! channel gains its first local subscriber or loses its last.
+//!
+//! Delivery through a broker is best effort. Exactly-once, in-order delivery is the subscriber's
+//! job: messages carry per-channel offsets, and a subscriber that sees a gap, lags behind, or is
+//! told to [`BrokerEvent::Resync`] reads the missing offsets from storage.
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use futures_util::future::BoxFuture;
+use protocol::realtime::ChannelMessage;
+use tokio::sync::broadcast;
+
+/// Messages buffered per channel inside a node before a slow subscriber lags (and then catches
+/// up from storage).
+const TOPIC_BUFFER: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub enum BrokerEvent {
+    Message(Arc<ChannelMessage>),
+    /// Messages may have been missed (the broker connection dropped and came back): read
+    /// everything after the last delivered offset from storage.
+    Resync,
+}
+
+/// Moves messages between nodes.
+pub trait Broker: Send + Sync + std::fmt::Debug + 'static {
+    /// Delivers an already stored message to subscribers of its channel on every node,
+    /// including this one.
+    fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>>;
+
+    /// Subscribes to a channel on this node.
+    fn subscribe(&self, channel: &str) -> Subscription;
+
+    /// Whether the broker can currently reach the other nodes (for `/readyz` and metrics).
+    fn is_connected(&self) -> bool;
+}
+
+/// Told when a channel gains its first subscriber on this node or loses its last, so a broker
+/// can hold exactly one upstream subscription per channel.
+pub trait TopicWatcher: Send + Sync + 'static {
+    fn first_subscriber(&self, channel: &str);
+    fn last_unsubscribed(&self, channel: &str);
+}
+
+/// A subscription to one channel; dropping it unsubscribes.
+#[derive(Debug)]
+pub struct Subscription {
+    pub receiver: broadcast::Receiver<BrokerEvent>,
+    _guard: TopicGuard,
+}
+
+#[derive(Debug)]
+struct TopicGuard {
+    hub: Arc<Hub>,
+    channel: String,
+}
+
+impl Drop for TopicGuard {
+    fn drop(&mut self) {
+        self.hub.release(&self.channel);
+    }
+}
+
+struct Topic {
+    sender: broadcast::Sender<BrokerEvent>,
+    subscribers: usize,
+}
+
+/// In-node fan-out: one broadcast channel per subscribed channel name.
+#[derive(Default)]
+pub struct Hub {
+    topics: DashMap<String, Topic>,
+    watcher: std::sync::OnceLock<Arc<dyn TopicWatcher>>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("topics", &self.topics.len()).finish()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Installs the watcher told about first and last subscribers; once.
+    pub fn set_watcher(&self, watcher: Arc<dyn TopicWatcher>) {
+        let _ = self.watcher.set(watcher);
+    }
+
+    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+        let (receiver, first) = {
+            let mut topic = self.topics.entry(channel.to_owned()).or_insert_with(|| Topic {
+                sender: broadcast::channel(TOPIC_BUFFER).0,
+                subscribers: 0,
+            });
+            topic.subscribers += 1;
+            (topic.sender.subscribe(), topic.subscribers == 1)
+        };
+        if first {
+            if let Some(watcher) = self.watcher.get() {
+                watcher.first_subscriber(channel);
+            }
+        }
+        Subscription { receiver, _guard: TopicGuard { hub: Arc::clone(self), channel: channel.to_owned() } }
+    }
+
+    fn release(&self, channel: &str) {
+        let removed = self
+            .topics
+            .remove_if_mut(channel, |_, topic| {
+                topic.subscribers -= 1;
+                topic.subscribers == 0
+            })
+            .is_some();
+        if removed {
+            if let Some(watcher) = self.watcher.get() {
+                watcher.last_unsubscribed(channel);
+            }
+        }
+    }
+
+    /// Hands `event` to this node's subscribers of `channel`, if any.
+    pub fn deliver(&self, channel: &str, event: BrokerEvent) {
+        if let Some(topic) = self.topics.get(channel) {
+            // An error only means every receiver is gone; the guard is about to remove the topic.
+            let _ = topic.sender.send(event);
+        }
+    }
+
+    /// Tells every subscriber on this node to re-read from storage.
+    pub fn resync_all(&self) {
+        for topic in self.topics.iter() {
+            let _ = topic.sender.send(BrokerEvent::Resync);
+        }
+    }
+
+    /// Whether `channel` has subscribers on this node. Watchers reconcile against this rather
+    /// than trusting the order of their notifications, which concurrent subscribes and releases
+    /// can interleave.
+    pub fn has_subscribers(&self, channel: &str) -> bool {
+        self.topics.contains_key(channel)
+    }
+
+    /// Names of the channels with subscribers on this node.
+    pub fn channels(&self) -> Vec<String> {
+        self.topics.iter().map(|t| t.key().clone()).collect()
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.topics.len()
+    }
+}
+
+/// The single-node broker: publishing is delivering to this node's hub.
+#[derive(Debug)]
+pub struct LocalBroker {
+    hub: Arc<Hub>,
+}
+
+impl LocalBroker {
+    pub fn new(hub: Arc<Hub>) -> Self {
+        Self { hub }
+    }
+}
+
+impl Broker for LocalBroker {
+    fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>> {
+        self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(message));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn subscribe(&self, channel: &str) -> Subscription {
+        self.hub.subscribe(channel)
+    }
+
+    fn is_connected(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Log(Mutex<Vec<String>>);
+
+    impl TopicWatcher for Log {
+        fn first_subscriber(&self, channel: &str) {
+            self.0.lock().expect("lock").push(format!("+{channel}"));
+        }
+        fn last_unsubscribed(&self, channel: &str) {
+            self.0.lock().expect("lock").push(format!("-{channel}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn one_upstream_subscription_per_channel() {
+        let hub = Hub::new();
+        let log = Arc::new(Log::default());
+        hub.set_watcher(log.clone());
+        let a = hub.subscribe("c");
+        let mut b = hub.subscribe("c");
+        hub.deliver("c", BrokerEvent::Resync);
+        assert!(matches!(b.receiver.recv().await, Ok(BrokerEvent::Resync)));
+        drop(a);
+        assert_eq!(*log.0.lock().expect("lock"), ["+c"]);
+        drop(b);
+        assert_eq!(*log.0.lock().expect("lock"), ["+c", "-c"]);
+        assert_eq!(hub.topic_count(), 0);
+    }
+}

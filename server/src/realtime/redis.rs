@@ -1,0 +1,1 @@
+//! Redis fan-out between nodes (placeholder until the Redis broker lands).
