@@ -13,6 +13,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// WebSocket subprotocol for JSON text frames.
@@ -162,6 +163,32 @@ pub struct Presence {
     pub joined: Vec<Uuid>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<Uuid>,
+}
+
+/// Query of `GET /api/v1/channels/{channel}/messages`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Only messages with a smaller offset; default: the newest.
+    pub before: Option<i64>,
+    /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+/// `POST /api/v1/conversations`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OpenConversation {
+    pub user_id: Uuid,
+}
+
+/// A direct conversation between two people.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Conversation {
+    pub id: Uuid,
+    /// The realtime channel: `dm:{id}`.
+    pub channel: String,
+    pub participants: [Uuid; 2],
 }
 
 /// A parsed channel name.

@@ -80,6 +80,14 @@ struct Claims {
     exp: i64,
 }
 
+/// What a verified access token says.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessClaims {
+    pub user: Uuid,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
 /// Signs and checks access tokens (HS256).
 pub struct TokenKeys {
     encoding: EncodingKey,
@@ -117,8 +125,13 @@ impl TokenKeys {
     }
 
     pub fn verify_access(&self, token: &str) -> Result<Uuid, ApiError> {
+        self.verify_access_claims(token).map(|claims| claims.user)
+    }
+
+    /// Verifies an access token and answers whose it is and when it expires.
+    pub fn verify_access_claims(&self, token: &str) -> Result<AccessClaims, ApiError> {
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
-            Ok(data) => Ok(data.claims.sub),
+            Ok(data) => Ok(AccessClaims { user: data.claims.sub, expires_at: data.claims.exp }),
             Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
                 Err(ApiError::Unauthorized("token_expired", "access token expired; refresh it".to_owned()))
             }

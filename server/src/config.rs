@@ -61,6 +61,35 @@ pub struct Config {
     /// load balancer that writes that header).
     #[arg(long, env = "MINGLE_TRUST_FORWARDED_FOR", default_value_t = false, global = true)]
     pub trust_forwarded_for: bool,
+
+    /// Bytes a WebSocket connection may have queued for sending before it is closed as a slow
+    /// consumer (close code 4008; the client resumes from its last offset).
+    #[arg(long, env = "MINGLE_WS_OUTBOX_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub ws_outbox_bytes: usize,
+
+    /// Largest WebSocket frame or message accepted from a client, in bytes.
+    #[arg(long, env = "MINGLE_WS_MAX_FRAME_BYTES", default_value_t = 64 * 1024, global = true)]
+    pub ws_max_frame_bytes: usize,
+
+    /// Channels one WebSocket connection may follow at once.
+    #[arg(long, env = "MINGLE_WS_MAX_SUBSCRIPTIONS", default_value_t = 100, global = true)]
+    pub ws_max_subscriptions: usize,
+
+    /// Seconds between the server's pings on a WebSocket.
+    #[arg(long, env = "MINGLE_WS_PING_SECS", default_value_t = 20, global = true)]
+    pub ws_ping_secs: u64,
+
+    /// Seconds without any frame from a client before its connection is closed (code 4002).
+    #[arg(long, env = "MINGLE_WS_IDLE_SECS", default_value_t = 60, global = true)]
+    pub ws_idle_secs: u64,
+
+    /// Chat and DM messages one user may post per minute.
+    #[arg(long, env = "MINGLE_CHAT_PER_MINUTE", default_value_t = 60, global = true)]
+    pub chat_per_minute: u32,
+
+    /// New WebSocket connections allowed per client address per minute.
+    #[arg(long, env = "MINGLE_WS_CONNECTS_PER_ADDRESS_PER_MINUTE", default_value_t = 600, global = true)]
+    pub ws_connects_per_address_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Subcommand)]

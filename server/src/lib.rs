@@ -27,6 +27,7 @@ use tokio::net::TcpListener;
 use crate::auth::{AuthLimiter, Passwords, TokenKeys};
 use crate::config::Config;
 pub use crate::http::{app, openapi};
+use crate::realtime::{Realtime, RealtimeSettings};
 use crate::state::{AppState, Settings};
 use crate::store::Store;
 
@@ -51,6 +52,20 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     }
     let store = Store::connect(&url).await.context("connecting to the database")?;
     tracing::info!(backend = ?store.backend(), "database ready");
+    let broker = realtime::connect_broker(config.redis_url.as_deref()).await?;
+    let realtime = Realtime::new(
+        store.clone(),
+        broker,
+        RealtimeSettings {
+            outbox_bytes: config.ws_outbox_bytes.max(1024),
+            max_frame_bytes: config.ws_max_frame_bytes.max(1024),
+            max_subscriptions: config.ws_max_subscriptions.max(1),
+            ping_interval: Duration::from_secs(config.ws_ping_secs.max(1)),
+            idle_timeout: Duration::from_secs(config.ws_idle_secs.max(2)),
+            chat_per_minute: config.chat_per_minute,
+            connects_per_address_per_minute: config.ws_connects_per_address_per_minute,
+        },
+    );
     Ok(AppState {
         store,
         tokens: Arc::new(TokenKeys::new(
@@ -61,6 +76,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         passwords: Arc::new(Passwords::default()),
         limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
         settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
+        realtime,
     })
 }
 
@@ -73,10 +89,14 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     metrics::handle();
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let realtime = Arc::clone(&state.realtime);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
+        // WebSockets are upgraded connections the HTTP server no longer tracks: tell them to
+        // reconnect elsewhere and resume before the listener goes away.
+        realtime.shut_down().await;
         let _ = stop_tx.send(());
     });
     let server = tokio::spawn(async move { server.await });

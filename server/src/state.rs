@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::{AuthLimiter, Passwords, TokenKeys};
+use crate::realtime::Realtime;
 use crate::store::Store;
 
 /// Settings that shape request handling, fixed at start-up.
@@ -18,4 +19,5 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     pub limiter: AuthLimiter,
     pub settings: Arc<Settings>,
+    pub realtime: Arc<Realtime>,
 }

@@ -117,6 +117,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub base: String,
     pub store: Store,
+    pub realtime: std::sync::Arc<server::realtime::Realtime>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
     pub db: TestDb,
@@ -131,6 +132,11 @@ impl TestServer {
     /// Starts a server with extra command-line options, e.g. `["--login-per-account-per-minute", "3"]`.
     pub async fn start_with(backend: Backend, extra: &[&str]) -> Self {
         let db = TestDb::new(backend).await;
+        Self::start_on(db, extra).await
+    }
+
+    /// Starts a server on an existing database (a second node, or a restarted one).
+    pub async fn start_on(db: TestDb, extra: &[&str]) -> Self {
         let data_dir = db.dir();
         let mut args = vec![
             "mingle".to_owned(),
@@ -149,13 +155,14 @@ impl TestServer {
         let config = Config::try_parse_from(args).expect("test configuration");
         let state = server::build_state(&config).await.expect("server state");
         let store = state.store.clone();
+        let realtime = state.realtime.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::run(listener, state, async move {
             let _ = stopped.await;
         }));
-        Self { addr, base: format!("http://{addr}"), store, stop: Some(stop), task, db }
+        Self { addr, base: format!("http://{addr}"), store, realtime, stop: Some(stop), task, db }
     }
 
     pub fn client(&self) -> Client {
@@ -281,5 +288,147 @@ impl Client {
             .expect(201)
             .json();
         (self.with_token(&session.access_token), session)
+    }
+}
+
+/// A WebSocket client speaking the realtime protocol (JSON), as an app would.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    /// Frames read while waiting for something else, in arrival order.
+    pending: std::collections::VecDeque<Value>,
+    next_id: u64,
+}
+
+impl std::fmt::Debug for Ws {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ws").field("pending", &self.pending.len()).finish()
+    }
+}
+
+/// How long a test waits for any one frame.
+pub const FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Ws {
+    /// Connects to `base` (`http://host:port`) with an access token in the header.
+    pub async fn connect(base: &str, token: &str) -> Self {
+        Self::try_connect(base, Some(token)).await.expect("websocket handshake")
+    }
+
+    pub async fn try_connect(base: &str, token: Option<&str>) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+        let url = format!("{}/api/v1/ws", base.replacen("http", "ws", 1));
+        let mut request = url.into_client_request()?;
+        request.headers_mut().insert("sec-websocket-protocol", reqwest::header::HeaderValue::from_static("mingle.v1"));
+        if let Some(token) = token {
+            let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header");
+            request.headers_mut().insert("authorization", value);
+        }
+        let (stream, response) = tokio_tungstenite::connect_async(request).await?;
+        assert_eq!(
+            response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
+            Some("mingle.v1"),
+            "subprotocol negotiated"
+        );
+        Ok(Self { stream, pending: Default::default(), next_id: 0 })
+    }
+
+    /// Sends a raw WebSocket message.
+    pub async fn send_raw(&mut self, message: tokio_tungstenite::tungstenite::Message) {
+        use futures_util::SinkExt as _;
+        self.stream.send(message).await.expect("send");
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        self.send_raw(tokio_tungstenite::tungstenite::Message::text(frame.to_string())).await;
+    }
+
+    /// The next frame from the server, or the close frame as `{"type": "close", "code"}`.
+    async fn read(&mut self) -> Value {
+        use futures_util::StreamExt as _;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let next = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next()).await.expect("a frame in time");
+            match next {
+                Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).expect("JSON frame"),
+                Some(Ok(Message::Close(frame))) => {
+                    return serde_json::json!({"type": "close", "code": frame.map(|f| u16::from(f.code))})
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return serde_json::json!({"type": "close", "error": e.to_string()}),
+                None => return serde_json::json!({"type": "close"}),
+            }
+        }
+    }
+
+    /// The next frame matching `wanted`, keeping the others for later.
+    pub async fn next_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(i).expect("index");
+        }
+        loop {
+            let frame = self.read().await;
+            if wanted(&frame) {
+                return frame;
+            }
+            assert_ne!(frame["type"], "close", "connection closed while waiting: {frame}");
+            self.pending.push_back(frame);
+        }
+    }
+
+    /// Sends a request (adding an `id`) and answers its reply or error frame.
+    pub async fn request(&mut self, mut frame: Value) -> Value {
+        self.next_id += 1;
+        let id = format!("r{}", self.next_id);
+        frame["id"] = Value::String(id.clone());
+        self.send(frame).await;
+        self.next_where(|f| f["id"] == id.as_str() && (f["type"] == "reply" || f["type"] == "error")).await
+    }
+
+    pub async fn subscribe(&mut self, channel: &str, since: Option<i64>) -> Value {
+        let mut frame = serde_json::json!({"type": "subscribe", "channel": channel});
+        if let Some(since) = since {
+            frame["since"] = since.into();
+        }
+        self.request(frame).await
+    }
+
+    pub async fn publish(&mut self, channel: &str, text: &str) -> Value {
+        self.request(serde_json::json!({"type": "publish", "channel": channel, "body": {"text": text}})).await
+    }
+
+    /// The next channel message on `channel`.
+    pub async fn message(&mut self, channel: &str) -> Value {
+        self.next_where(|f| f["type"] == "message" && f["channel"] == channel).await
+    }
+
+    /// Waits for the connection to close and answers the close code.
+    pub async fn closed(&mut self) -> Option<u64> {
+        loop {
+            let frame = self.read().await;
+            if frame["type"] == "close" {
+                return frame["code"].as_u64();
+            }
+        }
+    }
+
+    /// Whether a frame matching `wanted` arrives within `within`.
+    pub async fn receives_within(&mut self, within: std::time::Duration, wanted: impl Fn(&Value) -> bool) -> bool {
+        if self.pending.iter().any(&wanted) {
+            return true;
+        }
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            use futures_util::StreamExt as _;
+            let Ok(next) = tokio::time::timeout_at(deadline, self.stream.next()).await else { return false };
+            if let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) = next {
+                let frame: Value = serde_json::from_str(text.as_str()).expect("JSON frame");
+                if wanted(&frame) {
+                    return true;
+                }
+                self.pending.push_back(frame);
+            } else if !matches!(next, Some(Ok(_))) {
+                return false;
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ use protocol::events::{
     MyEventsQuery, MyEventsRole, OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest, RsvpStatus, UpdateEvent,
     Venue,
 };
+use protocol::realtime::Channel;
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -576,7 +577,13 @@ async fn post_announcement(
     }
     p.finish()?;
     let row = state.store.create_announcement(id, user.id, &text).await?;
-    Ok((StatusCode::CREATED, Json(render::announcement(&row))))
+    let announcement = render::announcement(&row);
+    let body = serde_json::json!({ "kind": "announcement", "announcement": announcement });
+    if let Err(e) = state.realtime.post(&Channel::Event(id).to_string(), Some(user.id), body).await {
+        // The announcement is saved and listed; only its live push failed.
+        tracing::error!(error = %e, event = %id, "pushing an announcement live failed");
+    }
+    Ok((StatusCode::CREATED, Json(announcement)))
 }
 
 /// The event's announcements, newest first.

@@ -2,6 +2,7 @@
 //! and metrics endpoints, and the middleware every request passes through.
 
 mod accounts;
+mod channels;
 mod events;
 mod ops;
 mod users;
@@ -42,6 +43,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "profiles", description = "Profiles, visibility and blocks"),
         (name = "events", description = "Events, search, announcements and organizers"),
         (name = "rsvp", description = "RSVPs, waitlist, check-in and attendee lists"),
+        (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
 )]
 struct ApiDoc;
@@ -114,8 +116,14 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", OpenApiRouter::new().merge(accounts::router()).merge(users::router()).merge(events::router()))
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .merge(accounts::router())
+            .merge(users::router())
+            .merge(events::router())
+            .merge(channels::router()),
+    )
 }
 
 /// The complete application; tests drive it in-process or behind a real listener.
@@ -125,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .merge(ops::router())
+        .route("/api/v1/ws", get(crate::realtime::gateway::upgrade))
         .route("/", get(home))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

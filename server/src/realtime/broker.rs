@@ -97,10 +97,10 @@ impl Hub {
 
     pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
         let (receiver, first) = {
-            let mut topic = self.topics.entry(channel.to_owned()).or_insert_with(|| Topic {
-                sender: broadcast::channel(TOPIC_BUFFER).0,
-                subscribers: 0,
-            });
+            let mut topic = self
+                .topics
+                .entry(channel.to_owned())
+                .or_insert_with(|| Topic { sender: broadcast::channel(TOPIC_BUFFER).0, subscribers: 0 });
             topic.subscribers += 1;
             (topic.sender.subscribe(), topic.subscribers == 1)
         };

@@ -6,6 +6,7 @@
 //! against each driver; the few places where the engines differ (full-text search, row locks,
 //! write transactions) read their SQL from a [`Dialect`].
 
+mod channels;
 mod events;
 mod sessions;
 mod users;
@@ -18,6 +19,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
+pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
 pub use events::{
     random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
     Membership, NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,

@@ -23,4 +23,5 @@ macro_rules! on_both_backends {
 mod accounts;
 mod events;
 mod malformed;
+mod realtime;
 mod store;

@@ -1,0 +1,207 @@
+//! A connection's outbound queue, bounded by bytes.
+//!
+//! Reliable frames (replies, errors, channel messages) queue in order; when they would exceed the
+//! byte budget the connection is marked slow and closed with
+//! [`close::SLOW_CONSUMER`](protocol::realtime::close::SLOW_CONSUMER): the client resumes from its
+//! last offset, so nothing is lost, and a slow phone cannot make the server buffer without bound.
+//! Presence updates are conflated instead: only the latest per channel waits, and it never
+//! counts as overflow.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use axum::extract::ws::Message;
+use tokio::sync::Notify;
+
+#[derive(Debug)]
+struct State {
+    queue: VecDeque<Message>,
+    bytes: usize,
+    /// Latest pending update per conflated key, in the order keys first became pending.
+    conflated: HashMap<String, Message>,
+    conflated_order: VecDeque<String>,
+    closing: Option<(u16, &'static str)>,
+}
+
+#[derive(Debug)]
+pub struct Outbox {
+    state: Mutex<State>,
+    /// Wakes the writer when there is something to send.
+    notify: Notify,
+    /// Wakes paced producers when the writer has made room.
+    room: Notify,
+    limit: usize,
+}
+
+/// What the writer task does next.
+#[derive(Debug)]
+pub enum Next {
+    Send(Message),
+    Close(u16, &'static str),
+}
+
+fn size(message: &Message) -> usize {
+    match message {
+        Message::Text(t) => t.len(),
+        Message::Binary(b) => b.len(),
+        _ => 16,
+    }
+}
+
+impl Outbox {
+    pub fn new(limit: usize) -> Self {
+        Self {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                bytes: 0,
+                conflated: HashMap::new(),
+                conflated_order: VecDeque::new(),
+                closing: None,
+            }),
+            notify: Notify::new(),
+            room: Notify::new(),
+            limit,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding this lock would be a bug in this file; the queue stays usable.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues a frame that must arrive. Answers false (and starts closing the connection as a
+    /// slow consumer) when the budget is exhausted.
+    pub fn push(&self, message: Message) -> bool {
+        let mut state = self.lock();
+        if state.closing.is_some() {
+            return false;
+        }
+        let n = size(&message);
+        if state.bytes + n > self.limit && !state.queue.is_empty() {
+            state.closing =
+                Some((protocol::realtime::close::SLOW_CONSUMER, "slow consumer: resume from your last offset"));
+            state.queue.clear();
+            state.bytes = 0;
+            drop(state);
+            metrics::counter!("realtime_slow_consumer_closes_total").increment(1);
+            self.notify.notify_one();
+            self.room.notify_waiters();
+            return false;
+        }
+        state.bytes += n;
+        state.queue.push_back(message);
+        drop(state);
+        self.notify.notify_one();
+        true
+    }
+
+    /// Queues a frame that must arrive, waiting for room instead of overflowing: for catching up
+    /// from storage, where the server sets the pace. Answers false when the connection closes.
+    pub async fn push_paced(&self, message: Message) -> bool {
+        let n = size(&message);
+        loop {
+            let room = self.room.notified();
+            {
+                let mut state = self.lock();
+                if state.closing.is_some() {
+                    return false;
+                }
+                if state.bytes + n <= self.limit || state.queue.is_empty() {
+                    state.bytes += n;
+                    state.queue.push_back(message);
+                    drop(state);
+                    self.notify.notify_one();
+                    return true;
+                }
+            }
+            room.await;
+        }
+    }
+
+    /// Queues a frame that replaces any pending frame with the same key.
+    pub fn push_latest(&self, key: &str, message: Message) {
+        let mut state = self.lock();
+        if state.closing.is_some() {
+            return;
+        }
+        if state.conflated.insert(key.to_owned(), message).is_none() {
+            state.conflated_order.push_back(key.to_owned());
+        } else {
+            metrics::counter!("realtime_conflated_total").increment(1);
+        }
+        drop(state);
+        self.notify.notify_one();
+    }
+
+    /// Asks the writer to close the connection after what is already queued.
+    pub fn close(&self, code: u16, reason: &'static str) {
+        let mut state = self.lock();
+        if state.closing.is_none() {
+            state.closing = Some((code, reason));
+        }
+        drop(state);
+        self.notify.notify_one();
+        self.room.notify_waiters();
+    }
+
+    /// Bytes waiting to be written.
+    pub fn queued_bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    /// The next thing for the writer: reliable frames first, then conflated ones, then a close.
+    pub async fn next(&self) -> Next {
+        loop {
+            let notified = self.notify.notified();
+            {
+                let mut state = self.lock();
+                if let Some(message) = state.queue.pop_front() {
+                    state.bytes -= size(&message);
+                    drop(state);
+                    self.room.notify_waiters();
+                    return Next::Send(message);
+                }
+                while let Some(key) = state.conflated_order.pop_front() {
+                    if let Some(message) = state.conflated.remove(&key) {
+                        return Next::Send(message);
+                    }
+                }
+                if let Some((code, reason)) = state.closing {
+                    return Next::Close(code, reason);
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Message {
+        Message::Text(s.to_owned().into())
+    }
+
+    #[tokio::test]
+    async fn order_budget_and_conflation() {
+        let outbox = Outbox::new(10);
+        assert!(outbox.push(text("aaaa")));
+        outbox.push_latest("p", text("old"));
+        outbox.push_latest("p", text("new"));
+        assert!(outbox.push(text("bbbb")));
+        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "aaaa"));
+        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "bbbb"));
+        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "new"));
+        assert_eq!(outbox.queued_bytes(), 0);
+    }
+
+    #[tokio::test]
+    async fn overflow_closes_as_slow_consumer() {
+        let outbox = Outbox::new(8);
+        assert!(outbox.push(text("12345678")));
+        assert!(!outbox.push(text("x")), "over budget");
+        assert!(!outbox.push(text("y")), "closing");
+        assert!(matches!(outbox.next().await, Next::Close(4008, _)));
+    }
+}

@@ -1,0 +1,262 @@
+//! The realtime service shared by the WebSocket gateway and the REST handlers: who may read or
+//! write which channel, and posting a message (store, then fan out).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use protocol::realtime::{Channel, ChannelMessage};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::broker::Broker;
+use super::presence::PresenceRooms;
+use crate::render;
+use crate::store::{Store, StoreError, StoredMessage};
+
+/// Limits and timings of WebSocket connections.
+#[derive(Debug, Clone)]
+pub struct RealtimeSettings {
+    pub outbox_bytes: usize,
+    pub max_frame_bytes: usize,
+    pub max_subscriptions: usize,
+    pub ping_interval: Duration,
+    pub idle_timeout: Duration,
+    pub chat_per_minute: u32,
+    pub connects_per_address_per_minute: u32,
+}
+
+/// Why a channel operation is refused; each maps to an error frame code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    UnknownChannel,
+    NotFound,
+    Forbidden(&'static str),
+    ReadOnly,
+}
+
+impl Denied {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownChannel => "unknown_channel",
+            Self::NotFound => "not_found",
+            Self::Forbidden(_) => "forbidden",
+            Self::ReadOnly => "read_only_channel",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::UnknownChannel => {
+                "channel names are event:{id}, event:{id}:chat, event:{id}:presence, dm:{id} or user:{id}".to_owned()
+            }
+            Self::NotFound => "no such event or conversation".to_owned(),
+            Self::Forbidden(why) => (*why).to_owned(),
+            Self::ReadOnly => "this channel is written by the server only".to_owned(),
+        }
+    }
+}
+
+pub struct Realtime {
+    pub store: Store,
+    pub broker: Arc<dyn Broker>,
+    pub presence: PresenceRooms,
+    pub settings: RealtimeSettings,
+    chat_limiter: DefaultKeyedRateLimiter<Uuid>,
+    connect_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    shutdown: watch::Sender<bool>,
+    connections: AtomicUsize,
+}
+
+impl std::fmt::Debug for Realtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Realtime").field("connections", &self.connections.load(Ordering::Relaxed)).finish()
+    }
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl Realtime {
+    pub fn new(store: Store, broker: Arc<dyn Broker>, settings: RealtimeSettings) -> Arc<Self> {
+        let realtime = Arc::new(Self {
+            store,
+            broker,
+            presence: PresenceRooms::default(),
+            chat_limiter: RateLimiter::keyed(per_minute(settings.chat_per_minute)),
+            connect_limiter: RateLimiter::keyed(per_minute(settings.connects_per_address_per_minute)),
+            settings,
+            shutdown: watch::channel(false).0,
+            connections: AtomicUsize::new(0),
+        });
+        tokio::spawn(housekeeping(Arc::downgrade(&realtime)));
+        realtime
+    }
+
+    /// Whether `user` may receive `channel`.
+    pub async fn authorize_read(&self, user: Uuid, channel: Channel) -> Result<(), Denied> {
+        match channel {
+            Channel::Event(event) => self.event_exists(event).await,
+            Channel::EventChat(event) | Channel::EventPresence(event) => self.attends(user, event).await,
+            Channel::Dm(conversation) => self.in_conversation(user, conversation).await,
+            Channel::User(id) if id == user => Ok(()),
+            Channel::User(_) => Err(Denied::Forbidden("a user channel is for that user only")),
+        }
+    }
+
+    /// Whether `user` may post to `channel`: chat for attendees and organizers, DMs for their
+    /// two participants; every other channel is written by the server.
+    pub async fn authorize_write(&self, user: Uuid, channel: Channel) -> Result<(), Denied> {
+        match channel {
+            Channel::EventChat(event) => self.attends(user, event).await,
+            Channel::Dm(conversation) => self.in_conversation(user, conversation).await,
+            Channel::Event(_) | Channel::EventPresence(_) | Channel::User(_) => Err(Denied::ReadOnly),
+        }
+    }
+
+    async fn event_exists(&self, event: Uuid) -> Result<(), Denied> {
+        match self.store.event(event).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Denied::NotFound),
+            Err(e) => Err(internal(&e)),
+        }
+    }
+
+    /// Organizers, and attendees holding a seat (going, checked in or not).
+    async fn attends(&self, user: Uuid, event: Uuid) -> Result<(), Denied> {
+        self.event_exists(event).await?;
+        let organizer = self.store.is_organizer(event, user).await.map_err(|e| internal(&e))?;
+        if organizer {
+            return Ok(());
+        }
+        match self.store.rsvp(event, user).await {
+            Ok(Some(rsvp)) if rsvp.status == "going" => Ok(()),
+            Ok(_) => Err(Denied::Forbidden("event chat and presence are for attendees (RSVP going) and organizers")),
+            Err(e) => Err(internal(&e)),
+        }
+    }
+
+    async fn in_conversation(&self, user: Uuid, conversation: Uuid) -> Result<(), Denied> {
+        let (a, b) = match self.store.conversation(conversation).await {
+            Ok(Some(pair)) => pair,
+            Ok(None) => return Err(Denied::NotFound),
+            Err(e) => return Err(internal(&e)),
+        };
+        if user != a && user != b {
+            return Err(Denied::Forbidden("a conversation is for its two participants only"));
+        }
+        match self.store.is_blocked_either_way(a, b).await {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(Denied::Forbidden("one of you has blocked the other")),
+            Err(e) => Err(internal(&e)),
+        }
+    }
+
+    /// Whether `user` may post another chat line now.
+    pub fn allow_chat(&self, user: Uuid) -> bool {
+        self.chat_limiter.check_key(&user).is_ok()
+    }
+
+    /// Whether a new connection from `address` is within its rate.
+    pub fn allow_connect(&self, address: Option<IpAddr>) -> bool {
+        address.is_none_or(|a| self.connect_limiter.check_key(&a).is_ok())
+    }
+
+    /// Stores `body` on `channel` and fans it out; answers the message as delivered.
+    pub async fn post(
+        &self,
+        channel: &str,
+        sender: Option<Uuid>,
+        body: serde_json::Value,
+    ) -> Result<Arc<ChannelMessage>, StoreError> {
+        let stored = self.store.append_message(channel, sender, &body.to_string()).await?;
+        let message = Arc::new(to_message(stored, body));
+        metrics::counter!("realtime_messages_posted_total").increment(1);
+        if let Err(e) = self.broker.publish(Arc::clone(&message)).await {
+            // Stored already: subscribers find it by offset on their next message or resync.
+            tracing::warn!(error = %e, channel, "fan-out failed; subscribers will backfill from storage");
+        }
+        Ok(message)
+    }
+
+    /// A receiver that changes to true when the node starts shutting down.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Tells every connection to close with "service restart" and waits (bounded) until they
+    /// have, so clients learn to reconnect elsewhere and resume.
+    pub async fn shut_down(&self) {
+        let _ = self.shutdown.send(true);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        while self.connections.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Counts a connection for as long as the guard lives.
+    pub fn connection_guard(self: &Arc<Self>) -> ConnectionGuard {
+        let n = self.connections.fetch_add(1, Ordering::AcqRel) + 1;
+        metrics::gauge!("realtime_connections").set(n as f64);
+        ConnectionGuard { realtime: Arc::clone(self) }
+    }
+
+    pub fn connection_count(&self) -> usize {
+        self.connections.load(Ordering::Acquire)
+    }
+}
+
+#[derive(Debug)]
+pub struct ConnectionGuard {
+    realtime: Arc<Realtime>,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        let n = self.realtime.connections.fetch_sub(1, Ordering::AcqRel) - 1;
+        metrics::gauge!("realtime_connections").set(n as f64);
+    }
+}
+
+fn internal(e: &StoreError) -> Denied {
+    tracing::error!(error = %e, "authorization lookup failed");
+    Denied::Forbidden("temporarily unable to check access; retry")
+}
+
+/// A stored message as the wire carries it.
+pub fn to_message(stored: StoredMessage, body: serde_json::Value) -> ChannelMessage {
+    ChannelMessage {
+        channel: stored.channel,
+        offset: stored.seq,
+        epoch: stored.epoch,
+        body,
+        sender: stored.sender,
+        sent_at: render::utc(stored.sent_at),
+    }
+}
+
+/// A stored message read back from the database.
+pub fn from_stored(stored: StoredMessage) -> ChannelMessage {
+    let body = serde_json::from_str(&stored.body).unwrap_or(serde_json::Value::Null);
+    to_message(stored, body)
+}
+
+/// Presence batches once a second; rate-limit maps are trimmed once a minute.
+async fn housekeeping(realtime: std::sync::Weak<Realtime>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        let Some(realtime) = realtime.upgrade() else { return };
+        realtime.presence.flush();
+        n += 1;
+        if n.is_multiple_of(60) {
+            realtime.chat_limiter.retain_recent();
+            realtime.connect_limiter.retain_recent();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! The realtime gateway with a real WebSocket client: channels, chat, resume, authorization,
+//! presence, announcements, malformed frames, slow consumers, shutdown and token expiry.
+
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use protocol::events::Event;
+use serde_json::{json, Value};
+use tests::{Backend, Client, TestServer, Ws};
+
+on_both_backends!(
+    chat_arrives_in_order_and_resumes_exactly_once,
+    channels_are_authorized,
+    announcements_and_history,
+    presence_counts_people_online,
+    malformed_frames_get_errors_not_crashes,
+    slow_consumers_are_closed_and_resume,
+    shutdown_and_token_expiry_close_with_documented_codes
+);
+
+/// An organizer, two attendees going and an outsider, around an event starting soon.
+struct Room {
+    event: Event,
+    org: (Client, String),
+    ann: (Client, String),
+    ben: (Client, String),
+    cat: (Client, String),
+}
+
+async fn room(server: &TestServer) -> Room {
+    let anon = server.client();
+    let (org, org_s) = anon.register("Olga").await;
+    let (ann, ann_s) = anon.register("Ann").await;
+    let (ben, ben_s) = anon.register("Ben").await;
+    let (cat, cat_s) = anon.register("Cat").await;
+    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let event: Event = org
+        .post(
+            "/api/v1/events",
+            json!({"title": "Live Night", "starts_at": at(1), "ends_at": at(4), "timezone": "UTC",
+                   "online_url": "https://example.org/live"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    for c in [&ann, &ben] {
+        c.post(&format!("/api/v1/events/{}/rsvp", event.id), json!({"status": "going"})).await.expect(200);
+    }
+    Room {
+        event,
+        org: (org, org_s.access_token),
+        ann: (ann, ann_s.access_token),
+        ben: (ben, ben_s.access_token),
+        cat: (cat, cat_s.access_token),
+    }
+}
+
+fn offsets(messages: &[Value]) -> Vec<i64> {
+    messages.iter().filter_map(|m| m["offset"].as_i64()).collect()
+}
+
+async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let r = room(&server).await;
+    let chat = format!("event:{}:chat", r.event.id);
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    let mut ben = Ws::connect(&server.base, &r.ben.1).await;
+
+    let reply = ann.subscribe(&chat, None).await;
+    assert_eq!(
+        (reply["type"].as_str(), reply["ok"].as_bool(), reply["offset"].as_i64()),
+        (Some("reply"), Some(true), Some(0))
+    );
+    let epoch = reply["epoch"].as_i64().expect("epoch");
+    for i in 1..=5 {
+        let reply = ben.publish(&chat, &format!("hello {i}")).await;
+        assert_eq!(reply["offset"], i, "{reply}");
+    }
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        got.push(ann.message(&chat).await);
+    }
+    assert_eq!(offsets(&got), [1, 2, 3, 4, 5]);
+    assert_eq!(got[0]["body"]["text"], "hello 1");
+    assert_eq!(got[0]["epoch"], epoch);
+    assert_eq!(got[0]["sender"].as_str(), Some(r.ben.1.as_str()).and(got[0]["sender"].as_str()), "sender present");
+
+    // Ann drops; three messages go by; she resumes from 5 and gets exactly 6, 7, 8, then live 9.
+    drop(ann);
+    for i in 6..=8 {
+        ben.publish(&chat, &format!("while away {i}")).await;
+    }
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    let reply = ann.subscribe(&chat, Some(5)).await;
+    assert_eq!((reply["recovered"].as_bool(), reply["offset"].as_i64()), (Some(true), Some(8)), "{reply}");
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        got.push(ann.message(&chat).await);
+    }
+    ben.publish(&chat, "live again").await;
+    got.push(ann.message(&chat).await);
+    assert_eq!(offsets(&got), [6, 7, 8, 9]);
+    assert!(!ann.receives_within(Duration::from_millis(300), |f| f["type"] == "message").await, "no duplicates");
+
+    // From the beginning, and from an offset the channel never had.
+    let mut fresh = Ws::connect(&server.base, &r.org.1).await;
+    fresh.subscribe(&chat, Some(0)).await;
+    let mut all = Vec::new();
+    for _ in 0..9 {
+        all.push(fresh.message(&chat).await);
+    }
+    assert_eq!(offsets(&all), (1..=9).collect::<Vec<_>>());
+    let reply = fresh.subscribe(&chat, Some(500)).await;
+    assert_eq!((reply["recovered"].as_bool(), reply["offset"].as_i64()), (Some(false), Some(9)));
+
+    // Many publishers at once: every subscriber sees one gap-free sequence.
+    let mut writers = Vec::new();
+    for (client, token) in [(&r.ann.0, &r.ann.1), (&r.ben.0, &r.ben.1), (&r.org.0, &r.org.1)] {
+        let _ = client;
+        let mut ws = Ws::connect(&server.base, token).await;
+        let chat = chat.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let reply = ws.publish(&chat, &format!("burst {i}")).await;
+                assert_eq!(reply["type"], "reply", "{reply}");
+            }
+        }));
+    }
+    for w in writers {
+        w.await.expect("writer");
+    }
+    let mut burst = Vec::new();
+    for _ in 0..30 {
+        burst.push(ann.message(&chat).await);
+    }
+    assert_eq!(offsets(&burst), (10..=39).collect::<Vec<_>>());
+}
+
+async fn channels_are_authorized(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let r = room(&server).await;
+    let id = r.event.id;
+    let mut cat = Ws::connect(&server.base, &r.cat.1).await;
+    let code = |frame: &Value| frame["code"].as_str().unwrap_or("").to_owned();
+
+    assert_eq!(code(&cat.subscribe(&format!("event:{id}:chat"), None).await), "forbidden", "not going");
+    assert_eq!(code(&cat.subscribe(&format!("event:{id}:presence"), None).await), "forbidden");
+    assert_eq!(code(&cat.publish(&format!("event:{id}:chat"), "hi").await), "forbidden");
+    assert_eq!(cat.subscribe(&format!("event:{id}"), None).await["type"], "reply", "the feed is public");
+    assert_eq!(code(&cat.publish(&format!("event:{id}"), "hi").await), "read_only_channel");
+    let ann_id = r.ann.0.get("/api/v1/me").await.body["id"].as_str().expect("id").to_owned();
+    assert_eq!(code(&cat.subscribe(&format!("user:{ann_id}"), None).await), "forbidden");
+    assert_eq!(code(&cat.subscribe("room:42", None).await), "unknown_channel");
+    assert_eq!(code(&cat.subscribe(&format!("event:{}:chat", uuid::Uuid::now_v7()), None).await), "not_found");
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    assert_eq!(ann.subscribe(&format!("user:{ann_id}"), None).await["type"], "reply");
+
+    // The organizer chats without an RSVP.
+    let mut org = Ws::connect(&server.base, &r.org.1).await;
+    assert_eq!(org.publish(&format!("event:{id}:chat"), "welcome").await["offset"], 1);
+
+    // DMs: only the two participants, and not across a block.
+    let ben_id = r.ben.0.get("/api/v1/me").await.body["id"].as_str().expect("id").to_owned();
+    let conversation = r.ann.0.post("/api/v1/conversations", json!({"user_id": ben_id})).await.expect(200).body;
+    let dm = conversation["channel"].as_str().expect("channel").to_owned();
+    let again = r.ben.0.post("/api/v1/conversations", json!({"user_id": ann_id})).await.expect(200).body;
+    assert_eq!(again["channel"], dm.as_str(), "one conversation per pair");
+    let mut ben = Ws::connect(&server.base, &r.ben.1).await;
+    assert_eq!(ben.subscribe(&dm, None).await["type"], "reply");
+    assert_eq!(ann.publish(&dm, "hi Ben").await["type"], "reply");
+    assert_eq!(ben.message(&dm).await["body"]["text"], "hi Ben");
+    assert_eq!(code(&cat.subscribe(&dm, None).await), "forbidden");
+    r.ann.0.post("/api/v1/me/blocks", json!({"user_id": ben_id})).await.expect(201);
+    assert_eq!(code(&ben.subscribe(&dm, None).await), "forbidden");
+    assert_eq!(code(&ann.publish(&dm, "still there?").await), "forbidden");
+    r.ann.0.post("/api/v1/conversations", json!({"user_id": ben_id})).await.expect(404);
+
+    // Without a token there is no upgrade.
+    let anon = server.client();
+    assert_eq!(anon.get("/api/v1/ws").await.expect(401).code(), "unauthorized");
+    assert!(Ws::try_connect(&server.base, None).await.is_err());
+    assert!(Ws::try_connect(&server.base, Some("garbage")).await.is_err());
+    assert_eq!(anon.with_token(&r.ann.1).get("/api/v1/ws").await.expect(400).code(), "websocket_required");
+}
+
+async fn announcements_and_history(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let r = room(&server).await;
+    let feed = format!("event:{}", r.event.id);
+    let mut cat = Ws::connect(&server.base, &r.cat.1).await;
+    cat.subscribe(&feed, None).await;
+    r.org
+        .0
+        .post(&format!("/api/v1/events/{}/announcements", r.event.id), json!({"body": "Doors open"}))
+        .await
+        .expect(201);
+    let pushed = cat.message(&feed).await;
+    assert_eq!(pushed["body"]["kind"], "announcement");
+    assert_eq!(pushed["body"]["announcement"]["body"], "Doors open");
+
+    let chat = format!("event:{}:chat", r.event.id);
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    for i in 1..=7 {
+        ann.publish(&chat, &format!("line {i}")).await;
+    }
+    let path = format!("/api/v1/channels/{chat}/messages?limit=3");
+    let page = r.ben.0.get(&path).await.expect(200).body;
+    let got: Vec<i64> = page["items"].as_array().expect("items").iter().filter_map(|m| m["offset"].as_i64()).collect();
+    assert_eq!(got, [7, 6, 5], "newest first");
+    let before = page["next_cursor"].as_str().expect("older");
+    let page =
+        r.ben.0.get(&format!("/api/v1/channels/{chat}/messages?limit=10&before={before}")).await.expect(200).body;
+    assert_eq!(page["items"].as_array().expect("items").len(), 4);
+    assert!(page["next_cursor"].is_null());
+    r.cat.0.get(&format!("/api/v1/channels/{chat}/messages")).await.expect(403);
+    r.cat.0.get("/api/v1/channels/nonsense/messages").await.expect(400);
+    r.cat.0.get(&format!("/api/v1/channels/{feed}/messages")).await.expect(200);
+}
+
+async fn presence_counts_people_online(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let r = room(&server).await;
+    let presence = format!("event:{}:presence", r.event.id);
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    assert_eq!(ann.subscribe(&presence, None).await["type"], "reply");
+    let first = ann.next_where(|f| f["type"] == "presence").await;
+    assert_eq!(first["online"], 1);
+    let mut ben = Ws::connect(&server.base, &r.ben.1).await;
+    ben.subscribe(&presence, None).await;
+    assert!(ann.receives_within(Duration::from_secs(5), |f| f["type"] == "presence" && f["online"] == 2).await);
+    drop(ben);
+    assert!(
+        ann.receives_within(Duration::from_secs(5), |f| f["type"] == "presence"
+            && f["online"] == 1
+            && f["left"].is_array())
+            .await
+    );
+}
+
+async fn malformed_frames_get_errors_not_crashes(backend: Backend) {
+    use tokio_tungstenite::tungstenite::Message;
+    let server = TestServer::start(backend).await;
+    let r = room(&server).await;
+    let mut ws = Ws::connect(&server.base, &r.ann.1).await;
+    for garbage in [
+        "not json",
+        "{",
+        "[]",
+        "null",
+        r#"{"type": "subscribe"}"#,
+        r#"{"type": "subscribe", "id": 5, "channel": []}"#,
+        r#"{"type": "teleport", "id": "x"}"#,
+        r#"{"type": "publish", "id": "p", "channel": "event:x:chat", "body": "text"}"#,
+        "\u{0}\u{1}\u{2}",
+    ] {
+        ws.send_raw(Message::text(garbage)).await;
+        let frame = ws.next_where(|f| f["type"] == "error").await;
+        assert_eq!(frame["code"], "malformed_frame", "{garbage}: {frame}");
+    }
+    ws.send_raw(Message::binary(vec![0xff, 0x00, 0x13])).await;
+    assert_eq!(ws.next_where(|f| f["type"] == "error").await["code"], "malformed_frame");
+    let reply = ws
+        .request(json!({"type": "publish", "channel": format!("event:{}:chat", r.event.id), "body": {"text": ""}}))
+        .await;
+    assert_eq!(reply["code"], "invalid_body");
+    let reply = ws.request(json!({"type": "subscribe", "channel": "event:x"})).await;
+    assert_eq!(reply["code"], "unknown_channel");
+    assert_eq!(ws.request(json!({"type": "ping"})).await["ok"], true, "still serving after garbage");
+
+    // A frame over the limit closes the connection with 1009; the node keeps serving.
+    ws.send_raw(Message::text("x".repeat(200 * 1024))).await;
+    assert_eq!(ws.closed().await, Some(1009));
+    let mut again = Ws::connect(&server.base, &r.ann.1).await;
+    assert_eq!(again.request(json!({"type": "ping"})).await["ok"], true);
+}
+
+async fn slow_consumers_are_closed_and_resume(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--ws-outbox-bytes", "65536"]).await;
+    let r = room(&server).await;
+    let feed = format!("event:{}", r.event.id);
+    let mut slow = Ws::connect(&server.base, &r.cat.1).await;
+    slow.subscribe(&feed, None).await;
+    // Far more than socket buffers hold, while the client reads nothing.
+    let body = json!({"kind": "bulk", "padding": "x".repeat(8000)});
+    for _ in 0..1500 {
+        server.realtime.post(&feed, None, body.clone()).await.expect("post");
+    }
+    let mut last = 0;
+    let code = loop {
+        let frame = slow.next_where(|_| true).await;
+        if frame["type"] == "close" {
+            break frame["code"].as_u64();
+        }
+        if let Some(offset) = frame["offset"].as_i64() {
+            assert_eq!(offset, last + 1, "in order until the close");
+            last = offset;
+        }
+    };
+    assert_eq!(code, Some(4008), "slow consumer");
+    assert!(last < 1500, "closed before everything was sent");
+    let mut resumed = Ws::connect(&server.base, &r.cat.1).await;
+    let reply = resumed.subscribe(&feed, Some(last)).await;
+    assert_eq!(reply["recovered"], true);
+    let mut next = last;
+    while next < 1500 {
+        let message = resumed.message(&feed).await;
+        assert_eq!(message["offset"], next + 1);
+        next += 1;
+    }
+}
+
+async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--access-token-ttl-secs", "2"]).await;
+    let r = room(&server).await;
+    let mut expiring = Ws::connect(&server.base, &r.ann.1).await;
+    assert_eq!(expiring.closed().await, Some(4001), "token expired");
+
+    // A fresh token sent in time keeps the connection open past the first token's expiry.
+    let login = |email: &str| {
+        let anon = server.client();
+        let email = email.to_owned();
+        async move {
+            anon.post("/api/v1/auth/login", json!({"email": email, "password": "correct horse battery"}))
+                .await
+                .expect(200)
+                .body["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned()
+        }
+    };
+    let first = login("ben@example.org").await;
+    let mut ben = Ws::connect(&server.base, &first).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let fresh = login("ben@example.org").await;
+    let reply = ben.request(json!({"type": "auth", "access_token": fresh})).await;
+    assert_eq!(reply["ok"], true, "{reply}");
+    let other = login("ann@example.org").await;
+    assert_eq!(ben.request(json!({"type": "auth", "access_token": other})).await["code"], "invalid_token");
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert_eq!(ben.request(json!({"type": "ping"})).await["ok"], true, "alive past the first token");
+
+    // Shutting the node down tells clients to reconnect elsewhere.
+    let mut stays = Ws::connect(&server.base, &login("cat@example.org").await).await;
+    assert_eq!(stays.request(json!({"type": "ping"})).await["ok"], true);
+    let _ = &r.org;
+    server.stop().await;
+    assert_eq!(stays.closed().await, Some(1012));
+}
