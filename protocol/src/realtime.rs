@@ -243,9 +243,10 @@ impl FromStr for Channel {
 
 /// The JSON Schema of every frame, as `docs/protocol.schema.json` holds it.
 pub fn json_schema() -> serde_json::Value {
-    #[derive(JsonSchema)]
-    #[allow(dead_code)]
     /// Every frame of the Mingle realtime protocol (subprotocol `mingle.v1`).
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
     enum MingleFrame {
         /// Sent by clients.
         Client(ClientFrame),
@@ -272,6 +273,19 @@ mod tests {
         }
         let upper = format!("user:{}", id.hyphenated().to_string().to_uppercase());
         assert!(upper.parse::<Channel>().is_err(), "one name per channel");
+    }
+
+    /// `docs/protocol.schema.json` is what `mingle protocol-schema` prints; regenerate it with
+    /// `cargo run -p server -- protocol-schema > docs/protocol.schema.json` after changing a frame.
+    #[test]
+    fn published_schema_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.schema.json");
+        let published = std::fs::read_to_string(path).expect("docs/protocol.schema.json exists");
+        let published: serde_json::Value = serde_json::from_str(&published).expect("valid JSON");
+        assert!(
+            published == json_schema(),
+            "docs/protocol.schema.json is stale: run `cargo run -p server -- protocol-schema > docs/protocol.schema.json`"
+        );
     }
 
     #[test]

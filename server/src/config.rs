@@ -108,6 +108,8 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         events: usize,
     },
+    /// Print the JSON Schema of the realtime protocol's frames (docs/protocol.schema.json).
+    ProtocolSchema,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,11 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(config.log_format);
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
+        Command::ProtocolSchema => {
+            let schema = serde_json::to_string_pretty(&protocol::realtime::json_schema())?;
+            std::io::Write::write_all(&mut std::io::stdout(), format!("{schema}\n").as_bytes())?;
+            Ok(())
+        }
         Command::DemoData { seed, users, events } => {
             let state = server::build_state(&config).await?;
             let summary = server::demo::generate(&state.store, seed, users, events).await?;

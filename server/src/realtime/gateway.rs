@@ -91,7 +91,14 @@ impl Codec {
     fn encode(self, frame: &ServerFrame) -> Message {
         match self {
             Self::Json => Message::Text(serde_json::to_string(frame).unwrap_or_default().into()),
-            Self::MsgPack => Message::Binary(rmp_serde::to_vec_named(frame).unwrap_or_default().into()),
+            Self::MsgPack => {
+                // Human-readable mode keeps ids and times as the same strings JSON carries, so
+                // one schema describes both encodings.
+                let mut bytes = Vec::new();
+                let mut serializer = rmp_serde::Serializer::new(&mut bytes).with_struct_map().with_human_readable();
+                let _ = serde::Serialize::serialize(frame, &mut serializer);
+                Message::Binary(bytes.into())
+            }
         }
     }
 
@@ -103,7 +110,9 @@ impl Codec {
                 serde_json::from_str(text.as_str()).map_err(|e| (None, format!("not JSON: {e}")))?
             }
             (Self::MsgPack, Message::Binary(bytes)) => {
-                rmp_serde::from_slice(bytes).map_err(|e| (None, format!("not MessagePack: {e}")))?
+                let mut deserializer = rmp_serde::Deserializer::from_read_ref(bytes.as_ref()).with_human_readable();
+                serde::Deserialize::deserialize(&mut deserializer)
+                    .map_err(|e| (None, format!("not MessagePack: {e}")))?
             }
             (Self::Json, _) => return Err((None, "this connection speaks JSON text frames (mingle.v1)".to_owned())),
             (Self::MsgPack, _) => {

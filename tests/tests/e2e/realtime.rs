@@ -15,7 +15,8 @@ on_both_backends!(
     presence_counts_people_online,
     malformed_frames_get_errors_not_crashes,
     slow_consumers_are_closed_and_resume,
-    shutdown_and_token_expiry_close_with_documented_codes
+    shutdown_and_token_expiry_close_with_documented_codes,
+    msgpack_clients_and_connection_limits
 );
 
 /// An organizer, two attendees going and an outsider, around an event starting soon.
@@ -346,4 +347,70 @@ async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend)
     let _ = &r.org;
     server.stop().await;
     assert_eq!(stays.closed().await, Some(1012));
+}
+
+async fn msgpack_clients_and_connection_limits(backend: Backend) {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let server =
+        TestServer::start_with(backend, &["--ws-max-subscriptions", "2", "--ws-connects-per-address-per-minute", "8"])
+            .await;
+    let r = room(&server).await;
+    let chat = format!("event:{}:chat", r.event.id);
+
+    // A mobile client speaking MessagePack sees the same structures in binary frames.
+    let mut request = format!("{}/api/v1/ws?access_token={}", server.base.replacen("http", "ws", 1), r.ann.1)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert("sec-websocket-protocol", "mingle.v1.msgpack".parse().expect("header"));
+    let (mut mobile, response) = tokio_tungstenite::connect_async(request).await.expect("handshake");
+    assert_eq!(response.headers()["sec-websocket-protocol"], "mingle.v1.msgpack");
+    let encode = |v: Value| Message::binary(rmp_serde::to_vec_named(&v).expect("msgpack"));
+    mobile.send(encode(json!({"id": "m1", "type": "subscribe", "channel": chat}))).await.expect("send");
+    let mut seen = Vec::new();
+    let mut ben = Ws::connect(&server.base, &r.ben.1).await;
+    while seen.len() < 2 {
+        let frame = tokio::time::timeout(tests::FRAME_TIMEOUT, mobile.next()).await.expect("frame").expect("open");
+        if let Message::Binary(bytes) = frame.expect("frame") {
+            seen.push(rmp_serde::from_slice::<Value>(&bytes).expect("decodes"));
+            if seen.len() == 1 {
+                // Subscribed: now a message posted by someone else arrives.
+                ben.publish(&chat, "to the phone").await;
+            }
+        }
+    }
+    assert_eq!((seen[0]["type"].as_str(), seen[0]["id"].as_str()), (Some("reply"), Some("m1")));
+    assert_eq!(seen[1]["body"]["text"], "to the phone");
+    mobile.send(Message::text("{\"type\": \"ping\", \"id\": \"j\"}")).await.expect("send");
+    let frame = tokio::time::timeout(tests::FRAME_TIMEOUT, mobile.next()).await.expect("frame").expect("open");
+    let error: Value = match frame.expect("frame") {
+        Message::Binary(bytes) => rmp_serde::from_slice(&bytes).expect("decodes"),
+        other => panic!("expected a binary error frame, got {other:?}"),
+    };
+    assert_eq!(error["code"], "malformed_frame", "text frames on a MessagePack connection");
+
+    // At most two channels per connection.
+    let mut ws = Ws::connect(&server.base, &r.ann.1).await;
+    ws.subscribe(&chat, None).await;
+    ws.subscribe(&format!("event:{}", r.event.id), None).await;
+    let third = ws.subscribe(&format!("event:{}:presence", r.event.id), None).await;
+    assert_eq!(third["code"], "too_many_subscriptions");
+    assert_eq!(ws.request(json!({"type": "unsubscribe", "channel": chat})).await["ok"], true);
+    assert_eq!(ws.request(json!({"type": "unsubscribe", "channel": chat})).await["code"], "not_subscribed");
+    assert_eq!(ws.subscribe(&format!("event:{}:presence", r.event.id), None).await["type"], "reply");
+
+    // New connections per address are rate limited (eight per minute here; four used above).
+    let mut refused = None;
+    for _ in 0..6 {
+        if let Err(e) = Ws::try_connect(&server.base, Some(&r.cat.1)).await {
+            refused = Some(e);
+            break;
+        }
+    }
+    match refused {
+        Some(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 429),
+        other => panic!("the ninth connection in a minute is refused with 429, got {other:?}"),
+    }
 }
