@@ -111,8 +111,7 @@ impl Codec {
             }
             (Self::MsgPack, Message::Binary(bytes)) => {
                 let mut deserializer = rmp_serde::Deserializer::from_read_ref(bytes.as_ref()).with_human_readable();
-                serde::Deserialize::deserialize(&mut deserializer)
-                    .map_err(|e| (None, format!("not MessagePack: {e}")))?
+                Deserialize::deserialize(&mut deserializer).map_err(|e| (None, format!("not MessagePack: {e}")))?
             }
             (Self::Json, _) => return Err((None, "this connection speaks JSON text frames (mingle.v1)".to_owned())),
             (Self::MsgPack, _) => {
