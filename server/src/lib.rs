@@ -53,9 +53,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let store = Store::connect(&url).await.context("connecting to the database")?;
     tracing::info!(backend = ?store.backend(), "database ready");
     let broker = realtime::connect_broker(config.redis_url.as_deref()).await?;
+    let presence = realtime::connect_presence(config.redis_url.as_deref()).await?;
     let realtime = Realtime::new(
         store.clone(),
         broker,
+        presence,
         RealtimeSettings {
             outbox_bytes: config.ws_outbox_bytes.max(1024),
             max_frame_bytes: config.ws_max_frame_bytes.max(1024),

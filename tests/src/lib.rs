@@ -120,7 +120,7 @@ pub struct TestServer {
     pub realtime: std::sync::Arc<server::realtime::Realtime>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
 }
 
 impl TestServer {
@@ -132,11 +132,11 @@ impl TestServer {
     /// Starts a server with extra command-line options, e.g. `["--login-per-account-per-minute", "3"]`.
     pub async fn start_with(backend: Backend, extra: &[&str]) -> Self {
         let db = TestDb::new(backend).await;
-        Self::start_on(db, extra).await
+        Self::start_on(std::sync::Arc::new(db), extra).await
     }
 
     /// Starts a server on an existing database (a second node, or a restarted one).
-    pub async fn start_on(db: TestDb, extra: &[&str]) -> Self {
+    pub async fn start_on(db: std::sync::Arc<TestDb>, extra: &[&str]) -> Self {
         let data_dir = db.dir();
         let mut args = vec![
             "mingle".to_owned(),
@@ -430,5 +430,69 @@ impl Ws {
                 return false;
             }
         }
+    }
+}
+
+/// A Mingle server in its own process, as deployed: killing it is a real crash.
+#[derive(Debug)]
+pub struct Node {
+    child: tokio::process::Child,
+    pub base: String,
+}
+
+impl Node {
+    /// The `mingle` binary next to this test binary (`./dev test` builds it first).
+    fn binary() -> PathBuf {
+        let exe = std::env::current_exe().expect("test binary path");
+        let dir = exe.parent().and_then(|deps| deps.parent()).expect("target directory");
+        let binary = dir.join("mingle");
+        assert!(
+            binary.exists(),
+            "{} is missing: run `cargo build -p server` first (`./dev test` does)",
+            binary.display()
+        );
+        binary
+    }
+
+    /// Starts a node on `db` (sharing its data directory, hence its JWT secret) with `extra`
+    /// options, and waits until it serves.
+    pub async fn spawn(db: &TestDb, extra: &[&str]) -> Self {
+        use tokio::io::AsyncBufReadExt as _;
+        let mut child = tokio::process::Command::new(Self::binary())
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--database-url", &db.url])
+            .arg("--data-dir")
+            .arg(db.dir())
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start mingle");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let address = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let Ok(entry) = serde_json::from_str::<Value>(&line) else { continue };
+                if let Some(address) = entry["fields"]["address"].as_str() {
+                    return address.to_owned();
+                }
+            }
+            panic!("mingle exited before serving");
+        })
+        .await
+        .expect("mingle serves within 30 s");
+        // Keep draining the log so the node never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self { child, base: format!("http://{address}") }
+    }
+
+    /// Kills the process at once (SIGKILL): no close frames, no cleanup.
+    pub async fn crash(&mut self) {
+        let _ = self.child.kill().await;
+    }
+
+    pub fn client(&self) -> Client {
+        Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
     }
 }

@@ -82,11 +82,16 @@ fn per_minute(n: u32) -> Quota {
 }
 
 impl Realtime {
-    pub fn new(store: Store, broker: Arc<dyn Broker>, settings: RealtimeSettings) -> Arc<Self> {
+    pub fn new(
+        store: Store,
+        broker: Arc<dyn Broker>,
+        presence: PresenceRooms,
+        settings: RealtimeSettings,
+    ) -> Arc<Self> {
         let realtime = Arc::new(Self {
             store,
             broker,
-            presence: PresenceRooms::default(),
+            presence,
             chat_limiter: RateLimiter::keyed(per_minute(settings.chat_per_minute)),
             connect_limiter: RateLimiter::keyed(per_minute(settings.connects_per_address_per_minute)),
             settings,
@@ -252,7 +257,7 @@ async fn housekeeping(realtime: std::sync::Weak<Realtime>) {
     loop {
         tick.tick().await;
         let Some(realtime) = realtime.upgrade() else { return };
-        realtime.presence.flush();
+        realtime.presence.flush().await;
         n += 1;
         if n.is_multiple_of(60) {
             realtime.chat_limiter.retain_recent();

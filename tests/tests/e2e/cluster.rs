@@ -1,0 +1,166 @@
+//! Several nodes sharing PostgreSQL and Redis, each its own process: messages posted on one
+//! node reach clients on another in order and exactly once, while Redis connections are killed
+//! and while a node crashes and its clients move to another node and resume.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use serde_json::{json, Value};
+use tests::{Backend, Node, TestDb, Ws};
+
+fn redis_url() -> String {
+    std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// Kills every Redis pub/sub connection (all nodes' subscribers) with `CLIENT KILL`.
+async fn kill_redis_subscribers() -> u64 {
+    use fred::prelude::*;
+    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
+    client.init().await.expect("redis");
+    let killed: u64 = client.custom(fred::cmd!("CLIENT"), vec!["KILL", "TYPE", "pubsub"]).await.expect("CLIENT KILL");
+    let _ = client.quit().await;
+    killed
+}
+
+async fn start_node(db: &TestDb) -> Node {
+    Node::spawn(db, &["--redis-url", &redis_url(), "--chat-per-minute", "10000"]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let a = start_node(&db).await;
+    let mut b = start_node(&db).await;
+
+    let (olga, olga_s) = a.client().register("Olga").await;
+    let (ann, ann_s) = a.client().register("Ann").await;
+    let (_, ben_s) = b.client().register("Ben").await;
+    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let event: Value = olga
+        .post(
+            "/api/v1/events",
+            json!({"title": "Cluster Night", "starts_at": at(1), "ends_at": at(3), "timezone": "UTC",
+                   "online_url": "https://example.org/c"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = event["id"].as_str().expect("id");
+    ann.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"})).await.expect(200);
+    b.client()
+        .with_token(&ben_s.access_token)
+        .post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"}))
+        .await
+        .expect(200);
+    let chat = format!("event:{id}:chat");
+
+    // Ann reads on node A; Olga reads on node B; Ben writes on node B.
+    let mut reader_a = Ws::connect(&a.base, &ann_s.access_token).await;
+    assert_eq!(reader_a.subscribe(&chat, None).await["type"], "reply");
+    let mut reader_b = Ws::connect(&b.base, &olga_s.access_token).await;
+    assert_eq!(reader_b.subscribe(&chat, None).await["type"], "reply");
+    let mut writer = Ws::connect(&b.base, &ben_s.access_token).await;
+
+    let mut sent = 0;
+    for round in 0..3 {
+        for _ in 0..20 {
+            sent += 1;
+            let reply = writer.publish(&chat, &format!("m{sent}")).await;
+            assert_eq!(reply["type"], "reply", "{reply}");
+        }
+        if round == 0 {
+            assert!(kill_redis_subscribers().await >= 2, "both nodes' subscribers killed");
+        }
+    }
+
+    // Node B crashes. Its clients reconnect to node A and resume from what they saw.
+    let mut seen_b = collect(&mut reader_b, &chat, sent).await;
+    b.crash().await;
+    let last_b = *seen_b.keys().last().expect("some");
+    let mut writer = Ws::connect(&a.base, &ben_s.access_token).await;
+    for _ in 0..20 {
+        sent += 1;
+        writer.publish(&chat, &format!("m{sent}")).await;
+    }
+    let mut moved = Ws::connect(&a.base, &olga_s.access_token).await;
+    let reply = moved.subscribe(&chat, Some(last_b)).await;
+    assert_eq!(reply["recovered"], true, "{reply}");
+    seen_b.extend(collect(&mut moved, &chat, sent - usize::try_from(last_b).expect("offset")).await);
+
+    let seen_a = collect(&mut reader_a, &chat, sent).await;
+    for (who, seen) in [("node A reader", &seen_a), ("node B reader, then A", &seen_b)] {
+        let offsets: Vec<i64> = seen.keys().copied().collect();
+        assert_eq!(offsets, (1..=i64::try_from(sent).expect("count")).collect::<Vec<_>>(), "{who}");
+        for (offset, text) in seen {
+            assert_eq!(text, &format!("m{offset}"), "{who}: offsets follow posting order");
+        }
+    }
+    assert!(!reader_a.receives_within(Duration::from_millis(500), |f| f["type"] == "message").await, "no duplicates");
+
+    // A restarted node B serves the same history.
+    let b = start_node(&db).await;
+    let mut late = Ws::connect(&b.base, &olga_s.access_token).await;
+    late.subscribe(&chat, Some(sent as i64 - 5)).await;
+    let tail = collect(&mut late, &chat, 5).await;
+    assert_eq!(tail.keys().copied().collect::<Vec<_>>(), ((sent as i64 - 4)..=sent as i64).collect::<Vec<_>>());
+}
+
+/// Reads `n` messages of `channel`, asserting each offset arrives once and in order.
+async fn collect(ws: &mut Ws, channel: &str, n: usize) -> BTreeMap<i64, String> {
+    let mut seen = BTreeMap::new();
+    let mut last = None;
+    while seen.len() < n {
+        let message = ws.message(channel).await;
+        let offset = message["offset"].as_i64().expect("offset");
+        if let Some(last) = last {
+            assert!(offset > last, "in order: {offset} after {last}");
+        }
+        last = Some(offset);
+        assert!(seen.insert(offset, message["body"]["text"].as_str().unwrap_or("").to_owned()).is_none(), "once");
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_spans_nodes_and_forgets_a_crashed_one() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let a = start_node(&db).await;
+    let mut b = start_node(&db).await;
+    let (olga, _) = a.client().register("Olga").await;
+    let (ann, ann_s) = a.client().register("Ann").await;
+    let (ben, ben_s) = a.client().register("Ben").await;
+    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let event: Value = olga
+        .post(
+            "/api/v1/events",
+            json!({"title": "Presence", "starts_at": at(1), "ends_at": at(3), "timezone": "UTC",
+                   "online_url": "https://example.org/p"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = event["id"].as_str().expect("id");
+    for c in [&ann, &ben] {
+        c.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"})).await.expect(200);
+    }
+    let presence = format!("event:{id}:presence");
+    let mut on_a = Ws::connect(&a.base, &ann_s.access_token).await;
+    on_a.subscribe(&presence, None).await;
+    let mut on_b = Ws::connect(&b.base, &ben_s.access_token).await;
+    on_b.subscribe(&presence, None).await;
+    let ben_id = ben_s.user.id.to_string();
+    let both = |f: &Value| f["type"] == "presence" && f["online"] == 2;
+    assert!(on_a.receives_within(Duration::from_secs(5), both).await, "Ann on A sees Ben on B");
+    assert!(on_b.receives_within(Duration::from_secs(5), both).await, "Ben on B sees Ann on A");
+
+    // Node B dies without a word; its members expire with its heartbeat.
+    b.crash().await;
+    let ben_left = |f: &Value| {
+        f["type"] == "presence"
+            && f["online"] == 1
+            && f["left"].as_array().is_some_and(|left| left.iter().any(|u| u.as_str() == Some(ben_id.as_str())))
+    };
+    let within = Duration::from_secs(u64::try_from(server::realtime::presence::PRESENCE_TTL_SECS).expect("ttl") + 5);
+    assert!(on_a.receives_within(within, ben_left).await, "Ben leaves when node B's record expires");
+}
