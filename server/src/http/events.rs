@@ -394,6 +394,12 @@ async fn update_event(
     if !promoted.is_empty() {
         tracing::info!(event = %id, promoted = promoted.len(), "waitlist promoted after edit");
     }
+    let event = render_one(&state, &row, None).await?;
+    let body = serde_json::json!({ "kind": "event_updated", "event": event });
+    if let Err(e) = state.realtime.post(&Channel::Event(id).to_string(), Some(user.id), body).await {
+        tracing::error!(error = %e, event = %id, "pushing an event update live failed");
+    }
+    state.realtime.counters_changed(id);
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }
 
@@ -447,6 +453,7 @@ async fn set_rsvp(
     ApiJson(body): ApiJson<RsvpRequest>,
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
+    state.realtime.counters_changed(id);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     Ok(Json(render_rsvp(&state, &row).await?))
 }
@@ -467,6 +474,7 @@ async fn cancel_rsvp(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
+    state.realtime.counters_changed(id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -551,6 +559,7 @@ async fn check_in(
         (None, Some(_)) => return Err(ApiError::Forbidden("wrong_code", "check-in code does not match".to_owned())),
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
+    state.realtime.counters_changed(id);
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),

@@ -18,10 +18,12 @@ async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers. The broker's state is reported too; without it
+/// the node still serves (messages are stored and reach other nodes' clients on resync).
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let broker = if state.realtime.broker.is_connected() { "connected" } else { "disconnected" };
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "broker": broker}))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "reason": "database"})))

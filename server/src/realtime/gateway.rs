@@ -418,6 +418,11 @@ async fn deliver_live(conn: &Conn, channel: &str, last: &mut i64, message: &Chan
     }
     if message.offset == *last + 1 {
         *last = message.offset;
+        if message.body.get("kind").and_then(|k| k.as_str()) == Some("counters") {
+            // Counters are state: a client that lags gets only the newest.
+            let key = format!("{channel}#counters");
+            return conn.outbox.push_superseding(&key, conn.codec.encode(&ServerFrame::Message(message.clone())));
+        }
         return conn.send(&ServerFrame::Message(message.clone()));
     }
     true

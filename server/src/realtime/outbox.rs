@@ -5,7 +5,9 @@
 //! [`close::SLOW_CONSUMER`](protocol::realtime::close::SLOW_CONSUMER): the client resumes from its
 //! last offset, so nothing is lost, and a slow phone cannot make the server buffer without bound.
 //! Presence updates are conflated instead: only the latest per channel waits, and it never
-//! counts as overflow.
+//! counts as overflow. State messages that have offsets (live counters) supersede their pending
+//! predecessor: the older one leaves the queue and the newer one joins at the end, so offsets
+//! still only grow along the queue.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -15,7 +17,8 @@ use tokio::sync::Notify;
 
 #[derive(Debug)]
 struct State {
-    queue: VecDeque<Message>,
+    /// Frames in order, each with the key that a newer frame may supersede it by.
+    queue: VecDeque<(Option<String>, Message)>,
     bytes: usize,
     /// Latest pending update per conflated key, in the order keys first became pending.
     conflated: HashMap<String, Message>,
@@ -72,9 +75,27 @@ impl Outbox {
     /// Queues a frame that must arrive. Answers false (and starts closing the connection as a
     /// slow consumer) when the budget is exhausted.
     pub fn push(&self, message: Message) -> bool {
+        self.push_keyed(None, message)
+    }
+
+    /// Queues a frame in order, first dropping a pending frame with the same key, which it makes
+    /// obsolete.
+    pub fn push_superseding(&self, key: &str, message: Message) -> bool {
+        self.push_keyed(Some(key.to_owned()), message)
+    }
+
+    fn push_keyed(&self, key: Option<String>, message: Message) -> bool {
         let mut state = self.lock();
         if state.closing.is_some() {
             return false;
+        }
+        if let Some(key) = &key {
+            if let Some(i) = state.queue.iter().position(|(k, _)| k.as_ref() == Some(key)) {
+                if let Some((_, old)) = state.queue.remove(i) {
+                    state.bytes -= size(&old);
+                    metrics::counter!("realtime_conflated_total").increment(1);
+                }
+            }
         }
         let n = size(&message);
         if state.bytes + n > self.limit && !state.queue.is_empty() {
@@ -89,8 +110,10 @@ impl Outbox {
             return false;
         }
         state.bytes += n;
-        state.queue.push_back(message);
+        state.queue.push_back((key, message));
+        let depth = state.bytes;
         drop(state);
+        metrics::histogram!("realtime_outbox_queued_bytes").record(depth as f64);
         self.notify.notify_one();
         true
     }
@@ -108,7 +131,7 @@ impl Outbox {
                 }
                 if state.bytes + n <= self.limit || state.queue.is_empty() {
                     state.bytes += n;
-                    state.queue.push_back(message);
+                    state.queue.push_back((None, message));
                     drop(state);
                     self.notify.notify_one();
                     return true;
@@ -155,7 +178,7 @@ impl Outbox {
             let notified = self.notify.notified();
             {
                 let mut state = self.lock();
-                if let Some(message) = state.queue.pop_front() {
+                if let Some((_, message)) = state.queue.pop_front() {
                     state.bytes -= size(&message);
                     drop(state);
                     self.room.notify_waiters();
@@ -194,6 +217,16 @@ mod tests {
         assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "bbbb"));
         assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "new"));
         assert_eq!(outbox.queued_bytes(), 0);
+    }
+
+    #[tokio::test]
+    async fn newer_state_supersedes_pending_state_in_order() {
+        let outbox = Outbox::new(100);
+        outbox.push_superseding("c", text("c1"));
+        outbox.push(text("a2"));
+        outbox.push_superseding("c", text("c3"));
+        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "a2"));
+        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "c3"));
     }
 
     #[tokio::test]

@@ -69,6 +69,8 @@ pub struct Realtime {
     connect_limiter: DefaultKeyedRateLimiter<IpAddr>,
     shutdown: watch::Sender<bool>,
     connections: AtomicUsize,
+    /// Events whose counters changed since the last tick.
+    counters_changed: dashmap::DashSet<Uuid>,
 }
 
 impl std::fmt::Debug for Realtime {
@@ -97,6 +99,7 @@ impl Realtime {
             settings,
             shutdown: watch::channel(false).0,
             connections: AtomicUsize::new(0),
+            counters_changed: dashmap::DashSet::new(),
         });
         tokio::spawn(housekeeping(Arc::downgrade(&realtime)));
         realtime
@@ -188,6 +191,39 @@ impl Realtime {
         Ok(message)
     }
 
+    /// Notes that an event's RSVP or check-in counts changed; subscribers of `event:{id}` get
+    /// the new counts with the next tick (at most one update per event per second).
+    pub fn counters_changed(&self, event: Uuid) {
+        self.counters_changed.insert(event);
+    }
+
+    /// Posts the current counts of every event marked changed.
+    async fn post_counters(&self) {
+        let events: Vec<Uuid> = self.counters_changed.iter().map(|e| *e).collect();
+        for event in events {
+            self.counters_changed.remove(&event);
+            let row = match self.store.event(event).await {
+                Ok(Some(row)) => row,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, %event, "reading counters failed");
+                    continue;
+                }
+            };
+            let body = serde_json::json!({
+                "kind": "counters",
+                "going": row.going_count,
+                "waitlisted": row.waitlist_count,
+                "interested": row.interested_count,
+                "checked_in": row.checked_in_count,
+                "seats_left": row.capacity.map(|c| (c - row.going_count).max(0)),
+            });
+            if let Err(e) = self.post(&Channel::Event(event).to_string(), None, body).await {
+                tracing::warn!(error = %e, %event, "posting counters failed");
+            }
+        }
+    }
+
     /// A receiver that changes to true when the node starts shutting down.
     pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.shutdown.subscribe()
@@ -258,6 +294,7 @@ async fn housekeeping(realtime: std::sync::Weak<Realtime>) {
         tick.tick().await;
         let Some(realtime) = realtime.upgrade() else { return };
         realtime.presence.flush().await;
+        realtime.post_counters().await;
         n += 1;
         if n.is_multiple_of(60) {
             realtime.chat_limiter.retain_recent();

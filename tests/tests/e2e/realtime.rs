@@ -199,6 +199,15 @@ async fn announcements_and_history(backend: Backend) {
     assert_eq!(pushed["body"]["kind"], "announcement");
     assert_eq!(pushed["body"]["announcement"]["body"], "Doors open");
 
+    // Schedule changes and live counters reach the feed too.
+    r.org.0.patch(&format!("/api/v1/events/{}", r.event.id), json!({"title": "Live Night, moved"})).await.expect(200);
+    let updated = cat.next_where(|f| f["type"] == "message" && f["body"]["kind"] == "event_updated").await;
+    assert_eq!(updated["body"]["event"]["title"], "Live Night, moved");
+    r.cat.0.post(&format!("/api/v1/events/{}/rsvp", r.event.id), json!({"status": "going"})).await.expect(200);
+    let counters = cat.next_where(|f| f["body"]["kind"] == "counters" && f["body"]["going"] == 3).await;
+    assert_eq!(counters["body"]["checked_in"], 0);
+    r.cat.0.delete(&format!("/api/v1/events/{}/rsvp", r.event.id)).await.expect(204);
+
     let chat = format!("event:{}:chat", r.event.id);
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
     for i in 1..=7 {
