@@ -51,6 +51,10 @@ pub enum ClientFrame {
         channel: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         since: Option<i64>,
+        /// The epoch `since` belongs to; when it is not the channel's current epoch, the offsets
+        /// do not compare and the reply says `recovered: false`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        epoch: Option<i64>,
     },
     /// Stop receiving a channel.
     Unsubscribe { id: String, channel: String },
@@ -293,7 +297,10 @@ mod tests {
         let frame: ClientFrame =
             serde_json::from_str(r#"{"id": "c1", "type": "subscribe", "channel": "event:x:chat", "since": 41}"#)
                 .expect("subscribe");
-        assert_eq!(frame, ClientFrame::Subscribe { id: "c1".into(), channel: "event:x:chat".into(), since: Some(41) });
+        assert_eq!(
+            frame,
+            ClientFrame::Subscribe { id: "c1".into(), channel: "event:x:chat".into(), since: Some(41), epoch: None }
+        );
         let reply = ServerFrame::Reply(Reply { offset: Some(3), recovered: Some(true), ..Reply::ok("c1") });
         assert_eq!(
             serde_json::to_value(&reply).expect("json"),

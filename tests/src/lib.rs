@@ -384,6 +384,11 @@ impl Ws {
         self.next_where(|f| f["id"] == id.as_str() && (f["type"] == "reply" || f["type"] == "error")).await
     }
 
+    /// Subscribes with `since` in the given epoch.
+    pub async fn subscribe_in_epoch(&mut self, channel: &str, since: i64, epoch: i64) -> Value {
+        self.request(serde_json::json!({"type": "subscribe", "channel": channel, "since": since, "epoch": epoch})).await
+    }
+
     pub async fn subscribe(&mut self, channel: &str, since: Option<i64>) -> Value {
         let mut frame = serde_json::json!({"type": "subscribe", "channel": channel});
         if let Some(since) = since {

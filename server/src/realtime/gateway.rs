@@ -297,7 +297,7 @@ async fn handle(
             }
             None => conn.error(Some(id), "not_subscribed", format!("not subscribed to {channel}")),
         },
-        ClientFrame::Subscribe { channel: name, since, .. } => {
+        ClientFrame::Subscribe { channel: name, since, epoch, .. } => {
             let Ok(channel) = name.parse::<Channel>() else {
                 return conn.error(Some(id), "unknown_channel", super::service::Denied::UnknownChannel.message());
             };
@@ -325,7 +325,7 @@ async fn handle(
                 let (updates, snapshot) = conn.realtime.presence.join(&name, conn.user);
                 tokio::spawn(follow_presence(conn.clone(), name.clone(), id, updates, snapshot))
             } else {
-                tokio::spawn(follow(conn.clone(), name.clone(), since, id))
+                tokio::spawn(follow(conn.clone(), name.clone(), since, epoch, id))
             };
             followers.insert(name, Follower { task, presence });
         }
@@ -365,7 +365,7 @@ async fn handle(
 }
 
 /// Delivers one channel to the connection, exactly once and in order, until aborted.
-async fn follow(conn: Conn, channel: String, since: Option<i64>, request_id: String) {
+async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i64>, request_id: String) {
     let store = &conn.realtime.store;
     // Subscribe first: anything published while the head is read arrives here and is deduplicated.
     let mut subscription = conn.realtime.broker.subscribe(&channel);
@@ -376,10 +376,11 @@ async fn follow(conn: Conn, channel: String, since: Option<i64>, request_id: Str
             return conn.error(Some(request_id), "internal", "could not read the channel; retry");
         }
     };
+    let same_epoch = epoch.is_none_or(|epoch| epoch == head.epoch);
     let (mut last, recovered) = match since {
         None => (head.last, None),
-        // Every message after `since` is still stored.
-        Some(since) if (0..=head.last).contains(&since) && since + 1 >= head.first => (since, Some(true)),
+        // Every message after `since` is still stored, and `since` counts in this epoch.
+        Some(since) if same_epoch && (0..=head.last).contains(&since) && since + 1 >= head.first => (since, Some(true)),
         Some(_) => (head.last, Some(false)),
     };
     let reply = Reply {

@@ -113,6 +113,8 @@ async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
     assert_eq!(offsets(&all), (1..=9).collect::<Vec<_>>());
     let reply = fresh.subscribe(&chat, Some(500)).await;
     assert_eq!((reply["recovered"].as_bool(), reply["offset"].as_i64()), (Some(false), Some(9)));
+    assert_eq!(fresh.subscribe_in_epoch(&chat, 3, epoch).await["recovered"], true);
+    assert_eq!(fresh.subscribe_in_epoch(&chat, 3, epoch + 1).await["recovered"], false, "offsets of another epoch");
 
     // Many publishers at once: every subscriber sees one gap-free sequence.
     let mut writers = Vec::new();
