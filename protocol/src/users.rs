@@ -63,6 +63,8 @@ pub struct Me {
     pub seeking: Vec<String>,
     pub offering: Vec<String>,
     pub visibility: ProfileVisibility,
+    /// Opted in to "people to meet" suggestions at events.
+    pub matchmaking: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -79,6 +81,8 @@ pub struct ProfileUpdate {
     pub seeking: Option<Vec<String>>,
     pub offering: Option<Vec<String>>,
     pub visibility: Option<ProfileVisibility>,
+    /// Opt in to (or out of) "people to meet" suggestions.
+    pub matchmaking: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -33,6 +33,7 @@ pub fn me(row: &UserRow) -> Me {
         seeking,
         offering,
         visibility: ProfileVisibility::parse(&row.visibility).unwrap_or(ProfileVisibility::Public),
+        matchmaking: row.matchmaking,
         created_at: utc(row.created_at),
     }
 }

@@ -344,10 +344,14 @@ impl Ws {
 
     /// The next frame from the server, or the close frame as `{"type": "close", "code"}`.
     async fn read(&mut self) -> Value {
+        self.read_within(FRAME_TIMEOUT).await
+    }
+
+    async fn read_within(&mut self, within: std::time::Duration) -> Value {
         use futures_util::StreamExt as _;
         use tokio_tungstenite::tungstenite::Message;
         loop {
-            let next = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next()).await.expect("a frame in time");
+            let next = tokio::time::timeout(within, self.stream.next()).await.expect("a frame in time");
             match next {
                 Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).expect("JSON frame"),
                 Some(Ok(Message::Close(frame))) => {
@@ -406,10 +410,10 @@ impl Ws {
         self.next_where(|f| f["type"] == "message" && f["channel"] == channel).await
     }
 
-    /// Waits for the connection to close and answers the close code.
+    /// Waits (up to 30 s per frame) for the connection to close and answers the close code.
     pub async fn closed(&mut self) -> Option<u64> {
         loop {
-            let frame = self.read().await;
+            let frame = self.read_within(std::time::Duration::from_secs(30)).await;
             if frame["type"] == "close" {
                 return frame["code"].as_u64();
             }

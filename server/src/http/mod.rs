@@ -4,6 +4,7 @@
 mod accounts;
 mod channels;
 mod events;
+mod meetings;
 mod ops;
 mod users;
 
@@ -43,6 +44,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "profiles", description = "Profiles, visibility and blocks"),
         (name = "events", description = "Events, search, announcements and organizers"),
         (name = "rsvp", description = "RSVPs, waitlist, check-in and attendee lists"),
+        (name = "meetings", description = "Meetings between attendees: request, accept, decline, cancel"),
         (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
 )]
@@ -122,7 +124,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(accounts::router())
             .merge(users::router())
             .merge(events::router())
-            .merge(channels::router()),
+            .merge(channels::router())
+            .merge(meetings::router()),
     )
 }
 

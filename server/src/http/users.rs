@@ -51,6 +51,7 @@ async fn update_me(
         seeking: body.seeking.as_deref().map(|v| p.phrases("seeking", v, 10)),
         offering: body.offering.as_deref().map(|v| p.phrases("offering", v, 10)),
         visibility: body.visibility.map(|v| v.as_str()),
+        matchmaking: body.matchmaking,
     };
     p.finish()?;
     let row = state.store.update_profile(user.id, &changes).await.map_err(|e| match e {

@@ -8,6 +8,7 @@
 
 mod channels;
 mod events;
+mod meetings;
 mod sessions;
 mod users;
 
@@ -24,6 +25,7 @@ pub use events::{
     random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
     Membership, NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,
 };
+pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
 pub use sessions::RotateOutcome;
 pub use users::{NewUser, ProfileChanges, UserRow};
 

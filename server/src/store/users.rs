@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult};
 
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
-                            visibility, created_at, updated_at";
+                            visibility, matchmaking, created_at, updated_at";
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
                            seeking, offering, visibility, created_at, updated_at) \
@@ -42,6 +42,8 @@ pub struct UserRow {
     pub seeking: String,
     pub offering: String,
     pub visibility: String,
+    /// Opted in to "people to meet" suggestions.
+    pub matchmaking: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -56,6 +58,7 @@ pub struct ProfileChanges {
     pub seeking: Option<Vec<String>>,
     pub offering: Option<Vec<String>>,
     pub visibility: Option<&'static str>,
+    pub matchmaking: Option<bool>,
 }
 
 /// Profile fields a newly registered or generated user starts with.
@@ -126,7 +129,8 @@ impl Store {
             "UPDATE users SET \
                display_name = COALESCE($2, display_name), headline = COALESCE($3, headline), \
                bio = COALESCE($4, bio), interests = COALESCE($5, interests), seeking = COALESCE($6, seeking), \
-               offering = COALESCE($7, offering), visibility = COALESCE($8, visibility), updated_at = $9 \
+               offering = COALESCE($7, offering), visibility = COALESCE($8, visibility), updated_at = $9, \
+               matchmaking = COALESCE($10, matchmaking) \
              WHERE id = $1 RETURNING {USER_COLUMNS}"
         );
         let row = with_pool!(self, pool, _d => {
@@ -140,6 +144,7 @@ impl Store {
                 .bind(changes.offering.as_deref().map(json_list))
                 .bind(changes.visibility)
                 .bind(now_ms())
+                .bind(changes.matchmaking)
                 .fetch_optional(pool)
                 .await?
         });

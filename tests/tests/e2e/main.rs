@@ -24,5 +24,6 @@ mod accounts;
 mod cluster;
 mod events;
 mod malformed;
+mod meetings;
 mod realtime;
 mod store;

@@ -322,7 +322,9 @@ async fn slow_consumers_are_closed_and_resume(backend: Backend) {
 }
 
 async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend) {
-    let server = TestServer::start_with(backend, &["--access-token-ttl-secs", "2"]).await;
+    // Ten-second tokens: long enough that slow password hashing on a loaded machine never
+    // decides the outcome, short enough to watch one expire.
+    let server = TestServer::start_with(backend, &["--access-token-ttl-secs", "10"]).await;
     let r = room(&server).await;
     let mut expiring = Ws::connect(&server.base, &r.ann.1).await;
     assert_eq!(expiring.closed().await, Some(4001), "token expired");
@@ -341,15 +343,17 @@ async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend)
                 .to_owned()
         }
     };
+    let issued = tokio::time::Instant::now();
     let first = login("ben@example.org").await;
     let mut ben = Ws::connect(&server.base, &first).await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let fresh = login("ben@example.org").await;
     let reply = ben.request(json!({"type": "auth", "access_token": fresh})).await;
     assert_eq!(reply["ok"], true, "{reply}");
     let other = login("ann@example.org").await;
     assert_eq!(ben.request(json!({"type": "auth", "access_token": other})).await["code"], "invalid_token");
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    // The first token has expired by now; the fresh one (issued three seconds later) has not.
+    tokio::time::sleep_until(issued + Duration::from_millis(10_500)).await;
     assert_eq!(ben.request(json!({"type": "ping"})).await["ok"], true, "alive past the first token");
 
     // Shutting the node down tells clients to reconnect elsewhere.

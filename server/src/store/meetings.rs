@@ -1,0 +1,171 @@
+//! Meetings between attendees: requested, then accepted, declined or cancelled. A participant
+//! is never in two accepted meetings at overlapping times.
+
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use super::{new_id, now_ms, with_pool, Store, StoreError, StoreResult};
+
+const MEETING_COLUMNS: &str =
+    "id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, created_at, updated_at";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MeetingRow {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub from_user: Uuid,
+    pub to_user: Uuid,
+    pub status: String,
+    pub message: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub place: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub event_id: Uuid,
+    pub from_user: Uuid,
+    pub to_user: Uuid,
+    pub message: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub place: String,
+}
+
+/// What a participant does to a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingAction {
+    Accept,
+    Decline,
+    Cancel,
+}
+
+/// SQL that is true when either of `$1`, `$2` has an accepted meeting overlapping `[$3, $4)`
+/// other than meeting `$5`.
+const OVERLAP: &str = "SELECT EXISTS (SELECT 1 FROM meetings WHERE status = 'accepted' AND id <> $5 \
+                       AND (from_user IN ($1, $2) OR to_user IN ($1, $2)) AND starts_at < $4 AND ends_at > $3)";
+
+impl Store {
+    /// Records a meeting request. `Conflict("already_requested")` when the two already have a
+    /// pending request at this event; `Conflict("slot_taken")` when either is booked then.
+    pub async fn request_meeting(&self, m: &NewMeeting) -> StoreResult<MeetingRow> {
+        let now = now_ms();
+        let id = new_id();
+        with_pool!(self, pool, d => {
+            let mut tx = pool.begin_with(d.begin_write).await?;
+            // Locking both people serializes scheduling decisions that involve either of them.
+            let lock = format!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id{}", d.for_update);
+            sqlx::query(&lock).bind(m.from_user).bind(m.to_user).execute(&mut *tx).await?;
+            let pending: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM meetings WHERE event_id = $1 AND status = 'pending' \
+                 AND ((from_user = $2 AND to_user = $3) OR (from_user = $3 AND to_user = $2)))",
+            )
+            .bind(m.event_id)
+            .bind(m.from_user)
+            .bind(m.to_user)
+            .fetch_one(&mut *tx)
+            .await?;
+            if pending {
+                return Err(StoreError::Conflict("already_requested"));
+            }
+            let taken: bool = sqlx::query_scalar(OVERLAP)
+                .bind(m.from_user)
+                .bind(m.to_user)
+                .bind(m.starts_at)
+                .bind(m.ends_at)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if taken {
+                return Err(StoreError::Conflict("slot_taken"));
+            }
+            let sql = format!(
+                "INSERT INTO meetings (id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $9) \
+                 RETURNING {MEETING_COLUMNS}"
+            );
+            let row = sqlx::query_as::<_, MeetingRow>(&sql)
+                .bind(id)
+                .bind(m.event_id)
+                .bind(m.from_user)
+                .bind(m.to_user)
+                .bind(&m.message)
+                .bind(m.starts_at)
+                .bind(m.ends_at)
+                .bind(&m.place)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(row)
+        })
+    }
+
+    /// Applies `action` by `actor`. The recipient accepts or declines a pending request; the
+    /// requester cancels a pending one; either cancels an accepted one. Errors: `NotFound`,
+    /// `Conflict("not_participant")`, `Conflict("not_allowed")`, `Conflict("slot_taken")`.
+    pub async fn act_on_meeting(&self, id: Uuid, actor: Uuid, action: MeetingAction) -> StoreResult<MeetingRow> {
+        let now = now_ms();
+        with_pool!(self, pool, d => {
+            let mut tx = pool.begin_with(d.begin_write).await?;
+            let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1");
+            let Some(meeting) = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).fetch_optional(&mut *tx).await? else {
+                return Err(StoreError::NotFound);
+            };
+            if actor != meeting.from_user && actor != meeting.to_user {
+                return Err(StoreError::Conflict("not_participant"));
+            }
+            let lock = format!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id{}", d.for_update);
+            sqlx::query(&lock).bind(meeting.from_user).bind(meeting.to_user).execute(&mut *tx).await?;
+            let recipient = actor == meeting.to_user;
+            let next = match (action, meeting.status.as_str()) {
+                (MeetingAction::Accept, "pending") if recipient => "accepted",
+                (MeetingAction::Decline, "pending") if recipient => "declined",
+                (MeetingAction::Cancel, "pending") if !recipient => "cancelled",
+                (MeetingAction::Cancel, "accepted") => "cancelled",
+                _ => return Err(StoreError::Conflict("not_allowed")),
+            };
+            if next == "accepted" {
+                let taken: bool = sqlx::query_scalar(OVERLAP)
+                    .bind(meeting.from_user)
+                    .bind(meeting.to_user)
+                    .bind(meeting.starts_at)
+                    .bind(meeting.ends_at)
+                    .bind(meeting.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if taken {
+                    return Err(StoreError::Conflict("slot_taken"));
+                }
+            }
+            let sql = format!("UPDATE meetings SET status = $2, updated_at = $3 WHERE id = $1 RETURNING {MEETING_COLUMNS}");
+            let row = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).bind(next).bind(now).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(row)
+        })
+    }
+
+    pub async fn meeting(&self, id: Uuid) -> StoreResult<Option<MeetingRow>> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1");
+        Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, MeetingRow>(&sql).bind(id).fetch_optional(pool).await?))
+    }
+
+    /// `user`'s meetings (either side), by start time, optionally one status or one event.
+    pub async fn meetings_of(
+        &self,
+        user: Uuid,
+        status: Option<&str>,
+        event: Option<Uuid>,
+    ) -> StoreResult<Vec<MeetingRow>> {
+        let sql = format!(
+            "SELECT {MEETING_COLUMNS} FROM meetings WHERE (from_user = $1 OR to_user = $1) \
+             AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR event_id = $3) ORDER BY starts_at, id LIMIT 500"
+        );
+        Ok(with_pool!(self, pool, _d => {
+            sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status).bind(event).fetch_all(pool).await?
+        }))
+    }
+}
