@@ -276,6 +276,30 @@ impl Client {
         self.send(Method::DELETE, path, None).await
     }
 
+    /// Creates an online event starting `starts_in` from now and lasting `lasts`; answers it.
+    pub async fn create_online_event(
+        &self,
+        title: &str,
+        starts_in: chrono::Duration,
+        lasts: chrono::Duration,
+    ) -> Value {
+        use chrono::SecondsFormat;
+        let start = chrono::Utc::now() + starts_in;
+        let body = serde_json::json!({
+            "title": title,
+            "starts_at": start.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "ends_at": (start + lasts).to_rfc3339_opts(SecondsFormat::Secs, true),
+            "timezone": "UTC",
+            "online_url": "https://example.org/live",
+        });
+        self.post("/api/v1/events", body).await.expect(201).body
+    }
+
+    /// RSVPs going to `event`.
+    pub async fn go_to(&self, event: &str) {
+        self.post(&format!("/api/v1/events/{event}/rsvp"), serde_json::json!({"status": "going"})).await.expect(200);
+    }
+
     /// Registers `name` with a derived e-mail and answers a client signed in as them.
     pub async fn register(&self, name: &str) -> (Client, Session) {
         let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));

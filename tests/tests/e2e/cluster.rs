@@ -3,10 +3,10 @@
 //! and while a node crashes and its clients move to another node and resume.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::Duration as Wait;
 
-use chrono::{SecondsFormat, Utc};
-use serde_json::{json, Value};
+use chrono::Duration;
+use serde_json::Value;
 use tests::{Backend, Node, TestDb, Ws};
 
 fn redis_url() -> String {
@@ -36,23 +36,10 @@ async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() 
     let (olga, olga_s) = a.client().register("Olga").await;
     let (ann, ann_s) = a.client().register("Ann").await;
     let (_, ben_s) = b.client().register("Ben").await;
-    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let event: Value = olga
-        .post(
-            "/api/v1/events",
-            json!({"title": "Cluster Night", "starts_at": at(1), "ends_at": at(3), "timezone": "UTC",
-                   "online_url": "https://example.org/c"}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let event = olga.create_online_event("Cluster Night", Duration::hours(1), Duration::hours(2)).await;
     let id = event["id"].as_str().expect("id");
-    ann.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"})).await.expect(200);
-    b.client()
-        .with_token(&ben_s.access_token)
-        .post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"}))
-        .await
-        .expect(200);
+    ann.go_to(id).await;
+    b.client().with_token(&ben_s.access_token).go_to(id).await;
     let chat = format!("event:{id}:chat");
 
     // Ann reads on node A; Olga reads on node B; Ben writes on node B.
@@ -96,7 +83,7 @@ async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() 
             assert_eq!(text, &format!("m{offset}"), "{who}: offsets follow posting order");
         }
     }
-    assert!(!reader_a.receives_within(Duration::from_millis(500), |f| f["type"] == "message").await, "no duplicates");
+    assert!(!reader_a.receives_within(Wait::from_millis(500), |f| f["type"] == "message").await, "no duplicates");
 
     // A restarted node B serves the same history.
     let b = start_node(&db).await;
@@ -130,19 +117,10 @@ async fn presence_spans_nodes_and_forgets_a_crashed_one() {
     let (olga, _) = a.client().register("Olga").await;
     let (ann, ann_s) = a.client().register("Ann").await;
     let (ben, ben_s) = a.client().register("Ben").await;
-    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let event: Value = olga
-        .post(
-            "/api/v1/events",
-            json!({"title": "Presence", "starts_at": at(1), "ends_at": at(3), "timezone": "UTC",
-                   "online_url": "https://example.org/p"}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let event = olga.create_online_event("Presence", Duration::hours(1), Duration::hours(2)).await;
     let id = event["id"].as_str().expect("id");
     for c in [&ann, &ben] {
-        c.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"})).await.expect(200);
+        c.go_to(id).await;
     }
     let presence = format!("event:{id}:presence");
     let mut on_a = Ws::connect(&a.base, &ann_s.access_token).await;
@@ -151,8 +129,8 @@ async fn presence_spans_nodes_and_forgets_a_crashed_one() {
     on_b.subscribe(&presence, None).await;
     let ben_id = ben_s.user.id.to_string();
     let both = |f: &Value| f["type"] == "presence" && f["online"] == 2;
-    assert!(on_a.receives_within(Duration::from_secs(5), both).await, "Ann on A sees Ben on B");
-    assert!(on_b.receives_within(Duration::from_secs(5), both).await, "Ben on B sees Ann on A");
+    assert!(on_a.receives_within(Wait::from_secs(5), both).await, "Ann on A sees Ben on B");
+    assert!(on_b.receives_within(Wait::from_secs(5), both).await, "Ben on B sees Ann on A");
 
     // Node B dies without a word; its members expire with its heartbeat.
     b.crash().await;
@@ -161,6 +139,6 @@ async fn presence_spans_nodes_and_forgets_a_crashed_one() {
             && f["online"] == 1
             && f["left"].as_array().is_some_and(|left| left.iter().any(|u| u.as_str() == Some(ben_id.as_str())))
     };
-    let within = Duration::from_secs(u64::try_from(server::realtime::presence::PRESENCE_TTL_SECS).expect("ttl") + 5);
+    let within = Wait::from_secs(u64::try_from(server::realtime::presence::PRESENCE_TTL_SECS).expect("ttl") + 5);
     assert!(on_a.receives_within(within, ben_left).await, "Ben leaves when node B's record expires");
 }

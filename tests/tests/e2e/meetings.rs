@@ -18,18 +18,10 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     let (cat, cat_s) = anon.register("Cat").await;
     let start = Utc::now() + Duration::minutes(30);
     let at = |minutes: i64| (start + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let event: Value = org
-        .post(
-            "/api/v1/events",
-            json!({"title": "Meet Night", "starts_at": at(0), "ends_at": at(180), "timezone": "UTC",
-                   "online_url": "https://example.org/m"}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let event = org.create_online_event("Meet Night", start - Utc::now(), Duration::minutes(180)).await;
     let id = event["id"].as_str().expect("id").to_owned();
     for c in [&ann, &ben] {
-        c.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "going"})).await.expect(200);
+        c.go_to(&id).await;
     }
     let me: Me = ann.patch("/api/v1/me", json!({"matchmaking": true})).await.expect(200).json();
     assert!(me.matchmaking, "opted in");

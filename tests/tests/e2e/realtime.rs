@@ -1,9 +1,9 @@
 //! The realtime gateway with a real WebSocket client: channels, chat, resume, authorization,
 //! presence, announcements, malformed frames, slow consumers, shutdown and token expiry.
 
-use std::time::Duration;
+use std::time::Duration as Wait;
 
-use chrono::{SecondsFormat, Utc};
+use chrono::Duration;
 use protocol::events::Event;
 use serde_json::{json, Value};
 use tests::{Backend, Client, TestServer, Ws};
@@ -34,18 +34,10 @@ async fn room(server: &TestServer) -> Room {
     let (ann, ann_s) = anon.register("Ann").await;
     let (ben, ben_s) = anon.register("Ben").await;
     let (cat, cat_s) = anon.register("Cat").await;
-    let at = |h: i64| (Utc::now() + chrono::Duration::hours(h)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let event: Event = org
-        .post(
-            "/api/v1/events",
-            json!({"title": "Live Night", "starts_at": at(1), "ends_at": at(4), "timezone": "UTC",
-                   "online_url": "https://example.org/live"}),
-        )
-        .await
-        .expect(201)
-        .json();
+    let event = org.create_online_event("Live Night", Duration::hours(1), Duration::hours(3)).await;
+    let event: Event = serde_json::from_value(event).expect("event");
     for c in [&ann, &ben] {
-        c.post(&format!("/api/v1/events/{}/rsvp", event.id), json!({"status": "going"})).await.expect(200);
+        c.go_to(&event.id.to_string()).await;
     }
     Room {
         event,
@@ -101,7 +93,7 @@ async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
     ben.publish(&chat, "live again").await;
     got.push(ann.message(&chat).await);
     assert_eq!(offsets(&got), [6, 7, 8, 9]);
-    assert!(!ann.receives_within(Duration::from_millis(300), |f| f["type"] == "message").await, "no duplicates");
+    assert!(!ann.receives_within(Wait::from_millis(300), |f| f["type"] == "message").await, "no duplicates");
 
     // From the beginning, and from an offset the channel never had.
     let mut fresh = Ws::connect(&server.base, &r.org.1).await;
@@ -239,10 +231,10 @@ async fn presence_counts_people_online(backend: Backend) {
     assert_eq!(first["online"], 1);
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
     ben.subscribe(&presence, None).await;
-    assert!(ann.receives_within(Duration::from_secs(5), |f| f["type"] == "presence" && f["online"] == 2).await);
+    assert!(ann.receives_within(Wait::from_secs(5), |f| f["type"] == "presence" && f["online"] == 2).await);
     drop(ben);
     assert!(
-        ann.receives_within(Duration::from_secs(5), |f| f["type"] == "presence"
+        ann.receives_within(Wait::from_secs(5), |f| f["type"] == "presence"
             && f["online"] == 1
             && f["left"].is_array())
             .await
@@ -346,14 +338,14 @@ async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend)
     let issued = tokio::time::Instant::now();
     let first = login("ben@example.org").await;
     let mut ben = Ws::connect(&server.base, &first).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Wait::from_secs(3)).await;
     let fresh = login("ben@example.org").await;
     let reply = ben.request(json!({"type": "auth", "access_token": fresh})).await;
     assert_eq!(reply["ok"], true, "{reply}");
     let other = login("ann@example.org").await;
     assert_eq!(ben.request(json!({"type": "auth", "access_token": other})).await["code"], "invalid_token");
     // The first token has expired by now; the fresh one (issued three seconds later) has not.
-    tokio::time::sleep_until(issued + Duration::from_millis(10_500)).await;
+    tokio::time::sleep_until(issued + Wait::from_millis(10_500)).await;
     assert_eq!(ben.request(json!({"type": "ping"})).await["ok"], true, "alive past the first token");
 
     // Shutting the node down tells clients to reconnect elsewhere.
