@@ -152,6 +152,29 @@ impl Embedder {
         Ok(tch::no_grad(|| self.forward(&ids, &mask)))
     }
 
+    /// Embeds any number of texts in batches of `batch`, grouping texts of similar length so
+    /// little compute goes to padding (as the reference implementation does); rows come back in
+    /// the order of `texts`.
+    pub fn embed_many(&self, texts: &[&str], batch: usize) -> anyhow::Result<Tensor> {
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(texts[i].chars().count()));
+        let mut parts = Vec::with_capacity(texts.len().div_ceil(batch.max(1)));
+        for chunk in order.chunks(batch.max(1)) {
+            let chunk_texts: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+            parts.push(self.embed(&chunk_texts)?);
+        }
+        if parts.is_empty() {
+            return self.embed(&[]);
+        }
+        let sorted = Tensor::cat(&parts, 0);
+        // Row `k` of `sorted` belongs at `order[k]`; invert the permutation to restore it.
+        let mut inverse = vec![0i64; order.len()];
+        for (k, &i) in order.iter().enumerate() {
+            inverse[i] = k as i64;
+        }
+        Ok(sorted.index_select(0, &Tensor::from_slice(&inverse).to_device(self.device)))
+    }
+
     /// Embeds one text as a plain vector.
     pub fn embed_one(&self, text: &str) -> anyhow::Result<Vec<f32>> {
         let row = self.embed(&[text])?.to_device(Device::Cpu).view([-1]);

@@ -87,6 +87,12 @@ fn batching_does_not_change_embeddings() {
         let cosine: f32 = alone.iter().zip(row).map(|(x, y)| x * y).sum();
         assert!(cosine > 0.9999, "padding leaked into {text:?}: {cosine}");
     }
+    let many = embedder.embed_many(SENTENCES, 3).expect("many");
+    let many: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(&many).expect("to vec");
+    for (text, (a, b)) in SENTENCES.iter().zip(many.iter().zip(&batch)) {
+        let cosine: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        assert!(cosine > 0.9999, "length-sorted batches keep the order of {text:?}: {cosine}");
+    }
     let related = embedder.embed_one("a mentor for Rust programming").expect("one");
     let unrelated = embedder.embed_one("a recipe for banana bread").expect("one");
     let seeking = &batch[0];
