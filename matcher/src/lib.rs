@@ -5,5 +5,7 @@
 //! profiles and gets numbers back.
 
 pub mod embed;
+pub mod score;
 
 pub use embed::{Embedder, EMBEDDING_DIM};
+pub use score::{pick_lists, reciprocal_scores, Attendee, Pick};

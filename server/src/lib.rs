@@ -14,6 +14,7 @@ pub mod realtime;
 pub mod render;
 pub mod state;
 pub mod store;
+pub mod suggest;
 pub mod validate;
 
 use std::future::Future;
@@ -69,7 +70,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         },
     );
     Ok(AppState {
-        store,
+        store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
             &secret,
             Duration::from_secs(config.access_token_ttl_secs.max(1)),
@@ -78,6 +79,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         passwords: Arc::new(Passwords::default()),
         limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
         settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
+        suggester: suggest::Suggester::new(store.clone(), Arc::clone(&realtime), config.model_dir()),
         realtime,
     })
 }

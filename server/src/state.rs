@@ -20,4 +20,5 @@ pub struct AppState {
     pub limiter: AuthLimiter,
     pub settings: Arc<Settings>,
     pub realtime: Arc<Realtime>,
+    pub suggester: Arc<crate::suggest::Suggester>,
 }

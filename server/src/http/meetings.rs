@@ -148,6 +148,7 @@ async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -
     })?;
     let meeting = render_meeting(&state, &row).await?;
     notify(&state, &meeting).await;
+    state.suggester.changed(row.event_id);
     Ok(Json(meeting))
 }
 

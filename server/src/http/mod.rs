@@ -6,6 +6,7 @@ mod channels;
 mod events;
 mod meetings;
 mod ops;
+mod suggestions;
 mod users;
 
 use std::time::Duration;
@@ -44,6 +45,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "profiles", description = "Profiles, visibility and blocks"),
         (name = "events", description = "Events, search, announcements and organizers"),
         (name = "rsvp", description = "RSVPs, waitlist, check-in and attendee lists"),
+        (name = "suggestions", description = "People to meet at an event, with reasons, and feedback on them"),
         (name = "meetings", description = "Meetings between attendees: request, accept, decline, cancel"),
         (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
@@ -125,7 +127,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(users::router())
             .merge(events::router())
             .merge(channels::router())
-            .merge(meetings::router()),
+            .merge(meetings::router())
+            .merge(suggestions::router()),
     )
 }
 

@@ -58,6 +58,7 @@ async fn update_me(
         crate::store::StoreError::NotFound => ApiError::unauthorized("account no longer exists"),
         other => other.into(),
     })?;
+    state.suggester.user_changed(user.id).await;
     Ok(Json(render::me(&row)))
 }
 
@@ -108,6 +109,7 @@ async fn block_user(
         return Err(ApiError::not_found("user"));
     }
     let at = state.store.block(user.id, body.user_id).await?;
+    state.suggester.user_changed(user.id).await;
     Ok((StatusCode::CREATED, Json(Block { user_id: body.user_id, created_at: render::utc(at) })))
 }
 
@@ -121,6 +123,7 @@ async fn unblock_user(
     ApiPath(blocked): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     if state.store.unblock(user.id, blocked).await? {
+        state.suggester.user_changed(user.id).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found("block"))

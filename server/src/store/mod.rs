@@ -8,6 +8,7 @@
 
 mod channels;
 mod events;
+mod matching;
 mod meetings;
 mod sessions;
 mod users;

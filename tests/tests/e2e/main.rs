@@ -27,3 +27,4 @@ mod malformed;
 mod meetings;
 mod realtime;
 mod store;
+mod suggestions;

@@ -1,0 +1,81 @@
+//! `/events/{id}/suggestions`: the caller's "people to meet" at an event, and feedback on them.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use protocol::error::ErrorBody;
+use protocol::suggestions::{SuggestionFeedback, SuggestionList};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, AuthUser};
+use crate::state::AppState;
+use crate::suggest::SuggestError;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(suggestions)).routes(routes!(feedback))
+}
+
+/// The caller must take part: an attendee holding a seat (checked in once the event started)
+/// who opted in to matchmaking.
+async fn check_participant(state: &AppState, event: Uuid, user: Uuid) -> ApiResult<()> {
+    state.store.event(event).await?.ok_or_else(|| ApiError::not_found("event"))?;
+    let me = state.store.user_by_id(user).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
+    if !me.matchmaking {
+        return Err(ApiError::Conflict(
+            "matchmaking_off",
+            "turn on matchmaking in your profile (PATCH /api/v1/me {\"matchmaking\": true})".into(),
+        ));
+    }
+    if state.store.rsvp(event, user).await?.is_none_or(|r| r.status != "going") {
+        return Err(ApiError::Forbidden("not_attending", "suggestions are for attendees holding a seat".into()));
+    }
+    Ok(())
+}
+
+/// The caller's "people to meet" at the event, best first, each with its reasons. The same list
+/// is pushed on `user:{id}` whenever it changes.
+#[utoipa::path(get, path = "/events/{id}/suggestions", tag = "suggestions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = SuggestionList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`matchmaking_off`", body = ErrorBody),
+        (status = 503, description = "The matcher's model is not installed", body = ErrorBody)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<SuggestionList>> {
+    check_participant(&state, id, user.id).await?;
+    match state.suggester.list(id, user.id).await {
+        Ok(items) => Ok(Json(SuggestionList { items })),
+        Err(SuggestError::Unavailable(why)) => {
+            tracing::error!(%why, "matcher unavailable");
+            Err(ApiError::Unavailable)
+        }
+        Err(SuggestError::Failed(e)) => Err(ApiError::Internal(e)),
+    }
+}
+
+/// Tell the matcher about a suggested person: `not_relevant` or `met`. They are not suggested to
+/// the caller at this event again.
+#[utoipa::path(post, path = "/events/{id}/suggestions/{user_id}/feedback", tag = "suggestions",
+    security(("bearer" = [])), params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    request_body = SuggestionFeedback,
+    responses((status = 204, description = "Recorded"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn feedback(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, target)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(body): ApiJson<SuggestionFeedback>,
+) -> ApiResult<StatusCode> {
+    if target == user.id {
+        return Err(ApiError::invalid("user_id", "feedback is about someone else"));
+    }
+    state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))?;
+    state.store.user_by_id(target).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    state.store.record_suggestion_feedback(id, user.id, target, body.verdict.as_str()).await?;
+    state.suggester.changed(id);
+    Ok(StatusCode::NO_CONTENT)
+}

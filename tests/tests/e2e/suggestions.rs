@@ -1,0 +1,111 @@
+//! "People to meet": two attendees with complementary intents check in and each is suggested
+//! to the other live, with a reason naming what matches; feedback and blocks remove a pair.
+
+use chrono::Duration;
+use serde_json::{json, Value};
+use tests::{Backend, Client, TestServer, Ws};
+
+on_both_backends!(complementary_attendees_are_suggested_to_each_other_live);
+
+async fn profile(client: &Client, headline: &str, interests: &[&str], seeking: &[&str], offering: &[&str]) {
+    client
+        .patch(
+            "/api/v1/me",
+            json!({"headline": headline, "interests": interests, "seeking": seeking, "offering": offering,
+                   "matchmaking": true}),
+        )
+        .await
+        .expect(200);
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list.as_array().map_or_else(Vec::new, |items| {
+        items.iter().filter_map(|s| s["user"]["display_name"].as_str().map(str::to_owned)).collect()
+    })
+}
+
+async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let anon = server.client();
+    let (org, _) = anon.register("Olga").await;
+    let (ann, ann_s) = anon.register("Ann").await;
+    let (ben, ben_s) = anon.register("Ben").await;
+    let (cat, _) = anon.register("Cat").await;
+    profile(
+        &ann,
+        "Founder of a carbon removal startup",
+        &["climate-tech", "startups"],
+        &["a Rust mentor"],
+        &["intros to climate investors"],
+    )
+    .await;
+    profile(
+        &ben,
+        "Staff engineer, Rust compilers",
+        &["rust", "climate-tech"],
+        &["investors for my climate side project"],
+        &["Rust mentoring"],
+    )
+    .await;
+    profile(&cat, "Pastry chef", &["baking"], &["a bakery space to rent"], &["sourdough workshops"]).await;
+
+    let event = org.create_online_event("Climate x Code", Duration::hours(1), Duration::hours(3)).await;
+    let id = event["id"].as_str().expect("id").to_owned();
+    for c in [&ann, &ben, &cat] {
+        c.go_to(&id).await;
+    }
+    // The event starts: from now on only people who checked in are matched.
+    let started = (chrono::Utc::now() - Duration::minutes(10)).to_rfc3339();
+    org.patch(&format!("/api/v1/events/{id}"), json!({"starts_at": started})).await.expect(200);
+    let code = org.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
+
+    let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    for c in [&ann, &ben, &cat] {
+        c.post(&format!("/api/v1/events/{id}/checkin"), json!({"code": code})).await.expect(200);
+    }
+
+    let suggested = |name: &'static str| {
+        move |f: &Value| {
+            f["body"]["kind"] == "suggestions" && names(&f["body"]["items"]).first().map(String::as_str) == Some(name)
+        }
+    };
+    let for_ann = ann_ws.next_where(suggested("Ben")).await;
+    let reasons = for_ann["body"]["items"][0]["reasons"].to_string();
+    assert!(reasons.contains("a Rust mentor") && reasons.contains("Rust mentoring"), "{reasons}");
+    assert_eq!(for_ann["body"]["event_id"], id.as_str());
+    let for_ben = ben_ws.next_where(suggested("Ann")).await;
+    assert!(for_ben["body"]["items"][0]["reasons"].to_string().contains("intros to climate investors"));
+
+    let list = ann.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
+    assert_eq!(names(&list["items"]).first().map(String::as_str), Some("Ben"));
+    let score = list["items"][0]["score"].as_f64().expect("score");
+    assert!(score > 0.0 && score <= 1.0, "{score}");
+    // The baker shares nothing with either: whatever Cat is shown, she ranks below Ben for Ann.
+    cat.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200);
+    let ranked = names(&list["items"]);
+    assert!(ranked.iter().position(|n| n == "Cat").is_none_or(|i| i > 0), "{ranked:?}");
+
+    // "Not relevant" removes the pair for good, both ways.
+    ann.post(
+        &format!("/api/v1/events/{id}/suggestions/{}/feedback", ben_s.user.id),
+        json!({"verdict": "not_relevant"}),
+    )
+    .await
+    .expect(204);
+    let gone =
+        |f: &Value| f["body"]["kind"] == "suggestions" && !names(&f["body"]["items"]).contains(&"Ben".to_owned());
+    ann_ws.next_where(gone).await;
+    let list = ann.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
+    assert!(!names(&list["items"]).contains(&"Ben".to_owned()));
+    let list = ben.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
+    assert!(!names(&list["items"]).contains(&"Ann".to_owned()), "declined pairs never reappear, either way");
+
+    // Without opting in, or without a seat, there is nothing to ask for.
+    let (dan, _) = anon.register("Dan").await;
+    assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(409).code(), "matchmaking_off");
+    dan.patch("/api/v1/me", json!({"matchmaking": true})).await.expect(200);
+    assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(403).code(), "not_attending");
+}
