@@ -116,6 +116,8 @@ struct Person {
     seeking: Vec<String>,
     offering: Vec<String>,
     visibility: &'static str,
+    /// Opted in to "people to meet" suggestions.
+    matchmaking: bool,
     created_at: i64,
     /// Index into [`CITIES`].
     home: usize,
@@ -135,6 +137,7 @@ impl Person {
             seeking: self.seeking.clone(),
             offering: self.offering.clone(),
             visibility: self.visibility,
+            matchmaking: self.matchmaking,
             created_at: self.created_at,
         }
     }
@@ -291,6 +294,8 @@ fn person(rng: &mut ChaCha8Rng, index: usize, now: i64) -> Person {
     // Everyone signed up well before the oldest event was announced, so no RSVP predates its
     // author's account.
     let created_at = now - rng.gen_range(120 * DAY_MS..1100 * DAY_MS);
+    // Most people at a networking platform want to be matched; some only browse.
+    let matchmaking = rng.gen_bool(0.8);
     Person {
         email: format!("{}.{}.{}@{DEMO_EMAIL_DOMAIN}", ascii_fold(first), ascii_fold(last), index + 1),
         display_name: format!("{first} {last}"),
@@ -300,6 +305,7 @@ fn person(rng: &mut ChaCha8Rng, index: usize, now: i64) -> Person {
         seeking: phrases(rng, &themes, |t| t.seeking, GENERAL_SEEKING, city.name),
         offering: phrases(rng, &themes, |t| t.offering, GENERAL_OFFERING, city.name),
         visibility,
+        matchmaking,
         created_at,
         home,
         themes,

@@ -9,10 +9,10 @@ const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bi
                             visibility, matchmaking, created_at, updated_at";
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
-                           seeking, offering, visibility, created_at, updated_at) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+                           seeking, offering, visibility, created_at, updated_at, matchmaking) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)";
 
-/// Binds a [`NewUser`] as parameters `$2..=$11` of [`INSERT_USER`].
+/// Binds a [`NewUser`] as parameters `$2..=$12` of [`INSERT_USER`].
 macro_rules! bind_new_user {
     ($query:expr, $user:expr) => {{
         let user: &NewUser = $user;
@@ -27,6 +27,7 @@ macro_rules! bind_new_user {
             .bind(json_list(&user.offering))
             .bind(user.visibility)
             .bind(user.created_at)
+            .bind(user.matchmaking)
     }};
 }
 
@@ -73,6 +74,7 @@ pub struct NewUser {
     pub seeking: Vec<String>,
     pub offering: Vec<String>,
     pub visibility: &'static str,
+    pub matchmaking: bool,
     pub created_at: i64,
 }
 
@@ -88,6 +90,7 @@ impl NewUser {
             seeking: Vec::new(),
             offering: Vec::new(),
             visibility: "public",
+            matchmaking: false,
             created_at: now_ms(),
         }
     }
