@@ -8,4 +8,4 @@ pub mod embed;
 pub mod score;
 
 pub use embed::{Embedder, EMBEDDING_DIM};
-pub use score::{pick_lists, reciprocal_scores, Attendee, Pick};
+pub use score::{candidates, pick_lists, Attendee, Pick};

@@ -61,12 +61,22 @@ fn matrix(rows: impl Iterator<Item = Vec<f32>>, n: usize, dim: usize, device: De
     Tensor::from_slice(&flat).view([n as i64, dim as i64]).to_device(device)
 }
 
-/// The reciprocal score of every ordered pair, `[n, n]` on `device`; `allowed[a][b]` false (self,
-/// blocked, declined, not opted in, ...) gives -1.
-pub fn reciprocal_scores(people: &[Attendee], allowed: &dyn Fn(usize, usize) -> bool, device: Device) -> Tensor {
+/// Each person's best `per_row` candidates by reciprocal score, best first, as `(index, score)`.
+/// Pairs in `excluded` (either order: blocked, declined, met, ...) and oneself never appear.
+///
+/// The event is processed in row blocks: for block `A` the forward scores `s(a→·)` and the
+/// backward scores `s(·→a)` are both `[|A|, n]`, so the reciprocal block needs no transpose of
+/// a full `n × n` matrix and memory stays `O(|A| · n)` even for 50,000 people. On a GPU one block
+/// is the whole event.
+pub fn candidates(
+    people: &[Attendee],
+    excluded: &[(usize, usize)],
+    per_row: usize,
+    device: Device,
+) -> Vec<Vec<(usize, f32)>> {
     let n = people.len();
-    if n == 0 {
-        return Tensor::zeros([0, 0], (Kind::Float, device));
+    if n < 2 || per_row == 0 {
+        return vec![Vec::new(); n];
     }
     let dim = people.iter().map(|p| p.about.len()).max().unwrap_or(0).max(1);
     let seek = matrix(people.iter().map(|p| p.seek.clone()), n, dim, device);
@@ -91,49 +101,78 @@ pub fn reciprocal_scores(people: &[Attendee], allowed: &dyn Fn(usize, usize) -> 
         device,
     );
     let tag_counts = tags.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+    let mut excluded_by_row: Vec<Vec<i64>> = vec![Vec::new(); n];
+    for &(a, b) in excluded {
+        if a < n && b < n {
+            excluded_by_row[a].push(b as i64);
+            excluded_by_row[b].push(a as i64);
+        }
+    }
 
+    let k = per_row.min(n - 1) as i64;
     let block = if device.is_cuda() { n as i64 } else { CPU_BLOCK };
-    let mut blocks = Vec::new();
+    let mut out = Vec::with_capacity(n);
     let mut start = 0i64;
     while start < n as i64 {
         let len = block.min(n as i64 - start);
         let rows = |m: &Tensor| m.narrow(0, start, len);
-        let fit = rows(&seek).matmul(&offer.tr()).clamp_min(0.0);
-        let similar = rows(&about).matmul(&about.tr()).clamp_min(0.0);
         let shared = rows(&tags).matmul(&tags.tr());
         let union = rows(&tag_counts).unsqueeze(1) + tag_counts.unsqueeze(0) - &shared;
-        let jaccard = &shared / union.clamp_min(1.0);
-        blocks.push(fit * W_FIT + similar * W_ABOUT + jaccard * W_TAGS);
+        let symmetric =
+            rows(&about).matmul(&about.tr()).clamp_min(0.0) * W_ABOUT + (shared / union.clamp_min(1.0)) * W_TAGS;
+        let forward = rows(&seek).matmul(&offer.tr()).clamp_min(0.0) * W_FIT + &symmetric;
+        let backward = rows(&offer).matmul(&seek.tr()).clamp_min(0.0) * W_FIT + &symmetric;
+        let mut reciprocal = (&forward * &backward * 2.0) / (forward + backward).clamp_min(1e-6);
+        // Oneself and excluded pairs: below any real score.
+        let mut rows_idx = Vec::new();
+        let mut cols_idx = Vec::new();
+        for r in 0..len {
+            let a = (start + r) as usize;
+            rows_idx.push(r);
+            cols_idx.push(a as i64);
+            for &b in &excluded_by_row[a] {
+                rows_idx.push(r);
+                cols_idx.push(b);
+            }
+        }
+        let index = [
+            Some(Tensor::from_slice(&rows_idx).to_device(device)),
+            Some(Tensor::from_slice(&cols_idx).to_device(device)),
+        ];
+        reciprocal = reciprocal.index_put(&index, &Tensor::from(-1.0f32).to_device(device), false);
+        let (values, indices) = reciprocal.topk(k, 1, true, true);
+        let values = Vec::<Vec<f32>>::try_from(&values.to_device(Device::Cpu)).unwrap_or_default();
+        let indices = Vec::<Vec<i64>>::try_from(&indices.to_device(Device::Cpu)).unwrap_or_default();
+        for (vals, idxs) in values.into_iter().zip(indices) {
+            out.push(
+                idxs.into_iter()
+                    .zip(vals)
+                    .filter(|&(_, s)| s >= 0.0)
+                    .map(|(b, s)| (usize::try_from(b).unwrap_or(0), s))
+                    .collect(),
+            );
+        }
         start += len;
     }
-    let directional = Tensor::cat(&blocks, 0);
-    let both = &directional * directional.tr() * 2.0;
-    let sum = &directional + directional.tr();
-    let reciprocal = both / sum.clamp_min(1e-6);
-    let mask: Vec<f32> = (0..n)
-        .flat_map(|a| (0..n).map(move |b| (a, b)))
-        .map(|(a, b)| if a != b && allowed(a, b) { 0.0 } else { 1.0 })
-        .collect();
-    let mask = Tensor::from_slice(&mask).view([n as i64, n as i64]).to_device(device);
-    reciprocal * (mask.ones_like() - &mask) - mask
+    out
 }
 
-/// Everyone's list of at most `k`, best first, with exposure control: nobody appears in more
-/// than `exposure_cap` lists, so the most popular person does not crowd out everyone else.
-pub fn pick_lists(people: &[Attendee], scores: &Tensor, k: usize, exposure_cap: usize) -> Vec<Vec<Pick>> {
+/// Everyone's list of at most `k`, best first, from `candidates`, with exposure control: nobody
+/// appears in more than `exposure_cap` lists, so the most popular person does not crowd out
+/// everyone else.
+pub fn pick_lists(
+    people: &[Attendee],
+    candidates: &[Vec<(usize, f32)>],
+    k: usize,
+    exposure_cap: usize,
+) -> Vec<Vec<Pick>> {
     let n = people.len();
-    let scores = scores.to_device(Device::Cpu).to_kind(Kind::Float);
-    let flat: Vec<f32> = Vec::<f32>::try_from(scores.view([-1])).unwrap_or_default();
-    if flat.len() != n * n {
-        return vec![Vec::new(); n];
-    }
     // All admissible pairs, best first; ties broken by index for determinism.
-    let mut pairs: Vec<(f32, usize, usize)> = (0..n)
-        .flat_map(|a| (0..n).map(move |b| (a, b)))
-        .filter_map(|(a, b)| {
-            let s = flat[a * n + b];
-            (s >= MIN_SCORE).then_some((s, a, b))
-        })
+    let mut pairs: Vec<(f32, usize, usize)> = candidates
+        .iter()
+        .enumerate()
+        .flat_map(|(a, row)| row.iter().map(move |&(b, s)| (s, a, b)))
+        .filter(|&(s, _, _)| s >= MIN_SCORE)
         .collect();
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut lists: Vec<Vec<Pick>> = vec![Vec::new(); n];
@@ -218,15 +257,16 @@ mod tests {
             person(&[0.0, 1.0, 0.0], &[1.0, 0.0, 0.0], &[0.0, 0.0, 1.0], &["rust"]),
             person(&[1.0, 0.0, 0.0], &[0.0, 0.0, 1.0], &[1.0, 0.0, 0.0], &[]),
         ];
-        let scores = reciprocal_scores(&people, &|_, _| true, Device::Cpu);
-        let s = |a: i64, b: i64| scores.double_value(&[a, b]) as f32;
+        let found = candidates(&people, &[], 2, Device::Cpu);
+        let s = |a: usize, b: usize| found[a].iter().find(|c| c.0 == b).map_or(-1.0, |c| c.1);
         assert!(s(0, 1) > 0.9, "{}", s(0, 1));
         assert!((s(0, 1) - s(1, 0)).abs() < 1e-6, "symmetric");
         assert!(s(2, 1) < 0.5 * s(0, 1), "one-sided interest scores low: {}", s(2, 1));
-        assert_eq!(s(0, 0), -1.0, "never oneself");
-        let blocked = reciprocal_scores(&people, &|a, b| !(a.min(b) == 0 && a.max(b) == 1), Device::Cpu);
-        assert_eq!(blocked.double_value(&[0, 1]), -1.0);
-        let lists = pick_lists(&people, &scores, 2, 10);
+        assert!(found.iter().enumerate().all(|(a, row)| row.iter().all(|c| c.0 != a)), "never oneself");
+        assert_eq!(found[0].first().map(|c| c.0), Some(1), "best first");
+        let blocked = candidates(&people, &[(1, 0)], 2, Device::Cpu);
+        assert!(blocked[0].iter().all(|c| c.0 != 1) && blocked[1].iter().all(|c| c.0 != 0), "excluded both ways");
+        let lists = pick_lists(&people, &found, 2, 10);
         assert_eq!(lists[0].first().map(|p| p.index), Some(1));
         assert_eq!(lists[1].first().map(|p| p.index), Some(0));
     }
@@ -239,8 +279,8 @@ mod tests {
         for _ in 0..5 {
             people.push(person(&[1.0, 0.0], &[0.0, 1.0], &[0.0, 1.0], &["a"]));
         }
-        let scores = reciprocal_scores(&people, &|_, _| true, Device::Cpu);
-        let lists = pick_lists(&people, &scores, 1, 2);
+        let found = candidates(&people, &[], 5, Device::Cpu);
+        let lists = pick_lists(&people, &found, 1, 2);
         let showing_star = lists.iter().skip(1).filter(|l| l.first().map(|p| p.index) == Some(0)).count();
         assert_eq!(showing_star, 2);
         assert!(lists.iter().skip(1).all(|l| !l.is_empty()), "everyone still gets someone");

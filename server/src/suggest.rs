@@ -183,14 +183,14 @@ impl Suggester {
     ) -> anyhow::Result<Vec<(Uuid, Vec<Suggestion>)>> {
         let attendees: Vec<Attendee> =
             people.iter().map(|p| self.attendee(embedder, p)).collect::<anyhow::Result<_>>()?;
-        let allowed = |a: usize, b: usize| {
-            let (x, y) = (people[a].id, people[b].id);
-            !excluded.contains(&(x, y)) && !excluded.contains(&(y, x))
-        };
-        let scores = matcher::reciprocal_scores(&attendees, &allowed, embedder.device());
+        let position: HashMap<Uuid, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let excluded: Vec<(usize, usize)> =
+            excluded.iter().filter_map(|(x, y)| Some((*position.get(x)?, *position.get(y)?))).collect();
+        // A few spare candidates per person leave room for the exposure cap and diversity.
+        let found = matcher::candidates(&attendees, &excluded, LIST_SIZE * 3, embedder.device());
         // Nobody appears in more than a fair share of lists, but small events still fill up.
         let cap = (LIST_SIZE * 2).max(attendees.len() / 4);
-        let lists = matcher::pick_lists(&attendees, &scores, LIST_SIZE, cap);
+        let lists = matcher::pick_lists(&attendees, &found, LIST_SIZE, cap);
         let mut phrases: HashMap<String, Vec<f32>> = HashMap::new();
         let mut phrase = |text: &str| -> Vec<f32> {
             phrases.entry(text.to_owned()).or_insert_with(|| embedder.embed_one(text).unwrap_or_default()).clone()

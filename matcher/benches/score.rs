@@ -1,0 +1,85 @@
+//! Full-event recompute: pairs scored per second and time for 1k, 10k and 50k attendees, next
+//! to the machine's measured matrix-multiply peak: `cargo bench -p matcher --bench score`.
+//! Attendees are random unit vectors with a few tags each (scores do not depend on the text).
+//! Prints a table; asserts nothing.
+
+use std::time::Instant;
+
+use matcher::{candidates, Attendee, EMBEDDING_DIM};
+use tch::{Device, Kind, Tensor};
+
+fn random_people(n: usize, seed: i64) -> Vec<Attendee> {
+    tch::manual_seed(seed);
+    let unit = |t: Tensor| &t / t.norm_scalaropt_dim(2, [-1i64].as_slice(), true);
+    let rows = |t: Tensor| Vec::<Vec<f32>>::try_from(&unit(t)).unwrap_or_default();
+    let shape = [n as i64, EMBEDDING_DIM as i64];
+    let (seek, offer, about) = (
+        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
+        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
+        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
+    );
+    seek.into_iter()
+        .zip(offer)
+        .zip(about)
+        .enumerate()
+        .map(|(i, ((seek, offer), about))| Attendee {
+            seek,
+            offer,
+            about,
+            tags: (0..4).map(|j| format!("tag{}", (i * 7 + j * 13) % 80)).collect(),
+            seeking: Vec::new(),
+            offering: Vec::new(),
+        })
+        .collect()
+}
+
+/// Sustained FLOP/s of a large single-precision matrix multiply on `device`: the practical peak.
+fn gemm_peak(device: Device) -> f64 {
+    let size = 2048i64;
+    let a = Tensor::randn([size, size], (Kind::Float, device));
+    let b = Tensor::randn([size, size], (Kind::Float, device));
+    let _ = a.matmul(&b).sum(Kind::Float).double_value(&[]);
+    let started = Instant::now();
+    let rounds = 5;
+    for _ in 0..rounds {
+        let _ = a.matmul(&b).sum(Kind::Float).double_value(&[]);
+    }
+    2.0 * (size as f64).powi(3) * f64::from(rounds) / started.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let mut devices = vec![Device::Cpu];
+    if tch::Cuda::is_available() {
+        devices.push(Device::Cuda(0));
+    }
+    let mut table = String::from("\nFull-event recompute (all pairs, reciprocal scores, top 30 per person)\n");
+    table.push_str(&format!(
+        "{:<8} {:>10} {:>12} {:>16} {:>14} {:>12}\n",
+        "device", "attendees", "seconds", "pairs/s", "GFLOP/s", "of peak"
+    ));
+    for device in devices {
+        let peak = gemm_peak(device);
+        for n in [1_000usize, 10_000, 50_000] {
+            let people = random_people(n, 7);
+            let _ = candidates(&people[..n.min(256)], &[], 30, device); // warm-up
+            let started = Instant::now();
+            let found = candidates(&people, &[], 30, device);
+            let secs = started.elapsed().as_secs_f64();
+            assert_eq!(found.len(), n);
+            let pairs = (n as f64) * (n as f64);
+            // Three [n, d] x [d, n] products and one [n, t] x [t, n] for tags, 2 FLOPs per MAC.
+            let flops = 2.0 * pairs * (3.0 * EMBEDDING_DIM as f64 + 80.0);
+            table.push_str(&format!(
+                "{:<8} {:>10} {:>12.3} {:>16.3e} {:>14.1} {:>11.1}%\n",
+                format!("{device:?}"),
+                n,
+                secs,
+                pairs / secs,
+                flops / secs / 1e9,
+                100.0 * flops / secs / peak
+            ));
+        }
+        table.push_str(&format!("{:<8} measured SGEMM peak: {:.1} GFLOP/s\n", format!("{device:?}"), peak / 1e9));
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), table.as_bytes());
+}
