@@ -159,8 +159,10 @@ impl Suggester {
         for (user, list) in computed {
             let changed = self.lists.get(&(event, user)).is_none_or(|old| *old != list);
             if changed {
+                // Stored before it is pushed, so a client that reacts to the push by asking
+                // over REST gets the same list.
+                self.lists.insert((event, user), list.clone());
                 self.push(event, user, &list).await;
-                self.lists.insert((event, user), list);
             }
         }
         metrics::counter!("matcher_recomputes_total").increment(1);

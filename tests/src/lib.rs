@@ -416,6 +416,11 @@ impl Ws {
         }
     }
 
+    /// Forgets frames read earlier but not yet asked for, so later waits see only new frames.
+    pub fn forget_pending(&mut self) {
+        self.pending.clear();
+    }
+
     /// Sends a request (adding an `id`) and answers its reply or error frame.
     pub async fn request(&mut self, mut frame: Value) -> Value {
         self.next_id += 1;
