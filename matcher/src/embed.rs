@@ -29,6 +29,13 @@ impl LayerNorm {
     }
 }
 
+/// A layer norm's parameters are stored like a linear layer's: `weight` and `bias`.
+impl From<Linear> for LayerNorm {
+    fn from(l: Linear) -> Self {
+        Self { weight: l.weight, bias: l.bias }
+    }
+}
+
 struct Linear {
     weight: Tensor,
     bias: Tensor,
@@ -38,6 +45,11 @@ impl Linear {
     fn forward(&self, x: &Tensor) -> Tensor {
         x.linear(&self.weight, Some(&self.bias))
     }
+}
+
+/// The weight and bias named `{prefix}.weight` and `{prefix}.bias`.
+fn linear(take: &mut dyn FnMut(&str) -> anyhow::Result<Tensor>, prefix: &str) -> anyhow::Result<Linear> {
+    Ok(Linear { weight: take(&format!("{prefix}.weight"))?, bias: take(&format!("{prefix}.bias"))? })
 }
 
 struct Layer {
@@ -91,39 +103,29 @@ impl Embedder {
         let word = take("embeddings.word_embeddings.weight")?;
         let position = take("embeddings.position_embeddings.weight")?;
         let token_type = take("embeddings.token_type_embeddings.weight")?;
-        let embedding_norm =
-            LayerNorm { weight: take("embeddings.LayerNorm.weight")?, bias: take("embeddings.LayerNorm.bias")? };
+        let embedding_norm = LayerNorm::from(linear(&mut take, "embeddings.LayerNorm")?);
         let mut layers = Vec::new();
-        for i in 0.. {
-            let p = format!("encoder.layer.{i}");
-            if !weights.contains_key(&format!("{p}.attention.self.query.weight")) {
-                break;
-            }
-            let mut lin = |name: &str| -> anyhow::Result<Linear> {
-                let w = weights.remove(&format!("{p}.{name}.weight")).ok_or_else(|| anyhow!("missing {p}.{name}"))?;
-                let b = weights.remove(&format!("{p}.{name}.bias")).ok_or_else(|| anyhow!("missing {p}.{name}"))?;
-                Ok(Linear {
-                    weight: w.to_kind(Kind::Float).to_device(device),
-                    bias: b.to_kind(Kind::Float).to_device(device),
-                })
-            };
-            let query = lin("attention.self.query")?;
-            let key = lin("attention.self.key")?;
-            let value = lin("attention.self.value")?;
-            let attention_out = lin("attention.output.dense")?;
-            let attention_norm = lin("attention.output.LayerNorm")?;
-            let intermediate = lin("intermediate.dense")?;
-            let output = lin("output.dense")?;
-            let output_norm = lin("output.LayerNorm")?;
+        // Layers are numbered from 0; the first missing number ends the encoder.
+        while let Ok(query) = linear(&mut take, &format!("encoder.layer.{}.attention.self.query", layers.len())) {
+            let p = format!("encoder.layer.{}", layers.len());
+            let pair =
+                |t: &mut dyn FnMut(&str) -> anyhow::Result<Tensor>, name: &str| linear(t, &format!("{p}.{name}"));
+            let key = pair(&mut take, "attention.self.key")?;
+            let value = pair(&mut take, "attention.self.value")?;
+            let attention_out = pair(&mut take, "attention.output.dense")?;
+            let attention_norm = pair(&mut take, "attention.output.LayerNorm")?;
+            let intermediate = pair(&mut take, "intermediate.dense")?;
+            let output = pair(&mut take, "output.dense")?;
+            let output_norm = pair(&mut take, "output.LayerNorm")?;
             layers.push(Layer {
                 query,
                 key,
                 value,
                 attention_out,
-                attention_norm: LayerNorm { weight: attention_norm.weight, bias: attention_norm.bias },
+                attention_norm: LayerNorm::from(attention_norm),
                 intermediate,
                 output,
-                output_norm: LayerNorm { weight: output_norm.weight, bias: output_norm.bias },
+                output_norm: LayerNorm::from(output_norm),
             });
         }
         anyhow::ensure!(!layers.is_empty(), "{} holds no encoder layers", path.display());

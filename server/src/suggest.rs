@@ -193,24 +193,27 @@ impl Suggester {
         // Nobody appears in more than a fair share of lists, but small events still fill up.
         let cap = (LIST_SIZE * 2).max(attendees.len() / 4);
         let lists = matcher::pick_lists(&attendees, &found, LIST_SIZE, cap);
-        let mut phrases: HashMap<String, Vec<f32>> = HashMap::new();
-        let mut phrase = |text: &str| -> Vec<f32> {
-            phrases.entry(text.to_owned()).or_insert_with(|| embedder.embed_one(text).unwrap_or_default()).clone()
+        // Reasons quote phrases: embed each distinct phrase of anyone in a list once, in batches.
+        let mut distinct: Vec<&str> = lists
+            .iter()
+            .enumerate()
+            .filter(|(_, picks)| !picks.is_empty())
+            .flat_map(|(a, picks)| std::iter::once(a).chain(picks.iter().map(|p| p.index)))
+            .flat_map(|i| attendees[i].seeking.iter().chain(&attendees[i].offering).map(String::as_str))
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&distinct, 64)?.to_device(Device::Cpu))?;
+        let phrases: HashMap<&str, Vec<f32>> = distinct.into_iter().zip(vectors).collect();
+        let similarity = |s: &str, o: &str| match (phrases.get(s), phrases.get(o)) {
+            (Some(x), Some(y)) => x.iter().zip(y).map(|(p, q)| p * q).sum(),
+            _ => 0.0,
         };
         let mut out = Vec::with_capacity(people.len());
         for (a, picks) in lists.into_iter().enumerate() {
             let mut items = Vec::with_capacity(picks.len());
             for pick in picks {
                 let b = pick.index;
-                let mut similarity_cache: HashMap<(String, String), f32> = HashMap::new();
-                for s in attendees[a].seeking.iter().chain(&attendees[b].seeking) {
-                    for o in attendees[b].offering.iter().chain(&attendees[a].offering) {
-                        let (x, y) = (phrase(s), phrase(o));
-                        similarity_cache.insert((s.clone(), o.clone()), x.iter().zip(&y).map(|(p, q)| p * q).sum());
-                    }
-                }
-                let similarity =
-                    |s: &str, o: &str| similarity_cache.get(&(s.to_owned(), o.to_owned())).copied().unwrap_or(0.0);
                 let reasons = matcher::score::reasons(&attendees[a], &attendees[b], &similarity);
                 let who = &people[b];
                 items.push(Suggestion {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration as Wait;
 
 use chrono::Duration;
+use protocol::auth::Session;
 use serde_json::Value;
 use tests::{Backend, Node, TestDb, Ws};
 
@@ -27,19 +28,35 @@ async fn start_node(db: &TestDb) -> Node {
     Node::spawn(db, &["--redis-url", &redis_url(), "--chat-per-minute", "10000"]).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() {
+/// Two nodes on one fresh PostgreSQL database; Olga organizes an event that Ann and Ben (signed
+/// up on different nodes) attend.
+struct Cluster {
+    db: TestDb,
+    a: Node,
+    b: Node,
+    olga_s: Session,
+    ann_s: Session,
+    ben_s: Session,
+    event: String,
+}
+
+async fn cluster() -> Cluster {
     let db = TestDb::new(Backend::Postgres).await;
     let a = start_node(&db).await;
-    let mut b = start_node(&db).await;
-
+    let b = start_node(&db).await;
     let (olga, olga_s) = a.client().register("Olga").await;
     let (ann, ann_s) = a.client().register("Ann").await;
-    let (_, ben_s) = b.client().register("Ben").await;
+    let (ben, ben_s) = b.client().register("Ben").await;
     let event = olga.create_online_event("Cluster Night", Duration::hours(1), Duration::hours(2)).await;
-    let id = event["id"].as_str().expect("id");
-    ann.go_to(id).await;
-    b.client().with_token(&ben_s.access_token).go_to(id).await;
+    let event = event["id"].as_str().expect("id").to_owned();
+    ann.go_to(&event).await;
+    ben.go_to(&event).await;
+    Cluster { db, a, b, olga_s, ann_s, ben_s, event }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() {
+    let Cluster { db, a, mut b, olga_s, ann_s, ben_s, event: id } = cluster().await;
     let chat = format!("event:{id}:chat");
 
     // Ann reads on node A; Olga reads on node B; Ben writes on node B.
@@ -111,17 +128,8 @@ async fn collect(ws: &mut Ws, channel: &str, n: usize) -> BTreeMap<i64, String> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn presence_spans_nodes_and_forgets_a_crashed_one() {
-    let db = TestDb::new(Backend::Postgres).await;
-    let a = start_node(&db).await;
-    let mut b = start_node(&db).await;
-    let (olga, _) = a.client().register("Olga").await;
-    let (ann, ann_s) = a.client().register("Ann").await;
-    let (ben, ben_s) = a.client().register("Ben").await;
-    let event = olga.create_online_event("Presence", Duration::hours(1), Duration::hours(2)).await;
-    let id = event["id"].as_str().expect("id");
-    for c in [&ann, &ben] {
-        c.go_to(id).await;
-    }
+    // `_db` keeps the database alive for the whole test.
+    let Cluster { db: _db, a, mut b, ann_s, ben_s, event: id, .. } = cluster().await;
     let presence = format!("event:{id}:presence");
     let mut on_a = Ws::connect(&a.base, &ann_s.access_token).await;
     on_a.subscribe(&presence, None).await;
