@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use matcher::{candidates, Attendee, EMBEDDING_DIM};
+use matcher::{candidates, Attendee, Weights, EMBEDDING_DIM};
 use tch::{Device, Kind, Tensor};
 
 fn random_people(n: usize, seed: i64) -> Vec<Attendee> {
@@ -27,8 +27,7 @@ fn random_people(n: usize, seed: i64) -> Vec<Attendee> {
             offer,
             about,
             tags: (0..4).map(|j| format!("tag{}", (i * 7 + j * 13) % 80)).collect(),
-            seeking: Vec::new(),
-            offering: Vec::new(),
+            ..Attendee::default()
         })
         .collect()
 }
@@ -61,9 +60,9 @@ fn main() {
         let peak = gemm_peak(device);
         for n in [1_000usize, 10_000, 50_000] {
             let people = random_people(n, 7);
-            let _ = candidates(&people[..n.min(256)], &[], 30, device); // warm-up
+            let _ = candidates(&people[..n.min(256)], &[], 30, &Weights::default(), device); // warm-up
             let started = Instant::now();
-            let found = candidates(&people, &[], 30, device);
+            let found = candidates(&people, &[], 30, &Weights::default(), device);
             let secs = started.elapsed().as_secs_f64();
             assert_eq!(found.len(), n);
             let pairs = (n as f64) * (n as f64);

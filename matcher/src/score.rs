@@ -1,28 +1,28 @@
-//! Reciprocal scoring of the people at one event, and their "people to meet" lists with reasons.
+//! How a pair of people at one event is scored, how each person's list is picked, and the
+//! reasons it gives in words.
 //!
-//! Directional score a→b, in [0, 1]:
-//!   0.55 · fit(a seeks, b offers) + 0.25 · similarity(a, b) + 0.20 · shared interests(a, b)
+//! Directional score a→b, in [0, 1] (the weights are [`Weights`]):
+//!   fit · fit(a seeks, b offers) + about · similarity(a, b)
+//!     + tags · shared interests(a, b) + context · shared context(a, b)
 //! where fit is the cosine of a's seeking and b's offering embeddings, similarity the cosine of
 //! their "about" embeddings (headline and interests), shared interests the Jaccard index of their
-//! tags; negative cosines count as 0.
+//! tags, and shared context `1 - 2^-k` for the k context keys they share (earlier events they
+//! both attended, people they have both met): one shared key is worth half, three nearly all.
+//! Negative cosines count as 0.
 //!
 //! Reciprocal score: the harmonic mean 2·s(a→b)·s(b→a) / (s(a→b) + s(b→a)). A match has to be
 //! good for both: the harmonic mean is dominated by the smaller direction (0.9 and 0.1 give 0.18,
 //! where the arithmetic mean would say 0.5), yet unlike the minimum it still rewards a pair that
-//! is strong both ways over one that is merely adequate both ways.
+//! is strong both ways over one that is merely adequate both ways. It is symmetric, so one row of
+//! scores is also one column: that is what makes one-person updates cheap (see `pool`).
 //!
-//! All pairs are one matrix computation: `[n, d] × [d, n]` products for seeking/offering and
-//! about vectors, one `[n, t] × [t, n]` for shared tags. On a GPU the whole event is one batch; on
-//! the CPU rows are computed in blocks so memory stays bounded.
-//!
-//! Lists: candidates go best-first to each person, skipping anyone excluded by the hard
-//! constraints (the caller's mask), anyone already shown to too many people (exposure cap) and
-//! near-duplicates of someone already in the list (diversity).
+//! Lists: candidates go best-first to each person, skipping anyone already shown to too many
+//! people (exposure cap) and near-duplicates of someone already in the list (diversity).
 
-use tch::{Device, Kind, Tensor};
+use tch::Tensor;
 
 /// One person at the event, already embedded.
-#[derive(Debug)]
+#[derive(Debug, Clone, Default)]
 pub struct Attendee {
     /// Unit vector of what they seek (zeros when they seek nothing).
     pub seek: Vec<f32>,
@@ -32,9 +32,30 @@ pub struct Attendee {
     pub about: Vec<f32>,
     /// Interest tags.
     pub tags: Vec<String>,
+    /// Shared-context keys, `kind:id`: `event:{id}` for an earlier event they attended,
+    /// `contact:{id}` for someone they have met. Reasons count keys by kind.
+    pub context: Vec<String>,
     /// Their seeking and offering phrases, for reasons.
     pub seeking: Vec<String>,
     pub offering: Vec<String>,
+}
+
+/// The weights of a directional score's parts. They sum to 1, so scores stay in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    pub fit: f32,
+    pub about: f32,
+    pub tags: f32,
+    pub context: f32,
+}
+
+impl Default for Weights {
+    /// Fit dominates: people come to meet someone who has what they seek. Similarity and shared
+    /// interests make a conversation easy; shared context (the same earlier events, the same
+    /// contacts) makes it likely to happen.
+    fn default() -> Self {
+        Self { fit: 0.50, about: 0.20, tags: 0.15, context: 0.15 }
+    }
 }
 
 /// A suggested person, by index into the attendees, with the reciprocal score and reasons.
@@ -45,116 +66,38 @@ pub struct Pick {
     pub reasons: Vec<String>,
 }
 
-const W_FIT: f64 = 0.55;
-const W_ABOUT: f64 = 0.25;
-const W_TAGS: f64 = 0.20;
 /// Below this reciprocal score nobody is suggested.
-const MIN_SCORE: f32 = 0.15;
+pub const MIN_SCORE: f32 = 0.15;
 /// Two candidates this similar (about vectors) are near-duplicates within one list.
 const DUPLICATE_SIMILARITY: f32 = 0.97;
-/// Rows per block on the CPU.
-const CPU_BLOCK: i64 = 1024;
 
-/// Stacks rows of `dim` floats into a `[n, dim]` tensor on `device`.
-fn matrix(rows: impl Iterator<Item = Vec<f32>>, n: usize, dim: usize, device: Device) -> Tensor {
-    let flat: Vec<f32> = rows.flat_map(|r| if r.len() == dim { r } else { vec![0.0; dim] }).collect();
-    Tensor::from_slice(&flat).view([n as i64, dim as i64]).to_device(device)
+/// The parts of the scores of some rows against every column, each `[rows, columns]`.
+pub(crate) struct Parts {
+    /// Cosine of the row's seeking and the column's offering.
+    pub forward_fit: Tensor,
+    /// Cosine of the row's offering and the column's seeking.
+    pub backward_fit: Tensor,
+    pub about: Tensor,
+    /// Jaccard index of the tags.
+    pub tags: Tensor,
+    /// `1 - 2^-k` for k shared context keys.
+    pub context: Tensor,
 }
 
-/// Each person's best `per_row` candidates by reciprocal score, best first, as `(index, score)`.
-/// Pairs in `excluded` (either order: blocked, declined, met, ...) and oneself never appear.
-///
-/// The event is processed in row blocks: for block `A` the forward scores `s(a→·)` and the
-/// backward scores `s(·→a)` are both `[|A|, n]`, so the reciprocal block needs no transpose of
-/// a full `n × n` matrix and memory stays `O(|A| · n)` even for 50,000 people. On a GPU one block
-/// is the whole event.
-pub fn candidates(
-    people: &[Attendee],
-    excluded: &[(usize, usize)],
-    per_row: usize,
-    device: Device,
-) -> Vec<Vec<(usize, f32)>> {
-    let n = people.len();
-    if n < 2 || per_row == 0 {
-        return vec![Vec::new(); n];
-    }
-    let dim = people.iter().map(|p| p.about.len()).max().unwrap_or(0).max(1);
-    let seek = matrix(people.iter().map(|p| p.seek.clone()), n, dim, device);
-    let offer = matrix(people.iter().map(|p| p.offer.clone()), n, dim, device);
-    let about = matrix(people.iter().map(|p| p.about.clone()), n, dim, device);
-    let mut vocabulary: Vec<&str> = people.iter().flat_map(|p| p.tags.iter().map(String::as_str)).collect();
-    vocabulary.sort_unstable();
-    vocabulary.dedup();
-    let t = vocabulary.len().max(1);
-    let tags = matrix(
-        people.iter().map(|p| {
-            let mut row = vec![0.0f32; t];
-            for tag in &p.tags {
-                if let Ok(i) = vocabulary.binary_search(&tag.as_str()) {
-                    row[i] = 1.0;
-                }
-            }
-            row
-        }),
-        n,
-        t,
-        device,
-    );
-    let tag_counts = tags.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-    let mut excluded_by_row: Vec<Vec<i64>> = vec![Vec::new(); n];
-    for &(a, b) in excluded {
-        if a < n && b < n {
-            excluded_by_row[a].push(b as i64);
-            excluded_by_row[b].push(a as i64);
-        }
-    }
+/// Reciprocal scores from their parts.
+pub(crate) fn reciprocal(parts: Parts, w: &Weights) -> Tensor {
+    let symmetric = parts.about.clamp_min(0.0) * f64::from(w.about)
+        + parts.tags * f64::from(w.tags)
+        + parts.context * f64::from(w.context);
+    let forward = parts.forward_fit.clamp_min(0.0) * f64::from(w.fit) + &symmetric;
+    let backward = parts.backward_fit.clamp_min(0.0) * f64::from(w.fit) + &symmetric;
+    (&forward * &backward * 2.0) / (forward + backward).clamp_min(1e-6)
+}
 
-    let k = per_row.min(n - 1) as i64;
-    let block = if device.is_cuda() { n as i64 } else { CPU_BLOCK };
-    let mut out = Vec::with_capacity(n);
-    let mut start = 0i64;
-    while start < n as i64 {
-        let len = block.min(n as i64 - start);
-        let rows = |m: &Tensor| m.narrow(0, start, len);
-        let shared = rows(&tags).matmul(&tags.tr());
-        let union = rows(&tag_counts).unsqueeze(1) + tag_counts.unsqueeze(0) - &shared;
-        let symmetric =
-            rows(&about).matmul(&about.tr()).clamp_min(0.0) * W_ABOUT + (shared / union.clamp_min(1.0)) * W_TAGS;
-        let forward = rows(&seek).matmul(&offer.tr()).clamp_min(0.0) * W_FIT + &symmetric;
-        let backward = rows(&offer).matmul(&seek.tr()).clamp_min(0.0) * W_FIT + &symmetric;
-        let mut reciprocal = (&forward * &backward * 2.0) / (forward + backward).clamp_min(1e-6);
-        // Oneself and excluded pairs: below any real score.
-        let mut rows_idx = Vec::new();
-        let mut cols_idx = Vec::new();
-        for r in 0..len {
-            let a = (start + r) as usize;
-            rows_idx.push(r);
-            cols_idx.push(a as i64);
-            for &b in &excluded_by_row[a] {
-                rows_idx.push(r);
-                cols_idx.push(b);
-            }
-        }
-        let index = [
-            Some(Tensor::from_slice(&rows_idx).to_device(device)),
-            Some(Tensor::from_slice(&cols_idx).to_device(device)),
-        ];
-        reciprocal = reciprocal.index_put(&index, &Tensor::from(-1.0f32).to_device(device), false);
-        let (values, indices) = reciprocal.topk(k, 1, true, true);
-        let values = Vec::<Vec<f32>>::try_from(&values.to_device(Device::Cpu)).unwrap_or_default();
-        let indices = Vec::<Vec<i64>>::try_from(&indices.to_device(Device::Cpu)).unwrap_or_default();
-        for (vals, idxs) in values.into_iter().zip(indices) {
-            out.push(
-                idxs.into_iter()
-                    .zip(vals)
-                    .filter(|&(_, s)| s >= 0.0)
-                    .map(|(b, s)| (usize::try_from(b).unwrap_or(0), s))
-                    .collect(),
-            );
-        }
-        start += len;
-    }
-    out
+/// The exposure cap for an event of `people`: nobody appears in more than a fair share of
+/// lists, but small events still fill up.
+pub fn exposure_cap(people: usize, list_size: usize) -> usize {
+    (list_size * 2).max(people / 4)
 }
 
 /// Everyone's list of at most `k`, best first, from `candidates`, with exposure control: nobody
@@ -178,18 +121,40 @@ pub fn pick_lists(
     let mut lists: Vec<Vec<Pick>> = vec![Vec::new(); n];
     let mut exposure = vec![0usize; n];
     for (score, a, b) in pairs {
-        if lists[a].len() >= k || exposure[b] >= exposure_cap {
-            continue;
+        if lists[a].len() < k && admissible(people, &lists[a], &exposure, exposure_cap, b) {
+            exposure[b] += 1;
+            lists[a].push(Pick { index: b, score, reasons: Vec::new() });
         }
-        let duplicate =
-            lists[a].iter().any(|p| cosine(&people[p.index].about, &people[b].about) > DUPLICATE_SIMILARITY);
-        if duplicate {
-            continue;
-        }
-        exposure[b] += 1;
-        lists[a].push(Pick { index: b, score, reasons: Vec::new() });
     }
     lists
+}
+
+/// One person's list of at most `k` from their candidates, given everyone else's current
+/// exposure (which it updates): the one-person counterpart of [`pick_lists`].
+pub fn pick_list(
+    people: &[Attendee],
+    candidates: &[(usize, f32)],
+    k: usize,
+    exposure: &mut [usize],
+    exposure_cap: usize,
+) -> Vec<Pick> {
+    let mut list = Vec::with_capacity(k);
+    for &(b, score) in candidates {
+        if list.len() >= k || score < MIN_SCORE {
+            break;
+        }
+        if admissible(people, &list, exposure, exposure_cap, b) {
+            exposure[b] += 1;
+            list.push(Pick { index: b, score, reasons: Vec::new() });
+        }
+    }
+    list
+}
+
+/// Whether `b` may join `list`: not shown too often already, and not a near-duplicate of
+/// someone in it.
+fn admissible(people: &[Attendee], list: &[Pick], exposure: &[usize], cap: usize, b: usize) -> bool {
+    exposure[b] < cap && !list.iter().any(|p| cosine(&people[p.index].about, &people[b].about) > DUPLICATE_SIMILARITY)
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -221,6 +186,19 @@ pub fn reasons(a: &Attendee, b: &Attendee, phrase_similarity: &dyn Fn(&str, &str
     if !shared.is_empty() {
         reasons.push((0.3 + 0.1 * shared.len() as f32, format!("You both follow {}", shared.join(", "))));
     }
+    let shared_context = |kind: &str| {
+        a.context.iter().filter(|k| k.split(':').next() == Some(kind) && b.context.contains(k)).count()
+    };
+    match shared_context("event") {
+        0 => {}
+        1 => reasons.push((0.45, "You were both at an earlier event".to_owned())),
+        n => reasons.push((0.4 + 0.05 * n as f32, format!("You were both at {n} earlier events"))),
+    }
+    match shared_context("contact") {
+        0 => {}
+        1 => reasons.push((0.42, "You have met someone in common".to_owned())),
+        n => reasons.push((0.4 + 0.05 * n as f32, format!("You have met {n} people in common"))),
+    }
     if reasons.is_empty() {
         let similarity = cosine(&a.about, &b.about);
         reasons.push((similarity, "Similar work and interests".to_owned()));
@@ -233,68 +211,51 @@ pub fn reasons(a: &Attendee, b: &Attendee, phrase_similarity: &dyn Fn(&str, &str
 mod tests {
     use super::*;
 
-    fn unit(v: &[f32]) -> Vec<f32> {
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-        v.iter().map(|x| x / norm).collect()
-    }
-
-    fn person(seek: &[f32], offer: &[f32], about: &[f32], tags: &[&str]) -> Attendee {
-        Attendee {
-            seek: unit(seek),
-            offer: unit(offer),
-            about: unit(about),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            seeking: vec!["s".into()],
-            offering: vec!["o".into()],
-        }
-    }
-
-    #[test]
-    fn reciprocal_needs_both_directions() {
-        // 0 and 1 complement each other; 2 wants what 1 offers but offers nothing 1 wants.
-        let people = vec![
-            person(&[1.0, 0.0, 0.0], &[0.0, 1.0, 0.0], &[0.0, 0.0, 1.0], &["rust"]),
-            person(&[0.0, 1.0, 0.0], &[1.0, 0.0, 0.0], &[0.0, 0.0, 1.0], &["rust"]),
-            person(&[1.0, 0.0, 0.0], &[0.0, 0.0, 1.0], &[1.0, 0.0, 0.0], &[]),
-        ];
-        let found = candidates(&people, &[], 2, Device::Cpu);
-        let s = |a: usize, b: usize| found[a].iter().find(|c| c.0 == b).map_or(-1.0, |c| c.1);
-        assert!(s(0, 1) > 0.9, "{}", s(0, 1));
-        assert!((s(0, 1) - s(1, 0)).abs() < 1e-6, "symmetric");
-        assert!(s(2, 1) < 0.5 * s(0, 1), "one-sided interest scores low: {}", s(2, 1));
-        assert!(found.iter().enumerate().all(|(a, row)| row.iter().all(|c| c.0 != a)), "never oneself");
-        assert_eq!(found[0].first().map(|c| c.0), Some(1), "best first");
-        let blocked = candidates(&people, &[(1, 0)], 2, Device::Cpu);
-        assert!(blocked[0].iter().all(|c| c.0 != 1) && blocked[1].iter().all(|c| c.0 != 0), "excluded both ways");
-        let lists = pick_lists(&people, &found, 2, 10);
-        assert_eq!(lists[0].first().map(|p| p.index), Some(1));
-        assert_eq!(lists[1].first().map(|p| p.index), Some(0));
+    fn person(about: &[f32]) -> Attendee {
+        Attendee { about: about.to_vec(), ..Attendee::default() }
     }
 
     #[test]
     fn exposure_cap_spreads_attention() {
-        // Everyone matches person 0 best; with a cap of 2 only two lists may show them.
-        let star = person(&[0.0, 1.0], &[1.0, 0.0], &[0.0, 1.0], &["a"]);
-        let mut people = vec![star];
-        for _ in 0..5 {
-            people.push(person(&[1.0, 0.0], &[0.0, 1.0], &[0.0, 1.0], &["a"]));
-        }
-        let found = candidates(&people, &[], 5, Device::Cpu);
-        let lists = pick_lists(&people, &found, 1, 2);
+        // Everyone's best candidate is person 0; with a cap of 2 only two lists may show them.
+        let people: Vec<Attendee> = (0..6).map(|i| person(&[1.0, i as f32])).collect();
+        let candidates: Vec<Vec<(usize, f32)>> =
+            (0..6).map(|a| (0..6).filter(|&b| b != a).map(|b| (b, if b == 0 { 0.9 } else { 0.5 })).collect()).collect();
+        let lists = pick_lists(&people, &candidates, 1, 2);
         let showing_star = lists.iter().skip(1).filter(|l| l.first().map(|p| p.index) == Some(0)).count();
         assert_eq!(showing_star, 2);
-        assert!(lists.iter().skip(1).all(|l| !l.is_empty()), "everyone still gets someone");
+        assert!(lists.iter().all(|l| l.len() == 1), "everyone still gets someone");
     }
 
     #[test]
-    fn reasons_name_the_matching_phrases() {
-        let mut a = person(&[1.0], &[1.0], &[1.0], &["rust", "climate-tech"]);
-        let mut b = person(&[1.0], &[1.0], &[1.0], &["rust"]);
+    fn one_list_respects_exposure_and_duplicates() {
+        let people = vec![person(&[1.0, 0.0]), person(&[0.0, 1.0]), person(&[0.0, 1.0]), person(&[0.6, 0.8])];
+        let mut exposure = vec![0, 5, 0, 0];
+        // 1 is capped, 2 goes in, then 3 (not a duplicate of 2); a duplicate of 2 would be skipped.
+        let list = pick_list(&people, &[(1, 0.9), (2, 0.8), (3, 0.7)], 3, &mut exposure, 5);
+        assert_eq!(list.iter().map(|p| p.index).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(exposure, vec![0, 5, 1, 1]);
+        let people = vec![person(&[1.0, 0.0]), person(&[0.0, 1.0]), person(&[0.0, 1.0])];
+        let list = pick_list(&people, &[(1, 0.9), (2, 0.8)], 3, &mut [0, 0, 0], 5);
+        assert_eq!(list.iter().map(|p| p.index).collect::<Vec<_>>(), vec![1], "near-duplicate skipped");
+        let list = pick_list(&people, &[(1, MIN_SCORE / 2.0)], 3, &mut [0, 0, 0], 5);
+        assert!(list.is_empty(), "too weak to suggest");
+    }
+
+    #[test]
+    fn reasons_name_the_matching_phrases_and_shared_context() {
+        let mut a = person(&[1.0]);
+        let mut b = person(&[1.0]);
+        a.tags = vec!["rust".into(), "climate-tech".into()];
+        b.tags = vec!["rust".into()];
         a.seeking = vec!["a Rust mentor".into()];
         b.offering = vec!["Rust mentoring".into(), "cooking".into()];
+        a.context = vec!["event:1".into(), "event:2".into(), "contact:9".into()];
+        b.context = vec!["event:1".into(), "event:2".into(), "contact:8".into()];
         let similarity = |x: &str, y: &str| if x.contains("Rust") && y.contains("Rust") { 0.8 } else { 0.0 };
         let reasons = reasons(&a, &b, &similarity);
         assert_eq!(reasons[0], "You're looking for \"a Rust mentor\"; they offer \"Rust mentoring\"");
-        assert!(reasons.iter().any(|r| r == "You both follow rust"));
+        assert_eq!(reasons[1], "You were both at 2 earlier events");
+        assert_eq!(reasons[2], "You both follow rust");
     }
 }

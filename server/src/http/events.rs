@@ -393,6 +393,7 @@ async fn update_event(
     let (row, promoted) = result?;
     if !promoted.is_empty() {
         tracing::info!(event = %id, promoted = promoted.len(), "waitlist promoted after edit");
+        state.suggester.people_changed(id, promoted);
     }
     let event = render_one(&state, &row, None).await?;
     let body = serde_json::json!({ "kind": "event_updated", "event": event });
@@ -454,7 +455,7 @@ async fn set_rsvp(
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
-    state.suggester.changed(id);
+    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted.iter().copied()));
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     Ok(Json(render_rsvp(&state, &row).await?))
 }
@@ -474,9 +475,9 @@ async fn cancel_rsvp(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
-    state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
+    let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
-    state.suggester.changed(id);
+    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -562,7 +563,7 @@ async fn check_in(
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
     state.realtime.counters_changed(id);
-    state.suggester.changed(id);
+    state.suggester.people_changed(id, [attendee]);
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),

@@ -148,7 +148,7 @@ async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -
     })?;
     let meeting = render_meeting(&state, &row).await?;
     notify(&state, &meeting).await;
-    state.suggester.changed(row.event_id);
+    state.suggester.people_changed(row.event_id, [row.from_user, row.to_user]);
     Ok(Json(meeting))
 }
 

@@ -76,6 +76,6 @@ async fn feedback(
     state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))?;
     state.store.user_by_id(target).await?.ok_or_else(|| ApiError::not_found("user"))?;
     state.store.record_suggestion_feedback(id, user.id, target, body.verdict.as_str()).await?;
-    state.suggester.changed(id);
+    state.suggester.people_changed(id, [user.id, target]);
     Ok(StatusCode::NO_CONTENT)
 }

