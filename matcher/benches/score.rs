@@ -3,34 +3,12 @@
 //! Attendees are random unit vectors with a few tags each (scores do not depend on the text).
 //! Prints a table; asserts nothing.
 
+mod common;
+
 use std::time::Instant;
 
-use matcher::{candidates, Attendee, Weights, EMBEDDING_DIM};
+use matcher::{candidates, Weights, EMBEDDING_DIM};
 use tch::{Device, Kind, Tensor};
-
-fn random_people(n: usize, seed: i64) -> Vec<Attendee> {
-    tch::manual_seed(seed);
-    let unit = |t: Tensor| &t / t.norm_scalaropt_dim(2, [-1i64].as_slice(), true);
-    let rows = |t: Tensor| Vec::<Vec<f32>>::try_from(&unit(t)).unwrap_or_default();
-    let shape = [n as i64, EMBEDDING_DIM as i64];
-    let (seek, offer, about) = (
-        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
-        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
-        rows(Tensor::randn(shape, (Kind::Float, Device::Cpu))),
-    );
-    seek.into_iter()
-        .zip(offer)
-        .zip(about)
-        .enumerate()
-        .map(|(i, ((seek, offer), about))| Attendee {
-            seek,
-            offer,
-            about,
-            tags: (0..4).map(|j| format!("tag{}", (i * 7 + j * 13) % 80)).collect(),
-            ..Attendee::default()
-        })
-        .collect()
-}
 
 /// Sustained FLOP/s of a large single-precision matrix multiply on `device`: the practical peak.
 fn gemm_peak(device: Device) -> f64 {
@@ -59,7 +37,7 @@ fn main() {
     for device in devices {
         let peak = gemm_peak(device);
         for n in [1_000usize, 10_000, 50_000] {
-            let people = random_people(n, 7);
+            let people = common::random_people(n, 7);
             let _ = candidates(&people[..n.min(256)], &[], 30, &Weights::default(), device); // warm-up
             let started = Instant::now();
             let found = candidates(&people, &[], 30, &Weights::default(), device);

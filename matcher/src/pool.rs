@@ -232,7 +232,8 @@ impl<K: Clone + Eq + Hash> Pool<K> {
             }
             None => self.place(key, person),
         };
-        let now: HashSet<usize> = excluded.into_iter().filter_map(|k| self.slots.get(&k).copied()).filter(|&b| b != x).collect();
+        let now: HashSet<usize> =
+            excluded.into_iter().filter_map(|k| self.slots.get(&k).copied()).filter(|&b| b != x).collect();
         for b in std::mem::take(&mut self.excluded[x]) {
             self.excluded[b].remove(&x);
         }
@@ -246,11 +247,10 @@ impl<K: Clone + Eq + Hash> Pool<K> {
         let per_row = self.settings.per_row;
         let mut touched: HashSet<usize> = HashSet::from([x]);
         let mut refill = Vec::new();
-        for b in 0..self.capacity() {
+        for (b, &score) in scores.iter().enumerate() {
             if b == x || self.keys[b].is_none() {
                 continue;
             }
-            let score = scores[b];
             let row = &mut self.rows[b];
             let was_full = row.len() >= per_row;
             let old_last = row.last().map_or(f32::NEG_INFINITY, |c| c.1);
@@ -362,8 +362,13 @@ impl<K: Clone + Eq + Hash> Pool<K> {
     fn write(&mut self, slot: usize, person: Attendee) {
         let dim = self.settings.dim;
         let device = self.settings.device;
-        for (matrix, vector) in [(&self.seek, &person.seek), (&self.offer, &person.offer), (&self.about, &person.about)] {
-            let row = if vector.len() == dim { Tensor::from_slice(vector) } else { Tensor::zeros([dim as i64], (tch::Kind::Float, Device::Cpu)) };
+        for (matrix, vector) in [(&self.seek, &person.seek), (&self.offer, &person.offer), (&self.about, &person.about)]
+        {
+            let row = if vector.len() == dim {
+                Tensor::from_slice(vector)
+            } else {
+                Tensor::zeros([dim as i64], (tch::Kind::Float, Device::Cpu))
+            };
             matrix.narrow(0, slot as i64, 1).copy_(&row.view([1, dim as i64]).to_device(device));
         }
         self.tags.insert(slot, &person.tags);
@@ -387,9 +392,8 @@ impl<K: Clone + Eq + Hash> Pool<K> {
             self.tags.fill(&self.people[a].tags, &mut tags[r * n..(r + 1) * n], |shared, b| {
                 shared / (own + count[b] - shared).max(1.0)
             });
-            self.context.fill(&self.people[a].context, &mut context[r * n..(r + 1) * n], |shared, _| {
-                1.0 - 0.5f32.powf(shared)
-            });
+            self.context
+                .fill(&self.people[a].context, &mut context[r * n..(r + 1) * n], |shared, _| 1.0 - 0.5f32.powf(shared));
         }
         let dense = |v: Vec<f32>| Tensor::from_slice(&v).view([rows.len() as i64, n as i64]).to_device(device);
         let parts = Parts {
@@ -601,13 +605,15 @@ mod tests {
                     }
                     let person = people.get(&key).cloned().unwrap_or_else(|| rng.person());
                     people.insert(key, person.clone());
-                    let mine = excluded.iter().filter_map(|&(a, b)| (a == key).then_some(b).or((b == key).then_some(a)));
+                    let mine =
+                        excluded.iter().filter_map(|&(a, b)| (a == key).then_some(b).or((b == key).then_some(a)));
                     pool.upsert(key, person, mine.collect::<Vec<_>>());
                 }
                 _ => {
                     let person = rng.person();
                     people.insert(key, person.clone());
-                    let mine = excluded.iter().filter_map(|&(a, b)| (a == key).then_some(b).or((b == key).then_some(a)));
+                    let mine =
+                        excluded.iter().filter_map(|&(a, b)| (a == key).then_some(b).or((b == key).then_some(a)));
                     pool.upsert(key, person, mine.collect::<Vec<_>>());
                 }
             }
@@ -617,7 +623,8 @@ mod tests {
             let cap = exposure_cap(pool.len(), settings.list_size);
             let mut shown: HashMap<u32, usize> = HashMap::new();
             for key in people.keys() {
-                let (mine, theirs) = (pool.candidates(key).unwrap_or_default(), fresh.candidates(key).unwrap_or_default());
+                let (mine, theirs) =
+                    (pool.candidates(key).unwrap_or_default(), fresh.candidates(key).unwrap_or_default());
                 assert_eq!(mine.len(), theirs.len(), "step {step}, row of {key}");
                 for ((a, s), (b, t)) in mine.iter().zip(&theirs) {
                     assert!((s - t).abs() < 1e-5, "step {step}, row of {key}: {mine:?} vs {theirs:?}");

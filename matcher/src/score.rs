@@ -186,9 +186,8 @@ pub fn reasons(a: &Attendee, b: &Attendee, phrase_similarity: &dyn Fn(&str, &str
     if !shared.is_empty() {
         reasons.push((0.3 + 0.1 * shared.len() as f32, format!("You both follow {}", shared.join(", "))));
     }
-    let shared_context = |kind: &str| {
-        a.context.iter().filter(|k| k.split(':').next() == Some(kind) && b.context.contains(k)).count()
-    };
+    let shared_context =
+        |kind: &str| a.context.iter().filter(|k| k.split(':').next() == Some(kind) && b.context.contains(k)).count();
     match shared_context("event") {
         0 => {}
         1 => reasons.push((0.45, "You were both at an earlier event".to_owned())),

@@ -36,9 +36,8 @@ impl Store {
 
     /// The people `user` must never be suggested with at `event`, as in [`Store::excluded_pairs`].
     pub async fn excluded_partners(&self, event: Uuid, user: Uuid) -> StoreResult<Vec<Uuid>> {
-        let sql = format!(
-            "SELECT CASE WHEN x.a = $2 THEN x.b ELSE x.a END FROM ({EXCLUDED}) x WHERE x.a = $2 OR x.b = $2"
-        );
+        let sql =
+            format!("SELECT CASE WHEN x.a = $2 THEN x.b ELSE x.a END FROM ({EXCLUDED}) x WHERE x.a = $2 OR x.b = $2");
         Ok(with_pool!(self, pool, _d => {
             sqlx::query_scalar::<_, Uuid>(&sql).bind(event).bind(user).fetch_all(pool).await?
         }))

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use tests::{Backend, Client, TestServer, Ws};
 
 on_both_backends!(complementary_attendees_are_suggested_to_each_other_live);
+on_both_backends!(lists_follow_profile_edits_blocks_and_shared_history);
 
 async fn profile(client: &Client, headline: &str, interests: &[&str], seeking: &[&str], offering: &[&str]) {
     client
@@ -110,4 +111,83 @@ async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backe
     assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(409).code(), "matchmaking_off");
     dan.patch("/api/v1/me", json!({"matchmaking": true})).await.expect(200);
     assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(403).code(), "not_attending");
+}
+
+/// One person's change updates the lists it affects, live: a newcomer whose profile now fits,
+/// a block, and the shared history of two people who were at an earlier event together.
+async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let anon = server.client();
+    let (org, _) = anon.register("Olga").await;
+    let (ann, ann_s) = anon.register("Ann").await;
+    let (ben, ben_s) = anon.register("Ben").await;
+    let (eve, _) = anon.register("Eve").await;
+    profile(&ann, "Founder, carbon removal", &["climate-tech"], &["a Rust mentor"], &["intros to climate investors"])
+        .await;
+    profile(&ben, "Rust engineer", &["rust"], &["investors for my climate project"], &["Rust mentoring"]).await;
+    profile(&eve, "Pastry chef", &["baking"], &["a bakery space to rent"], &["sourdough workshops"]).await;
+
+    // Ann and Ben were both at an earlier meetup (checked in there).
+    let earlier = org.create_online_event("Rust meetup", Duration::minutes(-30), Duration::hours(2)).await;
+    let earlier = earlier["id"].as_str().expect("id").to_owned();
+    let earlier_code =
+        org.get(&format!("/api/v1/events/{earlier}")).await.body["checkin_code"].as_str().expect("code").to_owned();
+    for c in [&ann, &ben] {
+        c.go_to(&earlier).await;
+        c.post(&format!("/api/v1/events/{earlier}/checkin"), json!({"code": earlier_code})).await.expect(200);
+    }
+
+    let event = org.create_online_event("Climate x Code", Duration::minutes(-10), Duration::hours(3)).await;
+    let id = event["id"].as_str().expect("id").to_owned();
+    let code = org.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
+    let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    for c in [&ann, &ben, &eve] {
+        c.go_to(&id).await;
+        c.post(&format!("/api/v1/events/{id}/checkin"), json!({"code": code})).await.expect(200);
+    }
+    let shows = |name: &'static str| {
+        move |f: &Value| f["body"]["kind"] == "suggestions" && names(&f["body"]["items"]).contains(&name.to_owned())
+    };
+    let for_ann = ann_ws.next_where(shows("Ben")).await;
+    let ben_for_ann = for_ann["body"]["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|s| s["user"]["display_name"] == "Ben"))
+        .expect("Ben")
+        .clone();
+    assert!(
+        ben_for_ann["reasons"].to_string().contains("You were both at an earlier event"),
+        "shared history is a reason: {ben_for_ann}"
+    );
+
+    // Eve rewrites her profile to offer exactly what Ann seeks and seek what Ann offers: Ann's
+    // list takes her in without anyone else doing anything.
+    eve.patch(
+        "/api/v1/me",
+        json!({"headline": "Rust trainer", "interests": ["rust", "climate-tech"],
+               "seeking": ["intros to climate investors"], "offering": ["a Rust mentor for founders"]}),
+    )
+    .await
+    .expect(200);
+    let with_eve = ann_ws.next_where(shows("Eve")).await;
+    assert!(with_eve["body"]["items"].to_string().contains("a Rust mentor for founders"), "{with_eve}");
+
+    // Ben blocks Ann: from then on neither is suggested to the other.
+    ben_ws.forget_pending();
+    ann_ws.forget_pending();
+    ben.post("/api/v1/me/blocks", json!({"user_id": ann_s.user.id})).await.expect(201);
+    let without = |name: &'static str| {
+        move |f: &Value| f["body"]["kind"] == "suggestions" && !names(&f["body"]["items"]).contains(&name.to_owned())
+    };
+    ann_ws.next_where(without("Ben")).await;
+    ben_ws.next_where(without("Ann")).await;
+    for (client, other) in [(&ann, "Ben"), (&ben, "Ann")] {
+        let list = client.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
+        assert!(!names(&list["items"]).contains(&other.to_owned()), "{list}");
+    }
+    assert!(
+        names(&ann.get(&format!("/api/v1/events/{id}/suggestions")).await.body["items"]).contains(&"Eve".to_owned())
+    );
 }
