@@ -16,7 +16,7 @@ use matcher::{Embedder, Pool, Settings};
 use tch::Device;
 
 /// One kind of change, applied for round `i`; answers whose lists changed.
-type Change = Box<dyn FnMut(&mut Pool<usize>, usize) -> Vec<usize>>;
+type Change<'a> = Box<dyn FnMut(&mut Pool<usize>, usize) -> Vec<usize> + 'a>;
 
 fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort_unstable();
@@ -59,7 +59,7 @@ fn main() {
             "",
             ""
         ));
-        let mut run = |label: &str, mut change: Change| {
+        let mut run = |label: &str, mut change: Change<'_>| {
             let mut samples = Vec::with_capacity(rounds);
             let mut changed = 0usize;
             for i in 0..rounds {
