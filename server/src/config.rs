@@ -68,6 +68,12 @@ pub struct Config {
     #[arg(long, env = "MINGLE_MODEL_DIR", global = true)]
     pub model_dir: Option<PathBuf>,
 
+    /// Where suggestions are computed: `in-process` (this node), `workers` (`mingle matcher`
+    /// processes fed through a Redis stream; needs REDIS_URL), or `auto`: workers when Redis is
+    /// configured, in-process otherwise.
+    #[arg(long, env = "MINGLE_MATCHER", value_enum, default_value_t = MatcherMode::Auto, global = true)]
+    pub matcher: MatcherMode,
+
     /// Bytes a WebSocket connection may have queued for sending before it is closed as a slow
     /// consumer (close code 4008; the client resumes from its last offset).
     #[arg(long, env = "MINGLE_WS_OUTBOX_BYTES", default_value_t = 1024 * 1024, global = true)]
@@ -116,6 +122,16 @@ pub enum Command {
     },
     /// Print the JSON Schema of the realtime protocol's frames (docs/protocol.schema.json).
     ProtocolSchema,
+    /// Run a matcher worker: take suggestion jobs from the Redis stream, compute (on the GPU
+    /// when there is one) and publish the lists. Needs DATABASE_URL (shared) and REDIS_URL.
+    Matcher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatcherMode {
+    Auto,
+    InProcess,
+    Workers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,6 +141,16 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// Whether this node hands suggestion jobs to `mingle matcher` workers.
+    pub fn matcher_workers(&self) -> bool {
+        let redis = self.redis_url.as_deref().is_some_and(|u| !u.is_empty());
+        match self.matcher {
+            MatcherMode::Auto => redis,
+            MatcherMode::InProcess => false,
+            MatcherMode::Workers => true,
+        }
+    }
+
     /// The model directory in force: the configured one, or the one in `./.venv`.
     pub fn model_dir(&self) -> Option<PathBuf> {
         if let Some(dir) = &self.model_dir {

@@ -69,6 +69,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             connects_per_address_per_minute: config.ws_connects_per_address_per_minute,
         },
     );
+    let suggester = if config.matcher_workers() {
+        let url =
+            config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL")?;
+        suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), url).await?
+    } else {
+        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), config.model_dir())
+    };
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
@@ -79,7 +86,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         passwords: Arc::new(Passwords::default()),
         limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
         settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
-        suggester: suggest::Suggester::new(store.clone(), Arc::clone(&realtime), config.model_dir()),
+        suggester,
         realtime,
     })
 }

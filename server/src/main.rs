@@ -16,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
             std::io::Write::write_all(&mut std::io::stdout(), format!("{schema}\n").as_bytes())?;
             Ok(())
         }
+        Command::Matcher => matcher(config).await,
         Command::DemoData { seed, users, events } => {
             let state = server::build_state(&config).await?;
             let summary = server::demo::generate(&state.store, seed, users, events).await?;
@@ -35,6 +36,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     server::run(listener, state, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// A matcher worker: suggestion jobs from Redis in, lists out.
+async fn matcher(config: Config) -> anyhow::Result<()> {
+    let url = config.redis_url.clone().filter(|u| !u.is_empty()).context("`mingle matcher` needs REDIS_URL")?;
+    let state = server::build_state(&config).await?;
+    let engine = server::suggest::Engine::new(state.store.clone(), config.model_dir());
+    server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
+    state.store.close().await;
     Ok(())
 }
 

@@ -508,9 +508,27 @@ impl Node {
     /// Starts a node on `db` (sharing its data directory, hence its JWT secret) with `extra`
     /// options, and waits until it serves.
     pub async fn spawn(db: &TestDb, extra: &[&str]) -> Self {
+        let address = ["serve", "--listen", "127.0.0.1:0"];
+        let (child, address) = Self::launch(db, &address, extra, "address").await;
+        Self { child, base: format!("http://{address}") }
+    }
+
+    /// Starts a `mingle matcher` worker on `db` with `extra` options (Redis among them) and the
+    /// project's model, and waits until it takes jobs.
+    pub async fn spawn_matcher(db: &TestDb, extra: &[&str]) -> Self {
+        let model = model_dir().expect("the model is installed (./dev test installs it)");
+        let model = model.display().to_string();
+        let (child, _) = Self::launch(db, &["matcher", "--model-dir", &model], extra, "consumer").await;
+        Self { child, base: String::new() }
+    }
+
+    /// Runs `mingle {args} {extra}` on `db` and waits for the log line carrying `ready_field`,
+    /// answering its value.
+    async fn launch(db: &TestDb, args: &[&str], extra: &[&str], ready_field: &str) -> (tokio::process::Child, String) {
         use tokio::io::AsyncBufReadExt as _;
         let mut child = tokio::process::Command::new(Self::binary())
-            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--database-url", &db.url])
+            .args(args)
+            .args(["--log-format", "json", "--database-url", &db.url])
             .arg("--data-dir")
             .arg(db.dir())
             .args(extra)
@@ -522,20 +540,28 @@ impl Node {
             .expect("start mingle");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let address = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        let value = tokio::time::timeout(std::time::Duration::from_secs(30), async {
             while let Ok(Some(line)) = lines.next_line().await {
                 let Ok(entry) = serde_json::from_str::<Value>(&line) else { continue };
-                if let Some(address) = entry["fields"]["address"].as_str() {
-                    return address.to_owned();
+                if let Some(value) = entry["fields"][ready_field].as_str() {
+                    return value.to_owned();
                 }
             }
-            panic!("mingle exited before serving");
+            panic!("mingle {} exited before it was ready", args[0]);
         })
         .await
-        .expect("mingle serves within 30 s");
-        // Keep draining the log so the node never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, base: format!("http://{address}") }
+        .expect("mingle is ready within 30 s");
+        // Keep draining the log so the process never blocks on a full pipe; MINGLE_TEST_LOGS=1
+        // shows it.
+        let show = std::env::var_os("MINGLE_TEST_LOGS").is_some();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if show {
+                    eprintln!("{line}");
+                }
+            }
+        });
+        (child, value)
     }
 
     /// Kills the process at once (SIGKILL): no close frames, no cleanup.

@@ -75,6 +75,14 @@ impl Job {
 /// Lists that changed: each person with their new list (empty when they left the pool).
 pub type Changed = Vec<(Uuid, Vec<Suggestion>)>;
 
+/// What applying a job did.
+#[derive(Debug)]
+pub struct Applied {
+    /// The event was rebuilt from scratch (rather than updated one person at a time).
+    pub full: bool,
+    pub changed: Changed,
+}
+
 /// A profile's vectors, valid while the profile is unchanged.
 struct Embedded {
     updated_at: i64,
@@ -153,13 +161,20 @@ impl Engine {
         state.as_ref().map(|s| s.lists.get(&user).cloned().unwrap_or_default())
     }
 
+    /// Every non-empty list at `event`, or `None` when this engine has not computed the event.
+    pub async fn lists(&self, event: Uuid) -> Option<HashMap<Uuid, Vec<Suggestion>>> {
+        let cell = self.events.get(&event).map(|c| Arc::clone(&*c))?;
+        let state = cell.lock().await;
+        state.as_ref().map(|s| s.lists.iter().filter(|(_, l)| !l.is_empty()).map(|(u, l)| (*u, l.clone())).collect())
+    }
+
     /// Applies `job` to `event` and answers the lists that changed. One job per event at a time.
-    pub async fn apply(self: &Arc<Self>, event: Uuid, job: Job) -> Result<Changed, SuggestError> {
+    pub async fn apply(self: &Arc<Self>, event: Uuid, job: Job) -> Result<Applied, SuggestError> {
         let cell = Arc::clone(&*self.events.entry(event).or_default());
         let mut state = cell.lock().await;
         let Some(row) = self.store.event(event).await? else {
             let gone = state.take().map(|s| s.lists.into_keys().map(|u| (u, Vec::new())).collect());
-            return Ok(gone.unwrap_or_default());
+            return Ok(Applied { full: true, changed: gone.unwrap_or_default() });
         };
         let started = row.starts_at <= now_ms();
         let incremental = state
@@ -185,7 +200,7 @@ impl Engine {
                     },
                 });
             }
-            let Some(current) = state.take() else { return Ok(Vec::new()) };
+            let Some(current) = state.take() else { return Ok(Applied { full: false, changed: Vec::new() }) };
             tokio::task::spawn_blocking(move || this.update(current, updates)).await.map_err(anyhow::Error::from)??
         } else {
             let people = self.store.matchmaking_attendees(event, started).await?;
@@ -203,7 +218,7 @@ impl Engine {
         let kind = if incremental { "incremental" } else { "full" };
         metrics::counter!("matcher_updates_total", "kind" => kind).increment(1);
         metrics::histogram!("matcher_update_seconds", "kind" => kind).record(clock.elapsed().as_secs_f64());
-        Ok(changed)
+        Ok(Applied { full: !incremental, changed })
     }
 
     fn settings(embedder: &Embedder) -> Settings {

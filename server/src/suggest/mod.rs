@@ -3,10 +3,13 @@
 //! the [`Engine`] applies it and every list that changed is pushed to its owner on their
 //! `user:{id}` channel.
 //!
-//! Jobs for one event within [`DEBOUNCE`] coalesce into one update, and one event is never
-//! updated twice at once.
+//! Where the engine runs: in this process (single node), or in `mingle matcher` workers fed
+//! through a Redis stream ([`stream`]) so that matching can run on GPU machines apart from the
+//! WebSocket nodes. Either way, jobs for one event within [`DEBOUNCE`] coalesce into one update,
+//! and one event is never updated twice at once.
 
 mod engine;
+pub mod stream;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,31 +20,51 @@ use protocol::realtime::Channel;
 use protocol::suggestions::Suggestion;
 use uuid::Uuid;
 
-pub use engine::{Changed, Engine, Job, SuggestError};
+pub use engine::{Applied, Changed, Engine, Job, SuggestError};
 
 use crate::realtime::Realtime;
 use crate::store::Store;
+use stream::JobQueue;
 
 /// Jobs closer together than this make one update.
 const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long a request for a list nobody has computed yet waits for a worker to compute it.
+const FIRST_LIST_WAIT: Duration = Duration::from_secs(5);
+
+/// Where jobs go.
+enum Matcher {
+    InProcess(Arc<Engine>),
+    Workers(JobQueue),
+}
 
 pub struct Suggester {
     store: Store,
     realtime: Arc<Realtime>,
-    engine: Arc<Engine>,
+    matcher: Matcher,
     pending: DashMap<Uuid, Job>,
 }
 
 impl std::fmt::Debug for Suggester {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Suggester").field("engine", &self.engine).finish_non_exhaustive()
+        let mode = match self.matcher {
+            Matcher::InProcess(_) => "in-process",
+            Matcher::Workers(_) => "workers",
+        };
+        f.debug_struct("Suggester").field("matcher", &mode).finish_non_exhaustive()
     }
 }
 
 impl Suggester {
-    pub fn new(store: Store, realtime: Arc<Realtime>, model_dir: Option<PathBuf>) -> Arc<Self> {
+    /// Matching in this process.
+    pub fn in_process(store: Store, realtime: Arc<Realtime>, model_dir: Option<PathBuf>) -> Arc<Self> {
         let engine = Engine::new(store.clone(), model_dir);
-        Arc::new(Self { store, realtime, engine, pending: DashMap::new() })
+        Arc::new(Self { store, realtime, matcher: Matcher::InProcess(engine), pending: DashMap::new() })
+    }
+
+    /// Matching in `mingle matcher` workers reached through Redis at `redis_url`.
+    pub async fn with_workers(store: Store, realtime: Arc<Realtime>, redis_url: &str) -> anyhow::Result<Arc<Self>> {
+        let queue = JobQueue::connect(redis_url).await?;
+        Ok(Arc::new(Self { store, realtime, matcher: Matcher::Workers(queue), pending: DashMap::new() }))
     }
 
     /// Asks for all of `event` to be recomputed soon (its times or audience changed).
@@ -86,23 +109,47 @@ impl Suggester {
     }
 
     async fn run(&self, event: Uuid, job: Job) -> Result<(), SuggestError> {
-        let changed = self.engine.apply(event, job).await?;
-        publish(&self.realtime, event, changed).await;
+        match &self.matcher {
+            Matcher::InProcess(engine) => {
+                let applied = engine.apply(event, job).await?;
+                publish(&self.realtime, event, applied.changed).await;
+            }
+            Matcher::Workers(queue) => queue.submit(event, &job).await?,
+        }
         Ok(())
     }
 
     /// `user`'s current list at `event`, computing the event first if it never was.
     pub async fn list(self: &Arc<Self>, event: Uuid, user: Uuid) -> Result<Vec<Suggestion>, SuggestError> {
-        if let Some(list) = self.engine.list(event, user).await {
-            return Ok(list);
+        match &self.matcher {
+            Matcher::InProcess(engine) => {
+                if let Some(list) = engine.list(event, user).await {
+                    return Ok(list);
+                }
+                self.run(event, Job::full()).await?;
+                Ok(engine.list(event, user).await.unwrap_or_default())
+            }
+            Matcher::Workers(queue) => {
+                if let Some(list) = queue.list(event, user).await? {
+                    return Ok(list);
+                }
+                // Nobody computed this event yet: ask a worker, and wait a little for it.
+                self.run(event, Job::full()).await?;
+                let deadline = tokio::time::Instant::now() + FIRST_LIST_WAIT;
+                while tokio::time::Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    if let Some(list) = queue.list(event, user).await? {
+                        return Ok(list);
+                    }
+                }
+                Err(SuggestError::Unavailable("no matcher worker answered".into()))
+            }
         }
-        self.run(event, Job::full()).await?;
-        Ok(self.engine.list(event, user).await.unwrap_or_default())
     }
 }
 
 /// Pushes each changed list to its owner.
-async fn publish(realtime: &Realtime, event: Uuid, changed: Changed) {
+pub(crate) async fn publish(realtime: &Realtime, event: Uuid, changed: Changed) {
     for (user, items) in changed {
         let body = serde_json::json!({ "kind": "suggestions", "event_id": event, "items": items });
         if let Err(e) = realtime.post(&Channel::User(user).to_string(), None, body).await {

@@ -150,3 +150,77 @@ async fn presence_spans_nodes_and_forgets_a_crashed_one() {
     let within = Wait::from_secs(u64::try_from(server::realtime::presence::PRESENCE_TTL_SECS).expect("ttl") + 5);
     assert!(on_a.receives_within(within, ben_left).await, "Ben leaves when node B's record expires");
 }
+
+/// Deletes the job stream and its consumer group, so the worker of this test starts from its
+/// own jobs rather than whatever earlier runs left behind.
+async fn reset_job_stream() {
+    use fred::prelude::*;
+    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
+    client.init().await.expect("redis");
+    let _: i64 = client.del("mingle:matcher:jobs").await.expect("DEL");
+    let _ = client.quit().await;
+}
+
+/// With Redis, nodes hand suggestion jobs to a separate `mingle matcher` process: people on
+/// different nodes are suggested to each other live, either node answers the same list, and a
+/// replacement worker (fresh memory) carries on correctly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matcher_workers_serve_every_node() {
+    reset_job_stream().await;
+    let Cluster { db, a, b, olga_s, ann_s, ben_s, event: id } = cluster().await;
+    let mut worker = Node::spawn_matcher(&db, &["--redis-url", &redis_url()]).await;
+    let olga = a.client().with_token(&olga_s.access_token);
+    let ann = a.client().with_token(&ann_s.access_token);
+    let ben = b.client().with_token(&ben_s.access_token);
+    for (client, headline, seeking, offering) in [
+        (&ann, "Founder, carbon removal", "a Rust mentor", "intros to climate investors"),
+        (&ben, "Rust engineer", "investors for my climate project", "Rust mentoring"),
+    ] {
+        let body = serde_json::json!({"headline": headline, "interests": ["climate-tech"], "seeking": [seeking],
+                                      "offering": [offering], "matchmaking": true});
+        client.patch("/api/v1/me", body).await.expect(200);
+    }
+    let started = (chrono::Utc::now() - Duration::minutes(5)).to_rfc3339();
+    olga.patch(&format!("/api/v1/events/{id}"), serde_json::json!({"starts_at": started})).await.expect(200);
+    let code = olga.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
+
+    let mut ann_ws = Ws::connect(&a.base, &ann_s.access_token).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    let mut ben_ws = Ws::connect(&b.base, &ben_s.access_token).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    for client in [&ann, &ben] {
+        client.post(&format!("/api/v1/events/{id}/checkin"), serde_json::json!({"code": code})).await.expect(200);
+    }
+    let first = |name: &'static str| {
+        move |f: &Value| f["body"]["kind"] == "suggestions" && f["body"]["items"][0]["user"]["display_name"] == name
+    };
+    let for_ann = ann_ws.next_where(first("Ben")).await;
+    assert!(for_ann["body"]["items"][0]["reasons"].to_string().contains("Rust mentoring"), "{for_ann}");
+    ben_ws.next_where(first("Ann")).await;
+    // Either node answers from what the worker published.
+    for node in [&a, &b] {
+        let list = node.client().with_token(&ann_s.access_token).get(&format!("/api/v1/events/{id}/suggestions")).await;
+        assert_eq!(list.expect(200).body["items"][0]["user"]["display_name"], "Ben");
+    }
+
+    // A new worker starts with empty memory: it rebuilds the event, and the pair it learns was
+    // declined stays apart.
+    worker.crash().await;
+    let _worker = Node::spawn_matcher(&db, &["--redis-url", &redis_url()]).await;
+    ann_ws.forget_pending();
+    ann.post(
+        &format!("/api/v1/events/{id}/suggestions/{}/feedback", ben_s.user.id),
+        serde_json::json!({"verdict": "not_relevant"}),
+    )
+    .await
+    .expect(204);
+    let without_ben = |f: &Value| {
+        f["body"]["kind"] == "suggestions"
+            && f["body"]["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().all(|s| s["user"]["display_name"] != "Ben"))
+    };
+    ann_ws.next_where(without_ben).await;
+    let list = b.client().with_token(&ben_s.access_token).get(&format!("/api/v1/events/{id}/suggestions")).await;
+    assert!(list.expect(200).body["items"].as_array().is_some_and(Vec::is_empty), "declined pairs stay apart");
+}
