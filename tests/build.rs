@@ -1,11 +1,8 @@
-//! Put libtorch's directory in the rpath of the test binaries, which link the server and its
-//! in-process matcher.
+//! Lets the test binaries, which link the server and its matcher, find libtorch (and CUDA) at
+//! run time.
+
+include!("../matcher/libtorch.rs");
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=LIBTORCH");
-    if let Ok(libtorch) = std::env::var("LIBTORCH") {
-        let lib = std::path::Path::new(&libtorch).join("lib");
-        let lib = lib.canonicalize().unwrap_or(lib);
-        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
-    }
+    link_libtorch();
 }
