@@ -1,13 +1,14 @@
 //! Full-event recompute: pairs scored per second and time for 1k, 10k and 50k attendees, next
 //! to the machine's measured matrix-multiply peak: `cargo bench -p matcher --bench score`.
 //! Attendees are random unit vectors with a few tags each (scores do not depend on the text).
+//! Then the time to learn the weights from 10k and 100k outcomes of pairs of such attendees.
 //! Prints a table; asserts nothing.
 
 mod common;
 
 use std::time::Instant;
 
-use matcher::{candidates, Weights, EMBEDDING_DIM};
+use matcher::{candidates, features, learn_weights, Weights, EMBEDDING_DIM};
 use tch::{Device, Kind, Tensor};
 
 /// Sustained FLOP/s of a large single-precision matrix multiply on `device`: the practical peak.
@@ -57,6 +58,24 @@ fn main() {
             ));
         }
         table.push_str(&format!("{:<8} measured SGEMM peak: {:.1} GFLOP/s\n", format!("{device:?}"), peak / 1e9));
+    }
+    table.push_str("\nLearning the weights from outcomes (CPU)\n");
+    table.push_str(&format!("{:>10} {:>12}\n", "outcomes", "seconds"));
+    let people = common::random_people(1_000, 11);
+    for n in [10_000usize, 100_000] {
+        // Pairs spread over everyone; a pair went well when its people are similar, roughly.
+        let examples: Vec<_> = (0..n)
+            .map(|i| {
+                let (a, b) = (i % 1_000, (i * 7 + i / 1_000 + 1) % 1_000);
+                let pair = features(&people[a], &people[b]);
+                (pair, pair.about + pair.tags > 0.05 + 0.1 * (i % 3) as f32)
+            })
+            .collect();
+        let started = Instant::now();
+        let learned = learn_weights(&examples, &Weights::default());
+        let secs = started.elapsed().as_secs_f64();
+        assert!(learned.is_ok_and(|l| l.fit.is_some()));
+        table.push_str(&format!("{n:>10} {secs:>12.3}\n"));
     }
     let _ = std::io::Write::write_all(&mut std::io::stdout(), table.as_bytes());
 }

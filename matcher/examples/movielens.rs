@@ -45,6 +45,15 @@
 //!   on the same candidates with a tight cap of 20 (twice the average exposure) shows what a
 //!   binding cap does. The shared-context part of the score is zero for everyone: MovieLens
 //!   has no earlier events or contacts.
+//! - learned weights: the full scorer with weights fitted by `matcher::learn` to outcomes of the
+//!   *validation* split (its own profiles, its own later likes; with `--split validation`, to the
+//!   outcomes it is judged on, in-sample), as the server fits them to meetings and feedback. Two
+//!   kinds of outcome: every good match against as many random pairs that are a good match
+//!   neither way (pointwise: who belongs together at all), and only pairs the matcher suggested
+//!   with the default weights, each person's 30 candidates, the good ones against as many of the
+//!   others (what production sees: only suggested pairs get accepted, declined or rated). Each
+//!   negative is drawn for the same person as a positive, deterministically. The learned weights
+//!   are printed below the table.
 //! - part alone: the pool with all weight on one part (fit, about, tags), to show where the full
 //!   scorer's quality comes from. "about only" must equal the cosine baseline (the harmonic
 //!   mean of two equal directions is that direction), which checks the plumbing.
@@ -59,8 +68,11 @@
 //! with their genres ("Fargo (crime, drama, thriller)") plus "more {genre} films" phrases;
 //! interests by plain count instead of by lift made the tags part worse; longer title lists (20
 //! rather than 8 or 10) made the about and fit parts better. The scorer's weights are the
-//! server's and were not tuned.
-//! Deterministic; runs on the CPU.
+//! server's and were not tuned; the learned rows learn theirs from validation outcomes only. (The
+//! second kind of outcome, suggested pairs, was added after the first kind's test rows were
+//! seen to be worse than the default weights; `--split validation` shows the same ordering.)
+//! Deterministic; runs on the CPU. With `--split test` the validation profiles are embedded too,
+//! which doubles the embedding time.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -70,7 +82,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use matcher::score::exposure_cap;
-use matcher::{pick_lists, Attendee, Embedder, Pool, Settings, Weights};
+use matcher::{features, learn_weights, pick_lists, Attendee, Embedder, PairFeatures, Pool, Settings, Weights};
 use tch::{Device, Kind, Tensor};
 
 /// List length that every method is judged on.
@@ -467,26 +479,30 @@ fn rows(t: &Tensor) -> anyhow::Result<Vec<Vec<f32>>> {
     Ok(Vec::<Vec<f32>>::try_from(&t.to_device(Device::Cpu).to_kind(Kind::Float))?)
 }
 
-fn main() -> anyhow::Result<()> {
-    let started = Instant::now();
-    let args = parse_args()?;
-    let data = load(&args.data)?;
-    let n = data.ratings.len();
+/// One split as an event: its attendees, built as the server builds them, and its truth.
+struct Event {
+    people: Vec<Attendee>,
+    truth: Truth,
+    /// Each user's liked films of the profile part, best first.
+    early_liked: Vec<Vec<usize>>,
+    /// The about vectors, `[n, dim]`.
+    about: Tensor,
+    /// Texts embedded, and how long that took.
+    texts: usize,
+    embed_secs: f64,
+}
 
+fn event(data: &Dataset, split: Split, embedder: &Embedder) -> anyhow::Result<Event> {
+    let n = data.ratings.len();
     let parts: Vec<(&[Rating], &[Rating])> = data
         .ratings
         .iter()
         .map(|r| {
-            let (p, q) = args.split.bounds(r.len());
+            let (p, q) = split.bounds(r.len());
             (&r[..p], &r[p..q])
         })
         .collect();
     let early_liked: Vec<Vec<usize>> = parts.iter().map(|(early, _)| liked_films(early)).collect();
-    let set = |mut films: Vec<usize>| {
-        films.sort_unstable();
-        films.dedup();
-        films
-    };
     let later_liked: Vec<Vec<usize>> = parts
         .iter()
         .map(|(_, later)| set(later.iter().filter(|r| r.stars >= LIKED).map(|r| r.film).collect()))
@@ -496,11 +512,6 @@ fn main() -> anyhow::Result<()> {
     let profiles: Vec<Profile> =
         parts.iter().zip(&early_liked).map(|((early, _), liked)| profile(&data.films, early, liked, &shares)).collect();
 
-    let model = match args.model {
-        Some(dir) => dir,
-        None => default_model_dir()?,
-    };
-    let embedder = Embedder::load(&model, Device::Cpu)?;
     let embedding = Instant::now();
     // Like the server: seeking and offering phrases joined with "; ", and the about text.
     let texts: Vec<String> =
@@ -523,16 +534,114 @@ fn main() -> anyhow::Result<()> {
             ..Attendee::default()
         })
         .collect();
+    Ok(Event { people, truth, early_liked, about: vectors.select(1, 2), texts: texts.len(), embed_secs })
+}
 
-    let mut results = vec![random_expectation(&truth)];
-    let early_overlap = jaccard_matrix(&early_liked.into_iter().map(set).collect::<Vec<_>>());
+/// Sorted and deduplicated.
+fn set(mut films: Vec<usize>) -> Vec<usize> {
+    films.sort_unstable();
+    films.dedup();
+    films
+}
+
+/// A small deterministic generator (SplitMix64), so that the sampled outcomes never change.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    }
+}
+
+/// Which pairs have an outcome to learn from.
+#[derive(Debug, Clone, Copy)]
+enum Feedback {
+    /// Every good match of the truth as a positive (they met and it went well) and, for each,
+    /// a pair of the same person with someone drawn uniformly among those who are a good match
+    /// neither way as a negative.
+    Everyone,
+    /// Only pairs the matcher suggested (each person's candidates under the default weights),
+    /// as in production, where only suggested pairs get accepted, declined or rated: the good
+    /// matches among them as positives and, for each, one of the same person's other candidates
+    /// (a good match neither way), drawn uniformly, as a negative.
+    Suggested,
+}
+
+impl Feedback {
+    fn label(self) -> &'static str {
+        match self {
+            Feedback::Everyone => "good matches vs random pairs",
+            Feedback::Suggested => "outcomes of suggested pairs",
+        }
+    }
+}
+
+/// Outcomes to learn from, as the server would record them (see [`Feedback`]). Pairing each
+/// negative with a positive of the same person asks the learner what the matcher is asked: whom
+/// to put first in one person's list, not who is popular. `suggested`: everyone's candidates.
+fn outcomes(
+    people: &[Attendee],
+    truth: &Truth,
+    feedback: Feedback,
+    suggested: &[Vec<(usize, f32)>],
+) -> Vec<(PairFeatures, bool)> {
+    let n = people.len();
+    let mut draw = SplitMix(2024);
+    let mut examples = Vec::new();
+    let neither = |a: usize, b: usize| a != b && !truth.good[a][b] && !truth.good[b][a];
+    for &a in &truth.judged {
+        let (positives, negatives): (Vec<usize>, Vec<usize>) = match feedback {
+            Feedback::Everyone => ((0..n).filter(|&b| truth.good[a][b]).collect(), (0..n).collect()),
+            Feedback::Suggested => {
+                let shown: Vec<usize> = suggested[a].iter().map(|&(b, _)| b).collect();
+                (shown.iter().copied().filter(|&b| truth.good[a][b]).collect(), shown)
+            }
+        };
+        let negatives: Vec<usize> = negatives.into_iter().filter(|&b| neither(a, b)).collect();
+        if negatives.is_empty() {
+            continue;
+        }
+        for b in positives {
+            examples.push((features(&people[a], &people[b]), true));
+            let other = negatives[draw.below(negatives.len())];
+            examples.push((features(&people[a], &people[other]), false));
+        }
+    }
+    examples
+}
+
+/// Everyone's top `K` candidates (no exposure control) and lists (the pool's exposure cap).
+fn candidate_and_pool_lists(pool: &Pool<usize>, n: usize) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let top = (0..n).map(|a| pool.candidates(&a).unwrap_or_default().into_iter().take(K).map(|(b, _)| b).collect());
+    let lists = (0..n).map(|a| pool.list(&a).unwrap_or_default().into_iter().map(|(b, _)| b).collect());
+    (top.collect(), lists.collect())
+}
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let args = parse_args()?;
+    let data = load(&args.data)?;
+    let n = data.ratings.len();
+    let model = match args.model {
+        Some(dir) => dir,
+        None => default_model_dir()?,
+    };
+    let embedder = Embedder::load(&model, Device::Cpu)?;
+    let judged = event(&data, args.split, &embedder)?;
+    let (people, truth) = (&judged.people, &judged.truth);
+
+    let mut results = vec![random_expectation(truth)];
+    let early_overlap = jaccard_matrix(&judged.early_liked.iter().cloned().map(set).collect::<Vec<_>>());
     let lists: Vec<Vec<usize>> = early_overlap.iter().enumerate().map(|(a, row)| top_k(row, a, K)).collect();
-    results.push(judge("early-likes overlap (film ids; reference)", &lists, &truth));
+    results.push(judge("early-likes overlap (film ids; reference)", &lists, truth));
 
-    let about = vectors.select(1, 2);
-    let cosine = rows(&about.matmul(&about.tr()))?;
+    let cosine = rows(&judged.about.matmul(&judged.about.tr()))?;
     let lists: Vec<Vec<usize>> = cosine.iter().enumerate().map(|(a, row)| top_k(row, a, K)).collect();
-    results.push(judge("cosine of about vectors (baseline)", &lists, &truth));
+    results.push(judge("cosine of about vectors (baseline)", &lists, truth));
 
     let scoring = Instant::now();
     // As the server does: one pool for the event, fully built (every pair scored, then lists
@@ -541,16 +650,43 @@ fn main() -> anyhow::Result<()> {
     let pool = Pool::build(settings.clone(), people.iter().cloned().enumerate().collect(), &[]);
     let score_secs = scoring.elapsed().as_secs_f64();
     let found: Vec<Vec<(usize, f32)>> = (0..n).map(|a| pool.candidates(&a).unwrap_or_default()).collect();
-    let lists: Vec<Vec<usize>> = found.iter().map(|row| row.iter().take(K).map(|&(b, _)| b).collect()).collect();
-    results.push(judge("full scorer, no exposure control", &lists, &truth));
-    let lists: Vec<Vec<usize>> =
-        (0..n).map(|a| pool.list(&a).unwrap_or_default().into_iter().map(|(b, _)| b).collect()).collect();
+    let (top, lists) = candidate_and_pool_lists(&pool, n);
+    results.push(judge("full scorer, no exposure control", &top, truth));
     let cap = exposure_cap(n, K);
-    results.push(judge(&format!("full scorer + exposure control (server's cap {cap})"), &lists, &truth));
+    results.push(judge(&format!("full scorer + exposure control (server's cap {cap})"), &lists, truth));
     // A tighter cap than the server's: twice the average exposure.
-    let picked = pick_lists(&people, &found, K, 2 * K);
+    let picked = pick_lists(people, &found, K, 2 * K);
     let lists: Vec<Vec<usize>> = picked.iter().map(|l| l.iter().map(|p| p.index).collect()).collect();
-    results.push(judge(&format!("full scorer + exposure control (tight cap {})", 2 * K), &lists, &truth));
+    results.push(judge(&format!("full scorer + exposure control (tight cap {})", 2 * K), &lists, truth));
+
+    // Weights learned from outcomes, as the server would learn them from meetings and feedback:
+    // on the validation split (its own profiles and its own later likes), never on the test
+    // truth. Judging the validation split itself, they are learned on the very outcomes judged.
+    let (learned_from, validation) = match args.split {
+        Split::Test => ("validation", Some(event(&data, Split::Validation, &embedder)?)),
+        Split::Validation => ("this split, in-sample", None),
+    };
+    let source = validation.as_ref().unwrap_or(&judged);
+    let suggested = Pool::build(settings.clone(), source.people.iter().cloned().enumerate().collect(), &[]);
+    let suggested: Vec<Vec<(usize, f32)>> = (0..n).map(|a| suggested.candidates(&a).unwrap_or_default()).collect();
+    let mut learned_weights = Vec::new();
+    for feedback in [Feedback::Everyone, Feedback::Suggested] {
+        let examples = outcomes(&source.people, &source.truth, feedback, &suggested);
+        let learning = Instant::now();
+        let learned = learn_weights(&examples, &settings.weights)?;
+        let learn_secs = learning.elapsed().as_secs_f64();
+        let tuned = Pool::build(
+            Settings { weights: learned.weights, ..settings.clone() },
+            people.iter().cloned().enumerate().collect(),
+            &[],
+        );
+        let (top, lists) = candidate_and_pool_lists(&tuned, n);
+        let method = format!("full scorer, learned weights ({learned_from}: {})", feedback.label());
+        results.push(judge(&format!("{method}, no exposure control"), &top, truth));
+        results.push(judge(&format!("{method} + exposure control (server's cap {cap})"), &lists, truth));
+        learned_weights.push((feedback, learned, learn_secs));
+    }
+
     // Each part of the score alone (no exposure control): where the full scorer's quality comes from.
     for (label, weights) in [
         ("fit only", Weights { fit: 1.0, about: 0.0, tags: 0.0, context: 0.0 }),
@@ -559,10 +695,7 @@ fn main() -> anyhow::Result<()> {
     ] {
         let part =
             Pool::build(Settings { weights, ..settings.clone() }, people.iter().cloned().enumerate().collect(), &[]);
-        let lists: Vec<Vec<usize>> = (0..n)
-            .map(|a| part.candidates(&a).unwrap_or_default().into_iter().take(K).map(|(b, _)| b).collect())
-            .collect();
-        results.push(judge(&format!("part alone: {label}"), &lists, &truth));
+        results.push(judge(&format!("part alone: {label}"), &candidate_and_pool_lists(&part, n).0, truth));
     }
 
     let split = match args.split {
@@ -575,11 +708,46 @@ fn main() -> anyhow::Result<()> {
         truth.judged.len()
     );
     report.push_str(&table(&results));
-    let _ = write!(
+    let prior = settings.weights;
+    for (feedback, learned, learn_secs) in learned_weights {
+        let w = learned.weights;
+        let _ = write!(
+            report,
+            "\nweights learned on {learned_from}: {} ({} positives, {} negatives; {learn_secs:.2} s): \
+             fit {:.3}, about {:.3}, tags {:.3}, context {:.3} (default {:.2}, {:.2}, {:.2}, {:.2})\n",
+            feedback.label(),
+            learned.positives,
+            learned.negatives,
+            w.fit,
+            w.about,
+            w.tags,
+            w.context,
+            prior.fit,
+            prior.about,
+            prior.tags,
+            prior.context,
+        );
+        match learned.fit {
+            Some(fit) => {
+                let _ = writeln!(
+                    report,
+                    "  balanced logistic loss on those outcomes: {:.4} with the default weights, {:.4} learned \
+                     (P(good) = sigmoid({:.2} · score {:+.2}))",
+                    fit.loss_before, fit.loss_after, fit.scale, fit.bias
+                );
+            }
+            None => report.push_str("  too few outcomes to learn from: the default weights were kept\n"),
+        }
+    }
+    report.push('\n');
+    let (texts, embed_secs) = [Some(&judged), validation.as_ref()]
+        .into_iter()
+        .flatten()
+        .fold((0, 0.0), |(t, s), e| (t + e.texts, s + e.embed_secs));
+    let _ = writeln!(
         report,
-        "\nembedding {} texts: {embed_secs:.1} s; scoring all pairs: {score_secs:.2} s; \
-         total {:.1} s (CPU, {} threads)\n",
-        texts.len(),
+        "embedding {texts} texts: {embed_secs:.1} s; scoring all pairs: {score_secs:.2} s; \
+         total {:.1} s (CPU, {} threads)",
         started.elapsed().as_secs_f64(),
         tch::get_num_threads()
     );
@@ -632,6 +800,31 @@ mod tests {
         let gains = [0.9, 0.3, 0.5, 0.3, 0.0, 0.1];
         assert_eq!(good_matches(&gains, 0, 2), [false, true, true, true, false, false]);
         assert_eq!(good_matches(&[0.0, 0.2, 0.0], 1, 2), [false, false, false]);
+    }
+
+    #[test]
+    fn outcomes_pair_each_good_match_with_a_non_match_of_the_same_person() {
+        // Later likes: 0 and 1 overlap, and 2 and 3; 4 overlaps nobody and has no good match.
+        let truth = Truth::new(&[vec![1, 2], vec![1, 2], vec![5, 6], vec![5, 6, 7], vec![9]]);
+        // Fit features that name the pair: forward fit b / 10, backward fit a / 10.
+        let people: Vec<Attendee> =
+            (0..5).map(|i| Attendee { seek: vec![1.0], offer: vec![i as f32 / 10.0], ..Attendee::default() }).collect();
+        let pair =
+            |f: &PairFeatures| ((f.backward_fit * 10.0).round() as usize, (f.forward_fit * 10.0).round() as usize);
+        let everyone = outcomes(&people, &truth, Feedback::Everyone, &[]);
+        let positives: Vec<(usize, usize)> = everyone.iter().filter(|e| e.1).map(|e| pair(&e.0)).collect();
+        assert_eq!(positives, [(0, 1), (1, 0), (2, 3), (3, 2)]);
+        for (a, b) in everyone.iter().filter(|e| !e.1).map(|e| pair(&e.0)) {
+            assert!(a != b && !truth.good[a][b] && !truth.good[b][a], "({a}, {b}) is no negative");
+        }
+        assert_eq!(everyone.iter().filter(|e| !e.1).count(), 4, "one negative per positive");
+        // Only suggested pairs have outcomes: 0 was shown 1 and 4, 2 was shown 4 only.
+        let shown = [vec![(1, 0.9), (4, 0.5)], vec![], vec![(4, 0.8)], vec![], vec![]];
+        let suggested: Vec<(usize, usize, bool)> = outcomes(&people, &truth, Feedback::Suggested, &shown)
+            .iter()
+            .map(|e| (pair(&e.0).0, pair(&e.0).1, e.1))
+            .collect();
+        assert_eq!(suggested, [(0, 1, true), (0, 4, false)]);
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! profiles and gets numbers back.
 
 pub mod embed;
+pub mod learn;
 pub mod pool;
 pub mod score;
 
 pub use embed::{Embedder, EMBEDDING_DIM};
+pub use learn::{features, learn_weights, Learned, PairFeatures};
 pub use pool::{candidates, Pool, Settings};
 pub use score::{pick_lists, Attendee, Pick, Weights};

@@ -86,11 +86,17 @@ pub(crate) struct Parts {
 
 /// Reciprocal scores from their parts.
 pub(crate) fn reciprocal(parts: Parts, w: &Weights) -> Tensor {
-    let symmetric = parts.about.clamp_min(0.0) * f64::from(w.about)
-        + parts.tags * f64::from(w.tags)
-        + parts.context * f64::from(w.context);
-    let forward = parts.forward_fit.clamp_min(0.0) * f64::from(w.fit) + &symmetric;
-    let backward = parts.backward_fit.clamp_min(0.0) * f64::from(w.fit) + &symmetric;
+    let device = parts.about.device();
+    let weight = |x: f32| Tensor::from(x).to_device(device);
+    reciprocal_weighted(&parts, [&weight(w.fit), &weight(w.about), &weight(w.tags), &weight(w.context)])
+}
+
+/// Reciprocal scores from their parts with the weights (fit, about, tags, context) as tensors:
+/// the one formula behind both the pool's scores and `learn`, which differentiates through it.
+pub(crate) fn reciprocal_weighted(parts: &Parts, [fit, about, tags, context]: [&Tensor; 4]) -> Tensor {
+    let symmetric = parts.about.clamp_min(0.0) * about + &parts.tags * tags + &parts.context * context;
+    let forward = parts.forward_fit.clamp_min(0.0) * fit + &symmetric;
+    let backward = parts.backward_fit.clamp_min(0.0) * fit + &symmetric;
     (&forward * &backward * 2.0) / (forward + backward).clamp_min(1e-6)
 }
 

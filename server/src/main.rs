@@ -44,6 +44,7 @@ async fn matcher(config: Config) -> anyhow::Result<()> {
     let url = config.redis_url.clone().filter(|u| !u.is_empty()).context("`mingle matcher` needs REDIS_URL")?;
     let state = server::build_state(&config).await?;
     let engine = server::suggest::Engine::new(state.store.clone(), config.model_dir());
+    engine.keep_learning();
     server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
     state.store.close().await;
     Ok(())

@@ -69,6 +69,26 @@ impl Store {
         Ok(rows.into_iter().map(|(user, kind, id)| (user, format!("{kind}:{id}"))).collect())
     }
 
+    /// Outcomes of pairs that met through matching, newest first, at most `limit`: accepted
+    /// meetings and "met" feedback went well (`true`); declined meetings and "not relevant"
+    /// feedback did not (`false`). Pending and cancelled meetings say nothing either way.
+    pub async fn pair_outcomes(&self, limit: i64) -> StoreResult<Vec<(Uuid, Uuid, bool)>> {
+        let sql = format!("SELECT a, b, good FROM ({OUTCOMES}) o");
+        Ok(
+            with_pool!(self, pool, _d => sqlx::query_as::<_, (Uuid, Uuid, bool)>(&sql).bind(limit).fetch_all(pool).await?),
+        )
+    }
+
+    /// The people of [`Store::pair_outcomes`] (same `limit`).
+    pub async fn pair_outcome_people(&self, limit: i64) -> StoreResult<Vec<UserRow>> {
+        let sql = format!(
+            "SELECT id, email, password_hash, display_name, headline, bio, interests, seeking, offering, visibility, \
+             matchmaking, created_at, updated_at FROM users \
+             WHERE id IN (SELECT a FROM ({OUTCOMES}) o UNION SELECT b FROM ({OUTCOMES}) p)"
+        );
+        Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(limit).fetch_all(pool).await?))
+    }
+
     /// Records `user`'s verdict on `target` at `event` (the latest verdict wins).
     pub async fn record_suggestion_feedback(
         &self,
@@ -106,6 +126,13 @@ fn attendee_sql(checked_in_only: bool, and: &str) -> String {
         if checked_in_only { " AND r.checked_in_at IS NOT NULL" } else { "" }
     )
 }
+
+/// Outcomes of pairs `(a, b, good)`, newest first, at most `$1`; see [`Store::pair_outcomes`].
+const OUTCOMES: &str = "SELECT a, b, good FROM ( \
+       SELECT from_user AS a, to_user AS b, status = 'accepted' AS good, created_at AS at FROM meetings \
+         WHERE status IN ('accepted', 'declined') \
+       UNION ALL SELECT user_id, target_id, verdict = 'met', created_at FROM suggestion_feedback) x \
+     ORDER BY at DESC LIMIT $1";
 
 /// Pairs `(a, b)` never to suggest at the event `$1`; see [`Store::excluded_pairs`].
 const EXCLUDED: &str = "SELECT b.blocker_id AS a, b.blocked_id AS b FROM blocks b \

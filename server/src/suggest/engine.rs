@@ -11,10 +11,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
-use matcher::{Attendee, Embedder, Pool, Settings};
+use matcher::{Attendee, Embedder, Pool, Settings, Weights};
 use protocol::suggestions::{SuggestedUser, Suggestion};
 use serde::{Deserialize, Serialize};
 use tch::Device;
@@ -26,6 +26,10 @@ use crate::store::{now_ms, parse_list, Store, UserRow};
 const LIST_SIZE: usize = 10;
 /// Candidates kept per person: room for exposure control and diversity.
 const PER_ROW: usize = 30;
+/// The newest outcomes of pairs the weights are learned from.
+const OUTCOMES_LEARNED: i64 = 20_000;
+/// How often the weights are learned again.
+const RETRAIN_EVERY: Duration = Duration::from_secs(600);
 
 /// Why suggestions cannot be given.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +100,8 @@ struct Embedded {
 /// One event's pool and the lists last rendered from it.
 struct EventState {
     started: bool,
+    /// The weights the pool was built with.
+    weights: Weights,
     pool: Pool<Uuid>,
     cards: HashMap<Uuid, SuggestedUser>,
     lists: HashMap<Uuid, Vec<Suggestion>>,
@@ -114,6 +120,8 @@ pub struct Engine {
     /// one computation at a time uses it, with all cores inside libtorch.
     embedder: OnceLock<Result<Arc<Mutex<Embedder>>, String>>,
     profiles: Mutex<HashMap<Uuid, Arc<Embedded>>>,
+    /// The score's weights: learned from outcomes once there are enough, the defaults before.
+    weights: Mutex<Weights>,
     events: DashMap<Uuid, Arc<tokio::sync::Mutex<Option<EventState>>>>,
 }
 
@@ -134,6 +142,7 @@ impl Engine {
             model_dir,
             embedder: OnceLock::new(),
             profiles: Mutex::new(HashMap::new()),
+            weights: Mutex::new(Weights::default()),
             events: DashMap::new(),
         })
     }
@@ -177,9 +186,10 @@ impl Engine {
             return Ok(Applied { full: true, changed: gone.unwrap_or_default() });
         };
         let started = row.starts_at <= now_ms();
-        let incremental = state
-            .as_ref()
-            .is_some_and(|s| !job.full && s.started == started && job.users.len() <= (s.pool.len() / 8).max(16));
+        let weights = *lock(&self.weights);
+        let incremental = state.as_ref().is_some_and(|s| {
+            !job.full && s.started == started && s.weights == weights && job.users.len() <= (s.pool.len() / 8).max(16)
+        });
         let clock = Instant::now();
         let this = Arc::clone(self);
         let (next, changed) = if incremental {
@@ -210,7 +220,7 @@ impl Engine {
                 context.entry(user).or_default().push(key);
             }
             let previous = state.take().map(|s| s.lists).unwrap_or_default();
-            tokio::task::spawn_blocking(move || this.build(started, people, &excluded, context, previous))
+            tokio::task::spawn_blocking(move || this.build(started, weights, people, &excluded, context, previous))
                 .await
                 .map_err(anyhow::Error::from)??
         };
@@ -221,14 +231,71 @@ impl Engine {
         Ok(Applied { full: !incremental, changed })
     }
 
-    fn settings(embedder: &Embedder) -> Settings {
-        Settings { list_size: LIST_SIZE, per_row: PER_ROW, device: embedder.device(), ..Settings::default() }
+    /// Learns the score's weights again from the latest outcomes of pairs (accepted meetings and
+    /// "met" against declined meetings and "not relevant"); events rebuild with them on their
+    /// next job. Keeps the current weights while there are too few outcomes.
+    pub async fn retrain(self: &Arc<Self>) -> Result<(), SuggestError> {
+        let outcomes = self.store.pair_outcomes(OUTCOMES_LEARNED).await?;
+        let good = outcomes.iter().filter(|o| o.2).count();
+        if good < matcher::learn::MIN_EACH || outcomes.len() - good < matcher::learn::MIN_EACH {
+            return Ok(());
+        }
+        let people = self.store.pair_outcome_people(OUTCOMES_LEARNED).await?;
+        let this = Arc::clone(self);
+        let learned = tokio::task::spawn_blocking(move || -> Result<_, SuggestError> {
+            let embedder = this.embedder()?;
+            let embedder = lock(&embedder);
+            tch::set_num_threads(1);
+            let embedded = this.embed(&embedder, &people.iter().collect::<Vec<_>>())?;
+            // Shared context is relative to an event and left out here: its weight keeps its
+            // prior (a part with no signal is not moved).
+            let attendees: HashMap<Uuid, Attendee> =
+                people.iter().map(|p| (p.id, attendee(p, &embedded[&p.id], Vec::new()))).collect();
+            let examples: Vec<_> = outcomes
+                .iter()
+                .filter_map(|(a, b, good)| Some((matcher::features(attendees.get(a)?, attendees.get(b)?), *good)))
+                .collect();
+            Ok(matcher::learn_weights(&examples, &Weights::default())?)
+        })
+        .await
+        .map_err(anyhow::Error::from)??;
+        if let Some(fit) = learned.fit {
+            tracing::info!(weights = ?learned.weights, positives = learned.positives, negatives = learned.negatives,
+                loss_before = fit.loss_before, loss_after = fit.loss_after, "matcher weights learned");
+            *lock(&self.weights) = learned.weights;
+        }
+        Ok(())
+    }
+
+    /// The score's weights in force.
+    pub fn weights(&self) -> Weights {
+        *lock(&self.weights)
+    }
+
+    /// Retrains every [`RETRAIN_EVERY`] in the background, for as long as the engine lives.
+    pub fn keep_learning(self: &Arc<Self>) {
+        let engine = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(RETRAIN_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(engine) = engine.upgrade() else { return };
+                if let Err(e) = engine.retrain().await {
+                    tracing::warn!(error = %e, "learning the matcher's weights failed");
+                }
+            }
+        });
+    }
+
+    fn settings(embedder: &Embedder, weights: Weights) -> Settings {
+        Settings { list_size: LIST_SIZE, per_row: PER_ROW, weights, device: embedder.device(), ..Settings::default() }
     }
 
     /// A full build, on a blocking thread.
     fn build(
         &self,
         started: bool,
+        weights: Weights,
         people: Vec<UserRow>,
         excluded: &[(Uuid, Uuid)],
         mut context: HashMap<Uuid, Vec<String>>,
@@ -243,8 +310,8 @@ impl Engine {
             .iter()
             .map(|p| (p.id, attendee(p, &embedded[&p.id], context.remove(&p.id).unwrap_or_default())))
             .collect();
-        let pool = Pool::build(Self::settings(&embedder), attendees, excluded);
-        let mut state = EventState { started, pool, cards, lists: HashMap::new() };
+        let pool = Pool::build(Self::settings(&embedder, weights), attendees, excluded);
+        let mut state = EventState { started, weights, pool, cards, lists: HashMap::new() };
         let everyone: Vec<Uuid> = people.iter().map(|p| p.id).collect();
         for user in &everyone {
             let list = self.render(&state, user);

@@ -58,6 +58,7 @@ impl Suggester {
     /// Matching in this process.
     pub fn in_process(store: Store, realtime: Arc<Realtime>, model_dir: Option<PathBuf>) -> Arc<Self> {
         let engine = Engine::new(store.clone(), model_dir);
+        engine.keep_learning();
         Arc::new(Self { store, realtime, matcher: Matcher::InProcess(engine), pending: DashMap::new() })
     }
 

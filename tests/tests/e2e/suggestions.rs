@@ -7,6 +7,7 @@ use tests::{Backend, Client, TestServer, Ws};
 
 on_both_backends!(complementary_attendees_are_suggested_to_each_other_live);
 on_both_backends!(lists_follow_profile_edits_blocks_and_shared_history);
+on_both_backends!(weights_are_learned_from_outcomes);
 
 async fn profile(client: &Client, headline: &str, interests: &[&str], seeking: &[&str], offering: &[&str]) {
     client
@@ -190,4 +191,46 @@ async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) 
     assert!(
         names(&ann.get(&format!("/api/v1/events/{id}/suggestions")).await.body["items"]).contains(&"Eve".to_owned())
     );
+}
+
+/// The score's weights follow what happened: here people met those with similar work and
+/// interests and turned down complementary strangers, so similarity gains weight and fit loses.
+async fn weights_are_learned_from_outcomes(backend: Backend) {
+    use server::store::NewUser;
+    let server = TestServer::start(backend).await;
+    let (org, _) = server.client().register("Olga").await;
+    let event = org.create_online_event("Outcomes", Duration::hours(1), Duration::hours(2)).await;
+    let event: uuid::Uuid = event["id"].as_str().expect("id").parse().expect("uuid");
+    let person = |i: usize, headline: &str, interests: &[&str], seeking: &str, offering: &str| NewUser {
+        email: format!("p{i}@example.org"),
+        password_hash: "unused".into(),
+        display_name: format!("P{i}"),
+        headline: headline.into(),
+        bio: String::new(),
+        interests: interests.iter().map(|s| (*s).to_owned()).collect(),
+        seeking: vec![seeking.into()],
+        offering: vec![offering.into()],
+        visibility: "public",
+        matchmaking: true,
+        created_at: 0,
+    };
+    let mut people = Vec::new();
+    for i in 0..12 {
+        people.push(person(i, "Rust compiler engineer", &["rust"], "a climate investor", "Rust mentoring"));
+        people.push(person(100 + i, "Rust compiler engineer", &["rust"], "a climate investor", "Rust mentoring"));
+        people.push(person(200 + i, "Pastry chef", &["baking"], "Rust mentoring", "a climate investor"));
+    }
+    let ids = server.store.create_users_bulk(&people).await.expect("users");
+    for i in 0..12 {
+        let (engineer, peer, chef) = (ids[3 * i], ids[3 * i + 1], ids[3 * i + 2]);
+        server.store.record_suggestion_feedback(event, engineer, peer, "met").await.expect("met");
+        server.store.record_suggestion_feedback(event, engineer, chef, "not_relevant").await.expect("declined");
+    }
+    let engine = server::suggest::Engine::new(server.store.clone(), tests::model_dir());
+    let prior = engine.weights();
+    engine.retrain().await.expect("retrain");
+    let learned = engine.weights();
+    assert!(learned.about > prior.about && learned.fit < prior.fit, "{prior:?} -> {learned:?}");
+    let sum = learned.fit + learned.about + learned.tags + learned.context;
+    assert!((sum - 1.0).abs() < 1e-4, "weights stay a convex combination: {learned:?}");
 }
