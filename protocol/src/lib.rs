@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod meetings;
 pub mod realtime;
+pub mod recommendations;
 pub mod suggestions;
 pub mod users;
 

@@ -10,7 +10,9 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod metrics;
+pub mod model;
 pub mod realtime;
+pub mod recommend;
 pub mod render;
 pub mod state;
 pub mod store;
@@ -69,12 +71,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             connects_per_address_per_minute: config.ws_connects_per_address_per_minute,
         },
     );
+    let model = model::Model::new(config.model_dir());
     let suggester = if config.matcher_workers() {
         let url =
             config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL")?;
         suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), url).await?
     } else {
-        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), config.model_dir())
+        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model))
     };
     Ok(AppState {
         store: store.clone(),
@@ -87,6 +90,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
         settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
         suggester,
+        recommender: recommend::Recommender::new(Arc::clone(&model)),
+        model,
         realtime,
     })
 }

@@ -43,7 +43,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 async fn matcher(config: Config) -> anyhow::Result<()> {
     let url = config.redis_url.clone().filter(|u| !u.is_empty()).context("`mingle matcher` needs REDIS_URL")?;
     let state = server::build_state(&config).await?;
-    let engine = server::suggest::Engine::new(state.store.clone(), config.model_dir());
+    let engine = server::suggest::Engine::new(state.store.clone(), std::sync::Arc::clone(&state.model));
     engine.keep_learning();
     server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
     state.store.close().await;

@@ -21,4 +21,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub realtime: Arc<Realtime>,
     pub suggester: Arc<crate::suggest::Suggester>,
+    pub recommender: Arc<crate::recommend::Recommender>,
+    /// The text model, shared by suggestions and recommendations.
+    pub model: Arc<crate::model::Model>,
 }

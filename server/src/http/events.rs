@@ -132,7 +132,7 @@ fn as_create(row: &EventRow) -> CreateEvent {
 }
 
 /// Renders rows for `viewer`, fetching organizers and the viewer's RSVPs in one query each.
-async fn render_events(
+pub(crate) async fn render_events(
     state: &AppState,
     rows: &[EventRow],
     viewer: Option<Uuid>,

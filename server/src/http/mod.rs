@@ -6,6 +6,7 @@ mod channels;
 mod events;
 mod meetings;
 mod ops;
+mod recommendations;
 mod suggestions;
 mod users;
 
@@ -47,6 +48,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "rsvp", description = "RSVPs, waitlist, check-in and attendee lists"),
         (name = "suggestions", description = "People to meet at an event, with reasons, and feedback on them"),
         (name = "meetings", description = "Meetings between attendees: request, accept, decline, cancel"),
+        (name = "recommendations", description = "Upcoming events for the signed-in user, with reasons"),
         (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
 )]
@@ -128,7 +130,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(events::router())
             .merge(channels::router())
             .merge(meetings::router())
-            .merge(suggestions::router()),
+            .merge(suggestions::router())
+            .merge(recommendations::router()),
     )
 }
 

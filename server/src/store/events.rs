@@ -84,7 +84,8 @@ macro_rules! insert_tags {
 /// arrivals work across time zones, while a check-in for next month's event is refused.
 pub const CHECKIN_OPENS_BEFORE_MS: i64 = 24 * 60 * 60 * 1000;
 
-const EVENT_SELECT: &str = "SELECT e.id, e.owner_id, e.title, e.description, e.tags, e.starts_at, e.ends_at, \
+pub(super) const EVENT_SELECT: &str =
+    "SELECT e.id, e.owner_id, e.title, e.description, e.tags, e.starts_at, e.ends_at, \
     e.timezone, e.venue_name, e.venue_address, e.lat, e.lon, e.online_url, e.capacity, e.visibility, \
     e.checkin_code, e.created_at, e.updated_at, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going') AS going_count, \

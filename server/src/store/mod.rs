@@ -10,6 +10,7 @@ mod channels;
 mod events;
 mod matching;
 mod meetings;
+mod recommendations;
 mod sessions;
 mod users;
 

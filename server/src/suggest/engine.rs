@@ -9,8 +9,7 @@
 //! asked. Tensor work and embedding never run on the async reactor.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -20,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tch::Device;
 use uuid::Uuid;
 
+use crate::model::{lock, Model};
 use crate::store::{now_ms, parse_list, Store, UserRow};
 
 /// Suggestions per person.
@@ -115,10 +115,7 @@ enum Update {
 
 pub struct Engine {
     store: Store,
-    model_dir: Option<PathBuf>,
-    /// Tensors may move between threads but not be shared, so the model sits behind a lock;
-    /// one computation at a time uses it, with all cores inside libtorch.
-    embedder: OnceLock<Result<Arc<Mutex<Embedder>>, String>>,
+    model: Arc<Model>,
     profiles: Mutex<HashMap<Uuid, Arc<Embedded>>>,
     /// The score's weights: learned from outcomes once there are enough, the defaults before.
     weights: Mutex<Weights>,
@@ -127,40 +124,23 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("model_dir", &self.model_dir).finish_non_exhaustive()
+        f.debug_struct("Engine").field("model", &self.model).finish_non_exhaustive()
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 impl Engine {
-    pub fn new(store: Store, model_dir: Option<PathBuf>) -> Arc<Self> {
+    pub fn new(store: Store, model: Arc<Model>) -> Arc<Self> {
         Arc::new(Self {
             store,
-            model_dir,
-            embedder: OnceLock::new(),
+            model,
             profiles: Mutex::new(HashMap::new()),
             weights: Mutex::new(Weights::default()),
             events: DashMap::new(),
         })
     }
 
-    /// The model, loaded on first use (a blocking read of about 90 MB).
     fn embedder(&self) -> Result<Arc<Mutex<Embedder>>, SuggestError> {
-        self.embedder
-            .get_or_init(|| {
-                let dir = self
-                    .model_dir
-                    .clone()
-                    .ok_or_else(|| "no model directory configured (MINGLE_MODEL_DIR)".to_owned())?;
-                Embedder::load(&dir, Device::cuda_if_available())
-                    .map(|e| Arc::new(Mutex::new(e)))
-                    .map_err(|e| format!("{e:#}"))
-            })
-            .clone()
-            .map_err(SuggestError::Unavailable)
+        self.model.embedder().map_err(|e| SuggestError::Unavailable(e.0))
     }
 
     /// `user`'s current list at `event`, or `None` when this engine has not computed the event.

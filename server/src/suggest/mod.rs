@@ -11,7 +11,6 @@
 mod engine;
 pub mod stream;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +21,7 @@ use uuid::Uuid;
 
 pub use engine::{Applied, Changed, Engine, Job, SuggestError};
 
+use crate::model::Model;
 use crate::realtime::Realtime;
 use crate::store::Store;
 use stream::JobQueue;
@@ -56,8 +56,8 @@ impl std::fmt::Debug for Suggester {
 
 impl Suggester {
     /// Matching in this process.
-    pub fn in_process(store: Store, realtime: Arc<Realtime>, model_dir: Option<PathBuf>) -> Arc<Self> {
-        let engine = Engine::new(store.clone(), model_dir);
+    pub fn in_process(store: Store, realtime: Arc<Realtime>, model: Arc<Model>) -> Arc<Self> {
+        let engine = Engine::new(store.clone(), model);
         engine.keep_learning();
         Arc::new(Self { store, realtime, matcher: Matcher::InProcess(engine), pending: DashMap::new() })
     }

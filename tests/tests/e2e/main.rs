@@ -26,5 +26,6 @@ mod events;
 mod malformed;
 mod meetings;
 mod realtime;
+mod recommendations;
 mod store;
 mod suggestions;

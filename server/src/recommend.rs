@@ -1,0 +1,292 @@
+//! "Events for you": upcoming events ranked for one user, each with the reasons that put it
+//! there. Hybrid and explainable: every signal is one a person can read back.
+//!
+//! Score of an upcoming event for a user, in [0, 1], a weighted sum of:
+//! - content (0.45): cosine of the user's taste vector and the event's text vector (title,
+//!   description, tags). The taste vector is their profile (headline, interests, what they seek)
+//!   blended with the events they attended, so it works from the first minute (a new user's
+//!   onboarding interests, a new event's text) and sharpens as they go to things;
+//! - interests (0.15): the share of the event's tags the user follows;
+//! - people met (0.15): `1 - 2^-k` for k people they have met who are going;
+//! - their crowd (0.10): `1 - 2^-(k/2)` for k people they were at an event with who are going,
+//!   a neighbourhood form of collaborative filtering over check-ins;
+//! - nearby (0.10): `exp(-d / 25 km)` when the request says where they are;
+//! - habit (0.05): how many of their past events fell in the same part of the week (weekday or
+//!   weekend; morning, afternoon or evening).
+//!
+//! Never recommended: events that started, private ones, full ones, the user's own, and any
+//! they have an RSVP for. Text vectors are cached per version of the event or profile; the model
+//! and the arithmetic run on a blocking thread.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Datelike, Timelike};
+use matcher::Embedder;
+use tch::Device;
+use uuid::Uuid;
+
+use crate::model::{lock, Model};
+use crate::store::{parse_list, EventRow, Store, UserRow};
+
+/// Upcoming events considered per request, soonest first.
+const CANDIDATES: i64 = 2_000;
+/// Attended events that shape the taste vector.
+const HISTORY: i64 = 50;
+
+const W_CONTENT: f32 = 0.45;
+const W_INTERESTS: f32 = 0.15;
+const W_MET: f32 = 0.15;
+const W_CROWD: f32 = 0.10;
+const W_NEARBY: f32 = 0.10;
+const W_HABIT: f32 = 0.05;
+
+/// One ranked event: its row, score and reasons.
+#[derive(Debug)]
+pub struct Ranked {
+    pub event: EventRow,
+    pub score: f32,
+    pub reasons: Vec<String>,
+}
+
+/// What the ranking needs, read from storage by the caller.
+#[derive(Debug)]
+pub struct Inputs {
+    pub user: UserRow,
+    pub candidates: Vec<EventRow>,
+    pub attended: Vec<EventRow>,
+    /// Per event: people met going, people from shared events going.
+    pub circle: HashMap<Uuid, (i64, i64)>,
+    pub near: Option<(f64, f64)>,
+}
+
+/// A text's vector, valid while its source is unchanged.
+struct Cached {
+    version: i64,
+    vector: Vec<f32>,
+}
+
+pub struct Recommender {
+    model: Arc<Model>,
+    events: Mutex<HashMap<Uuid, Cached>>,
+    /// Per user: their profile vector, and each interest or seeking phrase with its vector.
+    profiles: Mutex<HashMap<Uuid, (i64, Vec<f32>, Vec<(String, Vec<f32>)>)>>,
+}
+
+impl std::fmt::Debug for Recommender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recommender").finish_non_exhaustive()
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn normalize(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = dot(&v, &v).sqrt();
+    if norm > 1e-9 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
+/// Part of the week an instant falls in: weekday or weekend, morning, afternoon or evening.
+fn week_part(at_ms: i64) -> (bool, u8) {
+    let at = chrono::DateTime::from_timestamp_millis(at_ms).unwrap_or_default();
+    let weekend = at.weekday().num_days_from_monday() >= 5;
+    let part = match at.hour() {
+        0..=11 => 0,
+        12..=17 => 1,
+        _ => 2,
+    };
+    (weekend, part)
+}
+
+fn week_part_words((weekend, part): (bool, u8)) -> String {
+    let day = if weekend { "weekend" } else { "weekday" };
+    let time = ["morning", "afternoon", "evening"][usize::from(part.min(2))];
+    format!("{day} {time}")
+}
+
+impl Recommender {
+    pub fn new(model: Arc<Model>) -> Arc<Self> {
+        Arc::new(Self { model, events: Mutex::new(HashMap::new()), profiles: Mutex::new(HashMap::new()) })
+    }
+
+    /// Reads what the ranking needs for `user` from `store`.
+    pub async fn inputs(store: &Store, user: UserRow, near: Option<(f64, f64)>) -> crate::store::StoreResult<Inputs> {
+        let candidates = store.recommendation_candidates(user.id, CANDIDATES).await?;
+        let attended = store.attended_events(user.id, HISTORY).await?;
+        let circle = store.circle_going(user.id).await?.into_iter().map(|(e, met, crowd)| (e, (met, crowd))).collect();
+        Ok(Inputs { user, candidates, attended, circle, near })
+    }
+
+    /// The best `limit` events with reasons. Blocking: embeds what is not cached.
+    pub fn rank(&self, inputs: Inputs, limit: usize) -> Vec<Ranked> {
+        let Inputs { user, candidates, attended, circle, near } = inputs;
+        let vectors = match self.model.embedder() {
+            Ok(embedder) => {
+                let embedder = lock(&embedder);
+                self.vectors(&embedder, &user, &candidates, &attended).map_err(|e| e.to_string())
+            }
+            Err(e) => Err(e.0),
+        };
+        let vectors = vectors.inspect_err(|why| tracing::warn!(%why, "recommending without text signals")).ok();
+        let interests: Vec<String> = parse_list(&user.interests);
+        let habits: HashMap<(bool, u8), usize> = attended.iter().fold(HashMap::new(), |mut m, e| {
+            *m.entry(week_part(e.starts_at)).or_default() += 1;
+            m
+        });
+        let mut ranked: Vec<Ranked> = candidates
+            .into_iter()
+            .map(|event| {
+                let mut parts: Vec<(f32, Option<String>)> = Vec::new();
+                let tags: Vec<String> = parse_list(&event.tags);
+                let shared: Vec<&String> = tags.iter().filter(|t| interests.contains(t)).collect();
+                if let Some((taste, phrases, events, history)) = &vectors {
+                    if let Some(vector) = events.get(&event.id) {
+                        let content = dot(taste, vector).max(0.0);
+                        // The phrase of their profile this event fits best, unless it is a tag
+                        // the interests reason below already names.
+                        let best_phrase = phrases
+                            .iter()
+                            .filter(|(p, _)| !shared.contains(&p))
+                            .map(|(p, v)| (dot(v, vector), p))
+                            .max_by(|a, b| a.0.total_cmp(&b.0));
+                        let best_past =
+                            history.iter().map(|(title, v)| (dot(v, vector), title)).max_by(|a, b| a.0.total_cmp(&b.0));
+                        let reason = match (best_phrase, best_past) {
+                            (_, Some((s, title))) if s >= 0.6 => Some(format!("Like \"{title}\", which you went to")),
+                            (Some((s, phrase)), _) if s >= 0.35 => Some(format!("Fits \"{phrase}\" from your profile")),
+                            _ => None,
+                        };
+                        parts.push((W_CONTENT * content, reason));
+                    }
+                }
+                if !shared.is_empty() {
+                    let share = shared.len() as f32 / tags.len().max(1) as f32;
+                    let names: Vec<&str> = shared.iter().take(2).map(|s| s.as_str()).collect();
+                    parts
+                        .push((W_INTERESTS * share, Some(format!("Matches your interest in {}", names.join(" and ")))));
+                }
+                let (met, crowd) = circle.get(&event.id).copied().unwrap_or((0, 0));
+                if met > 0 {
+                    let words = if met == 1 {
+                        "Someone you met is going".to_owned()
+                    } else {
+                        format!("{met} people you met are going")
+                    };
+                    parts.push((W_MET * (1.0 - 0.5f32.powi(met as i32)), Some(words)));
+                }
+                if crowd > 0 {
+                    let words = if crowd == 1 {
+                        "Someone you were at an event with is going".to_owned()
+                    } else {
+                        format!("{crowd} people you were at events with are going")
+                    };
+                    parts.push((W_CROWD * (1.0 - 0.5f32.powf(crowd as f32 / 2.0)), Some(words)));
+                }
+                if let (Some((lat, lon)), Some(elat), Some(elon)) = (near, event.lat, event.lon) {
+                    let km = crate::render::haversine_km(lat, lon, elat, elon);
+                    let words = (km <= 25.0).then(|| format!("{:.1} km from you", km));
+                    parts.push((W_NEARBY * (-km / 25.0).exp() as f32, words));
+                }
+                let part = week_part(event.starts_at);
+                if let Some(&n) = habits.get(&part) {
+                    let share = n as f32 / attended.len().max(1) as f32;
+                    let words = (share >= 0.5 && attended.len() >= 2)
+                        .then(|| format!("On a {}, when you usually go", week_part_words(part)));
+                    parts.push((W_HABIT * share, words));
+                }
+                let score: f32 = parts.iter().map(|p| p.0).sum();
+                parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let mut reasons: Vec<String> = parts.into_iter().filter_map(|p| p.1).take(3).collect();
+                if let Some(left) = event.capacity.map(|c| c - event.going_count).filter(|&l| l <= 5) {
+                    reasons.push(if left == 1 {
+                        "Only 1 seat left".to_owned()
+                    } else {
+                        format!("Only {left} seats left")
+                    });
+                }
+                if reasons.is_empty() {
+                    reasons.push(format!("{} going", event.going_count).replace("0 going", "New, be among the first"));
+                }
+                Ranked { event, score: (score * 1000.0).round() / 1000.0, reasons }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.event.starts_at.cmp(&b.event.starts_at)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// The user's taste vector and phrases, every candidate's vector, and the attended events'
+    /// titles with vectors; embeds only what changed since last time.
+    #[allow(clippy::type_complexity)]
+    fn vectors(
+        &self,
+        embedder: &Embedder,
+        user: &UserRow,
+        candidates: &[EventRow],
+        attended: &[EventRow],
+    ) -> anyhow::Result<(Vec<f32>, Vec<(String, Vec<f32>)>, HashMap<Uuid, Vec<f32>>, Vec<(String, Vec<f32>)>)> {
+        let text = |e: &EventRow| format!("{}. {} Tags: {}", e.title, e.description, parse_list(&e.tags).join(", "));
+        let missing: Vec<&EventRow> = {
+            let cache = lock(&self.events);
+            candidates
+                .iter()
+                .chain(attended)
+                .filter(|e| cache.get(&e.id).is_none_or(|c| c.version != e.updated_at))
+                .collect()
+        };
+        if !missing.is_empty() {
+            let texts: Vec<String> = missing.iter().map(|e| text(e)).collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 32)?.to_device(Device::Cpu))?;
+            let mut cache = lock(&self.events);
+            for (e, vector) in missing.into_iter().zip(vectors) {
+                cache.insert(e.id, Cached { version: e.updated_at, vector });
+            }
+        }
+        let cached = lock(&self.profiles).get(&user.id).filter(|c| c.0 == user.updated_at).cloned();
+        let (profile, phrases) = match cached {
+            Some((_, profile, phrases)) => (profile, phrases),
+            None => {
+                let interests = parse_list(&user.interests);
+                let seeking = parse_list(&user.seeking);
+                let about = format!(
+                    "{}. Interests: {}. Looking for: {}",
+                    user.headline,
+                    interests.join(", "),
+                    seeking.join("; ")
+                );
+                let mut words: Vec<String> = interests.iter().chain(&seeking).cloned().collect();
+                words.dedup();
+                let mut texts = vec![about];
+                texts.extend(words.iter().cloned());
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let mut vectors = Vec::<Vec<f32>>::try_from(&embedder.embed(&refs)?.to_device(Device::Cpu))?;
+                let profile = vectors.remove(0);
+                let phrases: Vec<(String, Vec<f32>)> = words.into_iter().zip(vectors).collect();
+                lock(&self.profiles).insert(user.id, (user.updated_at, profile.clone(), phrases.clone()));
+                (profile, phrases)
+            }
+        };
+        let cache = lock(&self.events);
+        let history: Vec<(String, Vec<f32>)> =
+            attended.iter().filter_map(|e| Some((e.title.clone(), cache.get(&e.id)?.vector.clone()))).collect();
+        // Taste: the profile, pulled toward what they actually went to as history accumulates.
+        let mut taste = profile;
+        if !history.is_empty() {
+            let pull = (history.len() as f32 / (history.len() as f32 + 3.0)).min(0.6);
+            let mut mean = vec![0.0f32; taste.len()];
+            for (_, v) in &history {
+                mean.iter_mut().zip(v).for_each(|(m, x)| *m += x / history.len() as f32);
+            }
+            let mean = normalize(mean);
+            taste = normalize(taste.iter().zip(&mean).map(|(p, m)| (1.0 - pull) * p + pull * m).collect());
+        }
+        let events = candidates.iter().filter_map(|e| Some((e.id, cache.get(&e.id)?.vector.clone()))).collect();
+        Ok((taste, phrases, events, history))
+    }
+}

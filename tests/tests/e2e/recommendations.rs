@@ -1,0 +1,94 @@
+//! "Events for you": a new user with nothing but onboarding interests gets relevant upcoming
+//! events with reasons, brand-new events included; started, full and already-RSVP'd events never
+//! appear; people they met make an event rise.
+
+use chrono::Duration;
+use serde_json::{json, Value};
+use tests::{Backend, TestServer};
+
+on_both_backends!(new_users_get_relevant_events_with_reasons);
+
+fn titles(list: &Value) -> Vec<String> {
+    list["items"].as_array().map_or_else(Vec::new, |items| {
+        items.iter().filter_map(|i| i["event"]["title"].as_str().map(str::to_owned)).collect()
+    })
+}
+
+fn reasons_of(list: &Value, title: &str) -> String {
+    list["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["event"]["title"] == title))
+        .map(|i| i["reasons"].to_string())
+        .unwrap_or_default()
+}
+
+async fn new_users_get_relevant_events_with_reasons(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let anon = server.client();
+    let (org, _) = anon.register("Olga").await;
+    let (nora, _) = anon.register("Nora").await;
+    let (max, max_s) = anon.register("Max").await;
+    nora.patch(
+        "/api/v1/me",
+        json!({"headline": "Product manager", "interests": ["climate-tech", "startups"],
+               "seeking": ["a co-founder for a climate startup"]}),
+    )
+    .await
+    .expect(200);
+
+    let create = |title: &'static str, tags: &'static [&'static str], starts_in: Duration| {
+        let org = &org;
+        async move {
+            let event = org.create_online_event(title, starts_in, Duration::hours(2)).await;
+            let id = event["id"].as_str().expect("id").to_owned();
+            org.patch(&format!("/api/v1/events/{id}"), json!({"tags": tags})).await.expect(200);
+            id
+        }
+    };
+    let breakfast = create("Climate tech founders breakfast", &["climate-tech", "startups"], Duration::days(2)).await;
+    create("Sourdough baking class", &["baking"], Duration::days(3)).await;
+    let baking_two = create("Bread and pastry workshop", &["baking"], Duration::days(4)).await;
+    // Brand new, nobody going yet: content alone must carry it.
+    create("Carbon removal pitch night", &["climate-tech"], Duration::days(5)).await;
+    create("Climate meetup already underway", &["climate-tech"], Duration::hours(-1)).await;
+    let full = create("Climate investors dinner", &["climate-tech", "startups"], Duration::days(6)).await;
+    org.patch(&format!("/api/v1/events/{full}"), json!({"capacity": 1})).await.expect(200);
+    max.go_to(&full).await;
+
+    let list = nora.get("/api/v1/recommendations/events").await.expect(200).body;
+    let ranked = titles(&list);
+    let top: Vec<&str> = ranked.iter().take(2).map(String::as_str).collect();
+    assert!(
+        top.contains(&"Climate tech founders breakfast") && top.contains(&"Carbon removal pitch night"),
+        "climate events first: {ranked:?}"
+    );
+    let reasons = reasons_of(&list, "Climate tech founders breakfast");
+    assert!(reasons.contains("Matches your interest in climate-tech and startups"), "{reasons}");
+    assert!(reasons.contains("a co-founder for a climate startup"), "what she seeks is named: {reasons}");
+    assert!(!ranked.iter().any(|t| t.contains("underway") || t.contains("investors dinner")), "{ranked:?}");
+    for item in list["items"].as_array().expect("items") {
+        let score = item["score"].as_f64().expect("score");
+        assert!((0.0..=1.0).contains(&score) && item["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{item}");
+    }
+
+    // An RSVP takes the event off the list.
+    nora.go_to(&breakfast).await;
+    let ranked = titles(&nora.get("/api/v1/recommendations/events").await.expect(200).body);
+    assert!(!ranked.contains(&"Climate tech founders breakfast".to_owned()), "{ranked:?}");
+
+    // Nora met Max; Max is going to a baking workshop, which now says so and ranks above its twin.
+    nora.post(&format!("/api/v1/events/{breakfast}/suggestions/{}/feedback", max_s.user.id), json!({"verdict": "met"}))
+        .await
+        .expect(204);
+    max.go_to(&baking_two).await;
+    let list = nora.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(reasons_of(&list, "Bread and pastry workshop").contains("Someone you met is going"), "{list}");
+    let ranked = titles(&list);
+    let position = |t: &str| ranked.iter().position(|x| x == t).expect("listed");
+    assert!(position("Bread and pastry workshop") < position("Sourdough baking class"), "{ranked:?}");
+
+    // Bad queries are refused with field errors; no sign-in, no recommendations.
+    assert_eq!(nora.get("/api/v1/recommendations/events?limit=0").await.expect(422).code(), "validation_failed");
+    assert_eq!(nora.get("/api/v1/recommendations/events?lat=52.5").await.expect(422).code(), "validation_failed");
+    anon.get("/api/v1/recommendations/events").await.expect(401);
+}
