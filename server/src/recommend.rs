@@ -69,8 +69,24 @@ struct Cached {
 pub struct Recommender {
     model: Arc<Model>,
     events: Mutex<HashMap<Uuid, Cached>>,
-    /// Per user: their profile vector, and each interest or seeking phrase with its vector.
-    profiles: Mutex<HashMap<Uuid, (i64, Vec<f32>, Vec<(String, Vec<f32>)>)>>,
+    profiles: Mutex<HashMap<Uuid, Profile>>,
+}
+
+/// A user's profile vector, and each interest or seeking phrase with its vector.
+#[derive(Clone)]
+struct Profile {
+    version: i64,
+    vector: Vec<f32>,
+    phrases: Vec<(String, Vec<f32>)>,
+}
+
+/// What content scoring compares: the user's taste and phrases, each candidate's vector, and
+/// the attended events' titles with vectors.
+struct Vectors {
+    taste: Vec<f32>,
+    phrases: Vec<(String, Vec<f32>)>,
+    events: HashMap<Uuid, Vec<f32>>,
+    history: Vec<(String, Vec<f32>)>,
 }
 
 impl std::fmt::Debug for Recommender {
@@ -144,7 +160,7 @@ impl Recommender {
                 let mut parts: Vec<(f32, Option<String>)> = Vec::new();
                 let tags: Vec<String> = parse_list(&event.tags);
                 let shared: Vec<&String> = tags.iter().filter(|t| interests.contains(t)).collect();
-                if let Some((taste, phrases, events, history)) = &vectors {
+                if let Some(Vectors { taste, phrases, events, history }) = &vectors {
                     if let Some(vector) = events.get(&event.id) {
                         let content = dot(taste, vector).max(0.0);
                         // The phrase of their profile this event fits best, unless it is a tag
@@ -156,10 +172,14 @@ impl Recommender {
                             .max_by(|a, b| a.0.total_cmp(&b.0));
                         let best_past =
                             history.iter().map(|(title, v)| (dot(v, vector), title)).max_by(|a, b| a.0.total_cmp(&b.0));
-                        let reason = match (best_phrase, best_past) {
-                            (_, Some((s, title))) if s >= 0.6 => Some(format!("Like \"{title}\", which you went to")),
-                            (Some((s, phrase)), _) if s >= 0.35 => Some(format!("Fits \"{phrase}\" from your profile")),
-                            _ => None,
+                        // A past event must be a much closer match than a phrase to be the
+                        // reason: phrases are short, so their cosines run lower.
+                        let phrase = best_phrase.filter(|(s, _)| *s >= 0.35);
+                        let past = best_past.filter(|(s, _)| *s >= 0.6 && phrase.is_none_or(|(p, _)| *s - 0.25 > p));
+                        let reason = match (past, phrase) {
+                            (Some((_, title)), _) => Some(format!("Like \"{title}\", which you went to")),
+                            (None, Some((_, phrase))) => Some(format!("Fits \"{phrase}\" from your profile")),
+                            (None, None) => None,
                         };
                         parts.push((W_CONTENT * content, reason));
                     }
@@ -220,37 +240,65 @@ impl Recommender {
         ranked
     }
 
+    /// Embeds every upcoming public event not cached yet, so the first request does not wait for
+    /// the catalogue. Runs in the background at start-up.
+    pub fn warm_up(self: &Arc<Self>, store: Store) {
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let events = match store.recommendation_candidates(Uuid::nil(), CANDIDATES).await {
+                Ok(events) => events,
+                Err(e) => return tracing::warn!(error = %e, "warming up recommendations failed"),
+            };
+            if events.is_empty() {
+                return;
+            }
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let embedder = this.model.embedder().map_err(|e| anyhow::anyhow!(e.0))?;
+                let embedder = lock(&embedder);
+                this.embed_events(&embedder, &events.iter().collect::<Vec<_>>())
+            })
+            .await;
+            match done {
+                Ok(Ok(n)) => tracing::info!(events = n, "recommendations warmed up"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "warming up recommendations failed"),
+                Err(e) => tracing::warn!(error = %e, "warming up recommendations failed"),
+            }
+        });
+    }
+
+    /// Embeds the events among `events` whose vector is missing or stale; answers how many.
+    fn embed_events(&self, embedder: &Embedder, events: &[&EventRow]) -> anyhow::Result<usize> {
+        let text = |e: &EventRow| format!("{}. {} Tags: {}", e.title, e.description, parse_list(&e.tags).join(", "));
+        let missing: Vec<&EventRow> = {
+            let cache = lock(&self.events);
+            events.iter().copied().filter(|e| cache.get(&e.id).is_none_or(|c| c.version != e.updated_at)).collect()
+        };
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let texts: Vec<String> = missing.iter().map(|e| text(e)).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 32)?.to_device(Device::Cpu))?;
+        let mut cache = lock(&self.events);
+        for (e, vector) in missing.iter().zip(vectors) {
+            cache.insert(e.id, Cached { version: e.updated_at, vector });
+        }
+        Ok(missing.len())
+    }
+
     /// The user's taste vector and phrases, every candidate's vector, and the attended events'
     /// titles with vectors; embeds only what changed since last time.
-    #[allow(clippy::type_complexity)]
     fn vectors(
         &self,
         embedder: &Embedder,
         user: &UserRow,
         candidates: &[EventRow],
         attended: &[EventRow],
-    ) -> anyhow::Result<(Vec<f32>, Vec<(String, Vec<f32>)>, HashMap<Uuid, Vec<f32>>, Vec<(String, Vec<f32>)>)> {
-        let text = |e: &EventRow| format!("{}. {} Tags: {}", e.title, e.description, parse_list(&e.tags).join(", "));
-        let missing: Vec<&EventRow> = {
-            let cache = lock(&self.events);
-            candidates
-                .iter()
-                .chain(attended)
-                .filter(|e| cache.get(&e.id).is_none_or(|c| c.version != e.updated_at))
-                .collect()
-        };
-        if !missing.is_empty() {
-            let texts: Vec<String> = missing.iter().map(|e| text(e)).collect();
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 32)?.to_device(Device::Cpu))?;
-            let mut cache = lock(&self.events);
-            for (e, vector) in missing.into_iter().zip(vectors) {
-                cache.insert(e.id, Cached { version: e.updated_at, vector });
-            }
-        }
-        let cached = lock(&self.profiles).get(&user.id).filter(|c| c.0 == user.updated_at).cloned();
+    ) -> anyhow::Result<Vectors> {
+        self.embed_events(embedder, &candidates.iter().chain(attended).collect::<Vec<_>>())?;
+        let cached = lock(&self.profiles).get(&user.id).filter(|c| c.version == user.updated_at).cloned();
         let (profile, phrases) = match cached {
-            Some((_, profile, phrases)) => (profile, phrases),
+            Some(Profile { vector, phrases, .. }) => (vector, phrases),
             None => {
                 let interests = parse_list(&user.interests);
                 let seeking = parse_list(&user.seeking);
@@ -268,7 +316,8 @@ impl Recommender {
                 let mut vectors = Vec::<Vec<f32>>::try_from(&embedder.embed(&refs)?.to_device(Device::Cpu))?;
                 let profile = vectors.remove(0);
                 let phrases: Vec<(String, Vec<f32>)> = words.into_iter().zip(vectors).collect();
-                lock(&self.profiles).insert(user.id, (user.updated_at, profile.clone(), phrases.clone()));
+                let entry = Profile { version: user.updated_at, vector: profile.clone(), phrases: phrases.clone() };
+                lock(&self.profiles).insert(user.id, entry);
                 (profile, phrases)
             }
         };
@@ -287,6 +336,6 @@ impl Recommender {
             taste = normalize(taste.iter().zip(&mean).map(|(p, m)| (1.0 - pull) * p + pull * m).collect());
         }
         let events = candidates.iter().filter_map(|e| Some((e.id, cache.get(&e.id)?.vector.clone()))).collect();
-        Ok((taste, phrases, events, history))
+        Ok(Vectors { taste, phrases, events, history })
     }
 }
