@@ -8,6 +8,7 @@
 pub mod embed;
 pub mod learn;
 pub mod pool;
+pub mod recommend;
 pub mod score;
 
 pub use embed::{Embedder, EMBEDDING_DIM};

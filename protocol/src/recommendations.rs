@@ -33,3 +33,24 @@ pub struct RecommendationQuery {
     #[param(minimum = -180, maximum = 180)]
     pub lon: Option<f64>,
 }
+
+/// One group of an event's audience with similar profiles.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AudienceSegment {
+    /// A short name from the group's most common interests.
+    pub label: String,
+    /// People in the group.
+    pub size: i64,
+    /// The group's share of the audience, in [0, 1].
+    pub share: f32,
+    /// Their most common interests, most common first.
+    pub top_interests: Vec<String>,
+}
+
+/// `GET /events/{id}/segments`: the audience (everyone with an RSVP) in groups of similar
+/// profiles, largest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AudienceSegments {
+    pub audience: i64,
+    pub segments: Vec<AudienceSegment>,
+}

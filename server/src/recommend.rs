@@ -26,6 +26,8 @@ use matcher::Embedder;
 use tch::Device;
 use uuid::Uuid;
 
+use protocol::recommendations::AudienceSegment;
+
 use crate::model::{lock, Model};
 use crate::store::{parse_list, EventRow, Store, UserRow};
 
@@ -240,6 +242,69 @@ impl Recommender {
         ranked
     }
 
+    /// `audience` in groups of similar profiles (k-means over their profile vectors, k growing
+    /// with the square root of the audience, at most 6), each named by its most common
+    /// interests, largest first. Blocking.
+    pub fn segments(&self, audience: &[UserRow]) -> anyhow::Result<Vec<AudienceSegment>> {
+        if audience.is_empty() {
+            return Ok(Vec::new());
+        }
+        let embedder = self.model.embedder().map_err(|e| anyhow::anyhow!(e.0))?;
+        let embedder = lock(&embedder);
+        let rows: Vec<Vec<f32>> =
+            self.profiles(&embedder, &audience.iter().collect::<Vec<_>>())?.into_iter().map(|p| p.vector).collect();
+        let k = ((audience.len() as f64 / 2.0).sqrt().round() as usize).clamp(1, 6);
+        let flat: Vec<f32> = rows.concat();
+        let points = tch::Tensor::from_slice(&flat).view([audience.len() as i64, -1]);
+        // k-means finds a local optimum; the best of a few seedings (least squared distance to
+        // the centres) is far more stable than any one.
+        let inertia = |c: &matcher::recommend::Segments| {
+            let assigned: Vec<i64> = c.assignments.iter().map(|&a| a as i64).collect();
+            let centres = c.centroids.index_select(0, &tch::Tensor::from_slice(&assigned));
+            (&points - centres).pow_tensor_scalar(2).sum(tch::Kind::Float).double_value(&[])
+        };
+        let clusters = (0..8u64)
+            .map(|seed| matcher::recommend::kmeans(&points, k, 25, seed))
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .into_iter()
+            .min_by(|a, b| inertia(a).total_cmp(&inertia(b)))
+            .ok_or_else(|| anyhow::anyhow!("no clustering"))?;
+        let mut groups: Vec<Vec<&UserRow>> = vec![Vec::new(); k];
+        for (user, &cluster) in audience.iter().zip(&clusters.assignments) {
+            if let Some(group) = groups.get_mut(cluster) {
+                group.push(user);
+            }
+        }
+        let mut segments: Vec<AudienceSegment> = groups
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .map(|group| {
+                let mut counts: HashMap<String, usize> = HashMap::new();
+                for user in &group {
+                    for interest in parse_list(&user.interests) {
+                        *counts.entry(interest).or_default() += 1;
+                    }
+                }
+                let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                let top_interests: Vec<String> = top.into_iter().take(3).map(|(t, _)| t).collect();
+                let label = match top_interests.as_slice() {
+                    [] => "No stated interests".to_owned(),
+                    [one] => one.clone(),
+                    [one, two, ..] => format!("{one} & {two}"),
+                };
+                AudienceSegment {
+                    label,
+                    size: group.len() as i64,
+                    share: ((group.len() as f32 / audience.len() as f32) * 1000.0).round() / 1000.0,
+                    top_interests,
+                }
+            })
+            .collect();
+        segments.sort_by(|a, b| b.size.cmp(&a.size).then(a.label.cmp(&b.label)));
+        Ok(segments)
+    }
+
     /// Embeds every upcoming public event not cached yet, so the first request does not wait for
     /// the catalogue. Runs in the background at start-up.
     pub fn warm_up(self: &Arc<Self>, store: Store) {
@@ -286,6 +351,48 @@ impl Recommender {
         Ok(missing.len())
     }
 
+    /// `user`'s profile vector and phrases, embedded unless cached for this version.
+    fn profile(&self, embedder: &Embedder, user: &UserRow) -> anyhow::Result<Profile> {
+        let mut profiles = self.profiles(embedder, &[user])?;
+        profiles.pop().ok_or_else(|| anyhow::anyhow!("no profile vector"))
+    }
+
+    /// The profiles of `users`, in order, embedding the ones not cached in one batched pass.
+    fn profiles(&self, embedder: &Embedder, users: &[&UserRow]) -> anyhow::Result<Vec<Profile>> {
+        let missing: Vec<&UserRow> = {
+            let cache = lock(&self.profiles);
+            users.iter().copied().filter(|u| cache.get(&u.id).is_none_or(|c| c.version != u.updated_at)).collect()
+        };
+        // Per user: the about text, then each interest and seeking phrase.
+        let mut texts: Vec<String> = Vec::new();
+        let mut spans = Vec::with_capacity(missing.len());
+        for user in &missing {
+            let interests = parse_list(&user.interests);
+            let seeking = parse_list(&user.seeking);
+            let mut words: Vec<String> = interests.iter().chain(&seeking).cloned().collect();
+            words.dedup();
+            spans.push((texts.len(), words.clone()));
+            texts.push(format!(
+                "{}. Interests: {}. Looking for: {}",
+                user.headline,
+                interests.join(", "),
+                seeking.join("; ")
+            ));
+            texts.extend(words);
+        }
+        if !missing.is_empty() {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 64)?.to_device(Device::Cpu))?;
+            let mut cache = lock(&self.profiles);
+            for (user, (start, words)) in missing.iter().zip(spans) {
+                let phrases = words.into_iter().zip(vectors[start + 1..].iter().cloned()).collect();
+                cache.insert(user.id, Profile { version: user.updated_at, vector: vectors[start].clone(), phrases });
+            }
+        }
+        let cache = lock(&self.profiles);
+        users.iter().map(|u| cache.get(&u.id).cloned().ok_or_else(|| anyhow::anyhow!("no profile vector"))).collect()
+    }
+
     /// The user's taste vector and phrases, every candidate's vector, and the attended events'
     /// titles with vectors; embeds only what changed since last time.
     fn vectors(
@@ -296,31 +403,7 @@ impl Recommender {
         attended: &[EventRow],
     ) -> anyhow::Result<Vectors> {
         self.embed_events(embedder, &candidates.iter().chain(attended).collect::<Vec<_>>())?;
-        let cached = lock(&self.profiles).get(&user.id).filter(|c| c.version == user.updated_at).cloned();
-        let (profile, phrases) = match cached {
-            Some(Profile { vector, phrases, .. }) => (vector, phrases),
-            None => {
-                let interests = parse_list(&user.interests);
-                let seeking = parse_list(&user.seeking);
-                let about = format!(
-                    "{}. Interests: {}. Looking for: {}",
-                    user.headline,
-                    interests.join(", "),
-                    seeking.join("; ")
-                );
-                let mut words: Vec<String> = interests.iter().chain(&seeking).cloned().collect();
-                words.dedup();
-                let mut texts = vec![about];
-                texts.extend(words.iter().cloned());
-                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let mut vectors = Vec::<Vec<f32>>::try_from(&embedder.embed(&refs)?.to_device(Device::Cpu))?;
-                let profile = vectors.remove(0);
-                let phrases: Vec<(String, Vec<f32>)> = words.into_iter().zip(vectors).collect();
-                let entry = Profile { version: user.updated_at, vector: profile.clone(), phrases: phrases.clone() };
-                lock(&self.profiles).insert(user.id, entry);
-                (profile, phrases)
-            }
-        };
+        let Profile { vector: profile, phrases, .. } = self.profile(embedder, user)?;
         let cache = lock(&self.events);
         let history: Vec<(String, Vec<f32>)> =
             attended.iter().filter_map(|e| Some((e.title.clone(), cache.get(&e.id)?.vector.clone()))).collect();

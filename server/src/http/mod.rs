@@ -7,6 +7,7 @@ mod events;
 mod meetings;
 mod ops;
 mod recommendations;
+mod segments;
 mod suggestions;
 mod users;
 
@@ -131,7 +132,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(channels::router())
             .merge(meetings::router())
             .merge(suggestions::router())
-            .merge(recommendations::router()),
+            .merge(recommendations::router())
+            .merge(segments::router()),
     )
 }
 

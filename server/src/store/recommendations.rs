@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::events::{EventRow, EVENT_SELECT};
-use super::{now_ms, with_pool, Store, StoreResult};
+use super::{now_ms, with_pool, Store, StoreResult, UserRow};
 
 impl Store {
     /// Public events starting after now that `user` neither organizes nor has an RSVP for and that
@@ -54,5 +54,15 @@ impl Store {
         Ok(with_pool!(self, pool, _d => {
             sqlx::query_as::<_, (Uuid, i64, i64)>(SQL).bind(user).bind(now_ms()).fetch_all(pool).await?
         }))
+    }
+
+    /// Everyone with an RSVP to `event` (going, waitlisted or interested), at most `limit`.
+    pub async fn audience(&self, event: Uuid, limit: i64) -> StoreResult<Vec<UserRow>> {
+        const SQL: &str = "SELECT u.id, u.email, u.password_hash, u.display_name, u.headline, u.bio, u.interests, \
+             u.seeking, u.offering, u.visibility, u.matchmaking, u.created_at, u.updated_at \
+             FROM rsvps r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 ORDER BY u.id LIMIT $2";
+        Ok(
+            with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(SQL).bind(event).bind(limit).fetch_all(pool).await?),
+        )
     }
 }

@@ -6,7 +6,7 @@ use chrono::Duration;
 use serde_json::{json, Value};
 use tests::{Backend, TestServer};
 
-on_both_backends!(new_users_get_relevant_events_with_reasons);
+on_both_backends!(new_users_get_relevant_events_with_reasons, organizers_see_audience_segments);
 
 fn titles(list: &Value) -> Vec<String> {
     list["items"].as_array().map_or_else(Vec::new, |items| {
@@ -91,4 +91,38 @@ async fn new_users_get_relevant_events_with_reasons(backend: Backend) {
     assert_eq!(nora.get("/api/v1/recommendations/events?limit=0").await.expect(422).code(), "validation_failed");
     assert_eq!(nora.get("/api/v1/recommendations/events?lat=52.5").await.expect(422).code(), "validation_failed");
     anon.get("/api/v1/recommendations/events").await.expect(401);
+}
+
+/// Organizers see their audience in groups of similar people, named by shared interests.
+async fn organizers_see_audience_segments(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let anon = server.client();
+    let (org, _) = anon.register("Olga").await;
+    let event = org.create_online_event("Mixed crowd", Duration::days(1), Duration::hours(2)).await;
+    let id = event["id"].as_str().expect("id").to_owned();
+    let people = [
+        ("Dana", "Data engineer", ["data-engineering", "sql"]),
+        ("Dirk", "Analytics engineer", ["data-engineering", "dbt"]),
+        ("Dora", "Database administrator", ["sql", "data-engineering"]),
+        ("Bea", "Pastry chef", ["baking", "pastry"]),
+        ("Bo", "Home baker", ["baking", "sourdough"]),
+        ("Bianca", "Bakery owner", ["baking", "pastry"]),
+    ];
+    let mut someone = None;
+    for (name, headline, interests) in people {
+        let (client, _) = anon.register(name).await;
+        client.patch("/api/v1/me", json!({"headline": headline, "interests": interests})).await.expect(200);
+        client.go_to(&id).await;
+        someone = Some(client);
+    }
+    let body = org.get(&format!("/api/v1/events/{id}/segments")).await.expect(200).body;
+    assert_eq!(body["audience"], 6);
+    let segments = body["segments"].as_array().expect("segments");
+    assert_eq!(segments.len(), 2, "{body}");
+    let labels: Vec<String> =
+        segments.iter().map(|s| s["top_interests"][0].as_str().unwrap_or("").to_owned()).collect();
+    assert!(labels.contains(&"baking".to_owned()) && labels.contains(&"data-engineering".to_owned()), "{body}");
+    assert!(segments.iter().all(|s| s["size"] == 3), "{body}");
+    let attendee = someone.expect("an attendee");
+    assert_eq!(attendee.get(&format!("/api/v1/events/{id}/segments")).await.expect(403).code(), "not_organizer");
 }
