@@ -106,6 +106,7 @@ pub async fn run(
     metrics::handle();
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     state.recommender.warm_up(state.store.clone());
+    state.recommender.keep_learning(state.store.clone());
     let realtime = Arc::clone(&state.realtime);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -2,7 +2,11 @@
 //! there. Hybrid and explainable: every signal is one a person can read back.
 //!
 //! Score of an upcoming event for a user, in [0, 1], a weighted sum of:
-//! - content (0.45): cosine of the user's taste vector and the event's text vector (title,
+//! - collaborative (0.20, once a model is in service): the event's rank among the candidates
+//!   by `matcher::recommend`'s model of which events go together, trained on RSVPs and
+//!   check-ins ([`Recommender::retrain`], in the background every [`RETRAIN_EVERY`]; each model
+//!   gets a version and replaces the last in one swap, and serving never waits for training);
+//! - content (0.45, or 0.25 next to the collaborative model): cosine of the user's taste vector and the event's text vector (title,
 //!   description, tags). The taste vector is their profile (headline, interests, what they seek)
 //!   blended with the events they attended, so it works from the first minute (a new user's
 //!   onboarding interests, a new event's text) and sharpens as they go to things;
@@ -19,7 +23,8 @@
 //! and the arithmetic run on a blocking thread.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, Timelike};
 use matcher::Embedder;
@@ -37,6 +42,16 @@ const CANDIDATES: i64 = 2_000;
 const HISTORY: i64 = 50;
 
 const W_CONTENT: f32 = 0.45;
+/// With a collaborative model in service, it takes this much of the content weight.
+const W_COLLABORATIVE: f32 = 0.20;
+/// Interactions (RSVPs going, check-ins) the collaborative model learns from, newest first.
+const INTERACTIONS_LEARNED: i64 = 500_000;
+/// Texts embedded per turn with the model while training.
+const EMBED_TURN: usize = 128;
+/// Fewer interactions than this and there is nothing worth learning: content alone.
+const MIN_INTERACTIONS: usize = 50;
+/// How often the collaborative model is trained again.
+pub const RETRAIN_EVERY: std::time::Duration = std::time::Duration::from_secs(1800);
 const W_INTERESTS: f32 = 0.15;
 const W_MET: f32 = 0.15;
 const W_CROWD: f32 = 0.10;
@@ -72,6 +87,19 @@ pub struct Recommender {
     model: Arc<Model>,
     events: Mutex<HashMap<Uuid, Cached>>,
     profiles: Mutex<HashMap<Uuid, Profile>>,
+    /// The collaborative model in service, if any; replaced whole by each training.
+    collaborative: RwLock<Option<Arc<Collaborative>>>,
+    versions: AtomicU64,
+}
+
+/// A trained collaborative model and the catalog (events) it knows.
+pub struct Collaborative {
+    pub version: u64,
+    pub interactions: usize,
+    catalog: HashMap<Uuid, usize>,
+    /// Tensors may move between threads but not be shared: one scoring at a time (a `[1, n]`
+    /// product, so the wait is short).
+    model: Mutex<matcher::recommend::EventModel>,
 }
 
 /// A user's profile vector, and each interest or seeking phrase with its vector.
@@ -85,6 +113,8 @@ struct Profile {
 /// What content scoring compares: the user's taste and phrases, each candidate's vector, and
 /// the attended events' titles with vectors.
 struct Vectors {
+    /// The profile alone, and the taste (profile pulled toward attended events).
+    profile: Vec<f32>,
     taste: Vec<f32>,
     phrases: Vec<(String, Vec<f32>)>,
     events: HashMap<Uuid, Vec<f32>>,
@@ -129,7 +159,13 @@ fn week_part_words((weekend, part): (bool, u8)) -> String {
 
 impl Recommender {
     pub fn new(model: Arc<Model>) -> Arc<Self> {
-        Arc::new(Self { model, events: Mutex::new(HashMap::new()), profiles: Mutex::new(HashMap::new()) })
+        Arc::new(Self {
+            model,
+            events: Mutex::new(HashMap::new()),
+            profiles: Mutex::new(HashMap::new()),
+            collaborative: RwLock::new(None),
+            versions: AtomicU64::new(0),
+        })
     }
 
     /// Reads what the ranking needs for `user` from `store`.
@@ -151,6 +187,8 @@ impl Recommender {
             Err(e) => Err(e.0),
         };
         let vectors = vectors.inspect_err(|why| tracing::warn!(%why, "recommending without text signals")).ok();
+        let collaborative = self.collaborative_ranks(&candidates, &attended, vectors.as_ref().map(|v| &v.profile[..]));
+        let w_content = if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT };
         let interests: Vec<String> = parse_list(&user.interests);
         let habits: HashMap<(bool, u8), usize> = attended.iter().fold(HashMap::new(), |mut m, e| {
             *m.entry(week_part(e.starts_at)).or_default() += 1;
@@ -162,7 +200,7 @@ impl Recommender {
                 let mut parts: Vec<(f32, Option<String>)> = Vec::new();
                 let tags: Vec<String> = parse_list(&event.tags);
                 let shared: Vec<&String> = tags.iter().filter(|t| interests.contains(t)).collect();
-                if let Some(Vectors { taste, phrases, events, history }) = &vectors {
+                if let Some(Vectors { taste, phrases, events, history, .. }) = &vectors {
                     if let Some(vector) = events.get(&event.id) {
                         let content = dot(taste, vector).max(0.0);
                         // The phrase of their profile this event fits best, unless it is a tag
@@ -183,7 +221,7 @@ impl Recommender {
                             (None, Some((_, phrase))) => Some(format!("Fits \"{phrase}\" from your profile")),
                             (None, None) => None,
                         };
-                        parts.push((W_CONTENT * content, reason));
+                        parts.push((w_content * content, reason));
                     }
                 }
                 if !shared.is_empty() {
@@ -191,6 +229,19 @@ impl Recommender {
                     let names: Vec<&str> = shared.iter().take(2).map(|s| s.as_str()).collect();
                     parts
                         .push((W_INTERESTS * share, Some(format!("Matches your interest in {}", names.join(" and ")))));
+                }
+                if let Some(ranks) = &collaborative {
+                    // Events newer than the model have no rank yet: neutral.
+                    let rank = ranks.get(&event.id).copied().unwrap_or(0.5);
+                    let words = (rank >= 0.8).then(|| {
+                        if attended.is_empty() {
+                            "Often chosen by people like you"
+                        } else {
+                            "Popular with people who go where you go"
+                        }
+                        .to_owned()
+                    });
+                    parts.push((W_COLLABORATIVE * rank, words));
                 }
                 let (met, crowd) = circle.get(&event.id).copied().unwrap_or((0, 0));
                 if met > 0 {
@@ -240,6 +291,119 @@ impl Recommender {
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.event.starts_at.cmp(&b.event.starts_at)));
         ranked.truncate(limit);
         ranked
+    }
+
+    /// The collaborative model in service, if any.
+    pub fn collaborative(&self) -> Option<Arc<Collaborative>> {
+        self.collaborative.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Each candidate's rank by the collaborative model, as a share in [0, 1] (1 = its best
+    /// candidate), from the user's attended events and profile; `None` without a model.
+    fn collaborative_ranks(
+        &self,
+        candidates: &[EventRow],
+        attended: &[EventRow],
+        profile: Option<&[f32]>,
+    ) -> Option<HashMap<Uuid, f32>> {
+        let model = self.collaborative()?;
+        let history: Vec<usize> = attended.iter().filter_map(|e| model.catalog.get(&e.id).copied()).collect();
+        let profile = profile.map(|p| tch::Tensor::from_slice(p).view([1, -1]));
+        let scores = lock(&model.model).scores(&[history], profile.as_ref()).view([-1]);
+        let scores = Vec::<f32>::try_from(&scores).ok()?;
+        let mut known: Vec<(Uuid, f32)> =
+            candidates.iter().filter_map(|e| Some((e.id, *scores.get(*model.catalog.get(&e.id)?)?))).collect();
+        known.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let n = known.len().max(1) as f32;
+        Some(known.into_iter().enumerate().map(|(i, (id, _))| (id, 1.0 - i as f32 / n)).collect())
+    }
+
+    /// Trains the collaborative model on the newest RSVPs and check-ins and puts it in service,
+    /// replacing the last one at once; answers its version, or `None` when there is too little
+    /// to learn from. Requests keep using the previous model while this runs.
+    pub async fn retrain(self: &Arc<Self>, store: &Store) -> anyhow::Result<Option<u64>> {
+        let interactions = store.interactions(INTERACTIONS_LEARNED).await?;
+        if interactions.len() < MIN_INTERACTIONS {
+            return Ok(None);
+        }
+        let mut event_ids: Vec<Uuid> = interactions.iter().map(|(_, e)| *e).collect();
+        let upcoming = store.recommendation_candidates(Uuid::nil(), CANDIDATES).await?;
+        event_ids.extend(upcoming.iter().map(|e| e.id));
+        event_ids.sort_unstable();
+        event_ids.dedup();
+        let mut user_ids: Vec<Uuid> = interactions.iter().map(|(u, _)| *u).collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let events = store.events_by_ids(&event_ids).await?;
+        let users = store.users_by_ids(&user_ids).await?;
+        let this = Arc::clone(self);
+        let clock = std::time::Instant::now();
+        let count = interactions.len();
+        let trained = tokio::task::spawn_blocking(move || -> anyhow::Result<Collaborative> {
+            // Embedding thousands of profiles takes a while on a CPU: the model is taken in short
+            // turns, so requests that need it are not held up behind training.
+            let embedder = this.model.embedder().map_err(|e| anyhow::anyhow!(e.0))?;
+            for chunk in events.chunks(EMBED_TURN) {
+                this.embed_events(&lock(&embedder), &chunk.iter().collect::<Vec<_>>())?;
+            }
+            let mut profiles = Vec::with_capacity(users.len());
+            for chunk in users.chunks(EMBED_TURN) {
+                let chunk = this.profiles(&lock(&embedder), &chunk.iter().collect::<Vec<_>>())?;
+                profiles.extend(chunk.into_iter().map(|p| p.vector));
+            }
+            let item_text: Vec<Vec<f32>> = {
+                let cache = lock(&this.events);
+                events
+                    .iter()
+                    .map(|e| cache.get(&e.id).map_or_else(|| vec![0.0; matcher::EMBEDDING_DIM], |c| c.vector.clone()))
+                    .collect()
+            };
+            let catalog: HashMap<Uuid, usize> = events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+            let people: HashMap<Uuid, usize> = users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+            let mut histories = vec![Vec::new(); users.len()];
+            for (user, event) in &interactions {
+                if let (Some(&u), Some(&e)) = (people.get(user), catalog.get(event)) {
+                    histories[u].push(e);
+                }
+            }
+            let matrix = |rows: Vec<Vec<f32>>| {
+                let n = rows.len() as i64;
+                tch::Tensor::from_slice(&rows.concat()).view([n, matcher::EMBEDDING_DIM as i64])
+            };
+            let item_text = matrix(item_text);
+            let profiles = matrix(profiles);
+            let data =
+                matcher::recommend::TrainingData { histories: &histories, item_text: &item_text, profiles: &profiles };
+            let model = matcher::recommend::train(&data, &matcher::recommend::TrainConfig::default())?;
+            let version = this.versions.fetch_add(1, Ordering::Relaxed) + 1;
+            Ok(Collaborative { version, interactions: count, catalog, model: Mutex::new(model) })
+        })
+        .await??;
+        let version = trained.version;
+        tracing::info!(
+            version,
+            interactions = count,
+            events = trained.catalog.len(),
+            seconds = clock.elapsed().as_secs_f64(),
+            "event recommendation model trained"
+        );
+        *self.collaborative.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(trained));
+        Ok(Some(version))
+    }
+
+    /// Trains every [`RETRAIN_EVERY`] in the background, for as long as the recommender lives.
+    pub fn keep_learning(self: &Arc<Self>, store: Store) {
+        let recommender = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(RETRAIN_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(recommender) = recommender.upgrade() else { return };
+                if let Err(e) = recommender.retrain(&store).await {
+                    tracing::warn!(error = %e, "training the event recommendation model failed");
+                }
+            }
+        });
     }
 
     /// `audience` in groups of similar profiles (k-means over their profile vectors, k growing
@@ -408,7 +572,7 @@ impl Recommender {
         let history: Vec<(String, Vec<f32>)> =
             attended.iter().filter_map(|e| Some((e.title.clone(), cache.get(&e.id)?.vector.clone()))).collect();
         // Taste: the profile, pulled toward what they actually went to as history accumulates.
-        let mut taste = profile;
+        let mut taste = profile.clone();
         if !history.is_empty() {
             let pull = (history.len() as f32 / (history.len() as f32 + 3.0)).min(0.6);
             let mut mean = vec![0.0f32; taste.len()];
@@ -419,6 +583,6 @@ impl Recommender {
             taste = normalize(taste.iter().zip(&mean).map(|(p, m)| (1.0 - pull) * p + pull * m).collect());
         }
         let events = candidates.iter().filter_map(|e| Some((e.id, cache.get(&e.id)?.vector.clone()))).collect();
-        Ok(Vectors { taste, phrases, events, history })
+        Ok(Vectors { profile, taste, phrases, events, history })
     }
 }

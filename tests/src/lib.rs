@@ -128,6 +128,7 @@ pub struct TestServer {
     pub base: String,
     pub store: Store,
     pub realtime: std::sync::Arc<server::realtime::Realtime>,
+    pub recommender: std::sync::Arc<server::recommend::Recommender>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
     pub db: std::sync::Arc<TestDb>,
@@ -169,13 +170,14 @@ impl TestServer {
         let state = server::build_state(&config).await.expect("server state");
         let store = state.store.clone();
         let realtime = state.realtime.clone();
+        let recommender = state.recommender.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::run(listener, state, async move {
             let _ = stopped.await;
         }));
-        Self { addr, base: format!("http://{addr}"), store, realtime, stop: Some(stop), task, db }
+        Self { addr, base: format!("http://{addr}"), store, realtime, recommender, stop: Some(stop), task, db }
     }
 
     pub fn client(&self) -> Client {

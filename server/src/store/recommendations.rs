@@ -65,4 +65,52 @@ impl Store {
             with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(SQL).bind(event).bind(limit).fetch_all(pool).await?),
         )
     }
+
+    /// What the collaborative model learns from: every (user, event) where the user went or is
+    /// going (an RSVP `going`, or a check-in), newest first, at most `limit`.
+    pub async fn interactions(&self, limit: i64) -> StoreResult<Vec<(Uuid, Uuid)>> {
+        const SQL: &str = "SELECT user_id, event_id FROM rsvps WHERE status = 'going' OR checked_in_at IS NOT NULL \
+                           ORDER BY created_at DESC LIMIT $1";
+        Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, (Uuid, Uuid)>(SQL).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Events by id (any that exist), for the collaborative model's catalog.
+    pub async fn events_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<EventRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("{EVENT_SELECT} WHERE e.id IN ({})", placeholders.join(", "));
+            let rows = with_pool!(self, pool, _d => {
+                let mut query = sqlx::query_as::<_, EventRow>(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Users by id (any that exist).
+    pub async fn users_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<UserRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, email, password_hash, display_name, headline, bio, interests, seeking, offering, visibility, \
+                 matchmaking, created_at, updated_at FROM users WHERE id IN ({})",
+                placeholders.join(", ")
+            );
+            let rows = with_pool!(self, pool, _d => {
+                let mut query = sqlx::query_as::<_, UserRow>(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
 }

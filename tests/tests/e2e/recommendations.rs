@@ -6,7 +6,11 @@ use chrono::Duration;
 use serde_json::{json, Value};
 use tests::{Backend, TestServer};
 
-on_both_backends!(new_users_get_relevant_events_with_reasons, organizers_see_audience_segments);
+on_both_backends!(
+    new_users_get_relevant_events_with_reasons,
+    organizers_see_audience_segments,
+    the_collaborative_model_learns_which_events_go_together
+);
 
 fn titles(list: &Value) -> Vec<String> {
     list["items"].as_array().map_or_else(Vec::new, |items| {
@@ -125,4 +129,73 @@ async fn organizers_see_audience_segments(backend: Backend) {
     assert!(segments.iter().all(|s| s["size"] == 3), "{body}");
     let attendee = someone.expect("an attendee");
     assert_eq!(attendee.get(&format!("/api/v1/events/{id}/segments")).await.expect(403).code(), "not_organizer");
+}
+
+/// Two crowds, each going to its own series of look-alike events: once the collaborative model
+/// is trained, someone who went with the first crowd is steered to the first crowd's next event,
+/// which text alone could not tell apart.
+async fn the_collaborative_model_learns_which_events_go_together(backend: Backend) {
+    use server::store::{NewUser, RsvpRow};
+    let server = TestServer::start(backend).await;
+    let (org, _) = server.client().register("Olga").await;
+    let series = |crowd: &'static str| {
+        let org = &org;
+        async move {
+            let mut ids = Vec::new();
+            for n in 0..4 {
+                let title = format!("Evening gathering {crowd}{n}");
+                let event = org.create_online_event(&title, Duration::days(2 + n), Duration::hours(2)).await;
+                ids.push(event["id"].as_str().expect("id").parse::<uuid::Uuid>().expect("uuid"));
+            }
+            ids
+        }
+    };
+    let (a, b) = (series("A").await, series("B").await);
+    let person = |i: usize| NewUser {
+        email: format!("crowd{i}@example.org"),
+        password_hash: "unused".into(),
+        display_name: format!("C{i}"),
+        headline: String::new(),
+        bio: String::new(),
+        interests: Vec::new(),
+        seeking: Vec::new(),
+        offering: Vec::new(),
+        visibility: "public",
+        matchmaking: false,
+        created_at: 0,
+    };
+    let ids = server.store.create_users_bulk(&(0..40).map(person).collect::<Vec<_>>()).await.expect("users");
+    let going = |i: usize, user: uuid::Uuid, event: uuid::Uuid| RsvpRow {
+        event_id: event,
+        user_id: user,
+        status: "going".into(),
+        personal_code: format!("P{i:07}"),
+        waitlisted_at: None,
+        checked_in_at: None,
+        created_at: 0,
+        updated_at: 0,
+    };
+    // Crowd A (20 people) goes to A0..A3, crowd B to B0..B3.
+    let mut rows = Vec::new();
+    for (i, &user) in ids.iter().enumerate() {
+        let events = if i < 20 { &a } else { &b };
+        rows.extend(events.iter().map(|&e| going(i, user, e)));
+    }
+    server.store.insert_rsvps_bulk(&rows).await.expect("rsvps");
+
+    let (nina, _) = server.client().register("Nina").await;
+    nina.go_to(&a[0].to_string()).await;
+    nina.go_to(&a[1].to_string()).await;
+    let version = server.recommender.retrain(&server.store).await.expect("trained");
+    assert_eq!(version, Some(1), "enough interactions to learn from");
+    let list = nina.get("/api/v1/recommendations/events").await.expect(200).body;
+    let ranked = titles(&list);
+    let position = |t: &str| ranked.iter().position(|x| x == t).unwrap_or(usize::MAX);
+    for n in 2..4 {
+        let (mine, theirs) = (format!("Evening gathering A{n}"), format!("Evening gathering B{n}"));
+        assert!(position(&mine) < position(&theirs), "{mine} before {theirs}: {ranked:?}");
+    }
+    assert!(reasons_of(&list, "Evening gathering A2").contains("Popular with people who go where you go"), "{list}");
+    let again = server.recommender.retrain(&server.store).await.expect("trained again");
+    assert_eq!(again, Some(2), "each training is a new version");
 }
