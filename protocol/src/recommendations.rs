@@ -18,6 +18,9 @@ pub struct EventRecommendation {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecommendationList {
     pub items: Vec<EventRecommendation>,
+    /// Version of the collaborative model that ranked them; `null` while there is none (too
+    /// little activity yet, or not trained since start-up): content and context alone.
+    pub model_version: Option<u64>,
 }
 
 /// Query of `GET /recommendations/events`.

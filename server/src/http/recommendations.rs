@@ -55,6 +55,7 @@ async fn recommended_events(
         state.store.user_by_id(user.id).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     let inputs = Recommender::inputs(&state.store, me, near).await?;
     let recommender = std::sync::Arc::clone(&state.recommender);
+    let model_version = recommender.collaborative().map(|c| c.version);
     let ranked = tokio::task::spawn_blocking(move || recommender.rank(inputs, limit as usize))
         .await
         .map_err(anyhow::Error::from)?;
@@ -65,5 +66,5 @@ async fn recommended_events(
         .zip(events)
         .map(|(r, event)| EventRecommendation { event, score: r.score, reasons: r.reasons })
         .collect();
-    Ok(Json(RecommendationList { items }))
+    Ok(Json(RecommendationList { items, model_version }))
 }

@@ -60,6 +60,7 @@ async fn new_users_get_relevant_events_with_reasons(backend: Backend) {
     max.go_to(&full).await;
 
     let list = nora.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(list["model_version"].is_null(), "no activity to learn from yet: {list}");
     let ranked = titles(&list);
     let top: Vec<&str> = ranked.iter().take(2).map(String::as_str).collect();
     assert!(
@@ -189,6 +190,7 @@ async fn the_collaborative_model_learns_which_events_go_together(backend: Backen
     let version = server.recommender.retrain(&server.store).await.expect("trained");
     assert_eq!(version, Some(1), "enough interactions to learn from");
     let list = nina.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert_eq!(list["model_version"], 1);
     let ranked = titles(&list);
     let position = |t: &str| ranked.iter().position(|x| x == t).unwrap_or(usize::MAX);
     for n in 2..4 {
