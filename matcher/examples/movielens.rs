@@ -79,7 +79,7 @@ mod movielens_files;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _};
@@ -87,7 +87,7 @@ use matcher::score::exposure_cap;
 use matcher::{features, learn_weights, pick_lists, Attendee, Embedder, PairFeatures, Pool, Settings, Weights};
 use tch::{Device, Kind, Tensor};
 
-use movielens_files::Atomic;
+use movielens_files::{load, Dataset, Film, Rating};
 
 /// List length that every method is judged on.
 const K: usize = 10;
@@ -153,75 +153,6 @@ fn parse_args() -> anyhow::Result<Args> {
         }
     }
     Ok(Args { data: data.with_context(|| format!("--data is required\n{USAGE}"))?, model, split })
-}
-
-struct Film {
-    title: String,
-    genres: Vec<String>,
-}
-
-struct Rating {
-    film: usize,
-    stars: f32,
-    time: f64,
-}
-
-/// Users' ratings in time order, and the films by index.
-struct Dataset {
-    films: Vec<Film>,
-    ratings: Vec<Vec<Rating>>,
-}
-
-fn load(dir: &Path) -> anyhow::Result<Dataset> {
-    let items = Atomic::read(&dir.join("ml-100k.item"))?;
-    let (id, title, class) = (items.column("item_id")?, items.column("movie_title")?, items.column("class")?);
-    let mut film_index = HashMap::new();
-    let mut films = Vec::new();
-    for row in &items.rows {
-        let field = |i: usize| row.get(i).map_or("", String::as_str);
-        film_index.insert(field(id).to_owned(), films.len());
-        let genres = field(class).split_whitespace().filter(|g| *g != "unknown").map(str::to_lowercase).collect();
-        films.push(Film { title: readable_title(field(title)), genres });
-    }
-
-    let inter = Atomic::read(&dir.join("ml-100k.inter"))?;
-    let columns =
-        (inter.column("user_id")?, inter.column("item_id")?, inter.column("rating")?, inter.column("timestamp")?);
-    let mut user_index: HashMap<String, usize> = HashMap::new();
-    let mut ratings: Vec<Vec<Rating>> = Vec::new();
-    for row in &inter.rows {
-        let field = |i: usize| row.get(i).map_or("", String::as_str);
-        let film = *film_index.get(field(columns.1)).with_context(|| format!("unknown item {}", field(columns.1)))?;
-        let stars: f32 = field(columns.2).parse().with_context(|| format!("rating {:?}", field(columns.2)))?;
-        let time: f64 = field(columns.3).parse().with_context(|| format!("timestamp {:?}", field(columns.3)))?;
-        let next = user_index.len();
-        let user = *user_index.entry(field(columns.0).to_owned()).or_insert(next);
-        if user == ratings.len() {
-            ratings.push(Vec::new());
-        }
-        ratings[user].push(Rating { film, stars, time });
-    }
-    // Users in id order, so that the output never depends on the file's row order.
-    let mut users: Vec<(String, usize)> = user_index.into_iter().collect();
-    users.sort_by_key(|(id, _)| (id.parse::<u64>().unwrap_or(u64::MAX), id.clone()));
-    let mut slots: Vec<Option<Vec<Rating>>> = ratings.into_iter().map(Some).collect();
-    let mut ratings: Vec<Vec<Rating>> = users.iter().filter_map(|&(_, i)| slots[i].take()).collect();
-    for user in &mut ratings {
-        user.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.film.cmp(&b.film)));
-    }
-    Ok(Dataset { films, ratings })
-}
-
-/// "Usual Suspects, The" → "The Usual Suspects": MovieLens moves articles to the end, which
-/// reads badly and puts commas inside titles that are listed with commas.
-fn readable_title(title: &str) -> String {
-    for article in ["The", "A", "An", "Les", "La", "Le", "L'", "Il", "Das", "Die", "El"] {
-        if let Some(stem) = title.strip_suffix(&format!(", {article}")) {
-            let space = if article.ends_with('\'') { "" } else { " " };
-            return format!("{article}{space}{stem}");
-        }
-    }
-    title.to_owned()
 }
 
 /// One user's profile texts, as a person would fill in the server's profile form.
@@ -726,6 +657,7 @@ fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::movielens_files::{readable_title, Atomic};
 
     #[test]
     fn precision_counts_good_matches_among_the_first_k() {

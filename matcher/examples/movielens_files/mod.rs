@@ -1,6 +1,7 @@
-//! What both MovieLens-100k evaluations read: RecBole's atomic files, and the model directory
-//! the project's virtualenv ships.
+//! What both MovieLens-100k evaluations read: RecBole's atomic files (films and users' ratings),
+//! and the model directory the project's virtualenv ships.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -40,4 +41,70 @@ impl Atomic {
     pub fn column(&self, name: &str) -> anyhow::Result<usize> {
         self.columns.iter().position(|c| c == name).with_context(|| format!("no column {name}"))
     }
+}
+
+pub struct Film {
+    pub title: String,
+    pub genres: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Rating {
+    pub film: usize,
+    pub stars: f32,
+    pub time: f64,
+}
+
+/// Users' ratings in time order (users in id order), and the films by index.
+pub struct Dataset {
+    pub films: Vec<Film>,
+    pub ratings: Vec<Vec<Rating>>,
+}
+
+pub fn load(dir: &Path) -> anyhow::Result<Dataset> {
+    let items = Atomic::read(&dir.join("ml-100k.item"))?;
+    let (id, title, class) = (items.column("item_id")?, items.column("movie_title")?, items.column("class")?);
+    let mut film_index = HashMap::new();
+    let mut films = Vec::new();
+    for row in &items.rows {
+        let field = |i: usize| row.get(i).map_or("", String::as_str);
+        film_index.insert(field(id).to_owned(), films.len());
+        let genres = field(class).split_whitespace().filter(|g| *g != "unknown").map(str::to_lowercase).collect();
+        films.push(Film { title: readable_title(field(title)), genres });
+    }
+
+    let inter = Atomic::read(&dir.join("ml-100k.inter"))?;
+    let columns =
+        (inter.column("user_id")?, inter.column("item_id")?, inter.column("rating")?, inter.column("timestamp")?);
+    let mut by_user: HashMap<String, Vec<Rating>> = HashMap::new();
+    for row in &inter.rows {
+        let field = |i: usize| row.get(i).map_or("", String::as_str);
+        let film = *film_index.get(field(columns.1)).with_context(|| format!("unknown item {}", field(columns.1)))?;
+        let stars: f32 = field(columns.2).parse().with_context(|| format!("rating {:?}", field(columns.2)))?;
+        let time: f64 = field(columns.3).parse().with_context(|| format!("timestamp {:?}", field(columns.3)))?;
+        by_user.entry(field(columns.0).to_owned()).or_default().push(Rating { film, stars, time });
+    }
+    // Users in id order, so that the output never depends on the file's row order.
+    let mut users: Vec<(String, Vec<Rating>)> = by_user.into_iter().collect();
+    users.sort_by_key(|(id, _)| (id.parse::<u64>().unwrap_or(u64::MAX), id.clone()));
+    let ratings = users
+        .into_iter()
+        .map(|(_, mut r)| {
+            r.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.film.cmp(&b.film)));
+            r
+        })
+        .collect();
+    Ok(Dataset { films, ratings })
+}
+
+/// "Usual Suspects, The" → "The Usual Suspects": MovieLens moves articles to the end, which
+/// reads badly and puts commas inside titles that are listed with commas.
+pub fn readable_title(title: &str) -> String {
+    for article in ["The", "A", "An", "Les", "La", "Le", "L'", "Il", "Das", "Die", "El"] {
+        if let Some(stem) = title.strip_suffix(&format!(", {article}")) {
+            let space = if article.ends_with('\'') { "" } else { " " };
+            return format!("{article}{space}{stem}");
+        }
+    }
+    title.to_owned()
 }
