@@ -283,7 +283,11 @@ impl Recommender {
                     });
                 }
                 if reasons.is_empty() {
-                    reasons.push(format!("{} going", event.going_count).replace("0 going", "New, be among the first"));
+                    reasons.push(match event.going_count {
+                        0 => "New, be among the first".to_owned(),
+                        1 => "1 person going".to_owned(),
+                        n => format!("{n} people going"),
+                    });
                 }
                 Ranked { event, score: (score * 1000.0).round() / 1000.0, reasons }
             })

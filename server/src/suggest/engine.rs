@@ -325,10 +325,9 @@ impl Engine {
         for update in updates {
             match update {
                 Update::Left(user) => {
+                    // The pool answers whose lists showed them (they are re-picked).
                     touched.extend(state.pool.remove(&user));
-                    if state.cards.remove(&user).is_some() {
-                        touched.extend(lists_showing(&state, user));
-                    }
+                    state.cards.remove(&user);
                     touched.insert(user);
                 }
                 Update::Present { row, excluded, context } => {
