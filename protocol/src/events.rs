@@ -291,3 +291,25 @@ pub struct Announcement {
 pub struct OrganizerRequest {
     pub user_id: Uuid,
 }
+
+/// An event's activity over time, for its organizers' charts.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventActivity {
+    /// Width of each bucket, in minutes (chosen so that there are at most 48 of them).
+    pub bucket_minutes: u32,
+    /// Running totals at the end of each bucket, oldest first, starting from an empty bucket.
+    pub points: Vec<ActivityPoint>,
+}
+
+/// Running totals at the end of one bucket of time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityPoint {
+    /// Start of the bucket.
+    pub at: DateTime<Utc>,
+    /// RSVPs made so far (going, interested or waitlisted, as they stand now).
+    pub rsvps: i64,
+    /// Check-ins so far.
+    pub checkins: i64,
+    /// Meeting requests made so far, whatever became of them.
+    pub meetings: i64,
+}

@@ -22,6 +22,11 @@ pub struct Config {
     #[arg(long, env = "MINGLE_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// Directory of the built web app (`index.html` and its assets), served at `/`. When it holds
+    /// no `index.html`, `/` shows a landing page that points at the API docs instead.
+    #[arg(long, env = "MINGLE_WEB_DIR", default_value = "clients/web/dist", global = true)]
+    pub web_dir: PathBuf,
+
     /// Database URL: `postgres://user@host/db` for PostgreSQL or `sqlite://path` for SQLite.
     /// Default: SQLite file `mingle.db` in the data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
@@ -67,6 +72,11 @@ pub struct Config {
     /// `.venv`.
     #[arg(long, env = "MINGLE_MODEL_DIR", global = true)]
     pub model_dir: Option<PathBuf>,
+
+    /// Bearer token of the operator endpoints (`/ops/...`: the recommendation model's state, and
+    /// retraining it now). Unset: they answer 403 `ops_disabled`.
+    #[arg(long, env = "MINGLE_OPS_TOKEN", hide_env_values = true, global = true)]
+    pub ops_token: Option<String>,
 
     /// Where suggestions are computed: `in-process` (this node), `workers` (`mingle matcher`
     /// processes fed through a Redis stream; needs REDIS_URL), or `auto`: workers when Redis is

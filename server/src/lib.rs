@@ -88,7 +88,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         )),
         passwords: Arc::new(Passwords::default()),
         limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
-        settings: Arc::new(Settings { trust_forwarded_for: config.trust_forwarded_for }),
+        settings: Arc::new(Settings {
+            trust_forwarded_for: config.trust_forwarded_for,
+            web_dir: Some(config.web_dir.clone()),
+            ops_token: config.ops_token.clone().filter(|t| !t.is_empty()),
+        }),
         suggester,
         recommender: recommend::Recommender::new(Arc::clone(&model)),
         model,

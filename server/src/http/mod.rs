@@ -2,6 +2,7 @@
 //! and metrics endpoints, and the middleware every request passes through.
 
 mod accounts;
+mod activity;
 mod channels;
 mod events;
 mod meetings;
@@ -10,10 +11,11 @@ mod recommendations;
 mod segments;
 mod suggestions;
 mod users;
+mod web;
 
 use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -133,20 +135,25 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(meetings::router())
             .merge(suggestions::router())
             .merge(recommendations::router())
-            .merge(segments::router()),
+            .merge(segments::router())
+            .merge(activity::router()),
     )
 }
 
 /// The complete application; tests drive it in-process or behind a real listener.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = api();
-    Router::new()
+    let router = Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .merge(ops::router())
-        .route("/api/v1/ws", get(crate::realtime::gateway::upgrade))
-        .route("/", get(home))
-        .fallback(not_found)
+        .route("/api/v1/ws", get(crate::realtime::gateway::upgrade));
+    // The built web app when there is one; otherwise a landing page that points at the docs.
+    let router = match state.settings.web_dir.as_deref().and_then(web::built_client) {
+        Some(dir) => router.fallback(move |request: Request| web::serve(dir.clone(), request)),
+        None => router.route("/", get(home)).fallback(not_found),
+    };
+    router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(crate::metrics::track))

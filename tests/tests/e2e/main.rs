@@ -29,3 +29,4 @@ mod realtime;
 mod recommendations;
 mod store;
 mod suggestions;
+mod web;

@@ -1,0 +1,232 @@
+// The REST API through RTK Query: every endpoint the screens use, with cache tags so that a
+// change (an RSVP, a profile edit, a meeting decision, a push on `user:{id}`) refreshes the views
+// that show it.
+
+import { createApi, fetchBaseQuery } from '@reduxjs/toolkit/query/react';
+import type { BaseQueryFn, FetchArgs, FetchBaseQueryError } from '@reduxjs/toolkit/query';
+import type { AuthState } from './authSlice';
+import { sessionStarted, userUpdated } from './authSlice';
+import { refreshSession, validAccessToken } from './session';
+import type {
+  Announcement,
+  Attendee,
+  Block,
+  ChannelMessage,
+  Checkin,
+  Conversation,
+  EventActivity,
+  EventInput,
+  EventSearch,
+  Me,
+  Meeting,
+  MeetingRequest,
+  MingleEvent,
+  Page,
+  ProfileUpdate,
+  Profile,
+  RecommendationList,
+  Rsvp,
+  RsvpStatus,
+  Session,
+  SuggestionList,
+} from './types';
+
+type State = { auth: AuthState };
+
+const rawBaseQuery = fetchBaseQuery({
+  baseUrl: '/api/v1',
+  prepareHeaders: (headers, { getState }) => {
+    const token = (getState() as State).auth.accessToken;
+    if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    return headers;
+  },
+});
+
+/** Sends the request with a fresh token; after a 401, refreshes once and retries. */
+const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, api, extra) => {
+  const store = { getState: () => api.getState() as State, dispatch: api.dispatch };
+  if (store.getState().auth.refreshToken) await validAccessToken(store).catch(() => null);
+  let result = await rawBaseQuery(args, api, extra);
+  if (result.error?.status === 401 && store.getState().auth.refreshToken) {
+    const token = await refreshSession(store).catch(() => null);
+    if (token) result = await rawBaseQuery(args, api, extra);
+  }
+  return result;
+};
+
+/** The message of an API error body, or a fallback for network failures. */
+export function errorMessage(error: unknown): string {
+  if (!error || typeof error !== 'object') return 'Something went wrong.';
+  const e = error as { status?: unknown; data?: unknown; error?: unknown };
+  const body = e.data as { error?: { message?: string; fields?: { field: string; message: string }[] } } | undefined;
+  if (body?.error?.fields?.length) return body.error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  if (body?.error?.message) return body.error.message;
+  if (e.status === 'FETCH_ERROR') return 'The server cannot be reached. Check your connection.';
+  return 'Something went wrong.';
+}
+
+export const api = createApi({
+  reducerPath: 'api',
+  baseQuery,
+  tagTypes: ['Me', 'Event', 'Events', 'Rsvp', 'Attendees', 'Announcements', 'Meetings', 'Suggestions', 'Blocks', 'Recommendations', 'Activity'],
+  endpoints: (build) => ({
+    register: build.mutation<Session, { email: string; password: string; display_name: string }>({
+      query: (body) => ({ url: '/auth/register', method: 'POST', body }),
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(sessionStarted({ session: data, now: Date.now() }));
+      },
+    }),
+    login: build.mutation<Session, { email: string; password: string }>({
+      query: (body) => ({ url: '/auth/login', method: 'POST', body }),
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(sessionStarted({ session: data, now: Date.now() }));
+      },
+    }),
+    logout: build.mutation<void, { refresh_token: string }>({
+      query: (body) => ({ url: '/auth/logout', method: 'POST', body }),
+    }),
+    me: build.query<Me, void>({
+      query: () => '/me',
+      providesTags: ['Me'],
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(userUpdated(data));
+      },
+    }),
+    updateMe: build.mutation<Me, ProfileUpdate>({
+      query: (body) => ({ url: '/me', method: 'PATCH', body }),
+      invalidatesTags: ['Me', 'Suggestions', 'Recommendations'],
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(userUpdated(data));
+      },
+    }),
+    user: build.query<Profile, string>({ query: (id) => `/users/${id}` }),
+    blocks: build.query<Page<Block>, void>({ query: () => '/me/blocks', providesTags: ['Blocks'] }),
+    block: build.mutation<Block, string>({
+      query: (user_id) => ({ url: '/me/blocks', method: 'POST', body: { user_id } }),
+      invalidatesTags: ['Blocks', 'Suggestions', 'Attendees'],
+    }),
+    unblock: build.mutation<void, string>({
+      query: (userId) => ({ url: `/me/blocks/${userId}`, method: 'DELETE' }),
+      invalidatesTags: ['Blocks', 'Suggestions', 'Attendees'],
+    }),
+    recommendations: build.query<RecommendationList, { limit?: number; lat?: number; lon?: number }>({
+      query: (params) => ({ url: '/recommendations/events', params }),
+      providesTags: ['Recommendations'],
+    }),
+    searchEvents: build.query<Page<MingleEvent>, EventSearch>({
+      query: (params) => ({ url: '/events', params }),
+      providesTags: ['Events'],
+    }),
+    myEvents: build.query<Page<MingleEvent>, { role: 'organizing' | 'attending'; include_past?: boolean }>({
+      query: (params) => ({ url: '/me/events', params }),
+      providesTags: ['Events'],
+    }),
+    event: build.query<MingleEvent, string>({
+      query: (id) => `/events/${id}`,
+      providesTags: (_r, _e, id) => [{ type: 'Event', id }],
+    }),
+    createEvent: build.mutation<MingleEvent, EventInput>({
+      query: (body) => ({ url: '/events', method: 'POST', body }),
+      invalidatesTags: ['Events'],
+    }),
+    updateEvent: build.mutation<MingleEvent, { id: string; patch: Partial<EventInput> }>({
+      query: ({ id, patch }) => ({ url: `/events/${id}`, method: 'PATCH', body: patch }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Event', id }, 'Events'],
+    }),
+    rsvp: build.query<Rsvp | null, string>({
+      query: (id) => `/events/${id}/rsvp`,
+      providesTags: (_r, _e, id) => [{ type: 'Rsvp', id }],
+    }),
+    setRsvp: build.mutation<Rsvp, { id: string; status: Exclude<RsvpStatus, 'waitlisted'> }>({
+      query: ({ id, status }) => ({ url: `/events/${id}/rsvp`, method: 'POST', body: { status } }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Recommendations', 'Events', 'Activity'],
+    }),
+    withdrawRsvp: build.mutation<void, string>({
+      query: (id) => ({ url: `/events/${id}/rsvp`, method: 'DELETE' }),
+      invalidatesTags: (_r, _e, id) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Events', 'Activity'],
+    }),
+    checkin: build.mutation<Checkin, { id: string; code?: string; user_id?: string }>({
+      query: ({ id, ...body }) => ({ url: `/events/${id}/checkin`, method: 'POST', body }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Suggestions', 'Activity'],
+    }),
+    attendees: build.query<Page<Attendee>, { id: string; cursor?: string }>({
+      query: ({ id, cursor }) => ({ url: `/events/${id}/attendees`, params: { limit: 100, cursor } }),
+      providesTags: ['Attendees'],
+    }),
+    announcements: build.query<Page<Announcement>, string>({
+      query: (id) => ({ url: `/events/${id}/announcements`, params: { limit: 50 } }),
+      providesTags: (_r, _e, id) => [{ type: 'Announcements', id }],
+    }),
+    announce: build.mutation<Announcement, { id: string; body: string }>({
+      query: ({ id, body }) => ({ url: `/events/${id}/announcements`, method: 'POST', body: { body } }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Announcements', id }],
+    }),
+    suggestions: build.query<SuggestionList, string>({
+      query: (id) => `/events/${id}/suggestions`,
+      providesTags: (_r, _e, id) => [{ type: 'Suggestions', id }],
+    }),
+    suggestionFeedback: build.mutation<void, { id: string; userId: string; verdict: 'not_relevant' | 'met' }>({
+      query: ({ id, userId, verdict }) => ({ url: `/events/${id}/suggestions/${userId}/feedback`, method: 'POST', body: { verdict } }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Suggestions', id }],
+    }),
+    meetings: build.query<Page<Meeting>, { event_id?: string }>({
+      query: (params) => ({ url: '/me/meetings', params }),
+      providesTags: ['Meetings'],
+    }),
+    requestMeeting: build.mutation<Meeting, { eventId: string; request: MeetingRequest }>({
+      query: ({ eventId, request }) => ({ url: `/events/${eventId}/meetings`, method: 'POST', body: request }),
+      invalidatesTags: ['Meetings', 'Activity'],
+    }),
+    decideMeeting: build.mutation<Meeting, { id: string; decision: 'accept' | 'decline' | 'cancel' }>({
+      query: ({ id, decision }) => ({ url: `/meetings/${id}/${decision}`, method: 'POST' }),
+      invalidatesTags: ['Meetings', 'Suggestions', 'Activity'],
+    }),
+    openConversation: build.mutation<Conversation, string>({
+      query: (user_id) => ({ url: '/conversations', method: 'POST', body: { user_id } }),
+    }),
+    channelHistory: build.query<Page<ChannelMessage>, { channel: string; before?: number; limit?: number }>({
+      query: ({ channel, ...params }) => ({ url: `/channels/${encodeURIComponent(channel)}/messages`, params }),
+      keepUnusedDataFor: 0,
+    }),
+    activity: build.query<EventActivity, string>({
+      query: (id) => `/events/${id}/activity`,
+      providesTags: ['Activity'],
+    }),
+  }),
+});
+
+export const {
+  useRegisterMutation,
+  useLoginMutation,
+  useLogoutMutation,
+  useMeQuery,
+  useUpdateMeMutation,
+  useUserQuery,
+  useBlocksQuery,
+  useBlockMutation,
+  useUnblockMutation,
+  useRecommendationsQuery,
+  useSearchEventsQuery,
+  useMyEventsQuery,
+  useEventQuery,
+  useCreateEventMutation,
+  useUpdateEventMutation,
+  useRsvpQuery,
+  useSetRsvpMutation,
+  useWithdrawRsvpMutation,
+  useCheckinMutation,
+  useAttendeesQuery,
+  useAnnouncementsQuery,
+  useAnnounceMutation,
+  useSuggestionsQuery,
+  useSuggestionFeedbackMutation,
+  useMeetingsQuery,
+  useRequestMeetingMutation,
+  useDecideMeetingMutation,
+  useOpenConversationMutation,
+  useActivityQuery,
+} = api;

@@ -1,0 +1,37 @@
+// The Redux store: RTK Query's cache, the session, the connection state and the channel feeds.
+
+import { configureStore } from '@reduxjs/toolkit';
+import { api } from './api';
+import authReducer, { loadAuth, saveAuth } from './authSlice';
+import channelsReducer, { channelsCleared } from '../realtime/channelsSlice';
+import connectionReducer from '../realtime/connectionSlice';
+
+export function makeStore() {
+  const store = configureStore({
+    reducer: {
+      [api.reducerPath]: api.reducer,
+      auth: authReducer,
+      channels: channelsReducer,
+      connection: connectionReducer,
+    },
+    preloadedState: { auth: loadAuth() },
+    middleware: (getDefault) => getDefault().concat(api.middleware),
+  });
+  let saved = store.getState().auth;
+  store.subscribe(() => {
+    const auth = store.getState().auth;
+    if (auth === saved) return;
+    const signedOut = saved.refreshToken && !auth.refreshToken;
+    saved = auth;
+    saveAuth(auth);
+    if (signedOut) {
+      store.dispatch(api.util.resetApiState());
+      store.dispatch(channelsCleared());
+    }
+  });
+  return store;
+}
+
+export type AppStore = ReturnType<typeof makeStore>;
+export type RootState = ReturnType<AppStore['getState']>;
+export type AppDispatch = AppStore['dispatch'];

@@ -1,0 +1,93 @@
+// A live conversation on one channel (an event's chat or a DM): history, live messages, and a
+// composer. Messages come from the channel feed, so each appears once, in offset order, whether
+// it arrived live, in a resume after a disconnect, or from the history.
+
+import { FormEvent, useEffect, useRef, useState } from 'react';
+import { useAppSelector } from '../app/hooks';
+import { RealtimeError } from '../realtime/client';
+import { useChannel, useRealtime } from '../realtime/RealtimeProvider';
+import { clock } from './format';
+import { Avatar, Empty, ErrorNote } from './ui';
+
+export function ChatPanel({ channel, title, names, placeholder = 'Write a message…', onClose }: { channel: string; title: string; names: Record<string, string>; placeholder?: string; onClose?: () => void }) {
+  const feed = useChannel(channel, { history: true });
+  const client = useRealtime();
+  const me = useAppSelector((s) => s.auth.user);
+  const connected = useAppSelector((s) => s.connection.status === 'open');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const logRef = useRef<HTMLDivElement>(null);
+  const messages = feed?.messages ?? [];
+  const headingId = `chat-${channel.replace(/[^a-z0-9]/gi, '-')}`;
+
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [messages.length]);
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = text.trim();
+    if (!body || !client) return;
+    setSending(true);
+    setError(null);
+    try {
+      await client.publish(channel, body);
+      setText('');
+    } catch (err) {
+      setError(err instanceof RealtimeError ? `Not sent: ${err.message}` : 'Not sent.');
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <section className="chat" aria-labelledby={headingId}>
+      <div className="chat-header">
+        <h2 id={headingId} className="section-title">
+          {title}
+        </h2>
+        {onClose && (
+          <button type="button" className="button button-ghost button-small" onClick={onClose}>
+            Close
+          </button>
+        )}
+      </div>
+      <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label={`${title} messages`} tabIndex={0} data-testid={`log-${channel}`}>
+        <ol className="chat-messages">
+          {messages.length === 0 && (
+            <li>
+              <Empty>No messages yet. Say hello!</Empty>
+            </li>
+          )}
+          {messages.map((m) => {
+            const mine = m.sender === me?.id;
+            const name = mine ? 'You' : (m.sender && names[m.sender]) || 'Someone';
+            return (
+              <li key={m.offset} className={`chat-message${mine ? ' mine' : ''}`} data-offset={m.offset}>
+                {!mine && <Avatar id={m.sender ?? 'x'} name={name} size={30} />}
+                <div className="bubble">
+                  <p className="bubble-meta">
+                    <span className="bubble-name">{name}</span> <time dateTime={m.sent_at}>{clock(m.sent_at)}</time>
+                  </p>
+                  <p className="bubble-text">{String(m.body.text ?? '')}</p>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+      <form className="composer" onSubmit={send}>
+        <label htmlFor={`${headingId}-input`} className="visually-hidden">
+          Message to {title}
+        </label>
+        <input id={`${headingId}-input`} value={text} maxLength={2000} placeholder={connected ? placeholder : 'Waiting for the connection…'} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+        <button type="submit" className="button button-primary" disabled={sending || !text.trim() || !connected}>
+          Send
+        </button>
+      </form>
+      <ErrorNote>{error}</ErrorNote>
+    </section>
+  );
+}

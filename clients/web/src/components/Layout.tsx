@@ -1,0 +1,95 @@
+// The frame around every signed-in screen: a header with the navigation (a bottom bar on
+// phones), the connection state and the user's menu.
+
+import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useLogoutMutation, useMeetingsQuery, useMeQuery } from '../app/api';
+import { sessionEnded } from '../app/authSlice';
+import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { ConnectionBadge } from './ConnectionBadge';
+import { Avatar } from './ui';
+
+const icons = {
+  discover: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm3.5 6.5-2 5-5 2 2-5 5-2Z',
+  organize: 'M4 5h16v14H4zM4 9h16M8 3v4M16 3v4',
+  meetings: 'M4 6h16v10H8l-4 4V6Z',
+  profile: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0',
+};
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+      <path d={d} />
+    </svg>
+  );
+}
+
+export function Layout() {
+  const dispatch = useAppDispatch();
+  const navigate = useNavigate();
+  const refreshToken = useAppSelector((s) => s.auth.refreshToken);
+  const user = useAppSelector((s) => s.auth.user);
+  useMeQuery();
+  const { data: pending } = useMeetingsQuery({});
+  const incoming = pending?.items.filter((m) => m.status === 'pending' && m.to.id === user?.id).length ?? 0;
+  const [logout] = useLogoutMutation();
+
+  const signOut = async () => {
+    if (refreshToken) await logout({ refresh_token: refreshToken }).catch(() => undefined);
+    dispatch(sessionEnded());
+    navigate('/signin');
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <NavLink to="/" className="brand" aria-label="Mingle home">
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <span>Mingle</span>
+          </NavLink>
+          <nav className="nav" aria-label="Main">
+            <NavLink to="/" end>
+              <Icon d={icons.discover} />
+              <span>Discover</span>
+            </NavLink>
+            <NavLink to="/organize">
+              <Icon d={icons.organize} />
+              <span>Organize</span>
+            </NavLink>
+            <NavLink to="/meetings">
+              <Icon d={icons.meetings} />
+              <span>Meetings</span>
+              {incoming > 0 && (
+                <span className="badge" aria-label={`${incoming} waiting for you`}>
+                  {incoming}
+                </span>
+              )}
+            </NavLink>
+            <NavLink to="/profile">
+              <Icon d={icons.profile} />
+              <span>Profile</span>
+            </NavLink>
+          </nav>
+          <div className="topbar-end">
+            <ConnectionBadge />
+            {user && (
+              <span className="whoami">
+                <Avatar id={user.id} name={user.display_name} size={30} />
+                <span className="whoami-name">{user.display_name}</span>
+              </span>
+            )}
+            <button type="button" className="button button-ghost button-small" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+// Meeting requests: incoming ones to accept or decline, the user's own pending requests, and
+// arranged meetings with their DM. Live changes arrive on the user's channel and refresh this.
+
+import { useState } from 'react';
+import { errorMessage, useDecideMeetingMutation, useMeetingsQuery } from '../app/api';
+import { useAppSelector } from '../app/hooks';
+import type { Meeting } from '../app/types';
+import { clock, eventTime } from './format';
+import { Avatar, Empty, ErrorNote, Spinner } from './ui';
+
+export function MeetingInbox({ eventId, onOpenChat }: { eventId?: string; onOpenChat?: (channel: string, name: string, userId: string) => void }) {
+  const me = useAppSelector((s) => s.auth.user?.id);
+  const meetings = useMeetingsQuery(eventId ? { event_id: eventId } : {});
+  const [decide, deciding] = useDecideMeetingMutation();
+  const [error, setError] = useState<string | null>(null);
+  const items = meetings.data?.items ?? [];
+  const incoming = items.filter((m) => m.status === 'pending' && m.to.id === me);
+  const outgoing = items.filter((m) => m.status === 'pending' && m.from.id === me);
+  const arranged = items.filter((m) => m.status === 'accepted');
+
+  const act = async (meeting: Meeting, decision: 'accept' | 'decline' | 'cancel') => {
+    setError(null);
+    try {
+      await decide({ id: meeting.id, decision }).unwrap();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const other = (m: Meeting) => (m.from.id === me ? m.to : m.from);
+  const when = (m: Meeting) => `${eventTime(m.starts_at)}–${clock(m.ends_at)}${m.place ? ` · ${m.place}` : ''}`;
+
+  if (meetings.isLoading) return <Spinner />;
+  return (
+    <div className="inbox" aria-live="polite">
+      <ErrorNote>{error}</ErrorNote>
+      <h3 className="subheading">Requests for you</h3>
+      {incoming.length === 0 ? (
+        <Empty>No requests waiting.</Empty>
+      ) : (
+        <ul className="meeting-list">
+          {incoming.map((m) => (
+            <li key={m.id} className="meeting" data-testid="incoming-meeting">
+              <Avatar id={m.from.id} name={m.from.display_name} size={36} />
+              <div className="meeting-body">
+                <p className="person-name">{m.from.display_name}</p>
+                <p className="small muted">{when(m)}</p>
+                {m.message && <p className="meeting-message">“{m.message}”</p>}
+                <div className="button-row">
+                  <button type="button" className="button button-primary button-small" disabled={deciding.isLoading} onClick={() => act(m, 'accept')} aria-label={`Accept meeting with ${m.from.display_name}`}>
+                    Accept
+                  </button>
+                  <button type="button" className="button button-ghost button-small" disabled={deciding.isLoading} onClick={() => act(m, 'decline')} aria-label={`Decline meeting with ${m.from.display_name}`}>
+                    Decline
+                  </button>
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 className="subheading">Arranged</h3>
+      {arranged.length === 0 ? (
+        <Empty>No meetings arranged yet.</Empty>
+      ) : (
+        <ul className="meeting-list">
+          {arranged.map((m) => (
+            <li key={m.id} className="meeting" data-testid="arranged-meeting">
+              <Avatar id={other(m).id} name={other(m).display_name} size={36} />
+              <div className="meeting-body">
+                <p className="person-name">
+                  {other(m).display_name} <span className="status status-going">accepted</span>
+                </p>
+                <p className="small muted">{when(m)}</p>
+                <div className="button-row">
+                  {m.channel && onOpenChat && (
+                    <button type="button" className="button button-secondary button-small" onClick={() => onOpenChat(m.channel as string, other(m).display_name, other(m).id)} aria-label={`Message ${other(m).display_name}`}>
+                      Message
+                    </button>
+                  )}
+                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                    Cancel
+                  </button>
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {outgoing.length > 0 && (
+        <>
+          <h3 className="subheading">Waiting for an answer</h3>
+          <ul className="meeting-list">
+            {outgoing.map((m) => (
+              <li key={m.id} className="meeting" data-testid="outgoing-meeting">
+                <Avatar id={m.to.id} name={m.to.display_name} size={36} />
+                <div className="meeting-body">
+                  <p className="person-name">
+                    {m.to.display_name} <span className="status status-interested">pending</span>
+                  </p>
+                  <p className="small muted">{when(m)}</p>
+                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                    Withdraw request
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

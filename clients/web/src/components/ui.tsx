@@ -1,0 +1,155 @@
+// Small building blocks shared by the screens.
+
+import { KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { hue, initials } from './format';
+
+export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
+  return (
+    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, fontSize: size * 0.38, background: `hsl(${hue(id)} 70% 93%)`, color: `hsl(${hue(id)} 60% 25%)` }}>
+      {initials(name)}
+    </span>
+  );
+}
+
+export function ErrorNote({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p className="error-note" role="alert">
+      {children}
+    </p>
+  );
+}
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return (
+    <p className="spinner" role="status">
+      <span className="spinner-dot" aria-hidden="true" /> {label}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function Chips({ items, tone = 'plain' }: { items: string[]; tone?: 'plain' | 'accent' }) {
+  if (items.length === 0) return null;
+  return (
+    <ul className="chips" aria-label="Tags">
+      {items.map((item) => (
+        <li key={item} className={`chip chip-${tone}`}>
+          {item}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Reasons({ reasons }: { reasons: string[] }) {
+  if (reasons.length === 0) return null;
+  return (
+    <ul className="reasons" aria-label="Why">
+      {reasons.map((r) => (
+        <li key={r}>{r}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * A list of short phrases (interests, tags): type and press Enter or comma to add, Backspace on
+ * an empty field or a chip's button to remove.
+ */
+export function TagInput({ label, value, onChange, placeholder, hint }: { label: string; value: string[]; onChange: (v: string[]) => void; placeholder?: string; hint?: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState('');
+  const add = (raw: string) => {
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .filter((s) => !value.some((v) => v.toLowerCase() === s.toLowerCase()));
+    if (items.length) onChange([...value, ...items]);
+    setDraft('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' || e.key === ',') {
+      e.preventDefault();
+      add(draft);
+    } else if (e.key === 'Backspace' && draft === '' && value.length) {
+      onChange(value.slice(0, -1));
+    }
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="tag-input">
+        {value.map((v) => (
+          <span key={v} className="chip chip-accent">
+            {v}
+            <button type="button" className="chip-remove" aria-label={`Remove ${v}`} onClick={() => onChange(value.filter((x) => x !== v))}>
+              ×
+            </button>
+          </span>
+        ))}
+        <input id={id} value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} onBlur={() => draft && add(draft)} aria-describedby={hint ? `${id}-hint` : undefined} />
+      </div>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Moves focus to the page's heading when a screen opens, so screen readers announce it. */
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <div className="page-title">
+      <h1 ref={ref} tabIndex={-1}>
+        {children}
+      </h1>
+      {actions && <div className="page-actions">{actions}</div>}
+    </div>
+  );
+}
+
+/** Tabs that follow the WAI-ARIA pattern: arrow keys move between them. */
+export function Tabs<T extends string>({ tabs, active, onChange, label }: { tabs: { id: T; label: ReactNode }[]; active: T; onChange: (t: T) => void; label: string }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (e: KeyboardEvent, index: number) => {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!delta) return;
+    e.preventDefault();
+    const next = (index + delta + tabs.length) % tabs.length;
+    onChange(tabs[next].id);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label={label}>
+      {tabs.map((t, i) => (
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={active === t.id}
+          aria-controls={`panel-${t.id}`}
+          tabIndex={active === t.id ? 0 : -1}
+          className="tab"
+          onClick={() => onChange(t.id)}
+          onKeyDown={(e) => onKeyDown(e, i)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}

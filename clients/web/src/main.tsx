@@ -1,0 +1,24 @@
+// Entry point: the store, the realtime connection and the router around the app.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Provider } from 'react-redux';
+import { BrowserRouter } from 'react-router-dom';
+import { App } from './App';
+import { makeStore } from './app/store';
+import { RealtimeProvider } from './realtime/RealtimeProvider';
+import './styles.css';
+
+const store = makeStore();
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <Provider store={store}>
+      <RealtimeProvider>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </RealtimeProvider>
+    </Provider>
+  </StrictMode>,
+);

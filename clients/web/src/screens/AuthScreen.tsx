@@ -1,0 +1,99 @@
+// Sign up and sign in.
+
+import { FormEvent, useState } from 'react';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { errorMessage, useLoginMutation, useRegisterMutation } from '../app/api';
+import { useAppSelector } from '../app/hooks';
+import { ErrorNote, PageTitle } from '../components/ui';
+
+export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
+  const signedIn = useAppSelector((s) => Boolean(s.auth.refreshToken));
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const [register, registering] = useRegisterMutation();
+  const [login, loggingIn] = useLoginMutation();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const busy = registering.isLoading || loggingIn.isLoading;
+
+  if (signedIn) return <Navigate to={from} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      if (mode === 'signup') {
+        await register({ email, password, display_name: name }).unwrap();
+        navigate('/profile', { replace: true, state: { welcome: true } });
+      } else {
+        await login({ email, password }).unwrap();
+        navigate(from, { replace: true });
+      }
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <main className="auth" id="main">
+      <div className="auth-hero" aria-hidden="true">
+        <div className="auth-hero-inner">
+          <img src="/favicon.svg" alt="" width="56" height="56" />
+          <p className="auth-hero-title">Meet the people worth meeting.</p>
+          <p className="auth-hero-text">Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.</p>
+        </div>
+      </div>
+      <section className="auth-card card">
+        <PageTitle>{mode === 'signup' ? 'Create your account' : 'Welcome back'}</PageTitle>
+        <form onSubmit={submit} className="form" noValidate>
+          {mode === 'signup' && (
+            <div className="field">
+              <label htmlFor="name">Your name</label>
+              <input id="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="email">Email</label>
+            <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="password">Password</label>
+            <input
+              id="password"
+              type="password"
+              autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+              required
+              minLength={8}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={mode === 'signup' ? 'password-hint' : undefined}
+            />
+            {mode === 'signup' && (
+              <p className="hint" id="password-hint">
+                At least 8 characters.
+              </p>
+            )}
+          </div>
+          <ErrorNote>{error}</ErrorNote>
+          <button className="button button-primary button-wide" type="submit" disabled={busy}>
+            {mode === 'signup' ? 'Sign up' : 'Sign in'}
+          </button>
+        </form>
+        <p className="auth-switch">
+          {mode === 'signup' ? (
+            <>
+              Already have an account? <Link to="/signin">Sign in</Link>
+            </>
+          ) : (
+            <>
+              New to Mingle? <Link to="/signup">Create an account</Link>
+            </>
+          )}
+        </p>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,250 @@
+// The live room during an event: announcements, the event chat, who is online, people to meet
+// (with the reasons), meeting requests and direct messages, all live over the one WebSocket.
+
+import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import {
+  errorMessage,
+  useAttendeesQuery,
+  useEventQuery,
+  useOpenConversationMutation,
+  useRequestMeetingMutation,
+  useBlockMutation,
+  useSuggestionFeedbackMutation,
+  useSuggestionsQuery,
+  useUpdateMeMutation,
+} from '../app/api';
+import { useAppSelector } from '../app/hooks';
+import type { MingleEvent, Suggestion, SuggestionList } from '../app/types';
+import { ChatPanel } from '../components/ChatPanel';
+import { fromLocalInput, toLocalInput } from '../components/format';
+import { MeetingInbox } from '../components/MeetingInbox';
+import { Avatar, Empty, ErrorNote, PageTitle, Reasons, Spinner, Tabs } from '../components/ui';
+import { useChannel } from '../realtime/RealtimeProvider';
+import { useEventChannel } from '../realtime/useEventChannel';
+import { Announcements } from './EventPage';
+
+type Panel = 'chat' | 'people' | 'meetings' | 'news';
+
+export function LiveRoom() {
+  const { id = '' } = useParams();
+  const event = useEventQuery(id);
+  const me = useAppSelector((s) => s.auth.user);
+  useEventChannel(id);
+  const presence = useChannel(id ? `event:${id}:presence` : null);
+  const connected = useAppSelector((s) => s.connection.status === 'open');
+  const attendees = useAttendeesQuery({ id });
+  const suggestions = useSuggestionsQuery(id);
+  const [tab, setTab] = useState<Panel>('chat');
+  const [dm, setDm] = useState<{ channel: string; name: string } | null>(null);
+
+  const names = useMemo(() => {
+    const map: Record<string, string> = {};
+    for (const a of attendees.data?.items ?? []) map[a.profile.id] = a.profile.display_name;
+    for (const s of suggestions.data?.items ?? []) map[s.user.id] = s.user.display_name;
+    if (me) map[me.id] = me.display_name;
+    return map;
+  }, [attendees.data, suggestions.data, me]);
+
+  if (event.isLoading) return <Spinner />;
+  if (!event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
+  const e = event.data;
+  const openDm = (channel: string, name: string) => {
+    setDm({ channel, name });
+    setTab('chat');
+  };
+
+  return (
+    <div className="page page-wide">
+      <p className="crumbs">
+        <Link to={`/events/${e.id}`}>← {e.title}</Link>
+      </p>
+      <PageTitle
+        actions={
+          <span className="online" data-testid="online-count">
+            <span className="online-dot" aria-hidden="true" />
+            {connected ? (presence?.online ?? '–') : '–'} online
+          </span>
+        }
+      >
+        Live: {e.title}
+      </PageTitle>
+      <Tabs<Panel>
+        label="Live room sections"
+        active={tab}
+        onChange={setTab}
+        tabs={[
+          { id: 'chat', label: 'Chat' },
+          { id: 'people', label: 'People' },
+          { id: 'meetings', label: 'Meetings' },
+          { id: 'news', label: 'News' },
+        ]}
+      />
+      <div className="live-grid" data-tab={tab}>
+        <div className="live-panel panel-people" id="panel-people" role="region" aria-label="People to meet">
+          <PeopleToMeet event={e} suggestions={suggestions} onMessage={openDm} />
+        </div>
+        <div className="live-panel panel-chat" id="panel-chat" role="region" aria-label="Conversations">
+          <div className="card chat-card">
+            <ChatPanel channel={`event:${e.id}:chat`} title="Event chat" names={names} />
+          </div>
+          {dm && (
+            <div className="card chat-card dm-card">
+              <ChatPanel key={dm.channel} channel={dm.channel} title={`Chat with ${dm.name}`} names={names} onClose={() => setDm(null)} />
+            </div>
+          )}
+        </div>
+        <div className="live-panel panel-side">
+          <div className="panel-meetings card" id="panel-meetings" role="region" aria-labelledby="inbox-heading">
+            <h2 id="inbox-heading" className="section-title">
+              Meetings
+            </h2>
+            <MeetingInbox eventId={e.id} onOpenChat={openDm} />
+          </div>
+          <div className="panel-news" id="panel-news">
+            <Announcements eventId={e.id} />
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function PeopleToMeet({ event, suggestions, onMessage }: { event: MingleEvent; suggestions: { data?: SuggestionList; error?: unknown; isLoading: boolean }; onMessage: (channel: string, name: string) => void }) {
+  const [updateMe, updating] = useUpdateMeMutation();
+  const [openConversation] = useOpenConversationMutation();
+  const [block] = useBlockMutation();
+  const [feedback] = useSuggestionFeedbackMutation();
+  const [asking, setAsking] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const code = (suggestions.error as { data?: { error?: { code?: string } } } | undefined)?.data?.error?.code;
+
+  const message = async (s: Suggestion) => {
+    setError(null);
+    try {
+      const conversation = await openConversation(s.user.id).unwrap();
+      onMessage(conversation.channel, s.user.display_name);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="people-heading">
+      <h2 id="people-heading" className="section-title">
+        People to meet
+      </h2>
+      {suggestions.isLoading && <Spinner />}
+      {code === 'matchmaking_off' && (
+        <div className="callout">
+          <p>Turn on matchmaking to see who is worth meeting here, and to be suggested to others.</p>
+          <button type="button" className="button button-primary" disabled={updating.isLoading} onClick={() => updateMe({ matchmaking: true })}>
+            Turn on matchmaking
+          </button>
+        </div>
+      )}
+      {code === 'not_attending' && <Empty>Suggestions are for attendees holding a seat{event.is_organizer ? ': RSVP as going to join in.' : '.'}</Empty>}
+      {Boolean(suggestions.error) && code !== 'matchmaking_off' && code !== 'not_attending' && <ErrorNote>{errorMessage(suggestions.error)}</ErrorNote>}
+      {suggestions.data?.items.length === 0 && <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>}
+      <ErrorNote>{error}</ErrorNote>
+      <ul className="suggestions" aria-live="polite">
+        {suggestions.data?.items.map((s) => (
+          <li key={s.user.id} className="suggestion" data-testid="suggestion">
+            <div className="person">
+              <Avatar id={s.user.id} name={s.user.display_name} />
+              <div>
+                <p className="person-name">{s.user.display_name}</p>
+                {s.user.headline && <p className="muted small">{s.user.headline}</p>}
+              </div>
+            </div>
+            <Reasons reasons={s.reasons} />
+            {asking === s.user.id ? (
+              <MeetingForm event={event} suggestion={s} onDone={() => setAsking(null)} />
+            ) : (
+              <div className="button-row">
+                <button type="button" className="button button-primary button-small" onClick={() => setAsking(s.user.id)} aria-label={`Request a meeting with ${s.user.display_name}`}>
+                  Request a meeting
+                </button>
+                <button type="button" className="button button-secondary button-small" onClick={() => message(s)} aria-label={`Message ${s.user.display_name}`}>
+                  Message
+                </button>
+              </div>
+            )}
+            {asking !== s.user.id && (
+              <div className="suggestion-more">
+                <button type="button" className="link-button" onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'met' })} aria-label={`Already met ${s.user.display_name}`}>
+                  Already met
+                </button>
+                <button type="button" className="link-button" onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })} aria-label={`Not relevant: ${s.user.display_name}`}>
+                  Not relevant
+                </button>
+                <button type="button" className="link-button" onClick={() => block(s.user.id)} aria-label={`Block ${s.user.display_name}`}>
+                  Block
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function MeetingForm({ event, suggestion, onDone }: { event: MingleEvent; suggestion: Suggestion; onDone: () => void }) {
+  const [request, requesting] = useRequestMeetingMutation();
+  const start = Math.max(Date.now() + 10 * 60_000, new Date(event.starts_at).getTime());
+  const [when, setWhen] = useState(toLocalInput(new Date(Math.ceil(start / 300_000) * 300_000)));
+  const [minutes, setMinutes] = useState('30');
+  const [place, setPlace] = useState('');
+  const [message, setMessage] = useState(`Hi ${suggestion.user.display_name.split(' ')[0]}, shall we meet?`);
+  const [error, setError] = useState<string | null>(null);
+  const first = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await request({ eventId: event.id, request: { to_user_id: suggestion.user.id, message, starts_at: fromLocalInput(when), duration_minutes: Number(minutes), place } }).unwrap();
+      onDone();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const idp = `meet-${suggestion.user.id}`;
+  return (
+    <form className="form meeting-form" onSubmit={submit} aria-label={`Meeting request to ${suggestion.user.display_name}`}>
+      <div className="field">
+        <label htmlFor={`${idp}-message`}>Message</label>
+        <textarea id={`${idp}-message`} ref={first} rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} />
+      </div>
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor={`${idp}-when`}>When</label>
+          <input id={`${idp}-when`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required />
+        </div>
+        <div className="field">
+          <label htmlFor={`${idp}-minutes`}>Minutes</label>
+          <select id={`${idp}-minutes`} value={minutes} onChange={(e) => setMinutes(e.target.value)}>
+            {['15', '30', '45', '60'].map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${idp}-place`}>Where</label>
+        <input id={`${idp}-place`} value={place} maxLength={200} placeholder="By the coffee bar" onChange={(e) => setPlace(e.target.value)} />
+      </div>
+      <ErrorNote>{error}</ErrorNote>
+      <div className="button-row">
+        <button type="submit" className="button button-primary button-small" disabled={requesting.isLoading}>
+          Send request
+        </button>
+        <button type="button" className="button button-ghost button-small" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
