@@ -19,9 +19,9 @@
 //! `--split validation` carves the same two splits out of the test splits' training data (the
 //! latest 20% of each user's training ratings; another 15% of the warm films), so choices made
 //! looking at validation numbers never see the test truth. The model's settings
-//! (`TrainConfig::default`) were chosen there, among 22 variants of step count, learning rate,
-//! dimension, share hidden, dropouts and weight decay; the baselines' settings are their usual
-//! ones and were not tuned.
+//! (`TrainConfig::default`) were chosen there, among 27 variants of step count, learning rate,
+//! dimension, share hidden, dropouts, weight decay, latest targets and recency weighting; the
+//! baselines' settings are their usual ones and were not tuned. `--set` tries a variant.
 //!
 //! Metrics, averaged over users with at least one held-out item: Recall@10 (held-out items in the
 //! list over held-out items), NDCG@10 (binary gain, ideal = all held-out items first), and catalog
@@ -60,19 +60,47 @@ const MAX_INTERESTS: usize = 4;
 const FAVOURITES: usize = 10;
 const SEED: u64 = 2024;
 
-const USAGE: &str = "usage: events_eval --data DIR [--model DIR] [--split test|validation]
+const USAGE: &str = "usage: events_eval --data DIR [--model DIR] [--split test|validation] [--set KEY=VALUE ...]
   --data   directory holding ml-100k.inter and ml-100k.item (RecBole atomic files)
   --model  all-MiniLM-L6-v2 directory (default: the one in the project's .venv)
-  --split  test, or validation (both splits carved out of the test splits' training data)";
+  --split  test, or validation (both splits carved out of the test splits' training data)
+  --set    one of the hybrid model's training settings (TrainConfig), e.g. --set steps=400:
+           dim, steps, learning_rate, weight_decay, hide, item_id_dropout, user_history_dropout,
+           latest_targets, latest_teaches_text, seed";
 
 struct Args {
     data: PathBuf,
     model: Option<PathBuf>,
     validation: bool,
+    config: TrainConfig,
+}
+
+/// Applies one `KEY=VALUE` to `config`.
+fn set(config: &mut TrainConfig, assignment: &str) -> anyhow::Result<()> {
+    let (key, value) =
+        assignment.split_once('=').with_context(|| format!("--set needs KEY=VALUE, not {assignment:?}"))?;
+    let number = || value.parse::<f64>().with_context(|| format!("{key}: {value:?} is not a number"));
+    let whole = || value.parse::<u64>().with_context(|| format!("{key}: {value:?} is not a whole number"));
+    match key {
+        "dim" => config.dim = i64::try_from(whole()?)?,
+        "steps" => config.steps = usize::try_from(whole()?)?,
+        "seed" => config.seed = whole()?,
+        "learning_rate" => config.learning_rate = number()?,
+        "weight_decay" => config.weight_decay = number()?,
+        "hide" => config.hide = number()?,
+        "item_id_dropout" => config.item_id_dropout = number()?,
+        "user_history_dropout" => config.user_history_dropout = number()?,
+        "latest_targets" => config.latest_targets = number()?,
+        "latest_teaches_text" => {
+            config.latest_teaches_text = value.parse().with_context(|| format!("{key}: true or false"))?
+        }
+        other => bail!("unknown setting {other:?}\n{USAGE}"),
+    }
+    Ok(())
 }
 
 fn parse_args() -> anyhow::Result<Args> {
-    let (mut data, mut model, mut validation) = (None, None, false);
+    let (mut data, mut model, mut validation, mut config) = (None, None, false, TrainConfig::default());
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
@@ -86,6 +114,7 @@ fn parse_args() -> anyhow::Result<Args> {
                     other => bail!("unknown split {other:?}\n{USAGE}"),
                 }
             }
+            "--set" => set(&mut config, &value()?)?,
             "-h" | "--help" => {
                 let _ = writeln!(std::io::stdout(), "{USAGE}");
                 std::process::exit(0);
@@ -93,7 +122,7 @@ fn parse_args() -> anyhow::Result<Args> {
             other => bail!("unknown argument {other:?}\n{USAGE}"),
         }
     }
-    Ok(Args { data: data.with_context(|| format!("--data is required\n{USAGE}"))?, model, validation })
+    Ok(Args { data: data.with_context(|| format!("--data is required\n{USAGE}"))?, model, validation, config })
 }
 
 /// The project's directory (the workspace root), where `.venv` lives.
@@ -367,11 +396,26 @@ fn print_table(rows: &[Row]) {
     let _ = write!(std::io::stdout(), "{out}");
 }
 
-/// Everything one split needs besides the data: its profile embeddings.
-fn profile_embeddings(embedder: &Embedder, films: &[Film], split: &Split) -> anyhow::Result<Tensor> {
-    let texts = profile_texts(films, &split.train);
+/// Embeddings of `texts`, kept in `~/.cache/mingle/embeddings` under a hash of the model's
+/// directory and the texts, so a second run (another setting tried) skips the slowest part.
+fn embed_cached(embedder: &Embedder, model_dir: &Path, texts: &[String]) -> anyhow::Result<Tensor> {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (model_dir, texts).hash(&mut hasher);
+    let cache = std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/mingle/embeddings"));
+    let file = cache.as_ref().map(|dir| dir.join(format!("{:016x}.pt", hasher.finish())));
+    if let Some(file) = file.as_ref().filter(|f| f.exists()) {
+        if let Ok(cached) = Tensor::load(file) {
+            return Ok(cached);
+        }
+    }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    embedder.embed_many(&refs, 64)
+    let embedded = embedder.embed_many(&refs, 64)?;
+    if let (Some(dir), Some(file)) = (cache, file) {
+        // A cache that cannot be written only costs time on the next run.
+        let _ = std::fs::create_dir_all(dir).map(|()| embedded.save(file));
+    }
+    Ok(embedded)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -388,10 +432,11 @@ fn main() -> anyhow::Result<()> {
 
     let embedding = Instant::now();
     let texts: Vec<String> = data.films.iter().map(film_text).collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let item_text = embedder.embed_many(&refs, 64)?;
-    let profiles =
-        [profile_embeddings(&embedder, &data.films, &temporal)?, profile_embeddings(&embedder, &data.films, &cold)?];
+    let item_text = embed_cached(&embedder, &model_dir, &texts)?;
+    let profiles = [
+        embed_cached(&embedder, &model_dir, &profile_texts(&data.films, &temporal.train))?,
+        embed_cached(&embedder, &model_dir, &profile_texts(&data.films, &cold.train))?,
+    ];
     let embed_secs = embedding.elapsed().as_secs_f64();
 
     let split_dir = std::env::temp_dir().join(format!("mingle-events-eval-{}", std::process::id()));
@@ -412,7 +457,7 @@ fn main() -> anyhow::Result<()> {
         let training = Instant::now();
         let model = recommend::train(
             &TrainingData { histories: &histories, item_text: &item_text, profiles: &profiles[s] },
-            &TrainConfig::default(),
+            &args.config,
         )?;
         train_secs += training.elapsed().as_secs_f64();
         let hybrid = lists(split, &rows(&model.scores(&histories, Some(&profiles[s])))?);

@@ -33,6 +33,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(address = %listener.local_addr()?, "Mingle is serving; open http://{}/", listener.local_addr()?);
+    retrain_on_hangup(&state);
     server::run(listener, state, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
@@ -56,6 +57,27 @@ fn init_tracing(format: LogFormat) {
     match format {
         LogFormat::Pretty => builder.init(),
         LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// SIGHUP retrains the recommendation model now (`kill -HUP <pid>`), as
+/// `POST /ops/recommendations/retrain` does.
+fn retrain_on_hangup(state: &server::state::AppState) {
+    #[cfg(unix)]
+    {
+        let recommender = std::sync::Arc::clone(&state.recommender);
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            let mut hangups = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+                Ok(signal) => signal,
+                Err(e) => return tracing::error!(error = %e, "cannot listen for SIGHUP"),
+            };
+            while hangups.recv().await.is_some() {
+                if !recommender.retrain_soon(store.clone()) {
+                    tracing::info!("SIGHUP: a recommendation model is training already");
+                }
+            }
+        });
     }
 }
 

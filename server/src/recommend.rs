@@ -16,7 +16,10 @@
 //!   a neighbourhood form of collaborative filtering over check-ins;
 //! - nearby (0.10): `exp(-d / 25 km)` when the request says where they are;
 //! - habit (0.05): how many of their past events fell in the same part of the week (weekday or
-//!   weekend; morning, afternoon or evening).
+//!   weekend; morning, afternoon or evening);
+//! - their segment (0.10, for newcomers with fewer than 3 events behind them): `1 - 2^-(k/3)`
+//!   for k people of the segment nearest their profile going, segments being k-means over the
+//!   profiles of everyone the collaborative model learned from, made at each training.
 //!
 //! Never recommended: events that started, private ones, full ones, the user's own, and any
 //! they have an RSVP for. Text vectors are cached per version of the event or profile; the model
@@ -57,6 +60,10 @@ const W_MET: f32 = 0.15;
 const W_CROWD: f32 = 0.10;
 const W_NEARBY: f32 = 0.10;
 const W_HABIT: f32 = 0.05;
+/// For a user with fewer than [`NEWCOMER`] events behind them: how many people of their
+/// segment (k-means over the profiles the model learned from) are going.
+const W_SEGMENT: f32 = 0.10;
+const NEWCOMER: usize = 3;
 
 /// One ranked event: its row, score and reasons.
 #[derive(Debug)]
@@ -90,16 +97,60 @@ pub struct Recommender {
     /// The collaborative model in service, if any; replaced whole by each training.
     collaborative: RwLock<Option<Arc<Collaborative>>>,
     versions: AtomicU64,
+    /// Held while a model trains: one training at a time, on schedule or on demand.
+    training: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A trained collaborative model and the catalog (events) it knows.
 pub struct Collaborative {
     pub version: u64,
     pub interactions: usize,
+    pub trained_at: chrono::DateTime<chrono::Utc>,
     catalog: HashMap<Uuid, usize>,
+    segments: Segments,
     /// Tensors may move between threads but not be shared: one scoring at a time (a `[1, n]`
     /// product, so the wait is short).
     model: Mutex<matcher::recommend::EventModel>,
+}
+
+impl Collaborative {
+    /// The number of events the model knows by their RSVPs (and upcoming ones by their text).
+    pub fn events(&self) -> usize {
+        self.catalog.len()
+    }
+}
+
+/// The people the model learned from in segments of similar profiles, and where each segment's
+/// members are going: for a newcomer, "people like you" read off their profile alone.
+struct Segments {
+    /// `[k][384]` centres.
+    centroids: Vec<Vec<f32>>,
+    /// Per segment, members going to (or who went to) each event.
+    going: Vec<HashMap<Uuid, usize>>,
+}
+
+impl Segments {
+    /// k-means (k growing with the square root of the number of people, 2 to 24) over
+    /// `profiles` (`[users, 384]`), with each user's `histories` (indices into `events`).
+    fn learn(profiles: &tch::Tensor, histories: &[Vec<usize>], events: &[EventRow]) -> anyhow::Result<Self> {
+        let k = ((histories.len() as f64 / 20.0).sqrt().round() as usize).clamp(2, 24);
+        let clusters = matcher::recommend::kmeans(profiles, k, 25, 7)?;
+        let centroids = Vec::<Vec<f32>>::try_from(&clusters.centroids)?;
+        let mut going = vec![HashMap::new(); centroids.len()];
+        for (history, &segment) in histories.iter().zip(&clusters.assignments) {
+            for &e in history {
+                *going[segment].entry(events[e].id).or_insert(0) += 1;
+            }
+        }
+        Ok(Self { centroids, going })
+    }
+
+    /// Where the members of the segment nearest to `profile` are going.
+    fn nearest(&self, profile: &[f32]) -> Option<&HashMap<Uuid, usize>> {
+        let distance = |c: &Vec<f32>| c.iter().zip(profile).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
+        let (segment, _) = self.centroids.iter().enumerate().min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))?;
+        self.going.get(segment)
+    }
 }
 
 /// A user's profile vector, and each interest or seeking phrase with its vector.
@@ -165,6 +216,7 @@ impl Recommender {
             profiles: Mutex::new(HashMap::new()),
             collaborative: RwLock::new(None),
             versions: AtomicU64::new(0),
+            training: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -187,8 +239,18 @@ impl Recommender {
             Err(e) => Err(e.0),
         };
         let vectors = vectors.inspect_err(|why| tracing::warn!(%why, "recommending without text signals")).ok();
-        let collaborative = self.collaborative_ranks(&candidates, &attended, vectors.as_ref().map(|v| &v.profile[..]));
+        let collaborative = self.collaborative_ranks(
+            &candidates,
+            &attended,
+            vectors.as_ref().map(|v| &v.profile[..]),
+            vectors.as_ref().map(|v| &v.events),
+        );
         let w_content = if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT };
+        let model = self.collaborative();
+        let segment = match (&model, &vectors) {
+            (Some(model), Some(vectors)) if attended.len() < NEWCOMER => model.segments.nearest(&vectors.profile),
+            _ => None,
+        };
         let interests: Vec<String> = parse_list(&user.interests);
         let habits: HashMap<(bool, u8), usize> = attended.iter().fold(HashMap::new(), |mut m, e| {
             *m.entry(week_part(e.starts_at)).or_default() += 1;
@@ -231,7 +293,7 @@ impl Recommender {
                         .push((W_INTERESTS * share, Some(format!("Matches your interest in {}", names.join(" and ")))));
                 }
                 if let Some(ranks) = &collaborative {
-                    // Events newer than the model have no rank yet: neutral.
+                    // Without a text vector an event newer than the model has no rank: neutral.
                     let rank = ranks.get(&event.id).copied().unwrap_or(0.5);
                     let words = (rank >= 0.8).then(|| {
                         if attended.is_empty() {
@@ -242,6 +304,10 @@ impl Recommender {
                         .to_owned()
                     });
                     parts.push((W_COLLABORATIVE * rank, words));
+                }
+                if let Some(&n) = segment.and_then(|going| going.get(&event.id)) {
+                    let words = (n >= 3).then(|| format!("{n} people with interests like yours are going"));
+                    parts.push((W_SEGMENT * (1.0 - 0.5f32.powf(n as f32 / 3.0)), words));
                 }
                 let (met, crowd) = circle.get(&event.id).copied().unwrap_or((0, 0));
                 if met > 0 {
@@ -303,29 +369,80 @@ impl Recommender {
     }
 
     /// Each candidate's rank by the collaborative model, as a share in [0, 1] (1 = its best
-    /// candidate), from the user's attended events and profile; `None` without a model.
+    /// candidate), from the user's attended events and profile; `None` without a model. Events
+    /// created since the model was trained are ranked from their text (`events`, their
+    /// vectors), as the model ranks any event nobody has gone to yet.
     fn collaborative_ranks(
         &self,
         candidates: &[EventRow],
         attended: &[EventRow],
         profile: Option<&[f32]>,
+        events: Option<&HashMap<Uuid, Vec<f32>>>,
     ) -> Option<HashMap<Uuid, f32>> {
         let model = self.collaborative()?;
-        let history: Vec<usize> = attended.iter().filter_map(|e| model.catalog.get(&e.id).copied()).collect();
+        // Attended events come most recent first; the model reads a history oldest first.
+        let history: Vec<usize> = attended.iter().rev().filter_map(|e| model.catalog.get(&e.id).copied()).collect();
         let profile = profile.map(|p| tch::Tensor::from_slice(p).view([1, -1]));
-        let scores = lock(&model.model).scores(&[history], profile.as_ref()).view([-1]);
+        let newer: Vec<(Uuid, &Vec<f32>)> = candidates
+            .iter()
+            .filter(|e| !model.catalog.contains_key(&e.id))
+            .filter_map(|e| Some((e.id, events?.get(&e.id)?)))
+            .collect();
+        let (scores, newer_scores) = {
+            let model = lock(&model.model);
+            let scores = model.scores(std::slice::from_ref(&history), profile.as_ref()).view([-1]);
+            let newer_scores = (!newer.is_empty()).then(|| {
+                let flat: Vec<f32> = newer.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+                let text = tch::Tensor::from_slice(&flat).view([newer.len() as i64, -1]);
+                model.text_scores(&[history], profile.as_ref(), &text).view([-1])
+            });
+            (scores, newer_scores)
+        };
         let scores = Vec::<f32>::try_from(&scores).ok()?;
+        let newer_scores = match newer_scores {
+            Some(t) => Vec::<f32>::try_from(&t).ok()?,
+            None => Vec::new(),
+        };
         let mut known: Vec<(Uuid, f32)> =
             candidates.iter().filter_map(|e| Some((e.id, *scores.get(*model.catalog.get(&e.id)?)?))).collect();
+        known.extend(newer.iter().map(|(id, _)| *id).zip(newer_scores));
         known.sort_by(|a, b| b.1.total_cmp(&a.1));
         let n = known.len().max(1) as f32;
         Some(known.into_iter().enumerate().map(|(i, (id, _))| (id, 1.0 - i as f32 / n)).collect())
     }
 
+    /// Whether a model is training now.
+    pub fn is_training(&self) -> bool {
+        self.training.try_lock().is_err()
+    }
+
+    /// Starts training a new model in the background unless one is training already; answers
+    /// whether it started. For retraining on demand (`POST /ops/recommendations/retrain`,
+    /// SIGHUP).
+    pub fn retrain_soon(self: &Arc<Self>, store: Store) -> bool {
+        let Ok(guard) = Arc::clone(&self.training).try_lock_owned() else { return false };
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            match this.train_and_swap(&store).await {
+                Ok(Some(version)) => tracing::info!(version, "recommendation model retrained on demand"),
+                Ok(None) => tracing::info!("too few RSVPs and check-ins to train a recommendation model"),
+                Err(e) => tracing::warn!(error = %e, "training the event recommendation model failed"),
+            }
+            drop(guard);
+        });
+        true
+    }
+
     /// Trains the collaborative model on the newest RSVPs and check-ins and puts it in service,
     /// replacing the last one at once; answers its version, or `None` when there is too little
-    /// to learn from. Requests keep using the previous model while this runs.
+    /// to learn from. Requests keep using the previous model while this runs; a training already
+    /// under way is waited for first.
     pub async fn retrain(self: &Arc<Self>, store: &Store) -> anyhow::Result<Option<u64>> {
+        let _training = self.training.lock().await;
+        self.train_and_swap(store).await
+    }
+
+    async fn train_and_swap(self: &Arc<Self>, store: &Store) -> anyhow::Result<Option<u64>> {
         let interactions = store.interactions(INTERACTIONS_LEARNED).await?;
         if interactions.len() < MIN_INTERACTIONS {
             return Ok(None);
@@ -370,6 +487,11 @@ impl Recommender {
                     histories[u].push(e);
                 }
             }
+            // The model reads a history oldest first: by when the events took place, as the
+            // attended events are read when serving.
+            for history in &mut histories {
+                history.sort_by_key(|&e| (events[e].starts_at, e));
+            }
             let matrix = |rows: Vec<Vec<f32>>| {
                 let n = rows.len() as i64;
                 tch::Tensor::from_slice(&rows.concat()).view([n, matcher::EMBEDDING_DIM as i64])
@@ -379,8 +501,10 @@ impl Recommender {
             let data =
                 matcher::recommend::TrainingData { histories: &histories, item_text: &item_text, profiles: &profiles };
             let model = matcher::recommend::train(&data, &matcher::recommend::TrainConfig::default())?;
+            let segments = Segments::learn(&profiles, &histories, &events)?;
             let version = this.versions.fetch_add(1, Ordering::Relaxed) + 1;
-            Ok(Collaborative { version, interactions: count, catalog, model: Mutex::new(model) })
+            let trained_at = chrono::Utc::now();
+            Ok(Collaborative { version, interactions: count, trained_at, catalog, segments, model: Mutex::new(model) })
         })
         .await??;
         let version = trained.version;

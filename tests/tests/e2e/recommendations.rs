@@ -9,7 +9,8 @@ use tests::{Backend, TestServer};
 on_both_backends!(
     new_users_get_relevant_events_with_reasons,
     organizers_see_audience_segments,
-    the_collaborative_model_learns_which_events_go_together
+    the_collaborative_model_learns_which_events_go_together,
+    operators_retrain_on_demand_and_new_events_are_ranked_by_the_model
 );
 
 fn titles(list: &Value) -> Vec<String> {
@@ -135,21 +136,22 @@ async fn organizers_see_audience_segments(backend: Backend) {
 /// Two crowds, each going to its own series of look-alike events: once the collaborative model
 /// is trained, someone who went with the first crowd is steered to the first crowd's next event,
 /// which text alone could not tell apart.
-async fn the_collaborative_model_learns_which_events_go_together(backend: Backend) {
+/// Two crowds of 20 people each: crowd A (interests `interests[0]`) goes to four "Evening
+/// gathering A{n}" events, crowd B (`interests[1]`) to four "B{n}"; answers the A and B event ids.
+async fn two_crowds(
+    server: &TestServer,
+    org: &tests::Client,
+    interests: [&[&str]; 2],
+) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>) {
     use server::store::{NewUser, RsvpRow};
-    let server = TestServer::start(backend).await;
-    let (org, _) = server.client().register("Olga").await;
-    let series = |crowd: &'static str| {
-        let org = &org;
-        async move {
-            let mut ids = Vec::new();
-            for n in 0..4 {
-                let title = format!("Evening gathering {crowd}{n}");
-                let event = org.create_online_event(&title, Duration::days(2 + n), Duration::hours(2)).await;
-                ids.push(event["id"].as_str().expect("id").parse::<uuid::Uuid>().expect("uuid"));
-            }
-            ids
+    let series = |crowd: &'static str| async move {
+        let mut ids = Vec::new();
+        for n in 0..4 {
+            let title = format!("Evening gathering {crowd}{n}");
+            let event = org.create_online_event(&title, Duration::days(2 + n), Duration::hours(2)).await;
+            ids.push(event["id"].as_str().expect("id").parse::<uuid::Uuid>().expect("uuid"));
         }
+        ids
     };
     let (a, b) = (series("A").await, series("B").await);
     let person = |i: usize| NewUser {
@@ -158,7 +160,7 @@ async fn the_collaborative_model_learns_which_events_go_together(backend: Backen
         display_name: format!("C{i}"),
         headline: String::new(),
         bio: String::new(),
-        interests: Vec::new(),
+        interests: interests[usize::from(i >= 20)].iter().map(|s| (*s).to_owned()).collect(),
         seeking: Vec::new(),
         offering: Vec::new(),
         visibility: "public",
@@ -176,13 +178,19 @@ async fn the_collaborative_model_learns_which_events_go_together(backend: Backen
         created_at: 0,
         updated_at: 0,
     };
-    // Crowd A (20 people) goes to A0..A3, crowd B to B0..B3.
     let mut rows = Vec::new();
     for (i, &user) in ids.iter().enumerate() {
         let events = if i < 20 { &a } else { &b };
         rows.extend(events.iter().map(|&e| going(i, user, e)));
     }
     server.store.insert_rsvps_bulk(&rows).await.expect("rsvps");
+    (a, b)
+}
+
+async fn the_collaborative_model_learns_which_events_go_together(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (org, _) = server.client().register("Olga").await;
+    let (a, _) = two_crowds(&server, &org, [&[], &[]]).await;
 
     let (nina, _) = server.client().register("Nina").await;
     nina.go_to(&a[0].to_string()).await;
@@ -200,4 +208,68 @@ async fn the_collaborative_model_learns_which_events_go_together(backend: Backen
     assert!(reasons_of(&list, "Evening gathering A2").contains("Popular with people who go where you go"), "{list}");
     let again = server.recommender.retrain(&server.store).await.expect("trained again");
     assert_eq!(again, Some(2), "each training is a new version");
+}
+
+async fn operators_retrain_on_demand_and_new_events_are_ranked_by_the_model(backend: Backend) {
+    const TOKEN: &str = "operator-token-for-tests";
+    let server = TestServer::start_with(backend, &["--ops-token", TOKEN]).await;
+    let anon = server.client();
+    let retrain = "/ops/recommendations/retrain";
+    anon.post(retrain, json!({})).await.expect(401);
+    let mut intruder = server.client();
+    intruder.token = Some("not-the-token".into());
+    assert_eq!(intruder.post(retrain, json!({})).await.expect(401).code(), "invalid_token");
+    intruder.get("/ops/recommendations/model").await.expect(401);
+    let mut ops = server.client();
+    ops.token = Some(TOKEN.into());
+    // The scheduled training runs once at start-up and finds nothing to learn from.
+    let mut state = Value::Null;
+    for _ in 0..600 {
+        state = ops.get("/ops/recommendations/model").await.expect(200).body;
+        if state["training"] == false {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, json!({"model": null, "training": false}));
+
+    let (org, _) = anon.register("Olga").await;
+    let (a, _) = two_crowds(&server, &org, [&["jazz", "live music"], &["bouldering", "climbing"]]).await;
+    let (nina, _) = anon.register("Nina").await;
+    nina.go_to(&a[0].to_string()).await;
+    nina.go_to(&a[1].to_string()).await;
+    let started = ops.post(retrain, json!({})).await.expect(202).body;
+    assert_eq!(started["version_in_service"], Value::Null);
+    let mut model = Value::Null;
+    for _ in 0..600 {
+        model = ops.get("/ops/recommendations/model").await.expect(200).body;
+        if model["model"]["version"] == 1 && model["training"] == false {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(model["model"]["version"], 1, "trained on demand: {model}");
+    assert_eq!(model["model"]["interactions"], 162, "{model}");
+    assert_eq!(nina.get("/api/v1/recommendations/events").await.expect(200).body["model_version"], 1);
+
+    // A newcomer with interests only is placed in the segment whose profiles are like theirs.
+    let (ivo, _) = anon.register("Ivo").await;
+    ivo.patch("/api/v1/me", json!({"interests": ["jazz", "live music"]})).await.expect(200);
+    let list = ivo.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(
+        reasons_of(&list, "Evening gathering A2").contains("20 people with interests like yours are going"),
+        "{list}"
+    );
+    assert!(!reasons_of(&list, "Evening gathering B2").contains("interests like yours"), "{list}");
+
+    // An event created after the model was trained is ranked by it from its text.
+    org.create_online_event("Evening gathering A4", Duration::days(8), Duration::hours(2)).await;
+    let list = nina.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(titles(&list).contains(&"Evening gathering A4".to_owned()), "{list}");
+
+    // Without a configured token the operator endpoints are off.
+    let plain = TestServer::start(backend).await;
+    let mut guess = plain.client();
+    guess.token = Some(TOKEN.into());
+    assert_eq!(guess.post(retrain, json!({})).await.expect(403).code(), "ops_disabled");
 }
