@@ -70,7 +70,8 @@ pub async fn upgrade(
     let ws = ws
         .protocols([SUBPROTOCOL, SUBPROTOCOL_MSGPACK])
         .max_frame_size(settings.max_frame_bytes)
-        .max_message_size(settings.max_frame_bytes);
+        .max_message_size(settings.max_frame_bytes)
+        .read_buffer_size(settings.read_buffer_bytes);
     Ok(ws.on_upgrade(move |socket| {
         let codec = match socket.protocol().and_then(|p| p.to_str().ok()) {
             Some(SUBPROTOCOL_MSGPACK) => Codec::MsgPack,

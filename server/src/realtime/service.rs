@@ -22,6 +22,9 @@ use crate::store::{Store, StoreError, StoredMessage};
 pub struct RealtimeSettings {
     pub outbox_bytes: usize,
     pub max_frame_bytes: usize,
+    /// Read buffer per connection (the library's default, 128 KiB, would dominate an idle
+    /// connection's memory).
+    pub read_buffer_bytes: usize,
     pub max_subscriptions: usize,
     pub ping_interval: Duration,
     pub idle_timeout: Duration,

@@ -16,7 +16,8 @@ on_both_backends!(
     malformed_frames_get_errors_not_crashes,
     slow_consumers_are_closed_and_resume,
     shutdown_and_token_expiry_close_with_documented_codes,
-    msgpack_clients_and_connection_limits
+    msgpack_clients_and_connection_limits,
+    frames_larger_than_the_read_buffer_arrive_whole
 );
 
 /// An organizer, two attendees going and an outsider, around an event starting soon.
@@ -420,4 +421,20 @@ async fn msgpack_clients_and_connection_limits(backend: Backend) {
         Some(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 429),
         other => panic!("the ninth connection in a minute is refused with 429, got {other:?}"),
     }
+}
+
+async fn frames_larger_than_the_read_buffer_arrive_whole(backend: Backend) {
+    // The smallest read buffer the server accepts: a long chat line takes many reads.
+    let server = TestServer::start_with(backend, &["--ws-read-buffer-bytes", "256"]).await;
+    let r = room(&server).await;
+    let chat = format!("event:{}:chat", r.event.id);
+    let mut ann = Ws::connect(&server.base, &r.ann.1).await;
+    let mut ben = Ws::connect(&server.base, &r.ben.1).await;
+    ann.subscribe(&chat, None).await;
+    ben.subscribe(&chat, None).await;
+    let text = "Grüße aus Köln! ".repeat(125);
+    let reply = ann.request(json!({"type": "publish", "channel": chat, "body": {"text": text.trim()}})).await;
+    assert_eq!(reply["ok"], true, "{reply}");
+    let message = ben.next_where(|f| f["type"] == "message").await;
+    assert_eq!(message["body"]["text"], text.trim());
 }

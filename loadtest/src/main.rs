@@ -1,0 +1,347 @@
+//! `loadtest`: Mingle's realtime gateway and REST API under load, next to a Socket.IO peer
+//! driven by the same client in the same run. See `loadtest --help` and `docs/benchmarks.md`.
+//!
+//! The flow: parse and bound the plan, raise the open-file limit (inherited by the servers it
+//! starts), start each server with fresh state, set up accounts and rooms through the API, run the
+//! scenarios, write the report.
+
+mod args;
+mod crowd;
+mod engineio;
+mod live_match;
+mod mingle;
+mod net;
+mod peers;
+mod probe;
+mod procstat;
+mod report;
+mod rest;
+mod scenarios;
+mod servers;
+mod stats;
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+
+use crate::args::{Args, Plan, Scenario};
+use crate::mingle::Api;
+use crate::net::SourceAddresses;
+use crate::peers::{Flavor, Target};
+use crate::report::{Machine, Results};
+use crate::scenarios::{Dial, FanoutPlan};
+use crate::servers::Server;
+
+/// Accounts the realtime scenarios' connections share (each in every room).
+const ACCOUNTS: usize = 50;
+const QUICK_ACCOUNTS: usize = 10;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if let Some(path) = &args.render {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let results: Results = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        results.write(&args.report)?;
+        writeln!(std::io::stdout().lock(), "{}report: {}", summary(&results), args.report.display())?;
+        return Ok(());
+    }
+    let mut plan = args.plan()?;
+    let mut results = Results {
+        started_at: now(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        quick: args.quick,
+        machine: Machine::read(),
+        ..Results::default()
+    };
+    let wanted_files = 2 * 250_000 + 10_000;
+    let limit = net::raise_open_files(wanted_files).context("raising the open-file limit")?;
+    say(&format!("open-file limit {limit} (the servers started here inherit it)"));
+    results.machine.open_files_limit = limit;
+    for note in plan.fit_open_files(limit) {
+        say(&note);
+        results.notes.push(note);
+    }
+    let dial =
+        Dial { sources: Arc::new(SourceAddresses::new(plan.source_addresses)), concurrency: plan.connect_concurrency };
+
+    let client_sampler = tokio::spawn(client_peak_rss());
+    let realtime = [Scenario::Idle, Scenario::Fanout, Scenario::Chat, Scenario::ReconnectStorm];
+    if plan.scenarios.iter().any(|s| realtime.contains(s)) {
+        if let Err(e) = run_realtime(&args, &plan, &dial, &mut results).await {
+            results.notes.push(format!("realtime scenarios stopped: {e:#}"));
+        }
+    }
+    if plan.scenarios.contains(&Scenario::LiveMatch) {
+        if let Err(e) = run_live_match(&args, &plan, &dial, &mut results).await {
+            results.notes.push(format!("live-match failed: {e:#}"));
+        }
+    }
+    if plan.scenarios.contains(&Scenario::Rest) {
+        let mut backends = vec![("SQLite", None)];
+        match &args.postgres_url {
+            Some(url) => backends.push(("PostgreSQL", Some(url.as_str()))),
+            None => results.notes.push("REST on PostgreSQL not measured: no --postgres-url".to_owned()),
+        }
+        for (backend, url) in backends {
+            if let Err(e) = run_rest(&args, &plan, backend, url, &mut results).await {
+                results.notes.push(format!("REST on {backend} failed: {e:#}"));
+            }
+        }
+    }
+    client_sampler.abort();
+    results.machine.client_peak_rss_kib = procstat::memory(std::process::id())
+        .map_or(0, |m| m.vm_rss_kib)
+        .max(CLIENT_PEAK.load(std::sync::atomic::Ordering::Relaxed));
+    results.machine.load_after = report::load();
+    results.finished_at = now();
+    let notes = results.write(&args.report)?;
+    results.notes.extend(notes);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "\n{}", summary(&results))?;
+    writeln!(out, "report: {}", args.report.display())?;
+    Ok(())
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn say(line: &str) {
+    eprintln!("==> {line}");
+}
+
+static CLIENT_PEAK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The tool's own peak memory, for the report's caveat.
+async fn client_peak_rss() {
+    loop {
+        if let Ok(m) = procstat::memory(std::process::id()) {
+            CLIENT_PEAK.fetch_max(m.vm_rss_kib, std::sync::atomic::Ordering::Relaxed);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// The targets table, for the terminal.
+fn summary(results: &Results) -> String {
+    let mut out = String::from("target | measured | verdict\n");
+    for (what, measured, verdict) in results.targets() {
+        out.push_str(&format!("{what} | {measured} | {verdict}\n"));
+    }
+    for note in &results.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+/// Registers `count` accounts and makes each go to every event in `events`.
+async fn accounts_in_rooms(api: &Api, count: usize, events: &[uuid::Uuid]) -> anyhow::Result<Vec<String>> {
+    let bar = crowd::bar((count * (1 + events.len())) as u64, "accounts and RSVPs");
+    let mut tokens = Vec::with_capacity(count);
+    for i in 0..count {
+        let account = api.register(&format!("member-{i}@bench.mingle.test"), &format!("Member {i}")).await?;
+        bar.inc(1);
+        let mut rsvps = Vec::with_capacity(events.len());
+        for chunk in events.chunks(16) {
+            for &event in chunk {
+                let (api, token) = (api.clone(), account.token.clone());
+                rsvps.push(tokio::spawn(async move { api.going(&token, event).await }));
+            }
+            for rsvp in rsvps.drain(..) {
+                rsvp.await??;
+                bar.inc(1);
+            }
+        }
+        tokens.push(account.token);
+    }
+    bar.finish_and_clear();
+    Ok(tokens)
+}
+
+async fn run_realtime(args: &Args, plan: &Plan, dial: &Dial, results: &mut Results) -> anyhow::Result<()> {
+    let mingle = servers::start_mingle(&args.mingle_bin, "realtime", None, false).await?;
+    let socketio = match servers::start_socketio(&args.node, &args.socketio_dir).await {
+        Ok(server) => Some(server),
+        Err(e) => {
+            results.notes.push(format!("Socket.IO peer not started, no comparison: {e:#}"));
+            None
+        }
+    };
+    for server in [Some(&mingle), socketio.as_ref()].into_iter().flatten() {
+        say(&format!(
+            "{} on {} (pid {}), open-file limit {}",
+            server.name,
+            server.addr,
+            server.pid,
+            procstat::open_files_limit(server.pid).map_or("?".to_owned(), |n| n.to_string())
+        ));
+    }
+    let outcome = realtime_scenarios(plan, dial, &mingle, socketio.as_ref(), results).await;
+    mingle.stop().await;
+    if let Some(s) = socketio {
+        s.stop().await;
+    }
+    outcome
+}
+
+async fn realtime_scenarios(
+    plan: &Plan,
+    dial: &Dial,
+    mingle: &Server,
+    socketio: Option<&Server>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    // Rooms on Mingle are event chats: one event for the fan-out room and the storm, one per chat
+    // room; every account goes to all of them.
+    let api = Api::new(mingle.addr)?;
+    let organizer = api.register("organizer@bench.mingle.test", "Organizer").await?;
+    let start = chrono::Utc::now() - chrono::Duration::hours(1);
+    let end = chrono::Utc::now() + chrono::Duration::hours(8);
+    let mut events = Vec::with_capacity(plan.chat_rooms + 1);
+    for i in 0..=plan.chat_rooms {
+        events.push(
+            api.create_event(&organizer.token, &format!("Load test room {i}"), &["loadtest"], start, end).await?.id,
+        );
+    }
+    let accounts = if plan.idle_checkpoints.last().is_some_and(|&n| n <= 5_000) { QUICK_ACCOUNTS } else { ACCOUNTS };
+    let tokens = accounts_in_rooms(&api, accounts, &events).await?;
+    let chat_channel = |e: &uuid::Uuid| format!("event:{e}:chat");
+    let mingle_room = Target {
+        flavor: Flavor::Mingle,
+        addr: mingle.addr,
+        pid: mingle.pid,
+        rooms: vec![chat_channel(&events[0])],
+        tokens: tokens.clone(),
+    };
+    let mingle_chat = Target { rooms: events[1..].iter().map(chat_channel).collect(), ..mingle_room.clone() };
+    let peer_room = socketio.map(|s| Target {
+        flavor: Flavor::SocketIo,
+        addr: s.addr,
+        pid: s.pid,
+        rooms: vec!["room-0".to_owned()],
+        tokens: Vec::new(),
+    });
+    let peer_chat = peer_room
+        .as_ref()
+        .map(|t| Target { rooms: (1..=plan.chat_rooms).map(|i| format!("room-{i}")).collect(), ..t.clone() });
+    let pair =
+        |a: &Target, b: &Option<Target>| -> Vec<Target> { std::iter::once(a.clone()).chain(b.clone()).collect() };
+
+    if plan.scenarios.contains(&Scenario::Idle) {
+        for target in pair(&mingle_room, &peer_room) {
+            say(&format!("idle: {} connections to {}", plan.idle_checkpoints.last().unwrap_or(&0), target.name()));
+            let r =
+                scenarios::idle(&target, dial, &plan.idle_checkpoints, Duration::from_secs(plan.idle_hold_secs)).await;
+            if let Some(e) = &r.first_error {
+                results.notes.push(format!("idle on {}: {} connections failed, first: {e}", r.server, r.failed));
+            }
+            results.idle.push(r);
+        }
+    }
+    if plan.scenarios.contains(&Scenario::Fanout) {
+        for &n in &plan.fanout_connections {
+            for target in pair(&mingle_room, &peer_room) {
+                say(&format!("fan-out: {n} subscribers on {}", target.name()));
+                let fanout = FanoutPlan {
+                    subscribers: n,
+                    publishers: 4,
+                    reference_rate: plan.fanout_rate,
+                    ramp_from_deliveries: 50_000.0,
+                    ramp_factor: 1.5,
+                    max_steps: 12,
+                    step: Duration::from_secs(plan.step_secs),
+                    drain: Duration::from_secs(2),
+                };
+                let r = scenarios::fanout(&target, dial, &fanout).await;
+                if let Some(e) = &r.first_error {
+                    results
+                        .notes
+                        .push(format!("fan-out on {} x{n}: {} failed to join, first: {e}", r.server, r.failed));
+                }
+                if r.dropped > 0 {
+                    results
+                        .notes
+                        .push(format!("fan-out on {} x{n}: the server closed {} subscribers", r.server, r.dropped));
+                }
+                results.fanout.push(r);
+            }
+        }
+    }
+    if plan.scenarios.contains(&Scenario::Chat) {
+        for target in pair(&mingle_chat, &peer_chat) {
+            say(&format!(
+                "chat: {} connections in {} rooms on {}",
+                plan.chat_connections,
+                plan.chat_rooms,
+                target.name()
+            ));
+            let rate = plan.chat_rooms as f64;
+            let r = scenarios::chat(
+                &target,
+                dial,
+                plan.chat_connections,
+                plan.chat_rooms,
+                rate,
+                Duration::from_secs(plan.step_secs * 4),
+            )
+            .await;
+            if let Some(e) = &r.first_error {
+                results.notes.push(format!("chat on {}: {} failed to join, first: {e}", r.server, r.failed));
+            }
+            results.chat.push(r);
+        }
+    }
+    if plan.scenarios.contains(&Scenario::ReconnectStorm) {
+        for target in pair(&mingle_room, &peer_room) {
+            say(&format!("reconnect storm: {} connections on {}", plan.storm_connections, target.name()));
+            let r = scenarios::reconnect_storm(&target, dial, plan.storm_connections).await;
+            if let Some(e) = &r.first_error {
+                results.notes.push(format!("storm on {}: {} failed, first: {e}", r.server, r.failed));
+            }
+            results.storm.push(r);
+        }
+    }
+    Ok(())
+}
+
+async fn run_live_match(args: &Args, plan: &Plan, dial: &Dial, results: &mut Results) -> anyhow::Result<()> {
+    say(&format!("live-match: {} attendees, {} arrivals", plan.live_attendees, plan.live_arrivals));
+    let server = servers::start_mingle(&args.mingle_bin, "live-match", None, false).await?;
+    let api = Api::new(server.addr)?;
+    let outcome = live_match::run(
+        &api,
+        server.addr,
+        server.pid,
+        &dial.sources,
+        plan.live_attendees,
+        plan.live_arrivals,
+        plan.live_rate,
+    )
+    .await;
+    server.stop().await;
+    results.live_match = Some(outcome?);
+    Ok(())
+}
+
+async fn run_rest(
+    args: &Args,
+    plan: &Plan,
+    backend: &str,
+    url: Option<&str>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    say(&format!("REST on {backend}: demo world, then {} searches/s and {} RSVPs/s", plan.search_rate, plan.rsvp_rate));
+    let server =
+        servers::start_mingle(&args.mingle_bin, &format!("rest-{}", backend.to_lowercase()), url, true).await?;
+    let api = Api::new(server.addr)?;
+    let outcome =
+        rest::run(&api, server.pid, backend, Duration::from_secs(plan.rest_secs), plan.search_rate, plan.rsvp_rate)
+            .await;
+    server.stop().await;
+    results.rest.push(outcome?);
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! Mingle's REST API as the scenarios use it to set up: accounts, profiles, events, RSVPs and
+//! check-ins, and the requests the REST scenario times.
+
+use anyhow::{bail, Context as _};
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// The password of every account the tool registers (only ever on a throwaway database).
+const PASSWORD: &str = "load-test-password";
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: Uuid,
+    pub token: String,
+}
+
+/// An event the tool created, with the check-in code its organizer sees.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: Uuid,
+    pub checkin_code: String,
+}
+
+#[derive(Deserialize)]
+struct Session {
+    access_token: String,
+    user: IdOnly,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: Uuid,
+}
+
+#[derive(Deserialize)]
+struct CreatedEvent {
+    id: Uuid,
+    checkin_code: Option<String>,
+}
+
+impl Api {
+    pub fn new(addr: std::net::SocketAddr) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .pool_max_idle_per_host(256)
+            .build()?;
+        Ok(Self { http, base: format!("http://{addr}/api/v1") })
+    }
+
+    async fn expect(response: reqwest::Response, what: &str) -> anyhow::Result<reqwest::Response> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = response.text().await.unwrap_or_default();
+        bail!("{what}: {status} {body}")
+    }
+
+    /// Registers `email` and answers the signed-in account.
+    pub async fn register(&self, email: &str, display_name: &str) -> anyhow::Result<Account> {
+        let body = json!({ "email": email, "password": PASSWORD, "display_name": display_name });
+        let response = self.http.post(format!("{}/auth/register", self.base)).json(&body).send().await?;
+        let session: Session = Self::expect(response, "register").await?.json().await?;
+        Ok(Account { id: session.user.id, token: session.access_token })
+    }
+
+    pub async fn update_profile(&self, token: &str, profile: &Value) -> anyhow::Result<()> {
+        let response = self.http.patch(format!("{}/me", self.base)).bearer_auth(token).json(profile).send().await?;
+        Self::expect(response, "PATCH /me").await.map(drop)
+    }
+
+    /// A public event with no seat limit, held from `starts_at` to `ends_at`.
+    pub async fn create_event(
+        &self,
+        token: &str,
+        title: &str,
+        tags: &[&str],
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    ) -> anyhow::Result<Event> {
+        let body = json!({
+            "title": title,
+            "description": format!("{title}: a room the load test fills."),
+            "tags": tags,
+            "starts_at": starts_at.to_rfc3339(),
+            "ends_at": ends_at.to_rfc3339(),
+            "timezone": "Europe/Berlin",
+            "online_url": "https://example.test/stream",
+            "capacity": null,
+        });
+        let response = self.http.post(format!("{}/events", self.base)).bearer_auth(token).json(&body).send().await?;
+        let event: CreatedEvent = Self::expect(response, "create event").await?.json().await?;
+        Ok(Event { id: event.id, checkin_code: event.checkin_code.context("the organizer sees the check-in code")? })
+    }
+
+    /// RSVPs and answers the HTTP status (the REST scenario counts conflicts apart from errors).
+    pub async fn rsvp(&self, token: &str, event: Uuid, status: &str) -> anyhow::Result<StatusCode> {
+        let response = self
+            .http
+            .post(format!("{}/events/{event}/rsvp", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "status": status }))
+            .send()
+            .await?;
+        let status = response.status();
+        let _ = response.bytes().await;
+        Ok(status)
+    }
+
+    pub async fn going(&self, token: &str, event: Uuid) -> anyhow::Result<()> {
+        let status = self.rsvp(token, event, "going").await?;
+        anyhow::ensure!(status.is_success(), "RSVP answered {status}");
+        Ok(())
+    }
+
+    pub async fn check_in(&self, token: &str, event: Uuid, code: &str) -> anyhow::Result<()> {
+        let response = self
+            .http
+            .post(format!("{}/events/{event}/checkin", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "code": code }))
+            .send()
+            .await?;
+        Self::expect(response, "check-in").await.map(drop)
+    }
+
+    /// `GET /events?q=...` and answers the HTTP status.
+    pub async fn search(&self, query: &str) -> anyhow::Result<StatusCode> {
+        let response =
+            self.http.get(format!("{}/events", self.base)).query(&[("q", query), ("limit", "20")]).send().await?;
+        let status = response.status();
+        let _ = response.bytes().await;
+        Ok(status)
+    }
+
+    /// Upcoming public events (first page), as JSON.
+    pub async fn upcoming(&self, limit: usize) -> anyhow::Result<Vec<Value>> {
+        let response =
+            self.http.get(format!("{}/events", self.base)).query(&[("limit", limit.to_string())]).send().await?;
+        let page: Value = Self::expect(response, "GET /events").await?.json().await?;
+        Ok(page["items"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The server's Prometheus text.
+    pub async fn metrics(&self) -> anyhow::Result<String> {
+        let base = self.base.trim_end_matches("/api/v1");
+        Ok(self.http.get(format!("{base}/metrics")).send().await?.text().await?)
+    }
+
+    pub async fn healthy(&self) -> bool {
+        let base = self.base.trim_end_matches("/api/v1");
+        matches!(self.http.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success())
+    }
+}
+
+/// The sum of every sample of a Prometheus counter in `text`.
+pub fn counter_total(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|line| line.starts_with(name) && line[name.len()..].starts_with([' ', '{']))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_counter_samples_by_exact_name() {
+        let text = "# TYPE matcher_updates_total counter\nmatcher_updates_total{kind=\"full\"} 2\nmatcher_updates_total{kind=\"incremental\"} 40\nmatcher_updates_total_extra 9\n";
+        assert_eq!(counter_total(text, "matcher_updates_total"), 42.0);
+        assert_eq!(counter_total(text, "absent_total"), 0.0);
+    }
+}

@@ -1,0 +1,451 @@
+//! The realtime scenarios, each run the same way against either server: `idle` (hold many
+//! connections, memory as they grow), `fanout` (one room, offered rate stepped up until
+//! delivery falls behind), `chat` (many rooms at a steady rate) and `reconnect-storm` (everyone
+//! drops and resumes at once).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use crate::crowd::{self, Crowd};
+use crate::net::SourceAddresses;
+use crate::peers::{self, Phase, Publishing, Target};
+use crate::procstat::{self, Memory, Sampler};
+use crate::stats::{Deliveries, Summary};
+
+/// How the scenarios open connections.
+#[derive(Debug, Clone)]
+pub struct Dial {
+    pub sources: Arc<SourceAddresses>,
+    pub concurrency: usize,
+}
+
+/// Memory of the server with a number of idle connections open.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MemoryPoint {
+    pub connections: usize,
+    pub memory: Memory,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdleResult {
+    pub server: String,
+    pub wanted: usize,
+    pub open: usize,
+    pub failed: usize,
+    pub first_error: Option<String>,
+    /// Seconds to open them all.
+    pub open_secs: f64,
+    pub baseline: Memory,
+    pub points: Vec<MemoryPoint>,
+    pub hold_secs: u64,
+    /// Still open after the hold (the server pings; the client answers).
+    pub open_after_hold: usize,
+    pub after_hold: Memory,
+    pub after_close: Memory,
+    /// Server CPU while holding them, percent of one core.
+    pub hold_cpu_percent: f64,
+    pub open_files_limit: Option<u64>,
+}
+
+impl IdleResult {
+    /// Server memory per idle connection, KiB: the growth of anonymous resident memory
+    /// (`RssAnon`: heap and stacks) between the last two checkpoints, over the connections
+    /// opened in between. Not from the empty server: heap the allocator already held (freed by
+    /// start-up work) absorbs the first connections and would hide their cost.
+    pub fn kib_per_connection(&self) -> Option<f64> {
+        self.slope(|m| m.rss_anon_kib)
+    }
+
+    /// The same from all of VmRSS, file-backed pages included (noisier: the kernel drops and
+    /// reloads pages of the mapped binary and libraries independently of connections).
+    pub fn rss_kib_per_connection(&self) -> Option<f64> {
+        self.slope(|m| m.vm_rss_kib)
+    }
+
+    fn slope(&self, kib: impl Fn(&Memory) -> u64) -> Option<f64> {
+        let first = self.points.get(self.points.len().checked_sub(2)?)?;
+        let last = self.points.last()?;
+        let connections = last.connections.checked_sub(first.connections).filter(|&n| n > 0)?;
+        Some((kib(&last.memory) as f64 - kib(&first.memory) as f64) / connections as f64)
+    }
+}
+
+/// Opens `connections` idle connections in `checkpoints` steps, reading the server's memory at
+/// each, holds them for `hold` and closes them.
+pub async fn idle(target: &Target, dial: &Dial, checkpoints: &[usize], hold: Duration) -> IdleResult {
+    let deliveries = Arc::new(Deliveries::default());
+    let baseline = steady_memory(target.pid).await;
+    let mut crowd = Crowd::default();
+    let mut points = Vec::new();
+    let started = Instant::now();
+    let mut opened = 0;
+    for &checkpoint in checkpoints {
+        let more = checkpoint.saturating_sub(opened);
+        crowd.grow(target, &dial.sources, opened, more, |_| None, &deliveries, dial.concurrency, "idle").await;
+        opened = checkpoint;
+        points.push(MemoryPoint { connections: crowd.open(), memory: settle_memory(target.pid).await });
+    }
+    let open_secs = started.elapsed().as_secs_f64();
+    let sampler = Sampler::start(target.pid);
+    crowd::wait(hold.as_secs_f64(), &format!("holding idle: {}", target.name())).await;
+    let hold_usage = sampler.lap();
+    let after_hold = procstat::memory(target.pid).unwrap_or_default();
+    let result_open = crowd.open();
+    let (failed, first_error) = (crowd.failed(), crowd.first_error());
+    crowd.close().await;
+    let after_close = settle_memory(target.pid).await;
+    IdleResult {
+        server: target.name().to_owned(),
+        wanted: checkpoints.last().copied().unwrap_or(0),
+        open: points.last().map_or(0, |p| p.connections),
+        failed,
+        first_error,
+        open_secs,
+        baseline,
+        points,
+        hold_secs: hold.as_secs(),
+        open_after_hold: result_open,
+        after_hold,
+        after_close,
+        hold_cpu_percent: hold_usage.cpu_percent,
+        open_files_limit: procstat::open_files_limit(target.pid),
+    }
+}
+
+/// Memory once it has stopped changing (start-up work such as loading models and the first
+/// training of the recommender allocates and frees hundreds of MiB): ten readings a second
+/// apart within 1 MiB, or after three minutes.
+async fn steady_memory(pid: u32) -> Memory {
+    const READINGS: usize = 10;
+    let mut readings: Vec<u64> = Vec::new();
+    let bar = crowd::bar(0, "waiting for steady server memory");
+    for _ in 0..180 {
+        let now = procstat::memory(pid).unwrap_or_default();
+        readings.push(now.rss_anon_kib);
+        bar.set_message(format!("waiting for steady server memory: {} MiB", now.rss_anon_kib / 1024));
+        if readings.len() >= READINGS {
+            let last = &readings[readings.len() - READINGS..];
+            let (low, high) = (last.iter().min().copied().unwrap_or(0), last.iter().max().copied().unwrap_or(0));
+            if high - low <= 1024 {
+                bar.finish_and_clear();
+                return now;
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    procstat::memory(pid).unwrap_or_default()
+}
+
+/// Memory once the server has had a moment to finish what it was doing.
+async fn settle_memory(pid: u32) -> Memory {
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    procstat::memory(pid).unwrap_or_default()
+}
+
+/// One measurement window at a fixed offered rate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Step {
+    /// Messages per second the publishers were asked to send.
+    pub offered_per_sec: f64,
+    pub published: u64,
+    /// Deliveries due: published messages times subscribers.
+    pub expected: u64,
+    pub delivered: u64,
+    pub delivered_per_sec: f64,
+    pub delivered_ratio: f64,
+    pub latency: Summary,
+    pub server_cpu_percent: f64,
+    pub server_peak_rss_kib: u64,
+    /// The load-test client's own CPU over the window: near 100% per core it had, the client
+    /// and not the server may be what limits the step.
+    pub client_cpu_percent: f64,
+    pub refused: u64,
+    pub secs: f64,
+}
+
+impl Step {
+    /// Whether the server kept up: (almost) everything delivered, in reasonable time.
+    pub fn kept_up(&self) -> bool {
+        self.delivered_ratio >= 0.98 && self.latency.p99_ms <= 1000.0 && self.refused == 0
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FanoutResult {
+    pub server: String,
+    pub subscribers: usize,
+    pub failed: usize,
+    pub dropped: usize,
+    pub first_error: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl FanoutResult {
+    /// The highest delivery rate among the steps the server kept up with.
+    pub fn sustained_per_sec(&self) -> f64 {
+        self.steps.iter().filter(|s| s.kept_up()).map(|s| s.delivered_per_sec).fold(0.0, f64::max)
+    }
+
+    /// Deliveries per second of server CPU time, at the busiest step the server kept up with:
+    /// the cost of a delivery, which the shared machine disturbs less than throughput.
+    pub fn deliveries_per_cpu_second(&self) -> f64 {
+        self.steps
+            .iter()
+            .filter(|s| s.kept_up() && s.server_cpu_percent > 1.0)
+            .max_by(|a, b| a.delivered_per_sec.total_cmp(&b.delivered_per_sec))
+            .map_or(0.0, |s| s.delivered_per_sec / (s.server_cpu_percent / 100.0))
+    }
+
+    /// The step at the reference rate (the first).
+    pub fn reference(&self) -> Option<&Step> {
+        self.steps.first()
+    }
+}
+
+/// Settings of a fan-out run.
+#[derive(Debug, Clone)]
+pub struct FanoutPlan {
+    pub subscribers: usize,
+    pub publishers: usize,
+    /// Messages per second of the first (reference) step.
+    pub reference_rate: f64,
+    /// The ramp starts at this many deliveries per second (or the reference rate, if higher).
+    pub ramp_from_deliveries: f64,
+    pub ramp_factor: f64,
+    pub max_steps: usize,
+    pub step: Duration,
+    pub drain: Duration,
+}
+
+/// `subscribers` in one room; a reference step, then the offered rate grows by `ramp_factor`
+/// each step until the server no longer keeps up (or `max_steps`).
+pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutResult {
+    let deliveries = Arc::new(Deliveries::default());
+    let mut crowd = Crowd::default();
+    crowd
+        .grow(target, &dial.sources, 0, plan.subscribers, |_| Some(0), &deliveries, dial.concurrency, "fan-out room")
+        .await;
+    let publishing = Arc::new(Publishing::default());
+    let publishers = start_publishers(target, dial, &crowd, plan.publishers, |_| 0, 24, &deliveries, &publishing);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sampler = Sampler::start(target.pid);
+    let mut steps = Vec::new();
+    let mut rate = plan.reference_rate;
+    for i in 0..plan.max_steps {
+        let label = format!("fan-out {} x{} @{rate:.0}/s", target.name(), plan.subscribers);
+        let step =
+            measure(&deliveries, &publishing, &sampler, crowd.open(), rate, plan.step, plan.drain, &label, i).await;
+        let kept_up = step.kept_up();
+        steps.push(step);
+        if !kept_up || crowd.open() == 0 {
+            break;
+        }
+        rate = if i == 0 {
+            (plan.ramp_from_deliveries / plan.subscribers.max(1) as f64).max(rate * plan.ramp_factor)
+        } else {
+            rate * plan.ramp_factor
+        };
+    }
+    let result = FanoutResult {
+        server: target.name().to_owned(),
+        subscribers: plan.subscribers,
+        failed: crowd.failed(),
+        dropped: crowd.dropped(),
+        first_error: crowd.first_error(),
+        steps,
+    };
+    let _ = crowd.phase.send(Phase::Stop);
+    for p in publishers {
+        let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
+    }
+    crowd.close().await;
+    result
+}
+
+/// Starts `count` publisher connections; publisher `i` posts into `room_of(i)`.
+#[allow(clippy::too_many_arguments)]
+fn start_publishers(
+    target: &Target,
+    dial: &Dial,
+    crowd: &Crowd,
+    count: usize,
+    room_of: impl Fn(usize) -> usize,
+    text_len: usize,
+    deliveries: &Arc<Deliveries>,
+    publishing: &Arc<Publishing>,
+) -> Vec<tokio::task::JoinHandle<anyhow::Result<()>>> {
+    (0..count)
+        .map(|i| {
+            tokio::spawn(peers::publish(
+                target.clone(),
+                Arc::clone(&dial.sources),
+                i,
+                count,
+                room_of(i),
+                text_len + (i * 37) % 160,
+                Arc::clone(deliveries),
+                Arc::clone(publishing),
+                crowd.phase.subscribe(),
+            ))
+        })
+        .collect()
+}
+
+/// One window: publish at `rate` for `length`, stop, let deliveries drain, and count.
+#[allow(clippy::too_many_arguments)]
+async fn measure(
+    deliveries: &Deliveries,
+    publishing: &Publishing,
+    sampler: &Sampler,
+    subscribers: usize,
+    rate: f64,
+    length: Duration,
+    drain: Duration,
+    label: &str,
+    index: usize,
+) -> Step {
+    deliveries.begin_step(u32::try_from(index + 1).unwrap_or(u32::MAX));
+    publishing.published.store(0, Ordering::Release);
+    publishing.refused.store(0, Ordering::Release);
+    let _ = sampler.lap();
+    let client_cpu = procstat::cpu_seconds(std::process::id()).unwrap_or(0.0);
+    publishing.set_rate(rate);
+    crowd::wait(length.as_secs_f64(), label).await;
+    publishing.set_rate(0.0);
+    let usage = sampler.lap();
+    let client_cpu = procstat::cpu_seconds(std::process::id()).unwrap_or(0.0) - client_cpu;
+    tokio::time::sleep(drain).await;
+    let published = publishing.published.load(Ordering::Acquire);
+    let delivered = deliveries.delivered.load(Ordering::Acquire);
+    let expected = published * subscribers as u64;
+    let secs = length.as_secs_f64();
+    Step {
+        offered_per_sec: rate,
+        published,
+        expected,
+        delivered,
+        delivered_per_sec: delivered as f64 / secs,
+        delivered_ratio: if expected == 0 { 0.0 } else { delivered as f64 / expected as f64 },
+        latency: Summary::of(&deliveries.latencies.take()),
+        server_cpu_percent: usage.cpu_percent,
+        server_peak_rss_kib: usage.peak_rss_kib,
+        client_cpu_percent: client_cpu / secs * 100.0,
+        refused: publishing.refused.load(Ordering::Acquire),
+        secs,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChatResult {
+    pub server: String,
+    pub connections: usize,
+    pub rooms: usize,
+    pub failed: usize,
+    pub dropped: usize,
+    pub first_error: Option<String>,
+    pub step: Step,
+}
+
+/// `connections` spread over `rooms`, one publisher per room, messages of 24 to 184 characters
+/// at `rate` per second over all rooms.
+pub async fn chat(
+    target: &Target,
+    dial: &Dial,
+    connections: usize,
+    rooms: usize,
+    rate: f64,
+    length: Duration,
+) -> ChatResult {
+    let deliveries = Arc::new(Deliveries::default());
+    let mut crowd = Crowd::default();
+    crowd
+        .grow(target, &dial.sources, 0, connections, |i| Some(i % rooms), &deliveries, dial.concurrency, "chat rooms")
+        .await;
+    let publishing = Arc::new(Publishing::default());
+    let publishers = start_publishers(target, dial, &crowd, rooms, |i| i, 24, &deliveries, &publishing);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sampler = Sampler::start(target.pid);
+    let label = format!("chat {} x{connections} in {rooms}", target.name());
+    // Each message reaches only its room's members: count expected deliveries per room.
+    let per_room = connections as f64 / rooms as f64;
+    let mut step =
+        measure(&deliveries, &publishing, &sampler, 1, rate, length, Duration::from_secs(2), &label, 0).await;
+    step.expected = (step.published as f64 * per_room).round() as u64;
+    step.delivered_ratio = if step.expected == 0 { 0.0 } else { step.delivered as f64 / step.expected as f64 };
+    let result = ChatResult {
+        server: target.name().to_owned(),
+        connections,
+        rooms,
+        failed: crowd.failed(),
+        dropped: crowd.dropped(),
+        first_error: crowd.first_error(),
+        step,
+    };
+    let _ = crowd.phase.send(Phase::Stop);
+    for p in publishers {
+        let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
+    }
+    crowd.close().await;
+    result
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StormResult {
+    pub server: String,
+    pub connections: usize,
+    pub resumed: usize,
+    pub failed: usize,
+    pub first_error: Option<String>,
+    /// From the drop until every connection was back in its room.
+    pub total_secs: f64,
+    /// Per connection, drop to joined again.
+    pub resume: Summary,
+    /// Messages published while the storm lasted (2 s before to 2 s after) that reached their
+    /// subscribers: Mingle resumes from offsets, Socket.IO rooms have no history.
+    pub delivered_ratio: f64,
+    pub server_cpu_percent: f64,
+}
+
+/// `connections` in one room while a publisher posts 5 messages a second; all drop at once and
+/// reconnect (Mingle: resubscribing from their last offset).
+pub async fn reconnect_storm(target: &Target, dial: &Dial, connections: usize) -> StormResult {
+    let deliveries = Arc::new(Deliveries::default());
+    let mut crowd = Crowd::default();
+    crowd.grow(target, &dial.sources, 0, connections, |_| Some(0), &deliveries, dial.concurrency, "storm room").await;
+    let publishing = Arc::new(Publishing::default());
+    let publishers = start_publishers(target, dial, &crowd, 1, |_| 0, 24, &deliveries, &publishing);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sampler = Sampler::start(target.pid);
+    deliveries.begin_step(1);
+    publishing.set_rate(5.0);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = crowd.resumes.take();
+    let took = crowd.storm(Duration::from_secs(120)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    publishing.set_rate(0.0);
+    let usage = sampler.lap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let expected = publishing.published.load(Ordering::Acquire) * connections as u64;
+    let delivered = deliveries.delivered.load(Ordering::Acquire);
+    let result = StormResult {
+        server: target.name().to_owned(),
+        connections,
+        resumed: crowd.resumed.load(Ordering::Acquire),
+        failed: crowd.failed(),
+        first_error: crowd.first_error(),
+        total_secs: took.as_secs_f64(),
+        resume: Summary::of(&crowd.resumes.take()),
+        delivered_ratio: if expected == 0 { 0.0 } else { delivered as f64 / expected as f64 },
+        server_cpu_percent: usage.cpu_percent,
+    };
+    let _ = crowd.phase.send(Phase::Stop);
+    for p in publishers {
+        let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
+    }
+    crowd.close().await;
+    result
+}
