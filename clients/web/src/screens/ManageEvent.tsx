@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router-dom';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { errorMessage, useActivityQuery, useAnnounceMutation, useAttendeesQuery, useCheckinMutation, useEventQuery } from '../app/api';
 import { clock, dateRange, eventTime } from '../components/format';
+import { EventStats } from '../components/EventStats';
 import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
@@ -41,30 +42,14 @@ export function ManageEvent() {
         {e.title}
       </PageTitle>
       <p className="meta">{dateRange(e.starts_at, e.ends_at, e.timezone)}</p>
-      <dl className="stats stats-big">
-        <div>
-          <dt>Going</dt>
-          <dd>{e.going_count}</dd>
-        </div>
-        <div>
-          <dt>Checked in</dt>
-          <dd>{e.checked_in_count}</dd>
-        </div>
-        <div>
-          <dt>Waitlist</dt>
-          <dd>{e.waitlist_count}</dd>
-        </div>
-        <div>
-          <dt>Interested</dt>
-          <dd>{e.interested_count}</dd>
-        </div>
+      <EventStats event={e} interested className="stats stats-big">
         <div>
           <dt>Check-in code</dt>
           <dd className="code" data-testid="event-checkin-code">
             {e.checkin_code}
           </dd>
         </div>
-      </dl>
+      </EventStats>
       <div className="manage-grid">
         <ActivityChart eventId={e.id} />
         <div className="stack">

@@ -2,6 +2,7 @@
 
 import { Link } from 'react-router-dom';
 import { errorMessage, useMyEventsQuery } from '../app/api';
+import { EventStats } from '../components/EventStats';
 import { dateRange } from '../components/format';
 import { Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
 
@@ -30,20 +31,7 @@ export function OrganizerConsole() {
               </h2>
               <p className="meta">{dateRange(e.starts_at, e.ends_at, e.timezone)}</p>
             </div>
-            <dl className="stats">
-              <div>
-                <dt>Going</dt>
-                <dd>{e.going_count}</dd>
-              </div>
-              <div>
-                <dt>Checked in</dt>
-                <dd>{e.checked_in_count}</dd>
-              </div>
-              <div>
-                <dt>Waitlist</dt>
-                <dd>{e.waitlist_count}</dd>
-              </div>
-            </dl>
+            <EventStats event={e} />
           </li>
         ))}
       </ul>
