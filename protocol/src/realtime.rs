@@ -195,6 +195,37 @@ pub struct Conversation {
     pub participants: [Uuid; 2],
 }
 
+/// The other person in a conversation, as `GET /conversations` lists them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConversationPeer {
+    pub id: Uuid,
+    pub display_name: String,
+}
+
+/// The newest message of a conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LastMessage {
+    pub text: String,
+    pub at: DateTime<Utc>,
+    /// Who wrote it: either participant.
+    pub from: Uuid,
+}
+
+/// One of the signed-in user's conversations, as `GET /conversations` lists them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConversationSummary {
+    pub id: Uuid,
+    /// The realtime channel: `dm:{id}`.
+    pub channel: String,
+    /// The other participant.
+    pub with: ConversationPeer,
+    /// Absent while nobody has written yet.
+    pub last_message: Option<LastMessage>,
+    /// When the last message was sent, or the conversation opened when there is none; the list
+    /// is ordered by it, newest first.
+    pub last_activity_at: DateTime<Utc>,
+}
+
 /// A parsed channel name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {

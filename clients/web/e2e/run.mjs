@@ -7,11 +7,13 @@
 //   4. in the live room each sees the other among "people to meet", with a reason, and two online;
 //   5. a chat message from Ada appears live for Ben, and his answer for her;
 //   6. Ben requests a meeting, Ada accepts it live, Ben sees it arranged live, and they exchange
-//      direct messages;
+//      direct messages (Ada sees Ben's first one marked unread before she opens it);
 //   7. Ben's network is cut; Ada posts while he is away; when it is back, Ben has every message
 //      exactly once, in order (resumed with `since` on a new WebSocket), and his own next message
 //      reaches Ada once;
-//   8. an announcement from Ada reaches Ben's live room.
+//   8. an announcement from Ada reaches Ben's live room;
+//   9. Ada writes from her Messages list; Ben, without the conversation open, sees an unread badge
+//      live, finds the conversation on top of his list and reads it.
 // Every main screen is checked for sideways scrolling and with axe-core (no serious
 // accessibility problem), and its screenshot goes to docs/screenshots/ (E2E_SCREENSHOTS=0 skips
 // the files). E2E_WIDTHS=360 runs other widths.
@@ -292,12 +294,15 @@ async function scenario(browser, base, width) {
   await dmB.fill('Shall we grab a coffee before the talks?');
   await dmB.press('Enter');
   await b.locator('.dm-card .bubble-text', { hasText: 'grab a coffee' }).waitFor();
+  // Ada has not opened the conversation: the notice on her own channel marks it unread.
+  await a.getByRole('link', { name: /^Messages\s*1 unread conversation$/ }).waitFor();
   await a.getByTestId('arranged-meeting').getByRole('button', { name: 'Message Ben Okafor' }).click();
   await a.locator('.dm-card .bubble-text', { hasText: 'grab a coffee' }).waitFor();
   const dmA = a.getByLabel('Message to Chat with Ben Okafor');
   await dmA.fill('Yes! I am by the door.');
   await dmA.press('Enter');
   await b.locator('.dm-card .bubble-text', { hasText: 'by the door' }).waitFor();
+  assert.equal(await a.getByTestId('unread-messages').count(), 0, 'an open conversation is read');
   assert.deepEqual(await b.locator('.dm-card .bubble-text').allTextContents(), ['Shall we grab a coffee before the talks?', 'Yes! I am by the door.']);
   await a.getByRole('button', { name: 'Close' }).click();
   await b.getByRole('button', { name: 'Close' }).click();
@@ -343,6 +348,25 @@ async function scenario(browser, base, width) {
   await b.locator('.announcement', { hasText: 'main hall doors' }).waitFor();
   await a.locator('.chart svg').first().waitFor();
   await shot(a, 'organizer', width);
+
+  log(width, 'Ada writes from her messages; Ben learns of it without the conversation open');
+  await a.getByRole('link', { name: /^Messages/ }).click();
+  const withBen = a.getByTestId('conversation').filter({ hasText: 'Ben Okafor' });
+  await withBen.filter({ hasText: 'You: Yes! I am by the door.' }).waitFor();
+  await withBen.click();
+  const dmFromList = a.getByLabel('Message to Chat with Ben Okafor');
+  await dmFromList.fill('The slides are online now.');
+  await dmFromList.press('Enter');
+  await a.locator('.dm-card .bubble-text', { hasText: 'slides are online' }).waitFor();
+  await b.getByRole('link', { name: /^Messages\s*1 unread conversation$/ }).waitFor();
+  await b.getByRole('link', { name: /^Messages/ }).click();
+  const withAda = b.getByTestId('conversation').filter({ hasText: 'Ada Lovelace' });
+  await withAda.filter({ hasText: 'The slides are online now.' }).getByTestId('unread-count').filter({ hasText: '1' }).waitFor();
+  assert.equal(await b.getByTestId('conversation').first().textContent().then((t) => t.includes('Ada Lovelace')), true, 'the newest conversation is on top');
+  await shot(b, 'messages', width);
+  await withAda.click();
+  await b.locator('.dm-card .bubble-text', { hasText: 'slides are online' }).waitFor();
+  assert.equal(await b.getByTestId('unread-messages').count(), 0, 'opening the conversation reads it');
 
   await ctxA.close();
   await ctxB.close();

@@ -9,6 +9,7 @@ import { Discover } from './screens/Discover';
 import { EventPage } from './screens/EventPage';
 import { LiveRoom } from './screens/LiveRoom';
 import { MeetingsScreen } from './screens/MeetingsScreen';
+import { MessagesScreen } from './screens/MessagesScreen';
 import { OrganizerConsole } from './screens/OrganizerConsole';
 import { EventEditor } from './screens/EventEditor';
 import { ProfileEditor } from './screens/ProfileEditor';
@@ -51,6 +52,7 @@ export function App() {
         <Route path="organize" element={<OrganizerConsole />} />
         <Route path="organize/new" element={<EventEditor />} />
         <Route path="meetings" element={<MeetingsScreen />} />
+        <Route path="messages" element={<MessagesScreen />} />
         <Route path="profile" element={<ProfileEditor />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>

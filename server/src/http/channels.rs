@@ -1,22 +1,31 @@
 //! `/channels/{channel}/messages` (history of a realtime channel) and `/conversations` (open a
-//! DM channel with someone).
+//! DM channel with someone, list one's own).
+
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use protocol::error::ErrorBody;
-use protocol::realtime::{Channel, ChannelMessage, Conversation, HistoryQuery, OpenConversation};
+use protocol::events::PageQuery;
+use protocol::realtime::{
+    Channel, ChannelMessage, Conversation, ConversationPeer, ConversationSummary, HistoryQuery, LastMessage,
+    OpenConversation,
+};
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
+use super::events::page_cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::realtime::service::{from_stored, Denied};
+use crate::render;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(history)).routes(routes!(open_conversation))
+    OpenApiRouter::new().routes(routes!(history)).routes(routes!(open_conversation, list_conversations))
 }
 
 fn denied(denied: Denied) -> ApiError {
@@ -75,4 +84,58 @@ async fn open_conversation(
     let id = state.store.conversation_between(user.id, other.id).await?;
     let channel = Channel::Dm(id).to_string();
     Ok((StatusCode::OK, Json(Conversation { id, channel, participants: [user.id, other.id] })))
+}
+
+/// The signed-in user's conversations, newest activity first, each with the other person and the
+/// last message. Pass `next_cursor` as `cursor` for older ones.
+#[utoipa::path(get, path = "/conversations", tag = "realtime", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<ConversationSummary>), (status = 400, body = ErrorBody)))]
+async fn list_conversations(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<ConversationSummary>>> {
+    let limit = render::page_limit(page.limit)?;
+    let before = page.cursor.as_deref().map(render::decode_cursor).transpose()?;
+    let mut rows = state.store.conversations_of(user.id).await?;
+    rows.sort_unstable_by_key(|r| std::cmp::Reverse((r.last_activity(), r.id)));
+    let mut rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| before.is_none_or(|cursor| (r.last_activity(), r.id) < cursor))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX).saturating_add(1))
+        .collect();
+    let next_cursor = page_cursor(&mut rows, limit, |r| (r.last_activity(), r.id));
+    let others: Vec<Uuid> = rows.iter().map(|r| r.other).collect();
+    let names: HashMap<Uuid, String> =
+        state.store.users_by_ids(&others).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let last_activity_at = render::utc(row.last_activity());
+            let last_message = row.last.map(|m| LastMessage {
+                text: message_text(&m.body),
+                at: render::utc(m.sent_at),
+                from: m.sender.unwrap_or(row.other),
+            });
+            ConversationSummary {
+                id: row.id,
+                channel: Channel::Dm(row.id).to_string(),
+                with: ConversationPeer {
+                    id: row.other,
+                    display_name: names.get(&row.other).cloned().unwrap_or_default(),
+                },
+                last_message,
+                last_activity_at,
+            }
+        })
+        .collect();
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// The `text` of a stored DM body (`{"text"}`); empty for anything else.
+fn message_text(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_default()
 }

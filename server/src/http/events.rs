@@ -311,7 +311,7 @@ async fn my_events(
 }
 
 /// Trims the extra row fetched to detect a next page and answers the cursor after the last kept.
-fn page_cursor<T>(rows: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> (i64, Uuid)) -> Option<String> {
+pub(crate) fn page_cursor<T>(rows: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> (i64, Uuid)) -> Option<String> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if rows.len() > limit {
         rows.truncate(limit);

@@ -355,6 +355,9 @@ async fn handle(
                         offset: Some(message.offset),
                         ..Reply::ok(id)
                     }));
+                    if let Channel::Dm(conversation) = channel {
+                        conn.realtime.notify_dm(conversation, &message, conn.user, text).await;
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "storing a chat message failed");

@@ -17,6 +17,9 @@ use super::presence::PresenceRooms;
 use crate::render;
 use crate::store::{Store, StoreError, StoredMessage};
 
+/// Characters of a DM's text that its notice on `user:{id}` carries.
+const DM_PREVIEW_CHARS: usize = 140;
+
 /// Limits and timings of WebSocket connections.
 #[derive(Debug, Clone)]
 pub struct RealtimeSettings {
@@ -192,6 +195,39 @@ impl Realtime {
             tracing::warn!(error = %e, channel, "fan-out failed; subscribers will backfill from storage");
         }
         Ok(message)
+    }
+
+    /// Tells the other participant of a DM, on their `user:{id}` channel, that `sender` wrote to
+    /// them, so they learn of it without following the conversation. A failure is logged: the
+    /// message itself is stored and delivered either way.
+    pub async fn notify_dm(&self, conversation: Uuid, message: &ChannelMessage, sender: Uuid, text: &str) {
+        let found = async {
+            let pair = self.store.conversation(conversation).await?;
+            let name = self.store.user_by_id(sender).await?.map(|u| u.display_name);
+            Ok::<_, StoreError>(pair.zip(name))
+        };
+        let ((a, b), display_name) = match found.await {
+            Ok(Some(found)) => found,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, %conversation, "looking up a DM's participants failed");
+                return;
+            }
+        };
+        let recipient = if sender == a { b } else { a };
+        let preview: String = text.chars().take(DM_PREVIEW_CHARS).collect();
+        let body = serde_json::json!({
+            "kind": "dm",
+            "conversation_id": conversation,
+            "channel": message.channel,
+            "offset": message.offset,
+            "from": { "id": sender, "display_name": display_name },
+            "preview": preview,
+            "sent_at": message.sent_at,
+        });
+        if let Err(e) = self.post(&Channel::User(recipient).to_string(), None, body).await {
+            tracing::warn!(error = %e, %recipient, "DM notice failed");
+        }
     }
 
     /// Notes that an event's RSVP or check-in counts changed; subscribers of `event:{id}` get

@@ -1,6 +1,7 @@
 //! Channel history: every realtime message is stored under its channel with the next offset
 //! (`seq`), so a client can resume from the last offset it saw. Also DM conversations.
 
+use protocol::realtime::Channel;
 use sqlx::FromRow;
 use uuid::Uuid;
 
@@ -18,6 +19,23 @@ pub struct StoredMessage {
     pub sender: Option<Uuid>,
     pub body: String,
     pub sent_at: i64,
+}
+
+/// One of a user's conversations, with its newest message if there is one.
+#[derive(Debug, Clone)]
+pub struct ConversationRow {
+    pub id: Uuid,
+    /// The other participant.
+    pub other: Uuid,
+    pub created_at: i64,
+    pub last: Option<StoredMessage>,
+}
+
+impl ConversationRow {
+    /// When the newest message was sent, or the conversation opened when there is none.
+    pub fn last_activity(&self) -> i64 {
+        self.last.as_ref().map_or(self.created_at, |m| m.sent_at)
+    }
 }
 
 /// Where a channel stands.
@@ -145,5 +163,48 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         }))
+    }
+
+    /// Every conversation `user` takes part in, each with its newest message, in no particular
+    /// order. A person has few conversations, so the caller sorts and pages them.
+    pub async fn conversations_of(&self, user: Uuid) -> StoreResult<Vec<ConversationRow>> {
+        let pairs = with_pool!(self, pool, _d => {
+            sqlx::query_as::<_, (Uuid, Uuid, Uuid, i64)>(
+                "SELECT id, user_a, user_b, created_at FROM conversations WHERE user_a = $1 \
+                 UNION ALL SELECT id, user_a, user_b, created_at FROM conversations WHERE user_b = $1",
+            )
+            .bind(user)
+            .fetch_all(pool)
+            .await?
+        });
+        let names: Vec<String> = pairs.iter().map(|(id, ..)| Channel::Dm(*id).to_string()).collect();
+        let mut last = std::collections::HashMap::new();
+        for chunk in names.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            // A channel's newest message is always kept, so `last_seq` names a stored row.
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM channels c JOIN channel_messages m \
+                 ON m.channel = c.name AND m.seq = c.last_seq WHERE c.name IN ({})",
+                placeholders.join(", ")
+            );
+            let rows = with_pool!(self, pool, _d => {
+                let mut query = sqlx::query_as::<_, StoredMessage>(&sql);
+                for name in chunk {
+                    query = query.bind(name);
+                }
+                query.fetch_all(pool).await?
+            });
+            last.extend(rows.into_iter().map(|m| (m.channel.clone(), m)));
+        }
+        Ok(pairs
+            .into_iter()
+            .zip(names)
+            .map(|((id, a, b, created_at), name)| ConversationRow {
+                id,
+                other: if a == user { b } else { a },
+                created_at,
+                last: last.remove(&name),
+            })
+            .collect())
     }
 }

@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
 
 mod accounts;
 mod cluster;
+mod conversations;
 mod events;
 mod malformed;
 mod meetings;

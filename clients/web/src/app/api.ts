@@ -14,6 +14,7 @@ import type {
   ChannelMessage,
   Checkin,
   Conversation,
+  ConversationSummary,
   EventActivity,
   EventInput,
   EventSearch,
@@ -68,7 +69,7 @@ export function errorMessage(error: unknown): string {
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,
-  tagTypes: ['Me', 'Event', 'Events', 'Rsvp', 'Attendees', 'Announcements', 'Meetings', 'Suggestions', 'Blocks', 'Recommendations', 'Activity'],
+  tagTypes: ['Me', 'Event', 'Events', 'Rsvp', 'Attendees', 'Announcements', 'Meetings', 'Suggestions', 'Blocks', 'Recommendations', 'Activity', 'Conversations'],
   endpoints: (build) => ({
     register: build.mutation<Session, { email: string; password: string; display_name: string }>({
       query: (body) => ({ url: '/auth/register', method: 'POST', body }),
@@ -187,6 +188,11 @@ export const api = createApi({
     }),
     openConversation: build.mutation<Conversation, string>({
       query: (user_id) => ({ url: '/conversations', method: 'POST', body: { user_id } }),
+      invalidatesTags: ['Conversations'],
+    }),
+    conversations: build.query<Page<ConversationSummary>, { cursor?: string } | void>({
+      query: (params) => ({ url: '/conversations', params: params ?? undefined }),
+      providesTags: ['Conversations'],
     }),
     channelHistory: build.query<Page<ChannelMessage>, { channel: string; before?: number; limit?: number }>({
       query: ({ channel, ...params }) => ({ url: `/channels/${encodeURIComponent(channel)}/messages`, params }),
@@ -228,5 +234,6 @@ export const {
   useRequestMeetingMutation,
   useDecideMeetingMutation,
   useOpenConversationMutation,
+  useConversationsQuery,
   useActivityQuery,
 } = api;

@@ -1,10 +1,12 @@
-// The Redux store: RTK Query's cache, the session, the connection state and the channel feeds.
+// The Redux store: RTK Query's cache, the session, the connection state, the channel feeds and unread
+// direct messages.
 
 import { configureStore } from '@reduxjs/toolkit';
 import { api } from './api';
 import authReducer, { loadAuth, saveAuth } from './authSlice';
 import channelsReducer, { channelsCleared } from '../realtime/channelsSlice';
 import connectionReducer from '../realtime/connectionSlice';
+import dmReducer, { dmCleared } from '../realtime/dmSlice';
 
 export function makeStore() {
   const store = configureStore({
@@ -13,6 +15,7 @@ export function makeStore() {
       auth: authReducer,
       channels: channelsReducer,
       connection: connectionReducer,
+      dm: dmReducer,
     },
     preloadedState: { auth: loadAuth() },
     middleware: (getDefault) => getDefault().concat(api.middleware),
@@ -27,6 +30,7 @@ export function makeStore() {
     if (signedOut) {
       store.dispatch(api.util.resetApiState());
       store.dispatch(channelsCleared());
+      store.dispatch(dmCleared());
     }
   });
   return store;

@@ -183,6 +183,30 @@ export interface Conversation {
   participants: [string, string];
 }
 
+export interface ConversationPeer {
+  id: string;
+  display_name: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  channel: string;
+  with: ConversationPeer;
+  last_message: { text: string; at: string; from: string } | null;
+  last_activity_at: string;
+}
+
+/** Pushed on `user:{id}` to the recipient of a direct message. */
+export interface DmNotice {
+  kind: 'dm';
+  conversation_id: string;
+  channel: string;
+  offset: number;
+  from: ConversationPeer;
+  preview: string;
+  sent_at: string;
+}
+
 export interface ChannelMessage {
   channel: string;
   offset: number;

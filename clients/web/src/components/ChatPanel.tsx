@@ -3,7 +3,9 @@
 // it arrived live, in a resume after a disconnect, or from the history.
 
 import { FormEvent, useEffect, useRef, useState } from 'react';
-import { useAppSelector } from '../app/hooks';
+import { api } from '../app/api';
+import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { conversationHidden, conversationShown } from '../realtime/dmSlice';
 import { RealtimeError } from '../realtime/client';
 import { useChannel, useRealtime } from '../realtime/RealtimeProvider';
 import { clock } from './format';
@@ -20,6 +22,17 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
   const logRef = useRef<HTMLDivElement>(null);
   const messages = feed?.messages ?? [];
   const headingId = `chat-${channel.replace(/[^a-z0-9]/gi, '-')}`;
+  const dispatch = useAppDispatch();
+  const conversation = channel.startsWith('dm:') ? channel.slice(3) : null;
+
+  // A DM on screen is read: it leaves the unread count, and new notices for it do not count.
+  useEffect(() => {
+    if (!conversation) return;
+    dispatch(conversationShown(conversation));
+    return () => {
+      dispatch(conversationHidden(conversation));
+    };
+  }, [conversation, dispatch]);
 
   useEffect(() => {
     const log = logRef.current;
@@ -35,6 +48,7 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
     try {
       await client.publish(channel, body);
       setText('');
+      if (conversation) dispatch(api.util.invalidateTags(['Conversations']));
     } catch (err) {
       setError(err instanceof RealtimeError ? `Not sent: ${err.message}` : 'Not sent.');
     } finally {

@@ -5,6 +5,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeetingsQuery, useMeQuery } from '../app/api';
 import { sessionEnded } from '../app/authSlice';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { unreadConversations } from '../realtime/dmSlice';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Avatar } from './ui';
 
@@ -12,6 +13,7 @@ const icons = {
   discover: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm3.5 6.5-2 5-5 2 2-5 5-2Z',
   organize: 'M4 5h16v14H4zM4 9h16M8 3v4M16 3v4',
   meetings: 'M4 6h16v10H8l-4 4V6Z',
+  messages: 'M3 6h18v12H3zM3 7l9 6 9-6',
   profile: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0',
 };
 
@@ -31,6 +33,7 @@ export function Layout() {
   useMeQuery();
   const { data: pending } = useMeetingsQuery({});
   const incoming = pending?.items.filter((m) => m.status === 'pending' && m.to.id === user?.id).length ?? 0;
+  const unread = useAppSelector((s) => unreadConversations(s.dm));
   const [logout] = useLogoutMutation();
 
   const signOut = async () => {
@@ -65,6 +68,16 @@ export function Layout() {
               {incoming > 0 && (
                 <span className="badge" aria-label={`${incoming} waiting for you`}>
                   {incoming}
+                </span>
+              )}
+            </NavLink>
+            <NavLink to="/messages">
+              <Icon d={icons.messages} />
+              <span>Messages</span>
+              {unread > 0 && (
+                <span className="badge" data-testid="unread-messages">
+                  {unread}
+                  <span className="visually-hidden"> unread {unread === 1 ? 'conversation' : 'conversations'}</span>
                 </span>
               )}
             </NavLink>

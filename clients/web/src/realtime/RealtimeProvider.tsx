@@ -12,6 +12,7 @@ import type { ChannelMessage, Meeting, Suggestion } from '../app/types';
 import { ChannelEvent, RealtimeClient } from './client';
 import { channelReset, historyLoaded, messageReceived, presenceUpdated } from './channelsSlice';
 import { connectionChanged } from './connectionSlice';
+import { dmNoticed, parseDmNotice } from './dmSlice';
 
 const RealtimeContext = createContext<RealtimeClient | null>(null);
 
@@ -72,7 +73,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     lastToken.current = accessToken;
   }, [client, accessToken]);
 
-  // The user's own channel: meeting changes and fresh suggestion lists.
+  // The user's own channel: meeting changes, fresh suggestion lists and direct messages.
   useEffect(() => {
     if (!client || !userId) return;
     return client.subscribe(`user:${userId}`, (event) => {
@@ -85,6 +86,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       } else if (body.kind === 'suggestions' && typeof body.event_id === 'string') {
         const items = (body.items as Suggestion[] | undefined) ?? [];
         dispatch(api.util.upsertQueryData('suggestions', body.event_id, { items }));
+      } else if (body.kind === 'dm') {
+        const notice = parseDmNotice(body);
+        if (notice) dispatch(dmNoticed(notice));
+        dispatch(api.util.invalidateTags(['Conversations']));
       }
     });
   }, [client, userId, dispatch]);

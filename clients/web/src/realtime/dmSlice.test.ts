@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { DmNotice } from '../app/types';
+import reducer, { conversationHidden, conversationShown, dmCleared, dmNoticed, initialDmState, parseDmNotice, unreadConversations } from './dmSlice';
+
+const notice = (conversation: string, offset: number): DmNotice => ({
+  kind: 'dm',
+  conversation_id: conversation,
+  channel: `dm:${conversation}`,
+  offset,
+  from: { id: 'u1', display_name: 'Ada' },
+  preview: 'hi',
+  sent_at: '2026-11-25T19:00:00Z',
+});
+
+describe('dmSlice', () => {
+  it('counts notices per conversation, each offset once', () => {
+    let s = reducer(initialDmState, dmNoticed(notice('c1', 1)));
+    s = reducer(s, dmNoticed(notice('c1', 2)));
+    s = reducer(s, dmNoticed(notice('c1', 2)));
+    s = reducer(s, dmNoticed(notice('c2', 1)));
+    expect(s.unread).toEqual({ c1: 2, c2: 1 });
+    expect(unreadConversations(s)).toBe(2);
+  });
+
+  it('does not count a conversation on screen, and clears one when it is shown', () => {
+    let s = reducer(initialDmState, dmNoticed(notice('c1', 1)));
+    s = reducer(s, conversationShown('c1'));
+    expect(unreadConversations(s)).toBe(0);
+    s = reducer(s, dmNoticed(notice('c1', 2)));
+    expect(s.unread).toEqual({});
+    s = reducer(s, conversationShown('c1'));
+    s = reducer(s, conversationHidden('c1'));
+    s = reducer(s, dmNoticed(notice('c1', 3)));
+    expect(s.unread).toEqual({});
+    s = reducer(s, conversationHidden('c1'));
+    s = reducer(s, dmNoticed(notice('c1', 4)));
+    expect(s.unread).toEqual({ c1: 1 });
+    expect(reducer(s, dmCleared())).toEqual(initialDmState);
+  });
+
+  it('reads notices and refuses other bodies', () => {
+    const body = { ...notice('c1', 3) } as unknown as Record<string, unknown>;
+    expect(parseDmNotice(body)).toEqual(notice('c1', 3));
+    expect(parseDmNotice({ kind: 'meeting' })).toBeNull();
+    expect(parseDmNotice({ ...body, from: 'Ada' })).toBeNull();
+    expect(parseDmNotice({ ...body, offset: '3' })).toBeNull();
+  });
+});

@@ -1,0 +1,69 @@
+// Direct messages the user has not read yet. A `dm` notice on the user's own channel counts one
+// for its conversation, unless that conversation is on screen; opening a conversation clears it.
+// The count lives in memory only: after a reload the conversation list still shows the latest
+// message of each conversation.
+
+import { createSlice, PayloadAction } from '@reduxjs/toolkit';
+import type { DmNotice } from '../app/types';
+
+export interface DmState {
+  /** Unread messages per conversation id. */
+  unread: Record<string, number>;
+  /** Conversations on screen now (several panels may show the same one). */
+  viewing: Record<string, number>;
+  /** Newest notice offset seen on the user channel per conversation, so a replay counts once. */
+  seen: Record<string, number>;
+}
+
+export const initialDmState: DmState = { unread: {}, viewing: {}, seen: {} };
+
+const dmSlice = createSlice({
+  name: 'dm',
+  initialState: initialDmState,
+  reducers: {
+    dmNoticed(state, action: PayloadAction<DmNotice>) {
+      const { conversation_id: id, offset } = action.payload;
+      if ((state.seen[id] ?? 0) >= offset) return;
+      state.seen[id] = offset;
+      if ((state.viewing[id] ?? 0) > 0) return;
+      state.unread[id] = (state.unread[id] ?? 0) + 1;
+    },
+    conversationShown(state, action: PayloadAction<string>) {
+      const id = action.payload;
+      state.viewing[id] = (state.viewing[id] ?? 0) + 1;
+      delete state.unread[id];
+    },
+    conversationHidden(state, action: PayloadAction<string>) {
+      const id = action.payload;
+      const left = (state.viewing[id] ?? 0) - 1;
+      if (left > 0) state.viewing[id] = left;
+      else delete state.viewing[id];
+    },
+    dmCleared() {
+      return initialDmState;
+    },
+  },
+});
+
+/** How many conversations have unread messages. */
+export const unreadConversations = (state: DmState): number => Object.keys(state.unread).length;
+
+/** Reads a `dm` notice body from the user channel; null when it is not one. */
+export function parseDmNotice(body: Record<string, unknown>): DmNotice | null {
+  if (body.kind !== 'dm') return null;
+  const from = body.from as { id?: unknown; display_name?: unknown } | undefined;
+  if (typeof body.conversation_id !== 'string' || typeof body.channel !== 'string' || typeof body.offset !== 'number') return null;
+  if (!from || typeof from.id !== 'string' || typeof from.display_name !== 'string') return null;
+  return {
+    kind: 'dm',
+    conversation_id: body.conversation_id,
+    channel: body.channel,
+    offset: body.offset,
+    from: { id: from.id, display_name: from.display_name },
+    preview: typeof body.preview === 'string' ? body.preview : '',
+    sent_at: typeof body.sent_at === 'string' ? body.sent_at : new Date().toISOString(),
+  };
+}
+
+export const { dmNoticed, conversationShown, conversationHidden, dmCleared } = dmSlice.actions;
+export default dmSlice.reducer;

@@ -1,0 +1,90 @@
+// The user's direct conversations, newest activity first, with unread ones marked; choosing one
+// opens it live beside the list (below it on phones). A new message from anyone moves its
+// conversation to the top as it arrives.
+
+import { useState } from 'react';
+import { errorMessage, useConversationsQuery } from '../app/api';
+import { useAppSelector } from '../app/hooks';
+import type { ConversationSummary } from '../app/types';
+import { ChatPanel } from '../components/ChatPanel';
+import { eventTime } from '../components/format';
+import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+
+interface Selected {
+  id: string;
+  channel: string;
+  name: string;
+  userId: string;
+}
+
+function ConversationPage({ cursor, last, selected, onSelect, onMore }: { cursor?: string; last: boolean; selected: string | null; onSelect: (c: ConversationSummary) => void; onMore: (cursor: string) => void }) {
+  const page = useConversationsQuery(cursor ? { cursor } : undefined);
+  const me = useAppSelector((s) => s.auth.user?.id);
+  const unread = useAppSelector((s) => s.dm.unread);
+  if (page.isLoading) return <Spinner />;
+  if (page.error) return <ErrorNote>{errorMessage(page.error)}</ErrorNote>;
+  const items = page.data?.items ?? [];
+  if (!cursor && items.length === 0) return <Empty>No conversations yet. Message someone you meet at an event.</Empty>;
+  return (
+    <>
+      {items.map((c) => {
+        const count = unread[c.id] ?? 0;
+        const text = c.last_message ? `${c.last_message.from === me ? 'You: ' : ''}${c.last_message.text}` : 'No messages yet';
+        return (
+          <li key={c.id}>
+            <button type="button" className="conversation" aria-current={selected === c.id ? 'true' : undefined} onClick={() => onSelect(c)} data-testid="conversation">
+              <Avatar id={c.with.id} name={c.with.display_name} size={40} />
+              <span className="conversation-body">
+                <span className="conversation-top">
+                  <span className="person-name">{c.with.display_name}</span>
+                  <time className="small muted" dateTime={c.last_activity_at}>
+                    {eventTime(c.last_activity_at)}
+                  </time>
+                </span>
+                <span className={`conversation-preview small${count ? '' : ' muted'}`}>{text}</span>
+              </span>
+              {count > 0 && (
+                <span className="badge" data-testid="unread-count">
+                  {count}
+                  <span className="visually-hidden"> unread</span>
+                </span>
+              )}
+            </button>
+          </li>
+        );
+      })}
+      {last && page.data?.next_cursor && (
+        <li>
+          <button type="button" className="button button-ghost button-small" onClick={() => onMore(page.data!.next_cursor!)}>
+            Show older conversations
+          </button>
+        </li>
+      )}
+    </>
+  );
+}
+
+export function MessagesScreen() {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [open, setOpen] = useState<Selected | null>(null);
+  const select = (c: ConversationSummary) => setOpen({ id: c.id, channel: c.channel, name: c.with.display_name, userId: c.with.id });
+  return (
+    <div className="page">
+      <PageTitle>Messages</PageTitle>
+      <div className="two-col">
+        <section className="card" aria-label="Conversations">
+          <ul className="conversation-list" aria-live="polite">
+            {cursors.map((cursor, i) => (
+              <ConversationPage key={cursor ?? 'first'} cursor={cursor} last={i === cursors.length - 1} selected={open?.id ?? null} onSelect={select} onMore={(next) => setCursors((all) => [...all, next])} />
+            ))}
+          </ul>
+        </section>
+        {open && (
+          <div className="card chat-card dm-card">
+            <ChatPanel key={open.channel} channel={open.channel} title={`Chat with ${open.name}`} names={{ [open.userId]: open.name }} onClose={() => setOpen(null)} />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
