@@ -149,7 +149,8 @@ where
     Ok(())
 }
 
-/// Waits until the matcher has been idle for three seconds (no update, nothing posted).
+/// Waits until the matcher has been idle for three seconds: no job running (a full build of a
+/// large event runs for a while without a visible update), no update, nothing posted.
 async fn settle(api: &Api) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let bar = crowd::bar(0, "matcher settling");
@@ -160,7 +161,8 @@ async fn settle(api: &Api) -> anyhow::Result<Duration> {
         let now =
             (counter_total(&text, "matcher_updates_total"), counter_total(&text, "realtime_messages_posted_total"));
         bar.set_message(format!("matcher settling: {} updates", now.0));
-        if now != last {
+        let running = counter_total(&text, "matcher_jobs_running");
+        if now != last || running > 0.0 {
             last = now;
             quiet_since = Instant::now();
         } else if quiet_since.elapsed() >= Duration::from_secs(3) {

@@ -159,6 +159,7 @@ impl Engine {
 
     /// Applies `job` to `event` and answers the lists that changed. One job per event at a time.
     pub async fn apply(self: &Arc<Self>, event: Uuid, job: Job) -> Result<Applied, SuggestError> {
+        let _running = Running::start();
         let cell = Arc::clone(&*self.events.entry(event).or_default());
         let mut state = cell.lock().await;
         let Some(row) = self.store.event(event).await? else {
@@ -456,5 +457,22 @@ fn attendee(row: &UserRow, embedded: &Embedded, context: Vec<String>) -> Attende
         context,
         seeking: parse_list(&row.seeking),
         offering: parse_list(&row.offering),
+    }
+}
+
+/// Counts a job in `matcher_jobs_running` from its start until it ends, however it ends, so
+/// that "idle" can be told from "busy with a long build".
+struct Running;
+
+impl Running {
+    fn start() -> Self {
+        metrics::gauge!("matcher_jobs_running").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        metrics::gauge!("matcher_jobs_running").decrement(1.0);
     }
 }
