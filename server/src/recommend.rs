@@ -239,14 +239,18 @@ impl Recommender {
             Err(e) => Err(e.0),
         };
         let vectors = vectors.inspect_err(|why| tracing::warn!(%why, "recommending without text signals")).ok();
-        let collaborative = self.collaborative_ranks(
-            &candidates,
-            &attended,
-            vectors.as_ref().map(|v| &v.profile[..]),
-            vectors.as_ref().map(|v| &v.events),
-        );
-        let w_content = if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT };
+        // One model for the whole ranking, even if a training swaps in a new one meanwhile.
         let model = self.collaborative();
+        let collaborative = model.as_deref().and_then(|model| {
+            Self::collaborative_ranks(
+                model,
+                &candidates,
+                &attended,
+                vectors.as_ref().map(|v| &v.profile[..]),
+                vectors.as_ref().map(|v| &v.events),
+            )
+        });
+        let w_content = if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT };
         let segment = match (&model, &vectors) {
             (Some(model), Some(vectors)) if attended.len() < NEWCOMER => model.segments.nearest(&vectors.profile),
             _ => None,
@@ -368,18 +372,17 @@ impl Recommender {
         self.collaborative.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
-    /// Each candidate's rank by the collaborative model, as a share in [0, 1] (1 = its best
-    /// candidate), from the user's attended events and profile; `None` without a model. Events
-    /// created since the model was trained are ranked from their text (`events`, their
-    /// vectors), as the model ranks any event nobody has gone to yet.
+    /// Each candidate's rank by `model`, as a share in [0, 1] (1 = its best candidate), from the
+    /// user's attended events and profile; `None` if the scores cannot be read. Events created
+    /// since the model was trained are ranked from their text (`events`, their vectors), as the
+    /// model ranks any event nobody has gone to yet.
     fn collaborative_ranks(
-        &self,
+        model: &Collaborative,
         candidates: &[EventRow],
         attended: &[EventRow],
         profile: Option<&[f32]>,
         events: Option<&HashMap<Uuid, Vec<f32>>>,
     ) -> Option<HashMap<Uuid, f32>> {
-        let model = self.collaborative()?;
         // Attended events come most recent first; the model reads a history oldest first.
         let history: Vec<usize> = attended.iter().rev().filter_map(|e| model.catalog.get(&e.id).copied()).collect();
         let profile = profile.map(|p| tch::Tensor::from_slice(p).view([1, -1]));
