@@ -96,7 +96,7 @@ pub struct Config {
     /// Bytes a WebSocket connection reads from its socket at a time. Every open connection keeps
     /// a buffer of this size (filled on its first read), so it sets much of what an idle
     /// connection costs; larger frames still arrive whole, over several reads.
-    #[arg(long, env = "MINGLE_WS_READ_BUFFER_BYTES", default_value_t = 4096, global = true)]
+    #[arg(long, env = "MINGLE_WS_READ_BUFFER_BYTES", default_value_t = 2048, global = true)]
     pub ws_read_buffer_bytes: usize,
 
     /// Channels one WebSocket connection may follow at once.

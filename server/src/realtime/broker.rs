@@ -9,8 +9,9 @@
 //! job: messages carry per-channel offsets, and a subscriber that sees a gap, lags behind, or is
 //! told to [`BrokerEvent::Resync`] reads the missing offsets from storage.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use axum::extract::ws::Message;
 use dashmap::DashMap;
 use futures_util::future::BoxFuture;
 use protocol::realtime::ChannelMessage;
@@ -22,10 +23,40 @@ const TOPIC_BUFFER: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub enum BrokerEvent {
-    Message(Arc<ChannelMessage>),
+    Message(Arc<Live>),
     /// Messages may have been missed (the broker connection dropped and came back): read
     /// everything after the last delivered offset from storage.
     Resync,
+}
+
+/// A stored message on its way to this node's subscribers. However many sockets receive it, it
+/// is encoded at most once per wire format: every socket then queues the same shared bytes.
+#[derive(Debug)]
+pub struct Live {
+    message: Arc<ChannelMessage>,
+    /// Counter snapshots are state: a newer one supersedes a pending older one.
+    counters: bool,
+    encoded: [OnceLock<Message>; 2],
+}
+
+impl Live {
+    pub fn new(message: Arc<ChannelMessage>) -> Arc<Self> {
+        let counters = message.body.get("kind").and_then(|k| k.as_str()) == Some("counters");
+        Arc::new(Self { message, counters, encoded: [OnceLock::new(), OnceLock::new()] })
+    }
+
+    pub fn message(&self) -> &Arc<ChannelMessage> {
+        &self.message
+    }
+
+    pub fn is_counters(&self) -> bool {
+        self.counters
+    }
+
+    /// The frame in wire format `format` (0 or 1), encoded by the first subscriber that asks.
+    pub fn encoded(&self, format: usize, encode: impl FnOnce(&ChannelMessage) -> Message) -> Message {
+        self.encoded[format.min(1)].get_or_init(|| encode(&self.message)).clone()
+    }
 }
 
 /// Moves messages between nodes.
@@ -76,7 +107,7 @@ struct Topic {
 #[derive(Default)]
 pub struct Hub {
     topics: DashMap<String, Topic>,
-    watcher: std::sync::OnceLock<Arc<dyn TopicWatcher>>,
+    watcher: OnceLock<Arc<dyn TopicWatcher>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -173,7 +204,7 @@ impl LocalBroker {
 
 impl Broker for LocalBroker {
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>> {
-        self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(message));
+        self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(Live::new(message)));
         Box::pin(async { Ok(()) })
     }
 
@@ -202,6 +233,32 @@ mod tests {
         fn last_unsubscribed(&self, channel: &str) {
             self.0.lock().expect("lock").push(format!("-{channel}"));
         }
+    }
+
+    #[test]
+    fn a_live_message_is_encoded_once_per_format() {
+        let message = ChannelMessage {
+            channel: "c".to_owned(),
+            offset: 1,
+            epoch: 1,
+            body: serde_json::json!({ "kind": "counters" }),
+            sender: None,
+            sent_at: chrono::Utc::now(),
+        };
+        let live = Live::new(Arc::new(message));
+        assert!(live.is_counters());
+        let encodings = std::sync::atomic::AtomicUsize::new(0);
+        let encode = |format: usize| {
+            live.encoded(format, |m| {
+                encodings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Message::Text(format!("{format}:{}", m.offset).into())
+            })
+        };
+        for _ in 0..3 {
+            assert_eq!(encode(0), Message::Text("0:1".into()));
+            assert_eq!(encode(1), Message::Text("1:1".into()));
+        }
+        assert_eq!(encodings.into_inner(), 2, "one encoding per wire format, shared by every subscriber");
     }
 
     #[tokio::test]

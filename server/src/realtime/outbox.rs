@@ -34,12 +34,15 @@ pub struct Outbox {
     /// Wakes paced producers when the writer has made room.
     room: Notify,
     limit: usize,
+    /// Queue depth after each push (a handle, so pushing looks nothing up).
+    depth: metrics::Histogram,
 }
 
 /// What the writer task does next.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Next {
-    Send(Message),
+    /// Send the frames just taken.
+    Send,
     Close(u16, &'static str),
 }
 
@@ -64,6 +67,7 @@ impl Outbox {
             notify: Notify::new(),
             room: Notify::new(),
             limit,
+            depth: metrics::histogram!("realtime_outbox_queued_bytes"),
         }
     }
 
@@ -113,7 +117,7 @@ impl Outbox {
         state.queue.push_back((key, message));
         let depth = state.bytes;
         drop(state);
-        metrics::histogram!("realtime_outbox_queued_bytes").record(depth as f64);
+        self.depth.record(depth as f64);
         self.notify.notify_one();
         true
     }
@@ -172,22 +176,33 @@ impl Outbox {
         self.lock().bytes
     }
 
-    /// The next thing for the writer: reliable frames first, then conflated ones, then a close.
-    pub async fn next(&self) -> Next {
+    /// Waits for the writer's next work: moves up to `max` frames into `out` (reliable frames
+    /// first, then conflated ones) and answers [`Next::Send`], or, with nothing left to send on a
+    /// closing connection, answers the close.
+    pub async fn next_batch(&self, out: &mut Vec<Message>, max: usize) -> Next {
         loop {
             let notified = self.notify.notified();
             {
                 let mut state = self.lock();
-                if let Some((_, message)) = state.queue.pop_front() {
+                let mut freed = false;
+                while out.len() < max {
+                    let Some((_, message)) = state.queue.pop_front() else { break };
                     state.bytes -= size(&message);
-                    drop(state);
-                    self.room.notify_waiters();
-                    return Next::Send(message);
+                    out.push(message);
+                    freed = true;
                 }
-                while let Some(key) = state.conflated_order.pop_front() {
+                while out.len() < max {
+                    let Some(key) = state.conflated_order.pop_front() else { break };
                     if let Some(message) = state.conflated.remove(&key) {
-                        return Next::Send(message);
+                        out.push(message);
                     }
+                }
+                if !out.is_empty() {
+                    drop(state);
+                    if freed {
+                        self.room.notify_waiters();
+                    }
+                    return Next::Send;
                 }
                 if let Some((code, reason)) = state.closing {
                     return Next::Close(code, reason);
@@ -206,6 +221,13 @@ mod tests {
         Message::Text(s.to_owned().into())
     }
 
+    /// The texts of the next batch of at most `max` frames.
+    async fn batch(outbox: &Outbox, max: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        assert_eq!(outbox.next_batch(&mut out, max).await, Next::Send);
+        out.iter().map(|m| if let Message::Text(t) = m { t.as_str().to_owned() } else { String::new() }).collect()
+    }
+
     #[tokio::test]
     async fn order_budget_and_conflation() {
         let outbox = Outbox::new(10);
@@ -213,9 +235,9 @@ mod tests {
         outbox.push_latest("p", text("old"));
         outbox.push_latest("p", text("new"));
         assert!(outbox.push(text("bbbb")));
-        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "aaaa"));
-        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "bbbb"));
-        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "new"));
+        assert_eq!(batch(&outbox, 1).await, ["aaaa"]);
+        assert_eq!(outbox.queued_bytes(), 4);
+        assert_eq!(batch(&outbox, 64).await, ["bbbb", "new"]);
         assert_eq!(outbox.queued_bytes(), 0);
     }
 
@@ -225,8 +247,7 @@ mod tests {
         outbox.push_superseding("c", text("c1"));
         outbox.push(text("a2"));
         outbox.push_superseding("c", text("c3"));
-        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "a2"));
-        assert!(matches!(outbox.next().await, Next::Send(Message::Text(t)) if t.as_str() == "c3"));
+        assert_eq!(batch(&outbox, 64).await, ["a2", "c3"]);
     }
 
     #[tokio::test]
@@ -235,6 +256,6 @@ mod tests {
         assert!(outbox.push(text("12345678")));
         assert!(!outbox.push(text("x")), "over budget");
         assert!(!outbox.push(text("y")), "closing");
-        assert!(matches!(outbox.next().await, Next::Close(4008, _)));
+        assert!(matches!(outbox.next_batch(&mut Vec::new(), 64).await, Next::Close(4008, _)));
     }
 }

@@ -33,7 +33,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
-use super::broker::{Broker, BrokerEvent, Hub, Subscription, TopicWatcher};
+use super::broker::{Broker, BrokerEvent, Hub, Live, Subscription, TopicWatcher};
 
 /// Prefix of every Redis channel Mingle uses, so a shared Redis can hold other tenants.
 pub const CHANNEL_PREFIX: &str = "mingle:ch:";
@@ -226,7 +226,7 @@ impl Broker for RedisBroker {
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>> {
         let payload = serde_json::to_string(&*message);
         let channel = redis_channel(&message.channel);
-        self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(message));
+        self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(Live::new(message)));
         Box::pin(async move {
             let payload = payload.context("encoding a channel message")?;
             // Fail at once rather than queue while the connection is known to be down: the
@@ -468,7 +468,9 @@ async fn forward_messages(hub: Arc<Hub>, mut messages: broadcast::Receiver<Messa
     loop {
         match messages.recv().await {
             Ok(message) => match decode(&message) {
-                Ok(decoded) => hub.deliver(&decoded.channel.clone(), BrokerEvent::Message(Arc::new(decoded))),
+                Ok(decoded) => {
+                    hub.deliver(&decoded.channel.clone(), BrokerEvent::Message(Live::new(Arc::new(decoded))))
+                }
                 Err(e) => {
                     tracing::warn!(redis_channel = %message.channel, error = %e, "skipping a malformed Redis message")
                 }
@@ -570,8 +572,8 @@ mod tests {
 
     async fn next_message(subscription: &mut Subscription) -> Arc<ChannelMessage> {
         loop {
-            if let BrokerEvent::Message(message) = next_event(subscription).await {
-                return message;
+            if let BrokerEvent::Message(live) = next_event(subscription).await {
+                return Arc::clone(live.message());
             }
         }
     }
@@ -820,11 +822,11 @@ mod tests {
         a.publish(Arc::clone(&published)).await.expect("publish");
 
         let event = next_event(&mut on_b).await;
-        assert!(matches!(&event, BrokerEvent::Message(m) if *m == published), "got {event:?}");
+        assert!(matches!(&event, BrokerEvent::Message(m) if *m.message() == published), "got {event:?}");
         let later = message(&other, 1);
         a.publish(Arc::clone(&later)).await.expect("publish");
         let event = next_event(&mut other_on_b).await;
-        assert!(matches!(&event, BrokerEvent::Message(m) if *m == later), "got {event:?}");
+        assert!(matches!(&event, BrokerEvent::Message(m) if *m.message() == later), "got {event:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

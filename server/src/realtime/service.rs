@@ -133,23 +133,23 @@ impl Realtime {
     }
 
     async fn event_exists(&self, event: Uuid) -> Result<(), Denied> {
-        match self.store.event(event).await {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(Denied::NotFound),
+        match self.store.event_exists(event).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Denied::NotFound),
             Err(e) => Err(internal(&e)),
         }
     }
 
-    /// Organizers, and attendees holding a seat (going, checked in or not).
+    /// Organizers, and attendees holding a seat (going, checked in or not). One query: every
+    /// chat message asks.
     async fn attends(&self, user: Uuid, event: Uuid) -> Result<(), Denied> {
-        self.event_exists(event).await?;
-        let organizer = self.store.is_organizer(event, user).await.map_err(|e| internal(&e))?;
-        if organizer {
-            return Ok(());
-        }
-        match self.store.rsvp(event, user).await {
-            Ok(Some(rsvp)) if rsvp.status == "going" => Ok(()),
-            Ok(_) => Err(Denied::Forbidden("event chat and presence are for attendees (RSVP going) and organizers")),
+        match self.store.event_access(event, user).await {
+            Ok(None) => Err(Denied::NotFound),
+            Ok(Some((true, _))) => Ok(()),
+            Ok(Some((false, Some(status)))) if status == "going" => Ok(()),
+            Ok(Some(_)) => {
+                Err(Denied::Forbidden("event chat and presence are for attendees (RSVP going) and organizers"))
+            }
             Err(e) => Err(internal(&e)),
         }
     }

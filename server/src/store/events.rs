@@ -479,6 +479,21 @@ impl Store {
         )
     }
 
+    /// What access to an event's chat and presence depends on, in one query: `None` when the
+    /// event does not exist, else whether `user` organizes it and their RSVP status, if any.
+    pub async fn event_access(&self, event: Uuid, user: Uuid) -> StoreResult<Option<(bool, Option<String>)>> {
+        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = e.id AND o.user_id = $2),                            (SELECT r.status FROM rsvps r WHERE r.event_id = e.id AND r.user_id = $2)                            FROM events e WHERE e.id = $1";
+        Ok(with_pool!(self, pool, _d => {
+            sqlx::query_as::<_, (bool, Option<String>)>(SQL).bind(event).bind(user).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Whether the event exists.
+    pub async fn event_exists(&self, event: Uuid) -> StoreResult<bool> {
+        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)";
+        Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, bool>(SQL).bind(event).fetch_one(pool).await?))
+    }
+
     /// Adds a co-organizer; adding one twice is not an error.
     pub async fn add_organizer(&self, event: Uuid, user: Uuid) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO event_organizers (event_id, user_id, added_at) VALUES ($1, $2, $3) \
