@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::net::PORTS_PER_ADDRESS;
+use crate::spread;
 
 /// Connections one run may open at most, over all scenarios at once.
 pub const MAX_CONNECTIONS: usize = 250_000;
@@ -29,6 +30,10 @@ pub enum Scenario {
 #[derive(Debug, Clone, Parser)]
 #[command(name = "loadtest", version)]
 pub struct Args {
+    /// What this process is when it is not the tool itself; none on the command line.
+    #[command(subcommand)]
+    pub role: Option<Role>,
+
     /// Writes the report again from a results file of an earlier run (`results.json` beside the
     /// report), measuring nothing.
     #[arg(long, env = "LOADTEST_RENDER")]
@@ -55,7 +60,8 @@ pub struct Args {
     pub socketio_dir: PathBuf,
 
     /// An empty PostgreSQL database for the REST scenario's second run; without it, only
-    /// SQLite is measured.
+    /// SQLite is measured. When the idle scenario runs on several Mingle nodes, they share it
+    /// first (with Redis, see --redis-url), leaving their few accounts behind.
     #[arg(long, env = "LOADTEST_POSTGRES_URL")]
     pub postgres_url: Option<String>,
 
@@ -118,6 +124,27 @@ pub struct Args {
     /// WebSocket handshakes in flight at once while connections are opened.
     #[arg(long, env = "LOADTEST_CONNECT_CONCURRENCY", default_value_t = 256)]
     pub connect_concurrency: usize,
+
+    /// Idle connections one process (a server node or a client process) holds at most; beyond
+    /// it the idle scenario starts several. Default: the open-file limit less 1,000. A lower
+    /// value tries the spreading at a small scale.
+    #[arg(long, env = "LOADTEST_CONNECTIONS_PER_PROCESS")]
+    pub connections_per_process: Option<usize>,
+
+    /// Redis that the idle scenario's Mingle nodes share, with the --postgres-url database, when
+    /// they are several. Not reachable, or no --postgres-url: each node keeps its own SQLite
+    /// database and they share only the token secret.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+}
+
+/// The hidden roles the tool starts copies of itself in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Role {
+    /// A client process of the idle scenario: takes its job and orders on stdin, answers on
+    /// stdout (see `worker.rs`).
+    #[command(name = "idle-worker", hide = true)]
+    IdleWorker,
 }
 
 /// The run's settings once `--quick` and the explicit options are applied.
@@ -140,6 +167,8 @@ pub struct Plan {
     pub rest_secs: u64,
     pub source_addresses: usize,
     pub connect_concurrency: usize,
+    /// Idle connections one process holds at most (see [`Plan::fit_open_files`]).
+    pub idle_per_process: usize,
 }
 
 impl Args {
@@ -192,6 +221,7 @@ impl Args {
             rest_secs: self.rest_secs.unwrap_or(scale(20, 5) as u64),
             source_addresses: self.source_addresses,
             connect_concurrency: self.connect_concurrency,
+            idle_per_process: self.connections_per_process.unwrap_or(usize::MAX),
         };
         plan.validate()?;
         Ok(plan)
@@ -199,29 +229,43 @@ impl Args {
 }
 
 impl Plan {
-    /// Shrinks connection counts to what `open_files` descriptors allow in one process (the
+    /// Fits connection counts to what `open_files` descriptors allow in one process (the
     /// client and each server hold one per connection, plus a reserve for everything else), and
-    /// says what it changed.
+    /// says what it changed. The idle scenario keeps its count and spreads it over several
+    /// processes of at most that many each (and at most [`spread::MAX_PROCESSES`] of them); the
+    /// others run in one process and shrink.
     pub fn fit_open_files(&mut self, open_files: u64) -> Vec<String> {
-        const RESERVE: usize = 1_000;
-        let cap = usize::try_from(open_files).unwrap_or(usize::MAX).saturating_sub(RESERVE).max(1);
+        let cap = spread::capacity(open_files);
+        let why = format!(
+            "the open-file limit is {open_files} per process (RLIMIT_NOFILE; raising the hard limit needs \
+             CAP_SYS_RESOURCE)"
+        );
         let mut notes = Vec::new();
+        if self.idle_per_process > cap {
+            if self.idle_per_process != usize::MAX {
+                notes
+                    .push(format!("idle: --connections-per-process {} lowered to {cap}: {why}", self.idle_per_process));
+            }
+            self.idle_per_process = cap;
+        }
+        if let Some(&last) = self.idle_checkpoints.last() {
+            let most = spread::MAX_PROCESSES.saturating_mul(self.idle_per_process);
+            if last > most {
+                notes.push(format!(
+                    "idle: {last} connections asked, {most} run: at most {} processes of {} connections \
+                     each ({why})",
+                    spread::MAX_PROCESSES,
+                    self.idle_per_process
+                ));
+                self.idle_checkpoints = [10, 25, 50, 100].iter().map(|p| (most * p / 100).max(1)).collect();
+            }
+        }
         let mut fit = |n: &mut usize, what: &str| {
             if *n > cap {
-                notes.push(format!(
-                    "{what}: {n} connections asked, {cap} run: the open-file limit is {open_files} per process \
-                     (RLIMIT_NOFILE; raising the hard limit needs CAP_SYS_RESOURCE)"
-                ));
+                notes.push(format!("{what}: {n} connections asked, {cap} run: {why}"));
                 *n = cap;
             }
         };
-        if let Some(&last) = self.idle_checkpoints.last() {
-            let mut top = last;
-            fit(&mut top, "idle");
-            if top < last {
-                self.idle_checkpoints = [10, 25, 50, 100].iter().map(|p| (top * p / 100).max(1)).collect();
-            }
-        }
         for n in &mut self.fanout_connections {
             fit(n, "fan-out");
         }
@@ -229,6 +273,12 @@ impl Plan {
         fit(&mut self.chat_connections, "chat");
         fit(&mut self.storm_connections, "reconnect storm");
         notes
+    }
+
+    /// Server nodes, and as many client processes, the idle scenario runs on: one when its
+    /// connections fit one process.
+    pub fn idle_processes(&self) -> usize {
+        spread::processes(self.idle_checkpoints.last().copied().unwrap_or(0), self.idle_per_process)
     }
 
     fn validate(&self) -> anyhow::Result<()> {
@@ -252,6 +302,12 @@ impl Plan {
             largest + 1000 <= room,
             "{largest} connections need more than {} source addresses: raise --source-addresses",
             self.source_addresses
+        );
+        ensure!(self.idle_per_process >= 100, "--connections-per-process must be at least 100");
+        ensure!(
+            self.idle_processes() <= spread::MAX_PROCESSES,
+            "the idle connections need more than {} processes of --connections-per-process: raise it",
+            spread::MAX_PROCESSES
         );
         ensure!(self.fanout_connections.iter().all(|&n| n > 0), "fan-out room sizes must be positive");
         ensure!(self.chat_connections > 0 && self.storm_connections > 0, "connection counts must be positive");
@@ -320,14 +376,36 @@ mod tests {
 
     #[test]
     fn connection_counts_fit_the_open_file_limit() {
-        let mut plan = parse(&[]).expect("defaults are valid");
+        let mut plan = parse(&["--chat-connections", "30000"]).expect("valid");
         let notes = plan.fit_open_files(20_000);
-        assert_eq!(plan.idle_checkpoints, [1_900, 4_750, 9_500, 19_000]);
+        assert_eq!(plan.idle_checkpoints, [10_000, 25_000, 50_000, 100_000], "idle spreads instead");
+        assert_eq!(plan.idle_per_process, 19_000);
+        assert_eq!(plan.idle_processes(), 6);
         assert_eq!(plan.fanout_connections, [1_000, 5_000, 10_000], "these fit already");
+        assert_eq!(plan.chat_connections, 19_000);
         assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("100000 connections asked, 19000 run"), "{}", notes[0]);
+        assert!(notes[0].contains("chat: 30000 connections asked, 19000 run"), "{}", notes[0]);
         let mut small = parse(&["--quick"]).expect("valid");
         assert!(small.fit_open_files(1_000_000).is_empty());
+        assert_eq!(small.idle_processes(), 1, "the quick scale stays in one process");
+    }
+
+    #[test]
+    fn idle_spreads_over_processes_of_the_asked_size() {
+        let mut plan = parse(&["--idle-connections", "4000", "--connections-per-process", "1500"]).expect("valid");
+        assert!(plan.fit_open_files(20_000).is_empty());
+        assert_eq!(plan.idle_per_process, 1_500);
+        assert_eq!(plan.idle_processes(), 3);
+        let mut high = parse(&["--connections-per-process", "50000"]).expect("valid");
+        let notes = high.fit_open_files(20_000);
+        assert_eq!(high.idle_per_process, 19_000);
+        assert!(notes[0].contains("lowered to 19000"), "{notes:?}");
+        // A tiny limit would need hundreds of processes: the count shrinks to what 32 hold.
+        let mut tiny = parse(&[]).expect("defaults are valid");
+        let notes = tiny.fit_open_files(1_500);
+        assert_eq!(tiny.idle_checkpoints.last(), Some(&(32 * 500)));
+        assert_eq!(tiny.idle_processes(), 32);
+        assert!(notes.iter().any(|n| n.contains("100000 connections asked, 16000 run")), "{notes:?}");
     }
 
     #[test]
@@ -341,6 +419,8 @@ mod tests {
         assert!(err(&["--fanout-rate", "0"]).contains("--fanout-rate"));
         assert!(err(&["--chat-rooms", "0"]).contains("--chat-rooms"));
         assert!(err(&["--live-arrivals", "1000", "--live-rate", "1"]).contains("45 seconds"));
+        assert!(err(&["--connections-per-process", "10"]).contains("at least 100"));
+        assert!(err(&["--connections-per-process", "1000"]).contains("more than 32 processes"));
         assert!(Args::try_parse_from(["loadtest", "--scenarios", "nope"]).is_err());
     }
 }

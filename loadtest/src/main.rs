@@ -3,7 +3,9 @@
 //!
 //! The flow: parse and bound the plan, raise the open-file limit (inherited by the servers it
 //! starts), start each server with fresh state, set up accounts and rooms through the API, run the
-//! scenarios, write the report.
+//! scenarios, write the report. When the idle scenario needs more connections than one process
+//! may hold, it runs on a cluster of server nodes with copies of this tool as its clients
+//! (`loadtest idle-worker`, see `worker.rs`).
 
 mod args;
 mod crowd;
@@ -18,7 +20,9 @@ mod report;
 mod rest;
 mod scenarios;
 mod servers;
+mod spread;
 mod stats;
+mod worker;
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -27,13 +31,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use crate::args::{Args, Plan, Scenario};
+use crate::args::{Args, Plan, Role, Scenario};
 use crate::mingle::Api;
 use crate::net::SourceAddresses;
 use crate::peers::{Flavor, Target};
 use crate::report::{Machine, Results};
-use crate::scenarios::{Dial, FanoutPlan};
-use crate::servers::Server;
+use crate::scenarios::{Dial, FanoutPlan, IdleResult, SpreadServer};
+use crate::servers::{Cluster, Server};
+use crate::worker::{ClientWorkers, Job};
 
 /// Accounts the realtime scenarios' connections share (each in every room).
 const ACCOUNTS: usize = 50;
@@ -42,6 +47,9 @@ const QUICK_ACCOUNTS: usize = 10;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.role == Some(Role::IdleWorker) {
+        return worker::main().await;
+    }
     if let Some(path) = &args.render {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let results: Results = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
@@ -64,6 +72,16 @@ async fn main() -> anyhow::Result<()> {
     for note in plan.fit_open_files(limit) {
         say(&note);
         results.notes.push(note);
+    }
+    if plan.scenarios.contains(&Scenario::Idle) && plan.idle_processes() > 1 {
+        say(&format!(
+            "idle: {} connections over {} server nodes and {} client processes of at most {} each \
+             (open-file limit {limit} per process)",
+            plan.idle_checkpoints.last().unwrap_or(&0),
+            plan.idle_processes(),
+            plan.idle_processes(),
+            plan.idle_per_process
+        ));
     }
     let dial =
         Dial { sources: Arc::new(SourceAddresses::new(plan.source_addresses)), concurrency: plan.connect_concurrency };
@@ -95,7 +113,8 @@ async fn main() -> anyhow::Result<()> {
     client_sampler.abort();
     results.machine.client_peak_rss_kib = procstat::memory(std::process::id())
         .map_or(0, |m| m.vm_rss_kib)
-        .max(CLIENT_PEAK.load(std::sync::atomic::Ordering::Relaxed));
+        .max(CLIENT_PEAK.load(std::sync::atomic::Ordering::Relaxed))
+        .max(results.idle.iter().map(|r| r.client_rss_kib).max().unwrap_or(0));
     results.machine.load_after = report::load();
     results.finished_at = now();
     let notes = results.write(&args.report)?;
@@ -138,12 +157,13 @@ fn summary(results: &Results) -> String {
     out
 }
 
-/// Registers `count` accounts and makes each go to every event in `events`.
-async fn accounts_in_rooms(api: &Api, count: usize, events: &[uuid::Uuid]) -> anyhow::Result<Vec<String>> {
+/// Registers `count` accounts (`{name}-{i}@bench.mingle.test`) and makes each go to every event
+/// in `events`.
+async fn accounts_in_rooms(api: &Api, name: &str, count: usize, events: &[uuid::Uuid]) -> anyhow::Result<Vec<String>> {
     let bar = crowd::bar((count * (1 + events.len())) as u64, "accounts and RSVPs");
     let mut tokens = Vec::with_capacity(count);
     for i in 0..count {
-        let account = api.register(&format!("member-{i}@bench.mingle.test"), &format!("Member {i}")).await?;
+        let account = api.register(&format!("{name}-{i}@bench.mingle.test"), &format!("Member {i}")).await?;
         bar.inc(1);
         let mut rsvps = Vec::with_capacity(events.len());
         for chunk in events.chunks(16) {
@@ -163,8 +183,15 @@ async fn accounts_in_rooms(api: &Api, count: usize, events: &[uuid::Uuid]) -> an
 }
 
 async fn run_realtime(args: &Args, plan: &Plan, dial: &Dial, results: &mut Results) -> anyhow::Result<()> {
+    if plan.scenarios.contains(&Scenario::Idle) && plan.idle_processes() > 1 {
+        run_idle_spread(args, plan, results).await;
+    }
+    let one_server = [Scenario::Fanout, Scenario::Chat, Scenario::ReconnectStorm];
+    if !plan.scenarios.iter().any(|s| one_server.contains(s) || (*s == Scenario::Idle && plan.idle_processes() == 1)) {
+        return Ok(());
+    }
     let mingle = servers::start_mingle(&args.mingle_bin, "realtime", None, false).await?;
-    let socketio = match servers::start_socketio(&args.node, &args.socketio_dir).await {
+    let socketio = match servers::start_socketio(&args.node, &args.socketio_dir, "socketio").await {
         Ok(server) => Some(server),
         Err(e) => {
             results.notes.push(format!("Socket.IO peer not started, no comparison: {e:#}"));
@@ -208,7 +235,7 @@ async fn realtime_scenarios(
         );
     }
     let accounts = if plan.idle_checkpoints.last().is_some_and(|&n| n <= 5_000) { QUICK_ACCOUNTS } else { ACCOUNTS };
-    let tokens = accounts_in_rooms(&api, accounts, &events).await?;
+    let tokens = accounts_in_rooms(&api, "member", accounts, &events).await?;
     let chat_channel = |e: &uuid::Uuid| format!("event:{e}:chat");
     let mingle_room = Target {
         flavor: Flavor::Mingle,
@@ -231,15 +258,12 @@ async fn realtime_scenarios(
     let pair =
         |a: &Target, b: &Option<Target>| -> Vec<Target> { std::iter::once(a.clone()).chain(b.clone()).collect() };
 
-    if plan.scenarios.contains(&Scenario::Idle) {
+    if plan.scenarios.contains(&Scenario::Idle) && plan.idle_processes() == 1 {
         for target in pair(&mingle_room, &peer_room) {
             say(&format!("idle: {} connections to {}", plan.idle_checkpoints.last().unwrap_or(&0), target.name()));
             let r =
                 scenarios::idle(&target, dial, &plan.idle_checkpoints, Duration::from_secs(plan.idle_hold_secs)).await;
-            if let Some(e) = &r.first_error {
-                results.notes.push(format!("idle on {}: {} connections failed, first: {e}", r.server, r.failed));
-            }
-            results.idle.push(r);
+            record_idle(r, results);
         }
     }
     if plan.scenarios.contains(&Scenario::Fanout) {
@@ -253,6 +277,8 @@ async fn realtime_scenarios(
                     ramp_from_deliveries: 50_000.0,
                     ramp_factor: 1.5,
                     max_steps: 12,
+                    lowest_fraction: 8.0,
+                    settle: Duration::from_secs(5),
                     step: Duration::from_secs(plan.step_secs),
                     drain: Duration::from_secs(2),
                 };
@@ -306,6 +332,94 @@ async fn realtime_scenarios(
         }
     }
     Ok(())
+}
+
+/// The idle scenario beyond one process: on a Mingle cluster, then on as many Socket.IO
+/// processes, each server with its own client workers; one server at a time, so that neither
+/// shares the machine with the other's connections.
+async fn run_idle_spread(args: &Args, plan: &Plan, results: &mut Results) {
+    let processes = plan.idle_processes();
+    let wanted = plan.idle_checkpoints.last().copied().unwrap_or(0);
+    say(&format!("idle: {wanted} connections to {processes} Mingle nodes"));
+    let mingle = async {
+        let cluster =
+            servers::start_mingle_cluster(&args.mingle_bin, processes, args.postgres_url.as_deref(), &args.redis_url)
+                .await?;
+        if let Some(note) = &cluster.note {
+            say(note);
+            results.notes.push(note.clone());
+        }
+        let outcome = async {
+            let first = cluster.nodes.first().context("a cluster of no nodes")?;
+            let api = Api::new(first.addr)?;
+            let accounts = if wanted <= 5_000 { QUICK_ACCOUNTS } else { ACCOUNTS };
+            // A name of this run's own: a shared database may hold an earlier run's accounts.
+            let name = format!("idle-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            let tokens = accounts_in_rooms(&api, &name, accounts, &[]).await?;
+            idle_on(Flavor::Mingle, &cluster, tokens, plan).await
+        }
+        .await;
+        cluster.stop().await;
+        outcome
+    };
+    match mingle.await {
+        Ok(r) => record_idle(r, results),
+        Err(e) => results.notes.push(format!("idle on Mingle nodes stopped: {e:#}")),
+    }
+    say(&format!("idle: {wanted} connections to {processes} Socket.IO processes"));
+    let socketio = async {
+        let cluster = servers::start_socketio_cluster(&args.node, &args.socketio_dir, processes).await?;
+        let outcome = idle_on(Flavor::SocketIo, &cluster, Vec::new(), plan).await;
+        cluster.stop().await;
+        outcome
+    };
+    match socketio.await {
+        Ok(r) => record_idle(r, results),
+        Err(e) => results.notes.push(format!("Socket.IO peer not measured idle, no comparison: {e:#}")),
+    }
+}
+
+/// Starts the client workers for `cluster` and runs the spread idle scenario with them.
+async fn idle_on(flavor: Flavor, cluster: &Cluster, tokens: Vec<String>, plan: &Plan) -> anyhow::Result<IdleResult> {
+    let nodes: Vec<std::net::SocketAddr> = cluster.nodes.iter().map(|n| n.addr).collect();
+    for (i, node) in cluster.nodes.iter().enumerate() {
+        say(&format!(
+            "{} node {i} on {} (pid {}), open-file limit {}",
+            node.name,
+            node.addr,
+            node.pid,
+            procstat::open_files_limit(node.pid).map_or("?".to_owned(), |n| n.to_string())
+        ));
+    }
+    // As many client processes as server nodes: both sides are bound by the same limit.
+    let clients = cluster.nodes.len();
+    let jobs = (0..clients)
+        .map(|worker| Job {
+            worker,
+            flavor,
+            nodes: nodes.clone(),
+            tokens: tokens.clone(),
+            source_addresses: plan.source_addresses,
+            concurrency: plan.connect_concurrency.div_ceil(clients),
+        })
+        .collect();
+    let workers = ClientWorkers::start(jobs).await?;
+    let pids = cluster.pids();
+    let name = cluster.nodes.first().map_or("?", |n| n.name);
+    let server = SpreadServer { name, pids: &pids, sharing: &cluster.sharing };
+    let hold = Duration::from_secs(plan.idle_hold_secs);
+    Ok(scenarios::idle_spread(&server, workers, &plan.idle_checkpoints, plan.idle_per_process, hold).await)
+}
+
+fn record_idle(r: IdleResult, results: &mut Results) {
+    match &r.first_error {
+        Some(e) if r.failed > 0 => {
+            results.notes.push(format!("idle on {}: {} connections failed, first: {e}", r.server, r.failed));
+        }
+        Some(e) => results.notes.push(format!("idle on {}: {e}", r.server)),
+        None => {}
+    }
+    results.idle.push(r);
 }
 
 async fn run_live_match(args: &Args, plan: &Plan, dial: &Dial, results: &mut Results) -> anyhow::Result<()> {

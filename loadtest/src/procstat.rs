@@ -30,6 +30,33 @@ fn field_kib(text: &str, key: &str) -> Option<u64> {
     })
 }
 
+impl std::ops::Add for Memory {
+    type Output = Self;
+
+    fn add(self, other: Self) -> Self {
+        Self {
+            vm_rss_kib: self.vm_rss_kib + other.vm_rss_kib,
+            rss_anon_kib: self.rss_anon_kib + other.rss_anon_kib,
+            rss_kib: self.rss_kib + other.rss_kib,
+            pss_kib: self.pss_kib + other.pss_kib,
+            anonymous_kib: self.anonymous_kib + other.anonymous_kib,
+        }
+    }
+}
+
+impl std::iter::Sum for Memory {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::default(), |total, m| total + m)
+    }
+}
+
+/// Memory of several processes (the nodes of a cluster) added up; a process that cannot be
+/// read counts as nothing. Pss adds up to what the processes cost together; VmRSS and Rss count
+/// the pages they share (the binary, its libraries) once per process.
+pub fn total_memory(pids: &[u32]) -> Memory {
+    pids.iter().map(|&pid| memory(pid).unwrap_or_default()).sum()
+}
+
 pub fn memory(pid: u32) -> anyhow::Result<Memory> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
@@ -39,6 +66,18 @@ pub fn memory(pid: u32) -> anyhow::Result<Memory> {
         rss_kib: field_kib(&rollup, "Rss").unwrap_or(0),
         pss_kib: field_kib(&rollup, "Pss").unwrap_or(0),
         anonymous_kib: field_kib(&rollup, "Anonymous").unwrap_or(0),
+    })
+}
+
+/// VmRSS and RssAnon only, from `/proc/PID/status`: cheap enough to sample during a
+/// measurement. `smaps_rollup` walks every page table of the process, which for a server that
+/// maps libtorch costs milliseconds of the cores the measurement shares.
+pub fn status_memory(pid: u32) -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    Ok(Memory {
+        vm_rss_kib: field_kib(&status, "VmRSS").unwrap_or(0),
+        rss_anon_kib: field_kib(&status, "RssAnon").unwrap_or(0),
+        ..Memory::default()
     })
 }
 
@@ -97,7 +136,7 @@ impl Sampler {
             let mut tick = tokio::time::interval(Duration::from_millis(250));
             loop {
                 tick.tick().await;
-                let Ok(memory) = memory(pid) else { return };
+                let Ok(memory) = status_memory(pid) else { return };
                 let mut w = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 if memory.vm_rss_kib > w.peak.vm_rss_kib {
                     w.peak = memory;
@@ -126,7 +165,7 @@ impl Window {
         Self {
             started: Instant::now(),
             cpu_at_start: cpu_seconds(pid).unwrap_or(0.0),
-            peak: memory(pid).unwrap_or_default(),
+            peak: status_memory(pid).unwrap_or_default(),
         }
     }
 }
@@ -156,9 +195,20 @@ mod tests {
     }
 
     #[test]
+    fn memory_adds_up_field_by_field() {
+        let a = Memory { vm_rss_kib: 1, rss_anon_kib: 2, rss_kib: 3, pss_kib: 4, anonymous_kib: 5 };
+        let b = Memory { vm_rss_kib: 10, rss_anon_kib: 20, rss_kib: 30, pss_kib: 40, anonymous_kib: 50 };
+        let total: Memory = [a, b].into_iter().sum();
+        assert_eq!(total, Memory { vm_rss_kib: 11, rss_anon_kib: 22, rss_kib: 33, pss_kib: 44, anonymous_kib: 55 });
+        assert_eq!(std::iter::empty::<Memory>().sum::<Memory>(), Memory::default());
+    }
+
+    #[test]
     fn reads_this_process() {
         let pid = std::process::id();
         assert!(memory(pid).expect("own memory").vm_rss_kib > 0);
+        let own = total_memory(&[pid]).vm_rss_kib;
+        assert!(own > 0 && total_memory(&[pid, pid]).vm_rss_kib >= own);
         assert!(cpu_seconds(pid).is_ok());
         assert!(open_files_limit(pid).is_some_and(|n| n > 0));
     }

@@ -147,18 +147,30 @@ impl Results {
     pub fn targets(&self) -> Vec<(String, String, &'static str)> {
         let mut rows = Vec::new();
         let idle = self.idle_of("Mingle");
+        let limit = self.machine.open_files_limit;
         rows.push((
             format!("{} concurrent idle connections held", thousands(TARGET_IDLE_CONNECTIONS as f64)),
             idle.map_or("-".to_owned(), |r| {
-                let bound = if r.wanted < TARGET_IDLE_CONNECTIONS && self.machine.open_files_limit > 0 {
+                let spread = if r.nodes > 1 || r.client_processes > 1 {
                     format!(
-                        " (all that fit: {} open files per process on this machine)",
-                        thousands(self.machine.open_files_limit as f64)
+                        " on {} Mingle nodes from {} client processes, at most {} per process (open-file \
+                         limit {} per process)",
+                        r.nodes,
+                        r.client_processes,
+                        thousands(r.per_process as f64),
+                        thousands(limit as f64)
                     )
                 } else {
                     String::new()
                 };
-                format!("{} open after {} s hold{bound}", thousands(r.open_after_hold as f64), r.hold_secs)
+                // Short of the target because the processes were full, not because fewer were asked.
+                let full = r.wanted >= r.nodes.max(1).saturating_mul(crate::spread::capacity(limit));
+                let bound = if r.wanted < TARGET_IDLE_CONNECTIONS && limit > 0 && full {
+                    format!(" (all that fit: {} open files per process on this machine)", thousands(limit as f64))
+                } else {
+                    String::new()
+                };
+                format!("{} open after {} s hold{spread}{bound}", thousands(r.open_after_hold as f64), r.hold_secs)
             }),
             verdict(idle.map(|r| r.open_after_hold >= TARGET_IDLE_CONNECTIONS)),
         ));
@@ -166,11 +178,13 @@ impl Results {
         rows.push((
             "at most 10 KB server memory per idle connection".to_owned(),
             per.map_or("-".to_owned(), |k| {
+                let nodes = idle.map_or(1, |r| r.nodes);
                 format!(
-                    "{:.1} KB anonymous RSS ({:.1} KB all of VmRSS), added between the last two steps, up to {} connections",
+                    "{:.1} KB anonymous RSS ({:.1} KB all of VmRSS), added between the last two steps, up to {} connections{}",
                     k * 1.024,
                     idle.and_then(IdleResult::rss_kib_per_connection).unwrap_or(0.0) * 1.024,
-                    thousands(idle.map_or(0, |r| r.open) as f64)
+                    thousands(idle.map_or(0, |r| r.open) as f64),
+                    if nodes > 1 { format!(", summed over {nodes} nodes") } else { String::new() }
                 )
             }),
             verdict(per.map(|k| k <= TARGET_KIB_PER_CONNECTION)),
@@ -255,7 +269,8 @@ impl Results {
         let _ = writeln!(
             md,
             "What bounds these numbers on one machine: every connection costs an open file in the \
-             client and in the server, so a run holds at most the per-process open-file limit; \
+             client and in the server, so one process holds at most the per-process open-file limit \
+             (the idle scenario goes beyond it on several server nodes and client processes); \
              every delivery is one write on a loopback socket, whose kernel work (TCP send and the \
              receiving side) is charged to the server, and the client reading every delivery \
              competes for the same cores. Deliveries per CPU-second compare what the servers' own \
@@ -292,16 +307,36 @@ impl Results {
              server's heap still shrinks after start-up work. Kernel socket buffers belong to no \
              process and are not counted.\n"
         );
+        for r in self.idle.iter().filter(|r| r.nodes > 1 || r.client_processes > 1) {
+            let _ = writeln!(
+                md,
+                "{} ran as {} processes and the client as {}: a process may hold at most {} open files \
+                 here (RLIMIT_NOFILE, whose hard limit only a privileged process raises), so each was \
+                 given at most {} connections. Each client process spread its share round-robin over the \
+                 nodes, as a load balancer would; the nodes shared {}. Memory and CPU below are summed \
+                 over the nodes: RssAnon and Pss add up to what the nodes cost together, while summed \
+                 VmRSS counts the pages of the binary and its libraries once per node. The client \
+                 processes used {} MiB together.\n",
+                r.server,
+                r.nodes,
+                r.client_processes,
+                thousands(self.machine.open_files_limit as f64),
+                thousands(r.per_process as f64),
+                if r.sharing.is_empty() { "nothing" } else { &r.sharing },
+                mib(r.client_rss_kib)
+            );
+        }
         let _ = writeln!(
             md,
             "| server | connections | VmRSS MiB | RssAnon MiB | PSS MiB | KB / connection (RssAnon) | open after hold | server CPU while idle |"
         );
         let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for r in &self.idle {
+            let server = if r.nodes > 1 { format!("{} ({} nodes)", r.server, r.nodes) } else { r.server.clone() };
             let _ = writeln!(
                 md,
                 "| {} | 0 | {} | {} | {} | | | |",
-                r.server,
+                server,
                 mib(r.baseline.vm_rss_kib),
                 mib(r.baseline.rss_anon_kib),
                 mib(r.baseline.pss_kib)
@@ -324,7 +359,7 @@ impl Results {
                 let _ = writeln!(
                     md,
                     "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                    r.server,
+                    server,
                     thousands(p.connections as f64),
                     mib(p.memory.vm_rss_kib),
                     mib(p.memory.rss_anon_kib),
@@ -341,13 +376,33 @@ impl Results {
             let _ = writeln!(
                 md,
                 "| {} | all closed | {} | {} | {} | | opened in {:.1} s, {} failed | |",
-                r.server,
+                server,
                 mib(r.after_close.vm_rss_kib),
                 mib(r.after_close.rss_anon_kib),
                 mib(r.after_close.pss_kib),
                 r.open_secs,
                 r.failed
             );
+        }
+        let spread: Vec<&IdleResult> = self.idle.iter().filter(|r| !r.per_node.is_empty()).collect();
+        if !spread.is_empty() {
+            let _ = writeln!(md, "\nHow the connections spread over the nodes, at the last step:\n");
+            let _ = writeln!(md, "| server | node | connections | VmRSS MiB | RssAnon MiB | PSS MiB |");
+            let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+            for r in spread {
+                for (i, node) in r.per_node.iter().enumerate() {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {} | {} | {} | {} |",
+                        r.server,
+                        i + 1,
+                        thousands(node.connections as f64),
+                        mib(node.memory.vm_rss_kib),
+                        mib(node.memory.rss_anon_kib),
+                        mib(node.memory.pss_kib)
+                    );
+                }
+            }
         }
         let _ = writeln!(md, "\n![memory vs connections]({plots}/memory.png)\n");
     }
@@ -362,8 +417,10 @@ impl Results {
             "N subscribers in one room (Mingle: `event:{{id}}:chat`; Socket.IO: a room); 4 \
              publishers send timestamped messages. The first step runs at the reference rate; \
              each later one asks for 1.5x more until the server no longer delivers 98% within \
-             the step plus a 2 s drain with p99 under 1 s. Sustained = the best delivered/s of a \
-             step it kept up with. Mingle stores every chat message (SQLite) before fanning it \
+             the step plus a 2 s drain with p99 under 1 s. A server that does not keep up with \
+             the reference rate gets steps 1.5x lower instead (after 5 s for its backlog to \
+             clear), down to an eighth of it, until it does. Sustained = the best delivered/s of \
+             a step it kept up with. Mingle stores every chat message (SQLite) before fanning it \
              out; Socket.IO keeps nothing.\n"
         );
         let _ = writeln!(
@@ -715,6 +772,62 @@ mod tests {
         assert_eq!(thousands(1000.0), "1,000");
         assert_eq!(thousands(1_234_567.4), "1,234,567");
         assert_eq!(thousands(-12_000.0), "-12,000");
+    }
+
+    /// An idle result as runs before spreading wrote it: none of the spreading fields.
+    const ONE_PROCESS_IDLE: &str = r#"{"server":"Mingle","wanted":19000,"open":19000,"failed":0,
+        "first_error":null,"open_secs":12.6,"baseline":{"vm_rss_kib":1,"rss_anon_kib":1,"rss_kib":1,
+        "pss_kib":1,"anonymous_kib":1},"points":[],"hold_secs":30,"open_after_hold":19000,
+        "after_hold":{"vm_rss_kib":1,"rss_anon_kib":1,"rss_kib":1,"pss_kib":1,"anonymous_kib":1},
+        "after_close":{"vm_rss_kib":1,"rss_anon_kib":1,"rss_kib":1,"pss_kib":1,"anonymous_kib":1},
+        "hold_cpu_percent":1.0,"open_files_limit":20000}"#;
+
+    fn results_with(idle: IdleResult) -> Results {
+        let mut results = Results::default();
+        results.machine.open_files_limit = 20_000;
+        results.idle.push(idle);
+        results
+    }
+
+    #[test]
+    fn results_of_one_process_still_read_and_render() {
+        let idle: IdleResult = serde_json::from_str(ONE_PROCESS_IDLE).expect("an earlier run's result reads");
+        assert_eq!((idle.nodes, idle.client_processes, idle.per_process), (1, 1, 0));
+        let results = results_with(idle);
+        let held = &results.targets()[0].1;
+        assert!(held.contains("19,000 open after 30 s hold (all that fit"), "{held}");
+        let md = results.markdown("benchmarks");
+        assert!(md.contains("| Mingle | 0 |") && !md.contains("spread over the nodes"), "{md}");
+    }
+
+    #[test]
+    fn a_spread_run_says_how_many_processes_and_why() {
+        let mut idle: IdleResult = serde_json::from_str(ONE_PROCESS_IDLE).expect("reads");
+        idle.wanted = 100_000;
+        idle.open_after_hold = 100_000;
+        idle.nodes = 6;
+        idle.client_processes = 6;
+        idle.per_process = 19_000;
+        idle.sharing = "one PostgreSQL database and Redis".to_owned();
+        idle.per_node = (0..6)
+            .map(|i| crate::scenarios::NodeShare {
+                connections: 16_666 + usize::from(i < 4),
+                memory: Default::default(),
+            })
+            .collect();
+        let results = results_with(idle);
+        let targets = results.targets();
+        assert!(
+            targets[0].1.contains("on 6 Mingle nodes from 6 client processes, at most 19,000 per process"),
+            "{}",
+            targets[0].1
+        );
+        assert!(!targets[0].1.contains("all that fit"), "{}", targets[0].1);
+        assert_eq!(targets[0].2, "met");
+        let md = results.markdown("benchmarks");
+        assert!(md.contains("Mingle ran as 6 processes and the client as 6"), "{md}");
+        assert!(md.contains("| Mingle (6 nodes) | 0 |"), "{md}");
+        assert!(md.contains("| Mingle | 6 | 16,666 |"), "{md}");
     }
 
     #[test]

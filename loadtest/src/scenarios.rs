@@ -1,5 +1,6 @@
 //! The realtime scenarios, each run the same way against either server: `idle` (hold many
-//! connections, memory as they grow), `fanout` (one room, offered rate stepped up until
+//! connections, memory as they grow; beyond one process's open files, [`idle_spread`] over
+//! several server nodes and client processes), `fanout` (one room, offered rate stepped up until
 //! delivery falls behind), `chat` (many rooms at a steady rate) and `reconnect-storm` (everyone
 //! drops and resumes at once).
 
@@ -15,6 +16,10 @@ use crate::net::SourceAddresses;
 use crate::peers::{self, Phase, Publishing, Target};
 use crate::procstat::{self, Memory, Sampler};
 use crate::stats::{Deliveries, Summary};
+use crate::worker::{ClientWorkers, Order};
+
+/// Longest an idle step may take to open its connections over all client workers.
+const SPREAD_STEP_LIMIT: Duration = Duration::from_secs(600);
 
 /// How the scenarios open connections.
 #[derive(Debug, Clone)]
@@ -46,9 +51,40 @@ pub struct IdleResult {
     pub open_after_hold: usize,
     pub after_hold: Memory,
     pub after_close: Memory,
-    /// Server CPU while holding them, percent of one core.
+    /// Server CPU while holding them, percent of one core (summed over the nodes).
     pub hold_cpu_percent: f64,
     pub open_files_limit: Option<u64>,
+    /// Server processes the connections were spread over (Mingle nodes, Socket.IO processes);
+    /// every memory and CPU figure is their sum.
+    #[serde(default = "one")]
+    pub nodes: usize,
+    /// Client processes that held the connections.
+    #[serde(default = "one")]
+    pub client_processes: usize,
+    /// Connections one process was given at most, when they were spread (0: one process).
+    #[serde(default)]
+    pub per_process: usize,
+    /// What the nodes shared (database, Redis, secret); empty for one process.
+    #[serde(default)]
+    pub sharing: String,
+    /// Each node at the last checkpoint, in order.
+    #[serde(default)]
+    pub per_node: Vec<NodeShare>,
+    /// The client processes' VmRSS summed, at its highest checkpoint (0: the client was this
+    /// process, whose own peak the report states).
+    #[serde(default)]
+    pub client_rss_kib: u64,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// One server node's part of a spread idle run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NodeShare {
+    pub connections: usize,
+    pub memory: Memory,
 }
 
 impl IdleResult {
@@ -78,7 +114,8 @@ impl IdleResult {
 /// each, holds them for `hold` and closes them.
 pub async fn idle(target: &Target, dial: &Dial, checkpoints: &[usize], hold: Duration) -> IdleResult {
     let deliveries = Arc::new(Deliveries::default());
-    let baseline = steady_memory(target.pid).await;
+    let pids = [target.pid];
+    let baseline = steady_memory(&pids).await;
     let mut crowd = Crowd::default();
     let mut points = Vec::new();
     let started = Instant::now();
@@ -87,7 +124,7 @@ pub async fn idle(target: &Target, dial: &Dial, checkpoints: &[usize], hold: Dur
         let more = checkpoint.saturating_sub(opened);
         crowd.grow(target, &dial.sources, opened, more, |_| None, &deliveries, dial.concurrency, "idle").await;
         opened = checkpoint;
-        points.push(MemoryPoint { connections: crowd.open(), memory: settle_memory(target.pid).await });
+        points.push(MemoryPoint { connections: crowd.open(), memory: settle_memory(&pids).await });
     }
     let open_secs = started.elapsed().as_secs_f64();
     let sampler = Sampler::start(target.pid);
@@ -97,7 +134,7 @@ pub async fn idle(target: &Target, dial: &Dial, checkpoints: &[usize], hold: Dur
     let result_open = crowd.open();
     let (failed, first_error) = (crowd.failed(), crowd.first_error());
     crowd.close().await;
-    let after_close = settle_memory(target.pid).await;
+    let after_close = settle_memory(&pids).await;
     IdleResult {
         server: target.name().to_owned(),
         wanted: checkpoints.last().copied().unwrap_or(0),
@@ -113,37 +150,130 @@ pub async fn idle(target: &Target, dial: &Dial, checkpoints: &[usize], hold: Dur
         after_close,
         hold_cpu_percent: hold_usage.cpu_percent,
         open_files_limit: procstat::open_files_limit(target.pid),
+        nodes: 1,
+        client_processes: 1,
+        per_process: 0,
+        sharing: String::new(),
+        per_node: Vec::new(),
+        client_rss_kib: 0,
     }
 }
 
-/// Memory once it has stopped changing (start-up work such as loading models and the first
-/// training of the recommender allocates and frees hundreds of MiB): ten readings a second
-/// apart within 1 MiB, or after three minutes.
-async fn steady_memory(pid: u32) -> Memory {
+/// A server spread over several processes, as [`idle_spread`] measures it.
+#[derive(Debug, Clone)]
+pub struct SpreadServer<'a> {
+    pub name: &'a str,
+    pub pids: &'a [u32],
+    /// What the processes share, for the report.
+    pub sharing: &'a str,
+}
+
+/// [`idle`] beyond what one process can hold: `workers` (client processes) open the
+/// connections, each spreading its share round-robin over the server's nodes, in the same
+/// checkpoints; memory and CPU are read from every node and added up. `per_process` is the
+/// share each process was sized for, for the report. The workers are closed at the end.
+pub async fn idle_spread(
+    server: &SpreadServer<'_>,
+    mut workers: ClientWorkers,
+    checkpoints: &[usize],
+    per_process: usize,
+    hold: Duration,
+) -> IdleResult {
+    let pids = server.pids;
+    let clients = workers.count();
+    let baseline = steady_memory(pids).await;
+    let mut points = Vec::new();
+    let mut client_rss_kib = 0;
+    let started = Instant::now();
+    for &checkpoint in checkpoints {
+        let base = workers.totals().settled();
+        let label = format!("idle: {} x{} from {clients} clients", server.name, pids.len());
+        let bar = crowd::bar(checkpoint.saturating_sub(base) as u64, label);
+        workers
+            .order(
+                |w| Order::GrowTo(crate::spread::share(checkpoint, clients, w)),
+                SPREAD_STEP_LIMIT,
+                |settled| bar.set_position(settled.saturating_sub(base) as u64),
+            )
+            .await;
+        bar.finish_and_clear();
+        points.push(MemoryPoint { connections: workers.totals().open, memory: settle_memory(pids).await });
+        client_rss_kib = client_rss_kib.max(workers.rss_kib());
+    }
+    let open_secs = started.elapsed().as_secs_f64();
+    let grown = workers.totals();
+    let per_node = pids
+        .iter()
+        .enumerate()
+        .map(|(i, &pid)| NodeShare {
+            connections: grown.per_node.get(i).copied().unwrap_or(0),
+            memory: procstat::memory(pid).unwrap_or_default(),
+        })
+        .collect();
+    let samplers: Vec<Sampler> = pids.iter().map(|&pid| Sampler::start(pid)).collect();
+    crowd::wait(hold.as_secs_f64(), &format!("holding idle: {} x{}", server.name, pids.len())).await;
+    let hold_cpu_percent = samplers.iter().map(|s| s.lap().cpu_percent).sum();
+    drop(samplers);
+    let after_hold = procstat::total_memory(pids);
+    workers.order(|_| Order::Report, Duration::from_secs(60), |_| {}).await;
+    let held = workers.totals();
+    let bar = crowd::bar(0, format!("closing {} connections", held.open));
+    workers.close().await;
+    bar.finish_and_clear();
+    let after_close = settle_memory(pids).await;
+    IdleResult {
+        server: server.name.to_owned(),
+        wanted: checkpoints.last().copied().unwrap_or(0),
+        open: points.last().map_or(0, |p| p.connections),
+        failed: held.failed,
+        first_error: held.first_error,
+        open_secs,
+        baseline,
+        points,
+        hold_secs: hold.as_secs(),
+        open_after_hold: held.open,
+        after_hold,
+        after_close,
+        hold_cpu_percent,
+        open_files_limit: pids.first().and_then(|&pid| procstat::open_files_limit(pid)),
+        nodes: pids.len(),
+        client_processes: clients,
+        per_process,
+        sharing: server.sharing.to_owned(),
+        per_node,
+        client_rss_kib,
+    }
+}
+
+/// Memory of `pids` added up, once it has stopped changing (start-up work such as loading
+/// models and the first training of the recommender allocates and frees hundreds of MiB): ten
+/// readings a second apart within 1 MiB per process, or after three minutes.
+async fn steady_memory(pids: &[u32]) -> Memory {
     const READINGS: usize = 10;
+    let tolerance = 1024 * pids.len().max(1) as u64;
     let mut readings: Vec<u64> = Vec::new();
     let bar = crowd::bar(0, "waiting for steady server memory");
     for _ in 0..180 {
-        let now = procstat::memory(pid).unwrap_or_default();
+        let now = procstat::total_memory(pids);
         readings.push(now.rss_anon_kib);
         bar.set_message(format!("waiting for steady server memory: {} MiB", now.rss_anon_kib / 1024));
         if readings.len() >= READINGS {
             let last = &readings[readings.len() - READINGS..];
             let (low, high) = (last.iter().min().copied().unwrap_or(0), last.iter().max().copied().unwrap_or(0));
-            if high - low <= 1024 {
+            if high - low <= tolerance {
                 bar.finish_and_clear();
                 return now;
             }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    procstat::memory(pid).unwrap_or_default()
+    procstat::total_memory(pids)
 }
 
-/// Memory once the server has had a moment to finish what it was doing.
-async fn settle_memory(pid: u32) -> Memory {
+/// Memory of `pids` added up, once the servers have had a moment to finish what they were doing.
+async fn settle_memory(pids: &[u32]) -> Memory {
     tokio::time::sleep(Duration::from_secs(2)).await;
-    procstat::memory(pid).unwrap_or_default()
+    procstat::total_memory(pids)
 }
 
 /// One measurement window at a fixed offered rate.
@@ -217,12 +347,17 @@ pub struct FanoutPlan {
     pub ramp_from_deliveries: f64,
     pub ramp_factor: f64,
     pub max_steps: usize,
+    /// When the reference step already fails, steps go down by `ramp_factor` to at most
+    /// `reference_rate / lowest_fraction`, each after `settle`.
+    pub lowest_fraction: f64,
+    pub settle: Duration,
     pub step: Duration,
     pub drain: Duration,
 }
 
 /// `subscribers` in one room; a reference step, then the offered rate grows by `ramp_factor`
-/// each step until the server no longer keeps up (or `max_steps`).
+/// each step until the server no longer keeps up (or `max_steps`). A server that cannot keep up
+/// with the reference rate gets lower steps instead, until it does.
 pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutResult {
     let deliveries = Arc::new(Deliveries::default());
     let mut crowd = Crowd::default();
@@ -235,13 +370,27 @@ pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutRe
     let sampler = Sampler::start(target.pid);
     let mut steps = Vec::new();
     let mut rate = plan.reference_rate;
+    let mut stepping_down = false;
     for i in 0..plan.max_steps {
-        let label = format!("fan-out {} x{} @{rate:.0}/s", target.name(), plan.subscribers);
+        let label = format!("fan-out {} x{} @{rate:.1}/s", target.name(), plan.subscribers);
         let step =
             measure(&deliveries, &publishing, &sampler, crowd.open(), rate, plan.step, plan.drain, &label, i).await;
         let kept_up = step.kept_up();
         steps.push(step);
-        if !kept_up || crowd.open() == 0 {
+        if crowd.open() == 0 || (stepping_down && kept_up) {
+            break;
+        }
+        if !kept_up {
+            // Already the reference rate was too much: come down until the server keeps up, so
+            // that every server has a sustained rate to compare, after letting the backlog of
+            // the failed step clear.
+            let lower = rate / plan.ramp_factor;
+            if (i == 0 || stepping_down) && lower >= plan.reference_rate / plan.lowest_fraction {
+                stepping_down = true;
+                rate = lower;
+                crowd::wait(plan.settle.as_secs_f64(), "letting the backlog clear").await;
+                continue;
+            }
             break;
         }
         rate = if i == 0 {

@@ -1,6 +1,8 @@
 //! The servers under test, started by the tool itself so that it knows their process ids and
 //! gives each a fresh, throwaway state: Mingle (`mingle serve` on SQLite in a temporary
 //! directory, or on a given PostgreSQL database) and the Socket.IO peer (`node server.js`).
+//! When one process cannot hold a scenario's connections, several: a Mingle cluster
+//! ([`start_mingle_cluster`]) or as many Socket.IO processes.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -43,6 +45,45 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A server dropped without [`Server::stop`] (a failed start, an error on the way) is killed
+    /// by `kill_on_drop`; its temporary state goes with it.
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Several server processes that together hold one scenario's connections.
+#[derive(Debug)]
+pub struct Cluster {
+    pub nodes: Vec<Server>,
+    /// What the nodes share, in words for the report ("one PostgreSQL database and Redis").
+    pub sharing: String,
+    /// Why the nodes share less than a production cluster would, when they do.
+    pub note: Option<String>,
+}
+
+impl Cluster {
+    pub fn pids(&self) -> Vec<u32> {
+        self.nodes.iter().map(|n| n.pid).collect()
+    }
+
+    pub async fn stop(self) {
+        futures_util::future::join_all(self.nodes.into_iter().map(Server::stop)).await;
+    }
+}
+
+/// What a Mingle node shares with the other nodes of its cluster; nothing for a lone node.
+#[derive(Debug, Clone, Default)]
+struct Shared {
+    /// Signs access tokens: a token from one node is good on every node.
+    jwt_secret: Option<String>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+}
+
 /// A free loopback port (released again at once, then taken by the server).
 fn free_port() -> anyhow::Result<SocketAddr> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
@@ -71,10 +112,15 @@ async fn demo_data(binary: &Path, data_dir: &Path, database_url: Option<&str>, l
 
 /// Starts `mingle serve` with fresh state. `demo` first fills the database with the demo world.
 pub async fn start_mingle(binary: &Path, name: &str, database_url: Option<&str>, demo: bool) -> anyhow::Result<Server> {
+    let shared = Shared { database_url: database_url.map(str::to_owned), ..Shared::default() };
+    start_mingle_node(binary, name, demo, &shared).await
+}
+
+async fn start_mingle_node(binary: &Path, name: &str, demo: bool, shared: &Shared) -> anyhow::Result<Server> {
     let dir = scratch_dir(name)?;
     let log = dir.join("server.log");
     if demo {
-        demo_data(binary, &dir, database_url, &dir.join("demo-data.log")).await?;
+        demo_data(binary, &dir, shared.database_url.as_deref(), &dir.join("demo-data.log")).await?;
     }
     let addr = free_port()?;
     let mut command = Command::new(binary);
@@ -86,9 +132,18 @@ pub async fn start_mingle(binary: &Path, name: &str, database_url: Option<&str>,
         .envs(MINGLE_BENCH_ENV.iter().copied())
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
+        .env_remove("MINGLE_JWT_SECRET")
         .kill_on_drop(true);
-    if let Some(url) = database_url {
+    if let Some(url) = &shared.database_url {
         command.env("DATABASE_URL", url);
+    }
+    if let Some(url) = &shared.redis_url {
+        // Suggestions stay on each node: with Redis alone Mingle would hand them to
+        // `mingle matcher` workers, which the benchmark does not run.
+        command.env("REDIS_URL", url).env("MINGLE_MATCHER", "in-process");
+    }
+    if let Some(secret) = &shared.jwt_secret {
+        command.env("MINGLE_JWT_SECRET", secret);
     }
     let out = std::fs::File::create(&log)?;
     command.stdout(out.try_clone()?).stderr(out).stdin(Stdio::null());
@@ -100,14 +155,96 @@ pub async fn start_mingle(binary: &Path, name: &str, database_url: Option<&str>,
     Ok(server)
 }
 
-/// Starts the Socket.IO peer (`node server.js` in `dir`).
-pub async fn start_socketio(node: &Path, dir: &Path) -> anyhow::Result<Server> {
+/// Starts `count` Mingle nodes (`mingle serve`, each on its own loopback port, each with fresh
+/// state of its own) that accept each other's access tokens: every node gets the same
+/// `MINGLE_JWT_SECRET`, as every node of a production cluster must.
+///
+/// With a PostgreSQL database (`postgres_url`) and a Redis answering at `redis_url`, the nodes
+/// share both, as Mingle is deployed to scale out: one database, Redis carrying fan-out and
+/// presence between the nodes. That is the cluster whose cost per connection the report should
+/// state, so it is preferred whenever both are at hand. Without them each node keeps its own
+/// SQLite database and only the secret is shared. Idle connections still work: the WebSocket
+/// upgrade checks nothing but the access token's signature and expiry (the gateway never looks
+/// the account up), so a token issued by the first node, where the accounts are registered, is
+/// accepted by every node. Such nodes would not deliver each other's messages, which an idle
+/// connection never asks for.
+pub async fn start_mingle_cluster(
+    binary: &Path,
+    count: usize,
+    postgres_url: Option<&str>,
+    redis_url: &str,
+) -> anyhow::Result<Cluster> {
+    // Two UUIDs give 64 hex characters (244 random bits), above Mingle's minimum of 32 bytes.
+    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let mut shared = Shared { jwt_secret: Some(secret), ..Shared::default() };
+    let why_apart = match postgres_url {
+        None => Some("no --postgres-url".to_owned()),
+        Some(postgres) => match reachable(redis_url).await {
+            Ok(()) => {
+                shared.database_url = Some(postgres.to_owned());
+                shared.redis_url = Some(redis_url.to_owned());
+                None
+            }
+            Err(e) => Some(format!("{e:#}")),
+        },
+    };
+    let (sharing, note) = match why_apart {
+        None => ("one PostgreSQL database and Redis".to_owned(), None),
+        Some(why) => (
+            "the JWT secret only, each on its own SQLite database".to_owned(),
+            Some(format!("idle: the Mingle nodes share only the JWT secret, each on its own SQLite database: {why}")),
+        ),
+    };
+    // The first node alone first: on a shared database it applies the migrations, which the
+    // others then find done instead of racing over them.
+    let first = start_mingle_node(binary, "idle-node-0", false, &shared).await?;
+    let others = futures_util::future::join_all((1..count).map(|i| {
+        let shared = &shared;
+        async move { start_mingle_node(binary, &format!("idle-node-{i}"), false, shared).await }
+    }))
+    .await;
+    let mut nodes = vec![first];
+    for (i, node) in others.into_iter().enumerate() {
+        nodes.push(node.with_context(|| format!("starting Mingle node {}", i + 1))?);
+    }
+    Ok(Cluster { nodes, sharing, note })
+}
+
+/// `count` Socket.IO peer processes, each on its own port. Idle connections need nothing from
+/// each other, so they share nothing (no cross-process room adapter).
+pub async fn start_socketio_cluster(node: &Path, dir: &Path, count: usize) -> anyhow::Result<Cluster> {
+    let started = futures_util::future::join_all(
+        (0..count).map(|i| async move { start_socketio(node, dir, &format!("socketio-{i}")).await }),
+    )
+    .await;
+    let mut nodes = Vec::with_capacity(count);
+    for (i, process) in started.into_iter().enumerate() {
+        nodes.push(process.with_context(|| format!("starting Socket.IO process {i}"))?);
+    }
+    Ok(Cluster { nodes, sharing: "nothing (independent processes)".to_owned(), note: None })
+}
+
+/// Whether something on this machine accepts connections at the host and port of `url`
+/// (`redis://host:port/...`).
+async fn reachable(url: &str) -> anyhow::Result<()> {
+    let parsed = url::Url::parse(url).with_context(|| format!("reading the Redis URL {url:?}"))?;
+    let host = parsed.host_str().filter(|h| !h.is_empty()).with_context(|| format!("{url:?} names no host"))?;
+    let port = parsed.port().unwrap_or(6379);
+    tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect((host, port)))
+        .await
+        .with_context(|| format!("Redis at {host}:{port} did not answer in 2 s"))?
+        .with_context(|| format!("Redis at {host}:{port} not reachable"))?;
+    Ok(())
+}
+
+/// Starts the Socket.IO peer (`node server.js` in `dir`); `name` names its scratch directory.
+pub async fn start_socketio(node: &Path, dir: &Path, name: &str) -> anyhow::Result<Server> {
     anyhow::ensure!(
         dir.join("node_modules/socket.io").exists(),
         "{} has no node_modules: run `npm ci` there (./dev bench does)",
         dir.display()
     );
-    let scratch = scratch_dir("socketio")?;
+    let scratch = scratch_dir(name)?;
     let log = scratch.join("server.log");
     let addr = free_port()?;
     let out = std::fs::File::create(&log)?;
@@ -141,9 +278,22 @@ where
             return Ok(());
         }
         if server.child.try_wait().ok().flatten().is_some() {
-            bail!("{} exited while starting; see {}", server.name, server.log.display());
+            bail!("{} exited while starting; its log ends: {}", server.name, log_tail(&server.log));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    bail!("{} did not become ready in 120 s; see {}", server.name, server.log.display())
+    bail!("{} did not become ready in 120 s; its log ends: {}", server.name, log_tail(&server.log))
+}
+
+/// The last lines of a server's log, for an error: the log goes with the server's scratch
+/// directory.
+fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = lines[lines.len().saturating_sub(5)..].join(" | ");
+    if tail.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        tail
+    }
 }
