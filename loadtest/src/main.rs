@@ -278,6 +278,7 @@ async fn realtime_scenarios(
                     ramp_factor: 1.5,
                     max_steps: 12,
                     lowest_fraction: 8.0,
+                    refinements: 2,
                     settle: Duration::from_secs(5),
                     step: Duration::from_secs(plan.step_secs),
                     drain: Duration::from_secs(2),

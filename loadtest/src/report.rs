@@ -419,8 +419,10 @@ impl Results {
              each later one asks for 1.5x more until the server no longer delivers 98% within \
              the step plus a 2 s drain with p99 under 1 s. A server that does not keep up with \
              the reference rate gets steps 1.5x lower instead (after 5 s for its backlog to \
-             clear), down to an eighth of it, until it does. Sustained = the best delivered/s of \
-             a step it kept up with. Mingle stores every chat message (SQLite) before fanning it \
+             clear), down to an eighth of it, until it does. Once a step has failed and another \
+             was kept up with, two more try rates between the two (their geometric mean), so the \
+             sustained rate is known to within about 11%. Sustained = the best delivered/s of a \
+             step it kept up with. Mingle stores every chat message (SQLite) before fanning it \
              out; Socket.IO keeps nothing.\n"
         );
         let _ = writeln!(

@@ -348,16 +348,84 @@ pub struct FanoutPlan {
     pub ramp_factor: f64,
     pub max_steps: usize,
     /// When the reference step already fails, steps go down by `ramp_factor` to at most
-    /// `reference_rate / lowest_fraction`, each after `settle`.
+    /// `reference_rate / lowest_fraction`.
     pub lowest_fraction: f64,
+    /// Steps between the best rate kept up with and the lowest that failed, once both are known.
+    pub refinements: usize,
+    /// Pause after a failed step, for its backlog to clear.
     pub settle: Duration,
     pub step: Duration,
     pub drain: Duration,
 }
 
-/// `subscribers` in one room; a reference step, then the offered rate grows by `ramp_factor`
-/// each step until the server no longer keeps up (or `max_steps`). A server that cannot keep up
-/// with the reference rate gets lower steps instead, until it does.
+/// Chooses a fan-out run's offered rates, one step at a time, from whether the server kept up
+/// with the last one: up by `ramp_factor` from the reference rate until a step fails (down by
+/// it instead when already the reference rate fails, to `1 / lowest_fraction` of it at most),
+/// then `refinements` steps at the geometric mean of the best rate kept up with and the lowest
+/// that failed, so the sustained rate is known to within a few percent rather than a factor.
+#[derive(Debug, Clone)]
+pub struct RateSearch {
+    rate: f64,
+    first: bool,
+    /// Offered rates the server kept up with (the highest) and failed at (the lowest).
+    kept_up: Option<f64>,
+    failed: Option<f64>,
+    jump_to: f64,
+    factor: f64,
+    floor: f64,
+    refinements: usize,
+}
+
+/// Refinement stops once the bracket is this narrow.
+const NARROW_ENOUGH: f64 = 1.1;
+
+impl RateSearch {
+    pub fn new(plan: &FanoutPlan) -> Self {
+        Self {
+            rate: plan.reference_rate,
+            first: true,
+            kept_up: None,
+            failed: None,
+            jump_to: plan.ramp_from_deliveries / plan.subscribers.max(1) as f64,
+            factor: plan.ramp_factor.max(1.01),
+            floor: plan.reference_rate / plan.lowest_fraction.max(1.0),
+            refinements: plan.refinements,
+        }
+    }
+
+    /// The next rate to offer after a step at the current one, or `None` when the search is done.
+    pub fn next(&mut self, kept_up: bool) -> Option<f64> {
+        let first = std::mem::take(&mut self.first);
+        if kept_up {
+            self.kept_up = Some(self.kept_up.map_or(self.rate, |k| k.max(self.rate)));
+        } else {
+            self.failed = Some(self.failed.map_or(self.rate, |f| f.min(self.rate)));
+        }
+        self.rate = match (self.kept_up, self.failed) {
+            (Some(_), None) if first => self.jump_to.max(self.rate * self.factor),
+            (Some(_), None) => self.rate * self.factor,
+            (None, Some(_)) => {
+                let lower = self.rate / self.factor;
+                if lower < self.floor * 0.999 {
+                    return None;
+                }
+                lower
+            }
+            (Some(low), Some(high)) => {
+                if self.refinements == 0 || high / low < NARROW_ENOUGH {
+                    return None;
+                }
+                self.refinements -= 1;
+                (low * high).sqrt()
+            }
+            (None, None) => return None,
+        };
+        Some(self.rate)
+    }
+}
+
+/// `subscribers` in one room; the offered rate follows a [`RateSearch`] (or stops at
+/// `max_steps`).
 pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutResult {
     let deliveries = Arc::new(Deliveries::default());
     let mut crowd = Crowd::default();
@@ -369,35 +437,23 @@ pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutRe
     tokio::time::sleep(Duration::from_secs(1)).await;
     let sampler = Sampler::start(target.pid);
     let mut steps = Vec::new();
-    let mut rate = plan.reference_rate;
-    let mut stepping_down = false;
-    for i in 0..plan.max_steps {
-        let label = format!("fan-out {} x{} @{rate:.1}/s", target.name(), plan.subscribers);
+    let mut search = RateSearch::new(plan);
+    let mut rate = Some(plan.reference_rate);
+    let mut i = 0;
+    while let Some(offered) = rate {
+        if steps.last().is_some_and(|s: &Step| !s.kept_up()) {
+            // Let the backlog of the failed step clear before measuring again.
+            crowd::wait(plan.settle.as_secs_f64(), "letting the backlog clear").await;
+        }
+        let label = format!("fan-out {} x{} @{offered:.1}/s", target.name(), plan.subscribers);
         let step =
-            measure(&deliveries, &publishing, &sampler, crowd.open(), rate, plan.step, plan.drain, &label, i).await;
-        let kept_up = step.kept_up();
+            measure(&deliveries, &publishing, &sampler, crowd.open(), offered, plan.step, plan.drain, &label, i).await;
+        i += 1;
+        rate = search.next(step.kept_up());
         steps.push(step);
-        if crowd.open() == 0 || (stepping_down && kept_up) {
+        if crowd.open() == 0 || i >= plan.max_steps {
             break;
         }
-        if !kept_up {
-            // Already the reference rate was too much: come down until the server keeps up, so
-            // that every server has a sustained rate to compare, after letting the backlog of
-            // the failed step clear.
-            let lower = rate / plan.ramp_factor;
-            if (i == 0 || stepping_down) && lower >= plan.reference_rate / plan.lowest_fraction {
-                stepping_down = true;
-                rate = lower;
-                crowd::wait(plan.settle.as_secs_f64(), "letting the backlog clear").await;
-                continue;
-            }
-            break;
-        }
-        rate = if i == 0 {
-            (plan.ramp_from_deliveries / plan.subscribers.max(1) as f64).max(rate * plan.ramp_factor)
-        } else {
-            rate * plan.ramp_factor
-        };
     }
     let result = FanoutResult {
         server: target.name().to_owned(),
@@ -597,4 +653,63 @@ pub async fn reconnect_storm(target: &Target, dial: &Dial, connections: usize) -
     }
     crowd.close().await;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(subscribers: usize) -> FanoutPlan {
+        FanoutPlan {
+            subscribers,
+            publishers: 4,
+            reference_rate: 10.0,
+            ramp_from_deliveries: 50_000.0,
+            ramp_factor: 1.5,
+            max_steps: 12,
+            lowest_fraction: 8.0,
+            refinements: 2,
+            settle: Duration::ZERO,
+            step: Duration::ZERO,
+            drain: Duration::ZERO,
+        }
+    }
+
+    /// The rates a search offers when `keeps_up` says how the server fares at each.
+    fn rates(plan: &FanoutPlan, keeps_up: impl Fn(f64) -> bool) -> Vec<f64> {
+        let mut search = RateSearch::new(plan);
+        let mut rate = Some(plan.reference_rate);
+        let mut offered = Vec::new();
+        while let Some(r) = rate {
+            offered.push((r * 100.0).round() / 100.0);
+            rate = search.next(keeps_up(r));
+            assert!(offered.len() < 50, "the search ends");
+        }
+        offered
+    }
+
+    #[test]
+    fn ramps_up_then_narrows_the_bracket() {
+        // Jumps to 50,000 deliveries/s, ramps by 1.5x, then twice halves the bracket (in ratio).
+        let offered = rates(&plan(1000), |r| r < 150.0);
+        assert_eq!(offered, [10.0, 50.0, 75.0, 112.5, 168.75, 137.78, 152.48]);
+    }
+
+    #[test]
+    fn steps_down_when_the_reference_rate_is_too_much() {
+        let offered = rates(&plan(10_000), |r| r < 5.0);
+        assert_eq!(offered, [10.0, 6.67, 4.44, 5.44, 4.92]);
+        // A server that never keeps up is tried down to an eighth of the reference rate.
+        let offered = rates(&plan(10_000), |_| false);
+        assert_eq!(offered, [10.0, 6.67, 4.44, 2.96, 1.98, 1.32]);
+    }
+
+    #[test]
+    fn stops_when_the_bracket_is_narrow() {
+        let mut narrow = plan(1000);
+        narrow.ramp_factor = 1.05;
+        narrow.ramp_from_deliveries = 0.0;
+        let offered = rates(&narrow, |r| r < 10.6);
+        assert_eq!(offered, [10.0, 10.5, 11.03], "a 5% bracket needs no refinement");
+    }
 }
