@@ -25,8 +25,41 @@ pub fn handle() -> &'static PrometheusHandle {
         if metrics::set_global_recorder(recorder).is_err() {
             tracing::warn!("a metrics recorder was already installed; /metrics will be empty");
         }
+        describe();
         handle
     })
+}
+
+/// The `# HELP` line of every metric the server records.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+    describe_counter!("http_requests_total", "HTTP requests by method, route template and status");
+    describe_histogram!("http_request_duration_seconds", Unit::Seconds, "HTTP request latency by route template");
+    describe_gauge!("realtime_connections", "Open WebSocket connections on this node");
+    describe_counter!("realtime_disconnects_total", "WebSocket connections ended, by reason");
+    describe_counter!("realtime_frames_sent_total", "Frames written to WebSockets");
+    describe_counter!("realtime_messages_posted_total", "Channel messages stored and fanned out");
+    describe_histogram!(
+        "realtime_outbox_queued_bytes",
+        Unit::Bytes,
+        "Bytes waiting in a connection's outbound queue after each frame queued"
+    );
+    describe_counter!("realtime_conflated_total", "Pending presence or counter frames replaced by a newer one");
+    describe_counter!(
+        "realtime_slow_consumer_closes_total",
+        "Connections closed because their outbound queue overflowed (they resume from their offset)"
+    );
+    describe_counter!("realtime_duplicates_skipped_total", "Live messages skipped as already delivered");
+    describe_counter!("realtime_gaps_backfilled_total", "Gaps in a channel's offsets filled from storage");
+    describe_gauge!("realtime_redis_subscriptions", "Channels this node follows through Redis");
+    describe_counter!("realtime_redis_publish_errors_total", "Publishes to Redis that failed (stored; backfilled)");
+    describe_counter!(
+        "realtime_redis_reconnects_total",
+        "Reconnections of the Redis broker, by connection (subscriber, publisher)"
+    );
+    describe_counter!("matcher_updates_total", "Suggestion list updates, by kind of change");
+    describe_histogram!("matcher_update_seconds", Unit::Seconds, "Time to update an event's suggestion lists");
+    describe_gauge!("matcher_jobs_running", "Matcher jobs running now on this process");
 }
 
 pub fn render() -> String {

@@ -187,6 +187,7 @@ async fn operations_endpoints(backend: Backend) {
     let text = metrics.text().await.expect("text");
     assert!(text.contains("http_requests_total{method=\"GET\",route=\"/api/v1/events\",status=\"200\"}"), "{text}");
     assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
+    assert!(text.contains("# HELP http_requests_total HTTP requests by method"), "described: {text}");
 
     server.stop().await;
 }
