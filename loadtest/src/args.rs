@@ -205,7 +205,7 @@ impl Args {
         };
         let plan = Plan {
             scenarios,
-            idle_checkpoints: [10, 25, 50, 100].iter().map(|p| (idle * p / 100).max(1)).collect(),
+            idle_checkpoints: idle_checkpoints(idle),
             idle_hold_secs: self.idle_hold_secs.unwrap_or(scale(30, 5) as u64),
             fanout_connections: fanout,
             fanout_rate: self.fanout_rate,
@@ -257,7 +257,7 @@ impl Plan {
                     spread::MAX_PROCESSES,
                     self.idle_per_process
                 ));
-                self.idle_checkpoints = [10, 25, 50, 100].iter().map(|p| (most * p / 100).max(1)).collect();
+                self.idle_checkpoints = idle_checkpoints(most);
             }
         }
         let mut fit = |n: &mut usize, what: &str| {
@@ -340,6 +340,11 @@ impl Plan {
         );
         Ok(())
     }
+}
+
+/// Where the idle scenario reads memory: at 10, 25, 50 and 100% of `total` connections.
+fn idle_checkpoints(total: usize) -> Vec<usize> {
+    [10, 25, 50, 100].iter().map(|p| (total * p / 100).max(1)).collect()
 }
 
 #[cfg(test)]

@@ -86,10 +86,12 @@ impl Crowd {
         let bar = bar(count as u64, format!("{label}: {}", target.name()));
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let settled = Arc::new(AtomicUsize::new(0));
+        // One shared copy: every connection task lives as long as its socket.
+        let target = Arc::new(target.clone());
         for i in first..first + count {
             let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { break };
             let room = room_of(i);
-            let (target, sources, deliveries) = (target.clone(), Arc::clone(sources), Arc::clone(deliveries));
+            let (target, sources, deliveries) = (Arc::clone(&target), Arc::clone(sources), Arc::clone(deliveries));
             let (open, failed, dropped, settled) =
                 (Arc::clone(&self.open), Arc::clone(&self.failed), Arc::clone(&self.dropped), Arc::clone(&settled));
             let (resumes, resumed, first_error) =

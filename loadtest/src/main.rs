@@ -111,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     client_sampler.abort();
-    results.machine.client_peak_rss_kib = procstat::memory(std::process::id())
+    results.machine.client_peak_rss_kib = procstat::status_memory(std::process::id())
         .map_or(0, |m| m.vm_rss_kib)
         .max(CLIENT_PEAK.load(std::sync::atomic::Ordering::Relaxed))
         .max(results.idle.iter().map(|r| r.client_rss_kib).max().unwrap_or(0));
@@ -138,7 +138,7 @@ static CLIENT_PEAK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 /// The tool's own peak memory, for the report's caveat.
 async fn client_peak_rss() {
     loop {
-        if let Ok(m) = procstat::memory(std::process::id()) {
+        if let Ok(m) = procstat::status_memory(std::process::id()) {
             CLIENT_PEAK.fetch_max(m.vm_rss_kib, std::sync::atomic::Ordering::Relaxed);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;

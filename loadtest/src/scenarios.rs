@@ -463,12 +463,17 @@ pub async fn fanout(target: &Target, dial: &Dial, plan: &FanoutPlan) -> FanoutRe
         first_error: crowd.first_error(),
         steps,
     };
+    stop(crowd, publishers).await;
+    result
+}
+
+/// Ends a run: the publishers stop (each given 5 s to close), then every connection closes.
+async fn stop(crowd: Crowd, publishers: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>) {
     let _ = crowd.phase.send(Phase::Stop);
     for p in publishers {
         let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
     }
     crowd.close().await;
-    result
 }
 
 /// Starts `count` publisher connections; publisher `i` posts into `room_of(i)`.
@@ -590,11 +595,7 @@ pub async fn chat(
         first_error: crowd.first_error(),
         step,
     };
-    let _ = crowd.phase.send(Phase::Stop);
-    for p in publishers {
-        let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
-    }
-    crowd.close().await;
+    stop(crowd, publishers).await;
     result
 }
 
@@ -647,11 +648,7 @@ pub async fn reconnect_storm(target: &Target, dial: &Dial, connections: usize) -
         delivered_ratio: if expected == 0 { 0.0 } else { delivered as f64 / expected as f64 },
         server_cpu_percent: usage.cpu_percent,
     };
-    let _ = crowd.phase.send(Phase::Stop);
-    for p in publishers {
-        let _ = tokio::time::timeout(Duration::from_secs(5), p).await;
-    }
-    crowd.close().await;
+    stop(crowd, publishers).await;
     result
 }
 

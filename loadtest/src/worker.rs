@@ -385,7 +385,7 @@ impl ClientWorkers {
     /// The workers' resident memory added up, KiB.
     pub fn rss_kib(&self) -> u64 {
         let pids: Vec<u32> = self.workers.iter().filter(|w| w.ended.is_none()).map(|w| w.pid).collect();
-        crate::procstat::total_memory(&pids).vm_rss_kib
+        pids.iter().map(|&pid| crate::procstat::status_memory(pid).map_or(0, |m| m.vm_rss_kib)).sum()
     }
 
     /// Has every worker close its connections and exit (stopping those that do not in time).

@@ -12,7 +12,7 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Directory of the built web app, served at `/` when it holds an `index.html`.
     pub web_dir: Option<std::path::PathBuf>,
-    /// Token that `POST /ops/...` endpoints require; `None` disables them.
+    /// Token that the `/ops/...` endpoints require; `None` disables them.
     pub ops_token: Option<String>,
 }
 

@@ -34,7 +34,9 @@ async fn event_activity(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<EventActivity>> {
-    state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))?;
+    if !state.store.event_exists(id).await? {
+        return Err(ApiError::not_found("event"));
+    }
     if !state.store.is_organizer(id, user.id).await? {
         return Err(ApiError::Forbidden("not_organizer", "only the event's organizers may do this".to_owned()));
     }

@@ -482,7 +482,10 @@ impl Store {
     /// What access to an event's chat and presence depends on, in one query: `None` when the
     /// event does not exist, else whether `user` organizes it and their RSVP status, if any.
     pub async fn event_access(&self, event: Uuid, user: Uuid) -> StoreResult<Option<(bool, Option<String>)>> {
-        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = e.id AND o.user_id = $2),                            (SELECT r.status FROM rsvps r WHERE r.event_id = e.id AND r.user_id = $2)                            FROM events e WHERE e.id = $1";
+        const SQL: &str =
+            "SELECT EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = e.id AND o.user_id = $2), \
+             (SELECT r.status FROM rsvps r WHERE r.event_id = e.id AND r.user_id = $2) \
+             FROM events e WHERE e.id = $1";
         Ok(with_pool!(self, pool, _d => {
             sqlx::query_as::<_, (bool, Option<String>)>(SQL).bind(event).bind(user).fetch_optional(pool).await?
         }))

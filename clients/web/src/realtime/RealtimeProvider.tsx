@@ -8,7 +8,7 @@ import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { refreshSession, validAccessToken } from '../app/session';
 import type { AppStore } from '../app/store';
-import type { ChannelMessage, Meeting, Suggestion } from '../app/types';
+import type { Meeting, Suggestion } from '../app/types';
 import { ChannelEvent, RealtimeClient } from './client';
 import { channelReset, historyLoaded, messageReceived, presenceUpdated } from './channelsSlice';
 import { connectionChanged } from './connectionSlice';
@@ -109,7 +109,6 @@ export function useRealtime(): RealtimeClient | null {
 export function useChannel(channel: string | null, options: { history?: boolean; onEvent?: (e: ChannelEvent) => void } = {}) {
   const client = useRealtime();
   const dispatch = useAppDispatch();
-  const store = useStore() as AppStore;
   const onEvent = useRef(options.onEvent);
   onEvent.current = options.onEvent;
   const history = options.history ?? false;
@@ -125,7 +124,7 @@ export function useChannel(channel: string | null, options: { history?: boolean;
       dispatch(historyLoaded({ channel, messages: [...result.data.items].reverse() }));
     };
     const unsubscribe = client.subscribe(channel, (event) => {
-      if (event.kind === 'message') dispatch(messageReceived({ ...event.message } as ChannelMessage));
+      if (event.kind === 'message') dispatch(messageReceived({ ...event.message }));
       else if (event.kind === 'presence') dispatch(presenceUpdated(event.presence));
       else if (event.kind === 'reset') dispatch(channelReset(channel));
       else if (event.kind === 'subscribed' && history && event.recovered !== true) void loadHistory();
@@ -135,7 +134,7 @@ export function useChannel(channel: string | null, options: { history?: boolean;
       active = false;
       unsubscribe();
     };
-  }, [client, channel, dispatch, history, store]);
+  }, [client, channel, dispatch, history]);
 
   return useAppSelector((s) => (channel ? s.channels[channel] : undefined));
 }

@@ -13,6 +13,7 @@
 //   reply was lost with the connection is rejected rather than resent, because the server
 //   would store a resend as a second message.
 
+import type { ChannelMessage } from '../app/types';
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 
 export const SUBPROTOCOL = 'mingle.v1';
@@ -40,14 +41,8 @@ export interface ConnectionState {
   retryAt: number | null;
 }
 
-export interface MessageFrame {
+export interface MessageFrame extends ChannelMessage {
   type: 'message';
-  channel: string;
-  offset: number;
-  epoch: number;
-  body: Record<string, unknown>;
-  sender?: string;
-  sent_at: string;
 }
 
 export interface PresenceFrame {
