@@ -1,13 +1,14 @@
 //! Events, RSVPs, check-in, attendees and announcements.
 
 use chrono::{DateTime, FixedOffset, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::users::Profile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventVisibility {
     /// Listed and searchable.
@@ -34,7 +35,7 @@ impl EventVisibility {
 }
 
 /// A physical place.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Venue {
     pub name: String,
     #[serde(default)]
@@ -98,7 +99,7 @@ pub struct UpdateEvent {
 }
 
 /// An event as the API answers it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Event {
     pub id: Uuid,
     pub title: String,
@@ -190,7 +191,7 @@ pub enum MyEventsRole {
     Attending,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RsvpStatus {
     Going,
@@ -278,7 +279,7 @@ pub struct CreateAnnouncement {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Announcement {
     pub id: Uuid,
     pub event_id: Uuid,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod events;
 pub mod meetings;
+pub mod ops;
 pub mod realtime;
 pub mod recommendations;
 pub mod suggestions;

@@ -1,11 +1,12 @@
 //! Meetings between two attendees of an event: request, accept, decline, cancel.
 
 use chrono::{DateTime, FixedOffset, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     Pending,
@@ -56,14 +57,14 @@ pub struct RequestMeeting {
 }
 
 /// Someone taking part in a meeting, as the other party sees them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Participant {
     pub id: Uuid,
     pub display_name: String,
     pub headline: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Meeting {
     pub id: Uuid,
     pub event_id: Uuid,

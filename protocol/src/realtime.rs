@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::events::{Announcement, Event};
+use crate::meetings::Meeting;
+use crate::suggestions::Suggestion;
+
 /// WebSocket subprotocol for JSON text frames.
 pub const SUBPROTOCOL: &str = "mingle.v1";
 /// WebSocket subprotocol for MessagePack binary frames (mobile clients).
@@ -142,19 +146,87 @@ pub struct ErrorFrame {
 }
 
 /// A message on a channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ToSchema)]
 pub struct ChannelMessage {
     pub channel: String,
     /// Position in the channel: 1, 2, 3, ... without gaps within an epoch.
     pub offset: i64,
     pub epoch: i64,
-    /// Chat and DMs: `{"text"}`. `event:{id}`: `{"kind": "announcement", ...}` and other feed
-    /// items.
-    pub body: serde_json::Value,
+    /// What the message says; its `kind` depends on the channel (see [`MessageBody`]).
+    pub body: MessageBody,
     /// Who posted it; absent for messages from the system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<Uuid>,
     pub sent_at: DateTime<Utc>,
+}
+
+/// The body of a [`ChannelMessage`], tagged by `kind`. Which kinds a channel carries:
+/// - `event:{id}:chat` and `dm:{id}`: `chat`;
+/// - `event:{id}`: `announcement`, `event_updated`, `counters`;
+/// - `user:{id}`: `suggestions`, `meeting`, `dm`.
+///
+/// Clients should ignore kinds they do not know: new ones may be added within `mingle.v1`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MessageBody {
+    /// A line of chat or of a direct conversation.
+    Chat {
+        /// 1 to 2000 characters.
+        text: String,
+    },
+    /// An organizer's announcement.
+    Announcement { announcement: Announcement },
+    /// The event's details changed (title, times, place, capacity, ...).
+    EventUpdated { event: Box<Event> },
+    /// The event's head counts, at most once a second while they change.
+    Counters(Counters),
+    /// The recipient's "people to meet" list at an event changed; `items` is the whole new list,
+    /// best first.
+    Suggestions { event_id: Uuid, items: Vec<Suggestion> },
+    /// A meeting the recipient takes part in was requested, accepted, declined or cancelled.
+    Meeting { meeting: Box<Meeting> },
+    /// Someone wrote to the recipient in a direct conversation.
+    Dm(DmNotice),
+}
+
+impl MessageBody {
+    /// A chat line.
+    pub fn chat(text: impl Into<String>) -> Self {
+        Self::Chat { text: text.into() }
+    }
+}
+
+/// An event's head counts, as `counters` messages on `event:{id}` carry them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
+pub struct Counters {
+    pub going: i64,
+    pub waitlisted: i64,
+    pub interested: i64,
+    pub checked_in: i64,
+    /// `null` when the event has no capacity limit.
+    pub seats_left: Option<i64>,
+}
+
+/// The notice on `user:{id}` that someone wrote to them: enough to show an unread badge and a
+/// preview without following the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ToSchema)]
+pub struct DmNotice {
+    pub conversation_id: Uuid,
+    /// The conversation's channel, `dm:{id}`.
+    pub channel: String,
+    /// The message's offset in that channel.
+    pub offset: i64,
+    pub from: DmSender,
+    /// The message's first 140 characters.
+    pub preview: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// Who wrote a direct message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, ToSchema)]
+pub struct DmSender {
+    pub id: Uuid,
+    pub display_name: String,
 }
 
 /// Who is online in an `event:{id}:presence` channel. Sent on subscribe with `members` (small
@@ -281,7 +353,7 @@ pub fn json_schema() -> serde_json::Value {
     /// Every frame of the Mingle realtime protocol (subprotocol `mingle.v1`).
     #[derive(JsonSchema)]
     #[schemars(untagged)]
-    #[allow(dead_code)]
+    #[allow(dead_code, clippy::large_enum_variant)]
     enum MingleFrame {
         /// Sent by clients.
         Client(ClientFrame),

@@ -1,18 +1,19 @@
 //! "People to meet" suggestions at an event.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The suggested person, briefly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct SuggestedUser {
     pub id: Uuid,
     pub display_name: String,
     pub headline: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, JsonSchema)]
 pub struct Suggestion {
     pub user: SuggestedUser,
     /// Reciprocal match score in [0, 1]: high only when the match is good for both.

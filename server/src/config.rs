@@ -138,6 +138,8 @@ pub enum Command {
     },
     /// Print the JSON Schema of the realtime protocol's frames (docs/protocol.schema.json).
     ProtocolSchema,
+    /// Print the OpenAPI document of the REST API (docs/openapi.json, what `/openapi.json` serves).
+    Openapi,
     /// Run a matcher worker: take suggestion jobs from the Redis stream, compute (on the GPU
     /// when there is one) and publish the lists. Needs DATABASE_URL (shared) and REDIS_URL.
     Matcher,

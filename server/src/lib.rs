@@ -1,7 +1,8 @@
 //! The Mingle server: HTTP API, authentication, storage.
 //!
 //! `main.rs` parses [`config::Config`], then [`build_state`] connects the store and prepares
-//! keys, and [`run`] serves [`app`] on a listener until the shutdown future resolves.
+//! keys, and [`run`] serves [`app`] on a listener until the shutdown signal, then shuts down in
+//! the order [`shutdown`] states.
 
 pub mod auth;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod realtime;
 pub mod recommend;
 pub mod render;
+pub mod shutdown;
 pub mod state;
 pub mod store;
 pub mod suggest;
@@ -31,11 +33,13 @@ use crate::auth::{AuthLimiter, Passwords, TokenKeys};
 use crate::config::Config;
 pub use crate::http::{app, openapi};
 use crate::realtime::{Realtime, RealtimeSettings};
+use crate::shutdown::Shutdown;
 use crate::state::{AppState, Settings};
 use crate::store::Store;
 
-/// Connects storage (applying migrations) and prepares keys and limits from `config`.
-pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+/// Connects storage (applying migrations) and prepares keys and limits from `config`. Background
+/// loops started here follow `shutdown`.
+pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result<AppState> {
     let secret = match &config.jwt_secret {
         Some(secret) => {
             anyhow::ensure!(secret.len() >= 32, "MINGLE_JWT_SECRET must be at least 32 bytes");
@@ -58,6 +62,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let broker = realtime::connect_broker(config.redis_url.as_deref()).await?;
     let presence = realtime::connect_presence(config.redis_url.as_deref()).await?;
     let realtime = Realtime::new(
+        shutdown,
         store.clone(),
         broker,
         presence,
@@ -98,55 +103,69 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         recommender: recommend::Recommender::new(Arc::clone(&model)),
         model,
         realtime,
+        shutdown: shutdown.clone(),
     })
 }
 
-/// Serves the application on `listener` until `shutdown` resolves, then lets in-flight requests
-/// finish (up to [`http::SHUTDOWN_GRACE`]).
+/// Serves the application on `listener` until `signal` resolves, then shuts down in order (see
+/// [`shutdown`]): stop accepting and close WebSockets with 1012, let connections and in-flight
+/// requests finish (up to [`http::SHUTDOWN_GRACE`]), stop the background loops. The caller
+/// closes the store afterwards.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    signal: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     metrics::handle();
-    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let shutdown = state.shutdown.clone();
+    shutdown.spawn(housekeeping(state.clone(), shutdown.workers_token()));
     state.recommender.warm_up(state.store.clone());
     state.recommender.keep_learning(state.store.clone());
-    let realtime = Arc::clone(&state.realtime);
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
-        shutdown.await;
-        // WebSockets are upgraded connections the HTTP server no longer tracks: tell them to
-        // reconnect elsewhere and resume before the listener goes away.
-        realtime.shut_down().await;
-        let _ = stop_tx.send(());
-    });
-    let server = tokio::spawn(async move { server.await });
+    let serving = shutdown.serving_token();
+    let server = axum::serve(listener, service).with_graceful_shutdown(serving.cancelled_owned());
+    let mut server = tokio::spawn(async move { server.await });
     let result = tokio::select! {
-        result = server => result.context("server task")?.map_err(anyhow::Error::from),
-        () = async {
-            // Once shutdown starts, give in-flight requests a bounded grace period.
-            if stop_rx.await.is_ok() {
-                tokio::time::sleep(http::SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
+        result = &mut server => Some(result),
+        () = signal => None,
+    };
+    let result = match result {
+        // The server ended by itself (an accept loop failure): shut the rest down all the same.
+        Some(result) => result.context("server task")?.map_err(anyhow::Error::from),
+        None => {
+            tracing::info!("shutting down: closing connections");
+            shutdown.begin();
+            // WebSockets are upgraded connections the HTTP server no longer tracks: each tells
+            // its client to reconnect elsewhere and resume, then ends.
+            if !shutdown.connections_closed().await {
+                tracing::warn!("some WebSocket connections did not close in time");
             }
-        } => {
-            tracing::warn!("in-flight requests did not finish within the grace period");
-            Ok(())
+            match tokio::time::timeout(http::SHUTDOWN_GRACE, &mut server).await {
+                Ok(result) => result.context("server task")?.map_err(anyhow::Error::from),
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish within the grace period");
+                    server.abort();
+                    Ok(())
+                }
+            }
         }
     };
-    housekeeping.abort();
+    tracing::info!("stopping background work");
+    if !shutdown.stop_workers().await {
+        tracing::warn!("some background loops did not stop in time");
+    }
     result
 }
 
 /// Periodic upkeep: forget idle rate-limit keys, purge long-expired refresh tokens.
-async fn housekeeping(state: AppState) {
+async fn housekeeping(state: AppState, stop: tokio_util::sync::CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     let mut n: u64 = 0;
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = stop.cancelled() => return,
+        }
         state.limiter.forget_idle();
         if n.is_multiple_of(60) {
             match state.store.purge_expired_refresh_tokens().await {
@@ -169,10 +188,10 @@ mod tests {
     async fn public_address_requires_a_shared_secret() {
         let dir = tempfile_dir();
         let config = Config::try_parse_from(["mingle", "--listen", "0.0.0.0:8080", "--data-dir", &dir]).expect("parse");
-        let err = build_state(&config).await.expect_err("must refuse");
+        let err = build_state(&config, &Shutdown::new()).await.expect_err("must refuse");
         assert!(err.to_string().contains("MINGLE_JWT_SECRET"), "{err}");
         let config = Config::try_parse_from(["mingle", "--jwt-secret", "short", "--data-dir", &dir]).expect("parse");
-        assert!(build_state(&config).await.is_err(), "short secrets are refused");
+        assert!(build_state(&config, &Shutdown::new()).await.is_err(), "short secrets are refused");
     }
 
     #[test]

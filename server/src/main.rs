@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use clap::Parser as _;
 use server::config::{Command, Config, LogFormat};
+use server::shutdown::Shutdown;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -11,16 +12,15 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(config.log_format);
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::ProtocolSchema => {
-            let schema = serde_json::to_string_pretty(&protocol::realtime::json_schema())?;
-            std::io::Write::write_all(&mut std::io::stdout(), format!("{schema}\n").as_bytes())?;
-            Ok(())
-        }
+        Command::ProtocolSchema => print_json(&protocol::realtime::json_schema()),
+        Command::Openapi => print_json(&server::openapi()),
         Command::Matcher => matcher(config).await,
         Command::DemoData { seed, users, events } => {
-            let state = server::build_state(&config).await?;
+            let shutdown = Shutdown::new();
+            let state = server::build_state(&config, &shutdown).await?;
             let summary = server::demo::generate(&state.store, seed, users, events).await?;
             tracing::info!(%summary, "demo data written");
+            shutdown.stop_workers().await;
             state.store.close().await;
             Ok(())
         }
@@ -28,13 +28,15 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let state = server::build_state(&config).await?;
+    let shutdown = Shutdown::new();
+    let state = server::build_state(&config, &shutdown).await?;
     let store = state.store.clone();
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(address = %listener.local_addr()?, "Mingle is serving; open http://{}/", listener.local_addr()?);
     retrain_on_hangup(&state);
     server::run(listener, state, shutdown_signal()).await?;
+    // Last: nothing uses the database any more.
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -43,11 +45,22 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 /// A matcher worker: suggestion jobs from Redis in, lists out.
 async fn matcher(config: Config) -> anyhow::Result<()> {
     let url = config.redis_url.clone().filter(|u| !u.is_empty()).context("`mingle matcher` needs REDIS_URL")?;
-    let state = server::build_state(&config).await?;
+    let shutdown = Shutdown::new();
+    let state = server::build_state(&config, &shutdown).await?;
     let engine = server::suggest::Engine::new(state.store.clone(), std::sync::Arc::clone(&state.model));
     engine.keep_learning();
     server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
+    if !shutdown.stop_workers().await {
+        tracing::warn!("some background loops did not stop in time");
+    }
     state.store.close().await;
+    Ok(())
+}
+
+/// Prints a document as the files under `docs/` hold it: pretty JSON and a final newline.
+fn print_json(document: &impl serde::Serialize) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(document)?;
+    std::io::Write::write_all(&mut std::io::stdout(), format!("{text}\n").as_bytes())?;
     Ok(())
 }
 
@@ -67,12 +80,13 @@ fn retrain_on_hangup(state: &server::state::AppState) {
     {
         let recommender = std::sync::Arc::clone(&state.recommender);
         let store = state.store.clone();
-        tokio::spawn(async move {
+        let stop = state.shutdown.workers_token();
+        state.shutdown.spawn(async move {
             let mut hangups = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
                 Ok(signal) => signal,
                 Err(e) => return tracing::error!(error = %e, "cannot listen for SIGHUP"),
             };
-            while hangups.recv().await.is_some() {
+            while stop.run_until_cancelled(hangups.recv()).await.flatten().is_some() {
                 if !recommender.retrain_soon(store.clone()) {
                     tracing::info!("SIGHUP: a recommendation model is training already");
                 }
@@ -107,5 +121,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutdown signal received");
 }

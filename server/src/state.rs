@@ -28,4 +28,6 @@ pub struct AppState {
     pub recommender: Arc<crate::recommend::Recommender>,
     /// The text model, shared by suggestions and recommendations.
     pub model: Arc<crate::model::Model>,
+    /// The process's shutdown, which every background loop and connection follows.
+    pub shutdown: crate::shutdown::Shutdown,
 }

@@ -167,7 +167,7 @@ impl TestServer {
         }
         args.extend(extra.iter().map(|s| (*s).to_owned()));
         let config = Config::try_parse_from(args).expect("test configuration");
-        let state = server::build_state(&config).await.expect("server state");
+        let state = server::build_state(&config, &server::shutdown::Shutdown::new()).await.expect("server state");
         let store = state.store.clone();
         let realtime = state.realtime.clone();
         let recommender = state.recommender.clone();

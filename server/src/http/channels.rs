@@ -10,7 +10,7 @@ use protocol::error::ErrorBody;
 use protocol::events::PageQuery;
 use protocol::realtime::{
     Channel, ChannelMessage, Conversation, ConversationPeer, ConversationSummary, HistoryQuery, LastMessage,
-    OpenConversation,
+    MessageBody, OpenConversation,
 };
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,7 +40,7 @@ fn denied(denied: Denied) -> ApiError {
 /// pass as `before` for older ones.
 #[utoipa::path(get, path = "/channels/{channel}/messages", tag = "realtime", security(("bearer" = [])),
     params(("channel" = String, Path, description = "e.g. `event:{id}:chat`"), HistoryQuery),
-    responses((status = 200, body = Page<serde_json::Value>, description = "Page of channel messages"),
+    responses((status = 200, body = Page<ChannelMessage>, description = "Page of channel messages"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
@@ -60,7 +60,8 @@ async fn history(
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next_cursor = if more { rows.last().map(|r| r.seq.to_string()) } else { None };
-    Ok(Json(Page { items: rows.into_iter().map(from_stored).collect(), next_cursor }))
+    // An unreadable body (logged by `from_stored`) is left out like a pruned message.
+    Ok(Json(Page { items: rows.into_iter().filter_map(|row| from_stored(row).ok()).collect(), next_cursor }))
 }
 
 /// Open (or find) the direct conversation with another user; subscribe to its `channel` to chat.
@@ -133,9 +134,10 @@ async fn list_conversations(
 }
 
 /// The `text` of a stored DM body (`{"text"}`); empty for anything else.
+/// The text of a stored DM line (a conversation carries only chat bodies).
 fn message_text(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
-        .unwrap_or_default()
+    match serde_json::from_str(body) {
+        Ok(MessageBody::Chat { text }) => text,
+        _ => String::new(),
+    }
 }

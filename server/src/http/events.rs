@@ -14,7 +14,7 @@ use protocol::events::{
     MyEventsQuery, MyEventsRole, OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest, RsvpStatus, UpdateEvent,
     Venue,
 };
-use protocol::realtime::Channel;
+use protocol::realtime::{Channel, MessageBody};
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -396,8 +396,8 @@ async fn update_event(
         state.suggester.people_changed(id, promoted);
     }
     let event = render_one(&state, &row, None).await?;
-    let body = serde_json::json!({ "kind": "event_updated", "event": event });
-    if let Err(e) = state.realtime.post(&Channel::Event(id).to_string(), Some(user.id), body).await {
+    let body = MessageBody::EventUpdated { event: Box::new(event.clone()) };
+    if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
         tracing::error!(error = %e, event = %id, "pushing an event update live failed");
     }
     state.realtime.counters_changed(id);
@@ -591,8 +591,8 @@ async fn post_announcement(
     p.finish()?;
     let row = state.store.create_announcement(id, user.id, &text).await?;
     let announcement = render::announcement(&row);
-    let body = serde_json::json!({ "kind": "announcement", "announcement": announcement });
-    if let Err(e) = state.realtime.post(&Channel::Event(id).to_string(), Some(user.id), body).await {
+    let body = MessageBody::Announcement { announcement: announcement.clone() };
+    if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
         // The announcement is saved and listed; only its live push failed.
         tracing::error!(error = %e, event = %id, "pushing an announcement live failed");
     }

@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::Duration;
 use protocol::error::ErrorBody;
 use protocol::meetings::{Meeting, MeetingStatus, MeetingsQuery, Participant, RequestMeeting};
-use protocol::realtime::Channel;
+use protocol::realtime::{Channel, MessageBody};
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -61,9 +61,9 @@ async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting
 
 /// Tells both participants, on every device, that the meeting changed.
 async fn notify(state: &AppState, meeting: &Meeting) {
-    let body = serde_json::json!({ "kind": "meeting", "meeting": meeting });
+    let body = MessageBody::Meeting { meeting: Box::new(meeting.clone()) };
     for user in [meeting.from.id, meeting.to.id] {
-        if let Err(e) = state.realtime.post(&Channel::User(user).to_string(), None, body.clone()).await {
+        if let Err(e) = state.realtime.post(Channel::User(user), None, body.clone()).await {
             tracing::error!(error = %e, %user, "meeting notification failed");
         }
     }

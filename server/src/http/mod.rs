@@ -52,6 +52,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "suggestions", description = "People to meet at an event, with reasons, and feedback on them"),
         (name = "meetings", description = "Meetings between attendees: request, accept, decline, cancel"),
         (name = "recommendations", description = "Upcoming events for the signed-in user, with reasons"),
+        (name = "operations", description = "Liveness, readiness and the recommendation model (`/ops/*` need `MINGLE_OPS_TOKEN`); `/metrics` is Prometheus text"),
         (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
 )]
@@ -63,6 +64,8 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        // The operator endpoints take the deployment's MINGLE_OPS_TOKEN, not a user's token.
+        components.add_security_scheme("ops", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 
@@ -83,7 +86,8 @@ impl Modify for CommonResponses {
                 )
                 .build()
         };
-        for item in openapi.paths.paths.values_mut() {
+        // The operations endpoints take no input a client could get wrong, apart from the token.
+        for (_, item) in openapi.paths.paths.iter_mut().filter(|(path, _)| path.starts_with("/api/")) {
             let operations =
                 [item.get.as_mut(), item.post.as_mut(), item.put.as_mut(), item.patch.as_mut(), item.delete.as_mut()];
             for operation in operations.into_iter().flatten() {
@@ -125,7 +129,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest(
         "/api/v1",
         OpenApiRouter::new()
             .merge(accounts::router())
@@ -146,7 +150,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .merge(ops::router())
+        .merge(ops::metrics_router())
         .route("/api/v1/ws", get(crate::realtime::gateway::upgrade));
     // The built web app when there is one; otherwise a landing page that points at the docs.
     let router = match state.settings.web_dir.as_deref().and_then(web::built_client) {
@@ -193,3 +197,21 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// How long the server waits for in-flight requests on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    /// `docs/openapi.json` is what `mingle openapi` prints, and what the web app's types are
+    /// generated from; regenerate it with `cargo run -p server -- openapi > docs/openapi.json`
+    /// after changing a REST type or handler.
+    #[test]
+    fn published_openapi_document_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
+        let published = std::fs::read_to_string(path).expect("docs/openapi.json exists");
+        let published: serde_json::Value = serde_json::from_str(&published).expect("valid JSON");
+        let current = serde_json::to_value(super::openapi()).expect("the document serializes");
+        assert!(
+            published == current,
+            "docs/openapi.json is stale: run `cargo run -p server -- openapi > docs/openapi.json`"
+        );
+    }
+}

@@ -4,21 +4,32 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
+use protocol::error::ErrorBody;
+use protocol::ops::{
+    BrokerState, Health, HealthStatus, NotReadyReason, Readiness, ReadyStatus, RecommendationModel,
+    RecommendationModelStatus, RetrainStarted,
+};
 use sha2::{Digest as _, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .route("/ops/recommendations/model", get(recommendation_model))
-        .route("/ops/recommendations/retrain", post(retrain_recommendations))
+/// The documented operations endpoints, served at the root (not under `/api/v1`).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(recommendation_model))
+        .routes(routes!(retrain_recommendations))
+}
+
+/// Prometheus metrics, in the text exposition format rather than JSON, so not in the document.
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
 }
 
 /// Admits a request bearing the configured operator token. Tokens are compared by digest, so
@@ -40,50 +51,60 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// The recommendation model in service (`null` before the first training) and whether one is
 /// training now.
+#[utoipa::path(get, path = "/ops/recommendations/model", tag = "operations", security(("ops" = [])),
+    responses((status = 200, body = RecommendationModelStatus), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`: MINGLE_OPS_TOKEN is not set", body = ErrorBody)))]
 async fn recommendation_model(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Json<RecommendationModelStatus>, ApiError> {
     operator(&state, &headers)?;
-    let model = state.recommender.collaborative().map(|m| {
-        json!({
-            "version": m.version,
-            "interactions": m.interactions,
-            "events": m.events(),
-            "trained_at": m.trained_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        })
+    let model = state.recommender.collaborative().map(|m| RecommendationModel {
+        version: m.version,
+        interactions: m.interactions as u64,
+        events: m.events() as u64,
+        trained_at: m.trained_at,
     });
-    Ok(Json(json!({"model": model, "training": state.recommender.is_training()})))
+    Ok(Json(RecommendationModelStatus { model, training: state.recommender.is_training() }))
 }
 
 /// Starts training a new recommendation model now (202), unless one is training already (409
 /// `already_training`). The new model replaces the one in service when it is ready.
+#[utoipa::path(post, path = "/ops/recommendations/retrain", tag = "operations", security(("ops" = [])),
+    responses((status = 202, body = RetrainStarted), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`: MINGLE_OPS_TOKEN is not set", body = ErrorBody),
+        (status = 409, description = "`already_training`", body = ErrorBody)))]
 async fn retrain_recommendations(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<(StatusCode, Json<RetrainStarted>), ApiError> {
     operator(&state, &headers)?;
     if !state.recommender.retrain_soon(state.store.clone()) {
         return Err(ApiError::Conflict("already_training", "a recommendation model is training now".to_owned()));
     }
-    let version = state.recommender.collaborative().map(|m| m.version);
-    Ok((StatusCode::ACCEPTED, Json(json!({"training": true, "version_in_service": version}))))
+    let version_in_service = state.recommender.collaborative().map(|m| m.version);
+    Ok((StatusCode::ACCEPTED, Json(RetrainStarted { training: true, version_in_service })))
 }
 
 /// The process is up.
-async fn healthz() -> impl IntoResponse {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: HealthStatus::Ok })
 }
 
 /// The process can serve: the database answers. The broker's state is reported too; without it
 /// the node still serves (messages are stored and reach other nodes' clients on resync).
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let broker = if state.realtime.broker.is_connected() { "connected" } else { "disconnected" };
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Readiness), (status = 503, description = "not ready", body = Readiness)))]
+async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let broker = if state.realtime.broker.is_connected() { BrokerState::Connected } else { BrokerState::Disconnected };
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "broker": broker}))),
+        Ok(()) => (StatusCode::OK, Json(Readiness { status: ReadyStatus::Ready, broker: Some(broker), reason: None })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "reason": "database"})))
+            let body =
+                Readiness { status: ReadyStatus::Unavailable, broker: None, reason: Some(NotReadyReason::Database) };
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body))
         }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use axum::extract::ws::Message;
 use dashmap::DashMap;
 use futures_util::future::BoxFuture;
-use protocol::realtime::ChannelMessage;
+use protocol::realtime::{ChannelMessage, MessageBody};
 use tokio::sync::broadcast;
 
 /// Messages buffered per channel inside a node before a slow subscriber lags (and then catches
@@ -41,7 +41,7 @@ pub struct Live {
 
 impl Live {
     pub fn new(message: Arc<ChannelMessage>) -> Arc<Self> {
-        let counters = message.body.get("kind").and_then(|k| k.as_str()) == Some("counters");
+        let counters = matches!(message.body, MessageBody::Counters(_));
         Arc::new(Self { message, counters, encoded: [OnceLock::new(), OnceLock::new()] })
     }
 
@@ -221,6 +221,8 @@ impl Broker for LocalBroker {
 mod tests {
     use std::sync::Mutex;
 
+    use protocol::realtime::Counters;
+
     use super::*;
 
     #[derive(Default)]
@@ -241,7 +243,13 @@ mod tests {
             channel: "c".to_owned(),
             offset: 1,
             epoch: 1,
-            body: serde_json::json!({ "kind": "counters" }),
+            body: MessageBody::Counters(Counters {
+                going: 1,
+                waitlisted: 0,
+                interested: 0,
+                checked_in: 0,
+                seats_left: None,
+            }),
             sender: None,
             sent_at: chrono::Utc::now(),
         };

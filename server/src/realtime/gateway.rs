@@ -10,13 +10,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use protocol::realtime::{
-    close, Channel, ClientFrame, ErrorFrame, Reply, ServerFrame, SUBPROTOCOL, SUBPROTOCOL_MSGPACK,
+    close, Channel, ClientFrame, ErrorFrame, MessageBody, Reply, ServerFrame, SUBPROTOCOL, SUBPROTOCOL_MSGPACK,
 };
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
@@ -81,7 +81,8 @@ pub async fn upgrade(
             Some(SUBPROTOCOL_MSGPACK) => Codec::MsgPack,
             _ => Codec::Json,
         };
-        connection(socket, realtime, state, claims.user, claims.expires_at, codec)
+        let (sink, stream) = socket.split();
+        realtime.shutdown.track_connection(connection(sink, stream, state, claims.user, claims.expires_at, codec))
     }))
 }
 
@@ -152,91 +153,69 @@ impl Conn {
     }
 }
 
+/// The task delivering one subscribed channel to a connection.
 struct Follower {
     task: JoinHandle<()>,
     presence: bool,
 }
 
-async fn connection(
-    socket: WebSocket,
-    realtime: Arc<Realtime>,
-    state: AppState,
-    user: Uuid,
-    mut expires_at: i64,
-    codec: Codec,
-) {
+impl Follower {
+    /// Stops delivery of `channel`; a presence channel also counts the user out.
+    fn stop(self, conn: &Conn, channel: &str) {
+        self.task.abort();
+        if self.presence {
+            conn.realtime.presence.leave(channel, conn.user);
+        }
+    }
+}
+
+/// Whether a read failed because a frame exceeded the size limit.
+fn is_capacity_error(error: &axum::Error) -> bool {
+    use std::error::Error as _;
+    matches!(
+        error.source().and_then(|e| e.downcast_ref::<tokio_tungstenite::tungstenite::Error>()),
+        Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
+    )
+}
+
+/// One connection, from the upgrade to its end: the reader loop here, a writer task for the
+/// outbox and a follower task per subscribed channel. Generic over the socket's two halves so
+/// that tests can drive it through in-memory channels.
+async fn connection<W, R>(sink: W, mut stream: R, state: AppState, user: Uuid, mut expires_at: i64, codec: Codec)
+where
+    W: Sink<Message> + Unpin + Send + 'static,
+    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let realtime = Arc::clone(&state.realtime);
     let _guard = realtime.connection_guard();
-    let (mut sink, mut stream) = socket.split();
     let outbox = Arc::new(Outbox::new(realtime.settings.outbox_bytes));
     let conn = Conn { realtime: Arc::clone(&realtime), outbox: Arc::clone(&outbox), codec, user };
+    let mut writer = tokio::spawn(write(sink, outbox));
 
-    let mut writer = tokio::spawn(async move {
-        let mut batch = Vec::new();
-        let frames_sent = metrics::counter!("realtime_frames_sent_total");
-        loop {
-            match outbox.next_batch(&mut batch, WRITE_BATCH).await {
-                Next::Send => {
-                    frames_sent.increment(batch.len() as u64);
-                    for message in batch.drain(..) {
-                        if sink.feed(message).await.is_err() {
-                            return "write_failed";
-                        }
-                    }
-                    if sink.flush().await.is_err() {
-                        return "write_failed";
-                    }
-                }
-                Next::Close(code, reason) => {
-                    let frame = CloseFrame { code, reason: reason.into() };
-                    let _ = sink.send(Message::Close(Some(frame))).await;
-                    let _ = sink.close().await;
-                    return reason;
-                }
-            }
-        }
-    });
-
-    let mut followers: HashMap<String, Follower> = HashMap::new();
-    let mut shutdown = realtime.shutdown_signal();
+    let mut reader = Reader { followers: HashMap::new(), malformed: 0 };
+    let shutdown = realtime.shutdown.clone();
+    let mut restarting = std::pin::pin!(shutdown.serving_ended());
+    let mut shutdown_seen = false;
     let mut ping = tokio::time::interval(realtime.settings.ping_interval);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
-    let mut malformed = 0u32;
     let reason: &str = loop {
         let expiry = token_deadline(expires_at);
         tokio::select! {
             incoming = stream.next() => {
-                let message = match incoming {
-                    Some(Ok(message)) => message,
-                    Some(Err(e)) => {
-                        // The only read error a client can cause on purpose is an oversized
-                        // frame; the library reports it as a capacity error.
-                        let text = e.to_string();
-                        if text.contains("too long") || text.contains("Space limit") {
-                            conn.outbox.close(close::MESSAGE_TOO_BIG, "frame too large");
-                            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await;
-                            break "frame_too_large";
-                        }
-                        break "read_failed";
-                    }
-                    None => break "client_gone",
-                };
                 last_heard = Instant::now();
-                match message {
-                    Message::Close(_) => break "client_closed",
-                    Message::Ping(_) | Message::Pong(_) => {}
-                    message => match codec.decode(&message) {
-                        // Boxed: the request's futures (store queries) then take memory only
-                        // while a request runs, not in every idle connection's task.
-                        Ok(frame) => Box::pin(handle(&conn, &state, frame, &mut followers, &mut expires_at)).await,
-                        Err((id, why)) => {
-                            malformed += 1;
-                            conn.error(id, "malformed_frame", why);
-                            if malformed > MAX_MALFORMED {
-                                conn.outbox.close(close::PROTOCOL_ERROR, "too many malformed frames");
-                            }
-                        }
-                    },
+                match incoming {
+                    Some(Ok(Message::Close(_))) => break "client_closed",
+                    Some(Ok(message)) => reader.frame(&conn, &state, message, &mut expires_at).await,
+                    // The only read error a client can cause on purpose is an oversized frame,
+                    // which the library reports as a capacity error.
+                    Some(Err(e)) if is_capacity_error(&e) => {
+                        conn.outbox.close(close::MESSAGE_TOO_BIG, "frame too large");
+                        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await;
+                        break "frame_too_large";
+                    }
+                    Some(Err(_)) => break "read_failed",
+                    None => break "client_gone",
                 }
             }
             _ = ping.tick() => {
@@ -250,19 +229,17 @@ async fn connection(
                 conn.outbox.close(close::TOKEN_EXPIRED, "access token expired: refresh and reconnect");
                 expires_at = i64::MAX;
             }
-            changed = shutdown.changed() => {
-                if changed.is_err() || *shutdown.borrow() {
-                    conn.outbox.close(close::SERVICE_RESTART, "server restarting: reconnect and resume");
-                }
+            // Fires once: the close is queued behind what is already queued, and the writer
+            // ends the loop below once it has gone out.
+            () = &mut restarting, if !shutdown_seen => {
+                shutdown_seen = true;
+                conn.outbox.close(close::SERVICE_RESTART, "server restarting: reconnect and resume");
             }
             done = &mut writer => break done.unwrap_or("writer_failed"),
         }
     };
-    for (channel, follower) in followers {
-        follower.task.abort();
-        if follower.presence {
-            realtime.presence.leave(&channel, user);
-        }
+    for (channel, follower) in reader.followers {
+        follower.stop(&conn, &channel);
     }
     if !writer.is_finished() {
         // The client left first; let the writer flush what it can, then stop it.
@@ -271,6 +248,61 @@ async fn connection(
         writer.abort();
     }
     metrics::counter!("realtime_disconnects_total", "reason" => reason.to_owned()).increment(1);
+}
+
+/// The writer task: hands the socket everything that queued since its last write, until the
+/// outbox closes (answers the close reason) or the socket fails.
+async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>) -> &'static str {
+    let mut batch = Vec::new();
+    let frames_sent = metrics::counter!("realtime_frames_sent_total");
+    loop {
+        match outbox.next_batch(&mut batch, WRITE_BATCH).await {
+            Next::Send => {
+                frames_sent.increment(batch.len() as u64);
+                for message in batch.drain(..) {
+                    if sink.feed(message).await.is_err() {
+                        return "write_failed";
+                    }
+                }
+                if sink.flush().await.is_err() {
+                    return "write_failed";
+                }
+            }
+            Next::Close(code, reason) => {
+                let frame = CloseFrame { code, reason: reason.into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                let _ = sink.close().await;
+                return reason;
+            }
+        }
+    }
+}
+
+/// What the reader keeps between frames.
+struct Reader {
+    followers: HashMap<String, Follower>,
+    malformed: u32,
+}
+
+impl Reader {
+    /// Handles one data frame from the client.
+    async fn frame(&mut self, conn: &Conn, state: &AppState, message: Message, expires_at: &mut i64) {
+        if matches!(message, Message::Ping(_) | Message::Pong(_)) {
+            return;
+        }
+        match conn.codec.decode(&message) {
+            // Boxed: the request's futures (store queries) then take memory only while a
+            // request runs, not in every idle connection's task.
+            Ok(frame) => Box::pin(handle(conn, state, frame, &mut self.followers, expires_at)).await,
+            Err((id, why)) => {
+                self.malformed += 1;
+                conn.error(id, "malformed_frame", why);
+                if self.malformed > MAX_MALFORMED {
+                    conn.outbox.close(close::PROTOCOL_ERROR, "too many malformed frames");
+                }
+            }
+        }
+    }
 }
 
 /// When the connection's token expires, as a timer deadline.
@@ -303,10 +335,7 @@ async fn handle(
         },
         ClientFrame::Unsubscribe { channel, .. } => match followers.remove(&channel) {
             Some(follower) => {
-                follower.task.abort();
-                if follower.presence {
-                    conn.realtime.presence.leave(&channel, conn.user);
-                }
+                follower.stop(conn, &channel);
                 conn.send(&ServerFrame::Reply(Reply { channel: Some(channel), ..Reply::ok(id) }));
             }
             None => conn.error(Some(id), "not_subscribed", format!("not subscribed to {channel}")),
@@ -328,10 +357,7 @@ async fn handle(
             }
             // Subscribing again restarts delivery from the new `since`.
             if let Some(old) = followers.remove(&name) {
-                old.task.abort();
-                if old.presence {
-                    conn.realtime.presence.leave(&name, conn.user);
-                }
+                old.stop(conn, &name);
             }
             let presence = matches!(channel, Channel::EventPresence(_));
             let task = if presence {
@@ -361,7 +387,7 @@ async fn handle(
             if !conn.realtime.allow_chat(conn.user) {
                 return conn.error(Some(id), "rate_limited", "too many messages; slow down");
             }
-            match conn.realtime.post(&name, Some(conn.user), serde_json::json!({ "text": text })).await {
+            match conn.realtime.post(channel, Some(conn.user), MessageBody::chat(text)).await {
                 Ok(message) => {
                     conn.send(&ServerFrame::Reply(Reply {
                         channel: Some(name),
@@ -470,7 +496,9 @@ async fn catch_up(conn: &Conn, channel: &str, last: &mut i64, until: Option<i64>
             }
             // Pruned history leaves a hole only before the oldest kept message; skip to it.
             *last = stored.seq;
-            if !conn.send_paced(&ServerFrame::Message(from_stored(stored))).await {
+            // An unreadable body (logged by `from_stored`) is skipped like a pruned message.
+            let Ok(message) = from_stored(stored) else { continue };
+            if !conn.send_paced(&ServerFrame::Message(message)).await {
                 return false;
             }
         }
@@ -498,5 +526,145 @@ async fn follow_presence(
             Err(RecvError::Lagged(_)) => {}
             Err(RecvError::Closed) => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The connection loop driven through in-memory channels instead of a socket, against a real
+    //! state on a scratch SQLite database.
+
+    use std::pin::Pin;
+    use std::time::Duration;
+
+    use clap::Parser as _;
+    use protocol::realtime::{ChannelMessage, Counters};
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::shutdown::Shutdown;
+
+    type ClientStream = Pin<Box<dyn Stream<Item = Result<Message, axum::Error>> + Send>>;
+    type ServerSink = Pin<Box<dyn Sink<Message, Error = ()> + Send>>;
+
+    struct Client {
+        to_server: mpsc::UnboundedSender<Result<Message, axum::Error>>,
+        from_server: mpsc::UnboundedReceiver<Message>,
+    }
+
+    impl Client {
+        fn send(&self, text: &str) {
+            self.to_server.send(Ok(Message::Text(text.into()))).expect("connection reading");
+        }
+
+        /// The next frame that is not a ping, or `None` once the connection closed the socket.
+        async fn next(&mut self) -> Option<Message> {
+            loop {
+                let message = tokio::time::timeout(Duration::from_secs(5), self.from_server.recv())
+                    .await
+                    .expect("a frame in time")?;
+                if !matches!(message, Message::Ping(_)) {
+                    return Some(message);
+                }
+            }
+        }
+
+        async fn frame(&mut self) -> ServerFrame {
+            match self.next().await {
+                Some(Message::Text(text)) => serde_json::from_str(text.as_str()).expect("a server frame"),
+                other => panic!("expected a text frame, got {other:?}"),
+            }
+        }
+    }
+
+    fn pipes() -> (ServerSink, ClientStream, Client) {
+        let (to_server, incoming) = mpsc::unbounded_channel::<Result<Message, axum::Error>>();
+        let (outgoing, from_server) = mpsc::unbounded_channel::<Message>();
+        let stream = futures_util::stream::unfold(incoming, |mut rx| async move { rx.recv().await.map(|m| (m, rx)) });
+        let sink = futures_util::sink::unfold(outgoing, |tx, message: Message| async move {
+            tx.send(message).map_err(|_| ())?;
+            Ok::<_, ()>(tx)
+        });
+        (Box::pin(sink), Box::pin(stream), Client { to_server, from_server })
+    }
+
+    async fn state(shutdown: &Shutdown) -> AppState {
+        let dir = std::env::temp_dir().join(format!("mingle-gateway-{}", Uuid::new_v4().simple()));
+        let config = crate::config::Config::try_parse_from(["mingle", "--data-dir", &dir.display().to_string()])
+            .expect("configuration");
+        crate::build_state(&config, shutdown).await.expect("state")
+    }
+
+    #[tokio::test]
+    async fn requests_are_answered_messages_delivered_and_shutdown_closes_with_1012() {
+        let shutdown = Shutdown::new();
+        let state = state(&shutdown).await;
+        let user = Uuid::now_v7();
+        let (sink, stream, mut client) = pipes();
+        let expires_at = chrono::Utc::now().timestamp() + 3600;
+        let connection = tokio::spawn(shutdown.track_connection(connection(
+            sink,
+            stream,
+            state.clone(),
+            user,
+            expires_at,
+            Codec::Json,
+        )));
+
+        client.send(r#"{"type": "ping", "id": "p1"}"#);
+        assert_eq!(client.frame().await, ServerFrame::Reply(Reply::ok("p1")));
+
+        client.send(r#"{"type": "subscribe", "id": "x", "channel": 42}"#);
+        match client.frame().await {
+            ServerFrame::Error(error) => {
+                assert_eq!((error.id.as_deref(), error.code.as_str()), (Some("x"), "malformed_frame"))
+            }
+            other => panic!("expected an error frame, got {other:?}"),
+        }
+
+        let channel = Channel::User(user);
+        client.send(&format!(r#"{{"type": "subscribe", "id": "s1", "channel": "{channel}"}}"#));
+        match client.frame().await {
+            ServerFrame::Reply(reply) => assert_eq!((reply.id.as_str(), reply.offset), ("s1", Some(0))),
+            other => panic!("expected the subscription's reply, got {other:?}"),
+        }
+        let counters = Counters { going: 3, waitlisted: 0, interested: 1, checked_in: 2, seats_left: Some(7) };
+        state.realtime.post(channel, None, MessageBody::Counters(counters.clone())).await.expect("post");
+        match client.frame().await {
+            ServerFrame::Message(ChannelMessage { offset, body, .. }) => {
+                assert_eq!((offset, body), (1, MessageBody::Counters(counters)))
+            }
+            other => panic!("expected the posted message, got {other:?}"),
+        }
+
+        shutdown.begin();
+        match client.next().await {
+            Some(Message::Close(Some(frame))) => assert_eq!(frame.code, close::SERVICE_RESTART),
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+        assert!(shutdown.connections_closed().await, "the connection ended");
+        connection.await.expect("the connection task");
+        shutdown.stop_workers().await;
+        state.store.close().await;
+    }
+
+    #[tokio::test]
+    async fn an_oversized_frame_closes_with_1009() {
+        let shutdown = Shutdown::new();
+        let state = state(&shutdown).await;
+        let (sink, stream, mut client) = pipes();
+        let expires_at = chrono::Utc::now().timestamp() + 3600;
+        let connection = tokio::spawn(connection(sink, stream, state.clone(), Uuid::now_v7(), expires_at, Codec::Json));
+        let too_long = tokio_tungstenite::tungstenite::Error::Capacity(
+            tokio_tungstenite::tungstenite::error::CapacityError::MessageTooLong { size: 2_000_000, max_size: 65_536 },
+        );
+        client.to_server.send(Err(axum::Error::new(too_long))).expect("connection reading");
+        match client.next().await {
+            Some(Message::Close(Some(frame))) => assert_eq!(frame.code, close::MESSAGE_TOO_BIG),
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+        connection.await.expect("the connection task");
+        shutdown.stop_workers().await;
+        state.store.close().await;
     }
 }

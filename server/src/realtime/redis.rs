@@ -503,6 +503,7 @@ mod tests {
 
     use chrono::Utc;
     use fred::types::Value;
+    use protocol::realtime::MessageBody;
     use tokio::net::{TcpListener, TcpStream};
     use tokio::sync::watch;
     use uuid::Uuid;
@@ -537,7 +538,7 @@ mod tests {
             channel: channel.to_owned(),
             offset,
             epoch: 1,
-            body: serde_json::json!({ "text": format!("message {offset}") }),
+            body: MessageBody::chat(format!("message {offset}")),
             sender: Some(Uuid::new_v4()),
             sent_at: Utc::now(),
         })

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use protocol::realtime::{Channel, ChannelMessage};
-use tokio::sync::watch;
+use protocol::realtime::{Channel, ChannelMessage, Counters, DmNotice, DmSender, MessageBody};
 use uuid::Uuid;
 
 use super::broker::Broker;
 use super::presence::PresenceRooms;
 use crate::render;
+use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError, StoredMessage};
 
 /// Characters of a DM's text that its notice on `user:{id}` carries.
@@ -73,7 +73,8 @@ pub struct Realtime {
     pub settings: RealtimeSettings,
     chat_limiter: DefaultKeyedRateLimiter<Uuid>,
     connect_limiter: DefaultKeyedRateLimiter<IpAddr>,
-    shutdown: watch::Sender<bool>,
+    /// Connections close with 1012 when it says the node stops serving, and are tracked by it.
+    pub shutdown: Shutdown,
     connections: AtomicUsize,
     /// Events whose counters changed since the last tick.
     counters_changed: dashmap::DashSet<Uuid>,
@@ -91,6 +92,7 @@ fn per_minute(n: u32) -> Quota {
 
 impl Realtime {
     pub fn new(
+        shutdown: &Shutdown,
         store: Store,
         broker: Arc<dyn Broker>,
         presence: PresenceRooms,
@@ -103,11 +105,11 @@ impl Realtime {
             chat_limiter: RateLimiter::keyed(per_minute(settings.chat_per_minute)),
             connect_limiter: RateLimiter::keyed(per_minute(settings.connects_per_address_per_minute)),
             settings,
-            shutdown: watch::channel(false).0,
+            shutdown: shutdown.clone(),
             connections: AtomicUsize::new(0),
             counters_changed: dashmap::DashSet::new(),
         });
-        tokio::spawn(housekeeping(Arc::downgrade(&realtime)));
+        shutdown.spawn(housekeeping(Arc::downgrade(&realtime), shutdown.workers_token()));
         realtime
     }
 
@@ -183,16 +185,17 @@ impl Realtime {
     /// Stores `body` on `channel` and fans it out; answers the message as delivered.
     pub async fn post(
         &self,
-        channel: &str,
+        channel: Channel,
         sender: Option<Uuid>,
-        body: serde_json::Value,
+        body: MessageBody,
     ) -> Result<Arc<ChannelMessage>, StoreError> {
-        let stored = self.store.append_message(channel, sender, &body.to_string()).await?;
+        let encoded = serde_json::to_string(&body).map_err(|e| sqlx::Error::Encode(e.into()))?;
+        let stored = self.store.append_message(&channel.to_string(), sender, &encoded).await?;
         let message = Arc::new(to_message(stored, body));
         metrics::counter!("realtime_messages_posted_total").increment(1);
         if let Err(e) = self.broker.publish(Arc::clone(&message)).await {
             // Stored already: subscribers find it by offset on their next message or resync.
-            tracing::warn!(error = %e, channel, "fan-out failed; subscribers will backfill from storage");
+            tracing::warn!(error = %e, %channel, "fan-out failed; subscribers will backfill from storage");
         }
         Ok(message)
     }
@@ -216,16 +219,15 @@ impl Realtime {
         };
         let recipient = if sender == a { b } else { a };
         let preview: String = text.chars().take(DM_PREVIEW_CHARS).collect();
-        let body = serde_json::json!({
-            "kind": "dm",
-            "conversation_id": conversation,
-            "channel": message.channel,
-            "offset": message.offset,
-            "from": { "id": sender, "display_name": display_name },
-            "preview": preview,
-            "sent_at": message.sent_at,
+        let body = MessageBody::Dm(DmNotice {
+            conversation_id: conversation,
+            channel: message.channel.clone(),
+            offset: message.offset,
+            from: DmSender { id: sender, display_name },
+            preview,
+            sent_at: message.sent_at,
         });
-        if let Err(e) = self.post(&Channel::User(recipient).to_string(), None, body).await {
+        if let Err(e) = self.post(Channel::User(recipient), None, body).await {
             tracing::warn!(error = %e, %recipient, "DM notice failed");
         }
     }
@@ -249,32 +251,16 @@ impl Realtime {
                     continue;
                 }
             };
-            let body = serde_json::json!({
-                "kind": "counters",
-                "going": row.going_count,
-                "waitlisted": row.waitlist_count,
-                "interested": row.interested_count,
-                "checked_in": row.checked_in_count,
-                "seats_left": row.capacity.map(|c| (c - row.going_count).max(0)),
+            let body = MessageBody::Counters(Counters {
+                going: row.going_count,
+                waitlisted: row.waitlist_count,
+                interested: row.interested_count,
+                checked_in: row.checked_in_count,
+                seats_left: row.capacity.map(|c| (c - row.going_count).max(0)),
             });
-            if let Err(e) = self.post(&Channel::Event(event).to_string(), None, body).await {
+            if let Err(e) = self.post(Channel::Event(event), None, body).await {
                 tracing::warn!(error = %e, %event, "posting counters failed");
             }
-        }
-    }
-
-    /// A receiver that changes to true when the node starts shutting down.
-    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
-        self.shutdown.subscribe()
-    }
-
-    /// Tells every connection to close with "service restart" and waits (bounded) until they
-    /// have, so clients learn to reconnect elsewhere and resume.
-    pub async fn shut_down(&self) {
-        let _ = self.shutdown.send(true);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-        while self.connections.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
@@ -283,10 +269,6 @@ impl Realtime {
         let n = self.connections.fetch_add(1, Ordering::AcqRel) + 1;
         metrics::gauge!("realtime_connections").set(n as f64);
         ConnectionGuard { realtime: Arc::clone(self) }
-    }
-
-    pub fn connection_count(&self) -> usize {
-        self.connections.load(Ordering::Acquire)
     }
 }
 
@@ -308,7 +290,7 @@ fn internal(e: &StoreError) -> Denied {
 }
 
 /// A stored message as the wire carries it.
-pub fn to_message(stored: StoredMessage, body: serde_json::Value) -> ChannelMessage {
+pub fn to_message(stored: StoredMessage, body: MessageBody) -> ChannelMessage {
     ChannelMessage {
         channel: stored.channel,
         offset: stored.seq,
@@ -319,21 +301,33 @@ pub fn to_message(stored: StoredMessage, body: serde_json::Value) -> ChannelMess
     }
 }
 
-/// A stored message read back from the database.
-pub fn from_stored(stored: StoredMessage) -> ChannelMessage {
-    let body = serde_json::from_str(&stored.body).unwrap_or(serde_json::Value::Null);
-    to_message(stored, body)
+/// A stored message read back from the database. Every stored body was written from a
+/// [`MessageBody`] (older chat lines were given their kind by a migration), so one that does not
+/// parse means the database was changed by hand: it is reported rather than sent.
+pub fn from_stored(stored: StoredMessage) -> Result<ChannelMessage, StoreError> {
+    let body = serde_json::from_str(&stored.body).map_err(|e| {
+        tracing::error!(error = %e, channel = stored.channel, offset = stored.seq, "a stored message body does not parse");
+        sqlx::Error::Decode(e.into())
+    })?;
+    Ok(to_message(stored, body))
 }
 
-/// Presence batches once a second; rate-limit maps are trimmed once a minute.
-async fn housekeeping(realtime: std::sync::Weak<Realtime>) {
+/// Presence batches and counters once a second; rate-limit maps are trimmed once a minute. Ends
+/// when the workers stop (after a last flush, so the final counts go out) or the service is gone.
+async fn housekeeping(realtime: std::sync::Weak<Realtime>, stop: tokio_util::sync::CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut n: u64 = 0;
     loop {
-        tick.tick().await;
+        let stopping = tokio::select! {
+            _ = tick.tick() => false,
+            () = stop.cancelled() => true,
+        };
         let Some(realtime) = realtime.upgrade() else { return };
         realtime.presence.flush().await;
         realtime.post_counters().await;
+        if stopping {
+            return;
+        }
         n += 1;
         if n.is_multiple_of(60) {
             realtime.chat_limiter.retain_recent();

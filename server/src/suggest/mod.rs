@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
-use protocol::realtime::Channel;
+use protocol::realtime::{Channel, MessageBody};
 use protocol::suggestions::Suggestion;
 use uuid::Uuid;
 
@@ -152,8 +152,8 @@ impl Suggester {
 /// Pushes each changed list to its owner.
 pub(crate) async fn publish(realtime: &Realtime, event: Uuid, changed: Changed) {
     for (user, items) in changed {
-        let body = serde_json::json!({ "kind": "suggestions", "event_id": event, "items": items });
-        if let Err(e) = realtime.post(&Channel::User(user).to_string(), None, body).await {
+        let body = MessageBody::Suggestions { event_id: event, items };
+        if let Err(e) = realtime.post(Channel::User(user), None, body).await {
             tracing::warn!(error = %e, %user, "pushing suggestions failed");
         }
     }

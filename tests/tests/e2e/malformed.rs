@@ -164,8 +164,18 @@ async fn operations_endpoints(backend: Backend) {
     for path in ["/api/v1/auth/register", "/api/v1/events", "/api/v1/events/{id}/rsvp", "/api/v1/me/blocks"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
-    // Every operation documents the errors any request can meet, so generated clients know them.
-    for (path, operations) in doc["paths"].as_object().expect("paths") {
+    // The operations endpoints are documented with their bodies.
+    for path in ["/healthz", "/readyz", "/ops/recommendations/model", "/ops/recommendations/retrain"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert_eq!(
+        doc["paths"]["/readyz"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Readiness"
+    );
+    // Every API operation documents the errors any request can meet, so generated clients know
+    // them.
+    let api = doc["paths"].as_object().expect("paths").iter().filter(|(path, _)| path.starts_with("/api/"));
+    for (path, operations) in api {
         for (method, operation) in operations.as_object().expect("operations") {
             let responses = &operation["responses"];
             for status in ["400", "422", "429"] {

@@ -4,7 +4,8 @@
 use std::time::Duration as Wait;
 
 use chrono::Duration;
-use protocol::events::Event;
+use protocol::events::{Announcement, Event};
+use protocol::realtime::{Channel, MessageBody};
 use serde_json::{json, Value};
 use tests::{Backend, Client, TestServer, Ws};
 
@@ -27,6 +28,8 @@ struct Room {
     ann: (Client, String),
     ben: (Client, String),
     cat: (Client, String),
+    /// Ben's user id, which his messages carry as `sender`.
+    ben_id: uuid::Uuid,
 }
 
 async fn room(server: &TestServer) -> Room {
@@ -44,6 +47,7 @@ async fn room(server: &TestServer) -> Room {
         event,
         org: (org, org_s.access_token),
         ann: (ann, ann_s.access_token),
+        ben_id: ben_s.user.id,
         ben: (ben, ben_s.access_token),
         cat: (cat, cat_s.access_token),
     }
@@ -77,7 +81,8 @@ async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
     assert_eq!(offsets(&got), [1, 2, 3, 4, 5]);
     assert_eq!(got[0]["body"]["text"], "hello 1");
     assert_eq!(got[0]["epoch"], epoch);
-    assert_eq!(got[0]["sender"].as_str(), Some(r.ben.1.as_str()).and(got[0]["sender"].as_str()), "sender present");
+    assert_eq!(got[0]["sender"], r.ben_id.to_string(), "the sender is the one who posted");
+    assert_eq!(got[0]["body"]["kind"], "chat");
 
     // Ann drops; three messages go by; she resumes from 5 and gets exactly 6, 7, 8, then live 9.
     drop(ann);
@@ -286,9 +291,17 @@ async fn slow_consumers_are_closed_and_resume(backend: Backend) {
     let mut slow = Ws::connect(&server.base, &r.cat.1).await;
     slow.subscribe(&feed, None).await;
     // Far more than socket buffers hold, while the client reads nothing.
-    let body = json!({"kind": "bulk", "padding": "x".repeat(8000)});
+    let body = MessageBody::Announcement {
+        announcement: Announcement {
+            id: uuid::Uuid::now_v7(),
+            event_id: r.event.id,
+            author_id: r.event.organizer_ids[0],
+            body: "x".repeat(8000),
+            created_at: chrono::Utc::now(),
+        },
+    };
     for _ in 0..1500 {
-        server.realtime.post(&feed, None, body.clone()).await.expect("post");
+        server.realtime.post(Channel::Event(r.event.id), None, body.clone()).await.expect("post");
     }
     let mut last = 0;
     let code = loop {
