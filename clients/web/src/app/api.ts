@@ -69,7 +69,20 @@ export function errorMessage(error: unknown): string {
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,
-  tagTypes: ['Me', 'Event', 'Events', 'Rsvp', 'Attendees', 'Announcements', 'Meetings', 'Suggestions', 'Blocks', 'Recommendations', 'Activity', 'Conversations'],
+  tagTypes: [
+    'Me',
+    'Event',
+    'Events',
+    'Rsvp',
+    'Attendees',
+    'Announcements',
+    'Meetings',
+    'Suggestions',
+    'Blocks',
+    'Recommendations',
+    'Activity',
+    'Conversations',
+  ],
   endpoints: (build) => ({
     register: build.mutation<Session, { email: string; password: string; display_name: string }>({
       query: (body) => ({ url: '/auth/register', method: 'POST', body }),
@@ -144,7 +157,14 @@ export const api = createApi({
     }),
     setRsvp: build.mutation<Rsvp, { id: string; status: Exclude<RsvpStatus, 'waitlisted'> }>({
       query: ({ id, status }) => ({ url: `/events/${id}/rsvp`, method: 'POST', body: { status } }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Recommendations', 'Events', 'Activity'],
+      invalidatesTags: (_r, _e, { id }) => [
+        { type: 'Rsvp', id },
+        { type: 'Event', id },
+        'Attendees',
+        'Recommendations',
+        'Events',
+        'Activity',
+      ],
     }),
     withdrawRsvp: build.mutation<void, string>({
       query: (id) => ({ url: `/events/${id}/rsvp`, method: 'DELETE' }),
@@ -152,7 +172,13 @@ export const api = createApi({
     }),
     checkin: build.mutation<Checkin, { id: string; code?: string; user_id?: string }>({
       query: ({ id, ...body }) => ({ url: `/events/${id}/checkin`, method: 'POST', body }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Suggestions', 'Activity'],
+      invalidatesTags: (_r, _e, { id }) => [
+        { type: 'Rsvp', id },
+        { type: 'Event', id },
+        'Attendees',
+        'Suggestions',
+        'Activity',
+      ],
     }),
     attendees: build.query<Page<Attendee>, { id: string; cursor?: string }>({
       query: ({ id, cursor }) => ({ url: `/events/${id}/attendees`, params: { limit: 100, cursor } }),
@@ -171,7 +197,11 @@ export const api = createApi({
       providesTags: (_r, _e, id) => [{ type: 'Suggestions', id }],
     }),
     suggestionFeedback: build.mutation<void, { id: string; userId: string; verdict: 'not_relevant' | 'met' }>({
-      query: ({ id, userId, verdict }) => ({ url: `/events/${id}/suggestions/${userId}/feedback`, method: 'POST', body: { verdict } }),
+      query: ({ id, userId, verdict }) => ({
+        url: `/events/${id}/suggestions/${userId}/feedback`,
+        method: 'POST',
+        body: { verdict },
+      }),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Suggestions', id }],
     }),
     meetings: build.query<Page<Meeting>, { event_id?: string }>({

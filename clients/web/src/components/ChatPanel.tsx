@@ -11,7 +11,19 @@ import { useChannel, useRealtime } from '../realtime/RealtimeProvider';
 import { clock } from './format';
 import { Avatar, Empty, ErrorNote } from './ui';
 
-export function ChatPanel({ channel, title, names, placeholder = 'Write a message…', onClose }: { channel: string; title: string; names: Record<string, string>; placeholder?: string; onClose?: () => void }) {
+export function ChatPanel({
+  channel,
+  title,
+  names,
+  placeholder = 'Write a message…',
+  onClose,
+}: {
+  channel: string;
+  title: string;
+  names: Record<string, string>;
+  placeholder?: string;
+  onClose?: () => void;
+}) {
   const feed = useChannel(channel, { history: true });
   const client = useRealtime();
   const me = useAppSelector((s) => s.auth.user);
@@ -68,7 +80,15 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
           </button>
         )}
       </div>
-      <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label={`${title} messages`} tabIndex={0} data-testid={`log-${channel}`}>
+      <div
+        className="chat-log"
+        ref={logRef}
+        role="log"
+        aria-live="polite"
+        aria-label={`${title} messages`}
+        tabIndex={0}
+        data-testid={`log-${channel}`}
+      >
         <ol className="chat-messages">
           {messages.length === 0 && (
             <li>
@@ -96,7 +116,14 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
         <label htmlFor={`${headingId}-input`} className="visually-hidden">
           Message to {title}
         </label>
-        <input id={`${headingId}-input`} value={text} maxLength={2000} placeholder={connected ? placeholder : 'Waiting for the connection…'} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+        <input
+          id={`${headingId}-input`}
+          value={text}
+          maxLength={2000}
+          placeholder={connected ? placeholder : 'Waiting for the connection…'}
+          onChange={(e) => setText(e.target.value)}
+          autoComplete="off"
+        />
         <button type="submit" className="button button-primary" disabled={sending || !text.trim() || !connected}>
           Send
         </button>

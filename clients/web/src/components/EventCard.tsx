@@ -26,7 +26,9 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
         <Reasons reasons={reasons} />
         <p className="meta small">
           {event.going_count} going
-          {event.seats_left !== null && <> · {event.seats_left > 0 ? `${event.seats_left} seats left` : 'full, waitlist open'}</>}
+          {event.seats_left !== null && (
+            <> · {event.seats_left > 0 ? `${event.seats_left} seats left` : 'full, waitlist open'}</>
+          )}
           {event.my_rsvp && <span className={`status status-${event.my_rsvp}`}> · You: {event.my_rsvp}</span>}
         </p>
       </div>

@@ -62,7 +62,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const expiresAt = useAppSelector((s) => s.auth.expiresAt);
   useEffect(() => {
     if (!userId || !expiresAt) return;
-    const timer = setTimeout(() => void refreshSession(store).catch(() => undefined), Math.max(1_000, expiresAt - Date.now() - 60_000));
+    const timer = setTimeout(
+      () => void refreshSession(store).catch(() => undefined),
+      Math.max(1_000, expiresAt - Date.now() - 60_000),
+    );
     return () => clearTimeout(timer);
   }, [userId, expiresAt, store]);
 
@@ -106,7 +109,10 @@ export function useRealtime(): RealtimeClient | null {
  * REST whenever the subscription starts fresh or the server says the gap could not be replayed.
  * `onEvent` sees every event too (an announcement, a counters update).
  */
-export function useChannel(channel: string | null, options: { history?: boolean; onEvent?: (e: ChannelEvent) => void } = {}) {
+export function useChannel(
+  channel: string | null,
+  options: { history?: boolean; onEvent?: (e: ChannelEvent) => void } = {},
+) {
   const client = useRealtime();
   const dispatch = useAppDispatch();
   const onEvent = useRef(options.onEvent);

@@ -56,7 +56,10 @@ const channelsSlice = createSlice({
       f.messages = [];
       f.historyLoaded = false;
     },
-    presenceUpdated(state, action: PayloadAction<{ channel: string; online: number; joined?: string[]; left?: string[] }>) {
+    presenceUpdated(
+      state,
+      action: PayloadAction<{ channel: string; online: number; joined?: string[]; left?: string[] }>,
+    ) {
       const { channel, online, joined = [], left = [] } = action.payload;
       const f = feed(state, channel);
       f.online = online;

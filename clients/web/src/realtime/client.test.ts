@@ -40,7 +40,15 @@ class FakeSocket implements SocketLike {
     for (const frame of this.sent.filter((f) => f.type === 'subscribe' && !f.answered)) {
       frame.answered = true;
       const channel = frame.channel as string;
-      this.serverFrame({ type: 'reply', id: frame.id, ok: true, channel, offset: offsets[channel] ?? 0, epoch: 7, ...(recovered === undefined ? {} : { recovered }) });
+      this.serverFrame({
+        type: 'reply',
+        id: frame.id,
+        ok: true,
+        channel,
+        offset: offsets[channel] ?? 0,
+        epoch: 7,
+        ...(recovered === undefined ? {} : { recovered }),
+      });
     }
   }
   message(channel: string, offset: number, text = `m${offset}`, epoch = 7) {

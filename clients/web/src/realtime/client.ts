@@ -244,7 +244,11 @@ export class RealtimeClient {
   private async connect(): Promise<void> {
     if (!this.running) return;
     const generation = ++this.generation;
-    this.setState({ status: this.state.attempt === 0 ? 'connecting' : 'reconnecting', attempt: this.state.attempt, retryAt: null });
+    this.setState({
+      status: this.state.attempt === 0 ? 'connecting' : 'reconnecting',
+      attempt: this.state.attempt,
+      retryAt: null,
+    });
     let token: string | null;
     try {
       const refresh = this.forceRefresh && this.options.refreshToken;
@@ -372,7 +376,8 @@ export class RealtimeClient {
       },
       (error: unknown) => {
         if (this.channels.get(channel) !== entry) return;
-        if (error instanceof RealtimeError) this.emit(entry, { kind: 'error', code: error.code, message: error.message });
+        if (error instanceof RealtimeError)
+          this.emit(entry, { kind: 'error', code: error.code, message: error.message });
       },
     );
   }
@@ -397,7 +402,8 @@ export class RealtimeClient {
   private failPending(): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(new RealtimeError('connection_lost', 'the connection was lost before the server answered'));
+    for (const p of pending)
+      p.reject(new RealtimeError('connection_lost', 'the connection was lost before the server answered'));
   }
 
   private handleFrame(data: unknown): void {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DmNotice } from '../app/types';
-import reducer, { conversationHidden, conversationShown, dmCleared, dmNoticed, initialDmState, parseDmNotice, unreadConversations } from './dmSlice';
+import reducer, {
+  conversationHidden,
+  conversationShown,
+  dmCleared,
+  dmNoticed,
+  initialDmState,
+  parseDmNotice,
+  unreadConversations,
+} from './dmSlice';
 
 const notice = (conversation: string, offset: number): DmNotice => ({
   kind: 'dm',

@@ -52,7 +52,8 @@ export const unreadConversations = (state: DmState): number => Object.keys(state
 export function parseDmNotice(body: Record<string, unknown>): DmNotice | null {
   if (body.kind !== 'dm') return null;
   const from = body.from as { id?: unknown; display_name?: unknown } | undefined;
-  if (typeof body.conversation_id !== 'string' || typeof body.channel !== 'string' || typeof body.offset !== 'number') return null;
+  if (typeof body.conversation_id !== 'string' || typeof body.channel !== 'string' || typeof body.offset !== 'number')
+    return null;
   if (!from || typeof from.id !== 'string' || typeof from.display_name !== 'string') return null;
   return {
     kind: 'dm',

@@ -26,7 +26,8 @@ export function useEventChannel(eventId: string | undefined) {
             ] as const) {
               if (typeof body[key] === 'number') event[field] = body[key] as number;
             }
-            if (typeof body.seats_left === 'number' || body.seats_left === null) event.seats_left = body.seats_left as number | null;
+            if (typeof body.seats_left === 'number' || body.seats_left === null)
+              event.seats_left = body.seats_left as number | null;
           }),
         );
         dispatch(api.util.invalidateTags(['Activity']));

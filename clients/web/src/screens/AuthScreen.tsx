@@ -43,7 +43,9 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         <div className="auth-hero-inner">
           <img src="/favicon.svg" alt="" width="56" height="56" />
           <p className="auth-hero-title">Meet the people worth meeting.</p>
-          <p className="auth-hero-text">Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.</p>
+          <p className="auth-hero-text">
+            Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.
+          </p>
         </div>
       </div>
       <section className="auth-card card">
@@ -57,7 +59,14 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           )}
           <div className="field">
             <label htmlFor="email">Email</label>
-            <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="password">Password</label>

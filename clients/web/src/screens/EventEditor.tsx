@@ -27,7 +27,20 @@ function blank(): Draft {
   const start = new Date(Math.ceil(Date.now() / 3600_000) * 3600_000 + 24 * 3600_000);
   start.setHours(18, 0, 0, 0);
   const end = new Date(start.getTime() + 3 * 3600_000);
-  return { title: '', description: '', tags: [], startsAt: toLocalInput(start), endsAt: toLocalInput(end), venueName: '', address: '', lat: '', lon: '', onlineUrl: '', capacity: '', visibility: 'public' };
+  return {
+    title: '',
+    description: '',
+    tags: [],
+    startsAt: toLocalInput(start),
+    endsAt: toLocalInput(end),
+    venueName: '',
+    address: '',
+    lat: '',
+    lon: '',
+    onlineUrl: '',
+    capacity: '',
+    visibility: 'public',
+  };
 }
 
 export function EventEditor() {
@@ -72,7 +85,14 @@ export function EventEditor() {
       starts_at: fromLocalInput(draft.startsAt),
       ends_at: fromLocalInput(draft.endsAt),
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-      venue: hasVenue ? { name: draft.venueName.trim(), address: draft.address.trim(), lat: Number(draft.lat || 0), lon: Number(draft.lon || 0) } : null,
+      venue: hasVenue
+        ? {
+            name: draft.venueName.trim(),
+            address: draft.address.trim(),
+            lat: Number(draft.lat || 0),
+            lon: Number(draft.lon || 0),
+          }
+        : null,
       online_url: draft.onlineUrl.trim() || null,
       capacity: draft.capacity ? Number(draft.capacity) : null,
       visibility: draft.visibility,
@@ -100,7 +120,12 @@ export function EventEditor() {
           <label htmlFor="description">Description</label>
           <textarea id="description" rows={4} value={draft.description} onChange={set('description')} />
         </div>
-        <TagInput label="Tags" value={draft.tags} onChange={(tags) => setDraft({ ...draft, tags })} placeholder="Type and press Enter" />
+        <TagInput
+          label="Tags"
+          value={draft.tags}
+          onChange={(tags) => setDraft({ ...draft, tags })}
+          placeholder="Type and press Enter"
+        />
         <div className="form-row">
           <div className="field">
             <label htmlFor="starts_at">Starts</label>
@@ -141,7 +166,14 @@ export function EventEditor() {
           </div>
           <div className="field">
             <label htmlFor="capacity">Capacity</label>
-            <input id="capacity" type="number" min={1} placeholder="No limit" value={draft.capacity} onChange={set('capacity')} />
+            <input
+              id="capacity"
+              type="number"
+              min={1}
+              placeholder="No limit"
+              value={draft.capacity}
+              onChange={set('capacity')}
+            />
           </div>
           <div className="field">
             <label htmlFor="visibility">Visibility</label>
