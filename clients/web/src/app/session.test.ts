@@ -48,7 +48,7 @@ describe('session', () => {
   });
 
   it('refreshes an expiring token once however many callers ask at the same time', async () => {
-    const fetch = vi.fn(async () => new Response(JSON.stringify(session(2)), { status: 200 }));
+    const fetch = vi.fn(() => Promise.resolve(new Response(JSON.stringify(session(2)), { status: 200 })));
     vi.stubGlobal('fetch', fetch);
     const store = fakeStore(reducer(undefined, sessionStarted({ session: session(1), now: Date.now() - 890_000 })));
     const tokens = await Promise.all([validAccessToken(store), validAccessToken(store), refreshSession(store)]);
@@ -63,7 +63,9 @@ describe('session', () => {
   it('signs out when the refresh token is refused', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response('{"error":{"code":"refresh_token_reused","message":"x"}}', { status: 401 })),
+      vi.fn(() =>
+        Promise.resolve(new Response('{"error":{"code":"refresh_token_reused","message":"x"}}', { status: 401 })),
+      ),
     );
     const store = fakeStore(reducer(undefined, sessionStarted({ session: session(1), now: 0 })));
     await expect(validAccessToken(store)).resolves.toBeNull();

@@ -7,7 +7,7 @@ import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { conversationHidden, conversationShown } from '../realtime/dmSlice';
 import { RealtimeError } from '../realtime/client';
-import { useChannel, useRealtime } from '../realtime/RealtimeProvider';
+import { useChannel, useRealtime } from '../realtime/hooks';
 import { clock } from './format';
 import { Avatar, Empty, ErrorNote } from './ui';
 
@@ -105,14 +105,14 @@ export function ChatPanel({
                   <p className="bubble-meta">
                     <span className="bubble-name">{name}</span> <time dateTime={m.sent_at}>{clock(m.sent_at)}</time>
                   </p>
-                  <p className="bubble-text">{String(m.body.text ?? '')}</p>
+                  <p className="bubble-text">{typeof m.body.text === 'string' ? m.body.text : ''}</p>
                 </div>
               </li>
             );
           })}
         </ol>
       </div>
-      <form className="composer" onSubmit={send}>
+      <form className="composer" onSubmit={(e) => void send(e)}>
         <label htmlFor={`${headingId}-input`} className="visually-hidden">
           Message to {title}
         </label>

@@ -48,7 +48,7 @@ export function Layout() {
   const signOut = async () => {
     if (refreshToken) await logout({ refresh_token: refreshToken }).catch(() => undefined);
     dispatch(sessionEnded());
-    navigate('/signin');
+    void navigate('/signin');
   };
 
   return (
@@ -103,7 +103,7 @@ export function Layout() {
                 <span className="whoami-name">{user.display_name}</span>
               </span>
             )}
-            <button type="button" className="button button-ghost button-small" onClick={signOut}>
+            <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
               Sign out
             </button>
           </div>

@@ -56,7 +56,7 @@ export function MeetingInbox({
                     type="button"
                     className="button button-primary button-small"
                     disabled={deciding.isLoading}
-                    onClick={() => act(m, 'accept')}
+                    onClick={() => void act(m, 'accept')}
                     aria-label={`Accept meeting with ${m.from.display_name}`}
                   >
                     Accept
@@ -65,7 +65,7 @@ export function MeetingInbox({
                     type="button"
                     className="button button-ghost button-small"
                     disabled={deciding.isLoading}
-                    onClick={() => act(m, 'decline')}
+                    onClick={() => void act(m, 'decline')}
                     aria-label={`Decline meeting with ${m.from.display_name}`}
                   >
                     Decline
@@ -100,7 +100,11 @@ export function MeetingInbox({
                       Message
                     </button>
                   )}
-                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    onClick={() => void act(m, 'cancel')}
+                  >
                     Cancel
                   </button>
                 </div>
@@ -121,7 +125,11 @@ export function MeetingInbox({
                     {m.to.display_name} <span className="status status-interested">pending</span>
                   </p>
                   <p className="small muted">{when(m)}</p>
-                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    onClick={() => void act(m, 'cancel')}
+                  >
                     Withdraw request
                   </button>
                 </div>

@@ -36,9 +36,11 @@ export function mergeByOffset(messages: ChannelMessage[], incoming: ChannelMessa
 
 const feed = (state: ChannelsState, channel: string): ChannelFeed => (state[channel] ??= emptyFeed());
 
+const initialState: ChannelsState = {};
+
 const channelsSlice = createSlice({
   name: 'channels',
-  initialState: {} as ChannelsState,
+  initialState,
   reducers: {
     messageReceived(state, action: PayloadAction<ChannelMessage>) {
       const f = feed(state, action.payload.channel);

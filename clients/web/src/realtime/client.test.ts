@@ -18,7 +18,7 @@ class FakeSocket implements SocketLike {
   ) {}
 
   send(data: string) {
-    this.sent.push(JSON.parse(data));
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
   }
   close(code?: number) {
     this.closed = { code };
@@ -60,8 +60,8 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const client = new RealtimeClient({
     url: 'ws://mingle.test/api/v1/ws',
-    getToken: async () => 'token-1',
-    refreshToken: async () => 'token-2',
+    getToken: () => Promise.resolve('token-1'),
+    refreshToken: () => Promise.resolve('token-2'),
     socketFactory: (url, protocols) => {
       const socket = new FakeSocket(url, protocols);
       sockets.push(socket);

@@ -3,7 +3,7 @@
 
 import { api } from '../app/api';
 import { useAppDispatch } from '../app/hooks';
-import { useChannel } from './RealtimeProvider';
+import { useChannel } from './hooks';
 
 export function useEventChannel(eventId: string | undefined) {
   const dispatch = useAppDispatch();
@@ -24,10 +24,9 @@ export function useEventChannel(eventId: string | undefined) {
               ['interested_count', 'interested'],
               ['checked_in_count', 'checked_in'],
             ] as const) {
-              if (typeof body[key] === 'number') event[field] = body[key] as number;
+              if (typeof body[key] === 'number') event[field] = body[key];
             }
-            if (typeof body.seats_left === 'number' || body.seats_left === null)
-              event.seats_left = body.seats_left as number | null;
+            if (typeof body.seats_left === 'number' || body.seats_left === null) event.seats_left = body.seats_left;
           }),
         );
         dispatch(api.util.invalidateTags(['Activity']));

@@ -27,10 +27,10 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     try {
       if (mode === 'signup') {
         await register({ email, password, display_name: name }).unwrap();
-        navigate('/profile', { replace: true, state: { welcome: true } });
+        void navigate('/profile', { replace: true, state: { welcome: true } });
       } else {
         await login({ email, password }).unwrap();
-        navigate(from, { replace: true });
+        void navigate(from, { replace: true });
       }
     } catch (err) {
       setError(errorMessage(err));
@@ -50,7 +50,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
       </div>
       <section className="auth-card card">
         <PageTitle>{mode === 'signup' ? 'Create your account' : 'Welcome back'}</PageTitle>
-        <form onSubmit={submit} className="form" noValidate>
+        <form onSubmit={(e) => void submit(e)} className="form" noValidate>
           {mode === 'signup' && (
             <div className="field">
               <label htmlFor="name">Your name</label>

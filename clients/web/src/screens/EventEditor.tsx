@@ -1,10 +1,10 @@
 // Create an event, or edit one the user organizes.
 
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
-import type { EventInput } from '../app/types';
+import type { EventInput, MingleEvent } from '../app/types';
 import { fromLocalInput, toLocalInput } from '../components/format';
 import { ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
 
@@ -46,32 +46,39 @@ function blank(): Draft {
 export function EventEditor() {
   const { id } = useParams();
   const existing = useEventQuery(id ?? skipToken);
+  if (!id) return <EventForm key="new" />;
+  if (!existing.data) return <Spinner />;
+  return <EventForm key={id} id={id} initial={draftOf(existing.data)} />;
+}
+
+function draftOf(e: MingleEvent): Draft {
+  return {
+    title: e.title,
+    description: e.description,
+    tags: e.tags,
+    startsAt: toLocalInput(new Date(e.starts_at)),
+    endsAt: toLocalInput(new Date(e.ends_at)),
+    venueName: e.venue?.name ?? '',
+    address: e.venue?.address ?? '',
+    lat: e.venue ? String(e.venue.lat) : '',
+    lon: e.venue ? String(e.venue.lon) : '',
+    onlineUrl: e.online_url ?? '',
+    capacity: e.capacity === null ? '' : String(e.capacity),
+    visibility: e.visibility,
+  };
+}
+
+/**
+ * The form starts from `initial` (a blank event when there is none); later refetches of the event
+ * do not overwrite what the user typed.
+ */
+function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const [create, creating] = useCreateEventMutation();
   const [update, updating] = useUpdateEventMutation();
   const navigate = useNavigate();
-  const [draft, setDraft] = useState<Draft | null>(id ? null : blank());
+  const [draft, setDraft] = useState<Draft>(() => initial ?? blank());
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const e = existing.data;
-    if (!id || !e || draft) return;
-    setDraft({
-      title: e.title,
-      description: e.description,
-      tags: e.tags,
-      startsAt: toLocalInput(new Date(e.starts_at)),
-      endsAt: toLocalInput(new Date(e.ends_at)),
-      venueName: e.venue?.name ?? '',
-      address: e.venue?.address ?? '',
-      lat: e.venue ? String(e.venue.lat) : '',
-      lon: e.venue ? String(e.venue.lon) : '',
-      onlineUrl: e.online_url ?? '',
-      capacity: e.capacity === null ? '' : String(e.capacity),
-      visibility: e.visibility,
-    });
-  }, [id, existing.data, draft]);
-
-  if (!draft) return <Spinner />;
   const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
 
   const submit = async (e: FormEvent) => {
@@ -99,7 +106,7 @@ export function EventEditor() {
     };
     try {
       const saved = id ? await update({ id, patch: body }).unwrap() : await create(body).unwrap();
-      navigate(`/events/${saved.id}/manage`);
+      void navigate(`/events/${saved.id}/manage`);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -111,7 +118,7 @@ export function EventEditor() {
         <Link to={id ? `/events/${id}/manage` : '/organize'}>← Back</Link>
       </p>
       <PageTitle>{id ? 'Edit event' : 'Create an event'}</PageTitle>
-      <form className="card form" onSubmit={submit}>
+      <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="title">Title</label>
           <input id="title" required maxLength={200} value={draft.title} onChange={set('title')} />

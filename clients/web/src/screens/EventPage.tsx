@@ -179,7 +179,7 @@ function RsvpPanel({
             type="button"
             className="button button-primary"
             disabled={busy}
-            onClick={() => act(() => setRsvp({ id: eventId, status: 'going' }).unwrap())}
+            onClick={() => void act(() => setRsvp({ id: eventId, status: 'going' }).unwrap())}
           >
             {seatsLeft === 0 ? 'Join the waitlist' : 'Going'}
           </button>
@@ -189,7 +189,7 @@ function RsvpPanel({
             type="button"
             className="button button-secondary"
             disabled={busy}
-            onClick={() => act(() => setRsvp({ id: eventId, status: 'interested' }).unwrap())}
+            onClick={() => void act(() => setRsvp({ id: eventId, status: 'interested' }).unwrap())}
           >
             Interested
           </button>
@@ -199,7 +199,7 @@ function RsvpPanel({
             type="button"
             className="button button-ghost"
             disabled={busy}
-            onClick={() => act(() => withdraw(eventId).unwrap())}
+            onClick={() => void act(() => withdraw(eventId).unwrap())}
           >
             {current.status === 'waitlisted' ? 'Leave the waitlist' : 'Withdraw'}
           </button>

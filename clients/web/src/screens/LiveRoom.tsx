@@ -20,7 +20,7 @@ import { ChatPanel } from '../components/ChatPanel';
 import { fromLocalInput, toLocalInput } from '../components/format';
 import { MeetingInbox } from '../components/MeetingInbox';
 import { Avatar, Empty, ErrorNote, PageTitle, Reasons, Spinner, Tabs } from '../components/ui';
-import { useChannel } from '../realtime/RealtimeProvider';
+import { useChannel } from '../realtime/hooks';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
 
@@ -156,7 +156,7 @@ function PeopleToMeet({
             type="button"
             className="button button-primary"
             disabled={updating.isLoading}
-            onClick={() => updateMe({ matchmaking: true })}
+            onClick={() => void updateMe({ matchmaking: true })}
           >
             Turn on matchmaking
           </button>
@@ -200,7 +200,7 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="button button-secondary button-small"
-                  onClick={() => message(s)}
+                  onClick={() => void message(s)}
                   aria-label={`Message ${s.user.display_name}`}
                 >
                   Message
@@ -212,7 +212,7 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'met' })}
+                  onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'met' })}
                   aria-label={`Already met ${s.user.display_name}`}
                 >
                   Already met
@@ -220,7 +220,7 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })}
+                  onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })}
                   aria-label={`Not relevant: ${s.user.display_name}`}
                 >
                   Not relevant
@@ -228,7 +228,7 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => block(s.user.id)}
+                  onClick={() => void block(s.user.id)}
                   aria-label={`Block ${s.user.display_name}`}
                 >
                   Block
@@ -252,8 +252,11 @@ function MeetingForm({
   onDone: () => void;
 }) {
   const [request, requesting] = useRequestMeetingMutation();
-  const start = Math.max(Date.now() + 10 * 60_000, new Date(event.starts_at).getTime());
-  const [when, setWhen] = useState(toLocalInput(new Date(Math.ceil(start / 300_000) * 300_000)));
+  const [when, setWhen] = useState(() => {
+    // Ten minutes from now at the earliest, and not before the event starts, on a 5-minute mark.
+    const start = Math.max(Date.now() + 10 * 60_000, new Date(event.starts_at).getTime());
+    return toLocalInput(new Date(Math.ceil(start / 300_000) * 300_000));
+  });
   const [minutes, setMinutes] = useState('30');
   const [place, setPlace] = useState('');
   const [message, setMessage] = useState(`Hi ${suggestion.user.display_name.split(' ')[0]}, shall we meet?`);
@@ -284,7 +287,7 @@ function MeetingForm({
   return (
     <form
       className="form meeting-form"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={`Meeting request to ${suggestion.user.display_name}`}
     >
       <div className="field">

@@ -180,7 +180,7 @@ function CheckinDesk({ eventId }: { eventId: string }) {
       <h2 id="desk-heading" className="section-title">
         Check-in desk
       </h2>
-      <form className="inline-form" onSubmit={submit}>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
         <div className="field field-grow">
           <label htmlFor="personal-code">Attendee's personal code</label>
           <input id="personal-code" value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
@@ -216,7 +216,7 @@ function PostAnnouncement({ eventId }: { eventId: string }) {
       <h2 id="announce-heading" className="section-title">
         Post an announcement
       </h2>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="announcement">Announcement</label>
           <textarea
@@ -272,7 +272,7 @@ function AttendeeTable({ eventId }: { eventId: string }) {
               <button
                 type="button"
                 className="button button-secondary button-small"
-                onClick={() => checkIn(a.profile.id)}
+                onClick={() => void checkIn(a.profile.id)}
                 aria-label={`Check in ${a.profile.display_name}`}
               >
                 Check in

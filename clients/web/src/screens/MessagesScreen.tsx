@@ -36,6 +36,7 @@ function ConversationPage({
   if (page.isLoading) return <Spinner />;
   if (page.error) return <ErrorNote>{errorMessage(page.error)}</ErrorNote>;
   const items = page.data?.items ?? [];
+  const older = page.data?.next_cursor;
   if (!cursor && items.length === 0) return <Empty>No conversations yet. Message someone you meet at an event.</Empty>;
   return (
     <>
@@ -73,13 +74,9 @@ function ConversationPage({
           </li>
         );
       })}
-      {last && page.data?.next_cursor && (
+      {last && older && (
         <li>
-          <button
-            type="button"
-            className="button button-ghost button-small"
-            onClick={() => onMore(page.data!.next_cursor!)}
-          >
+          <button type="button" className="button button-ghost button-small" onClick={() => onMore(older)}>
             Show older conversations
           </button>
         </li>

@@ -1,7 +1,7 @@
 // The user's profile: what matchmaking reads (interests, what they seek and offer), who may see
 // it, the matchmaking opt-in, and the people they blocked.
 
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import {
   errorMessage,
@@ -27,21 +27,22 @@ type Draft = Pick<
 
 export function ProfileEditor() {
   const me = useMeQuery();
+  if (!me.data) return <Spinner />;
+  return <ProfileForm me={me.data} />;
+}
+
+/** The form starts from the profile as loaded; later refetches do not overwrite what the user typed. */
+function ProfileForm({ me }: { me: Me }) {
   const [update, updating] = useUpdateMeMutation();
   const location = useLocation();
   const welcome = (location.state as { welcome?: boolean } | null)?.welcome;
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<Draft>(() => {
+    const { display_name, headline, bio, interests, seeking, offering, visibility, matchmaking } = me;
+    return { display_name, headline, bio, interests, seeking, offering, visibility, matchmaking };
+  });
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (me.data && !draft) {
-      const { display_name, headline, bio, interests, seeking, offering, visibility, matchmaking } = me.data;
-      setDraft({ display_name, headline, bio, interests, seeking, offering, visibility, matchmaking });
-    }
-  }, [me.data, draft]);
-
-  if (!draft) return <Spinner />;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setSaved(false);
     setDraft({ ...draft, [key]: value });
@@ -61,7 +62,7 @@ export function ProfileEditor() {
   return (
     <div className="page page-narrow">
       <PageTitle>{welcome ? 'Welcome! Tell people about you' : 'Your profile'}</PageTitle>
-      <form className="card form" onSubmit={submit}>
+      <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="form-row">
           <div className="field">
             <label htmlFor="display_name">Name</label>
@@ -178,7 +179,7 @@ function BlockedPerson({ userId }: { userId: string }) {
         type="button"
         className="button button-ghost button-small"
         disabled={unblocking.isLoading}
-        onClick={() => unblock(userId)}
+        onClick={() => void unblock(userId)}
         aria-label={`Unblock ${name}`}
       >
         Unblock
