@@ -207,14 +207,8 @@ export interface DmNotice {
   sent_at: string;
 }
 
-export interface ChannelMessage {
-  channel: string;
-  offset: number;
-  epoch: number;
-  body: Record<string, unknown>;
-  sender?: string;
-  sent_at: string;
-}
+/** Channel messages are the realtime protocol's, whichever way they arrive. */
+export type { ChannelMessage } from '../api/generated/protocol';
 
 export interface ActivityPoint {
   at: string;

@@ -4,6 +4,7 @@
 // history pages that overlap live delivery.
 
 import { createSlice, PayloadAction } from '@reduxjs/toolkit';
+import type { Presence } from '../api/generated/protocol';
 import type { ChannelMessage } from '../app/types';
 
 export interface ChannelFeed {
@@ -58,10 +59,7 @@ const channelsSlice = createSlice({
       f.messages = [];
       f.historyLoaded = false;
     },
-    presenceUpdated(
-      state,
-      action: PayloadAction<{ channel: string; online: number; joined?: string[]; left?: string[] }>,
-    ) {
+    presenceUpdated(state, action: PayloadAction<Presence>) {
       const { channel, online, joined = [], left = [] } = action.payload;
       const f = feed(state, channel);
       f.online = online;

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from './backoff';
+import type { ClientFrame, ServerFrame } from '../api/generated/protocol';
 import { ChannelEvent, RealtimeClient, SocketLike } from './client';
 
 /** A WebSocket stand-in the test drives: it records what the client sends and plays the server. */
 class FakeSocket implements SocketLike {
   readyState = 0;
-  sent: Record<string, unknown>[] = [];
+  sent: (ClientFrame & { answered?: boolean })[] = [];
   closed: { code?: number } | null = null;
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
@@ -18,7 +19,7 @@ class FakeSocket implements SocketLike {
   ) {}
 
   send(data: string) {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+    this.sent.push(JSON.parse(data) as ClientFrame);
   }
   close(code?: number) {
     this.closed = { code };
@@ -28,7 +29,7 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  serverFrame(frame: Record<string, unknown>) {
+  serverFrame(frame: ServerFrame) {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
   serverClose(code: number) {
@@ -37,9 +38,10 @@ class FakeSocket implements SocketLike {
   }
   /** Answers every subscribe sent so far that has no reply yet. */
   replyToSubscribes(offsets: Record<string, number>, recovered?: boolean) {
-    for (const frame of this.sent.filter((f) => f.type === 'subscribe' && !f.answered)) {
+    for (const frame of this.sent) {
+      if (frame.type !== 'subscribe' || frame.answered) continue;
       frame.answered = true;
-      const channel = frame.channel as string;
+      const channel = frame.channel;
       this.serverFrame({
         type: 'reply',
         id: frame.id,
