@@ -196,19 +196,8 @@ export interface ConversationSummary {
   last_activity_at: string;
 }
 
-/** Pushed on `user:{id}` to the recipient of a direct message. */
-export interface DmNotice {
-  kind: 'dm';
-  conversation_id: string;
-  channel: string;
-  offset: number;
-  from: ConversationPeer;
-  preview: string;
-  sent_at: string;
-}
-
-/** Channel messages are the realtime protocol's, whichever way they arrive. */
-export type { ChannelMessage } from '../api/generated/protocol';
+/** Channel messages and their bodies are the realtime protocol's, whichever way they arrive. */
+export type { ChannelMessage, DmNotice, MessageBody } from '../api/generated/protocol';
 
 export interface ActivityPoint {
   at: string;

@@ -96,6 +96,8 @@ export function ChatPanel({
             </li>
           )}
           {messages.map((m) => {
+            // A chat or DM channel carries chat lines only; any other kind is not shown.
+            if (m.body.kind !== 'chat') return null;
             const mine = m.sender === me?.id;
             const name = mine ? 'You' : (m.sender && names[m.sender]) || 'Someone';
             return (
@@ -105,7 +107,7 @@ export function ChatPanel({
                   <p className="bubble-meta">
                     <span className="bubble-name">{name}</span> <time dateTime={m.sent_at}>{clock(m.sent_at)}</time>
                   </p>
-                  <p className="bubble-text">{typeof m.body.text === 'string' ? m.body.text : ''}</p>
+                  <p className="bubble-text">{m.body.text}</p>
                 </div>
               </li>
             );

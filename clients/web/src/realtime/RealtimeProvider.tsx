@@ -4,15 +4,13 @@
 
 import { ReactNode, useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'react-redux';
-import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { refreshSession, validAccessToken } from '../app/session';
 import type { AppStore } from '../app/store';
-import type { Meeting, Suggestion } from '../app/types';
 import { RealtimeClient } from './client';
 import { connectionChanged } from './connectionSlice';
-import { dmNoticed, parseDmNotice } from './dmSlice';
 import { RealtimeContext } from './hooks';
+import { applyUserMessage } from './userChannel';
 
 function socketUrl(): string {
   const { protocol, host } = window.location;
@@ -78,20 +76,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!client || !userId) return;
     return client.subscribe(`user:${userId}`, (event) => {
-      if (event.kind !== 'message') return;
-      const body = event.message.body;
-      if (body.kind === 'meeting') {
-        const meeting = body.meeting as Meeting | undefined;
-        dispatch(api.util.invalidateTags(['Meetings', 'Activity']));
-        if (meeting) dispatch(api.util.invalidateTags([{ type: 'Suggestions', id: meeting.event_id }]));
-      } else if (body.kind === 'suggestions' && typeof body.event_id === 'string') {
-        const items = (body.items as Suggestion[] | undefined) ?? [];
-        void dispatch(api.util.upsertQueryData('suggestions', body.event_id, { items }));
-      } else if (body.kind === 'dm') {
-        const notice = parseDmNotice(body);
-        if (notice) dispatch(dmNoticed(notice));
-        dispatch(api.util.invalidateTags(['Conversations']));
-      }
+      if (event.kind === 'message') applyUserMessage(dispatch, event.message.body);
     });
   }, [client, userId, dispatch]);
 

@@ -6,7 +6,7 @@ const msg = (offset: number, channel = 'event:1:chat'): ChannelMessage => ({
   channel,
   offset,
   epoch: 1,
-  body: { text: `m${offset}` },
+  body: { kind: 'chat', text: `m${offset}` },
   sent_at: '2026-11-25T19:00:00Z',
 });
 

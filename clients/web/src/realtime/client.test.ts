@@ -54,7 +54,14 @@ class FakeSocket implements SocketLike {
     }
   }
   message(channel: string, offset: number, text = `m${offset}`, epoch = 7) {
-    this.serverFrame({ type: 'message', channel, offset, epoch, body: { text }, sent_at: '2026-11-25T19:00:00Z' });
+    this.serverFrame({
+      type: 'message',
+      channel,
+      offset,
+      epoch,
+      body: { kind: 'chat', text },
+      sent_at: '2026-11-25T19:00:00Z',
+    });
   }
 }
 
@@ -78,7 +85,8 @@ function setup() {
   return { client, sockets, last };
 }
 
-const texts = (events: ChannelEvent[]) => events.flatMap((e) => (e.kind === 'message' ? [e.message.body.text] : []));
+const texts = (events: ChannelEvent[]) =>
+  events.flatMap((e) => (e.kind === 'message' && e.message.body.kind === 'chat' ? [e.message.body.text] : []));
 
 describe('backoffDelay', () => {
   it('grows exponentially, is capped, and is jittered within the upper half of each step', () => {
