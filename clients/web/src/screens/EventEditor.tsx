@@ -63,7 +63,7 @@ function draftOf(e: MingleEvent): Draft {
     lat: e.venue ? String(e.venue.lat) : '',
     lon: e.venue ? String(e.venue.lon) : '',
     onlineUrl: e.online_url ?? '',
-    capacity: e.capacity === null ? '' : String(e.capacity),
+    capacity: e.capacity == null ? '' : String(e.capacity),
     visibility: e.visibility,
   };
 }

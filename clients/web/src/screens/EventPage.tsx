@@ -84,7 +84,7 @@ export function EventPage() {
                 <dt>Going</dt>
                 <dd>
                   {e.going_count}
-                  {e.capacity !== null && <> of {e.capacity}</>} · {e.checked_in_count} checked in
+                  {e.capacity != null && <> of {e.capacity}</>} · {e.checked_in_count} checked in
                   {e.waitlist_count > 0 && <> · {e.waitlist_count} waitlisted</>}
                 </dd>
               </div>
@@ -98,10 +98,10 @@ export function EventPage() {
         <aside className="stack">
           <RsvpPanel
             eventId={e.id}
-            seatsLeft={e.seats_left}
+            seatsLeft={e.seats_left ?? null}
             live={live}
             isOrganizer={e.is_organizer}
-            checkinCode={e.checkin_code}
+            checkinCode={e.checkin_code ?? null}
           />
         </aside>
       </div>
