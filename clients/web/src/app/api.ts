@@ -54,11 +54,23 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> =
   return result;
 };
 
+/** The API's error body inside an RTK Query error, when the server sent one. */
+function errorBody(error: unknown): Partial<ErrorBody> | undefined {
+  if (!error || typeof error !== 'object' || !('data' in error)) return undefined;
+  const data = error.data;
+  return data && typeof data === 'object' ? data : undefined;
+}
+
+/** The stable code of an API error (`matchmaking_off`, `not_attending`, ...), if the server sent one. */
+export function errorCode(error: unknown): string | undefined {
+  return errorBody(error)?.error?.code;
+}
+
 /** The message of an API error body, or a fallback for network failures. */
 export function errorMessage(error: unknown): string {
   if (!error || typeof error !== 'object') return 'Something went wrong.';
-  const e = error as { status?: unknown; data?: unknown; error?: unknown };
-  const body = e.data as Partial<ErrorBody> | undefined;
+  const e = error as { status?: unknown };
+  const body = errorBody(error);
   if (body?.error?.fields?.length) return body.error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   if (body?.error?.message) return body.error.message;
   if (e.status === 'FETCH_ERROR') return 'The server cannot be reached. Check your connection.';
@@ -119,7 +131,7 @@ export const api = createApi({
     user: build.query<Profile, string>({ query: (id) => `/users/${id}` }),
     blocks: build.query<Schemas['Page_Block'], void>({ query: () => '/me/blocks', providesTags: ['Blocks'] }),
     block: build.mutation<Block, string>({
-      query: (user_id) => ({ url: '/me/blocks', method: 'POST', body: { user_id } }),
+      query: (user_id) => ({ url: '/me/blocks', method: 'POST', body: { user_id } satisfies Schemas['BlockRequest'] }),
       invalidatesTags: ['Blocks', 'Suggestions', 'Attendees'],
     }),
     unblock: build.mutation<void, string>({
@@ -216,7 +228,11 @@ export const api = createApi({
       invalidatesTags: ['Meetings', 'Suggestions', 'Activity'],
     }),
     openConversation: build.mutation<Conversation, string>({
-      query: (user_id) => ({ url: '/conversations', method: 'POST', body: { user_id } }),
+      query: (user_id) => ({
+        url: '/conversations',
+        method: 'POST',
+        body: { user_id } satisfies Schemas['OpenConversation'],
+      }),
       invalidatesTags: ['Conversations'],
     }),
     conversations: build.query<Schemas['Page_ConversationSummary'], QueryOf<'list_conversations'> | void>({

@@ -4,6 +4,7 @@
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
+  errorCode,
   errorMessage,
   useAttendeesQuery,
   useEventQuery,
@@ -131,7 +132,7 @@ function PeopleToMeet({
   const [feedback] = useSuggestionFeedbackMutation();
   const [asking, setAsking] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const code = (suggestions.error as { data?: { error?: { code?: string } } } | undefined)?.data?.error?.code;
+  const code = errorCode(suggestions.error);
 
   const message = async (s: Suggestion) => {
     setError(null);
