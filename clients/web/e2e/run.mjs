@@ -52,14 +52,20 @@ async function shot(page, name, width) {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+      .map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')})`,
+      );
   });
   assert.deepEqual(violations, [], `${name} at ${width} px has accessibility problems`);
   if (!takeShots) return;
   mkdirSync(SHOTS, { recursive: true });
   await page.evaluate(() => {
     window.scrollTo(0, 0);
-    (document.activeElement instanceof HTMLElement) && document.activeElement.blur();
+    document.activeElement instanceof HTMLElement && document.activeElement.blur();
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `${name}-${width >= 1000 ? 'desktop' : 'mobile'}.png`), fullPage: false });
@@ -74,7 +80,11 @@ async function signUp(page, base, { name, email, headline, interests, seeking, o
       await page.keyboard.press('Tab');
       await page.keyboard.type(value);
     }
-    assert.equal(await page.getByLabel('Password').inputValue(), 'correct horse battery', 'Tab reaches the fields in order');
+    assert.equal(
+      await page.getByLabel('Password').inputValue(),
+      'correct horse battery',
+      'Tab reaches the fields in order',
+    );
     await page.keyboard.press('Enter');
   } else {
     await page.getByLabel('Your name').fill(name);
@@ -84,7 +94,11 @@ async function signUp(page, base, { name, email, headline, interests, seeking, o
   }
   await page.getByRole('heading', { name: /Welcome! Tell people about you/ }).waitFor();
   await page.getByLabel('Headline').fill(headline);
-  for (const [label, values] of [['Interests', interests], ['Looking for', seeking], ['Can offer', offering]]) {
+  for (const [label, values] of [
+    ['Interests', interests],
+    ['Looking for', seeking],
+    ['Can offer', offering],
+  ]) {
     const input = page.getByLabel(label, { exact: true });
     for (const value of values) {
       await input.fill(value);
@@ -123,7 +137,14 @@ async function api(base, token, method, path, body) {
 
 async function scenario(browser, base, width) {
   const height = width >= 1000 ? 860 : 844;
-  const options = { viewport: { width, height }, deviceScaleFactor: width >= 1000 ? 1 : 2, isMobile: width < 1000, hasTouch: width < 1000, locale: 'en-GB', timezoneId: 'Europe/London' };
+  const options = {
+    viewport: { width, height },
+    deviceScaleFactor: width >= 1000 ? 1 : 2,
+    isMobile: width < 1000,
+    hasTouch: width < 1000,
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  };
   const ctxA = await browser.newContext(options);
   const ctxB = await browser.newContext(options);
   ctxA.setDefaultTimeout(TIMEOUT);
@@ -143,7 +164,10 @@ async function scenario(browser, base, width) {
       }
     });
   });
-  for (const [who, page] of [['Ada', a], ['Ben', b]]) {
+  for (const [who, page] of [
+    ['Ada', a],
+    ['Ben', b],
+  ]) {
     page.on('pageerror', (error) => log(`${who} page error:`, error.message));
   }
   const run = `${width}-${Date.now().toString(36)}`;
@@ -178,7 +202,11 @@ async function scenario(browser, base, width) {
   await a.getByRole('link', { name: 'Create event' }).click();
   const title = 'Rust & Design Night';
   await a.getByLabel('Title').fill(title);
-  await a.getByLabel('Description').fill('Founders, engineers and designers building developer tools meet over pizza. Lightning talks at 19:30, then open networking.');
+  await a
+    .getByLabel('Description')
+    .fill(
+      'Founders, engineers and designers building developer tools meet over pizza. Lightning talks at 19:30, then open networking.',
+    );
   const tags = a.getByLabel('Tags', { exact: true });
   for (const tag of ['rust', 'design', 'startups']) {
     await tags.fill(tag);
@@ -197,7 +225,9 @@ async function scenario(browser, base, width) {
   const code = (await a.getByTestId('event-checkin-code').first().textContent())?.trim();
   assert.ok(code, 'the organizer sees the check-in code');
 
-  await a.getByLabel('Announcement', { exact: true }).fill('Welcome! Pizza is in the kitchen; lightning talks start at 19:30.');
+  await a
+    .getByLabel('Announcement', { exact: true })
+    .fill('Welcome! Pizza is in the kitchen; lightning talks start at 19:30.');
   await a.getByRole('button', { name: 'Post to attendees' }).click();
   await a.locator('.announcement', { hasText: 'Pizza is in the kitchen' }).waitFor();
 
@@ -205,7 +235,11 @@ async function scenario(browser, base, width) {
   const token = await a.evaluate(() => JSON.parse(localStorage.getItem('mingle.session')).accessToken);
   const day = 24 * 3600_000;
   for (const [i, [t, tagList, text]] of [
-    ['Developer Tools Founders Breakfast', ['startups', 'developer tools'], 'Founders of developer tools companies swap notes on pricing, hiring and fundraising.'],
+    [
+      'Developer Tools Founders Breakfast',
+      ['startups', 'developer tools'],
+      'Founders of developer tools companies swap notes on pricing, hiring and fundraising.',
+    ],
     ['Design Systems Meetup', ['design'], 'Designers and engineers on building design systems that last.'],
     ['Rust London Hack Night', ['rust'], 'Bring a laptop and a Rust project; mentors on hand.'],
   ].entries()) {
@@ -216,7 +250,12 @@ async function scenario(browser, base, width) {
       starts_at: new Date(Date.now() + (i + 2) * day).toISOString(),
       ends_at: new Date(Date.now() + (i + 2) * day + 3 * 3600_000).toISOString(),
       timezone: 'Europe/London',
-      venue: { name: ['Second Home', 'Figma Office', 'Cloudflare London'][i], address: 'London', lat: 51.52, lon: -0.08 },
+      venue: {
+        name: ['Second Home', 'Figma Office', 'Cloudflare London'][i],
+        address: 'London',
+        lat: 51.52,
+        lon: -0.08,
+      },
       capacity: 120,
     });
   }
@@ -248,7 +287,10 @@ async function scenario(browser, base, width) {
   log(width, 'both enter the live room and see each other suggested, with a reason');
   await b.getByRole('link', { name: 'Enter live room' }).click();
   await a.goto(`${base}/events/${eventId}/live`);
-  for (const [page, other] of [[a, 'Ben Okafor'], [b, 'Ada Lovelace']]) {
+  for (const [page, other] of [
+    [a, 'Ben Okafor'],
+    [b, 'Ada Lovelace'],
+  ]) {
     await waitForConnection(page, 'open');
     await page.getByTestId('online-count').getByText('2 online').waitFor();
     await showPanel(page, width, 'People');
@@ -303,7 +345,10 @@ async function scenario(browser, base, width) {
   await dmA.press('Enter');
   await b.locator('.dm-card .bubble-text', { hasText: 'by the door' }).waitFor();
   assert.equal(await a.getByTestId('unread-messages').count(), 0, 'an open conversation is read');
-  assert.deepEqual(await b.locator('.dm-card .bubble-text').allTextContents(), ['Shall we grab a coffee before the talks?', 'Yes! I am by the door.']);
+  assert.deepEqual(await b.locator('.dm-card .bubble-text').allTextContents(), [
+    'Shall we grab a coffee before the talks?',
+    'Yes! I am by the door.',
+  ]);
   await a.getByRole('button', { name: 'Close' }).click();
   await b.getByRole('button', { name: 'Close' }).click();
   await showPanel(a, width, 'Chat');
@@ -326,17 +371,31 @@ async function scenario(browser, base, width) {
   await b.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: away[2] }).waitFor();
   assert.ok(benSockets > socketsBefore, 'Ben reconnected on a new WebSocket');
   const resume = benFrames.slice(framesBefore).find((f) => f.type === 'subscribe' && f.channel === chat);
-  assert.ok(resume && resume.since >= 2 && typeof resume.epoch === 'number', `the chat resumed from its last offset: ${JSON.stringify(resume)}`);
+  assert.ok(
+    resume && resume.since >= 2 && typeof resume.epoch === 'number',
+    `the chat resumed from its last offset: ${JSON.stringify(resume)}`,
+  );
   await composerB.fill('Back online, got everything.');
   await composerB.press('Enter');
   await a.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: 'Back online' }).waitFor();
   await b.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: 'Back online' }).waitFor();
   await a.waitForTimeout(500);
-  const expected = ['Hi Ben! Talks start at 19:30, see you at the coffee bar.', 'Great, see you there!', ...away, 'Back online, got everything.'];
+  const expected = [
+    'Hi Ben! Talks start at 19:30, see you at the coffee bar.',
+    'Great, see you there!',
+    ...away,
+    'Back online, got everything.',
+  ];
   assert.deepEqual(await chatTexts(b, chat), expected, "Ben's chat has every message once, in order");
   assert.deepEqual(await chatTexts(a, chat), expected, "Ada's chat has every message once, in order");
-  const offsets = await b.locator(`[data-testid="log-${chat}"] [data-offset]`).evaluateAll((els) => els.map((e) => Number(e.dataset.offset)));
-  assert.deepEqual(offsets, [...offsets].sort((x, y) => x - y), 'offsets ascend');
+  const offsets = await b
+    .locator(`[data-testid="log-${chat}"] [data-offset]`)
+    .evaluateAll((els) => els.map((e) => Number(e.dataset.offset)));
+  assert.deepEqual(
+    offsets,
+    [...offsets].sort((x, y) => x - y),
+    'offsets ascend',
+  );
   assert.equal(new Set(offsets).size, offsets.length, 'no offset twice');
   await shot(b, 'live-chat', width);
 
@@ -361,8 +420,20 @@ async function scenario(browser, base, width) {
   await b.getByRole('link', { name: /^Messages\s*1 unread conversation$/ }).waitFor();
   await b.getByRole('link', { name: /^Messages/ }).click();
   const withAda = b.getByTestId('conversation').filter({ hasText: 'Ada Lovelace' });
-  await withAda.filter({ hasText: 'The slides are online now.' }).getByTestId('unread-count').filter({ hasText: '1' }).waitFor();
-  assert.equal(await b.getByTestId('conversation').first().textContent().then((t) => t.includes('Ada Lovelace')), true, 'the newest conversation is on top');
+  await withAda
+    .filter({ hasText: 'The slides are online now.' })
+    .getByTestId('unread-count')
+    .filter({ hasText: '1' })
+    .waitFor();
+  assert.equal(
+    await b
+      .getByTestId('conversation')
+      .first()
+      .textContent()
+      .then((t) => t.includes('Ada Lovelace')),
+    true,
+    'the newest conversation is on top',
+  );
   await shot(b, 'messages', width);
   await withAda.click();
   await b.locator('.dm-card .bubble-text', { hasText: 'slides are online' }).waitFor();
@@ -376,7 +447,16 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   let failed = 0;
   try {

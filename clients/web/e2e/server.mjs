@@ -14,7 +14,9 @@ export const repoRoot = resolve(webDir, '../..');
 
 function binary() {
   if (process.env.MINGLE_BIN) return process.env.MINGLE_BIN;
-  const target = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
+  const target = process.env.CARGO_TARGET_DIR
+    ? resolve(repoRoot, process.env.CARGO_TARGET_DIR)
+    : join(repoRoot, 'target');
   const candidates = [join(target, 'debug', 'mingle'), join(target, 'release', 'mingle')].filter(existsSync);
   if (candidates.length === 0) throw new Error(`no mingle binary under ${target}: run \`cargo build -p server\` first`);
   return candidates[0];
@@ -27,15 +29,25 @@ export async function startServer() {
     binary(),
     [
       'serve',
-      '--listen', '127.0.0.1:0',
-      '--data-dir', dataDir,
-      '--web-dir', join(webDir, 'dist'),
-      '--log-format', 'json',
-      '--auth-per-address-per-minute', '10000',
-      '--login-per-account-per-minute', '1000',
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      dataDir,
+      '--web-dir',
+      join(webDir, 'dist'),
+      '--log-format',
+      'json',
+      '--auth-per-address-per-minute',
+      '10000',
+      '--login-per-account-per-minute',
+      '1000',
     ],
     // The repository root, so the server finds the text model in ./.venv as it does under `./dev run`.
-    { cwd: repoRoot, env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      cwd: repoRoot,
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   const lines = createInterface({ input: child.stdout });
   const address = await new Promise((resolveAddress, reject) => {

@@ -9,25 +9,24 @@ import { sessionStarted, userUpdated } from './authSlice';
 import { refreshSession, validAccessToken } from './session';
 import type {
   Announcement,
-  Attendee,
   Block,
-  ChannelMessage,
   Checkin,
   Conversation,
-  ConversationSummary,
+  ErrorBody,
   EventActivity,
   EventInput,
+  EventPatch,
   EventSearch,
   Me,
   Meeting,
   MeetingRequest,
   MingleEvent,
-  Page,
   ProfileUpdate,
   Profile,
+  QueryOf,
   RecommendationList,
   Rsvp,
-  RsvpStatus,
+  Schemas,
   Session,
   SuggestionList,
 } from './types';
@@ -55,11 +54,23 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> =
   return result;
 };
 
+/** The API's error body inside an RTK Query error, when the server sent one. */
+function errorBody(error: unknown): Partial<ErrorBody> | undefined {
+  if (!error || typeof error !== 'object' || !('data' in error)) return undefined;
+  const data = error.data;
+  return data && typeof data === 'object' ? data : undefined;
+}
+
+/** The stable code of an API error (`matchmaking_off`, `not_attending`, ...), if the server sent one. */
+export function errorCode(error: unknown): string | undefined {
+  return errorBody(error)?.error?.code;
+}
+
 /** The message of an API error body, or a fallback for network failures. */
 export function errorMessage(error: unknown): string {
   if (!error || typeof error !== 'object') return 'Something went wrong.';
-  const e = error as { status?: unknown; data?: unknown; error?: unknown };
-  const body = e.data as { error?: { message?: string; fields?: { field: string; message: string }[] } } | undefined;
+  const e = error as { status?: unknown };
+  const body = errorBody(error);
   if (body?.error?.fields?.length) return body.error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   if (body?.error?.message) return body.error.message;
   if (e.status === 'FETCH_ERROR') return 'The server cannot be reached. Check your connection.';
@@ -69,23 +80,36 @@ export function errorMessage(error: unknown): string {
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,
-  tagTypes: ['Me', 'Event', 'Events', 'Rsvp', 'Attendees', 'Announcements', 'Meetings', 'Suggestions', 'Blocks', 'Recommendations', 'Activity', 'Conversations'],
+  tagTypes: [
+    'Me',
+    'Event',
+    'Events',
+    'Rsvp',
+    'Attendees',
+    'Announcements',
+    'Meetings',
+    'Suggestions',
+    'Blocks',
+    'Recommendations',
+    'Activity',
+    'Conversations',
+  ],
   endpoints: (build) => ({
-    register: build.mutation<Session, { email: string; password: string; display_name: string }>({
+    register: build.mutation<Session, Schemas['RegisterRequest']>({
       query: (body) => ({ url: '/auth/register', method: 'POST', body }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
         dispatch(sessionStarted({ session: data, now: Date.now() }));
       },
     }),
-    login: build.mutation<Session, { email: string; password: string }>({
+    login: build.mutation<Session, Schemas['LoginRequest']>({
       query: (body) => ({ url: '/auth/login', method: 'POST', body }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
         dispatch(sessionStarted({ session: data, now: Date.now() }));
       },
     }),
-    logout: build.mutation<void, { refresh_token: string }>({
+    logout: build.mutation<void, Schemas['RefreshRequest']>({
       query: (body) => ({ url: '/auth/logout', method: 'POST', body }),
     }),
     me: build.query<Me, void>({
@@ -105,24 +129,24 @@ export const api = createApi({
       },
     }),
     user: build.query<Profile, string>({ query: (id) => `/users/${id}` }),
-    blocks: build.query<Page<Block>, void>({ query: () => '/me/blocks', providesTags: ['Blocks'] }),
+    blocks: build.query<Schemas['Page_Block'], void>({ query: () => '/me/blocks', providesTags: ['Blocks'] }),
     block: build.mutation<Block, string>({
-      query: (user_id) => ({ url: '/me/blocks', method: 'POST', body: { user_id } }),
+      query: (user_id) => ({ url: '/me/blocks', method: 'POST', body: { user_id } satisfies Schemas['BlockRequest'] }),
       invalidatesTags: ['Blocks', 'Suggestions', 'Attendees'],
     }),
     unblock: build.mutation<void, string>({
       query: (userId) => ({ url: `/me/blocks/${userId}`, method: 'DELETE' }),
       invalidatesTags: ['Blocks', 'Suggestions', 'Attendees'],
     }),
-    recommendations: build.query<RecommendationList, { limit?: number; lat?: number; lon?: number }>({
+    recommendations: build.query<RecommendationList, QueryOf<'recommended_events'>>({
       query: (params) => ({ url: '/recommendations/events', params }),
       providesTags: ['Recommendations'],
     }),
-    searchEvents: build.query<Page<MingleEvent>, EventSearch>({
+    searchEvents: build.query<Schemas['Page_Event'], EventSearch>({
       query: (params) => ({ url: '/events', params }),
       providesTags: ['Events'],
     }),
-    myEvents: build.query<Page<MingleEvent>, { role: 'organizing' | 'attending'; include_past?: boolean }>({
+    myEvents: build.query<Schemas['Page_Event'], QueryOf<'my_events'>>({
       query: (params) => ({ url: '/me/events', params }),
       providesTags: ['Events'],
     }),
@@ -134,7 +158,7 @@ export const api = createApi({
       query: (body) => ({ url: '/events', method: 'POST', body }),
       invalidatesTags: ['Events'],
     }),
-    updateEvent: build.mutation<MingleEvent, { id: string; patch: Partial<EventInput> }>({
+    updateEvent: build.mutation<MingleEvent, { id: string; patch: EventPatch }>({
       query: ({ id, patch }) => ({ url: `/events/${id}`, method: 'PATCH', body: patch }),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Event', id }, 'Events'],
     }),
@@ -142,27 +166,40 @@ export const api = createApi({
       query: (id) => `/events/${id}/rsvp`,
       providesTags: (_r, _e, id) => [{ type: 'Rsvp', id }],
     }),
-    setRsvp: build.mutation<Rsvp, { id: string; status: Exclude<RsvpStatus, 'waitlisted'> }>({
+    setRsvp: build.mutation<Rsvp, { id: string } & Schemas['RsvpRequest']>({
       query: ({ id, status }) => ({ url: `/events/${id}/rsvp`, method: 'POST', body: { status } }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Recommendations', 'Events', 'Activity'],
+      invalidatesTags: (_r, _e, { id }) => [
+        { type: 'Rsvp', id },
+        { type: 'Event', id },
+        'Attendees',
+        'Recommendations',
+        'Events',
+        'Activity',
+      ],
     }),
     withdrawRsvp: build.mutation<void, string>({
       query: (id) => ({ url: `/events/${id}/rsvp`, method: 'DELETE' }),
       invalidatesTags: (_r, _e, id) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Events', 'Activity'],
     }),
-    checkin: build.mutation<Checkin, { id: string; code?: string; user_id?: string }>({
+    checkin: build.mutation<Checkin, { id: string } & Schemas['CheckinRequest']>({
       query: ({ id, ...body }) => ({ url: `/events/${id}/checkin`, method: 'POST', body }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Suggestions', 'Activity'],
+      invalidatesTags: (_r, _e, { id }) => [
+        { type: 'Rsvp', id },
+        { type: 'Event', id },
+        'Attendees',
+        'Suggestions',
+        'Activity',
+      ],
     }),
-    attendees: build.query<Page<Attendee>, { id: string; cursor?: string }>({
+    attendees: build.query<Schemas['Page_Attendee'], { id: string; cursor?: string }>({
       query: ({ id, cursor }) => ({ url: `/events/${id}/attendees`, params: { limit: 100, cursor } }),
       providesTags: ['Attendees'],
     }),
-    announcements: build.query<Page<Announcement>, string>({
+    announcements: build.query<Schemas['Page_Announcement'], string>({
       query: (id) => ({ url: `/events/${id}/announcements`, params: { limit: 50 } }),
       providesTags: (_r, _e, id) => [{ type: 'Announcements', id }],
     }),
-    announce: build.mutation<Announcement, { id: string; body: string }>({
+    announce: build.mutation<Announcement, { id: string } & Schemas['CreateAnnouncement']>({
       query: ({ id, body }) => ({ url: `/events/${id}/announcements`, method: 'POST', body: { body } }),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Announcements', id }],
     }),
@@ -170,11 +207,15 @@ export const api = createApi({
       query: (id) => `/events/${id}/suggestions`,
       providesTags: (_r, _e, id) => [{ type: 'Suggestions', id }],
     }),
-    suggestionFeedback: build.mutation<void, { id: string; userId: string; verdict: 'not_relevant' | 'met' }>({
-      query: ({ id, userId, verdict }) => ({ url: `/events/${id}/suggestions/${userId}/feedback`, method: 'POST', body: { verdict } }),
+    suggestionFeedback: build.mutation<void, { id: string; userId: string } & Schemas['SuggestionFeedback']>({
+      query: ({ id, userId, verdict }) => ({
+        url: `/events/${id}/suggestions/${userId}/feedback`,
+        method: 'POST',
+        body: { verdict },
+      }),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Suggestions', id }],
     }),
-    meetings: build.query<Page<Meeting>, { event_id?: string }>({
+    meetings: build.query<Schemas['Page_Meeting'], QueryOf<'my_meetings'>>({
       query: (params) => ({ url: '/me/meetings', params }),
       providesTags: ['Meetings'],
     }),
@@ -187,14 +228,18 @@ export const api = createApi({
       invalidatesTags: ['Meetings', 'Suggestions', 'Activity'],
     }),
     openConversation: build.mutation<Conversation, string>({
-      query: (user_id) => ({ url: '/conversations', method: 'POST', body: { user_id } }),
+      query: (user_id) => ({
+        url: '/conversations',
+        method: 'POST',
+        body: { user_id } satisfies Schemas['OpenConversation'],
+      }),
       invalidatesTags: ['Conversations'],
     }),
-    conversations: build.query<Page<ConversationSummary>, { cursor?: string } | void>({
+    conversations: build.query<Schemas['Page_ConversationSummary'], QueryOf<'list_conversations'> | void>({
       query: (params) => ({ url: '/conversations', params: params ?? undefined }),
       providesTags: ['Conversations'],
     }),
-    channelHistory: build.query<Page<ChannelMessage>, { channel: string; before?: number; limit?: number }>({
+    channelHistory: build.query<Schemas['Page_ChannelMessage'], { channel: string } & QueryOf<'history'>>({
       query: ({ channel, ...params }) => ({ url: `/channels/${encodeURIComponent(channel)}/messages`, params }),
       keepUnusedDataFor: 0,
     }),

@@ -26,7 +26,10 @@ export function loadAuth(storage: Pick<Storage, 'getItem'> | undefined = globalT
   }
 }
 
-export function saveAuth(state: AuthState, storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined = globalThis.localStorage): void {
+export function saveAuth(
+  state: AuthState,
+  storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined = globalThis.localStorage,
+): void {
   try {
     if (state.refreshToken) storage?.setItem(STORAGE_KEY, JSON.stringify(state));
     else storage?.removeItem(STORAGE_KEY);

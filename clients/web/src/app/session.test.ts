@@ -19,7 +19,19 @@ const session = (n: number): Session => ({
   token_type: 'Bearer',
   expires_in: 900,
   refresh_token: `refresh-${n}`,
-  user: { id: 'u', email: 'e@x.org', display_name: 'E', headline: '', bio: '', interests: [], seeking: [], offering: [], visibility: 'public', matchmaking: false, created_at: '' },
+  user: {
+    id: 'u',
+    email: 'e@x.org',
+    display_name: 'E',
+    headline: '',
+    bio: '',
+    interests: [],
+    seeking: [],
+    offering: [],
+    visibility: 'public',
+    matchmaking: false,
+    created_at: '',
+  },
 });
 
 afterEach(() => {
@@ -36,18 +48,25 @@ describe('session', () => {
   });
 
   it('refreshes an expiring token once however many callers ask at the same time', async () => {
-    const fetch = vi.fn(async () => new Response(JSON.stringify(session(2)), { status: 200 }));
+    const fetch = vi.fn(() => Promise.resolve(new Response(JSON.stringify(session(2)), { status: 200 })));
     vi.stubGlobal('fetch', fetch);
     const store = fakeStore(reducer(undefined, sessionStarted({ session: session(1), now: Date.now() - 890_000 })));
     const tokens = await Promise.all([validAccessToken(store), validAccessToken(store), refreshSession(store)]);
     expect(tokens).toEqual(['access-2', 'access-2', 'access-2']);
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(JSON.parse((fetch.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toEqual({ refresh_token: 'refresh-1' });
+    expect(JSON.parse((fetch.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toEqual({
+      refresh_token: 'refresh-1',
+    });
     expect(store.getState().auth.refreshToken).toBe('refresh-2');
   });
 
   it('signs out when the refresh token is refused', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"error":{"code":"refresh_token_reused","message":"x"}}', { status: 401 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(new Response('{"error":{"code":"refresh_token_reused","message":"x"}}', { status: 401 })),
+      ),
+    );
     const store = fakeStore(reducer(undefined, sessionStarted({ session: session(1), now: 0 })));
     await expect(validAccessToken(store)).resolves.toBeNull();
     expect(store.getState().auth.refreshToken).toBeNull();

@@ -7,11 +7,23 @@ import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { conversationHidden, conversationShown } from '../realtime/dmSlice';
 import { RealtimeError } from '../realtime/client';
-import { useChannel, useRealtime } from '../realtime/RealtimeProvider';
+import { useChannel, useRealtime } from '../realtime/hooks';
 import { clock } from './format';
 import { Avatar, Empty, ErrorNote } from './ui';
 
-export function ChatPanel({ channel, title, names, placeholder = 'Write a message…', onClose }: { channel: string; title: string; names: Record<string, string>; placeholder?: string; onClose?: () => void }) {
+export function ChatPanel({
+  channel,
+  title,
+  names,
+  placeholder = 'Write a message…',
+  onClose,
+}: {
+  channel: string;
+  title: string;
+  names: Record<string, string>;
+  placeholder?: string;
+  onClose?: () => void;
+}) {
   const feed = useChannel(channel, { history: true });
   const client = useRealtime();
   const me = useAppSelector((s) => s.auth.user);
@@ -68,7 +80,15 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
           </button>
         )}
       </div>
-      <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label={`${title} messages`} tabIndex={0} data-testid={`log-${channel}`}>
+      <div
+        className="chat-log"
+        ref={logRef}
+        role="log"
+        aria-live="polite"
+        aria-label={`${title} messages`}
+        tabIndex={0}
+        data-testid={`log-${channel}`}
+      >
         <ol className="chat-messages">
           {messages.length === 0 && (
             <li>
@@ -76,6 +96,8 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
             </li>
           )}
           {messages.map((m) => {
+            // A chat or DM channel carries chat lines only; any other kind is not shown.
+            if (m.body.kind !== 'chat') return null;
             const mine = m.sender === me?.id;
             const name = mine ? 'You' : (m.sender && names[m.sender]) || 'Someone';
             return (
@@ -85,18 +107,25 @@ export function ChatPanel({ channel, title, names, placeholder = 'Write a messag
                   <p className="bubble-meta">
                     <span className="bubble-name">{name}</span> <time dateTime={m.sent_at}>{clock(m.sent_at)}</time>
                   </p>
-                  <p className="bubble-text">{String(m.body.text ?? '')}</p>
+                  <p className="bubble-text">{m.body.text}</p>
                 </div>
               </li>
             );
           })}
         </ol>
       </div>
-      <form className="composer" onSubmit={send}>
+      <form className="composer" onSubmit={(e) => void send(e)}>
         <label htmlFor={`${headingId}-input`} className="visually-hidden">
           Message to {title}
         </label>
-        <input id={`${headingId}-input`} value={text} maxLength={2000} placeholder={connected ? placeholder : 'Waiting for the connection…'} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+        <input
+          id={`${headingId}-input`}
+          value={text}
+          maxLength={2000}
+          placeholder={connected ? placeholder : 'Waiting for the connection…'}
+          onChange={(e) => setText(e.target.value)}
+          autoComplete="off"
+        />
         <button type="submit" className="button button-primary" disabled={sending || !text.trim() || !connected}>
           Send
         </button>

@@ -2,12 +2,12 @@
 
 import { useEffect, useState } from 'react';
 import { useAppSelector } from '../app/hooks';
-import { useRealtime } from '../realtime/RealtimeProvider';
+import { useRealtime } from '../realtime/hooks';
 
 export function ConnectionBadge() {
   const state = useAppSelector((s) => s.connection);
   const client = useRealtime();
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (state.status !== 'reconnecting' || !state.retryAt) return;
     const timer = setInterval(() => setNow(Date.now()), 500);

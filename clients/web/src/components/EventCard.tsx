@@ -20,13 +20,15 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
         <p className="meta">
           {dateRange(event.starts_at, event.ends_at, event.timezone)}
           {event.venue && <> · {event.venue.name}</>}
-          {event.distance_km !== null && <> · {event.distance_km.toFixed(1)} km away</>}
+          {event.distance_km != null && <> · {event.distance_km.toFixed(1)} km away</>}
         </p>
         <Chips items={event.tags.slice(0, 4)} />
         <Reasons reasons={reasons} />
         <p className="meta small">
           {event.going_count} going
-          {event.seats_left !== null && <> · {event.seats_left > 0 ? `${event.seats_left} seats left` : 'full, waitlist open'}</>}
+          {event.seats_left != null && (
+            <> · {event.seats_left > 0 ? `${event.seats_left} seats left` : 'full, waitlist open'}</>
+          )}
           {event.my_rsvp && <span className={`status status-${event.my_rsvp}`}> · You: {event.my_rsvp}</span>}
         </p>
       </div>

@@ -19,7 +19,16 @@ const icons = {
 
 function Icon({ d }: { d: string }) {
   return (
-    <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      className="nav-icon"
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d={d} />
     </svg>
   );
@@ -39,7 +48,7 @@ export function Layout() {
   const signOut = async () => {
     if (refreshToken) await logout({ refresh_token: refreshToken }).catch(() => undefined);
     dispatch(sessionEnded());
-    navigate('/signin');
+    void navigate('/signin');
   };
 
   return (
@@ -94,7 +103,7 @@ export function Layout() {
                 <span className="whoami-name">{user.display_name}</span>
               </span>
             )}
-            <button type="button" className="button button-ghost button-small" onClick={signOut}>
+            <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
               Sign out
             </button>
           </div>

@@ -8,7 +8,13 @@ import type { Meeting } from '../app/types';
 import { clock, eventTime } from './format';
 import { Avatar, Empty, ErrorNote, Spinner } from './ui';
 
-export function MeetingInbox({ eventId, onOpenChat }: { eventId?: string; onOpenChat?: (channel: string, name: string, userId: string) => void }) {
+export function MeetingInbox({
+  eventId,
+  onOpenChat,
+}: {
+  eventId?: string;
+  onOpenChat?: (channel: string, name: string, userId: string) => void;
+}) {
   const me = useAppSelector((s) => s.auth.user?.id);
   const meetings = useMeetingsQuery(eventId ? { event_id: eventId } : {});
   const [decide, deciding] = useDecideMeetingMutation();
@@ -46,10 +52,22 @@ export function MeetingInbox({ eventId, onOpenChat }: { eventId?: string; onOpen
                 <p className="small muted">{when(m)}</p>
                 {m.message && <p className="meeting-message">“{m.message}”</p>}
                 <div className="button-row">
-                  <button type="button" className="button button-primary button-small" disabled={deciding.isLoading} onClick={() => act(m, 'accept')} aria-label={`Accept meeting with ${m.from.display_name}`}>
+                  <button
+                    type="button"
+                    className="button button-primary button-small"
+                    disabled={deciding.isLoading}
+                    onClick={() => void act(m, 'accept')}
+                    aria-label={`Accept meeting with ${m.from.display_name}`}
+                  >
                     Accept
                   </button>
-                  <button type="button" className="button button-ghost button-small" disabled={deciding.isLoading} onClick={() => act(m, 'decline')} aria-label={`Decline meeting with ${m.from.display_name}`}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    disabled={deciding.isLoading}
+                    onClick={() => void act(m, 'decline')}
+                    aria-label={`Decline meeting with ${m.from.display_name}`}
+                  >
                     Decline
                   </button>
                 </div>
@@ -73,11 +91,20 @@ export function MeetingInbox({ eventId, onOpenChat }: { eventId?: string; onOpen
                 <p className="small muted">{when(m)}</p>
                 <div className="button-row">
                   {m.channel && onOpenChat && (
-                    <button type="button" className="button button-secondary button-small" onClick={() => onOpenChat(m.channel as string, other(m).display_name, other(m).id)} aria-label={`Message ${other(m).display_name}`}>
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      onClick={() => onOpenChat(m.channel as string, other(m).display_name, other(m).id)}
+                      aria-label={`Message ${other(m).display_name}`}
+                    >
                       Message
                     </button>
                   )}
-                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    onClick={() => void act(m, 'cancel')}
+                  >
                     Cancel
                   </button>
                 </div>
@@ -98,7 +125,11 @@ export function MeetingInbox({ eventId, onOpenChat }: { eventId?: string; onOpen
                     {m.to.display_name} <span className="status status-interested">pending</span>
                   </p>
                   <p className="small muted">{when(m)}</p>
-                  <button type="button" className="button button-ghost button-small" onClick={() => act(m, 'cancel')}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    onClick={() => void act(m, 'cancel')}
+                  >
                     Withdraw request
                   </button>
                 </div>

@@ -3,7 +3,13 @@
 /** "Thu 26 Nov, 19:00" in the event's own time zone (falls back to the viewer's). */
 export function eventTime(iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  const options: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  };
   try {
     return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
   } catch {
@@ -20,7 +26,9 @@ export function dateRange(startsAt: string, endsAt: string, timeZone?: string): 
   const start = eventTime(startsAt, timeZone);
   const sameDay = new Date(startsAt).toDateString() === new Date(endsAt).toDateString();
   if (sameDay) {
-    const end = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(endsAt));
+    const end = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(
+      new Date(endsAt),
+    );
     return `${start} – ${end}`;
   }
   return `${start} – ${eventTime(endsAt, timeZone)}`;

@@ -5,7 +5,17 @@ import { hue, initials } from './format';
 
 export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
   return (
-    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, fontSize: size * 0.38, background: `hsl(${hue(id)} 70% 93%)`, color: `hsl(${hue(id)} 60% 25%)` }}>
+    <span
+      className="avatar"
+      aria-hidden="true"
+      style={{
+        width: size,
+        height: size,
+        fontSize: size * 0.38,
+        background: `hsl(${hue(id)} 70% 93%)`,
+        color: `hsl(${hue(id)} 60% 25%)`,
+      }}
+    >
       {initials(name)}
     </span>
   );
@@ -60,7 +70,19 @@ export function Reasons({ reasons }: { reasons: string[] }) {
  * A list of short phrases (interests, tags): type and press Enter or comma to add, Backspace on
  * an empty field or a chip's button to remove.
  */
-export function TagInput({ label, value, onChange, placeholder, hint }: { label: string; value: string[]; onChange: (v: string[]) => void; placeholder?: string; hint?: string }) {
+export function TagInput({
+  label,
+  value,
+  onChange,
+  placeholder,
+  hint,
+}: {
+  label: string;
+  value: string[];
+  onChange: (v: string[]) => void;
+  placeholder?: string;
+  hint?: string;
+}) {
   const id = useId();
   const [draft, setDraft] = useState('');
   const add = (raw: string) => {
@@ -87,12 +109,25 @@ export function TagInput({ label, value, onChange, placeholder, hint }: { label:
         {value.map((v) => (
           <span key={v} className="chip chip-accent">
             {v}
-            <button type="button" className="chip-remove" aria-label={`Remove ${v}`} onClick={() => onChange(value.filter((x) => x !== v))}>
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label={`Remove ${v}`}
+              onClick={() => onChange(value.filter((x) => x !== v))}
+            >
               ×
             </button>
           </span>
         ))}
-        <input id={id} value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} onBlur={() => draft && add(draft)} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <input
+          id={id}
+          value={draft}
+          placeholder={placeholder}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => draft && add(draft)}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        />
       </div>
       {hint && (
         <p className="hint" id={`${id}-hint`}>
@@ -120,7 +155,17 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
 }
 
 /** Tabs that follow the WAI-ARIA pattern: arrow keys move between them. */
-export function Tabs<T extends string>({ tabs, active, onChange, label }: { tabs: { id: T; label: ReactNode }[]; active: T; onChange: (t: T) => void; label: string }) {
+export function Tabs<T extends string>({
+  tabs,
+  active,
+  onChange,
+  label,
+}: {
+  tabs: { id: T; label: ReactNode }[];
+  active: T;
+  onChange: (t: T) => void;
+  label: string;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (e: KeyboardEvent, index: number) => {
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;

@@ -6,11 +6,12 @@ const msg = (offset: number, channel = 'event:1:chat'): ChannelMessage => ({
   channel,
   offset,
   epoch: 1,
-  body: { text: `m${offset}` },
+  body: { kind: 'chat', text: `m${offset}` },
   sent_at: '2026-11-25T19:00:00Z',
 });
 
-const offsets = (state: ReturnType<typeof reducer>, channel = 'event:1:chat') => state[channel].messages.map((m) => m.offset);
+const offsets = (state: ReturnType<typeof reducer>, channel = 'event:1:chat') =>
+  state[channel].messages.map((m) => m.offset);
 
 describe('channels reducer', () => {
   it('appends live messages and ignores an offset it already has', () => {

@@ -4,6 +4,7 @@
 // history pages that overlap live delivery.
 
 import { createSlice, PayloadAction } from '@reduxjs/toolkit';
+import type { Presence } from '../api/generated/protocol';
 import type { ChannelMessage } from '../app/types';
 
 export interface ChannelFeed {
@@ -36,9 +37,11 @@ export function mergeByOffset(messages: ChannelMessage[], incoming: ChannelMessa
 
 const feed = (state: ChannelsState, channel: string): ChannelFeed => (state[channel] ??= emptyFeed());
 
+const initialState: ChannelsState = {};
+
 const channelsSlice = createSlice({
   name: 'channels',
-  initialState: {} as ChannelsState,
+  initialState,
   reducers: {
     messageReceived(state, action: PayloadAction<ChannelMessage>) {
       const f = feed(state, action.payload.channel);
@@ -56,7 +59,7 @@ const channelsSlice = createSlice({
       f.messages = [];
       f.historyLoaded = false;
     },
-    presenceUpdated(state, action: PayloadAction<{ channel: string; online: number; joined?: string[]; left?: string[] }>) {
+    presenceUpdated(state, action: PayloadAction<Presence>) {
       const { channel, online, joined = [], left = [] } = action.payload;
       const f = feed(state, channel);
       f.online = online;

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from './backoff';
+import type { ClientFrame, ServerFrame } from '../api/generated/protocol';
 import { ChannelEvent, RealtimeClient, SocketLike } from './client';
 
 /** A WebSocket stand-in the test drives: it records what the client sends and plays the server. */
 class FakeSocket implements SocketLike {
   readyState = 0;
-  sent: Record<string, unknown>[] = [];
+  sent: (ClientFrame & { answered?: boolean })[] = [];
   closed: { code?: number } | null = null;
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
@@ -18,7 +19,7 @@ class FakeSocket implements SocketLike {
   ) {}
 
   send(data: string) {
-    this.sent.push(JSON.parse(data));
+    this.sent.push(JSON.parse(data) as ClientFrame);
   }
   close(code?: number) {
     this.closed = { code };
@@ -28,7 +29,7 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  serverFrame(frame: Record<string, unknown>) {
+  serverFrame(frame: ServerFrame) {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
   serverClose(code: number) {
@@ -37,14 +38,30 @@ class FakeSocket implements SocketLike {
   }
   /** Answers every subscribe sent so far that has no reply yet. */
   replyToSubscribes(offsets: Record<string, number>, recovered?: boolean) {
-    for (const frame of this.sent.filter((f) => f.type === 'subscribe' && !f.answered)) {
+    for (const frame of this.sent) {
+      if (frame.type !== 'subscribe' || frame.answered) continue;
       frame.answered = true;
-      const channel = frame.channel as string;
-      this.serverFrame({ type: 'reply', id: frame.id, ok: true, channel, offset: offsets[channel] ?? 0, epoch: 7, ...(recovered === undefined ? {} : { recovered }) });
+      const channel = frame.channel;
+      this.serverFrame({
+        type: 'reply',
+        id: frame.id,
+        ok: true,
+        channel,
+        offset: offsets[channel] ?? 0,
+        epoch: 7,
+        ...(recovered === undefined ? {} : { recovered }),
+      });
     }
   }
   message(channel: string, offset: number, text = `m${offset}`, epoch = 7) {
-    this.serverFrame({ type: 'message', channel, offset, epoch, body: { text }, sent_at: '2026-11-25T19:00:00Z' });
+    this.serverFrame({
+      type: 'message',
+      channel,
+      offset,
+      epoch,
+      body: { kind: 'chat', text },
+      sent_at: '2026-11-25T19:00:00Z',
+    });
   }
 }
 
@@ -52,8 +69,8 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const client = new RealtimeClient({
     url: 'ws://mingle.test/api/v1/ws',
-    getToken: async () => 'token-1',
-    refreshToken: async () => 'token-2',
+    getToken: () => Promise.resolve('token-1'),
+    refreshToken: () => Promise.resolve('token-2'),
     socketFactory: (url, protocols) => {
       const socket = new FakeSocket(url, protocols);
       sockets.push(socket);
@@ -68,7 +85,8 @@ function setup() {
   return { client, sockets, last };
 }
 
-const texts = (events: ChannelEvent[]) => events.flatMap((e) => (e.kind === 'message' ? [e.message.body.text] : []));
+const texts = (events: ChannelEvent[]) =>
+  events.flatMap((e) => (e.kind === 'message' && e.message.body.kind === 'chat' ? [e.message.body.text] : []));
 
 describe('backoffDelay', () => {
   it('grows exponentially, is capped, and is jittered within the upper half of each step', () => {

@@ -13,7 +13,7 @@
 //   reply was lost with the connection is rejected rather than resent, because the server
 //   would store a resend as a second message.
 
-import type { ChannelMessage } from '../app/types';
+import type { ClientFrame, ServerFrame } from '../api/generated/protocol';
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 
 export const SUBPROTOCOL = 'mingle.v1';
@@ -41,37 +41,14 @@ export interface ConnectionState {
   retryAt: number | null;
 }
 
-export interface MessageFrame extends ChannelMessage {
-  type: 'message';
-}
+/** Frames from the server, by `type`; all of them are generated from the protocol's schema. */
+export type MessageFrame = Extract<ServerFrame, { type: 'message' }>;
+export type PresenceFrame = Extract<ServerFrame, { type: 'presence' }>;
+type ReplyFrame = Extract<ServerFrame, { type: 'reply' }>;
 
-export interface PresenceFrame {
-  type: 'presence';
-  channel: string;
-  online: number;
-  joined?: string[];
-  left?: string[];
-}
-
-interface ReplyFrame {
-  type: 'reply';
-  id: string;
-  ok: boolean;
-  channel?: string;
-  offset?: number;
-  epoch?: number;
-  recovered?: boolean;
-  expires_at?: string;
-}
-
-interface ErrorFrame {
-  type: 'error';
-  id?: string;
-  code: string;
-  message: string;
-}
-
-type ServerFrame = MessageFrame | PresenceFrame | ReplyFrame | ErrorFrame;
+/** A client frame without its `id`, which `request` assigns. */
+type WithoutId<F> = F extends unknown ? Omit<F, 'id'> : never;
+type ClientRequest = WithoutId<ClientFrame>;
 
 /** What a channel's listener hears. */
 export type ChannelEvent =
@@ -244,7 +221,11 @@ export class RealtimeClient {
   private async connect(): Promise<void> {
     if (!this.running) return;
     const generation = ++this.generation;
-    this.setState({ status: this.state.attempt === 0 ? 'connecting' : 'reconnecting', attempt: this.state.attempt, retryAt: null });
+    this.setState({
+      status: this.state.attempt === 0 ? 'connecting' : 'reconnecting',
+      attempt: this.state.attempt,
+      retryAt: null,
+    });
     let token: string | null;
     try {
       const refresh = this.forceRefresh && this.options.refreshToken;
@@ -346,7 +327,7 @@ export class RealtimeClient {
 
   private sendSubscribe(channel: string, entry: ChannelState): void {
     if (this.socket?.readyState !== OPEN) return;
-    const frame: Record<string, unknown> = { type: 'subscribe', channel };
+    const frame: ClientRequest = { type: 'subscribe', channel };
     if (entry.offset !== null) {
       frame.since = entry.offset;
       if (entry.epoch !== null) frame.epoch = entry.epoch;
@@ -372,12 +353,13 @@ export class RealtimeClient {
       },
       (error: unknown) => {
         if (this.channels.get(channel) !== entry) return;
-        if (error instanceof RealtimeError) this.emit(entry, { kind: 'error', code: error.code, message: error.message });
+        if (error instanceof RealtimeError)
+          this.emit(entry, { kind: 'error', code: error.code, message: error.message });
       },
     );
   }
 
-  private request(frame: Record<string, unknown>): Promise<ReplyFrame> {
+  private request(frame: ClientRequest): Promise<ReplyFrame> {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) {
       return Promise.reject(new RealtimeError('not_connected', 'not connected; try again in a moment'));
@@ -397,7 +379,8 @@ export class RealtimeClient {
   private failPending(): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(new RealtimeError('connection_lost', 'the connection was lost before the server answered'));
+    for (const p of pending)
+      p.reject(new RealtimeError('connection_lost', 'the connection was lost before the server answered'));
   }
 
   private handleFrame(data: unknown): void {

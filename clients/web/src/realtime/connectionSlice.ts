@@ -3,9 +3,11 @@
 import { createSlice, PayloadAction } from '@reduxjs/toolkit';
 import type { ConnectionState } from './client';
 
+const initialState: ConnectionState = { status: 'idle', attempt: 0, retryAt: null };
+
 const connectionSlice = createSlice({
   name: 'connection',
-  initialState: { status: 'idle', attempt: 0, retryAt: null } as ConnectionState,
+  initialState,
   reducers: {
     connectionChanged: (_state, action: PayloadAction<ConnectionState>) => action.payload,
   },

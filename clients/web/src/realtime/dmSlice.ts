@@ -48,22 +48,5 @@ const dmSlice = createSlice({
 /** How many conversations have unread messages. */
 export const unreadConversations = (state: DmState): number => Object.keys(state.unread).length;
 
-/** Reads a `dm` notice body from the user channel; null when it is not one. */
-export function parseDmNotice(body: Record<string, unknown>): DmNotice | null {
-  if (body.kind !== 'dm') return null;
-  const from = body.from as { id?: unknown; display_name?: unknown } | undefined;
-  if (typeof body.conversation_id !== 'string' || typeof body.channel !== 'string' || typeof body.offset !== 'number') return null;
-  if (!from || typeof from.id !== 'string' || typeof from.display_name !== 'string') return null;
-  return {
-    kind: 'dm',
-    conversation_id: body.conversation_id,
-    channel: body.channel,
-    offset: body.offset,
-    from: { id: from.id, display_name: from.display_name },
-    preview: typeof body.preview === 'string' ? body.preview : '',
-    sent_at: typeof body.sent_at === 'string' ? body.sent_at : new Date().toISOString(),
-  };
-}
-
 export const { dmNoticed, conversationShown, conversationHidden, dmCleared } = dmSlice.actions;
 export default dmSlice.reducer;

@@ -3,7 +3,7 @@
 
 import { api } from '../app/api';
 import { useAppDispatch } from '../app/hooks';
-import { useChannel } from './RealtimeProvider';
+import { useChannel } from './hooks';
 
 export function useEventChannel(eventId: string | undefined) {
   const dispatch = useAppDispatch();
@@ -11,25 +11,28 @@ export function useEventChannel(eventId: string | undefined) {
     onEvent: (e) => {
       if (!eventId || e.kind !== 'message') return;
       const body = e.message.body;
-      if (body.kind === 'announcement') {
-        dispatch(api.util.invalidateTags([{ type: 'Announcements', id: eventId }]));
-      } else if (body.kind === 'event_updated') {
-        dispatch(api.util.invalidateTags([{ type: 'Event', id: eventId }]));
-      } else if (body.kind === 'counters') {
-        dispatch(
-          api.util.updateQueryData('event', eventId, (event) => {
-            for (const [field, key] of [
-              ['going_count', 'going'],
-              ['waitlist_count', 'waitlisted'],
-              ['interested_count', 'interested'],
-              ['checked_in_count', 'checked_in'],
-            ] as const) {
-              if (typeof body[key] === 'number') event[field] = body[key] as number;
-            }
-            if (typeof body.seats_left === 'number' || body.seats_left === null) event.seats_left = body.seats_left as number | null;
-          }),
-        );
-        dispatch(api.util.invalidateTags(['Activity']));
+      switch (body.kind) {
+        case 'announcement':
+          dispatch(api.util.invalidateTags([{ type: 'Announcements', id: eventId }]));
+          break;
+        case 'event_updated':
+          // Refetched rather than replaced: the pushed event cannot carry the caller's own fields
+          // (their RSVP, whether they organize it, the check-in code).
+          dispatch(api.util.invalidateTags([{ type: 'Event', id: eventId }]));
+          break;
+        case 'counters':
+          dispatch(
+            api.util.updateQueryData('event', eventId, (event) => {
+              event.going_count = body.going;
+              event.waitlist_count = body.waitlisted;
+              event.interested_count = body.interested;
+              event.checked_in_count = body.checked_in;
+              event.seats_left = body.seats_left ?? null;
+            }),
+          );
+          dispatch(api.util.invalidateTags(['Activity']));
+          break;
+        // Other kinds belong to other channels; unknown ones are ignored, as the protocol asks.
       }
     },
   });

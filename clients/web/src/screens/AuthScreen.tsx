@@ -27,10 +27,10 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     try {
       if (mode === 'signup') {
         await register({ email, password, display_name: name }).unwrap();
-        navigate('/profile', { replace: true, state: { welcome: true } });
+        void navigate('/profile', { replace: true, state: { welcome: true } });
       } else {
         await login({ email, password }).unwrap();
-        navigate(from, { replace: true });
+        void navigate(from, { replace: true });
       }
     } catch (err) {
       setError(errorMessage(err));
@@ -43,12 +43,14 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         <div className="auth-hero-inner">
           <img src="/favicon.svg" alt="" width="56" height="56" />
           <p className="auth-hero-title">Meet the people worth meeting.</p>
-          <p className="auth-hero-text">Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.</p>
+          <p className="auth-hero-text">
+            Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.
+          </p>
         </div>
       </div>
       <section className="auth-card card">
         <PageTitle>{mode === 'signup' ? 'Create your account' : 'Welcome back'}</PageTitle>
-        <form onSubmit={submit} className="form" noValidate>
+        <form onSubmit={(e) => void submit(e)} className="form" noValidate>
           {mode === 'signup' && (
             <div className="field">
               <label htmlFor="name">Your name</label>
@@ -57,7 +59,14 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           )}
           <div className="field">
             <label htmlFor="email">Email</label>
-            <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="password">Password</label>

@@ -25,7 +25,8 @@ export function Discover() {
   const recommended = useRecommendationsQuery({ limit: 12, ...(position ?? {}) });
   const results = useSearchEventsQuery(search ?? skipToken);
 
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
+  const set = (key: keyof Filters) => (e: { target: { value: string } }) =>
+    setFilters({ ...filters, [key]: e.target.value });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -34,7 +35,8 @@ export function Discover() {
     if (filters.tag.trim()) query.tag = filters.tag.trim().toLowerCase();
     if (filters.from) query.from = new Date(filters.from).toISOString();
     if (filters.to) query.to = new Date(`${filters.to}T23:59:59`).toISOString();
-    if (filters.radius && position) Object.assign(query, { lat: position.lat, lon: position.lon, radius_km: Number(filters.radius) });
+    if (filters.radius && position)
+      Object.assign(query, { lat: position.lat, lon: position.lon, radius_km: Number(filters.radius) });
     setSearch(query);
   };
 
@@ -114,7 +116,9 @@ export function Discover() {
             </>
           )}
         </p>
-        <ErrorNote>{geoError ?? (filters.radius && !position && search ? 'Share your location to filter by distance.' : null)}</ErrorNote>
+        <ErrorNote>
+          {geoError ?? (filters.radius && !position && search ? 'Share your location to filter by distance.' : null)}
+        </ErrorNote>
       </section>
 
       {search && (
@@ -139,7 +143,9 @@ export function Discover() {
         </h2>
         {recommended.isLoading && <Spinner />}
         {recommended.error && <ErrorNote>{errorMessage(recommended.error)}</ErrorNote>}
-        {recommended.data && recommended.data.items.length === 0 && <Empty>Nothing upcoming yet. Fill in your interests in your profile for better picks.</Empty>}
+        {recommended.data && recommended.data.items.length === 0 && (
+          <Empty>Nothing upcoming yet. Fill in your interests in your profile for better picks.</Empty>
+        )}
         <div className="grid">
           {recommended.data?.items.map((r) => (
             <EventCard key={r.event.id} event={r.event} reasons={r.reasons} />

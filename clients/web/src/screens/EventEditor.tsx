@@ -1,10 +1,10 @@
 // Create an event, or edit one the user organizes.
 
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
-import type { EventInput } from '../app/types';
+import type { EventInput, MingleEvent } from '../app/types';
 import { fromLocalInput, toLocalInput } from '../components/format';
 import { ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
 
@@ -27,38 +27,58 @@ function blank(): Draft {
   const start = new Date(Math.ceil(Date.now() / 3600_000) * 3600_000 + 24 * 3600_000);
   start.setHours(18, 0, 0, 0);
   const end = new Date(start.getTime() + 3 * 3600_000);
-  return { title: '', description: '', tags: [], startsAt: toLocalInput(start), endsAt: toLocalInput(end), venueName: '', address: '', lat: '', lon: '', onlineUrl: '', capacity: '', visibility: 'public' };
+  return {
+    title: '',
+    description: '',
+    tags: [],
+    startsAt: toLocalInput(start),
+    endsAt: toLocalInput(end),
+    venueName: '',
+    address: '',
+    lat: '',
+    lon: '',
+    onlineUrl: '',
+    capacity: '',
+    visibility: 'public',
+  };
 }
 
 export function EventEditor() {
   const { id } = useParams();
   const existing = useEventQuery(id ?? skipToken);
+  if (!id) return <EventForm key="new" />;
+  if (!existing.data) return <Spinner />;
+  return <EventForm key={id} id={id} initial={draftOf(existing.data)} />;
+}
+
+function draftOf(e: MingleEvent): Draft {
+  return {
+    title: e.title,
+    description: e.description,
+    tags: e.tags,
+    startsAt: toLocalInput(new Date(e.starts_at)),
+    endsAt: toLocalInput(new Date(e.ends_at)),
+    venueName: e.venue?.name ?? '',
+    address: e.venue?.address ?? '',
+    lat: e.venue ? String(e.venue.lat) : '',
+    lon: e.venue ? String(e.venue.lon) : '',
+    onlineUrl: e.online_url ?? '',
+    capacity: e.capacity == null ? '' : String(e.capacity),
+    visibility: e.visibility,
+  };
+}
+
+/**
+ * The form starts from `initial` (a blank event when there is none); later refetches of the event
+ * do not overwrite what the user typed.
+ */
+function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const [create, creating] = useCreateEventMutation();
   const [update, updating] = useUpdateEventMutation();
   const navigate = useNavigate();
-  const [draft, setDraft] = useState<Draft | null>(id ? null : blank());
+  const [draft, setDraft] = useState<Draft>(() => initial ?? blank());
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const e = existing.data;
-    if (!id || !e || draft) return;
-    setDraft({
-      title: e.title,
-      description: e.description,
-      tags: e.tags,
-      startsAt: toLocalInput(new Date(e.starts_at)),
-      endsAt: toLocalInput(new Date(e.ends_at)),
-      venueName: e.venue?.name ?? '',
-      address: e.venue?.address ?? '',
-      lat: e.venue ? String(e.venue.lat) : '',
-      lon: e.venue ? String(e.venue.lon) : '',
-      onlineUrl: e.online_url ?? '',
-      capacity: e.capacity === null ? '' : String(e.capacity),
-      visibility: e.visibility,
-    });
-  }, [id, existing.data, draft]);
-
-  if (!draft) return <Spinner />;
   const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
 
   const submit = async (e: FormEvent) => {
@@ -72,14 +92,21 @@ export function EventEditor() {
       starts_at: fromLocalInput(draft.startsAt),
       ends_at: fromLocalInput(draft.endsAt),
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-      venue: hasVenue ? { name: draft.venueName.trim(), address: draft.address.trim(), lat: Number(draft.lat || 0), lon: Number(draft.lon || 0) } : null,
+      venue: hasVenue
+        ? {
+            name: draft.venueName.trim(),
+            address: draft.address.trim(),
+            lat: Number(draft.lat || 0),
+            lon: Number(draft.lon || 0),
+          }
+        : null,
       online_url: draft.onlineUrl.trim() || null,
       capacity: draft.capacity ? Number(draft.capacity) : null,
       visibility: draft.visibility,
     };
     try {
       const saved = id ? await update({ id, patch: body }).unwrap() : await create(body).unwrap();
-      navigate(`/events/${saved.id}/manage`);
+      void navigate(`/events/${saved.id}/manage`);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -91,7 +118,7 @@ export function EventEditor() {
         <Link to={id ? `/events/${id}/manage` : '/organize'}>← Back</Link>
       </p>
       <PageTitle>{id ? 'Edit event' : 'Create an event'}</PageTitle>
-      <form className="card form" onSubmit={submit}>
+      <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="title">Title</label>
           <input id="title" required maxLength={200} value={draft.title} onChange={set('title')} />
@@ -100,7 +127,12 @@ export function EventEditor() {
           <label htmlFor="description">Description</label>
           <textarea id="description" rows={4} value={draft.description} onChange={set('description')} />
         </div>
-        <TagInput label="Tags" value={draft.tags} onChange={(tags) => setDraft({ ...draft, tags })} placeholder="Type and press Enter" />
+        <TagInput
+          label="Tags"
+          value={draft.tags}
+          onChange={(tags) => setDraft({ ...draft, tags })}
+          placeholder="Type and press Enter"
+        />
         <div className="form-row">
           <div className="field">
             <label htmlFor="starts_at">Starts</label>
@@ -141,7 +173,14 @@ export function EventEditor() {
           </div>
           <div className="field">
             <label htmlFor="capacity">Capacity</label>
-            <input id="capacity" type="number" min={1} placeholder="No limit" value={draft.capacity} onChange={set('capacity')} />
+            <input
+              id="capacity"
+              type="number"
+              min={1}
+              placeholder="No limit"
+              value={draft.capacity}
+              onChange={set('capacity')}
+            />
           </div>
           <div className="field">
             <label htmlFor="visibility">Visibility</label>

@@ -84,7 +84,7 @@ export function EventPage() {
                 <dt>Going</dt>
                 <dd>
                   {e.going_count}
-                  {e.capacity !== null && <> of {e.capacity}</>} · {e.checked_in_count} checked in
+                  {e.capacity != null && <> of {e.capacity}</>} · {e.checked_in_count} checked in
                   {e.waitlist_count > 0 && <> · {e.waitlist_count} waitlisted</>}
                 </dd>
               </div>
@@ -96,14 +96,32 @@ export function EventPage() {
           <Attendees eventId={e.id} />
         </div>
         <aside className="stack">
-          <RsvpPanel eventId={e.id} seatsLeft={e.seats_left} live={live} isOrganizer={e.is_organizer} checkinCode={e.checkin_code} />
+          <RsvpPanel
+            eventId={e.id}
+            seatsLeft={e.seats_left ?? null}
+            live={live}
+            isOrganizer={e.is_organizer}
+            checkinCode={e.checkin_code ?? null}
+          />
         </aside>
       </div>
     </div>
   );
 }
 
-function RsvpPanel({ eventId, seatsLeft, live, isOrganizer, checkinCode }: { eventId: string; seatsLeft: number | null; live: boolean; isOrganizer: boolean; checkinCode: string | null }) {
+function RsvpPanel({
+  eventId,
+  seatsLeft,
+  live,
+  isOrganizer,
+  checkinCode,
+}: {
+  eventId: string;
+  seatsLeft: number | null;
+  live: boolean;
+  isOrganizer: boolean;
+  checkinCode: string | null;
+}) {
   const rsvp = useRsvpQuery(eventId);
   const [setRsvp, setting] = useSetRsvpMutation();
   const [withdraw, withdrawing] = useWithdrawRsvpMutation();
@@ -141,28 +159,48 @@ function RsvpPanel({ eventId, seatsLeft, live, isOrganizer, checkinCode }: { eve
           <p>You have not answered yet.{seatsLeft === 0 && ' The event is full: going puts you on the waitlist.'}</p>
         ) : current.status === 'waitlisted' ? (
           <p>
-            <span className="status status-waitlisted">Waitlisted</span> You are number {current.waitlist_position} on the waitlist. A freed seat goes to you automatically.
+            <span className="status status-waitlisted">Waitlisted</span> You are number {current.waitlist_position} on
+            the waitlist. A freed seat goes to you automatically.
           </p>
         ) : (
           <p>
-            <span className={`status status-${current.status}`}>{current.status === 'going' ? 'Going' : 'Interested'}</span>
-            {current.checked_in_at && <span className="status status-checked"> Checked in at {clock(current.checked_in_at)}</span>}
+            <span className={`status status-${current.status}`}>
+              {current.status === 'going' ? 'Going' : 'Interested'}
+            </span>
+            {current.checked_in_at && (
+              <span className="status status-checked"> Checked in at {clock(current.checked_in_at)}</span>
+            )}
           </p>
         )}
       </div>
       <div className="button-row">
         {current?.status !== 'going' && current?.status !== 'waitlisted' && (
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => act(() => setRsvp({ id: eventId, status: 'going' }).unwrap())}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy}
+            onClick={() => void act(() => setRsvp({ id: eventId, status: 'going' }).unwrap())}
+          >
             {seatsLeft === 0 ? 'Join the waitlist' : 'Going'}
           </button>
         )}
         {!current && (
-          <button type="button" className="button button-secondary" disabled={busy} onClick={() => act(() => setRsvp({ id: eventId, status: 'interested' }).unwrap())}>
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={busy}
+            onClick={() => void act(() => setRsvp({ id: eventId, status: 'interested' }).unwrap())}
+          >
             Interested
           </button>
         )}
         {current && (
-          <button type="button" className="button button-ghost" disabled={busy} onClick={() => act(() => withdraw(eventId).unwrap())}>
+          <button
+            type="button"
+            className="button button-ghost"
+            disabled={busy}
+            onClick={() => void act(() => withdraw(eventId).unwrap())}
+          >
             {current.status === 'waitlisted' ? 'Leave the waitlist' : 'Withdraw'}
           </button>
         )}
@@ -171,7 +209,14 @@ function RsvpPanel({ eventId, seatsLeft, live, isOrganizer, checkinCode }: { eve
         <form className="checkin-form" onSubmit={submitCheckin}>
           <div className="field">
             <label htmlFor="checkin-code">Event check-in code</label>
-            <input id="checkin-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" placeholder={live ? 'Shown at the venue' : 'Opens 24 h before the start'} aria-describedby="checkin-hint" />
+            <input
+              id="checkin-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              autoComplete="off"
+              placeholder={live ? 'Shown at the venue' : 'Opens 24 h before the start'}
+              aria-describedby="checkin-hint"
+            />
             <p className="hint" id="checkin-hint">
               Or show the organizers your personal code: <strong className="code">{current.personal_code}</strong>
             </p>
@@ -183,7 +228,10 @@ function RsvpPanel({ eventId, seatsLeft, live, isOrganizer, checkinCode }: { eve
       )}
       {isOrganizer && checkinCode && (
         <p className="hint">
-          Attendees check in with the code <strong className="code" data-testid="event-checkin-code">{checkinCode}</strong>
+          Attendees check in with the code{' '}
+          <strong className="code" data-testid="event-checkin-code">
+            {checkinCode}
+          </strong>
         </p>
       )}
       <ErrorNote>{error}</ErrorNote>
@@ -232,7 +280,9 @@ function Attendees({ eventId }: { eventId: string }) {
               <p className="person-name">
                 {a.profile.display_name}
                 {a.checked_in && <span className="status status-checked">here</span>}
-                {a.status === 'waitlisted' && <span className="status status-waitlisted">waitlist #{a.waitlist_position}</span>}
+                {a.status === 'waitlisted' && (
+                  <span className="status status-waitlisted">waitlist #{a.waitlist_position}</span>
+                )}
               </p>
               {a.profile.headline && <p className="muted small">{a.profile.headline}</p>}
             </div>

@@ -4,6 +4,7 @@
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
+  errorCode,
   errorMessage,
   useAttendeesQuery,
   useEventQuery,
@@ -20,7 +21,7 @@ import { ChatPanel } from '../components/ChatPanel';
 import { fromLocalInput, toLocalInput } from '../components/format';
 import { MeetingInbox } from '../components/MeetingInbox';
 import { Avatar, Empty, ErrorNote, PageTitle, Reasons, Spinner, Tabs } from '../components/ui';
-import { useChannel } from '../realtime/RealtimeProvider';
+import { useChannel } from '../realtime/hooks';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
 
@@ -90,7 +91,13 @@ export function LiveRoom() {
           </div>
           {dm && (
             <div className="card chat-card dm-card">
-              <ChatPanel key={dm.channel} channel={dm.channel} title={`Chat with ${dm.name}`} names={names} onClose={() => setDm(null)} />
+              <ChatPanel
+                key={dm.channel}
+                channel={dm.channel}
+                title={`Chat with ${dm.name}`}
+                names={names}
+                onClose={() => setDm(null)}
+              />
             </div>
           )}
         </div>
@@ -110,14 +117,22 @@ export function LiveRoom() {
   );
 }
 
-function PeopleToMeet({ event, suggestions, onMessage }: { event: MingleEvent; suggestions: { data?: SuggestionList; error?: unknown; isLoading: boolean }; onMessage: (channel: string, name: string) => void }) {
+function PeopleToMeet({
+  event,
+  suggestions,
+  onMessage,
+}: {
+  event: MingleEvent;
+  suggestions: { data?: SuggestionList; error?: unknown; isLoading: boolean };
+  onMessage: (channel: string, name: string) => void;
+}) {
   const [updateMe, updating] = useUpdateMeMutation();
   const [openConversation] = useOpenConversationMutation();
   const [block] = useBlockMutation();
   const [feedback] = useSuggestionFeedbackMutation();
   const [asking, setAsking] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const code = (suggestions.error as { data?: { error?: { code?: string } } } | undefined)?.data?.error?.code;
+  const code = errorCode(suggestions.error);
 
   const message = async (s: Suggestion) => {
     setError(null);
@@ -138,14 +153,27 @@ function PeopleToMeet({ event, suggestions, onMessage }: { event: MingleEvent; s
       {code === 'matchmaking_off' && (
         <div className="callout">
           <p>Turn on matchmaking to see who is worth meeting here, and to be suggested to others.</p>
-          <button type="button" className="button button-primary" disabled={updating.isLoading} onClick={() => updateMe({ matchmaking: true })}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={updating.isLoading}
+            onClick={() => void updateMe({ matchmaking: true })}
+          >
             Turn on matchmaking
           </button>
         </div>
       )}
-      {code === 'not_attending' && <Empty>Suggestions are for attendees holding a seat{event.is_organizer ? ': RSVP as going to join in.' : '.'}</Empty>}
-      {Boolean(suggestions.error) && code !== 'matchmaking_off' && code !== 'not_attending' && <ErrorNote>{errorMessage(suggestions.error)}</ErrorNote>}
-      {suggestions.data?.items.length === 0 && <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>}
+      {code === 'not_attending' && (
+        <Empty>
+          Suggestions are for attendees holding a seat{event.is_organizer ? ': RSVP as going to join in.' : '.'}
+        </Empty>
+      )}
+      {Boolean(suggestions.error) && code !== 'matchmaking_off' && code !== 'not_attending' && (
+        <ErrorNote>{errorMessage(suggestions.error)}</ErrorNote>
+      )}
+      {suggestions.data?.items.length === 0 && (
+        <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>
+      )}
       <ErrorNote>{error}</ErrorNote>
       <ul className="suggestions" aria-live="polite">
         {suggestions.data?.items.map((s) => (
@@ -162,23 +190,48 @@ function PeopleToMeet({ event, suggestions, onMessage }: { event: MingleEvent; s
               <MeetingForm event={event} suggestion={s} onDone={() => setAsking(null)} />
             ) : (
               <div className="button-row">
-                <button type="button" className="button button-primary button-small" onClick={() => setAsking(s.user.id)} aria-label={`Request a meeting with ${s.user.display_name}`}>
+                <button
+                  type="button"
+                  className="button button-primary button-small"
+                  onClick={() => setAsking(s.user.id)}
+                  aria-label={`Request a meeting with ${s.user.display_name}`}
+                >
                   Request a meeting
                 </button>
-                <button type="button" className="button button-secondary button-small" onClick={() => message(s)} aria-label={`Message ${s.user.display_name}`}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => void message(s)}
+                  aria-label={`Message ${s.user.display_name}`}
+                >
                   Message
                 </button>
               </div>
             )}
             {asking !== s.user.id && (
               <div className="suggestion-more">
-                <button type="button" className="link-button" onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'met' })} aria-label={`Already met ${s.user.display_name}`}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'met' })}
+                  aria-label={`Already met ${s.user.display_name}`}
+                >
                   Already met
                 </button>
-                <button type="button" className="link-button" onClick={() => feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })} aria-label={`Not relevant: ${s.user.display_name}`}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })}
+                  aria-label={`Not relevant: ${s.user.display_name}`}
+                >
                   Not relevant
                 </button>
-                <button type="button" className="link-button" onClick={() => block(s.user.id)} aria-label={`Block ${s.user.display_name}`}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void block(s.user.id)}
+                  aria-label={`Block ${s.user.display_name}`}
+                >
                   Block
                 </button>
               </div>
@@ -190,10 +243,21 @@ function PeopleToMeet({ event, suggestions, onMessage }: { event: MingleEvent; s
   );
 }
 
-function MeetingForm({ event, suggestion, onDone }: { event: MingleEvent; suggestion: Suggestion; onDone: () => void }) {
+function MeetingForm({
+  event,
+  suggestion,
+  onDone,
+}: {
+  event: MingleEvent;
+  suggestion: Suggestion;
+  onDone: () => void;
+}) {
   const [request, requesting] = useRequestMeetingMutation();
-  const start = Math.max(Date.now() + 10 * 60_000, new Date(event.starts_at).getTime());
-  const [when, setWhen] = useState(toLocalInput(new Date(Math.ceil(start / 300_000) * 300_000)));
+  const [when, setWhen] = useState(() => {
+    // Ten minutes from now at the earliest, and not before the event starts, on a 5-minute mark.
+    const start = Math.max(Date.now() + 10 * 60_000, new Date(event.starts_at).getTime());
+    return toLocalInput(new Date(Math.ceil(start / 300_000) * 300_000));
+  });
   const [minutes, setMinutes] = useState('30');
   const [place, setPlace] = useState('');
   const [message, setMessage] = useState(`Hi ${suggestion.user.display_name.split(' ')[0]}, shall we meet?`);
@@ -205,7 +269,16 @@ function MeetingForm({ event, suggestion, onDone }: { event: MingleEvent; sugges
     e.preventDefault();
     setError(null);
     try {
-      await request({ eventId: event.id, request: { to_user_id: suggestion.user.id, message, starts_at: fromLocalInput(when), duration_minutes: Number(minutes), place } }).unwrap();
+      await request({
+        eventId: event.id,
+        request: {
+          to_user_id: suggestion.user.id,
+          message,
+          starts_at: fromLocalInput(when),
+          duration_minutes: Number(minutes),
+          place,
+        },
+      }).unwrap();
       onDone();
     } catch (err) {
       setError(errorMessage(err));
@@ -213,15 +286,32 @@ function MeetingForm({ event, suggestion, onDone }: { event: MingleEvent; sugges
   };
   const idp = `meet-${suggestion.user.id}`;
   return (
-    <form className="form meeting-form" onSubmit={submit} aria-label={`Meeting request to ${suggestion.user.display_name}`}>
+    <form
+      className="form meeting-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={`Meeting request to ${suggestion.user.display_name}`}
+    >
       <div className="field">
         <label htmlFor={`${idp}-message`}>Message</label>
-        <textarea id={`${idp}-message`} ref={first} rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} />
+        <textarea
+          id={`${idp}-message`}
+          ref={first}
+          rows={2}
+          maxLength={500}
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+        />
       </div>
       <div className="form-row">
         <div className="field">
           <label htmlFor={`${idp}-when`}>When</label>
-          <input id={`${idp}-when`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required />
+          <input
+            id={`${idp}-when`}
+            type="datetime-local"
+            value={when}
+            onChange={(e) => setWhen(e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor={`${idp}-minutes`}>Minutes</label>
@@ -234,7 +324,13 @@ function MeetingForm({ event, suggestion, onDone }: { event: MingleEvent; sugges
       </div>
       <div className="field">
         <label htmlFor={`${idp}-place`}>Where</label>
-        <input id={`${idp}-place`} value={place} maxLength={200} placeholder="By the coffee bar" onChange={(e) => setPlace(e.target.value)} />
+        <input
+          id={`${idp}-place`}
+          value={place}
+          maxLength={200}
+          placeholder="By the coffee bar"
+          onChange={(e) => setPlace(e.target.value)}
+        />
       </div>
       <ErrorNote>{error}</ErrorNote>
       <div className="button-row">

@@ -4,7 +4,14 @@
 import { FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { errorMessage, useActivityQuery, useAnnounceMutation, useAttendeesQuery, useCheckinMutation, useEventQuery } from '../app/api';
+import {
+  errorMessage,
+  useActivityQuery,
+  useAnnounceMutation,
+  useAttendeesQuery,
+  useCheckinMutation,
+  useEventQuery,
+} from '../app/api';
 import { clock, dateRange, eventTime } from '../components/format';
 import { EventStats } from '../components/EventStats';
 import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
@@ -65,7 +72,10 @@ export function ManageEvent() {
 
 function ActivityChart({ eventId }: { eventId: string }) {
   const activity = useActivityQuery(eventId, { pollingInterval: 30_000 });
-  const points = (activity.data?.points ?? []).map((p) => ({ ...p, label: activity.data && activity.data.bucket_minutes >= 1440 ? eventTime(p.at).split(',')[0] : clock(p.at) }));
+  const points = (activity.data?.points ?? []).map((p) => ({
+    ...p,
+    label: activity.data && activity.data.bucket_minutes >= 1440 ? eventTime(p.at).split(',')[0] : clock(p.at),
+  }));
   return (
     <section className="card chart-card" aria-labelledby="activity-heading">
       <h2 id="activity-heading" className="section-title">
@@ -76,7 +86,11 @@ function ActivityChart({ eventId }: { eventId: string }) {
       {activity.data && points.length === 0 && <Empty>No RSVPs yet.</Empty>}
       {points.length > 0 && (
         <>
-          <div className="chart" role="img" aria-label={`Totals now: ${points[points.length - 1].rsvps} RSVPs, ${points[points.length - 1].checkins} check-ins, ${points[points.length - 1].meetings} meeting requests`}>
+          <div
+            className="chart"
+            role="img"
+            aria-label={`Totals now: ${points[points.length - 1].rsvps} RSVPs, ${points[points.length - 1].checkins} check-ins, ${points[points.length - 1].meetings} meeting requests`}
+          >
             <ResponsiveContainer width="100%" height={240}>
               <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -18 }}>
                 <defs>
@@ -86,13 +100,54 @@ function ActivityChart({ eventId }: { eventId: string }) {
                   </linearGradient>
                 </defs>
                 <CartesianGrid stroke="#e5e7eb" vertical={false} />
-                <XAxis dataKey="label" tick={{ fontSize: 12, fill: '#6b7280' }} minTickGap={24} tickLine={false} axisLine={{ stroke: '#e5e7eb' }} />
-                <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#6b7280' }} tickLine={false} axisLine={false} />
+                <XAxis
+                  dataKey="label"
+                  tick={{ fontSize: 12, fill: '#6b7280' }}
+                  minTickGap={24}
+                  tickLine={false}
+                  axisLine={{ stroke: '#e5e7eb' }}
+                />
+                <YAxis
+                  allowDecimals={false}
+                  tick={{ fontSize: 12, fill: '#6b7280' }}
+                  tickLine={false}
+                  axisLine={false}
+                />
                 <Tooltip />
-                <Legend verticalAlign="top" align="right" iconType="circle" wrapperStyle={{ fontSize: 13, paddingBottom: 8 }} />
-                <Area type="monotone" dataKey="rsvps" name="RSVPs" stroke="#4f46e5" strokeWidth={2.5} fill="url(#rsvp-fill)" isAnimationActive={false} />
-                <Line type="monotone" dataKey="checkins" name="Check-ins" stroke="#059669" strokeWidth={2.5} strokeDasharray="6 4" dot={false} isAnimationActive={false} />
-                <Line type="monotone" dataKey="meetings" name="Meetings" stroke="#f59e0b" strokeWidth={2.5} dot={false} isAnimationActive={false} />
+                <Legend
+                  verticalAlign="top"
+                  align="right"
+                  iconType="circle"
+                  wrapperStyle={{ fontSize: 13, paddingBottom: 8 }}
+                />
+                <Area
+                  type="monotone"
+                  dataKey="rsvps"
+                  name="RSVPs"
+                  stroke="#4f46e5"
+                  strokeWidth={2.5}
+                  fill="url(#rsvp-fill)"
+                  isAnimationActive={false}
+                />
+                <Line
+                  type="monotone"
+                  dataKey="checkins"
+                  name="Check-ins"
+                  stroke="#059669"
+                  strokeWidth={2.5}
+                  strokeDasharray="6 4"
+                  dot={false}
+                  isAnimationActive={false}
+                />
+                <Line
+                  type="monotone"
+                  dataKey="meetings"
+                  name="Meetings"
+                  stroke="#f59e0b"
+                  strokeWidth={2.5}
+                  dot={false}
+                  isAnimationActive={false}
+                />
               </ComposedChart>
             </ResponsiveContainer>
           </div>
@@ -125,7 +180,7 @@ function CheckinDesk({ eventId }: { eventId: string }) {
       <h2 id="desk-heading" className="section-title">
         Check-in desk
       </h2>
-      <form className="inline-form" onSubmit={submit}>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
         <div className="field field-grow">
           <label htmlFor="personal-code">Attendee's personal code</label>
           <input id="personal-code" value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
@@ -161,10 +216,17 @@ function PostAnnouncement({ eventId }: { eventId: string }) {
       <h2 id="announce-heading" className="section-title">
         Post an announcement
       </h2>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="announcement">Announcement</label>
-          <textarea id="announcement" rows={3} maxLength={4000} value={body} onChange={(e) => setBody(e.target.value)} placeholder="Doors open in 10 minutes!" />
+          <textarea
+            id="announcement"
+            rows={3}
+            maxLength={4000}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            placeholder="Doors open in 10 minutes!"
+          />
         </div>
         <ErrorNote>{error}</ErrorNote>
         <div className="button-row">
@@ -207,7 +269,12 @@ function AttendeeTable({ eventId }: { eventId: string }) {
             {a.checked_in ? (
               <span className="status status-checked">checked in</span>
             ) : a.status === 'going' ? (
-              <button type="button" className="button button-secondary button-small" onClick={() => checkIn(a.profile.id)} aria-label={`Check in ${a.profile.display_name}`}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => void checkIn(a.profile.id)}
+                aria-label={`Check in ${a.profile.display_name}`}
+              >
                 Check in
               </button>
             ) : null}

@@ -16,7 +16,13 @@ export function MeetingsScreen() {
         </section>
         {dm && (
           <div className="card chat-card">
-            <ChatPanel key={dm.channel} channel={dm.channel} title={`Chat with ${dm.name}`} names={{ [dm.userId]: dm.name }} onClose={() => setDm(null)} />
+            <ChatPanel
+              key={dm.channel}
+              channel={dm.channel}
+              title={`Chat with ${dm.name}`}
+              names={{ [dm.userId]: dm.name }}
+              onClose={() => setDm(null)}
+            />
           </div>
         )}
       </div>

@@ -17,22 +17,43 @@ interface Selected {
   userId: string;
 }
 
-function ConversationPage({ cursor, last, selected, onSelect, onMore }: { cursor?: string; last: boolean; selected: string | null; onSelect: (c: ConversationSummary) => void; onMore: (cursor: string) => void }) {
+function ConversationPage({
+  cursor,
+  last,
+  selected,
+  onSelect,
+  onMore,
+}: {
+  cursor?: string;
+  last: boolean;
+  selected: string | null;
+  onSelect: (c: ConversationSummary) => void;
+  onMore: (cursor: string) => void;
+}) {
   const page = useConversationsQuery(cursor ? { cursor } : undefined);
   const me = useAppSelector((s) => s.auth.user?.id);
   const unread = useAppSelector((s) => s.dm.unread);
   if (page.isLoading) return <Spinner />;
   if (page.error) return <ErrorNote>{errorMessage(page.error)}</ErrorNote>;
   const items = page.data?.items ?? [];
+  const older = page.data?.next_cursor;
   if (!cursor && items.length === 0) return <Empty>No conversations yet. Message someone you meet at an event.</Empty>;
   return (
     <>
       {items.map((c) => {
         const count = unread[c.id] ?? 0;
-        const text = c.last_message ? `${c.last_message.from === me ? 'You: ' : ''}${c.last_message.text}` : 'No messages yet';
+        const text = c.last_message
+          ? `${c.last_message.from === me ? 'You: ' : ''}${c.last_message.text}`
+          : 'No messages yet';
         return (
           <li key={c.id}>
-            <button type="button" className="conversation" aria-current={selected === c.id ? 'true' : undefined} onClick={() => onSelect(c)} data-testid="conversation">
+            <button
+              type="button"
+              className="conversation"
+              aria-current={selected === c.id ? 'true' : undefined}
+              onClick={() => onSelect(c)}
+              data-testid="conversation"
+            >
               <Avatar id={c.with.id} name={c.with.display_name} size={40} />
               <span className="conversation-body">
                 <span className="conversation-top">
@@ -53,9 +74,9 @@ function ConversationPage({ cursor, last, selected, onSelect, onMore }: { cursor
           </li>
         );
       })}
-      {last && page.data?.next_cursor && (
+      {last && older && (
         <li>
-          <button type="button" className="button button-ghost button-small" onClick={() => onMore(page.data!.next_cursor!)}>
+          <button type="button" className="button button-ghost button-small" onClick={() => onMore(older)}>
             Show older conversations
           </button>
         </li>
@@ -67,7 +88,8 @@ function ConversationPage({ cursor, last, selected, onSelect, onMore }: { cursor
 export function MessagesScreen() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [open, setOpen] = useState<Selected | null>(null);
-  const select = (c: ConversationSummary) => setOpen({ id: c.id, channel: c.channel, name: c.with.display_name, userId: c.with.id });
+  const select = (c: ConversationSummary) =>
+    setOpen({ id: c.id, channel: c.channel, name: c.with.display_name, userId: c.with.id });
   return (
     <div className="page">
       <PageTitle>Messages</PageTitle>
@@ -75,13 +97,26 @@ export function MessagesScreen() {
         <section className="card" aria-label="Conversations">
           <ul className="conversation-list" aria-live="polite">
             {cursors.map((cursor, i) => (
-              <ConversationPage key={cursor ?? 'first'} cursor={cursor} last={i === cursors.length - 1} selected={open?.id ?? null} onSelect={select} onMore={(next) => setCursors((all) => [...all, next])} />
+              <ConversationPage
+                key={cursor ?? 'first'}
+                cursor={cursor}
+                last={i === cursors.length - 1}
+                selected={open?.id ?? null}
+                onSelect={select}
+                onMore={(next) => setCursors((all) => [...all, next])}
+              />
             ))}
           </ul>
         </section>
         {open && (
           <div className="card chat-card dm-card">
-            <ChatPanel key={open.channel} channel={open.channel} title={`Chat with ${open.name}`} names={{ [open.userId]: open.name }} onClose={() => setOpen(null)} />
+            <ChatPanel
+              key={open.channel}
+              channel={open.channel}
+              title={`Chat with ${open.name}`}
+              names={{ [open.userId]: open.name }}
+              onClose={() => setOpen(null)}
+            />
           </div>
         )}
       </div>
