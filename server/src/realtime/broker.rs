@@ -2,13 +2,16 @@
 //!
 //! A [`Broker`] moves stored messages between nodes; a [`Hub`] fans them out inside one node.
 //! Each node holds at most one broker subscription per channel, however many sockets follow it:
-//! sockets subscribe to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
-//! channel gains its first local subscriber or loses its last.
+//! sockets attach to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
+//! channel gains its first local subscriber or loses its last. The hub hands each event to every
+//! [`Subscriber`] of its channel in the delivering task: a live message goes straight into each
+//! socket's outbox, with no task woken per socket but the socket's writer.
 //!
 //! Delivery through a broker is best effort. Exactly-once, in-order delivery is the subscriber's
 //! job: messages carry per-channel offsets, and a subscriber that sees a gap, lags behind, or is
 //! told to [`BrokerEvent::Resync`] reads the missing offsets from storage.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::ws::Message;
@@ -17,9 +20,9 @@ use futures_util::future::BoxFuture;
 use protocol::realtime::{ChannelMessage, MessageBody};
 use tokio::sync::broadcast;
 
-/// Messages buffered per channel inside a node before a slow subscriber lags (and then catches
-/// up from storage).
-const TOPIC_BUFFER: usize = 1024;
+/// Events a [`Subscription`]'s queue holds before its reader lags (and should catch up from
+/// storage).
+pub const TOPIC_BUFFER: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub enum BrokerEvent {
@@ -65,7 +68,12 @@ pub trait Broker: Send + Sync + std::fmt::Debug + 'static {
     /// including this one.
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>>;
 
-    /// Subscribes to a channel on this node.
+    /// Hands every event of a channel on this node to `subscriber` as it arrives, until the
+    /// attachment is dropped.
+    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment;
+
+    /// Subscribes to a channel on this node through a queue of its own, to be read at the
+    /// reader's pace (tools and tests; sockets attach).
     fn subscribe(&self, channel: &str) -> Subscription;
 
     /// Whether the broker can currently reach the other nodes (for `/readyz` and metrics).
@@ -79,35 +87,57 @@ pub trait TopicWatcher: Send + Sync + 'static {
     fn last_unsubscribed(&self, channel: &str);
 }
 
-/// A subscription to one channel; dropping it unsubscribes.
-#[derive(Debug)]
-pub struct Subscription {
-    pub receiver: broadcast::Receiver<BrokerEvent>,
-    _guard: TopicGuard,
+/// Receives a channel's events straight from the hub, in the task that delivers them (the
+/// publisher's, or the broker's reader). It must neither block nor wait, and must not call back
+/// into the hub: queueing a frame, or waking a task that does more, is the most it should do.
+pub trait Subscriber: Send + Sync + 'static {
+    fn receive(&self, event: &BrokerEvent);
 }
 
+/// One subscriber's place in a channel; dropping it detaches the subscriber.
 #[derive(Debug)]
-struct TopicGuard {
+pub struct Attachment {
     hub: Arc<Hub>,
     channel: String,
+    id: u64,
 }
 
-impl Drop for TopicGuard {
+impl Drop for Attachment {
     fn drop(&mut self) {
-        self.hub.release(&self.channel);
+        self.hub.release(&self.channel, self.id);
     }
 }
 
-struct Topic {
-    sender: broadcast::Sender<BrokerEvent>,
-    subscribers: usize,
+/// A subscription read through a queue of its own; dropping it unsubscribes. A reader that
+/// falls more than [`TOPIC_BUFFER`] events behind sees `Lagged` and should resync.
+#[derive(Debug)]
+pub struct Subscription {
+    pub receiver: broadcast::Receiver<BrokerEvent>,
+    _attachment: Attachment,
 }
 
-/// In-node fan-out: one broadcast channel per subscribed channel name.
+/// The subscriber behind a [`Subscription`]: its queue.
+struct Queue(broadcast::Sender<BrokerEvent>);
+
+impl Subscriber for Queue {
+    fn receive(&self, event: &BrokerEvent) {
+        // An error only means the reader is gone; its attachment is about to be dropped.
+        let _ = self.0.send(event.clone());
+    }
+}
+
+#[derive(Default)]
+struct Topic {
+    subscribers: Vec<(u64, Arc<dyn Subscriber>)>,
+}
+
+/// In-node fan-out: each channel's subscribers receive its events directly, in the delivering
+/// task, so a message reaches every socket's outbox without waking one task per socket.
 #[derive(Default)]
 pub struct Hub {
     topics: DashMap<String, Topic>,
     watcher: OnceLock<Arc<dyn TopicWatcher>>,
+    next_id: AtomicU64,
 }
 
 impl std::fmt::Debug for Hub {
@@ -126,29 +156,32 @@ impl Hub {
         let _ = self.watcher.set(watcher);
     }
 
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
-        let (receiver, first) = {
-            let mut topic = self
-                .topics
-                .entry(channel.to_owned())
-                .or_insert_with(|| Topic { sender: broadcast::channel(TOPIC_BUFFER).0, subscribers: 0 });
-            topic.subscribers += 1;
-            (topic.sender.subscribe(), topic.subscribers == 1)
+    pub fn attach(self: &Arc<Self>, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let first = {
+            let mut topic = self.topics.entry(channel.to_owned()).or_default();
+            topic.subscribers.push((id, subscriber));
+            topic.subscribers.len() == 1
         };
         if first {
             if let Some(watcher) = self.watcher.get() {
                 watcher.first_subscriber(channel);
             }
         }
-        Subscription { receiver, _guard: TopicGuard { hub: Arc::clone(self), channel: channel.to_owned() } }
+        Attachment { hub: Arc::clone(self), channel: channel.to_owned(), id }
     }
 
-    fn release(&self, channel: &str) {
+    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+        let (sender, receiver) = broadcast::channel(TOPIC_BUFFER);
+        Subscription { receiver, _attachment: self.attach(channel, Arc::new(Queue(sender))) }
+    }
+
+    fn release(&self, channel: &str, id: u64) {
         let removed = self
             .topics
             .remove_if_mut(channel, |_, topic| {
-                topic.subscribers -= 1;
-                topic.subscribers == 0
+                topic.subscribers.retain(|(other, _)| *other != id);
+                topic.subscribers.is_empty()
             })
             .is_some();
         if removed {
@@ -158,18 +191,22 @@ impl Hub {
         }
     }
 
-    /// Hands `event` to this node's subscribers of `channel`, if any.
+    /// Hands `event` to this node's subscribers of `channel`, if any, one after the other in
+    /// this task.
     pub fn deliver(&self, channel: &str, event: BrokerEvent) {
         if let Some(topic) = self.topics.get(channel) {
-            // An error only means every receiver is gone; the guard is about to remove the topic.
-            let _ = topic.sender.send(event);
+            for (_, subscriber) in &topic.subscribers {
+                subscriber.receive(&event);
+            }
         }
     }
 
     /// Tells every subscriber on this node to re-read from storage.
     pub fn resync_all(&self) {
         for topic in self.topics.iter() {
-            let _ = topic.sender.send(BrokerEvent::Resync);
+            for (_, subscriber) in &topic.subscribers {
+                subscriber.receive(&BrokerEvent::Resync);
+            }
         }
     }
 
@@ -206,6 +243,10 @@ impl Broker for LocalBroker {
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>> {
         self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(Live::new(message)));
         Box::pin(async { Ok(()) })
+    }
+
+    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
+        self.hub.attach(channel, subscriber)
     }
 
     fn subscribe(&self, channel: &str) -> Subscription {
@@ -258,7 +299,7 @@ mod tests {
         let encodings = std::sync::atomic::AtomicUsize::new(0);
         let encode = |format: usize| {
             live.encoded(format, |m| {
-                encodings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                encodings.fetch_add(1, Ordering::Relaxed);
                 Message::Text(format!("{format}:{}", m.offset).into())
             })
         };
