@@ -6,11 +6,14 @@
 //! against each driver; the few places where the engines differ (full-text search, row locks,
 //! write transactions) read their SQL from a [`Dialect`].
 
+mod activity;
+mod announcements;
 mod channels;
 mod events;
 mod matching;
 mod meetings;
 mod recommendations;
+mod rsvps;
 mod sessions;
 mod users;
 
@@ -22,12 +25,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
+pub use announcements::AnnouncementRow;
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
-pub use events::{
-    random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
-    Membership, NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,
-};
+pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
 pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
+pub use rsvps::{AttendeeRow, CheckinOutcome, RsvpChange, RsvpRow, CHECKIN_OPENS_BEFORE_MS};
 pub use sessions::RotateOutcome;
 pub use users::{NewUser, ProfileChanges, UserRow};
 
@@ -186,4 +188,12 @@ pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
 
 pub(crate) fn new_id() -> Uuid {
     Uuid::now_v7()
+}
+
+/// Random code of unambiguous upper-case letters and digits.
+pub fn random_code(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
