@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
 use crate::render::{self, EventContext};
@@ -646,7 +647,7 @@ async fn remove_organizer(
 ) -> ApiResult<StatusCode> {
     let event = load_event(&state, id).await?;
     if target == event.owner_id {
-        return Err(ApiError::Conflict("owner_stays", "the owner cannot be removed".to_owned()));
+        return Err(ApiError::Conflict(Conflict::OwnerStays));
     }
     if user.id != event.owner_id && user.id != target {
         return Err(ApiError::Forbidden("not_owner", "only the owner removes other organizers".to_owned()));

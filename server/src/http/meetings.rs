@@ -135,15 +135,7 @@ async fn request_meeting(
 
 async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -> ApiResult<Json<Meeting>> {
     let row = state.store.act_on_meeting(id, user.id, action).await.map_err(|e| match e {
-        StoreError::NotFound | StoreError::Conflict("not_participant") => ApiError::not_found("meeting"),
-        StoreError::Conflict("not_allowed") => ApiError::Conflict(
-            "not_allowed",
-            "the recipient accepts or declines a pending request; the requester cancels it; either cancels an accepted meeting"
-                .into(),
-        ),
-        StoreError::Conflict("slot_taken") => {
-            ApiError::Conflict("slot_taken", "one of you already has a meeting at that time".into())
-        }
+        StoreError::NotFound => ApiError::not_found("meeting"),
         other => other.into(),
     })?;
     let meeting = render_meeting(&state, &row).await?;

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
+use crate::conflict::Conflict;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -64,7 +65,7 @@ async fn retrain_recommendations(
 ) -> Result<impl IntoResponse, ApiError> {
     operator(&state, &headers)?;
     if !state.recommender.retrain_soon(state.store.clone()) {
-        return Err(ApiError::Conflict("already_training", "a recommendation model is training now".to_owned()));
+        return Err(ApiError::Conflict(Conflict::AlreadyTraining));
     }
     let version = state.recommender.collaborative().map(|m| m.version);
     Ok((StatusCode::ACCEPTED, Json(json!({"training": true, "version_in_service": version}))))

@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use crate::state::AppState;
@@ -24,10 +25,7 @@ async fn check_participant(state: &AppState, event: Uuid, user: Uuid) -> ApiResu
     state.store.event(event).await?.ok_or_else(|| ApiError::not_found("event"))?;
     let me = state.store.user_by_id(user).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     if !me.matchmaking {
-        return Err(ApiError::Conflict(
-            "matchmaking_off",
-            "turn on matchmaking in your profile (PATCH /api/v1/me {\"matchmaking\": true})".into(),
-        ));
+        return Err(ApiError::Conflict(Conflict::MatchmakingOff));
     }
     if state.store.rsvp(event, user).await?.is_none_or(|r| r.status != "going") {
         return Err(ApiError::Forbidden("not_attending", "suggestions are for attendees holding a seat".into()));

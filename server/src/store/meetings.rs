@@ -5,6 +5,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::{new_id, now_ms, with_pool, Store, StoreError, StoreResult};
+use crate::conflict::Conflict;
 
 const MEETING_COLUMNS: &str =
     "id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, created_at, updated_at";
@@ -49,8 +50,8 @@ const OVERLAP: &str = "SELECT EXISTS (SELECT 1 FROM meetings WHERE status = 'acc
                        AND (from_user IN ($1, $2) OR to_user IN ($1, $2)) AND starts_at < $4 AND ends_at > $3)";
 
 impl Store {
-    /// Records a meeting request. `Conflict("already_requested")` when the two already have a
-    /// pending request at this event; `Conflict("slot_taken")` when either is booked then.
+    /// Records a meeting request. [`Conflict::AlreadyRequested`] when the two already have a
+    /// pending request at this event; [`Conflict::SlotTaken`] when either is booked then.
     pub async fn request_meeting(&self, m: &NewMeeting) -> StoreResult<MeetingRow> {
         let now = now_ms();
         let id = new_id();
@@ -69,7 +70,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if pending {
-                return Err(StoreError::Conflict("already_requested"));
+                return Err(StoreError::Conflict(Conflict::AlreadyRequested));
             }
             let taken: bool = sqlx::query_scalar(OVERLAP)
                 .bind(m.from_user)
@@ -80,7 +81,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             if taken {
-                return Err(StoreError::Conflict("slot_taken"));
+                return Err(StoreError::Conflict(Conflict::SlotTaken));
             }
             let sql = format!(
                 "INSERT INTO meetings (id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, \
@@ -105,8 +106,9 @@ impl Store {
     }
 
     /// Applies `action` by `actor`. The recipient accepts or declines a pending request; the
-    /// requester cancels a pending one; either cancels an accepted one. Errors: `NotFound`,
-    /// `Conflict("not_participant")`, `Conflict("not_allowed")`, `Conflict("slot_taken")`.
+    /// requester cancels a pending one; either cancels an accepted one. Errors: `NotFound` (also
+    /// when `actor` takes no part in the meeting, which to them does not exist),
+    /// [`Conflict::NotAllowed`], [`Conflict::SlotTaken`].
     pub async fn act_on_meeting(&self, id: Uuid, actor: Uuid, action: MeetingAction) -> StoreResult<MeetingRow> {
         let now = now_ms();
         with_pool!(self, pool, d => {
@@ -116,7 +118,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if actor != meeting.from_user && actor != meeting.to_user {
-                return Err(StoreError::Conflict("not_participant"));
+                return Err(StoreError::NotFound);
             }
             let lock = format!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id{}", d.for_update);
             sqlx::query(&lock).bind(meeting.from_user).bind(meeting.to_user).execute(&mut *tx).await?;
@@ -126,7 +128,7 @@ impl Store {
                 (MeetingAction::Decline, "pending") if recipient => "declined",
                 (MeetingAction::Cancel, "pending") if !recipient => "cancelled",
                 (MeetingAction::Cancel, "accepted") => "cancelled",
-                _ => return Err(StoreError::Conflict("not_allowed")),
+                _ => return Err(StoreError::Conflict(Conflict::NotAllowed)),
             };
             if next == "accepted" {
                 let taken: bool = sqlx::query_scalar(OVERLAP)
@@ -138,7 +140,7 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                 if taken {
-                    return Err(StoreError::Conflict("slot_taken"));
+                    return Err(StoreError::Conflict(Conflict::SlotTaken));
                 }
             }
             let sql = format!("UPDATE meetings SET status = $2, updated_at = $3 WHERE id = $1 RETURNING {MEETING_COLUMNS}");

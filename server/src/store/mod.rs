@@ -25,6 +25,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
+
 pub use announcements::AnnouncementRow;
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
 pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
@@ -82,13 +84,14 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// Errors the store reports. Conflicts carry a stable code the HTTP layer passes on.
+/// Errors the store reports. A conflict says which rule refused the change; the HTTP layer
+/// passes it on as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    #[error("conflict: {}", .0.code())]
+    Conflict(Conflict),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

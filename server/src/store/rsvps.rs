@@ -9,6 +9,7 @@ use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
 
 use super::{now_ms, random_code, with_pool, Store, StoreError, StoreResult};
+use crate::conflict::Conflict;
 
 /// Moves the longest-waiting people into free seats and evaluates to who moved. Runs inside the
 /// caller's write transaction `$tx`, after the event row is locked. A macro rather than a function
@@ -108,7 +109,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if ends_at <= now {
-                return Err(StoreError::Conflict("event_ended"));
+                return Err(StoreError::Conflict(Conflict::EventEnded));
             }
             let sql = format!("SELECT {RSVP_COLUMNS} FROM rsvps WHERE event_id = $1 AND user_id = $2");
             let existing = sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(user).fetch_optional(&mut *tx).await?;
@@ -132,7 +133,7 @@ impl Store {
                 }
             } else {
                 if existing.as_ref().is_some_and(|r| r.checked_in_at.is_some()) {
-                    return Err(StoreError::Conflict("already_checked_in"));
+                    return Err(StoreError::Conflict(Conflict::AlreadyCheckedIn));
                 }
                 ("interested", None)
             };
@@ -177,8 +178,8 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             match checked_in {
-                None => return Err(StoreError::Conflict("no_rsvp")),
-                Some(Some(_)) => return Err(StoreError::Conflict("already_checked_in")),
+                None => return Err(StoreError::Conflict(Conflict::NoRsvp)),
+                Some(Some(_)) => return Err(StoreError::Conflict(Conflict::AlreadyCheckedIn)),
                 Some(None) => {}
             }
             sqlx::query("DELETE FROM rsvps WHERE event_id = $1 AND user_id = $2")
@@ -255,7 +256,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if now < starts_at - CHECKIN_OPENS_BEFORE_MS || now > ends_at {
-                return Err(StoreError::Conflict("checkin_closed"));
+                return Err(StoreError::Conflict(Conflict::CheckinClosed));
             }
             let row: Option<(String, Option<i64>)> =
                 sqlx::query_as("SELECT status, checked_in_at FROM rsvps WHERE event_id = $1 AND user_id = $2")
@@ -274,7 +275,7 @@ impl Store {
                         .await?;
                     CheckinOutcome::CheckedIn { at: now }
                 }
-                _ => return Err(StoreError::Conflict("not_going")),
+                _ => return Err(StoreError::Conflict(Conflict::NotGoing)),
             };
             tx.commit().await?;
             Ok(outcome)

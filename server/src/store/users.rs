@@ -4,6 +4,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult};
+use crate::conflict::Conflict;
 
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
                             visibility, matchmaking, created_at, updated_at";
@@ -97,7 +98,7 @@ impl NewUser {
 }
 
 impl Store {
-    /// Creates a user; `Conflict("email_taken")` when the e-mail is already registered.
+    /// Creates a user; [`Conflict::EmailTaken`] when the e-mail is already registered.
     pub async fn create_user(&self, user: &NewUser) -> StoreResult<UserRow> {
         let id = new_id();
         let sql = format!("{INSERT_USER} RETURNING {USER_COLUMNS}");
@@ -106,7 +107,7 @@ impl Store {
                 .fetch_one(pool)
                 .await
         });
-        result.map_err(|e| if is_unique_violation(&e) { StoreError::Conflict("email_taken") } else { e.into() })
+        result.map_err(|e| if is_unique_violation(&e) { StoreError::Conflict(Conflict::EmailTaken) } else { e.into() })
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {

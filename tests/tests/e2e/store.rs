@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use server::conflict::Conflict;
 use server::store::{
     now_ms, EventFields, EventFilter, NewEvent, NewUser, ProfileChanges, RotateOutcome, Store, StoreError, VenueFields,
 };
@@ -54,7 +55,7 @@ async fn users_and_profiles(backend: Backend) {
     let (store, _db) = store(backend).await;
     let ada = user(&store, "ada").await;
     let again = store.create_user(&NewUser::registered("ada@example.org".into(), "h".into(), "Ada 2".into())).await;
-    assert!(matches!(again, Err(StoreError::Conflict("email_taken"))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::EmailTaken))), "{again:?}");
 
     let changes = ProfileChanges {
         headline: Some("Compiler engineer".into()),
@@ -162,7 +163,7 @@ async fn waitlist_promotes_in_order(backend: Backend) {
         .expect("apply");
     assert!(promoted.is_empty());
     assert_eq!((row.going_count, row.waitlist_count, row.interested_count), (2, 0, 2));
-    assert!(matches!(store.cancel_rsvp(e, people[0]).await, Err(StoreError::Conflict("no_rsvp"))));
+    assert!(matches!(store.cancel_rsvp(e, people[0]).await, Err(StoreError::Conflict(Conflict::NoRsvp))));
     assert!(matches!(store.set_rsvp(Uuid::now_v7(), owner, true).await, Err(StoreError::NotFound)));
 }
 
@@ -285,9 +286,9 @@ async fn checkin_rules(backend: Backend) {
     assert!(matches!(first, server::store::CheckinOutcome::CheckedIn { .. }));
     let again = store.check_in(soon, a).await.expect("again");
     assert!(matches!(again, server::store::CheckinOutcome::AlreadyCheckedIn { .. }));
-    assert!(matches!(store.check_in(soon, b).await, Err(StoreError::Conflict("not_going"))), "waitlisted");
-    assert!(matches!(store.check_in(later, a).await, Err(StoreError::Conflict("checkin_closed"))));
-    assert!(matches!(store.cancel_rsvp(soon, a).await, Err(StoreError::Conflict("already_checked_in"))));
+    assert!(matches!(store.check_in(soon, b).await, Err(StoreError::Conflict(Conflict::NotGoing))), "waitlisted");
+    assert!(matches!(store.check_in(later, a).await, Err(StoreError::Conflict(Conflict::CheckinClosed))));
+    assert!(matches!(store.cancel_rsvp(soon, a).await, Err(StoreError::Conflict(Conflict::AlreadyCheckedIn))));
     let code = store.rsvp(soon, a).await.expect("q").expect("row").personal_code;
     assert_eq!(store.rsvp_by_code(soon, &code).await.expect("q").expect("row").user_id, a);
 }
