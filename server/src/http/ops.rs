@@ -11,6 +11,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::conflict::Conflict;
 use crate::error::ApiError;
+use crate::extract::bearer_token;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -28,10 +29,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = state.settings.ops_token.as_deref() else {
         return Err(ApiError::Forbidden("ops_disabled", "operator endpoints need MINGLE_OPS_TOKEN set".to_owned()));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    let given = bearer_token(headers)?
         .ok_or_else(|| ApiError::Unauthorized("missing_token", "send Authorization: Bearer <ops token>".to_owned()))?;
     if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
         return Err(ApiError::Unauthorized("invalid_token", "wrong operator token".to_owned()));
