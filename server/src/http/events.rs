@@ -180,6 +180,21 @@ async fn load_event(state: &AppState, id: Uuid) -> ApiResult<EventRow> {
     state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))
 }
 
+/// What follows every change to who holds a seat or is checked in at `event`: subscribers of
+/// `event:{id}` get the new counts, and the suggestions of everyone whose standing changed (the
+/// person concerned, if any, and everyone the change moved from the waitlist to a seat) are
+/// recomputed.
+fn seats_changed(state: &AppState, event: Uuid, person: Option<Uuid>, promoted: &[Uuid]) {
+    state.realtime.counters_changed(event);
+    if !promoted.is_empty() {
+        tracing::info!(%event, promoted = promoted.len(), "waitlist promoted");
+    }
+    let people: Vec<Uuid> = person.into_iter().chain(promoted.iter().copied()).collect();
+    if !people.is_empty() {
+        state.suggester.people_changed(event, people);
+    }
+}
+
 async fn require_organizer(state: &AppState, event: Uuid, user: Uuid) -> ApiResult<()> {
     if state.store.is_organizer(event, user).await? {
         Ok(())
@@ -392,16 +407,12 @@ async fn update_event(
             other => other.into(),
         })?;
     let (row, promoted) = result?;
-    if !promoted.is_empty() {
-        tracing::info!(event = %id, promoted = promoted.len(), "waitlist promoted after edit");
-        state.suggester.people_changed(id, promoted);
-    }
     let event = render_one(&state, &row, None).await?;
     let body = serde_json::json!({ "kind": "event_updated", "event": event });
     if let Err(e) = state.realtime.post(&Channel::Event(id).to_string(), Some(user.id), body).await {
         tracing::error!(error = %e, event = %id, "pushing an event update live failed");
     }
-    state.realtime.counters_changed(id);
+    seats_changed(&state, id, None, &promoted);
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }
 
@@ -455,8 +466,7 @@ async fn set_rsvp(
     ApiJson(body): ApiJson<RsvpRequest>,
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted.iter().copied()));
+    seats_changed(&state, id, Some(user.id), &change.promoted);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     Ok(Json(render_rsvp(&state, &row).await?))
 }
@@ -477,8 +487,7 @@ async fn cancel_rsvp(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted));
+    seats_changed(&state, id, Some(user.id), &change.promoted);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -563,8 +572,7 @@ async fn check_in(
         (None, Some(_)) => return Err(ApiError::Forbidden("wrong_code", "check-in code does not match".to_owned())),
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, [attendee]);
+    seats_changed(&state, id, Some(attendee), &[]);
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),
