@@ -20,6 +20,8 @@ use std::collections::HashSet;
 use anyhow::Context as _;
 use chrono::{DateTime, Datelike as _, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone as _, Weekday};
 use chrono_tz::Tz;
+use protocol::events::{EventVisibility, RsvpStatus};
+use protocol::users::ProfileVisibility;
 use rand::seq::SliceRandom as _;
 use rand::{Rng as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
@@ -123,7 +125,7 @@ struct Person {
     interests: Vec<String>,
     seeking: Vec<String>,
     offering: Vec<String>,
-    visibility: &'static str,
+    visibility: ProfileVisibility,
     /// Opted in to "people to meet" suggestions.
     matchmaking: bool,
     created_at: i64,
@@ -170,23 +172,6 @@ struct PlannedEvent {
     announcements: Vec<(usize, String)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RsvpStatus {
-    Going,
-    Waitlisted,
-    Interested,
-}
-
-impl RsvpStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Going => "going",
-            Self::Waitlisted => "waitlisted",
-            Self::Interested => "interested",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 struct PlannedRsvp {
     event: usize,
@@ -203,7 +188,7 @@ impl PlannedRsvp {
         RsvpRow {
             event_id: event_ids[self.event],
             user_id: user_ids[self.user],
-            status: self.status.as_str().to_owned(),
+            status: self.status,
             personal_code: self.personal_code.clone(),
             waitlisted_at: self.waitlisted_at,
             checked_in_at: self.checked_in_at,
@@ -295,9 +280,9 @@ fn person(rng: &mut ChaCha8Rng, index: usize, now: i64) -> Person {
     }
 
     let visibility = match rng.gen_range(0..100) {
-        0..=2 => "hidden",
-        3..=12 => "attendees",
-        _ => "public",
+        0..=2 => ProfileVisibility::Hidden,
+        3..=12 => ProfileVisibility::Attendees,
+        _ => ProfileVisibility::Public,
     };
     // Everyone signed up well before the oldest event was announced, so no RSVP predates its
     // author's account.
@@ -427,7 +412,7 @@ fn event(
     });
     let online_url =
         online.then(|| format!("https://meet.demo.mingle.test/{}-{}", slug(&title), rng.gen_range(1000..10000)));
-    let visibility = if rng.gen_bool(0.05) { "unlisted" } else { "public" };
+    let visibility = if rng.gen_bool(0.05) { EventVisibility::Unlisted } else { EventVisibility::Public };
     let description = description(rng, theme, format, topic, city, online);
     let tags = event_tags(rng, theme, topic_tag);
 

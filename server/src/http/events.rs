@@ -98,7 +98,7 @@ fn event_fields(input: &CreateEvent) -> ApiResult<EventFields> {
         venue,
         online_url,
         capacity: input.capacity,
-        visibility: input.visibility.as_str(),
+        visibility: input.visibility,
     })
 }
 
@@ -146,11 +146,7 @@ pub(crate) async fn render_events(
     }
     let mut rsvps: HashMap<Uuid, RsvpStatus> = HashMap::new();
     if let Some(viewer) = viewer {
-        for (event, status) in state.store.rsvp_statuses(viewer, &ids).await? {
-            if let Some(status) = RsvpStatus::parse(&status) {
-                rsvps.insert(event, status);
-            }
-        }
+        rsvps.extend(state.store.rsvp_statuses(viewer, &ids).await?);
     }
     Ok(rows
         .iter()
@@ -436,7 +432,7 @@ async fn render_rsvp(state: &AppState, row: &RsvpRow) -> ApiResult<Rsvp> {
     Ok(Rsvp {
         event_id: row.event_id,
         user_id: row.user_id,
-        status: RsvpStatus::parse(&row.status).ok_or_else(|| anyhow::anyhow!("stored RSVP status {}", row.status))?,
+        status: row.status,
         waitlist_position: state.store.waitlist_position(row).await?,
         personal_code: row.personal_code.clone(),
         checked_in_at: row.checked_in_at.map(render::utc),
@@ -516,7 +512,7 @@ async fn list_attendees(
         };
         items.push(Attendee {
             profile: render::attendee_profile(r),
-            status: RsvpStatus::parse(&r.status).unwrap_or(RsvpStatus::Going),
+            status: r.status,
             checked_in: r.checked_in_at.is_some(),
             waitlist_position,
         });

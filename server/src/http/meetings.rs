@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Duration;
 use protocol::error::ErrorBody;
+use protocol::events::RsvpStatus;
 use protocol::meetings::{Meeting, MeetingStatus, MeetingsQuery, Participant, RequestMeeting};
 use protocol::realtime::Channel;
 use protocol::Page;
@@ -36,7 +37,7 @@ async fn participant(state: &AppState, id: Uuid) -> ApiResult<Participant> {
 }
 
 async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting> {
-    let status = MeetingStatus::parse(&row.status).ok_or_else(|| anyhow::anyhow!("stored status {}", row.status))?;
+    let status = row.status;
     let channel = if status == MeetingStatus::Accepted {
         let conversation = state.store.conversation_between(row.from_user, row.to_user).await?;
         Some(Channel::Dm(conversation).to_string())
@@ -74,7 +75,7 @@ async fn attends(state: &AppState, event: Uuid, user: Uuid) -> ApiResult<bool> {
     if state.store.is_organizer(event, user).await? {
         return Ok(true);
     }
-    Ok(state.store.rsvp(event, user).await?.is_some_and(|r| r.status == "going"))
+    Ok(state.store.rsvp(event, user).await?.is_some_and(|r| r.status == RsvpStatus::Going))
 }
 
 /// Ask another attendee for a meeting at the event, at a time within it.
@@ -180,7 +181,7 @@ async fn my_meetings(
     user: AuthUser,
     ApiQuery(query): ApiQuery<MeetingsQuery>,
 ) -> ApiResult<Json<Page<Meeting>>> {
-    let rows = state.store.meetings_of(user.id, query.status.map(MeetingStatus::as_str), query.event_id).await?;
+    let rows = state.store.meetings_of(user.id, query.status, query.event_id).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         items.push(render_meeting(&state, row).await?);

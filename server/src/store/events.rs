@@ -3,9 +3,11 @@
 //! An event's seats are counted in [`EVENT_SELECT`] from the RSVPs; who holds them changes in
 //! `rsvps.rs`, which an edit that raises the capacity calls into to promote the waitlist.
 
+use protocol::events::{EventVisibility, RsvpStatus};
 use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
 
+use super::names::{parse, Name};
 use super::rsvps::promote_waitlist;
 use super::{json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult};
 
@@ -28,7 +30,7 @@ macro_rules! bind_event_fields {
             .bind(f.venue.as_ref().map(|v| v.lon))
             .bind(f.online_url.as_deref())
             .bind(f.capacity)
-            .bind(f.visibility)
+            .bind(f.visibility.as_str())
     }};
 }
 
@@ -71,7 +73,8 @@ pub struct EventRow {
     pub lon: Option<f64>,
     pub online_url: Option<String>,
     pub capacity: Option<i64>,
-    pub visibility: String,
+    #[sqlx(try_from = "Name")]
+    pub visibility: EventVisibility,
     pub checkin_code: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -93,7 +96,7 @@ pub struct EventFields {
     pub venue: Option<VenueFields>,
     pub online_url: Option<String>,
     pub capacity: Option<i64>,
-    pub visibility: &'static str,
+    pub visibility: EventVisibility,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,7 +128,7 @@ impl EventRow {
             },
             online_url: self.online_url.clone(),
             capacity: self.capacity,
-            visibility: if self.visibility == "unlisted" { "unlisted" } else { "public" },
+            visibility: self.visibility,
         }
     }
 }
@@ -363,14 +366,18 @@ impl Store {
 
     /// What access to an event's chat and presence depends on, in one query: `None` when the
     /// event does not exist, else whether `user` organizes it and their RSVP status, if any.
-    pub async fn event_access(&self, event: Uuid, user: Uuid) -> StoreResult<Option<(bool, Option<String>)>> {
+    pub async fn event_access(&self, event: Uuid, user: Uuid) -> StoreResult<Option<(bool, Option<RsvpStatus>)>> {
         const SQL: &str =
             "SELECT EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = e.id AND o.user_id = $2), \
              (SELECT r.status FROM rsvps r WHERE r.event_id = e.id AND r.user_id = $2) \
              FROM events e WHERE e.id = $1";
-        Ok(with_pool!(self, pool, _d => {
-            sqlx::query_as::<_, (bool, Option<String>)>(SQL).bind(event).bind(user).fetch_optional(pool).await?
-        }))
+        let row = with_pool!(self, pool, _d => {
+            sqlx::query_as::<_, (bool, Option<Name>)>(SQL).bind(event).bind(user).fetch_optional(pool).await?
+        });
+        Ok(match row {
+            None => None,
+            Some((organizer, status)) => Some((organizer, status.map(parse).transpose()?)),
+        })
     }
 
     /// Whether the event exists.

@@ -1,9 +1,11 @@
 //! Meetings between attendees: requested, then accepted, declined or cancelled. A participant
 //! is never in two accepted meetings at overlapping times.
 
+use protocol::meetings::MeetingStatus;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::names::Name;
 use super::{new_id, now_ms, with_pool, Store, StoreError, StoreResult};
 use crate::conflict::Conflict;
 
@@ -16,7 +18,8 @@ pub struct MeetingRow {
     pub event_id: Uuid,
     pub from_user: Uuid,
     pub to_user: Uuid,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: MeetingStatus,
     pub message: String,
     pub starts_at: i64,
     pub ends_at: i64,
@@ -123,14 +126,14 @@ impl Store {
             let lock = format!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id{}", d.for_update);
             sqlx::query(&lock).bind(meeting.from_user).bind(meeting.to_user).execute(&mut *tx).await?;
             let recipient = actor == meeting.to_user;
-            let next = match (action, meeting.status.as_str()) {
-                (MeetingAction::Accept, "pending") if recipient => "accepted",
-                (MeetingAction::Decline, "pending") if recipient => "declined",
-                (MeetingAction::Cancel, "pending") if !recipient => "cancelled",
-                (MeetingAction::Cancel, "accepted") => "cancelled",
+            let next = match (action, meeting.status) {
+                (MeetingAction::Accept, MeetingStatus::Pending) if recipient => MeetingStatus::Accepted,
+                (MeetingAction::Decline, MeetingStatus::Pending) if recipient => MeetingStatus::Declined,
+                (MeetingAction::Cancel, MeetingStatus::Pending) if !recipient => MeetingStatus::Cancelled,
+                (MeetingAction::Cancel, MeetingStatus::Accepted) => MeetingStatus::Cancelled,
                 _ => return Err(StoreError::Conflict(Conflict::NotAllowed)),
             };
-            if next == "accepted" {
+            if next == MeetingStatus::Accepted {
                 let taken: bool = sqlx::query_scalar(OVERLAP)
                     .bind(meeting.from_user)
                     .bind(meeting.to_user)
@@ -144,7 +147,7 @@ impl Store {
                 }
             }
             let sql = format!("UPDATE meetings SET status = $2, updated_at = $3 WHERE id = $1 RETURNING {MEETING_COLUMNS}");
-            let row = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).bind(next).bind(now).fetch_one(&mut *tx).await?;
+            let row = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).bind(next.as_str()).bind(now).fetch_one(&mut *tx).await?;
             tx.commit().await?;
             Ok(row)
         })
@@ -159,7 +162,7 @@ impl Store {
     pub async fn meetings_of(
         &self,
         user: Uuid,
-        status: Option<&str>,
+        status: Option<MeetingStatus>,
         event: Option<Uuid>,
     ) -> StoreResult<Vec<MeetingRow>> {
         let sql = format!(
@@ -167,7 +170,7 @@ impl Store {
              AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR event_id = $3) ORDER BY starts_at, id LIMIT 500"
         );
         Ok(with_pool!(self, pool, _d => {
-            sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status).bind(event).fetch_all(pool).await?
+            sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status.map(MeetingStatus::as_str)).bind(event).fetch_all(pool).await?
         }))
     }
 }

@@ -12,6 +12,7 @@ mod channels;
 mod events;
 mod matching;
 mod meetings;
+mod names;
 mod recommendations;
 mod rsvps;
 mod sessions;

@@ -5,9 +5,11 @@
 //! row, so capacity is never exceeded and the waitlist is promoted strictly in the order people
 //! joined it, whatever the concurrency.
 
+use protocol::events::RsvpStatus;
 use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
 
+use super::names::{parse, Name};
 use super::{now_ms, random_code, with_pool, Store, StoreError, StoreResult};
 use crate::conflict::Conflict;
 
@@ -57,7 +59,8 @@ const RSVP_COLUMNS: &str =
 pub struct RsvpRow {
     pub event_id: Uuid,
     pub user_id: Uuid,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: RsvpStatus,
     pub personal_code: String,
     pub waitlisted_at: Option<i64>,
     pub checked_in_at: Option<i64>,
@@ -88,7 +91,8 @@ pub struct AttendeeRow {
     pub interests: String,
     pub seeking: String,
     pub offering: String,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: RsvpStatus,
     pub checked_in_at: Option<i64>,
     pub waitlisted_at: Option<i64>,
     pub rsvp_created_at: i64,
@@ -113,11 +117,11 @@ impl Store {
             }
             let sql = format!("SELECT {RSVP_COLUMNS} FROM rsvps WHERE event_id = $1 AND user_id = $2");
             let existing = sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(user).fetch_optional(&mut *tx).await?;
-            let old_status = existing.as_ref().map(|r| r.status.as_str());
+            let old_status = existing.as_ref().map(|r| r.status);
             let (status, waitlisted_at) = if going {
                 match (old_status, existing.as_ref().and_then(|r| r.waitlisted_at)) {
-                    (Some("going"), _) => ("going", None),
-                    (Some("waitlisted"), at) => ("waitlisted", at.or(Some(now))),
+                    (Some(RsvpStatus::Going), _) => (RsvpStatus::Going, None),
+                    (Some(RsvpStatus::Waitlisted), at) => (RsvpStatus::Waitlisted, at.or(Some(now))),
                     _ => {
                         let going_now: i64 =
                             sqlx::query_scalar("SELECT COUNT(*) FROM rsvps WHERE event_id = $1 AND status = 'going'")
@@ -125,9 +129,9 @@ impl Store {
                                 .fetch_one(&mut *tx)
                                 .await?;
                         if capacity.is_none_or(|c| going_now < c) {
-                            ("going", None)
+                            (RsvpStatus::Going, None)
                         } else {
-                            ("waitlisted", Some(now))
+                            (RsvpStatus::Waitlisted, Some(now))
                         }
                     }
                 }
@@ -135,7 +139,7 @@ impl Store {
                 if existing.as_ref().is_some_and(|r| r.checked_in_at.is_some()) {
                     return Err(StoreError::Conflict(Conflict::AlreadyCheckedIn));
                 }
-                ("interested", None)
+                (RsvpStatus::Interested, None)
             };
             let sql = format!(
                 "INSERT INTO rsvps (event_id, user_id, status, personal_code, waitlisted_at, created_at, updated_at) \
@@ -148,7 +152,7 @@ impl Store {
             let row = sqlx::query_as::<_, RsvpRow>(&sql)
                 .bind(event)
                 .bind(user)
-                .bind(status)
+                .bind(status.as_str())
                 .bind(random_code(8))
                 .bind(waitlisted_at)
                 .bind(now)
@@ -209,11 +213,11 @@ impl Store {
     }
 
     /// `user`'s RSVP status for each of `events` they answered.
-    pub async fn rsvp_statuses(&self, user: Uuid, events: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>> {
+    pub async fn rsvp_statuses(&self, user: Uuid, events: &[Uuid]) -> StoreResult<Vec<(Uuid, RsvpStatus)>> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(with_pool!(self, pool, _d => {
+        let rows = with_pool!(self, pool, _d => {
             let mut qb = QueryBuilder::new("SELECT r.event_id, r.status FROM rsvps r WHERE r.user_id = ");
             qb.push_bind(user);
             qb.push(" AND r.event_id IN (");
@@ -222,13 +226,15 @@ impl Store {
                 list.push_bind(*id);
             }
             qb.push(")");
-            qb.build_query_as::<(Uuid, String)>().fetch_all(pool).await?
-        }))
+            qb.build_query_as::<(Uuid, Name)>().fetch_all(pool).await?
+        });
+        let statuses = rows.into_iter().map(|(event, status)| parse(status).map(|status| (event, status)));
+        Ok(statuses.collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// 1-based place of a waitlisted RSVP.
     pub async fn waitlist_position(&self, rsvp: &RsvpRow) -> StoreResult<Option<i64>> {
-        let Some(at) = rsvp.waitlisted_at.filter(|_| rsvp.status == "waitlisted") else {
+        let Some(at) = rsvp.waitlisted_at.filter(|_| rsvp.status == RsvpStatus::Waitlisted) else {
             return Ok(None);
         };
         Ok(Some(self.waitlist_position_at(rsvp.event_id, at, rsvp.user_id).await?))
@@ -258,15 +264,15 @@ impl Store {
             if now < starts_at - CHECKIN_OPENS_BEFORE_MS || now > ends_at {
                 return Err(StoreError::Conflict(Conflict::CheckinClosed));
             }
-            let row: Option<(String, Option<i64>)> =
-                sqlx::query_as("SELECT status, checked_in_at FROM rsvps WHERE event_id = $1 AND user_id = $2")
+            let row: Option<(bool, Option<i64>)> =
+                sqlx::query_as("SELECT status = 'going', checked_in_at FROM rsvps WHERE event_id = $1 AND user_id = $2")
                     .bind(event)
                     .bind(user)
                     .fetch_optional(&mut *tx)
                     .await?;
             let outcome = match row {
                 Some((_, Some(at))) => CheckinOutcome::AlreadyCheckedIn { at },
-                Some((status, None)) if status == "going" => {
+                Some((true, None)) => {
                     sqlx::query("UPDATE rsvps SET checked_in_at = $3, updated_at = $3 WHERE event_id = $1 AND user_id = $2")
                         .bind(event)
                         .bind(user)
@@ -296,7 +302,7 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<AttendeeRow>> {
         let viewer_attends =
-            viewer_is_organizer || self.rsvp(event, viewer).await?.is_some_and(|r| r.status == "going");
+            viewer_is_organizer || self.rsvp(event, viewer).await?.is_some_and(|r| r.status == RsvpStatus::Going);
         Ok(with_pool!(self, pool, _d => {
             let mut qb = QueryBuilder::new(
                 "SELECT u.id, u.display_name, u.headline, u.bio, u.interests, u.seeking, u.offering, r.status, \
@@ -343,7 +349,7 @@ impl Store {
                 sqlx::query(SQL)
                     .bind(r.event_id)
                     .bind(r.user_id)
-                    .bind(&r.status)
+                    .bind(r.status.as_str())
                     .bind(&r.personal_code)
                     .bind(r.waitlisted_at)
                     .bind(r.checked_in_at)

@@ -3,6 +3,8 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use protocol::events::{EventVisibility, RsvpStatus};
+use protocol::users::ProfileVisibility;
 use server::conflict::Conflict;
 use server::store::{
     now_ms, EventFields, EventFilter, NewEvent, NewUser, ProfileChanges, RotateOutcome, Store, StoreError, VenueFields,
@@ -43,7 +45,7 @@ fn fields(title: &str, starts_in_hours: i64, capacity: Option<i64>) -> EventFiel
         venue: Some(VenueFields { name: "Hall".into(), address: String::new(), lat: 52.52, lon: 13.405 }),
         online_url: None,
         capacity,
-        visibility: "public",
+        visibility: EventVisibility::Public,
     }
 }
 
@@ -61,14 +63,14 @@ async fn users_and_profiles(backend: Backend) {
         headline: Some("Compiler engineer".into()),
         interests: Some(vec!["rust".into(), "compilers".into()]),
         seeking: Some(vec!["a co-founder".into()]),
-        visibility: Some("attendees"),
+        visibility: Some(ProfileVisibility::Attendees),
         ..ProfileChanges::default()
     };
     let row = store.update_profile(ada, &changes).await.expect("update");
     assert_eq!(row.headline, "Compiler engineer");
     assert_eq!(server::store::parse_list(&row.interests), vec!["rust", "compilers"]);
     assert_eq!(row.display_name, "ada", "untouched fields stay");
-    assert_eq!(row.visibility, "attendees");
+    assert_eq!(row.visibility, ProfileVisibility::Attendees);
     let by_email = store.user_by_email("ada@example.org").await.expect("query").expect("found");
     assert_eq!(by_email.id, ada);
     assert!(matches!(store.update_profile(Uuid::now_v7(), &changes).await, Err(StoreError::NotFound)));
@@ -77,7 +79,7 @@ async fn users_and_profiles(backend: Backend) {
 async fn visibility_and_blocks(backend: Backend) {
     let (store, _db) = store(backend).await;
     let (a, b, c) = (user(&store, "a").await, user(&store, "b").await, user(&store, "c").await);
-    let hidden = ProfileChanges { visibility: Some("attendees"), ..Default::default() };
+    let hidden = ProfileChanges { visibility: Some(ProfileVisibility::Attendees), ..Default::default() };
     let b_row = store.update_profile(b, &hidden).await.expect("update");
 
     assert!(!store.can_view_profile(a, &b_row).await.expect("query"), "attendees-only before sharing an event");
@@ -95,7 +97,7 @@ async fn visibility_and_blocks(backend: Backend) {
     assert!(store.unblock(b, a).await.expect("unblock"));
     assert!(!store.unblock(b, a).await.expect("unblock again"));
 
-    let gone = ProfileChanges { visibility: Some("hidden"), ..Default::default() };
+    let gone = ProfileChanges { visibility: Some(ProfileVisibility::Hidden), ..Default::default() };
     let b_row = store.update_profile(b, &gone).await.expect("update");
     assert!(!store.can_view_profile(a, &b_row).await.expect("query"));
     assert!(store.can_view_profile(b, &b_row).await.expect("query"), "always yourself");
@@ -140,7 +142,8 @@ async fn waitlist_promotes_in_order(backend: Backend) {
     for p in &people {
         statuses.push(store.set_rsvp(e, *p, true).await.expect("rsvp").rsvp.expect("row").status);
     }
-    assert_eq!(statuses, ["going", "going", "waitlisted", "waitlisted", "waitlisted"]);
+    use RsvpStatus::{Going, Waitlisted};
+    assert_eq!(statuses, [Going, Going, Waitlisted, Waitlisted, Waitlisted]);
     let p4 = store.rsvp(e, people[3]).await.expect("q").expect("row");
     assert_eq!(store.waitlist_position(&p4).await.expect("q"), Some(2));
 
@@ -185,7 +188,7 @@ async fn concurrent_rsvps_never_exceed_capacity(backend: Backend) {
         .collect();
     let mut going = 0;
     for t in futures_util::future::join_all(tasks).await {
-        if t.expect("task") == "going" {
+        if t.expect("task") == RsvpStatus::Going {
             going += 1;
         }
     }
@@ -208,7 +211,7 @@ async fn search_filters_and_pages(backend: Backend) {
     online.online_url = Some("https://meet.example.org/rust".into());
     online.tags = vec!["rust".into()];
     let mut hidden = fields("Secret Rust dinner", 30, None);
-    hidden.visibility = "unlisted";
+    hidden.visibility = EventVisibility::Unlisted;
     let mut past = fields("Rust history", -100, None);
     past.ends_at = past.starts_at + 3_600_000;
     let ids = [
