@@ -74,7 +74,8 @@ pub struct Config {
     pub model_dir: Option<PathBuf>,
 
     /// Bearer token of the operator endpoints (`/ops/...`: the recommendation model's state, and
-    /// retraining it now). Unset: they answer 403 `ops_disabled`.
+    /// retraining it now). Unset: they answer 403 `ops_disabled`. Like any bearer token it is a
+    /// token68: letters, digits and `-._~+/`, optionally ending in `=` padding.
     #[arg(long, env = "MINGLE_OPS_TOKEN", hide_env_values = true, global = true)]
     pub ops_token: Option<String>,
 

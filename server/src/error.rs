@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use protocol::error::{ErrorBody, ErrorDetail, FieldError};
 
+use crate::conflict::Conflict;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,8 +20,9 @@ pub enum ApiError {
     Forbidden(&'static str, String),
     #[error("{1}")]
     NotFound(&'static str, String),
-    #[error("{1}")]
-    Conflict(&'static str, String),
+    /// A 409: the request conflicts with the state things are in.
+    #[error("{0}")]
+    Conflict(Conflict),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -63,7 +65,7 @@ impl ApiError {
             Self::Unauthorized(code, _) => (StatusCode::UNAUTHORIZED, code),
             Self::Forbidden(code, _) => (StatusCode::FORBIDDEN, code),
             Self::NotFound(code, _) => (StatusCode::NOT_FOUND, code),
-            Self::Conflict(code, _) => (StatusCode::CONFLICT, code),
+            Self::Conflict(conflict) => (StatusCode::CONFLICT, conflict.code()),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Unprocessable(code, _) => (StatusCode::UNPROCESSABLE_ENTITY, code),
@@ -113,21 +115,9 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::not_found("resource"),
-            StoreError::Conflict(code) => Self::Conflict(code, conflict_message(code).to_owned()),
+            StoreError::Conflict(conflict) => Self::Conflict(conflict),
             StoreError::Database(e) => Self::Internal(e.into()),
         }
-    }
-}
-
-fn conflict_message(code: &str) -> &'static str {
-    match code {
-        "email_taken" => "an account with this e-mail already exists",
-        "event_ended" => "the event has already ended",
-        "already_checked_in" => "already checked in; an RSVP cannot be withdrawn after check-in",
-        "no_rsvp" => "there is no RSVP to withdraw",
-        "checkin_closed" => "check-in opens 24 hours before the start and closes at the end of the event",
-        "not_going" => "only attendees holding a seat (RSVP going) can check in",
-        _ => "conflict",
     }
 }
 

@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -37,23 +38,40 @@ pub struct AuthUser {
 #[derive(Debug, Clone, Copy)]
 pub struct MaybeAuthUser(pub Option<Uuid>);
 
-fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
-    let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ApiError::unauthorized("Authorization header is not ASCII"))?;
-    let mut split = value.splitn(2, ' ');
-    match (split.next(), split.next()) {
-        (Some(scheme), Some(token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
-            Ok(Some(token.trim()))
-        }
-        _ => Err(ApiError::unauthorized("expected `Authorization: Bearer <token>`")),
+/// The token of an `Authorization: Bearer <token>` header, the one parser every bearer-token
+/// check uses (user endpoints, the WebSocket upgrade, the operator endpoints). `Ok(None)` when
+/// the header is absent, so each caller says in its own words what is missing; a header that is
+/// there but not a bearer credential is a 401 `invalid_token`.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(AUTHORIZATION) else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .and_then(parse_bearer)
+        .map(Some)
+        .ok_or_else(|| ApiError::Unauthorized("invalid_token", "expected `Authorization: Bearer <token>`".to_owned()))
+}
+
+/// Parses credentials as RFC 7235 §2.1 and RFC 6750 §2.1 write them: the scheme `Bearer` in any
+/// case, one or more spaces, then one token68 (letters, digits, `-._~+/`, then `=` padding) and
+/// nothing after it but trailing whitespace.
+fn parse_bearer(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
     }
+    let token = rest.trim_start_matches(' ').trim_end_matches([' ', '\t']);
+    let body = token.trim_end_matches('=');
+    let token68 = !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
+    token68.then_some(token)
 }
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts)?.ok_or_else(|| ApiError::unauthorized("sign in first: bearer token missing"))?;
+        let token = bearer_token(&parts.headers)?
+            .ok_or_else(|| ApiError::unauthorized("sign in first: bearer token missing"))?;
         Ok(Self { id: state.tokens.verify_access(token)? })
     }
 }
@@ -62,7 +80,7 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match bearer(parts)? {
+        match bearer_token(&parts.headers)? {
             Some(token) => Ok(Self(Some(state.tokens.verify_access(token)?))),
             None => Ok(Self(None)),
         }
@@ -92,5 +110,60 @@ impl FromRequestParts<AppState> for ClientAddr {
             }
         }
         Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::{bearer_token, parse_bearer, AUTHORIZATION};
+    use crate::error::ApiError;
+
+    #[test]
+    fn the_scheme_is_case_insensitive() {
+        for value in
+            ["Bearer abc.def-ghi_jkl", "bearer abc.def-ghi_jkl", "BEARER abc.def-ghi_jkl", "bEaReR abc.def-ghi_jkl"]
+        {
+            assert_eq!(parse_bearer(value), Some("abc.def-ghi_jkl"), "{value}");
+        }
+    }
+
+    #[test]
+    fn spaces_before_the_token_and_padding_after_it_are_fine() {
+        assert_eq!(parse_bearer("Bearer   tok"), Some("tok"));
+        assert_eq!(parse_bearer("Bearer tok== "), Some("tok=="));
+        assert_eq!(parse_bearer("Bearer a+b/c~d"), Some("a+b/c~d"));
+    }
+
+    #[test]
+    fn anything_but_one_bearer_token68_is_refused() {
+        for value in [
+            "",
+            "Bearer",
+            "Bearer ",
+            "Bearertok",
+            "Basic dXNlcjpwYXNz",
+            "Bearer two tokens",
+            "Bearer tok,en",
+            "Bearer ===",
+            "Bearer =tok",
+            "Bearer\ttok",
+            "Token tok",
+        ] {
+            assert_eq!(parse_bearer(value), None, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_header_is_none_and_a_malformed_one_invalid_token() {
+        let mut headers = HeaderMap::new();
+        assert!(matches!(bearer_token(&headers), Ok(None)));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer tok"));
+        assert!(matches!(bearer_token(&headers), Ok(Some("tok"))));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic dXNlcjpwYXNz"));
+        assert!(matches!(bearer_token(&headers), Err(ApiError::Unauthorized("invalid_token", _))));
+        headers.insert(AUTHORIZATION, HeaderValue::from_bytes(b"Bearer t\xc3\xb6k").expect("value"));
+        assert!(matches!(bearer_token(&headers), Err(ApiError::Unauthorized("invalid_token", _))));
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod conflict;
 pub mod demo;
 pub mod error;
 pub mod extract;

@@ -4,8 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, TimeZone as _, Utc};
 use chrono_tz::Tz;
-use protocol::events::{Announcement, Event, EventVisibility, RsvpStatus, Venue};
-use protocol::users::{Me, Profile, ProfileVisibility};
+use protocol::events::{Announcement, Event, RsvpStatus, Venue};
+use protocol::users::{Me, Profile};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -32,7 +32,7 @@ pub fn me(row: &UserRow) -> Me {
         interests,
         seeking,
         offering,
-        visibility: ProfileVisibility::parse(&row.visibility).unwrap_or(ProfileVisibility::Public),
+        visibility: row.visibility,
         matchmaking: row.matchmaking,
         created_at: utc(row.created_at),
     }
@@ -89,7 +89,7 @@ pub fn event(row: &EventRow, ctx: EventContext) -> Event {
         venue,
         online_url: row.online_url.clone(),
         capacity: row.capacity,
-        visibility: EventVisibility::parse(&row.visibility).unwrap_or(EventVisibility::Public),
+        visibility: row.visibility,
         organizer_ids: ctx.organizer_ids,
         going_count: row.going_count,
         waitlist_count: row.waitlist_count,

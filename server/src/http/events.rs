@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
 use crate::render::{self, EventContext};
@@ -97,7 +98,7 @@ fn event_fields(input: &CreateEvent) -> ApiResult<EventFields> {
         venue,
         online_url,
         capacity: input.capacity,
-        visibility: input.visibility.as_str(),
+        visibility: input.visibility,
     })
 }
 
@@ -145,11 +146,7 @@ pub(crate) async fn render_events(
     }
     let mut rsvps: HashMap<Uuid, RsvpStatus> = HashMap::new();
     if let Some(viewer) = viewer {
-        for (event, status) in state.store.rsvp_statuses(viewer, &ids).await? {
-            if let Some(status) = RsvpStatus::parse(&status) {
-                rsvps.insert(event, status);
-            }
-        }
+        rsvps.extend(state.store.rsvp_statuses(viewer, &ids).await?);
     }
     Ok(rows
         .iter()
@@ -177,6 +174,21 @@ async fn render_one(state: &AppState, row: &EventRow, viewer: Option<Uuid>) -> A
 
 async fn load_event(state: &AppState, id: Uuid) -> ApiResult<EventRow> {
     state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))
+}
+
+/// What follows every change to who holds a seat or is checked in at `event`: subscribers of
+/// `event:{id}` get the new counts, and the suggestions of everyone whose standing changed (the
+/// person concerned, if any, and everyone the change moved from the waitlist to a seat) are
+/// recomputed.
+fn seats_changed(state: &AppState, event: Uuid, person: Option<Uuid>, promoted: &[Uuid]) {
+    state.realtime.counters_changed(event);
+    if !promoted.is_empty() {
+        tracing::info!(%event, promoted = promoted.len(), "waitlist promoted");
+    }
+    let people: Vec<Uuid> = person.into_iter().chain(promoted.iter().copied()).collect();
+    if !people.is_empty() {
+        state.suggester.people_changed(event, people);
+    }
 }
 
 async fn require_organizer(state: &AppState, event: Uuid, user: Uuid) -> ApiResult<()> {
@@ -391,16 +403,12 @@ async fn update_event(
             other => other.into(),
         })?;
     let (row, promoted) = result?;
-    if !promoted.is_empty() {
-        tracing::info!(event = %id, promoted = promoted.len(), "waitlist promoted after edit");
-        state.suggester.people_changed(id, promoted);
-    }
     let event = render_one(&state, &row, None).await?;
     let body = MessageBody::EventUpdated { event: Box::new(event.clone()) };
     if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
         tracing::error!(error = %e, event = %id, "pushing an event update live failed");
     }
-    state.realtime.counters_changed(id);
+    seats_changed(&state, id, None, &promoted);
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }
 
@@ -424,7 +432,7 @@ async fn render_rsvp(state: &AppState, row: &RsvpRow) -> ApiResult<Rsvp> {
     Ok(Rsvp {
         event_id: row.event_id,
         user_id: row.user_id,
-        status: RsvpStatus::parse(&row.status).ok_or_else(|| anyhow::anyhow!("stored RSVP status {}", row.status))?,
+        status: row.status,
         waitlist_position: state.store.waitlist_position(row).await?,
         personal_code: row.personal_code.clone(),
         checked_in_at: row.checked_in_at.map(render::utc),
@@ -454,8 +462,7 @@ async fn set_rsvp(
     ApiJson(body): ApiJson<RsvpRequest>,
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted.iter().copied()));
+    seats_changed(&state, id, Some(user.id), &change.promoted);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     Ok(Json(render_rsvp(&state, &row).await?))
 }
@@ -476,8 +483,7 @@ async fn cancel_rsvp(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, std::iter::once(user.id).chain(change.promoted));
+    seats_changed(&state, id, Some(user.id), &change.promoted);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -506,7 +512,7 @@ async fn list_attendees(
         };
         items.push(Attendee {
             profile: render::attendee_profile(r),
-            status: RsvpStatus::parse(&r.status).unwrap_or(RsvpStatus::Going),
+            status: r.status,
             checked_in: r.checked_in_at.is_some(),
             waitlist_position,
         });
@@ -562,8 +568,7 @@ async fn check_in(
         (None, Some(_)) => return Err(ApiError::Forbidden("wrong_code", "check-in code does not match".to_owned())),
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
-    state.realtime.counters_changed(id);
-    state.suggester.people_changed(id, [attendee]);
+    seats_changed(&state, id, Some(attendee), &[]);
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),
@@ -646,7 +651,7 @@ async fn remove_organizer(
 ) -> ApiResult<StatusCode> {
     let event = load_event(&state, id).await?;
     if target == event.owner_id {
-        return Err(ApiError::Conflict("owner_stays", "the owner cannot be removed".to_owned()));
+        return Err(ApiError::Conflict(Conflict::OwnerStays));
     }
     if user.id != event.owner_id && user.id != target {
         return Err(ApiError::Forbidden("not_owner", "only the owner removes other organizers".to_owned()));

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Duration;
 use protocol::error::ErrorBody;
+use protocol::events::RsvpStatus;
 use protocol::meetings::{Meeting, MeetingStatus, MeetingsQuery, Participant, RequestMeeting};
 use protocol::realtime::{Channel, MessageBody};
 use protocol::Page;
@@ -36,7 +37,7 @@ async fn participant(state: &AppState, id: Uuid) -> ApiResult<Participant> {
 }
 
 async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting> {
-    let status = MeetingStatus::parse(&row.status).ok_or_else(|| anyhow::anyhow!("stored status {}", row.status))?;
+    let status = row.status;
     let channel = if status == MeetingStatus::Accepted {
         let conversation = state.store.conversation_between(row.from_user, row.to_user).await?;
         Some(Channel::Dm(conversation).to_string())
@@ -74,7 +75,7 @@ async fn attends(state: &AppState, event: Uuid, user: Uuid) -> ApiResult<bool> {
     if state.store.is_organizer(event, user).await? {
         return Ok(true);
     }
-    Ok(state.store.rsvp(event, user).await?.is_some_and(|r| r.status == "going"))
+    Ok(state.store.rsvp(event, user).await?.is_some_and(|r| r.status == RsvpStatus::Going))
 }
 
 /// Ask another attendee for a meeting at the event, at a time within it.
@@ -135,15 +136,7 @@ async fn request_meeting(
 
 async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -> ApiResult<Json<Meeting>> {
     let row = state.store.act_on_meeting(id, user.id, action).await.map_err(|e| match e {
-        StoreError::NotFound | StoreError::Conflict("not_participant") => ApiError::not_found("meeting"),
-        StoreError::Conflict("not_allowed") => ApiError::Conflict(
-            "not_allowed",
-            "the recipient accepts or declines a pending request; the requester cancels it; either cancels an accepted meeting"
-                .into(),
-        ),
-        StoreError::Conflict("slot_taken") => {
-            ApiError::Conflict("slot_taken", "one of you already has a meeting at that time".into())
-        }
+        StoreError::NotFound => ApiError::not_found("meeting"),
         other => other.into(),
     })?;
     let meeting = render_meeting(&state, &row).await?;
@@ -188,7 +181,7 @@ async fn my_meetings(
     user: AuthUser,
     ApiQuery(query): ApiQuery<MeetingsQuery>,
 ) -> ApiResult<Json<Page<Meeting>>> {
-    let rows = state.store.meetings_of(user.id, query.status.map(MeetingStatus::as_str), query.event_id).await?;
+    let rows = state.store.meetings_of(user.id, query.status, query.event_id).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         items.push(render_meeting(&state, row).await?);

@@ -15,7 +15,9 @@ use sha2::{Digest as _, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::conflict::Conflict;
 use crate::error::ApiError;
+use crate::extract::bearer_token;
 use crate::state::AppState;
 
 /// The documented operations endpoints, served at the root (not under `/api/v1`).
@@ -38,10 +40,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = state.settings.ops_token.as_deref() else {
         return Err(ApiError::Forbidden("ops_disabled", "operator endpoints need MINGLE_OPS_TOKEN set".to_owned()));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    let given = bearer_token(headers)?
         .ok_or_else(|| ApiError::Unauthorized("missing_token", "send Authorization: Bearer <ops token>".to_owned()))?;
     if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
         return Err(ApiError::Unauthorized("invalid_token", "wrong operator token".to_owned()));
@@ -80,7 +79,7 @@ async fn retrain_recommendations(
 ) -> Result<(StatusCode, Json<RetrainStarted>), ApiError> {
     operator(&state, &headers)?;
     if !state.recommender.retrain_soon(state.store.clone()) {
-        return Err(ApiError::Conflict("already_training", "a recommendation model is training now".to_owned()));
+        return Err(ApiError::Conflict(Conflict::AlreadyTraining));
     }
     let version_in_service = state.recommender.collaborative().map(|m| m.version);
     Ok((StatusCode::ACCEPTED, Json(RetrainStarted { training: true, version_in_service })))

@@ -4,11 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use protocol::error::ErrorBody;
+use protocol::events::RsvpStatus;
 use protocol::suggestions::{SuggestionFeedback, SuggestionList};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use crate::state::AppState;
@@ -24,12 +26,9 @@ async fn check_participant(state: &AppState, event: Uuid, user: Uuid) -> ApiResu
     state.store.event(event).await?.ok_or_else(|| ApiError::not_found("event"))?;
     let me = state.store.user_by_id(user).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     if !me.matchmaking {
-        return Err(ApiError::Conflict(
-            "matchmaking_off",
-            "turn on matchmaking in your profile (PATCH /api/v1/me {\"matchmaking\": true})".into(),
-        ));
+        return Err(ApiError::Conflict(Conflict::MatchmakingOff));
     }
-    if state.store.rsvp(event, user).await?.is_none_or(|r| r.status != "going") {
+    if state.store.rsvp(event, user).await?.is_none_or(|r| r.status != RsvpStatus::Going) {
         return Err(ApiError::Forbidden("not_attending", "suggestions are for attendees holding a seat".into()));
     }
     Ok(())
@@ -75,7 +74,7 @@ async fn feedback(
     }
     state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))?;
     state.store.user_by_id(target).await?.ok_or_else(|| ApiError::not_found("user"))?;
-    state.store.record_suggestion_feedback(id, user.id, target, body.verdict.as_str()).await?;
+    state.store.record_suggestion_feedback(id, user.id, target, body.verdict).await?;
     state.suggester.people_changed(id, [user.id, target]);
     Ok(StatusCode::NO_CONTENT)
 }

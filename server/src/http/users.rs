@@ -50,7 +50,7 @@ async fn update_me(
         interests: body.interests.as_deref().map(|v| p.tags("interests", v, 30)),
         seeking: body.seeking.as_deref().map(|v| p.phrases("seeking", v, 10)),
         offering: body.offering.as_deref().map(|v| p.phrases("offering", v, 10)),
-        visibility: body.visibility.map(|v| v.as_str()),
+        visibility: body.visibility,
         matchmaking: body.matchmaking,
     };
     p.finish()?;

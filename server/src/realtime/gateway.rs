@@ -31,7 +31,7 @@ use super::broker::{BrokerEvent, Subscriber};
 use super::outbox::{Next, Outbox};
 use super::service::{from_stored, Realtime};
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, ClientAddr};
+use crate::extract::{bearer_token, ApiQuery, ClientAddr};
 use crate::state::AppState;
 
 /// Stored messages read per query when catching up.
@@ -59,12 +59,7 @@ pub async fn upgrade(
     ApiQuery(query): ApiQuery<WsQuery>,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let header_token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim);
-    let token = header_token.or(query.access_token.as_deref()).ok_or_else(|| {
+    let token = bearer_token(&headers)?.or(query.access_token.as_deref()).ok_or_else(|| {
         ApiError::unauthorized("sign in first: send the access token as a bearer token or access_token")
     })?;
     let claims = state.tokens.verify_access_claims(token)?;

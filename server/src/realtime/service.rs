@@ -148,7 +148,7 @@ impl Realtime {
         match self.store.event_access(event, user).await {
             Ok(None) => Err(Denied::NotFound),
             Ok(Some((true, _))) => Ok(()),
-            Ok(Some((false, Some(status)))) if status == "going" => Ok(()),
+            Ok(Some((false, Some(protocol::events::RsvpStatus::Going)))) => Ok(()),
             Ok(Some(_)) => {
                 Err(Denied::Forbidden("event chat and presence are for attendees (RSVP going) and organizers"))
             }

@@ -1,6 +1,7 @@
 //! What the matcher needs from storage: who at an event takes part in matchmaking, which pairs
 //! must never be suggested, and attendees' feedback on suggestions.
 
+use protocol::suggestions::Verdict;
 use uuid::Uuid;
 
 use super::{now_ms, with_pool, Store, StoreResult, UserRow};
@@ -95,13 +96,13 @@ impl Store {
         event: Uuid,
         user: Uuid,
         target: Uuid,
-        verdict: &str,
+        verdict: Verdict,
     ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO suggestion_feedback (event_id, user_id, target_id, verdict, created_at) \
                            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, user_id, target_id) \
                            DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at";
         with_pool!(self, pool, _d => {
-            sqlx::query(SQL).bind(event).bind(user).bind(target).bind(verdict).bind(now_ms()).execute(pool).await?;
+            sqlx::query(SQL).bind(event).bind(user).bind(target).bind(verdict.as_str()).bind(now_ms()).execute(pool).await?;
         });
         Ok(())
     }

@@ -1,10 +1,13 @@
 //! Meetings between attendees: requested, then accepted, declined or cancelled. A participant
 //! is never in two accepted meetings at overlapping times.
 
+use protocol::meetings::MeetingStatus;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::names::Name;
 use super::{new_id, now_ms, with_pool, Store, StoreError, StoreResult};
+use crate::conflict::Conflict;
 
 const MEETING_COLUMNS: &str =
     "id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, created_at, updated_at";
@@ -15,7 +18,8 @@ pub struct MeetingRow {
     pub event_id: Uuid,
     pub from_user: Uuid,
     pub to_user: Uuid,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: MeetingStatus,
     pub message: String,
     pub starts_at: i64,
     pub ends_at: i64,
@@ -49,8 +53,8 @@ const OVERLAP: &str = "SELECT EXISTS (SELECT 1 FROM meetings WHERE status = 'acc
                        AND (from_user IN ($1, $2) OR to_user IN ($1, $2)) AND starts_at < $4 AND ends_at > $3)";
 
 impl Store {
-    /// Records a meeting request. `Conflict("already_requested")` when the two already have a
-    /// pending request at this event; `Conflict("slot_taken")` when either is booked then.
+    /// Records a meeting request. [`Conflict::AlreadyRequested`] when the two already have a
+    /// pending request at this event; [`Conflict::SlotTaken`] when either is booked then.
     pub async fn request_meeting(&self, m: &NewMeeting) -> StoreResult<MeetingRow> {
         let now = now_ms();
         let id = new_id();
@@ -69,7 +73,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if pending {
-                return Err(StoreError::Conflict("already_requested"));
+                return Err(StoreError::Conflict(Conflict::AlreadyRequested));
             }
             let taken: bool = sqlx::query_scalar(OVERLAP)
                 .bind(m.from_user)
@@ -80,7 +84,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             if taken {
-                return Err(StoreError::Conflict("slot_taken"));
+                return Err(StoreError::Conflict(Conflict::SlotTaken));
             }
             let sql = format!(
                 "INSERT INTO meetings (id, event_id, from_user, to_user, status, message, starts_at, ends_at, place, \
@@ -105,8 +109,9 @@ impl Store {
     }
 
     /// Applies `action` by `actor`. The recipient accepts or declines a pending request; the
-    /// requester cancels a pending one; either cancels an accepted one. Errors: `NotFound`,
-    /// `Conflict("not_participant")`, `Conflict("not_allowed")`, `Conflict("slot_taken")`.
+    /// requester cancels a pending one; either cancels an accepted one. Errors: `NotFound` (also
+    /// when `actor` takes no part in the meeting, which to them does not exist),
+    /// [`Conflict::NotAllowed`], [`Conflict::SlotTaken`].
     pub async fn act_on_meeting(&self, id: Uuid, actor: Uuid, action: MeetingAction) -> StoreResult<MeetingRow> {
         let now = now_ms();
         with_pool!(self, pool, d => {
@@ -116,19 +121,19 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if actor != meeting.from_user && actor != meeting.to_user {
-                return Err(StoreError::Conflict("not_participant"));
+                return Err(StoreError::NotFound);
             }
             let lock = format!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id{}", d.for_update);
             sqlx::query(&lock).bind(meeting.from_user).bind(meeting.to_user).execute(&mut *tx).await?;
             let recipient = actor == meeting.to_user;
-            let next = match (action, meeting.status.as_str()) {
-                (MeetingAction::Accept, "pending") if recipient => "accepted",
-                (MeetingAction::Decline, "pending") if recipient => "declined",
-                (MeetingAction::Cancel, "pending") if !recipient => "cancelled",
-                (MeetingAction::Cancel, "accepted") => "cancelled",
-                _ => return Err(StoreError::Conflict("not_allowed")),
+            let next = match (action, meeting.status) {
+                (MeetingAction::Accept, MeetingStatus::Pending) if recipient => MeetingStatus::Accepted,
+                (MeetingAction::Decline, MeetingStatus::Pending) if recipient => MeetingStatus::Declined,
+                (MeetingAction::Cancel, MeetingStatus::Pending) if !recipient => MeetingStatus::Cancelled,
+                (MeetingAction::Cancel, MeetingStatus::Accepted) => MeetingStatus::Cancelled,
+                _ => return Err(StoreError::Conflict(Conflict::NotAllowed)),
             };
-            if next == "accepted" {
+            if next == MeetingStatus::Accepted {
                 let taken: bool = sqlx::query_scalar(OVERLAP)
                     .bind(meeting.from_user)
                     .bind(meeting.to_user)
@@ -138,11 +143,11 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                 if taken {
-                    return Err(StoreError::Conflict("slot_taken"));
+                    return Err(StoreError::Conflict(Conflict::SlotTaken));
                 }
             }
             let sql = format!("UPDATE meetings SET status = $2, updated_at = $3 WHERE id = $1 RETURNING {MEETING_COLUMNS}");
-            let row = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).bind(next).bind(now).fetch_one(&mut *tx).await?;
+            let row = sqlx::query_as::<_, MeetingRow>(&sql).bind(id).bind(next.as_str()).bind(now).fetch_one(&mut *tx).await?;
             tx.commit().await?;
             Ok(row)
         })
@@ -157,7 +162,7 @@ impl Store {
     pub async fn meetings_of(
         &self,
         user: Uuid,
-        status: Option<&str>,
+        status: Option<MeetingStatus>,
         event: Option<Uuid>,
     ) -> StoreResult<Vec<MeetingRow>> {
         let sql = format!(
@@ -165,7 +170,7 @@ impl Store {
              AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR event_id = $3) ORDER BY starts_at, id LIMIT 500"
         );
         Ok(with_pool!(self, pool, _d => {
-            sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status).bind(event).fetch_all(pool).await?
+            sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status.map(MeetingStatus::as_str)).bind(event).fetch_all(pool).await?
         }))
     }
 }

@@ -6,11 +6,15 @@
 //! against each driver; the few places where the engines differ (full-text search, row locks,
 //! write transactions) read their SQL from a [`Dialect`].
 
+mod activity;
+mod announcements;
 mod channels;
 mod events;
 mod matching;
 mod meetings;
+mod names;
 mod recommendations;
+mod rsvps;
 mod sessions;
 mod users;
 
@@ -22,12 +26,13 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
+use crate::conflict::Conflict;
+
+pub use announcements::AnnouncementRow;
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
-pub use events::{
-    random_code, AnnouncementRow, AttendeeRow, CheckinOutcome, EventChanges, EventFields, EventFilter, EventRow,
-    Membership, NewEvent, RsvpChange, RsvpRow, VenueFields, CHECKIN_OPENS_BEFORE_MS,
-};
+pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
 pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
+pub use rsvps::{AttendeeRow, CheckinOutcome, RsvpChange, RsvpRow, CHECKIN_OPENS_BEFORE_MS};
 pub use sessions::RotateOutcome;
 pub use users::{NewUser, ProfileChanges, UserRow};
 
@@ -80,13 +85,14 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// Errors the store reports. Conflicts carry a stable code the HTTP layer passes on.
+/// Errors the store reports. A conflict says which rule refused the change; the HTTP layer
+/// passes it on as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    #[error("conflict: {}", .0.code())]
+    Conflict(Conflict),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -186,4 +192,12 @@ pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
 
 pub(crate) fn new_id() -> Uuid {
     Uuid::now_v7()
+}
+
+/// Random code of unambiguous upper-case letters and digits.
+pub fn random_code(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }

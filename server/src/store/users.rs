@@ -1,9 +1,12 @@
 //! Users, profiles, profile visibility and blocks.
 
+use protocol::users::ProfileVisibility;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::names::Name;
 use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult};
+use crate::conflict::Conflict;
 
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
                             visibility, matchmaking, created_at, updated_at";
@@ -25,7 +28,7 @@ macro_rules! bind_new_user {
             .bind(json_list(&user.interests))
             .bind(json_list(&user.seeking))
             .bind(json_list(&user.offering))
-            .bind(user.visibility)
+            .bind(user.visibility.as_str())
             .bind(user.created_at)
             .bind(user.matchmaking)
     }};
@@ -42,7 +45,8 @@ pub struct UserRow {
     pub interests: String,
     pub seeking: String,
     pub offering: String,
-    pub visibility: String,
+    #[sqlx(try_from = "Name")]
+    pub visibility: ProfileVisibility,
     /// Opted in to "people to meet" suggestions.
     pub matchmaking: bool,
     pub created_at: i64,
@@ -58,7 +62,7 @@ pub struct ProfileChanges {
     pub interests: Option<Vec<String>>,
     pub seeking: Option<Vec<String>>,
     pub offering: Option<Vec<String>>,
-    pub visibility: Option<&'static str>,
+    pub visibility: Option<ProfileVisibility>,
     pub matchmaking: Option<bool>,
 }
 
@@ -73,7 +77,7 @@ pub struct NewUser {
     pub interests: Vec<String>,
     pub seeking: Vec<String>,
     pub offering: Vec<String>,
-    pub visibility: &'static str,
+    pub visibility: ProfileVisibility,
     pub matchmaking: bool,
     pub created_at: i64,
 }
@@ -89,7 +93,7 @@ impl NewUser {
             interests: Vec::new(),
             seeking: Vec::new(),
             offering: Vec::new(),
-            visibility: "public",
+            visibility: ProfileVisibility::Public,
             matchmaking: false,
             created_at: now_ms(),
         }
@@ -97,7 +101,7 @@ impl NewUser {
 }
 
 impl Store {
-    /// Creates a user; `Conflict("email_taken")` when the e-mail is already registered.
+    /// Creates a user; [`Conflict::EmailTaken`] when the e-mail is already registered.
     pub async fn create_user(&self, user: &NewUser) -> StoreResult<UserRow> {
         let id = new_id();
         let sql = format!("{INSERT_USER} RETURNING {USER_COLUMNS}");
@@ -106,7 +110,7 @@ impl Store {
                 .fetch_one(pool)
                 .await
         });
-        result.map_err(|e| if is_unique_violation(&e) { StoreError::Conflict("email_taken") } else { e.into() })
+        result.map_err(|e| if is_unique_violation(&e) { StoreError::Conflict(Conflict::EmailTaken) } else { e.into() })
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
@@ -145,7 +149,7 @@ impl Store {
                 .bind(changes.interests.as_deref().map(json_list))
                 .bind(changes.seeking.as_deref().map(json_list))
                 .bind(changes.offering.as_deref().map(json_list))
-                .bind(changes.visibility)
+                .bind(changes.visibility.map(ProfileVisibility::as_str))
                 .bind(now_ms())
                 .bind(changes.matchmaking)
                 .fetch_optional(pool)
@@ -164,10 +168,10 @@ impl Store {
         if self.is_blocked_either_way(viewer, target.id).await? {
             return Ok(false);
         }
-        match target.visibility.as_str() {
-            "public" => Ok(true),
-            "attendees" => self.share_an_event(viewer, target.id).await,
-            _ => Ok(false),
+        match target.visibility {
+            ProfileVisibility::Public => Ok(true),
+            ProfileVisibility::Attendees => self.share_an_event(viewer, target.id).await,
+            ProfileVisibility::Hidden => Ok(false),
         }
     }
 

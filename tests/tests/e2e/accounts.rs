@@ -66,6 +66,21 @@ async fn session_lifecycle(backend: Backend) {
     // Tokens: missing, garbage, and one signed by another server.
     assert_eq!(anon.get("/api/v1/me").await.expect(401).code(), "unauthorized");
     assert_eq!(anon.with_token("garbage").get("/api/v1/me").await.expect(401).code(), "invalid_token");
+    // Every bearer check shares one parser: the scheme in any case, one or more spaces before the
+    // token; a header that is not exactly one bearer token is invalid_token.
+    let (_, bea) = anon.register("Bea").await;
+    let me = |authorization: String| {
+        let request =
+            anon.http.get(format!("{}/api/v1/me", anon.base)).header(reqwest::header::AUTHORIZATION, authorization);
+        async move {
+            let response = request.send().await.expect("request sent");
+            let status = response.status().as_u16();
+            (status, response.json::<serde_json::Value>().await.unwrap_or_default()["error"]["code"].clone())
+        }
+    };
+    assert_eq!(me(format!("bearer  {}", bea.access_token)).await.0, 200);
+    assert_eq!(me(format!("Basic {}", bea.access_token)).await, (401, json!("invalid_token")));
+    assert_eq!(me(format!("Bearer {} extra", bea.access_token)).await, (401, json!("invalid_token")));
     let elsewhere = TestServer::start(Backend::Sqlite).await;
     let (_, foreign) = elsewhere.client().register("Mallory").await;
     anon.with_token(&foreign.access_token).get("/api/v1/me").await.expect(401);

@@ -68,7 +68,9 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     assert_eq!(ben_ws.message(&dm).await["body"]["text"], "See you at the coffee bar");
 
     // Ann is booked from +30 to +60: overlapping requests are refused, later ones are fine.
-    assert_eq!(org.post(&path, ask(ann_id, 45)).await.expect(409).code(), "slot_taken");
+    let clash = org.post(&path, ask(ann_id, 45)).await.expect(409);
+    assert_eq!(clash.code(), "slot_taken");
+    assert_eq!(clash.body["error"]["message"], "One of you already has a meeting at that time. Pick another time.");
     let later: Meeting = org.post(&path, ask(ann_id, 60)).await.expect(201).json();
     let declined: Meeting =
         ann.post(&format!("/api/v1/meetings/{}/decline", later.id), json!({})).await.expect(200).json();

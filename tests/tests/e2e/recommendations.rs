@@ -163,7 +163,7 @@ async fn two_crowds(
         interests: interests[usize::from(i >= 20)].iter().map(|s| (*s).to_owned()).collect(),
         seeking: Vec::new(),
         offering: Vec::new(),
-        visibility: "public",
+        visibility: protocol::users::ProfileVisibility::Public,
         matchmaking: false,
         created_at: 0,
     };
@@ -171,7 +171,7 @@ async fn two_crowds(
     let going = |i: usize, user: uuid::Uuid, event: uuid::Uuid| RsvpRow {
         event_id: event,
         user_id: user,
-        status: "going".into(),
+        status: protocol::events::RsvpStatus::Going,
         personal_code: format!("P{i:07}"),
         waitlisted_at: None,
         checked_in_at: None,

@@ -3,6 +3,9 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use protocol::events::{EventVisibility, RsvpStatus};
+use protocol::users::ProfileVisibility;
+use server::conflict::Conflict;
 use server::store::{
     now_ms, EventFields, EventFilter, NewEvent, NewUser, ProfileChanges, RotateOutcome, Store, StoreError, VenueFields,
 };
@@ -42,7 +45,7 @@ fn fields(title: &str, starts_in_hours: i64, capacity: Option<i64>) -> EventFiel
         venue: Some(VenueFields { name: "Hall".into(), address: String::new(), lat: 52.52, lon: 13.405 }),
         online_url: None,
         capacity,
-        visibility: "public",
+        visibility: EventVisibility::Public,
     }
 }
 
@@ -54,20 +57,20 @@ async fn users_and_profiles(backend: Backend) {
     let (store, _db) = store(backend).await;
     let ada = user(&store, "ada").await;
     let again = store.create_user(&NewUser::registered("ada@example.org".into(), "h".into(), "Ada 2".into())).await;
-    assert!(matches!(again, Err(StoreError::Conflict("email_taken"))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::EmailTaken))), "{again:?}");
 
     let changes = ProfileChanges {
         headline: Some("Compiler engineer".into()),
         interests: Some(vec!["rust".into(), "compilers".into()]),
         seeking: Some(vec!["a co-founder".into()]),
-        visibility: Some("attendees"),
+        visibility: Some(ProfileVisibility::Attendees),
         ..ProfileChanges::default()
     };
     let row = store.update_profile(ada, &changes).await.expect("update");
     assert_eq!(row.headline, "Compiler engineer");
     assert_eq!(server::store::parse_list(&row.interests), vec!["rust", "compilers"]);
     assert_eq!(row.display_name, "ada", "untouched fields stay");
-    assert_eq!(row.visibility, "attendees");
+    assert_eq!(row.visibility, ProfileVisibility::Attendees);
     let by_email = store.user_by_email("ada@example.org").await.expect("query").expect("found");
     assert_eq!(by_email.id, ada);
     assert!(matches!(store.update_profile(Uuid::now_v7(), &changes).await, Err(StoreError::NotFound)));
@@ -76,7 +79,7 @@ async fn users_and_profiles(backend: Backend) {
 async fn visibility_and_blocks(backend: Backend) {
     let (store, _db) = store(backend).await;
     let (a, b, c) = (user(&store, "a").await, user(&store, "b").await, user(&store, "c").await);
-    let hidden = ProfileChanges { visibility: Some("attendees"), ..Default::default() };
+    let hidden = ProfileChanges { visibility: Some(ProfileVisibility::Attendees), ..Default::default() };
     let b_row = store.update_profile(b, &hidden).await.expect("update");
 
     assert!(!store.can_view_profile(a, &b_row).await.expect("query"), "attendees-only before sharing an event");
@@ -94,7 +97,7 @@ async fn visibility_and_blocks(backend: Backend) {
     assert!(store.unblock(b, a).await.expect("unblock"));
     assert!(!store.unblock(b, a).await.expect("unblock again"));
 
-    let gone = ProfileChanges { visibility: Some("hidden"), ..Default::default() };
+    let gone = ProfileChanges { visibility: Some(ProfileVisibility::Hidden), ..Default::default() };
     let b_row = store.update_profile(b, &gone).await.expect("update");
     assert!(!store.can_view_profile(a, &b_row).await.expect("query"));
     assert!(store.can_view_profile(b, &b_row).await.expect("query"), "always yourself");
@@ -139,7 +142,8 @@ async fn waitlist_promotes_in_order(backend: Backend) {
     for p in &people {
         statuses.push(store.set_rsvp(e, *p, true).await.expect("rsvp").rsvp.expect("row").status);
     }
-    assert_eq!(statuses, ["going", "going", "waitlisted", "waitlisted", "waitlisted"]);
+    use RsvpStatus::{Going, Waitlisted};
+    assert_eq!(statuses, [Going, Going, Waitlisted, Waitlisted, Waitlisted]);
     let p4 = store.rsvp(e, people[3]).await.expect("q").expect("row");
     assert_eq!(store.waitlist_position(&p4).await.expect("q"), Some(2));
 
@@ -162,7 +166,7 @@ async fn waitlist_promotes_in_order(backend: Backend) {
         .expect("apply");
     assert!(promoted.is_empty());
     assert_eq!((row.going_count, row.waitlist_count, row.interested_count), (2, 0, 2));
-    assert!(matches!(store.cancel_rsvp(e, people[0]).await, Err(StoreError::Conflict("no_rsvp"))));
+    assert!(matches!(store.cancel_rsvp(e, people[0]).await, Err(StoreError::Conflict(Conflict::NoRsvp))));
     assert!(matches!(store.set_rsvp(Uuid::now_v7(), owner, true).await, Err(StoreError::NotFound)));
 }
 
@@ -184,7 +188,7 @@ async fn concurrent_rsvps_never_exceed_capacity(backend: Backend) {
         .collect();
     let mut going = 0;
     for t in futures_util::future::join_all(tasks).await {
-        if t.expect("task") == "going" {
+        if t.expect("task") == RsvpStatus::Going {
             going += 1;
         }
     }
@@ -207,7 +211,7 @@ async fn search_filters_and_pages(backend: Backend) {
     online.online_url = Some("https://meet.example.org/rust".into());
     online.tags = vec!["rust".into()];
     let mut hidden = fields("Secret Rust dinner", 30, None);
-    hidden.visibility = "unlisted";
+    hidden.visibility = EventVisibility::Unlisted;
     let mut past = fields("Rust history", -100, None);
     past.ends_at = past.starts_at + 3_600_000;
     let ids = [
@@ -285,9 +289,9 @@ async fn checkin_rules(backend: Backend) {
     assert!(matches!(first, server::store::CheckinOutcome::CheckedIn { .. }));
     let again = store.check_in(soon, a).await.expect("again");
     assert!(matches!(again, server::store::CheckinOutcome::AlreadyCheckedIn { .. }));
-    assert!(matches!(store.check_in(soon, b).await, Err(StoreError::Conflict("not_going"))), "waitlisted");
-    assert!(matches!(store.check_in(later, a).await, Err(StoreError::Conflict("checkin_closed"))));
-    assert!(matches!(store.cancel_rsvp(soon, a).await, Err(StoreError::Conflict("already_checked_in"))));
+    assert!(matches!(store.check_in(soon, b).await, Err(StoreError::Conflict(Conflict::NotGoing))), "waitlisted");
+    assert!(matches!(store.check_in(later, a).await, Err(StoreError::Conflict(Conflict::CheckinClosed))));
+    assert!(matches!(store.cancel_rsvp(soon, a).await, Err(StoreError::Conflict(Conflict::AlreadyCheckedIn))));
     let code = store.rsvp(soon, a).await.expect("q").expect("row").personal_code;
     assert_eq!(store.rsvp_by_code(soon, &code).await.expect("q").expect("row").user_id, a);
 }

@@ -196,6 +196,7 @@ async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) 
 /// The score's weights follow what happened: here people met those with similar work and
 /// interests and turned down complementary strangers, so similarity gains weight and fit loses.
 async fn weights_are_learned_from_outcomes(backend: Backend) {
+    use protocol::suggestions::Verdict;
     use server::store::NewUser;
     let server = TestServer::start(backend).await;
     let (org, _) = server.client().register("Olga").await;
@@ -210,7 +211,7 @@ async fn weights_are_learned_from_outcomes(backend: Backend) {
         interests: interests.iter().map(|s| (*s).to_owned()).collect(),
         seeking: vec![seeking.into()],
         offering: vec![offering.into()],
-        visibility: "public",
+        visibility: protocol::users::ProfileVisibility::Public,
         matchmaking: true,
         created_at: 0,
     };
@@ -223,8 +224,8 @@ async fn weights_are_learned_from_outcomes(backend: Backend) {
     let ids = server.store.create_users_bulk(&people).await.expect("users");
     for i in 0..12 {
         let (engineer, peer, chef) = (ids[3 * i], ids[3 * i + 1], ids[3 * i + 2]);
-        server.store.record_suggestion_feedback(event, engineer, peer, "met").await.expect("met");
-        server.store.record_suggestion_feedback(event, engineer, chef, "not_relevant").await.expect("declined");
+        server.store.record_suggestion_feedback(event, engineer, peer, Verdict::Met).await.expect("met");
+        server.store.record_suggestion_feedback(event, engineer, chef, Verdict::NotRelevant).await.expect("declined");
     }
     let engine = server::suggest::Engine::new(server.store.clone(), server::model::Model::new(tests::model_dir()));
     let prior = engine.weights();
