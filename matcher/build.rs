@@ -1,7 +1,10 @@
-//! Lets binaries, tests and benchmarks of this crate find libtorch (and CUDA) at run time.
+//! With the `torch` feature, lets binaries, tests and benchmarks of this crate find libtorch (and
+//! CUDA) at run time.
 
 include!("libtorch.rs");
 
 fn main() {
-    link_libtorch();
+    if std::env::var_os("CARGO_FEATURE_TORCH").is_some() {
+        link_libtorch();
+    }
 }

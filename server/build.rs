@@ -1,9 +1,11 @@
-//! Rebuild when migrations change (`sqlx::migrate!` embeds them at compile time), and let the
-//! binaries find libtorch (and CUDA) at run time, for the matcher.
+//! Rebuild when migrations change (`sqlx::migrate!` embeds them at compile time), and, with the
+//! `torch` feature, let the binaries find libtorch (and CUDA) at run time, for the matcher.
 
 include!("../matcher/libtorch.rs");
 
 fn main() {
     println!("cargo:rerun-if-changed=../migrations");
-    link_libtorch();
+    if std::env::var_os("CARGO_FEATURE_TORCH").is_some() {
+        link_libtorch();
+    }
 }

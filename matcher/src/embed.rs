@@ -11,8 +11,7 @@ use anyhow::{anyhow, Context as _};
 use tch::{Device, Kind, Tensor};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
-/// Length of every embedding.
-pub const EMBEDDING_DIM: usize = 384;
+pub use crate::engine::EMBEDDING_DIM;
 /// Longest input in tokens, as the model was trained (longer text is truncated).
 const MAX_TOKENS: usize = 256;
 const HEADS: i64 = 12;

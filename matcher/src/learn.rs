@@ -36,17 +36,24 @@
 //! ln 2 ≈ 0.693 is a coin toss. Nothing is random (fixed start, full batches), so the same
 //! examples give the same weights.
 
+#[cfg(feature = "torch")]
 use tch::nn::{self, OptimizerConfig as _};
+#[cfg(feature = "torch")]
 use tch::{Device, Kind, Reduction, Tensor};
 
-use crate::score::{self, Attendee, Parts, Weights};
+#[cfg(feature = "torch")]
+use crate::score::{self, Parts};
+use crate::score::{Attendee, Weights};
 
 /// Fewer positives or negatives than this and the prior is returned unfitted.
 pub const MIN_EACH: usize = 10;
 /// Full-batch Adam steps of each phase, and its learning rate.
+#[cfg(feature = "torch")]
 const STEPS: usize = 300;
+#[cfg(feature = "torch")]
 const LEARNING_RATE: f64 = 0.05;
 /// A prior weight of 0 would be a logit of −∞, from which nothing can be learned.
+#[cfg(feature = "torch")]
 const SMALLEST_PRIOR: f32 = 1e-3;
 
 /// The parts of one pair's score, as the pool computes them (see `score`).
@@ -123,6 +130,7 @@ pub struct Fit {
 /// should sum to 1, as the default does) is where the fit starts and what it is pulled towards.
 /// Blocking and CPU-bound, about half a second for 100,000 examples (`--bench score` measures
 /// it), so the server runs it off the reactor.
+#[cfg(feature = "torch")]
 pub fn learn_weights(examples: &[(PairFeatures, bool)], prior: &Weights) -> anyhow::Result<Learned> {
     let positives = examples.iter().filter(|e| e.1).count();
     let negatives = examples.len() - positives;
@@ -218,6 +226,7 @@ pub fn learn_weights(examples: &[(PairFeatures, bool)], prior: &Weights) -> anyh
 }
 
 /// The examples' features as `[n]` columns, the shape `score::reciprocal_weighted` takes.
+#[cfg(feature = "torch")]
 fn parts(features: &[PairFeatures]) -> Parts {
     let column = |get: fn(&PairFeatures) -> f32| Tensor::from_slice(&features.iter().map(get).collect::<Vec<_>>());
     Parts {
@@ -229,7 +238,7 @@ fn parts(features: &[PairFeatures]) -> Parts {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "torch"))]
 mod tests {
     use super::*;
     use crate::pool::candidates;
@@ -298,6 +307,8 @@ mod tests {
         let scores = Vec::<f32>::try_from(&scores).expect("a float vector");
         for (i, (s, e)) in scores.iter().zip(&expected).enumerate() {
             assert!((s - e).abs() < 1e-5, "pair {i}: features give {s}, the pool {e}");
+            let plain = score::reciprocal_score(&pairs[i], &weights);
+            assert!((plain - e).abs() < 1e-5, "pair {i}: plain Rust gives {plain}, the pool {e}");
         }
         assert!(pairs.iter().any(|f| f.tags > 0.0 && f.tags < 1.0) && pairs.iter().any(|f| f.context > 0.5));
     }

@@ -21,18 +21,34 @@
 //! than global: after many updates the lists can differ from what a full build would pick
 //! (never in who is admissible, only in who got a capped person first). A full build
 //! resets that.
+//!
+//! Without the `torch` feature the same algorithm runs on plain `Vec<f32>` matrices, scoring one
+//! pair at a time with [`score::reciprocal_score`]: the same scores, without libtorch.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
+#[cfg(feature = "torch")]
 use tch::{Device, Tensor};
 
-use crate::score::{self, exposure_cap, Attendee, Parts, Pick, Weights};
+#[cfg(not(feature = "torch"))]
+use crate::learn::PairFeatures;
+#[cfg(feature = "torch")]
+use crate::score::Parts;
+use crate::score::{self, exposure_cap, Attendee, Pick, Weights};
 use crate::EMBEDDING_DIM;
 
 /// Rows per block of a full build: bounds memory on the CPU; a GPU takes larger blocks.
 const CPU_BLOCK: usize = 1024;
+#[cfg(feature = "torch")]
 const GPU_BLOCK: usize = 8192;
+
+/// One kind of vector of every slot, a row per slot: a tensor on the pool's device with
+/// libtorch, a row-major `Vec` without.
+#[cfg(feature = "torch")]
+type Matrix = Tensor;
+#[cfg(not(feature = "torch"))]
+type Matrix = Vec<f32>;
 
 /// How a pool scores and how long its lists are.
 #[derive(Debug, Clone)]
@@ -45,12 +61,21 @@ pub struct Settings {
     /// and diversity.
     pub per_row: usize,
     pub weights: Weights,
+    /// Where the matrices live and the scores are computed.
+    #[cfg(feature = "torch")]
     pub device: Device,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { dim: EMBEDDING_DIM, list_size: 10, per_row: 30, weights: Weights::default(), device: Device::Cpu }
+        Self {
+            dim: EMBEDDING_DIM,
+            list_size: 10,
+            per_row: 30,
+            weights: Weights::default(),
+            #[cfg(feature = "torch")]
+            device: Device::Cpu,
+        }
     }
 }
 
@@ -116,9 +141,9 @@ pub struct Pool<K> {
     slots: HashMap<K, usize>,
     free: Vec<usize>,
     people: Vec<Attendee>,
-    seek: Tensor,
-    offer: Tensor,
-    about: Tensor,
+    seek: Matrix,
+    offer: Matrix,
+    about: Matrix,
     tags: Postings,
     context: Postings,
     excluded: Vec<HashSet<usize>>,
@@ -135,16 +160,17 @@ impl<K> std::fmt::Debug for Pool<K> {
 
 impl<K: Clone + Eq + Hash> Pool<K> {
     pub fn new(settings: Settings) -> Self {
-        let empty = Tensor::zeros([0, settings.dim as i64], (tch::Kind::Float, settings.device));
+        let (seek, offer, about) =
+            (Self::empty_matrix(&settings), Self::empty_matrix(&settings), Self::empty_matrix(&settings));
         Self {
             settings,
             keys: Vec::new(),
             slots: HashMap::new(),
             free: Vec::new(),
             people: Vec::new(),
-            seek: empty.shallow_clone(),
-            offer: empty.shallow_clone(),
-            about: empty,
+            seek,
+            offer,
+            about,
             tags: Postings::default(),
             context: Postings::default(),
             excluded: Vec::new(),
@@ -207,8 +233,7 @@ impl<K: Clone + Eq + Hash> Pool<K> {
     /// Recomputes every row and list from scratch.
     pub fn rebuild(&mut self) {
         let live: Vec<usize> = (0..self.capacity()).filter(|&s| self.keys[s].is_some()).collect();
-        let block = if self.settings.device.is_cuda() { GPU_BLOCK } else { CPU_BLOCK };
-        for rows in live.chunks(block) {
+        for rows in live.chunks(self.block()) {
             self.compute_rows(rows);
         }
         let cap = exposure_cap(self.len(), self.settings.list_size);
@@ -328,7 +353,7 @@ impl<K: Clone + Eq + Hash> Pool<K> {
             Some(slot) => slot,
             None => {
                 let slot = self.capacity();
-                if slot == self.seek.size()[0] as usize {
+                if slot == self.matrix_rows() {
                     self.grow();
                 }
                 self.keys.push(None);
@@ -346,6 +371,47 @@ impl<K: Clone + Eq + Hash> Pool<K> {
         self.slots.insert(key, slot);
         self.write(slot, person);
         slot
+    }
+
+    /// The shared tags and shared context of `rows` against every slot, each `[rows, capacity]`
+    /// row-major: Jaccard index of the tags, `1 - 2^-k` for k shared context keys.
+    fn sparse_parts(&self, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
+        let n = self.capacity();
+        let mut tags = vec![0.0f32; rows.len() * n];
+        let mut context = vec![0.0f32; rows.len() * n];
+        for (r, &a) in rows.iter().enumerate() {
+            let own = self.tags.count[a];
+            let count = &self.tags.count;
+            self.tags.fill(&self.people[a].tags, &mut tags[r * n..(r + 1) * n], |shared, b| {
+                shared / (own + count[b] - shared).max(1.0)
+            });
+            self.context
+                .fill(&self.people[a].context, &mut context[r * n..(r + 1) * n], |shared, _| 1.0 - 0.5f32.powf(shared));
+        }
+        (tags, context)
+    }
+}
+
+/// The vectors' matrices and the scoring kernel on libtorch: `[block, n]` products and top-k on
+/// the pool's device.
+#[cfg(feature = "torch")]
+impl<K: Clone + Eq + Hash> Pool<K> {
+    fn empty_matrix(settings: &Settings) -> Matrix {
+        Tensor::zeros([0, settings.dim as i64], (tch::Kind::Float, settings.device))
+    }
+
+    /// Rows the matrices have room for.
+    fn matrix_rows(&self) -> usize {
+        self.seek.size()[0] as usize
+    }
+
+    /// Rows per block of a full build.
+    fn block(&self) -> usize {
+        if self.settings.device.is_cuda() {
+            GPU_BLOCK
+        } else {
+            CPU_BLOCK
+        }
     }
 
     /// Doubles the matrices' rows.
@@ -384,17 +450,7 @@ impl<K: Clone + Eq + Hash> Pool<K> {
         let index = Tensor::from_slice(&rows.iter().map(|&r| r as i64).collect::<Vec<_>>()).to_device(device);
         let pick = |m: &Tensor| m.narrow(0, 0, n as i64).index_select(0, &index);
         let all = |m: &Tensor| m.narrow(0, 0, n as i64);
-        let mut tags = vec![0.0f32; rows.len() * n];
-        let mut context = vec![0.0f32; rows.len() * n];
-        for (r, &a) in rows.iter().enumerate() {
-            let own = self.tags.count[a];
-            let count = &self.tags.count;
-            self.tags.fill(&self.people[a].tags, &mut tags[r * n..(r + 1) * n], |shared, b| {
-                shared / (own + count[b] - shared).max(1.0)
-            });
-            self.context
-                .fill(&self.people[a].context, &mut context[r * n..(r + 1) * n], |shared, _| 1.0 - 0.5f32.powf(shared));
-        }
+        let (tags, context) = self.sparse_parts(rows);
         let dense = |v: Vec<f32>| Tensor::from_slice(&v).view([rows.len() as i64, n as i64]).to_device(device);
         let parts = Parts {
             forward_fit: pick(&self.seek).matmul(&all(&self.offer).tr()),
@@ -449,7 +505,87 @@ impl<K: Clone + Eq + Hash> Pool<K> {
                 .collect();
         }
     }
+}
 
+/// The vectors' matrices and the scoring kernel in plain Rust, for builds without libtorch: the
+/// same scores, one pair at a time.
+#[cfg(not(feature = "torch"))]
+impl<K: Clone + Eq + Hash> Pool<K> {
+    fn empty_matrix(_: &Settings) -> Matrix {
+        Vec::new()
+    }
+
+    fn matrix_rows(&self) -> usize {
+        self.seek.len() / self.settings.dim.max(1)
+    }
+
+    fn block(&self) -> usize {
+        CPU_BLOCK
+    }
+
+    /// Doubles the matrices' rows.
+    fn grow(&mut self) {
+        let rows = self.matrix_rows().max(16);
+        let len = (self.matrix_rows() + rows) * self.settings.dim;
+        for matrix in [&mut self.seek, &mut self.offer, &mut self.about] {
+            matrix.resize(len, 0.0);
+        }
+    }
+
+    /// Puts `person` into `slot`: vectors (a vector of the wrong length counts as zeros),
+    /// indexes and profile.
+    fn write(&mut self, slot: usize, person: Attendee) {
+        let dim = self.settings.dim;
+        for (matrix, vector) in
+            [(&mut self.seek, &person.seek), (&mut self.offer, &person.offer), (&mut self.about, &person.about)]
+        {
+            let row = &mut matrix[slot * dim..(slot + 1) * dim];
+            if vector.len() == dim {
+                row.copy_from_slice(vector);
+            } else {
+                row.fill(0.0);
+            }
+        }
+        self.tags.insert(slot, &person.tags);
+        self.context.insert(slot, &person.context);
+        self.people[slot] = person;
+    }
+
+    /// One slot's scores against every slot, with oneself, free slots and excluded pairs at -1
+    /// (below any real score, which is at least 0).
+    fn scores(&self, a: usize) -> Vec<f32> {
+        let dim = self.settings.dim;
+        fn row(m: &[f32], s: usize, dim: usize) -> &[f32] {
+            &m[s * dim..(s + 1) * dim]
+        }
+        let (tags, context) = self.sparse_parts(&[a]);
+        (0..self.capacity())
+            .map(|b| {
+                if b == a || self.keys[b].is_none() || self.excluded[a].contains(&b) {
+                    return -1.0;
+                }
+                let parts = PairFeatures {
+                    forward_fit: crate::engine::dot(row(&self.seek, a, dim), row(&self.offer, b, dim)),
+                    backward_fit: crate::engine::dot(row(&self.offer, a, dim), row(&self.seek, b, dim)),
+                    about: crate::engine::dot(row(&self.about, a, dim), row(&self.about, b, dim)),
+                    tags: tags[b],
+                    context: context[b],
+                };
+                score::reciprocal_score(&parts, &self.settings.weights)
+            })
+            .collect()
+    }
+
+    /// Recomputes the rows of `slots`.
+    fn compute_rows(&mut self, slots: &[usize]) {
+        let k = self.settings.per_row.min(self.capacity().saturating_sub(1));
+        for &slot in slots {
+            self.rows[slot] = top(&self.scores(slot), k);
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash> Pool<K> {
     /// Picks the lists of `touched` again against everyone else's exposure, the strongest rows
     /// first as the full build would; answers the keys whose list changed.
     fn repick(&mut self, touched: HashSet<usize>) -> Vec<K> {
@@ -495,6 +631,7 @@ fn insert(row: &mut Vec<(usize, f32)>, who: usize, score: f32) {
 /// Each person's best `per_row` candidates by reciprocal score, best first, as `(index, score)`:
 /// a full build of a pool keyed by position. Pairs in `excluded` (either order) and oneself
 /// never appear.
+#[cfg(feature = "torch")]
 pub fn candidates(
     people: &[Attendee],
     excluded: &[(usize, usize)],
@@ -508,7 +645,7 @@ pub fn candidates(
     (0..people.len()).map(|i| pool.candidates(&i).unwrap_or_default()).collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "torch"))]
 mod tests {
     use super::*;
 

@@ -19,7 +19,10 @@
 //! Lists: candidates go best-first to each person, skipping anyone already shown to too many
 //! people (exposure cap) and near-duplicates of someone already in the list (diversity).
 
+#[cfg(feature = "torch")]
 use tch::Tensor;
+
+use crate::learn::PairFeatures;
 
 /// One person at the event, already embedded.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +75,7 @@ pub const MIN_SCORE: f32 = 0.15;
 const DUPLICATE_SIMILARITY: f32 = 0.97;
 
 /// The parts of the scores of some rows against every column, each `[rows, columns]`.
+#[cfg(feature = "torch")]
 pub(crate) struct Parts {
     /// Cosine of the row's seeking and the column's offering.
     pub forward_fit: Tensor,
@@ -85,6 +89,7 @@ pub(crate) struct Parts {
 }
 
 /// Reciprocal scores from their parts.
+#[cfg(feature = "torch")]
 pub(crate) fn reciprocal(parts: Parts, w: &Weights) -> Tensor {
     let device = parts.about.device();
     let weight = |x: f32| Tensor::from(x).to_device(device);
@@ -93,11 +98,21 @@ pub(crate) fn reciprocal(parts: Parts, w: &Weights) -> Tensor {
 
 /// Reciprocal scores from their parts with the weights (fit, about, tags, context) as tensors:
 /// the one formula behind both the pool's scores and `learn`, which differentiates through it.
+#[cfg(feature = "torch")]
 pub(crate) fn reciprocal_weighted(parts: &Parts, [fit, about, tags, context]: [&Tensor; 4]) -> Tensor {
     let symmetric = parts.about.clamp_min(0.0) * about + &parts.tags * tags + &parts.context * context;
     let forward = parts.forward_fit.clamp_min(0.0) * fit + &symmetric;
     let backward = parts.backward_fit.clamp_min(0.0) * fit + &symmetric;
     (&forward * &backward * 2.0) / (forward + backward).clamp_min(1e-6)
+}
+
+/// The reciprocal score of one pair from its parts, in plain Rust: the formula of
+/// [`reciprocal_weighted`] for one pair, which pools compute with when there is no libtorch.
+pub fn reciprocal_score(parts: &PairFeatures, w: &Weights) -> f32 {
+    let symmetric = parts.about.max(0.0) * w.about + parts.tags * w.tags + parts.context * w.context;
+    let forward = parts.forward_fit.max(0.0) * w.fit + symmetric;
+    let backward = parts.backward_fit.max(0.0) * w.fit + symmetric;
+    (forward * backward * 2.0) / (forward + backward).max(1e-6)
 }
 
 /// The exposure cap for an event of `people`: nobody appears in more than a fair share of

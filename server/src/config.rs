@@ -73,6 +73,12 @@ pub struct Config {
     #[arg(long, env = "MINGLE_MODEL_DIR", global = true)]
     pub model_dir: Option<PathBuf>,
 
+    /// Memory for the matcher's embedding cache, in MiB: the vectors of texts already embedded
+    /// (profiles, their phrases, events), shared by suggestions and recommendations; when full,
+    /// the texts seldom asked for are evicted first. 256 MiB holds about 160,000 texts.
+    #[arg(long, env = "MINGLE_EMBEDDING_CACHE_MB", default_value_t = 256, global = true)]
+    pub embedding_cache_mb: u64,
+
     /// Bearer token of the operator endpoints (`/ops/...`: the recommendation model's state, and
     /// retraining it now). Unset: they answer 403 `ops_disabled`. Like any bearer token it is a
     /// token68: letters, digits and `-._~+/`, optionally ending in `=` padding.

@@ -78,7 +78,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             connects_per_address_per_minute: config.ws_connects_per_address_per_minute,
         },
     );
-    let model = model::Model::new(config.model_dir());
+    let model = model::engine(config.model_dir(), config.embedding_cache_mb.max(1) << 20);
     let suggester = if config.matcher_workers() {
         let url =
             config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL")?;

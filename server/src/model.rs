@@ -1,50 +1,34 @@
-//! The text-embedding model, loaded once per process on first use and shared by everything that
-//! embeds text (people to meet, event recommendations).
+//! The matcher engine of the process, made once at start-up and shared by everything that embeds
+//! text or scores (people to meet, event recommendations, audience segments), behind the
+//! [`matcher::Engine`] trait and the process's one bounded embedding cache ([`matcher::Cached`]).
+//! With the `torch` feature (the default) it is libtorch's engine with the MiniLM model;
+//! without it, the lightweight plain-Rust engine.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use matcher::Embedder;
-use tch::Device;
+pub use matcher::DEFAULT_CACHE_BYTES;
 
-/// The model could not be loaded (not installed, or unreadable).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("the text model is not available: {0}")]
-pub struct Unavailable(pub String);
+/// The engine as the rest of the server sees it.
+pub type Model = dyn matcher::Engine;
 
-pub struct Model {
-    dir: Option<PathBuf>,
-    /// Tensors may move between threads but not be shared, so the model sits behind a lock; one
-    /// computation at a time uses it, with its threads inside libtorch.
-    embedder: OnceLock<Result<Arc<Mutex<Embedder>>, Unavailable>>,
+/// The engine of this build: the model in `dir` on libtorch, its embeddings cached within
+/// `cache_bytes`. The model itself is read on first use, on a blocking thread.
+pub fn engine(dir: Option<PathBuf>, cache_bytes: u64) -> Arc<Model> {
+    #[cfg(feature = "torch")]
+    let engine = matcher::TorchEngine::new(dir);
+    #[cfg(not(feature = "torch"))]
+    let engine = {
+        tracing::warn!(?dir, "built without the torch feature: suggestions and recommendations use hashed words");
+        matcher::LightEngine
+    };
+    Arc::new(matcher::Cached::new(engine, cache_bytes))
 }
 
-impl std::fmt::Debug for Model {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Model").field("dir", &self.dir).finish_non_exhaustive()
-    }
-}
-
-impl Model {
-    pub fn new(dir: Option<PathBuf>) -> Arc<Self> {
-        Arc::new(Self { dir, embedder: OnceLock::new() })
-    }
-
-    /// The embedder, loading it the first time (a blocking read of about 90 MB: call from a
-    /// blocking thread).
-    pub fn embedder(&self) -> Result<Arc<Mutex<Embedder>>, Unavailable> {
-        self.embedder
-            .get_or_init(|| {
-                let dir = self
-                    .dir
-                    .clone()
-                    .ok_or_else(|| Unavailable("no model directory configured (MINGLE_MODEL_DIR)".to_owned()))?;
-                Embedder::load(&dir, Device::cuda_if_available())
-                    .map(|e| Arc::new(Mutex::new(e)))
-                    .map_err(|e| Unavailable(format!("{e:#}")))
-            })
-            .clone()
-    }
+/// The lightweight engine with its own cache: for tests of the server's logic that do not need
+/// the real model.
+pub fn light() -> Arc<Model> {
+    Arc::new(matcher::Cached::new(matcher::LightEngine, DEFAULT_CACHE_BYTES))
 }
 
 /// Locks `m`, recovering from a panic of an earlier holder (the data is still usable).

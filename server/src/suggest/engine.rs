@@ -7,16 +7,21 @@
 //! updating the pool. A full build happens the first time, when the event starts (who counts
 //! switches from "going" to "checked in"), when a job touches a large share of the pool, or when
 //! asked. Tensor work and embedding never run on the async reactor.
+//!
+//! Memory: an event's pool is dropped once the event has been over for [`ENDED_GRACE`] (its
+//! lists are still answered until then, for people who look back after it ends); asked again
+//! later, it is rebuilt from storage. Vectors come from the process's one embedding cache, by
+//! text, and an event keeps only its own attendees' vectors.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
-use matcher::{Attendee, Embedder, Pool, Settings, Weights};
+use matcher::{Attendee, EngineError, Pool, Vector, Weights};
 use protocol::suggestions::{SuggestedUser, Suggestion};
 use serde::{Deserialize, Serialize};
-use tch::Device;
 use uuid::Uuid;
 
 use crate::model::{lock, Model};
@@ -30,6 +35,8 @@ const PER_ROW: usize = 30;
 const OUTCOMES_LEARNED: i64 = 20_000;
 /// How often the weights are learned again.
 const RETRAIN_EVERY: Duration = Duration::from_secs(600);
+/// How long after an event ends its pool stays in memory.
+const ENDED_GRACE: Duration = Duration::from_secs(6 * 3600);
 
 /// Why suggestions cannot be given.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +45,15 @@ pub enum SuggestError {
     Unavailable(String),
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
+}
+
+impl From<EngineError> for SuggestError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Unavailable(why) => Self::Unavailable(why),
+            EngineError::Failed(e) => Self::Failed(e),
+        }
+    }
 }
 
 impl From<crate::store::StoreError> for SuggestError {
@@ -87,14 +103,13 @@ pub struct Applied {
     pub changed: Changed,
 }
 
-/// A profile's vectors, valid while the profile is unchanged.
+/// A profile's vectors.
 struct Embedded {
-    updated_at: i64,
     seek: Vec<f32>,
     offer: Vec<f32>,
     about: Vec<f32>,
     /// Each seeking and offering phrase on its own, for reasons.
-    phrases: HashMap<String, Vec<f32>>,
+    phrases: HashMap<String, Vector>,
 }
 
 /// One event's pool and the lists last rendered from it.
@@ -104,7 +119,55 @@ struct EventState {
     weights: Weights,
     pool: Pool<Uuid>,
     cards: HashMap<Uuid, SuggestedUser>,
+    /// Everyone's vectors, for the reasons.
+    embedded: HashMap<Uuid, Arc<Embedded>>,
     lists: HashMap<Uuid, Vec<Suggestion>>,
+}
+
+/// One event's place in the engine: its state (taken by one job at a time) and when the event
+/// ends, readable without waiting for a job.
+#[derive(Default)]
+struct EventSlot {
+    /// Unix milliseconds; 0 until a job has read the event.
+    ends_at: AtomicI64,
+    state: tokio::sync::Mutex<Option<EventState>>,
+}
+
+/// Every event's slot, and the eviction of the ones that ended.
+#[derive(Default)]
+struct Pools {
+    slots: DashMap<Uuid, Arc<EventSlot>>,
+}
+
+impl Pools {
+    fn get(&self, event: &Uuid) -> Option<Arc<EventSlot>> {
+        self.slots.get(event).map(|s| Arc::clone(&*s))
+    }
+
+    fn slot(&self, event: Uuid) -> Arc<EventSlot> {
+        Arc::clone(&*self.slots.entry(event).or_default())
+    }
+
+    fn remove(&self, event: &Uuid) {
+        self.slots.remove(event);
+    }
+
+    /// Drops the events that ended more than [`ENDED_GRACE`] before `now` (Unix milliseconds);
+    /// answers how many. A job still holding one finishes on its own copy; the next job for that
+    /// event starts from storage again.
+    fn evict_ended(&self, now: i64) -> usize {
+        let grace = ENDED_GRACE.as_millis() as i64;
+        let before = self.slots.len();
+        self.slots.retain(|_, slot| {
+            let ends_at = slot.ends_at.load(Ordering::Relaxed);
+            ends_at == 0 || ends_at + grace > now
+        });
+        before - self.slots.len()
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
 }
 
 /// One person as read from storage for an update.
@@ -116,10 +179,9 @@ enum Update {
 pub struct Engine {
     store: Store,
     model: Arc<Model>,
-    profiles: Mutex<HashMap<Uuid, Arc<Embedded>>>,
     /// The score's weights: learned from outcomes once there are enough, the defaults before.
     weights: Mutex<Weights>,
-    events: DashMap<Uuid, Arc<tokio::sync::Mutex<Option<EventState>>>>,
+    events: Pools,
 }
 
 impl std::fmt::Debug for Engine {
@@ -130,42 +192,38 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store, model: Arc<Model>) -> Arc<Self> {
-        Arc::new(Self {
-            store,
-            model,
-            profiles: Mutex::new(HashMap::new()),
-            weights: Mutex::new(Weights::default()),
-            events: DashMap::new(),
-        })
-    }
-
-    fn embedder(&self) -> Result<Arc<Mutex<Embedder>>, SuggestError> {
-        self.model.embedder().map_err(|e| SuggestError::Unavailable(e.0))
+        Arc::new(Self { store, model, weights: Mutex::new(Weights::default()), events: Pools::default() })
     }
 
     /// `user`'s current list at `event`, or `None` when this engine has not computed the event.
     pub async fn list(&self, event: Uuid, user: Uuid) -> Option<Vec<Suggestion>> {
-        let cell = self.events.get(&event).map(|c| Arc::clone(&*c))?;
-        let state = cell.lock().await;
+        let slot = self.events.get(&event)?;
+        let state = slot.state.lock().await;
         state.as_ref().map(|s| s.lists.get(&user).cloned().unwrap_or_default())
     }
 
     /// Every non-empty list at `event`, or `None` when this engine has not computed the event.
     pub async fn lists(&self, event: Uuid) -> Option<HashMap<Uuid, Vec<Suggestion>>> {
-        let cell = self.events.get(&event).map(|c| Arc::clone(&*c))?;
-        let state = cell.lock().await;
+        let slot = self.events.get(&event)?;
+        let state = slot.state.lock().await;
         state.as_ref().map(|s| s.lists.iter().filter(|(_, l)| !l.is_empty()).map(|(u, l)| (*u, l.clone())).collect())
     }
 
     /// Applies `job` to `event` and answers the lists that changed. One job per event at a time.
     pub async fn apply(self: &Arc<Self>, event: Uuid, job: Job) -> Result<Applied, SuggestError> {
         let _running = Running::start();
-        let cell = Arc::clone(&*self.events.entry(event).or_default());
-        let mut state = cell.lock().await;
+        let evicted = self.events.evict_ended(now_ms());
+        if evicted > 0 {
+            tracing::debug!(evicted, kept = self.events.len(), "pools of ended events dropped");
+        }
+        let slot = self.events.slot(event);
+        let mut state = slot.state.lock().await;
         let Some(row) = self.store.event(event).await? else {
             let gone = state.take().map(|s| s.lists.into_keys().map(|u| (u, Vec::new())).collect());
+            self.events.remove(&event);
             return Ok(Applied { full: true, changed: gone.unwrap_or_default() });
         };
+        slot.ends_at.store(row.ends_at, Ordering::Relaxed);
         let started = row.starts_at <= now_ms();
         let weights = *lock(&self.weights);
         let incremental = state.as_ref().is_some_and(|s| {
@@ -224,10 +282,7 @@ impl Engine {
         let people = self.store.pair_outcome_people(OUTCOMES_LEARNED).await?;
         let this = Arc::clone(self);
         let learned = tokio::task::spawn_blocking(move || -> Result<_, SuggestError> {
-            let embedder = this.embedder()?;
-            let embedder = lock(&embedder);
-            tch::set_num_threads(1);
-            let embedded = this.embed(&embedder, &people.iter().collect::<Vec<_>>())?;
+            let embedded = this.embed(&people.iter().collect::<Vec<_>>())?;
             // Shared context is relative to an event and left out here: its weight keeps its
             // prior (a part with no signal is not moved).
             let attendees: HashMap<Uuid, Attendee> =
@@ -236,7 +291,7 @@ impl Engine {
                 .iter()
                 .filter_map(|(a, b, good)| Some((matcher::features(attendees.get(a)?, attendees.get(b)?), *good)))
                 .collect();
-            Ok(matcher::learn_weights(&examples, &Weights::default())?)
+            Ok(this.model.learn_weights(&examples, &Weights::default())?)
         })
         .await
         .map_err(anyhow::Error::from)??;
@@ -268,10 +323,6 @@ impl Engine {
         });
     }
 
-    fn settings(embedder: &Embedder, weights: Weights) -> Settings {
-        Settings { list_size: LIST_SIZE, per_row: PER_ROW, weights, device: embedder.device(), ..Settings::default() }
-    }
-
     /// A full build, on a blocking thread.
     fn build(
         &self,
@@ -282,17 +333,14 @@ impl Engine {
         mut context: HashMap<Uuid, Vec<String>>,
         previous: HashMap<Uuid, Vec<Suggestion>>,
     ) -> Result<(EventState, Changed), SuggestError> {
-        let embedder = self.embedder()?;
-        let embedder = lock(&embedder);
-        tch::set_num_threads(all_cores());
-        let embedded = self.embed(&embedder, &people.iter().collect::<Vec<_>>())?;
+        let embedded = self.embed(&people.iter().collect::<Vec<_>>())?;
         let cards = people.iter().map(|p| (p.id, card(p))).collect();
         let attendees = people
             .iter()
             .map(|p| (p.id, attendee(p, &embedded[&p.id], context.remove(&p.id).unwrap_or_default())))
             .collect();
-        let pool = Pool::build(Self::settings(&embedder, weights), attendees, excluded);
-        let mut state = EventState { started, weights, pool, cards, lists: HashMap::new() };
+        let pool = Pool::build(self.model.pool_settings(LIST_SIZE, PER_ROW, weights), attendees, excluded);
+        let mut state = EventState { started, weights, pool, cards, embedded, lists: HashMap::new() };
         let everyone: Vec<Uuid> = people.iter().map(|p| p.id).collect();
         for user in &everyone {
             let list = self.render(&state, user);
@@ -310,18 +358,11 @@ impl Engine {
 
     /// One-person updates, on a blocking thread.
     fn update(&self, mut state: EventState, updates: Vec<Update>) -> Result<(EventState, Changed), SuggestError> {
-        let embedder = self.embedder()?;
-        let embedder = lock(&embedder);
-        // One person's update is a few small operations: spreading each over threads costs more
-        // in wake-ups than it saves, and far more when the cores are busy serving sockets
-        // (measured: p99 of a profile edit at 1,000 people, 4 ms on one thread, 240 ms on two
-        // under load). Full builds are large matrix products and take every core.
-        tch::set_num_threads(1);
         let rows: Vec<&UserRow> = updates
             .iter()
             .filter_map(|u| if let Update::Present { row, .. } = u { Some(&**row) } else { None })
             .collect();
-        let embedded = self.embed(&embedder, &rows)?;
+        let embedded = self.embed(&rows)?;
         let mut touched: BTreeSet<Uuid> = BTreeSet::new();
         for update in updates {
             match update {
@@ -329,6 +370,7 @@ impl Engine {
                     // The pool answers whose lists showed them (they are re-picked).
                     touched.extend(state.pool.remove(&user));
                     state.cards.remove(&user);
+                    state.embedded.remove(&user);
                     touched.insert(user);
                 }
                 Update::Present { row, excluded, context } => {
@@ -339,6 +381,7 @@ impl Engine {
                         touched.extend(lists_showing(&state, row.id));
                     }
                     state.cards.insert(row.id, new_card);
+                    state.embedded.insert(row.id, Arc::clone(&embedded[&row.id]));
                     touched.extend(state.pool.upsert(row.id, person, excluded));
                     touched.insert(row.id);
                 }
@@ -358,7 +401,7 @@ impl Engine {
     /// `user`'s list with reasons, from the pool.
     fn render(&self, state: &EventState, user: &Uuid) -> Vec<Suggestion> {
         let (Some(picks), Some(me)) = (state.pool.list(user), state.pool.attendee(user)) else { return Vec::new() };
-        let profiles = lock(&self.profiles);
+        let profiles = &state.embedded;
         let mine = profiles.get(user);
         picks
             .into_iter()
@@ -369,7 +412,7 @@ impl Engine {
                     mine.and_then(|e| e.phrases.get(phrase)).or_else(|| theirs.and_then(|e| e.phrases.get(phrase)))
                 };
                 let similarity = |s: &str, o: &str| match (vector(s), vector(o)) {
-                    (Some(x), Some(y)) => x.iter().zip(y).map(|(p, q)| p * q).sum(),
+                    (Some(x), Some(y)) => matcher::dot(x, y),
                     _ => 0.0,
                 };
                 Some(Suggestion {
@@ -381,26 +424,13 @@ impl Engine {
             .collect()
     }
 
-    /// Everyone's vectors, embedding in one batched pass the profiles not cached at their
-    /// current version.
-    fn embed(&self, embedder: &Embedder, people: &[&UserRow]) -> anyhow::Result<HashMap<Uuid, Arc<Embedded>>> {
-        let mut out = HashMap::with_capacity(people.len());
-        let mut missing = Vec::new();
-        {
-            let cache = lock(&self.profiles);
-            for person in people {
-                match cache.get(&person.id).filter(|e| e.updated_at == person.updated_at) {
-                    Some(e) => {
-                        out.insert(person.id, Arc::clone(e));
-                    }
-                    None => missing.push(*person),
-                }
-            }
-        }
+    /// Everyone's vectors, embedding in one batched pass the texts the process's embedding
+    /// cache does not hold yet.
+    fn embed(&self, people: &[&UserRow]) -> Result<HashMap<Uuid, Arc<Embedded>>, SuggestError> {
         // Per person: seeking, offering, about, then each phrase.
         let mut texts: Vec<String> = Vec::new();
-        let mut spans = Vec::with_capacity(missing.len());
-        for person in &missing {
+        let mut spans = Vec::with_capacity(people.len());
+        for person in people {
             let (seeking, offering) = (parse_list(&person.seeking), parse_list(&person.offering));
             let about = format!("{}. Interests: {}", person.headline, parse_list(&person.interests).join(", "));
             let mut phrases: Vec<String> = seeking.iter().chain(&offering).cloned().collect();
@@ -411,31 +441,24 @@ impl Engine {
             texts.extend(phrases.iter().cloned());
             spans.push((start, seeking.is_empty(), offering.is_empty(), phrases));
         }
-        if missing.is_empty() {
-            return Ok(out);
+        if people.is_empty() {
+            return Ok(HashMap::new());
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let vectors = Vec::<Vec<f32>>::try_from(&embedder.embed_many(&refs, 64)?.to_device(Device::Cpu))?;
-        let mut cache = lock(&self.profiles);
-        for (person, (start, no_seek, no_offer, phrases)) in missing.into_iter().zip(spans) {
-            let zero_if = |v: &Vec<f32>, empty: bool| if empty { vec![0.0; v.len()] } else { v.clone() };
+        let vectors = self.model.embed(&refs)?;
+        let mut out = HashMap::with_capacity(people.len());
+        for (person, (start, no_seek, no_offer, phrases)) in people.iter().zip(spans) {
+            let zero_if = |v: &Vector, empty: bool| if empty { vec![0.0; v.len()] } else { v.to_vec() };
             let embedded = Arc::new(Embedded {
-                updated_at: person.updated_at,
                 seek: zero_if(&vectors[start], no_seek),
                 offer: zero_if(&vectors[start + 1], no_offer),
-                about: vectors[start + 2].clone(),
+                about: vectors[start + 2].to_vec(),
                 phrases: phrases.into_iter().zip(vectors[start + 3..].iter().cloned()).collect(),
             });
-            cache.insert(person.id, Arc::clone(&embedded));
             out.insert(person.id, embedded);
         }
         Ok(out)
     }
-}
-
-/// libtorch's threads for a full build: every core.
-fn all_cores() -> i32 {
-    std::thread::available_parallelism().map_or(1, |n| i32::try_from(n.get()).unwrap_or(1))
 }
 
 /// Everyone whose current list shows `user`.
@@ -474,5 +497,56 @@ impl Running {
 impl Drop for Running {
     fn drop(&mut self) {
         metrics::gauge!("matcher_jobs_running").decrement(1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3_600_000;
+
+    fn slot_ending(pools: &Pools, id: u128, ends_at: i64) {
+        pools.slot(Uuid::from_u128(id)).ends_at.store(ends_at, Ordering::Relaxed);
+    }
+
+    #[test]
+    fn an_ended_event_stays_for_the_grace_period_then_is_dropped() {
+        let pools = Pools::default();
+        let now = 1_000 * HOUR;
+        slot_ending(&pools, 1, now - 7 * HOUR);
+        slot_ending(&pools, 2, now - HOUR);
+        slot_ending(&pools, 3, now + HOUR);
+        // Not read from storage yet: its end is unknown, so it stays.
+        pools.slot(Uuid::from_u128(4));
+        assert_eq!(pools.evict_ended(now), 1);
+        assert!(pools.get(&Uuid::from_u128(1)).is_none());
+        assert!((2..=4).all(|id| pools.get(&Uuid::from_u128(id)).is_some()));
+        assert_eq!(pools.evict_ended(now + 6 * HOUR), 1, "the one that ended an hour before");
+        assert_eq!(pools.evict_ended(now + 8 * HOUR), 1, "the one running then");
+        assert_eq!(pools.len(), 1);
+    }
+
+    #[test]
+    fn memory_does_not_grow_with_every_event_ever_run() {
+        let pools = Pools::default();
+        // A year of hourly two-hour events, each swept as the next one is first asked for.
+        for hour in 0..24 * 365 {
+            let now = hour * HOUR;
+            pools.evict_ended(now);
+            slot_ending(&pools, hour as u128, now + 2 * HOUR);
+            assert!(pools.len() <= 9, "{} pools at hour {hour}", pools.len());
+        }
+    }
+
+    #[test]
+    fn a_job_holding_an_evicted_event_finishes_on_its_own_copy() {
+        let pools = Pools::default();
+        slot_ending(&pools, 1, HOUR);
+        let held = pools.get(&Uuid::from_u128(1));
+        assert_eq!(pools.evict_ended(10 * HOUR), 1);
+        assert!(held.is_some_and(|slot| slot.state.try_lock().is_ok()));
+        let fresh = pools.slot(Uuid::from_u128(1));
+        assert_eq!(fresh.ends_at.load(Ordering::Relaxed), 0, "asked again, it starts from storage");
     }
 }

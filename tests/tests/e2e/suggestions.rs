@@ -227,7 +227,10 @@ async fn weights_are_learned_from_outcomes(backend: Backend) {
         server.store.record_suggestion_feedback(event, engineer, peer, Verdict::Met).await.expect("met");
         server.store.record_suggestion_feedback(event, engineer, chef, Verdict::NotRelevant).await.expect("declined");
     }
-    let engine = server::suggest::Engine::new(server.store.clone(), server::model::Model::new(tests::model_dir()));
+    let engine = server::suggest::Engine::new(
+        server.store.clone(),
+        server::model::engine(tests::model_dir(), server::model::DEFAULT_CACHE_BYTES),
+    );
     let prior = engine.weights();
     engine.retrain().await.expect("retrain");
     let learned = engine.weights();
