@@ -1,5 +1,7 @@
 //! Full-event recompute: pairs scored per second and time for 1k, 10k and 50k attendees, next
 //! to the machine's measured matrix-multiply peak: `cargo bench -p matcher --bench score`.
+//! `MINGLE_BENCH_SIZES=10000,50000,100000` and `MINGLE_BENCH_DEVICES=cuda` (or `cpu`, or both)
+//! choose other sizes and devices; by default the CPU and, when there is one, the GPU.
 //! Attendees are random unit vectors with a few tags each (scores do not depend on the text).
 //! Then the time to learn the weights from 10k and 100k outcomes of pairs of such attendees.
 //! Prints a table; asserts nothing.
@@ -12,8 +14,9 @@ use matcher::{candidates, features, learn_weights, Weights, EMBEDDING_DIM};
 use tch::{Device, Kind, Tensor};
 
 /// Sustained FLOP/s of a large single-precision matrix multiply on `device`: the practical peak.
+/// A GPU needs a larger product than a CPU to be kept busy.
 fn gemm_peak(device: Device) -> f64 {
-    let size = 2048i64;
+    let size = if device.is_cuda() { 8192i64 } else { 2048 };
     let a = Tensor::randn([size, size], (Kind::Float, device));
     let b = Tensor::randn([size, size], (Kind::Float, device));
     let _ = a.matmul(&b).sum(Kind::Float).double_value(&[]);
@@ -25,11 +28,23 @@ fn gemm_peak(device: Device) -> f64 {
     2.0 * (size as f64).powi(3) * f64::from(rounds) / started.elapsed().as_secs_f64()
 }
 
+/// A comma-separated list from the environment, or `default`.
+fn listed<T: std::str::FromStr>(name: &str, default: Vec<T>) -> Vec<T> {
+    std::env::var(name).ok().map_or(default, |v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+}
+
 fn main() {
-    let mut devices = vec![Device::Cpu];
-    if tch::Cuda::is_available() {
-        devices.push(Device::Cuda(0));
-    }
+    let cuda = tch::Cuda::is_available();
+    let mut devices: Vec<Device> = listed::<String>("MINGLE_BENCH_DEVICES", vec!["cpu".into(), "cuda".into()])
+        .iter()
+        .filter_map(|d| match d.as_str() {
+            "cpu" => Some(Device::Cpu),
+            "cuda" if cuda => Some(Device::Cuda(0)),
+            _ => None,
+        })
+        .collect();
+    devices.dedup();
+    let sizes = listed("MINGLE_BENCH_SIZES", vec![1_000usize, 10_000, 50_000]);
     let mut table = String::from("\nFull-event recompute (all pairs, reciprocal scores, top 30 per person)\n");
     table.push_str(&format!(
         "{:<8} {:>10} {:>12} {:>16} {:>14} {:>12}\n",
@@ -37,7 +52,7 @@ fn main() {
     ));
     for device in devices {
         let peak = gemm_peak(device);
-        for n in [1_000usize, 10_000, 50_000] {
+        for &n in &sizes {
             let people = common::random_people(n, 7);
             let _ = candidates(&people[..n.min(256)], &[], 30, &Weights::default(), device); // warm-up
             let started = Instant::now();

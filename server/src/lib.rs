@@ -82,9 +82,9 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     let suggester = if config.matcher_workers() {
         let url =
             config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL")?;
-        suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), url).await?
+        suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), url, shutdown).await?
     } else {
-        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model))
+        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model), shutdown)
     };
     Ok(AppState {
         store: store.clone(),
@@ -101,7 +101,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             ops_token: config.ops_token.clone().filter(|t| !t.is_empty()),
         }),
         suggester,
-        recommender: recommend::Recommender::new(Arc::clone(&model)),
+        recommender: recommend::Recommender::new(Arc::clone(&model), shutdown),
         model,
         realtime,
         shutdown: shutdown.clone(),

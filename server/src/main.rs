@@ -48,7 +48,7 @@ async fn matcher(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::new();
     let state = server::build_state(&config, &shutdown).await?;
     let engine = server::suggest::Engine::new(state.store.clone(), std::sync::Arc::clone(&state.model));
-    engine.keep_learning();
+    engine.keep_learning(&shutdown);
     server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
     if !shutdown.stop_workers().await {
         tracing::warn!("some background loops did not stop in time");

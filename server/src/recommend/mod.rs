@@ -43,6 +43,7 @@ use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 use crate::model::Model;
+use crate::shutdown::Shutdown;
 use crate::store::{EventRow, Store, UserRow};
 
 pub use training::{Collaborative, RETRAIN_EVERY};
@@ -78,6 +79,8 @@ pub struct Recommender {
     versions: AtomicU64,
     /// Held while a model trains: one training at a time, on schedule or on demand.
     training: Arc<tokio::sync::Mutex<()>>,
+    /// Trainings and warm-ups run as tracked background work and stop with the workers.
+    shutdown: Shutdown,
 }
 
 impl std::fmt::Debug for Recommender {
@@ -87,12 +90,13 @@ impl std::fmt::Debug for Recommender {
 }
 
 impl Recommender {
-    pub fn new(model: Arc<Model>) -> Arc<Self> {
+    pub fn new(model: Arc<Model>, shutdown: &Shutdown) -> Arc<Self> {
         Arc::new(Self {
             model,
             collaborative: RwLock::new(None),
             versions: AtomicU64::new(0),
             training: Arc::new(tokio::sync::Mutex::new(())),
+            shutdown: shutdown.clone(),
         })
     }
 
@@ -129,7 +133,7 @@ mod tests {
             interests: list(interests),
             seeking: list(seeking),
             offering: list(&[]),
-            visibility: "public".into(),
+            visibility: protocol::users::ProfileVisibility::Public,
             matchmaking: true,
             created_at: 0,
             updated_at: 0,
@@ -153,7 +157,7 @@ mod tests {
             lon: None,
             online_url: None,
             capacity: None,
-            visibility: "public".into(),
+            visibility: protocol::events::EventVisibility::Public,
             checkin_code: String::new(),
             created_at: 0,
             updated_at: 0,
@@ -171,7 +175,7 @@ mod tests {
     /// The lightweight engine stands in for the model: what is tested is the ranking.
     #[test]
     fn events_that_fit_the_profile_come_first_with_their_reasons() {
-        let recommender = Recommender::new(crate::model::light());
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
         let candidates = vec![
             event(1, "Watercolour morning", "Paint with us", &["painting"]),
             event(2, "Jazz night", "A live jazz trio", &["jazz"]),
@@ -192,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_new_event_with_nothing_in_common_says_how_many_are_going() {
-        let recommender = Recommender::new(crate::model::light());
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
         let mut quiet = event(1, "Board games", "Dice and cards", &[]);
         quiet.going_count = 4;
         let ranked = recommender.rank(inputs(user(&["jazz"], &[]), vec![quiet]), 10);
@@ -202,7 +206,7 @@ mod tests {
 
     #[test]
     fn audience_segments_group_similar_profiles() -> anyhow::Result<()> {
-        let recommender = Recommender::new(crate::model::light());
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
         let audience: Vec<UserRow> = (0..8u128)
             .map(|i| {
                 let mut u = if i % 2 == 0 { user(&["jazz", "piano"], &[]) } else { user(&["climbing"], &[]) };

@@ -51,7 +51,7 @@ impl Recommender {
     pub fn retrain_soon(self: &Arc<Self>, store: Store) -> bool {
         let Ok(guard) = Arc::clone(&self.training).try_lock_owned() else { return false };
         let this = Arc::clone(self);
-        tokio::spawn(async move {
+        self.shutdown.spawn(async move {
             match this.train_and_swap(&store).await {
                 Ok(Some(version)) => tracing::info!(version, "recommendation model retrained on demand"),
                 Ok(None) => tracing::info!("too few RSVPs and check-ins to train a recommendation model"),
@@ -139,10 +139,14 @@ impl Recommender {
     /// Trains every [`RETRAIN_EVERY`] in the background, for as long as the recommender lives.
     pub fn keep_learning(self: &Arc<Self>, store: Store) {
         let recommender = Arc::downgrade(self);
-        tokio::spawn(async move {
+        let stop = self.shutdown.workers_token();
+        self.shutdown.spawn(async move {
             let mut tick = tokio::time::interval(RETRAIN_EVERY);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.cancelled() => return,
+                }
                 let Some(recommender) = recommender.upgrade() else { return };
                 if let Err(e) = recommender.retrain(&store).await {
                     tracing::warn!(error = %e, "training the event recommendation model failed");

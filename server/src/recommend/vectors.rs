@@ -112,7 +112,8 @@ impl Recommender {
     /// catalogue. Runs in the background at start-up.
     pub fn warm_up(self: &Arc<Self>, store: Store) {
         let this = Arc::clone(self);
-        tokio::spawn(async move {
+        let stop = self.shutdown.workers_token();
+        self.shutdown.spawn(stop.run_until_cancelled_owned(async move {
             let events = match store.recommendation_candidates(Uuid::nil(), CANDIDATES).await {
                 Ok(events) => events,
                 Err(e) => return tracing::warn!(error = %e, "warming up recommendations failed"),
@@ -129,6 +130,6 @@ impl Recommender {
                 Ok(Err(e)) => tracing::warn!(error = %e, "warming up recommendations failed"),
                 Err(e) => tracing::warn!(error = %e, "warming up recommendations failed"),
             }
-        });
+        }));
     }
 }

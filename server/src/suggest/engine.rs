@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::model::{lock, Model};
+use crate::shutdown::Shutdown;
 use crate::store::{now_ms, parse_list, Store, UserRow};
 
 /// Suggestions per person.
@@ -309,12 +310,16 @@ impl Engine {
     }
 
     /// Retrains every [`RETRAIN_EVERY`] in the background, for as long as the engine lives.
-    pub fn keep_learning(self: &Arc<Self>) {
+    pub fn keep_learning(self: &Arc<Self>, shutdown: &Shutdown) {
         let engine = Arc::downgrade(self);
-        tokio::spawn(async move {
+        let stop = shutdown.workers_token();
+        shutdown.spawn(async move {
             let mut tick = tokio::time::interval(RETRAIN_EVERY);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.cancelled() => return,
+                }
                 let Some(engine) = engine.upgrade() else { return };
                 if let Err(e) = engine.retrain().await {
                     tracing::warn!(error = %e, "learning the matcher's weights failed");

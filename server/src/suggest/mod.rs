@@ -23,6 +23,7 @@ pub use engine::{Applied, Changed, Engine, Job, SuggestError};
 
 use crate::model::Model;
 use crate::realtime::Realtime;
+use crate::shutdown::Shutdown;
 use crate::store::Store;
 use stream::JobQueue;
 
@@ -42,6 +43,8 @@ pub struct Suggester {
     realtime: Arc<Realtime>,
     matcher: Matcher,
     pending: DashMap<Uuid, Job>,
+    /// Tracks each job's task, so shutdown lets the jobs under way finish.
+    shutdown: Shutdown,
 }
 
 impl std::fmt::Debug for Suggester {
@@ -56,16 +59,23 @@ impl std::fmt::Debug for Suggester {
 
 impl Suggester {
     /// Matching in this process.
-    pub fn in_process(store: Store, realtime: Arc<Realtime>, model: Arc<Model>) -> Arc<Self> {
+    pub fn in_process(store: Store, realtime: Arc<Realtime>, model: Arc<Model>, shutdown: &Shutdown) -> Arc<Self> {
         let engine = Engine::new(store.clone(), model);
-        engine.keep_learning();
-        Arc::new(Self { store, realtime, matcher: Matcher::InProcess(engine), pending: DashMap::new() })
+        engine.keep_learning(shutdown);
+        let matcher = Matcher::InProcess(engine);
+        Arc::new(Self { store, realtime, matcher, pending: DashMap::new(), shutdown: shutdown.clone() })
     }
 
     /// Matching in `mingle matcher` workers reached through Redis at `redis_url`.
-    pub async fn with_workers(store: Store, realtime: Arc<Realtime>, redis_url: &str) -> anyhow::Result<Arc<Self>> {
+    pub async fn with_workers(
+        store: Store,
+        realtime: Arc<Realtime>,
+        redis_url: &str,
+        shutdown: &Shutdown,
+    ) -> anyhow::Result<Arc<Self>> {
         let queue = JobQueue::connect(redis_url).await?;
-        Ok(Arc::new(Self { store, realtime, matcher: Matcher::Workers(queue), pending: DashMap::new() }))
+        let matcher = Matcher::Workers(queue);
+        Ok(Arc::new(Self { store, realtime, matcher, pending: DashMap::new(), shutdown: shutdown.clone() }))
     }
 
     /// Asks for all of `event` to be recomputed soon (its times or audience changed).
@@ -99,7 +109,7 @@ impl Suggester {
         };
         if first {
             let this = Arc::clone(self);
-            tokio::spawn(async move {
+            self.shutdown.spawn(async move {
                 tokio::time::sleep(DEBOUNCE).await;
                 let Some((_, job)) = this.pending.remove(&event) else { return };
                 if let Err(e) = this.run(event, job).await {
