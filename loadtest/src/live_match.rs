@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::{SinkExt as _, StreamExt as _};
+use protocol::realtime::{Channel, ChannelMessage, ClientFrame, MessageBody, ServerFrame};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::Semaphore;
@@ -222,14 +223,20 @@ pub async fn run(
             ("sec-websocket-protocol", "mingle.v1".to_owned()),
         ];
         let mut ws = websocket(sources.next(), addr, "/api/v1/ws", &headers).await?;
-        let frame = json!({ "id": "me", "type": "subscribe", "channel": format!("user:{}", account.id) });
-        ws.send(Message::text(frame.to_string())).await?;
+        let frame = ClientFrame::Subscribe {
+            id: "me".to_owned(),
+            channel: Channel::User(account.id).to_string(),
+            since: None,
+            epoch: None,
+        };
+        ws.send(Message::text(serde_json::to_string(&frame)?)).await?;
         loop {
             let message = timeout(Duration::from_secs(30), ws.next()).await?.context("closed while subscribing")??;
             if let Message::Text(text) = message {
-                anyhow::ensure!(!text.as_str().contains(r#""type":"error""#), "subscribe refused: {}", text.as_str());
-                if text.as_str().contains(r#""id":"me""#) {
-                    break;
+                match server_frame(text.as_str())? {
+                    ServerFrame::Reply(reply) if reply.id == "me" => break,
+                    ServerFrame::Error(error) => anyhow::bail!("subscribe refused: {} ({})", error.message, error.code),
+                    _ => {}
                 }
             }
         }
@@ -256,8 +263,14 @@ pub async fn run(
             let arrived = checked.is_ok()
                 && timeout(PUSH_TIMEOUT, async {
                     while let Some(Ok(message)) = ws.next().await {
+                        // One list per newcomer: reading it whole costs nothing next to what
+                        // the push measures.
                         if let Message::Text(text) = message {
-                            if text.as_str().contains(r#""kind":"suggestions""#) {
+                            if let Ok(ServerFrame::Message(ChannelMessage {
+                                body: MessageBody::Suggestions { .. },
+                                ..
+                            })) = server_frame(text.as_str())
+                            {
                                 return true;
                             }
                         }
@@ -294,6 +307,11 @@ pub async fn run(
         server_cpu_percent: usage.cpu_percent,
         server_peak_rss_kib: usage.peak_rss_kib,
     })
+}
+
+/// A frame from the server, as the protocol types.
+fn server_frame(text: &str) -> anyhow::Result<ServerFrame> {
+    serde_json::from_str(text).with_context(|| format!("unexpected frame: {text}"))
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -22,6 +22,7 @@ mod scenarios;
 mod servers;
 mod spread;
 mod stats;
+mod table;
 mod worker;
 
 use std::io::Write as _;
@@ -148,8 +149,8 @@ async fn client_peak_rss() {
 /// The targets table, for the terminal.
 fn summary(results: &Results) -> String {
     let mut out = String::from("target | measured | verdict\n");
-    for (what, measured, verdict) in results.targets() {
-        out.push_str(&format!("{what} | {measured} | {verdict}\n"));
+    for line in results.targets() {
+        out.push_str(&format!("{} | {} | {}\n", line.target, line.measured, line.verdict));
     }
     for note in &results.notes {
         out.push_str(&format!("note: {note}\n"));

@@ -3,9 +3,10 @@
 
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
+use protocol::auth::{RegisterRequest, Session};
+use protocol::events::{CheckinRequest, CreateEvent, EventVisibility, RsvpIntent, RsvpRequest};
 use reqwest::StatusCode;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// The password of every account the tool registers (only ever on a throwaway database).
@@ -31,23 +32,6 @@ pub struct Event {
     pub checkin_code: String,
 }
 
-#[derive(Deserialize)]
-struct Session {
-    access_token: String,
-    user: IdOnly,
-}
-
-#[derive(Deserialize)]
-struct IdOnly {
-    id: Uuid,
-}
-
-#[derive(Deserialize)]
-struct CreatedEvent {
-    id: Uuid,
-    checkin_code: Option<String>,
-}
-
 impl Api {
     pub fn new(addr: std::net::SocketAddr) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
@@ -68,7 +52,11 @@ impl Api {
 
     /// Registers `email` and answers the signed-in account.
     pub async fn register(&self, email: &str, display_name: &str) -> anyhow::Result<Account> {
-        let body = json!({ "email": email, "password": PASSWORD, "display_name": display_name });
+        let body = RegisterRequest {
+            email: email.to_owned(),
+            password: PASSWORD.to_owned(),
+            display_name: display_name.to_owned(),
+        };
         let response = self.http.post(format!("{}/auth/register", self.base)).json(&body).send().await?;
         let session: Session = Self::expect(response, "register").await?.json().await?;
         Ok(Account { id: session.user.id, token: session.access_token })
@@ -88,28 +76,30 @@ impl Api {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> anyhow::Result<Event> {
-        let body = json!({
-            "title": title,
-            "description": format!("{title}: a room the load test fills."),
-            "tags": tags,
-            "starts_at": starts_at.to_rfc3339(),
-            "ends_at": ends_at.to_rfc3339(),
-            "timezone": "Europe/Berlin",
-            "online_url": "https://example.test/stream",
-            "capacity": null,
-        });
+        let body = CreateEvent {
+            title: title.to_owned(),
+            description: format!("{title}: a room the load test fills."),
+            tags: tags.iter().map(|&tag| tag.to_owned()).collect(),
+            starts_at: starts_at.fixed_offset(),
+            ends_at: ends_at.fixed_offset(),
+            timezone: "Europe/Berlin".to_owned(),
+            venue: None,
+            online_url: Some("https://example.test/stream".to_owned()),
+            capacity: None,
+            visibility: EventVisibility::Public,
+        };
         let response = self.http.post(format!("{}/events", self.base)).bearer_auth(token).json(&body).send().await?;
-        let event: CreatedEvent = Self::expect(response, "create event").await?.json().await?;
+        let event: protocol::events::Event = Self::expect(response, "create event").await?.json().await?;
         Ok(Event { id: event.id, checkin_code: event.checkin_code.context("the organizer sees the check-in code")? })
     }
 
     /// RSVPs and answers the HTTP status (the REST scenario counts conflicts apart from errors).
-    pub async fn rsvp(&self, token: &str, event: Uuid, status: &str) -> anyhow::Result<StatusCode> {
+    pub async fn rsvp(&self, token: &str, event: Uuid, status: RsvpIntent) -> anyhow::Result<StatusCode> {
         let response = self
             .http
             .post(format!("{}/events/{event}/rsvp", self.base))
             .bearer_auth(token)
-            .json(&json!({ "status": status }))
+            .json(&RsvpRequest { status })
             .send()
             .await?;
         let status = response.status();
@@ -118,7 +108,7 @@ impl Api {
     }
 
     pub async fn going(&self, token: &str, event: Uuid) -> anyhow::Result<()> {
-        let status = self.rsvp(token, event, "going").await?;
+        let status = self.rsvp(token, event, RsvpIntent::Going).await?;
         anyhow::ensure!(status.is_success(), "RSVP answered {status}");
         Ok(())
     }
@@ -128,7 +118,7 @@ impl Api {
             .http
             .post(format!("{}/events/{event}/checkin", self.base))
             .bearer_auth(token)
-            .json(&json!({ "code": code }))
+            .json(&CheckinRequest { user_id: None, code: Some(code.to_owned()) })
             .send()
             .await?;
         Self::expect(response, "check-in").await.map(drop)

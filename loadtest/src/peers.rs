@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use futures_util::{SinkExt as _, StreamExt as _};
-use serde_json::json;
+use protocol::realtime::{ClientFrame, PublishBody, ServerFrame};
+use serde::Deserialize;
 use tokio::sync::watch;
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::Message;
@@ -81,19 +82,17 @@ async fn open_mingle(
     let headers = [("authorization", format!("Bearer {token}")), ("sec-websocket-protocol", "mingle.v1".to_owned())];
     let mut ws = websocket(sources.next(), target.addr, "/api/v1/ws", &headers).await?;
     let Some(room) = room else { return Ok((ws, 0)) };
-    let mut frame = json!({ "id": "join", "type": "subscribe", "channel": target.rooms[room] });
-    if let Some(since) = since {
-        frame["since"] = json!(since);
-    }
-    ws.send(Message::text(frame.to_string())).await?;
+    let frame =
+        ClientFrame::Subscribe { id: "join".to_owned(), channel: target.rooms[room].clone(), since, epoch: None };
+    ws.send(Message::text(serde_json::to_string(&frame)?)).await?;
     loop {
         let text = next_text(&mut ws).await?;
-        if text.contains(r#""type":"reply""#) && text.contains(r#""id":"join""#) {
-            let reply: serde_json::Value = serde_json::from_str(&text)?;
-            return Ok((ws, reply["offset"].as_i64().unwrap_or(0)));
-        }
-        if text.contains(r#""type":"error""#) {
-            bail!("subscribe refused: {text}");
+        // Joining is set-up, not the measured path: every frame is read whole as the protocol
+        // types.
+        match serde_json::from_str::<ServerFrame>(&text).with_context(|| format!("unexpected frame: {text}"))? {
+            ServerFrame::Reply(reply) if reply.id == "join" => return Ok((ws, reply.offset.unwrap_or(0))),
+            ServerFrame::Error(error) => bail!("subscribe refused: {} ({})", error.message, error.code),
+            _ => {}
         }
     }
 }
@@ -196,14 +195,36 @@ pub async fn listen(
     }
 }
 
-/// The offset of a Mingle `message` frame, read without parsing the whole frame.
-fn mingle_offset(frame: &str) -> Option<i64> {
-    if !frame.starts_with(r#"{"type":"message""#) {
-        return None;
+/// The two fields of a Mingle server frame that the load test's hot paths read.
+///
+/// Every subscriber reads every message, on a machine it shares with the server it measures, so
+/// the frame is not parsed into [`ServerFrame`] (which would allocate the channel name, the body
+/// and its text for each message): this borrows the `type` from the frame and skips every field
+/// it does not name without building it. Unlike searching the text, it does not depend on the
+/// order in which the server happens to write the fields.
+#[derive(Debug, Deserialize)]
+struct Peek<'a> {
+    /// The frame's tag: `message`, `reply`, `error` or `presence` (never escaped in JSON, so it
+    /// can be borrowed).
+    #[serde(rename = "type")]
+    kind: &'a str,
+    offset: Option<i64>,
+}
+
+impl<'a> Peek<'a> {
+    fn of(frame: &'a str) -> Option<Self> {
+        serde_json::from_str(frame).ok()
     }
-    let at = frame.find(r#""offset":"#)? + r#""offset":"#.len();
-    let digits = frame[at..].bytes().take_while(u8::is_ascii_digit).count();
-    frame[at..at + digits].parse().ok()
+}
+
+/// The offset of a Mingle `message` frame.
+fn mingle_offset(frame: &str) -> Option<i64> {
+    Peek::of(frame).filter(|peek| peek.kind == "message")?.offset
+}
+
+/// Whether a Mingle frame is an `error` frame (a refused publish).
+fn is_mingle_error(frame: &str) -> bool {
+    Peek::of(frame).is_some_and(|peek| peek.kind == "error")
 }
 
 /// Publishing state shared by the publishers of a run.
@@ -261,7 +282,11 @@ pub async fn publish(
                 seq += 1;
                 let text = Probe { step: deliveries.step(), sent_micros: deliveries.now_micros() }.text(text_len);
                 let frame = match target.flavor {
-                    Flavor::Mingle => json!({ "id": format!("p{seq}"), "type": "publish", "channel": target.rooms[room], "body": { "text": text } }).to_string(),
+                    Flavor::Mingle => serde_json::to_string(&ClientFrame::Publish {
+                        id: format!("p{seq}"),
+                        channel: target.rooms[room].clone(),
+                        body: PublishBody { text },
+                    })?,
                     Flavor::SocketIo => engineio::event(Some(seq), "publish", &[&target.rooms[room], &text]),
                 };
                 ws.send(Message::text(frame)).await?;
@@ -270,7 +295,7 @@ pub async fn publish(
             message = ws.next() => match message {
                 Some(Ok(Message::Text(text))) => {
                     let text = text.as_str();
-                    if target.flavor == Flavor::Mingle && text.contains(r#""type":"error""#) {
+                    if target.flavor == Flavor::Mingle && is_mingle_error(text) {
                         publishing.refused.fetch_add(1, Ordering::Relaxed);
                     } else if target.flavor == Flavor::SocketIo && text == "2" {
                         ws.send(Message::text(engineio::PONG)).await?;
@@ -293,5 +318,43 @@ mod tests {
     fn reads_offsets_of_message_frames_only() {
         assert_eq!(mingle_offset(r#"{"type":"message","channel":"event:x:chat","offset":42,"epoch":1}"#), Some(42));
         assert_eq!(mingle_offset(r#"{"type":"reply","id":"join","offset":42}"#), None);
+        assert_eq!(mingle_offset("not json"), None);
+    }
+
+    #[test]
+    fn finds_the_offset_whatever_the_field_order() {
+        let message = ServerFrame::Message(protocol::realtime::ChannelMessage {
+            channel: "event:x:chat".to_owned(),
+            offset: 42,
+            epoch: 1,
+            body: protocol::realtime::MessageBody::chat("LT1:1:2: with \"quotes\" and an \"offset\":7"),
+            sender: Some(uuid::Uuid::nil()),
+            sent_at: chrono::Utc::now(),
+        });
+        let frame = serde_json::to_value(&message).expect("frame");
+        let serde_json::Value::Object(fields) = frame else { panic!("an object") };
+        let fields: Vec<_> = fields.into_iter().collect();
+        // Every rotation of the fields, and the reverse order: the type and the offset move
+        // to the front, the middle and the end.
+        for turn in 0..fields.len() {
+            let mut rotated = fields.clone();
+            rotated.rotate_left(turn);
+            for order in [rotated.clone(), rotated.into_iter().rev().collect()] {
+                // Written by hand: a `serde_json::Map` would sort the keys again.
+                let fields: Vec<String> = order.iter().map(|(key, value)| format!("{key:?}:{value}")).collect();
+                let text = format!("{{{}}}", fields.join(","));
+                assert_eq!(mingle_offset(&text), Some(42), "{text}");
+            }
+        }
+        assert_eq!(
+            mingle_offset(r#"{ "offset" : 9, "body": {"kind": "chat", "text": "x"}, "type" : "message" }"#),
+            Some(9)
+        );
+    }
+
+    #[test]
+    fn tells_refused_publishes() {
+        assert!(is_mingle_error(r#"{"code":"rate_limited","message":"slow down","id":"p3","type":"error"}"#));
+        assert!(!is_mingle_error(r#"{"type":"reply","id":"p3","ok":true,"offset":4}"#));
     }
 }

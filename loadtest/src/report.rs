@@ -12,6 +12,7 @@ use crate::live_match::LiveMatchResult;
 use crate::rest::RestResult;
 use crate::scenarios::{ChatResult, FanoutResult, IdleResult, StormResult};
 use crate::stats::fmt_ms;
+use crate::table::{Align, Table};
 
 /// Targets from the issue, checked against the results (never asserted by a test).
 pub const TARGET_IDLE_CONNECTIONS: usize = 100_000;
@@ -103,6 +104,39 @@ fn verdict(met: Option<bool>) -> &'static str {
     }
 }
 
+/// One line of the targets table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    /// What the issue asked for.
+    pub target: String,
+    /// What this run measured, in words.
+    pub measured: String,
+    /// `met`, `**missed**` or `not measured`.
+    pub verdict: &'static str,
+}
+
+/// Mingle's sustained fan-out next to Socket.IO's, for one room size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FanoutRatio {
+    pub room: usize,
+    /// Mingle's sustained deliveries per second.
+    pub mingle: f64,
+    /// Socket.IO's sustained deliveries per second.
+    pub socketio: f64,
+    /// Mingle over Socket.IO; none where Socket.IO kept up with no step at all.
+    pub ratio: Option<f64>,
+}
+
+/// What a delivery costs each server, for one room size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FanoutEfficiency {
+    room: usize,
+    /// Mingle's deliveries per second of server CPU time.
+    mingle: f64,
+    /// Socket.IO's deliveries per second of server CPU time.
+    socketio: f64,
+}
+
 impl Results {
     fn idle_of(&self, server: &str) -> Option<&IdleResult> {
         self.idle.iter().find(|r| r.server == server)
@@ -113,7 +147,7 @@ impl Results {
     }
 
     /// Mingle's deliveries per server CPU-second over Socket.IO's, per room size.
-    fn fanout_efficiency(&self) -> Vec<(usize, f64, f64, f64)> {
+    fn fanout_efficiency(&self) -> Vec<FanoutEfficiency> {
         let mut sizes: Vec<usize> = self.fanout.iter().map(|r| r.subscribers).collect();
         sizes.sort_unstable();
         sizes.dedup();
@@ -122,14 +156,14 @@ impl Results {
             .filter_map(|n| {
                 let m = self.fanout_of("Mingle", n)?.deliveries_per_cpu_second();
                 let s = self.fanout_of("Socket.IO", n)?.deliveries_per_cpu_second();
-                (s > 0.0).then_some((n, m, s, m / s))
+                (s > 0.0).then_some(FanoutEfficiency { room: n, mingle: m, socketio: s })
             })
             .collect()
     }
 
     /// Mingle's sustained fan-out over Socket.IO's, per room size; no ratio where Socket.IO
     /// kept up with no step at all.
-    pub fn fanout_ratios(&self) -> Vec<(usize, f64, f64, Option<f64>)> {
+    pub fn fanout_ratios(&self) -> Vec<FanoutRatio> {
         let mut sizes: Vec<usize> = self.fanout.iter().map(|r| r.subscribers).collect();
         sizes.sort_unstable();
         sizes.dedup();
@@ -138,19 +172,19 @@ impl Results {
             .filter_map(|n| {
                 let m = self.fanout_of("Mingle", n)?.sustained_per_sec();
                 let s = self.fanout_of("Socket.IO", n)?.sustained_per_sec();
-                Some((n, m, s, (s > 0.0).then(|| m / s)))
+                Some(FanoutRatio { room: n, mingle: m, socketio: s, ratio: (s > 0.0).then(|| m / s) })
             })
             .collect()
     }
 
     /// The target lines: what was asked, what was measured, met or not.
-    pub fn targets(&self) -> Vec<(String, String, &'static str)> {
+    pub fn targets(&self) -> Vec<TargetLine> {
         let mut rows = Vec::new();
         let idle = self.idle_of("Mingle");
         let limit = self.machine.open_files_limit;
-        rows.push((
-            format!("{} concurrent idle connections held", thousands(TARGET_IDLE_CONNECTIONS as f64)),
-            idle.map_or("-".to_owned(), |r| {
+        rows.push(TargetLine {
+            target: format!("{} concurrent idle connections held", thousands(TARGET_IDLE_CONNECTIONS as f64)),
+            measured: idle.map_or("-".to_owned(), |r| {
                 let spread = if r.nodes > 1 || r.client_processes > 1 {
                     format!(
                         " on {} Mingle nodes from {} client processes, at most {} per process (open-file \
@@ -172,12 +206,12 @@ impl Results {
                 };
                 format!("{} open after {} s hold{spread}{bound}", thousands(r.open_after_hold as f64), r.hold_secs)
             }),
-            verdict(idle.map(|r| r.open_after_hold >= TARGET_IDLE_CONNECTIONS)),
-        ));
+            verdict: verdict(idle.map(|r| r.open_after_hold >= TARGET_IDLE_CONNECTIONS)),
+        });
         let per = idle.and_then(IdleResult::kib_per_connection);
-        rows.push((
-            "at most 10 KB server memory per idle connection".to_owned(),
-            per.map_or("-".to_owned(), |k| {
+        rows.push(TargetLine {
+            target: "at most 10 KB server memory per idle connection".to_owned(),
+            measured: per.map_or("-".to_owned(), |k| {
                 let nodes = idle.map_or(1, |r| r.nodes);
                 format!(
                     "{:.1} KB anonymous RSS ({:.1} KB all of VmRSS), added between the last two steps, up to {} connections{}",
@@ -187,49 +221,49 @@ impl Results {
                     if nodes > 1 { format!(", summed over {nodes} nodes") } else { String::new() }
                 )
             }),
-            verdict(per.map(|k| k <= TARGET_KIB_PER_CONNECTION)),
-        ));
+            verdict: verdict(per.map(|k| k <= TARGET_KIB_PER_CONNECTION)),
+        });
         let ratios = self.fanout_ratios();
-        let worst = ratios.iter().filter_map(|r| r.3).fold(f64::INFINITY, f64::min);
-        rows.push((
-            "fan-out deliveries/s at least 2x Socket.IO's at equal connections".to_owned(),
-            if ratios.is_empty() {
+        let worst = ratios.iter().filter_map(|r| r.ratio).fold(f64::INFINITY, f64::min);
+        rows.push(TargetLine {
+            target: "fan-out deliveries/s at least 2x Socket.IO's at equal connections".to_owned(),
+            measured: if ratios.is_empty() {
                 "-".to_owned()
             } else {
                 ratios
                     .iter()
-                    .map(|(n, m, _, r)| match r {
-                        Some(r) => format!("{r:.2}x at {}", thousands(*n as f64)),
-                        None if *m > 0.0 => format!(
+                    .map(|r| match r.ratio {
+                        Some(ratio) => format!("{ratio:.2}x at {}", thousands(r.room as f64)),
+                        None if r.mingle > 0.0 => format!(
                             "at {}: Socket.IO kept up with no step, Mingle with {}/s",
-                            thousands(*n as f64),
-                            thousands(*m)
+                            thousands(r.room as f64),
+                            thousands(r.mingle)
                         ),
-                        None => format!("at {}: neither kept up", thousands(*n as f64)),
+                        None => format!("at {}: neither kept up", thousands(r.room as f64)),
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
             },
-            verdict((!ratios.is_empty()).then_some(worst >= TARGET_FANOUT_RATIO)),
-        ));
+            verdict: verdict((!ratios.is_empty()).then_some(worst >= TARGET_FANOUT_RATIO)),
+        });
         let room = self.fanout_of("Mingle", TARGET_ROOM).and_then(FanoutResult::reference);
         let peer = self.fanout_of("Socket.IO", TARGET_ROOM).and_then(FanoutResult::reference);
-        rows.push((
-            format!("p99 delivery under 50 ms with {} in one room", thousands(TARGET_ROOM as f64)),
-            room.map_or("-".to_owned(), |s| {
+        rows.push(TargetLine {
+            target: format!("p99 delivery under 50 ms with {} in one room", thousands(TARGET_ROOM as f64)),
+            measured: room.map_or("-".to_owned(), |s| {
                 let peer = peer.map_or(String::new(), |p| format!(" (Socket.IO: {} ms)", fmt_ms(p.latency.p99_ms)));
                 format!("p99 {} ms at {:.0} msg/s{peer}", fmt_ms(s.latency.p99_ms), s.offered_per_sec)
             }),
-            verdict(room.map(|s| s.latency.p99_ms < TARGET_ROOM_P99_MS && s.delivered_ratio >= 0.98)),
-        ));
+            verdict: verdict(room.map(|s| s.latency.p99_ms < TARGET_ROOM_P99_MS && s.delivered_ratio >= 0.98)),
+        });
         let live = self.live_match.as_ref();
-        rows.push((
-            "live-match p99 under 500 ms".to_owned(),
-            live.map_or("-".to_owned(), |l| {
+        rows.push(TargetLine {
+            target: "live-match p99 under 500 ms".to_owned(),
+            measured: live.map_or("-".to_owned(), |l| {
                 format!("p99 {} ms at {} attendees", fmt_ms(l.check_in_to_push.p99_ms), thousands(l.attendees as f64))
             }),
-            verdict(live.map(|l| l.check_in_to_push.p99_ms < TARGET_LIVE_P99_MS && l.missing == 0)),
-        ));
+            verdict: verdict(live.map(|l| l.check_in_to_push.p99_ms < TARGET_LIVE_P99_MS && l.missing == 0)),
+        });
         rows
     }
 
@@ -261,11 +295,11 @@ impl Results {
             m.load_after,
             mib(m.client_peak_rss_kib)
         );
-        let _ = writeln!(md, "## Targets\n\n| target | measured | |\n| --- | --- | --- |");
-        for (what, measured, verdict) in self.targets() {
-            let _ = writeln!(md, "| {what} | {measured} | {verdict} |");
+        let mut targets = Table::new(&[("target", Align::Left), ("measured", Align::Left), ("", Align::Left)]);
+        for line in self.targets() {
+            targets.row([line.target, line.measured, line.verdict.to_owned()]);
         }
-        md.push('\n');
+        let _ = writeln!(md, "## Targets\n\n{targets}");
         let _ = writeln!(
             md,
             "What bounds these numbers on one machine: every connection costs an open file in the \
@@ -326,21 +360,30 @@ impl Results {
                 mib(r.client_rss_kib)
             );
         }
-        let _ = writeln!(
-            md,
-            "| server | connections | VmRSS MiB | RssAnon MiB | PSS MiB | KB / connection (RssAnon) | open after hold | server CPU while idle |"
-        );
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        let mut table = Table::new(&[
+            ("server", Align::Left),
+            ("connections", Align::Right),
+            ("VmRSS MiB", Align::Right),
+            ("RssAnon MiB", Align::Right),
+            ("PSS MiB", Align::Right),
+            ("KB / connection (RssAnon)", Align::Right),
+            ("open after hold", Align::Right),
+            ("server CPU while idle", Align::Right),
+        ]);
+        let memory = |m: &crate::procstat::Memory| [mib(m.vm_rss_kib), mib(m.rss_anon_kib), mib(m.pss_kib)];
         for r in &self.idle {
             let server = if r.nodes > 1 { format!("{} ({} nodes)", r.server, r.nodes) } else { r.server.clone() };
-            let _ = writeln!(
-                md,
-                "| {} | 0 | {} | {} | {} | | | |",
-                server,
-                mib(r.baseline.vm_rss_kib),
-                mib(r.baseline.rss_anon_kib),
-                mib(r.baseline.pss_kib)
-            );
+            let [vm_rss, rss_anon, pss] = memory(&r.baseline);
+            table.row([
+                server.clone(),
+                "0".to_owned(),
+                vm_rss,
+                rss_anon,
+                pss,
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
             let mut previous: Option<&crate::scenarios::MemoryPoint> = None;
             for (i, p) in r.points.iter().enumerate() {
                 // Marginal cost since the previous checkpoint (none for the first).
@@ -356,14 +399,13 @@ impl Results {
                     .unwrap_or_default();
                 previous = Some(p);
                 let last = i + 1 == r.points.len();
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                    server,
+                let [vm_rss, rss_anon, pss] = memory(&p.memory);
+                table.row([
+                    server.clone(),
                     thousands(p.connections as f64),
-                    mib(p.memory.vm_rss_kib),
-                    mib(p.memory.rss_anon_kib),
-                    mib(p.memory.pss_kib),
+                    vm_rss,
+                    rss_anon,
+                    pss,
                     per,
                     if last {
                         format!("{} after {} s", thousands(r.open_after_hold as f64), r.hold_secs)
@@ -371,38 +413,46 @@ impl Results {
                         String::new()
                     },
                     if last { format!("{:.0}%", r.hold_cpu_percent) } else { String::new() },
-                );
+                ]);
             }
-            let _ = writeln!(
-                md,
-                "| {} | all closed | {} | {} | {} | | opened in {:.1} s, {} failed | |",
+            let [vm_rss, rss_anon, pss] = memory(&r.after_close);
+            table.row([
                 server,
-                mib(r.after_close.vm_rss_kib),
-                mib(r.after_close.rss_anon_kib),
-                mib(r.after_close.pss_kib),
-                r.open_secs,
-                r.failed
-            );
+                "all closed".to_owned(),
+                vm_rss,
+                rss_anon,
+                pss,
+                String::new(),
+                format!("opened in {:.1} s, {} failed", r.open_secs, r.failed),
+                String::new(),
+            ]);
         }
+        md.push_str(&table.render());
         let spread: Vec<&IdleResult> = self.idle.iter().filter(|r| !r.per_node.is_empty()).collect();
         if !spread.is_empty() {
             let _ = writeln!(md, "\nHow the connections spread over the nodes, at the last step:\n");
-            let _ = writeln!(md, "| server | node | connections | VmRSS MiB | RssAnon MiB | PSS MiB |");
-            let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+            let mut nodes = Table::new(&[
+                ("server", Align::Left),
+                ("node", Align::Right),
+                ("connections", Align::Right),
+                ("VmRSS MiB", Align::Right),
+                ("RssAnon MiB", Align::Right),
+                ("PSS MiB", Align::Right),
+            ]);
             for r in spread {
                 for (i, node) in r.per_node.iter().enumerate() {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {} | {} | {} | {} |",
-                        r.server,
-                        i + 1,
+                    let [vm_rss, rss_anon, pss] = memory(&node.memory);
+                    nodes.row([
+                        r.server.clone(),
+                        (i + 1).to_string(),
                         thousands(node.connections as f64),
-                        mib(node.memory.vm_rss_kib),
-                        mib(node.memory.rss_anon_kib),
-                        mib(node.memory.pss_kib)
-                    );
+                        vm_rss,
+                        rss_anon,
+                        pss,
+                    ]);
                 }
             }
+            md.push_str(&nodes.render());
         }
         let _ = writeln!(md, "\n![memory vs connections]({plots}/memory.png)\n");
     }
@@ -425,53 +475,72 @@ impl Results {
              step it kept up with. Mingle stores every chat message (SQLite) before fanning it \
              out; Socket.IO keeps nothing.\n"
         );
-        let _ = writeln!(
-            md,
-            "| room size | Mingle sustained deliveries/s | Socket.IO sustained deliveries/s | Mingle / Socket.IO |"
-        );
-        let _ = writeln!(md, "| ---: | ---: | ---: | ---: |");
-        for (n, m, s, r) in self.fanout_ratios() {
-            let ratio = r.map_or("-".to_owned(), |r| format!("{r:.2}x"));
-            let _ = writeln!(md, "| {} | {} | {} | {ratio} |", thousands(n as f64), thousands(m), thousands(s));
+        let mut sustained = Table::new(&[
+            ("room size", Align::Right),
+            ("Mingle sustained deliveries/s", Align::Right),
+            ("Socket.IO sustained deliveries/s", Align::Right),
+            ("Mingle / Socket.IO", Align::Right),
+        ]);
+        for r in self.fanout_ratios() {
+            sustained.row([
+                thousands(r.room as f64),
+                thousands(r.mingle),
+                thousands(r.socketio),
+                r.ratio.map_or("-".to_owned(), |ratio| format!("{ratio:.2}x")),
+            ]);
         }
+        md.push_str(&sustained.render());
         let _ = writeln!(
             md,
             "\nWhat a delivery costs the server: deliveries per second of server CPU time, at the \
              busiest step it kept up with (less disturbed by the client and the machine's other \
              work than throughput is):\n"
         );
-        let _ = writeln!(
-            md,
-            "| room size | Mingle deliveries / CPU-s | Socket.IO deliveries / CPU-s | Mingle / Socket.IO |"
-        );
-        let _ = writeln!(md, "| ---: | ---: | ---: | ---: |");
-        for (n, m, s, r) in self.fanout_efficiency() {
-            let _ = writeln!(md, "| {} | {} | {} | {r:.2}x |", thousands(n as f64), thousands(m), thousands(s));
+        let mut per_cpu = Table::new(&[
+            ("room size", Align::Right),
+            ("Mingle deliveries / CPU-s", Align::Right),
+            ("Socket.IO deliveries / CPU-s", Align::Right),
+            ("Mingle / Socket.IO", Align::Right),
+        ]);
+        for e in self.fanout_efficiency() {
+            per_cpu.row([
+                thousands(e.room as f64),
+                thousands(e.mingle),
+                thousands(e.socketio),
+                format!("{:.2}x", e.mingle / e.socketio),
+            ]);
         }
+        md.push_str(&per_cpu.render());
         let _ = writeln!(md, "\nEvery step (latency p50 / p99 / max in ms, from send to receipt):\n");
-        let _ = writeln!(
-            md,
-            "| server | room | asked msg/s | sent msg/s | delivered/s | delivered | latency | server CPU | client CPU | server RSS MiB |"
-        );
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+        let mut steps = Table::new(&[
+            ("server", Align::Left),
+            ("room", Align::Right),
+            ("asked msg/s", Align::Right),
+            ("sent msg/s", Align::Right),
+            ("delivered/s", Align::Right),
+            ("delivered", Align::Right),
+            ("latency", Align::Left),
+            ("server CPU", Align::Right),
+            ("client CPU", Align::Right),
+            ("server RSS MiB", Align::Right),
+        ]);
         for r in &self.fanout {
             for s in &r.steps {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {:.0} | {:.0} | {} | {:.1}% | {} | {:.0}% | {:.0}% | {} |",
-                    r.server,
+                steps.row([
+                    r.server.clone(),
                     thousands(r.subscribers as f64),
-                    s.offered_per_sec,
-                    s.published as f64 / s.secs,
+                    format!("{:.0}", s.offered_per_sec),
+                    format!("{:.0}", s.published as f64 / s.secs),
                     thousands(s.delivered_per_sec),
-                    s.delivered_ratio * 100.0,
+                    format!("{:.1}%", s.delivered_ratio * 100.0),
                     s.latency.cell(),
-                    s.server_cpu_percent,
-                    s.client_cpu_percent,
-                    mib(s.server_peak_rss_kib)
-                );
+                    format!("{:.0}%", s.server_cpu_percent),
+                    format!("{:.0}%", s.client_cpu_percent),
+                    mib(s.server_peak_rss_kib),
+                ]);
             }
         }
+        md.push_str(&steps.render());
         let _ = writeln!(
             md,
             "\n![fan-out latency]({plots}/latency.png)\n\n![fan-out throughput]({plots}/throughput.png)\n"
@@ -486,28 +555,32 @@ impl Results {
                 "Connections spread evenly over the rooms; one publisher per room; messages of 24 \
                  to 184 characters, one per room per second on average.\n"
             );
-            let _ = writeln!(
-                md,
-                "| server | connections | rooms | msg/s | delivered/s | delivered | latency p50 / p99 / max ms | server CPU | client CPU |"
-            );
-            let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+            let mut table = Table::new(&[
+                ("server", Align::Left),
+                ("connections", Align::Right),
+                ("rooms", Align::Right),
+                ("msg/s", Align::Right),
+                ("delivered/s", Align::Right),
+                ("delivered", Align::Right),
+                ("latency p50 / p99 / max ms", Align::Left),
+                ("server CPU", Align::Right),
+                ("client CPU", Align::Right),
+            ]);
             for r in &self.chat {
                 let s = &r.step;
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {:.0} | {} | {:.1}% | {} | {:.0}% | {:.0}% |",
-                    r.server,
+                table.row([
+                    r.server.clone(),
                     thousands(r.connections as f64),
-                    r.rooms,
-                    s.published as f64 / s.secs,
+                    r.rooms.to_string(),
+                    format!("{:.0}", s.published as f64 / s.secs),
                     thousands(s.delivered_per_sec),
-                    s.delivered_ratio * 100.0,
+                    format!("{:.1}%", s.delivered_ratio * 100.0),
                     s.latency.cell(),
-                    s.server_cpu_percent,
-                    s.client_cpu_percent
-                );
+                    format!("{:.0}%", s.server_cpu_percent),
+                    format!("{:.0}%", s.client_cpu_percent),
+                ]);
             }
-            md.push('\n');
+            let _ = writeln!(md, "{table}");
         }
         if !self.storm.is_empty() {
             let _ = writeln!(md, "## Reconnect storm\n");
@@ -518,25 +591,27 @@ impl Results {
                  throughout; \"delivered\" counts those that reached every subscriber (Socket.IO \
                  rooms keep no history, so what was sent while a client was away is gone).\n"
             );
-            let _ = writeln!(
-                md,
-                "| server | connections | back in | all back after | resume p50 / p99 / max ms | delivered | server CPU |"
-            );
-            let _ = writeln!(md, "| --- | ---: | ---: | ---: | --- | ---: | ---: |");
+            let mut table = Table::new(&[
+                ("server", Align::Left),
+                ("connections", Align::Right),
+                ("back in", Align::Right),
+                ("all back after", Align::Right),
+                ("resume p50 / p99 / max ms", Align::Left),
+                ("delivered", Align::Right),
+                ("server CPU", Align::Right),
+            ]);
             for r in &self.storm {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {:.2} s | {} | {:.1}% | {:.0}% |",
-                    r.server,
+                table.row([
+                    r.server.clone(),
                     thousands(r.connections as f64),
                     thousands(r.resumed as f64),
-                    r.total_secs,
+                    format!("{:.2} s", r.total_secs),
                     r.resume.cell(),
-                    r.delivered_ratio * 100.0,
-                    r.server_cpu_percent
-                );
+                    format!("{:.1}%", r.delivered_ratio * 100.0),
+                    format!("{:.0}%", r.server_cpu_percent),
+                ]);
             }
-            md.push('\n');
+            let _ = writeln!(md, "{table}");
         }
     }
 
@@ -557,22 +632,28 @@ impl Results {
                 l.setup_secs,
                 l.settle_secs
             );
-            let _ = writeln!(md, "| measured | p50 / p99 / max ms | count | without a list in 30 s | server CPU |");
-            let _ = writeln!(md, "| --- | --- | ---: | ---: | ---: |");
-            let _ = writeln!(
-                md,
-                "| check-in to list pushed | {} | {} | {} | {:.0}% |",
+            let mut table = Table::new(&[
+                ("measured", Align::Left),
+                ("p50 / p99 / max ms", Align::Left),
+                ("count", Align::Right),
+                ("without a list in 30 s", Align::Right),
+                ("server CPU", Align::Right),
+            ]);
+            table.row([
+                "check-in to list pushed".to_owned(),
                 l.check_in_to_push.cell(),
-                l.check_in_to_push.count,
-                l.missing,
-                l.server_cpu_percent
-            );
-            let _ = writeln!(
-                md,
-                "| check-in request | {} | {} | | |\n",
+                l.check_in_to_push.count.to_string(),
+                l.missing.to_string(),
+                format!("{:.0}%", l.server_cpu_percent),
+            ]);
+            table.row([
+                "check-in request".to_owned(),
                 l.check_in_request.cell(),
-                l.check_in_request.count
-            );
+                l.check_in_request.count.to_string(),
+                String::new(),
+                String::new(),
+            ]);
+            let _ = writeln!(md, "{table}");
         }
         if !self.rest.is_empty() {
             let _ = writeln!(md, "## REST\n");
@@ -583,31 +664,36 @@ impl Results {
                  interested, by 32 accounts) sent on a fixed schedule; latency counts from when \
                  each request was due.\n"
             );
-            let _ = writeln!(md, "| backend | request | rate /s | p50 / p99 / max ms | count | errors | server CPU |");
-            let _ = writeln!(md, "| --- | --- | ---: | --- | ---: | ---: | ---: |");
+            let mut table = Table::new(&[
+                ("backend", Align::Left),
+                ("request", Align::Left),
+                ("rate /s", Align::Right),
+                ("p50 / p99 / max ms", Align::Left),
+                ("count", Align::Right),
+                ("errors", Align::Right),
+                ("server CPU", Align::Right),
+            ]);
             for r in &self.rest {
-                let _ = writeln!(
-                    md,
-                    "| {} | search | {:.0} | {} | {} | {} | {:.0}% |",
-                    r.backend,
-                    r.search_rate,
+                table.row([
+                    r.backend.clone(),
+                    "search".to_owned(),
+                    format!("{:.0}", r.search_rate),
                     r.search.cell(),
-                    r.search.count,
-                    r.search_errors,
-                    r.server_cpu_percent
-                );
-                let _ = writeln!(
-                    md,
-                    "| {} | RSVP | {:.0} | {} | {} | {} ({} conflicts) | |",
-                    r.backend,
-                    r.rsvp_rate,
+                    r.search.count.to_string(),
+                    r.search_errors.to_string(),
+                    format!("{:.0}%", r.server_cpu_percent),
+                ]);
+                table.row([
+                    r.backend.clone(),
+                    "RSVP".to_owned(),
+                    format!("{:.0}", r.rsvp_rate),
                     r.rsvp.cell(),
-                    r.rsvp.count,
-                    r.rsvp_errors,
-                    r.rsvp_conflicts
-                );
+                    r.rsvp.count.to_string(),
+                    format!("{} ({} conflicts)", r.rsvp_errors, r.rsvp_conflicts),
+                    String::new(),
+                ]);
             }
-            md.push('\n');
+            let _ = writeln!(md, "{table}");
         }
     }
 
@@ -641,8 +727,12 @@ impl Results {
                         points
                     };
                     [
-                        (format!("{} RssAnon", r.server), color, curve(|m| m.rss_anon_kib)),
-                        (format!("{} VmRSS", r.server), lighter(color), curve(|m| m.vm_rss_kib)),
+                        Series { legend: format!("{} RssAnon", r.server), color, points: curve(|m| m.rss_anon_kib) },
+                        Series {
+                            legend: format!("{} VmRSS", r.server),
+                            color: lighter(color),
+                            points: curve(|m| m.vm_rss_kib),
+                        },
                     ]
                 })
                 .collect();
@@ -654,23 +744,23 @@ impl Results {
             for (server, color) in servers.iter().zip(colors) {
                 let mut runs: Vec<&FanoutResult> = self.fanout.iter().filter(|r| r.server == *server).collect();
                 runs.sort_by_key(|r| r.subscribers);
-                throughput.push((
-                    format!("{server} sustained"),
+                throughput.push(Series {
+                    legend: format!("{server} sustained"),
                     color,
-                    runs.iter().map(|r| (r.subscribers as f64, r.sustained_per_sec())).collect(),
-                ));
+                    points: runs.iter().map(|r| (r.subscribers as f64, r.sustained_per_sec())).collect(),
+                });
                 let reference: Vec<(usize, crate::stats::Summary)> =
                     runs.iter().filter_map(|r| r.reference().map(|s| (r.subscribers, s.latency))).collect();
-                latency.push((
-                    format!("{server} p50"),
-                    lighter(color),
-                    reference.iter().map(|(n, s)| (*n as f64, s.p50_ms)).collect(),
-                ));
-                latency.push((
-                    format!("{server} p99"),
+                latency.push(Series {
+                    legend: format!("{server} p50"),
+                    color: lighter(color),
+                    points: reference.iter().map(|(n, s)| (*n as f64, s.p50_ms)).collect(),
+                });
+                latency.push(Series {
+                    legend: format!("{server} p99"),
                     color,
-                    reference.iter().map(|(n, s)| (*n as f64, s.p99_ms)).collect(),
-                ));
+                    points: reference.iter().map(|(n, s)| (*n as f64, s.p99_ms)).collect(),
+                });
             }
             line_chart(
                 &dir.join("throughput.png"),
@@ -692,8 +782,13 @@ impl Results {
     }
 }
 
-/// One line of a chart: its legend, colour and points.
-type Series = (String, RGBColor, Vec<(f64, f64)>);
+/// One line of a chart.
+struct Series {
+    legend: String,
+    color: RGBColor,
+    /// (x, y) in the chart's units.
+    points: Vec<(f64, f64)>,
+}
 
 /// A lighter shade of `color` (plotters' bitmap backend draws opaque lines).
 fn lighter(color: RGBColor) -> RGBColor {
@@ -719,7 +814,7 @@ fn register_font() -> anyhow::Result<()> {
 }
 
 fn line_chart(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[Series]) -> anyhow::Result<()> {
-    let points = || series.iter().flat_map(|s| s.2.iter());
+    let points = || series.iter().flat_map(|s| s.points.iter());
     let x_max = points().map(|p| p.0).fold(0.0, f64::max).max(1.0) * 1.05;
     let y_max = points().map(|p| p.1).fold(0.0, f64::max).max(1e-3) * 1.15;
     let root = BitMapBackend::new(path, (960, 560)).into_drawing_area();
@@ -740,15 +835,15 @@ fn line_chart(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[
         .label_style(("sans-serif", 15))
         .draw()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (name, color, data) in series {
+    for Series { legend, color, points } in series {
         let color = *color;
         chart
-            .draw_series(LineSeries::new(data.iter().copied(), color.stroke_width(3)))
+            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(3)))
             .map_err(|e| anyhow::anyhow!("{e}"))?
-            .label(name.as_str())
+            .label(legend.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3)));
         chart
-            .draw_series(data.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
+            .draw_series(points.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     chart
@@ -796,7 +891,7 @@ mod tests {
         let idle: IdleResult = serde_json::from_str(ONE_PROCESS_IDLE).expect("an earlier run's result reads");
         assert_eq!((idle.nodes, idle.client_processes, idle.per_process), (1, 1, 0));
         let results = results_with(idle);
-        let held = &results.targets()[0].1;
+        let held = &results.targets()[0].measured;
         assert!(held.contains("19,000 open after 30 s hold (all that fit"), "{held}");
         let md = results.markdown("benchmarks");
         assert!(md.contains("| Mingle | 0 |") && !md.contains("spread over the nodes"), "{md}");
@@ -819,13 +914,10 @@ mod tests {
             .collect();
         let results = results_with(idle);
         let targets = results.targets();
-        assert!(
-            targets[0].1.contains("on 6 Mingle nodes from 6 client processes, at most 19,000 per process"),
-            "{}",
-            targets[0].1
-        );
-        assert!(!targets[0].1.contains("all that fit"), "{}", targets[0].1);
-        assert_eq!(targets[0].2, "met");
+        let held = &targets[0].measured;
+        assert!(held.contains("on 6 Mingle nodes from 6 client processes, at most 19,000 per process"), "{held}");
+        assert!(!held.contains("all that fit"), "{held}");
+        assert_eq!(targets[0].verdict, "met");
         let md = results.markdown("benchmarks");
         assert!(md.contains("Mingle ran as 6 processes and the client as 6"), "{md}");
         assert!(md.contains("| Mingle (6 nodes) | 0 |"), "{md}");
@@ -837,7 +929,7 @@ mod tests {
         let results = Results::default();
         let targets = results.targets();
         assert_eq!(targets.len(), 5);
-        assert!(targets.iter().all(|t| t.2 == "not measured"));
+        assert!(targets.iter().all(|t| t.verdict == "not measured"));
         assert!(results.markdown("benchmarks").contains("## Targets"));
     }
 }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use protocol::events::RsvpIntent;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -107,8 +108,11 @@ pub async fn run(
             if is_rsvp {
                 let account = &accounts[k % accounts.len()];
                 let event = event_ids[(k / accounts.len()) % event_ids.len()];
-                let status =
-                    if (k / accounts.len() / event_ids.len()).is_multiple_of(2) { "going" } else { "interested" };
+                let status = if (k / accounts.len() / event_ids.len()).is_multiple_of(2) {
+                    RsvpIntent::Going
+                } else {
+                    RsvpIntent::Interested
+                };
                 match api.rsvp(&account.token, event, status).await {
                     Ok(s) if s.is_success() => {}
                     Ok(s) if s == reqwest::StatusCode::CONFLICT => {

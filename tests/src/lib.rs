@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Parser as _;
 use protocol::auth::Session;
+use protocol::realtime::{self, ChannelMessage, ClientFrame, ErrorFrame, Presence, PublishBody, ServerFrame};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -330,11 +331,42 @@ impl Client {
     }
 }
 
-/// A WebSocket client speaking the realtime protocol (JSON), as an app would.
+/// What a connection delivers next: a frame of the protocol, or its end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Frame(ServerFrame),
+    /// The connection ended, with the close frame's code when the server sent one.
+    Closed(Option<u16>),
+}
+
+/// What the server answered to a request: its [`realtime::Reply`] or its [`ErrorFrame`].
+pub type Answer = Result<realtime::Reply, ErrorFrame>;
+
+/// The error code of an answer that is an error, `""` for a reply.
+pub fn error_code(answer: &Answer) -> &str {
+    answer.as_ref().err().map_or("", |error| error.code.as_str())
+}
+
+/// The list of a `suggestions` message, when `message` is one.
+pub fn suggestions(message: &ChannelMessage) -> Option<&[protocol::suggestions::Suggestion]> {
+    match &message.body {
+        realtime::MessageBody::Suggestions { items, .. } => Some(items.as_slice()),
+        _ => None,
+    }
+}
+
+/// The display names of a `suggestions` message's list, best first (empty for other messages).
+pub fn suggested_names(message: &ChannelMessage) -> Vec<&str> {
+    suggestions(message).unwrap_or_default().iter().map(|s| s.user.display_name.as_str()).collect()
+}
+
+/// A WebSocket client speaking the realtime protocol (JSON), as an app would: it sends
+/// [`ClientFrame`]s and reads every frame the server sends as a [`ServerFrame`], so a frame that
+/// does not match the protocol's types fails the test that received it.
 pub struct Ws {
     stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
     /// Frames read while waiting for something else, in arrival order.
-    pending: std::collections::VecDeque<Value>,
+    pending: std::collections::VecDeque<ServerFrame>,
     next_id: u64,
 }
 
@@ -357,7 +389,9 @@ impl Ws {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
         let url = format!("{}/api/v1/ws", base.replacen("http", "ws", 1));
         let mut request = url.into_client_request()?;
-        request.headers_mut().insert("sec-websocket-protocol", reqwest::header::HeaderValue::from_static("mingle.v1"));
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", reqwest::header::HeaderValue::from_static(realtime::SUBPROTOCOL));
         if let Some(token) = token {
             let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header");
             request.headers_mut().insert("authorization", value);
@@ -365,56 +399,98 @@ impl Ws {
         let (stream, response) = tokio_tungstenite::connect_async(request).await?;
         assert_eq!(
             response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
-            Some("mingle.v1"),
+            Some(realtime::SUBPROTOCOL),
             "subprotocol negotiated"
         );
         Ok(Self { stream, pending: Default::default(), next_id: 0 })
     }
 
-    /// Sends a raw WebSocket message.
+    /// Sends a raw WebSocket message (for malformed-frame tests).
     pub async fn send_raw(&mut self, message: tokio_tungstenite::tungstenite::Message) {
         use futures_util::SinkExt as _;
         self.stream.send(message).await.expect("send");
     }
 
-    pub async fn send(&mut self, frame: Value) {
-        self.send_raw(tokio_tungstenite::tungstenite::Message::text(frame.to_string())).await;
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        let text = serde_json::to_string(frame).expect("a client frame serializes");
+        self.send_raw(tokio_tungstenite::tungstenite::Message::text(text)).await;
     }
 
-    /// The next frame from the server, or the close frame as `{"type": "close", "code"}`.
-    async fn read(&mut self) -> Value {
-        self.read_within(FRAME_TIMEOUT).await
+    /// The next frame from the server or the connection's end, waiting at most `within`.
+    async fn read_within(&mut self, within: std::time::Duration) -> Incoming {
+        let deadline = tokio::time::Instant::now() + within;
+        self.read_until(deadline).await.expect("a frame in time")
     }
 
-    async fn read_within(&mut self, within: std::time::Duration) -> Value {
+    /// The next frame from the server or the connection's end; `None` when `deadline` passes
+    /// first. Panics, with the text, on a frame that is not a [`ServerFrame`].
+    async fn read_until(&mut self, deadline: tokio::time::Instant) -> Option<Incoming> {
         use futures_util::StreamExt as _;
         use tokio_tungstenite::tungstenite::Message;
         loop {
-            let next = tokio::time::timeout(within, self.stream.next()).await.expect("a frame in time");
-            match next {
-                Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).expect("JSON frame"),
-                Some(Ok(Message::Close(frame))) => {
-                    return serde_json::json!({"type": "close", "code": frame.map(|f| u16::from(f.code))})
+            let next = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()?;
+            return Some(match next {
+                Some(Ok(Message::Text(text))) => {
+                    let text = text.as_str();
+                    let frame = serde_json::from_str(text)
+                        .unwrap_or_else(|e| panic!("the server sent a frame outside the protocol ({e}): {text}"));
+                    Incoming::Frame(frame)
                 }
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return serde_json::json!({"type": "close", "error": e.to_string()}),
-                None => return serde_json::json!({"type": "close"}),
-            }
+                Some(Ok(Message::Close(frame))) => Incoming::Closed(frame.map(|f| u16::from(f.code))),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => Incoming::Closed(None),
+            });
+        }
+    }
+
+    /// The next frame or the connection's end: first those read earlier and not yet asked for.
+    pub async fn next(&mut self) -> Incoming {
+        match self.pending.pop_front() {
+            Some(frame) => Incoming::Frame(frame),
+            None => self.read_within(FRAME_TIMEOUT).await,
         }
     }
 
     /// The next frame matching `wanted`, keeping the others for later.
-    pub async fn next_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub async fn next_where(&mut self, wanted: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
         if let Some(i) = self.pending.iter().position(&wanted) {
             return self.pending.remove(i).expect("index");
         }
         loop {
-            let frame = self.read().await;
-            if wanted(&frame) {
-                return frame;
+            match self.read_within(FRAME_TIMEOUT).await {
+                Incoming::Frame(frame) if wanted(&frame) => return frame,
+                Incoming::Frame(frame) => self.pending.push_back(frame),
+                Incoming::Closed(code) => panic!("connection closed ({code:?}) while waiting"),
             }
-            assert_ne!(frame["type"], "close", "connection closed while waiting: {frame}");
-            self.pending.push_back(frame);
+        }
+    }
+
+    /// The next channel message matching `wanted`, keeping other frames for later.
+    pub async fn message_where(&mut self, wanted: impl Fn(&ChannelMessage) -> bool) -> ChannelMessage {
+        match self.next_where(|f| matches!(f, ServerFrame::Message(m) if wanted(m))).await {
+            ServerFrame::Message(message) => message,
+            other => panic!("not a message: {other:?}"),
+        }
+    }
+
+    /// The next channel message on `channel`.
+    pub async fn message(&mut self, channel: &str) -> ChannelMessage {
+        self.message_where(|m| m.channel == channel).await
+    }
+
+    /// The next presence frame matching `wanted`.
+    pub async fn presence_where(&mut self, wanted: impl Fn(&Presence) -> bool) -> Presence {
+        match self.next_where(|f| matches!(f, ServerFrame::Presence(p) if wanted(p))).await {
+            ServerFrame::Presence(presence) => presence,
+            other => panic!("not a presence frame: {other:?}"),
+        }
+    }
+
+    /// The next error frame, whatever it answers.
+    pub async fn error(&mut self) -> ErrorFrame {
+        match self.next_where(|f| matches!(f, ServerFrame::Error(_))).await {
+            ServerFrame::Error(error) => error,
+            other => panic!("not an error frame: {other:?}"),
         }
     }
 
@@ -423,64 +499,79 @@ impl Ws {
         self.pending.clear();
     }
 
-    /// Sends a request (adding an `id`) and answers its reply or error frame.
-    pub async fn request(&mut self, mut frame: Value) -> Value {
+    /// Sends the request `frame` builds around a fresh id and answers its reply or error frame.
+    pub async fn request(&mut self, frame: impl FnOnce(String) -> ClientFrame) -> Answer {
         self.next_id += 1;
         let id = format!("r{}", self.next_id);
-        frame["id"] = Value::String(id.clone());
-        self.send(frame).await;
-        self.next_where(|f| f["id"] == id.as_str() && (f["type"] == "reply" || f["type"] == "error")).await
+        self.send(&frame(id.clone())).await;
+        let answers = |f: &ServerFrame| match f {
+            ServerFrame::Reply(reply) => reply.id == id,
+            ServerFrame::Error(error) => error.id.as_deref() == Some(id.as_str()),
+            _ => false,
+        };
+        match self.next_where(answers).await {
+            ServerFrame::Reply(reply) => Ok(reply),
+            ServerFrame::Error(error) => Err(error),
+            other => panic!("not an answer: {other:?}"),
+        }
     }
 
     /// Subscribes with `since` in the given epoch.
-    pub async fn subscribe_in_epoch(&mut self, channel: &str, since: i64, epoch: i64) -> Value {
-        self.request(serde_json::json!({"type": "subscribe", "channel": channel, "since": since, "epoch": epoch})).await
+    pub async fn subscribe_in_epoch(&mut self, channel: &str, since: i64, epoch: i64) -> Answer {
+        let channel = channel.to_owned();
+        self.request(|id| ClientFrame::Subscribe { id, channel, since: Some(since), epoch: Some(epoch) }).await
     }
 
-    pub async fn subscribe(&mut self, channel: &str, since: Option<i64>) -> Value {
-        let mut frame = serde_json::json!({"type": "subscribe", "channel": channel});
-        if let Some(since) = since {
-            frame["since"] = since.into();
-        }
-        self.request(frame).await
+    pub async fn subscribe(&mut self, channel: &str, since: Option<i64>) -> Answer {
+        let channel = channel.to_owned();
+        self.request(|id| ClientFrame::Subscribe { id, channel, since, epoch: None }).await
     }
 
-    pub async fn publish(&mut self, channel: &str, text: &str) -> Value {
-        self.request(serde_json::json!({"type": "publish", "channel": channel, "body": {"text": text}})).await
+    pub async fn unsubscribe(&mut self, channel: &str) -> Answer {
+        let channel = channel.to_owned();
+        self.request(|id| ClientFrame::Unsubscribe { id, channel }).await
     }
 
-    /// The next channel message on `channel`.
-    pub async fn message(&mut self, channel: &str) -> Value {
-        self.next_where(|f| f["type"] == "message" && f["channel"] == channel).await
+    pub async fn publish(&mut self, channel: &str, text: &str) -> Answer {
+        let (channel, text) = (channel.to_owned(), text.to_owned());
+        self.request(|id| ClientFrame::Publish { id, channel, body: PublishBody { text } }).await
+    }
+
+    pub async fn ping(&mut self) -> Answer {
+        self.request(|id| ClientFrame::Ping { id }).await
+    }
+
+    /// Replaces the connection's access token.
+    pub async fn auth(&mut self, access_token: &str) -> Answer {
+        let access_token = access_token.to_owned();
+        self.request(|id| ClientFrame::Auth { id, access_token }).await
     }
 
     /// Waits (up to 30 s per frame) for the connection to close and answers the close code.
-    pub async fn closed(&mut self) -> Option<u64> {
+    pub async fn closed(&mut self) -> Option<u16> {
         loop {
-            let frame = self.read_within(std::time::Duration::from_secs(30)).await;
-            if frame["type"] == "close" {
-                return frame["code"].as_u64();
+            if let Incoming::Closed(code) = self.read_within(std::time::Duration::from_secs(30)).await {
+                return code;
             }
         }
     }
 
-    /// Whether a frame matching `wanted` arrives within `within`.
-    pub async fn receives_within(&mut self, within: std::time::Duration, wanted: impl Fn(&Value) -> bool) -> bool {
+    /// Whether a frame matching `wanted` arrives within `within` (false when the connection
+    /// ends first).
+    pub async fn receives_within(
+        &mut self,
+        within: std::time::Duration,
+        wanted: impl Fn(&ServerFrame) -> bool,
+    ) -> bool {
         if self.pending.iter().any(&wanted) {
             return true;
         }
         let deadline = tokio::time::Instant::now() + within;
         loop {
-            use futures_util::StreamExt as _;
-            let Ok(next) = tokio::time::timeout_at(deadline, self.stream.next()).await else { return false };
-            if let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) = next {
-                let frame: Value = serde_json::from_str(text.as_str()).expect("JSON frame");
-                if wanted(&frame) {
-                    return true;
-                }
-                self.pending.push_back(frame);
-            } else if !matches!(next, Some(Ok(_))) {
-                return false;
+            match self.read_until(deadline).await {
+                Some(Incoming::Frame(frame)) if wanted(&frame) => return true,
+                Some(Incoming::Frame(frame)) => self.pending.push_back(frame),
+                Some(Incoming::Closed(_)) | None => return false,
             }
         }
     }

@@ -7,8 +7,9 @@ use std::time::Duration as Wait;
 
 use chrono::Duration;
 use protocol::auth::Session;
-use serde_json::Value;
-use tests::{Backend, Node, TestDb, Ws};
+use protocol::realtime::{MessageBody, ServerFrame};
+use protocol::suggestions::SuggestionList;
+use tests::{suggested_names, suggestions, Backend, Node, TestDb, Ws};
 
 fn redis_url() -> String {
     std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
@@ -61,17 +62,16 @@ async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() 
 
     // Ann reads on node A; Olga reads on node B; Ben writes on node B.
     let mut reader_a = Ws::connect(&a.base, &ann_s.access_token).await;
-    assert_eq!(reader_a.subscribe(&chat, None).await["type"], "reply");
+    reader_a.subscribe(&chat, None).await.expect("subscribed on A");
     let mut reader_b = Ws::connect(&b.base, &olga_s.access_token).await;
-    assert_eq!(reader_b.subscribe(&chat, None).await["type"], "reply");
+    reader_b.subscribe(&chat, None).await.expect("subscribed on B");
     let mut writer = Ws::connect(&b.base, &ben_s.access_token).await;
 
     let mut sent = 0;
     for round in 0..3 {
         for _ in 0..20 {
             sent += 1;
-            let reply = writer.publish(&chat, &format!("m{sent}")).await;
-            assert_eq!(reply["type"], "reply", "{reply}");
+            writer.publish(&chat, &format!("m{sent}")).await.expect("published");
         }
         if round == 0 {
             assert!(kill_redis_subscribers().await >= 2, "both nodes' subscribers killed");
@@ -85,11 +85,11 @@ async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() 
     let mut writer = Ws::connect(&a.base, &ben_s.access_token).await;
     for _ in 0..20 {
         sent += 1;
-        writer.publish(&chat, &format!("m{sent}")).await;
+        writer.publish(&chat, &format!("m{sent}")).await.expect("published");
     }
     let mut moved = Ws::connect(&a.base, &olga_s.access_token).await;
-    let reply = moved.subscribe(&chat, Some(last_b)).await;
-    assert_eq!(reply["recovered"], true, "{reply}");
+    let reply = moved.subscribe(&chat, Some(last_b)).await.expect("subscribed");
+    assert_eq!(reply.recovered, Some(true), "{reply:?}");
     seen_b.extend(collect(&mut moved, &chat, sent - usize::try_from(last_b).expect("offset")).await);
 
     let seen_a = collect(&mut reader_a, &chat, sent).await;
@@ -100,12 +100,15 @@ async fn messages_cross_nodes_exactly_once_through_redis_failures_and_a_crash() 
             assert_eq!(text, &format!("m{offset}"), "{who}: offsets follow posting order");
         }
     }
-    assert!(!reader_a.receives_within(Wait::from_millis(500), |f| f["type"] == "message").await, "no duplicates");
+    assert!(
+        !reader_a.receives_within(Wait::from_millis(500), |f| matches!(f, ServerFrame::Message(_))).await,
+        "no duplicates"
+    );
 
     // A restarted node B serves the same history.
     let b = start_node(&db).await;
     let mut late = Ws::connect(&b.base, &olga_s.access_token).await;
-    late.subscribe(&chat, Some(sent as i64 - 5)).await;
+    late.subscribe(&chat, Some(sent as i64 - 5)).await.expect("subscribed");
     let tail = collect(&mut late, &chat, 5).await;
     assert_eq!(tail.keys().copied().collect::<Vec<_>>(), ((sent as i64 - 4)..=sent as i64).collect::<Vec<_>>());
 }
@@ -116,12 +119,13 @@ async fn collect(ws: &mut Ws, channel: &str, n: usize) -> BTreeMap<i64, String> 
     let mut last = None;
     while seen.len() < n {
         let message = ws.message(channel).await;
-        let offset = message["offset"].as_i64().expect("offset");
+        let offset = message.offset;
         if let Some(last) = last {
             assert!(offset > last, "in order: {offset} after {last}");
         }
         last = Some(offset);
-        assert!(seen.insert(offset, message["body"]["text"].as_str().unwrap_or("").to_owned()).is_none(), "once");
+        let MessageBody::Chat { text } = message.body else { panic!("a chat line: {message:?}") };
+        assert!(seen.insert(offset, text).is_none(), "once");
     }
     seen
 }
@@ -132,21 +136,17 @@ async fn presence_spans_nodes_and_forgets_a_crashed_one() {
     let Cluster { db: _db, a, mut b, ann_s, ben_s, event: id, .. } = cluster().await;
     let presence = format!("event:{id}:presence");
     let mut on_a = Ws::connect(&a.base, &ann_s.access_token).await;
-    on_a.subscribe(&presence, None).await;
+    on_a.subscribe(&presence, None).await.expect("subscribed");
     let mut on_b = Ws::connect(&b.base, &ben_s.access_token).await;
-    on_b.subscribe(&presence, None).await;
-    let ben_id = ben_s.user.id.to_string();
-    let both = |f: &Value| f["type"] == "presence" && f["online"] == 2;
+    on_b.subscribe(&presence, None).await.expect("subscribed");
+    let ben_id = ben_s.user.id;
+    let both = |f: &ServerFrame| matches!(f, ServerFrame::Presence(p) if p.online == 2);
     assert!(on_a.receives_within(Wait::from_secs(5), both).await, "Ann on A sees Ben on B");
     assert!(on_b.receives_within(Wait::from_secs(5), both).await, "Ben on B sees Ann on A");
 
     // Node B dies without a word; its members expire with its heartbeat.
     b.crash().await;
-    let ben_left = |f: &Value| {
-        f["type"] == "presence"
-            && f["online"] == 1
-            && f["left"].as_array().is_some_and(|left| left.iter().any(|u| u.as_str() == Some(ben_id.as_str())))
-    };
+    let ben_left = |f: &ServerFrame| matches!(f, ServerFrame::Presence(p) if p.online == 1 && p.left.contains(&ben_id));
     let within = Wait::from_secs(u64::try_from(server::realtime::presence::PRESENCE_TTL_SECS).expect("ttl") + 5);
     assert!(on_a.receives_within(within, ben_left).await, "Ben leaves when node B's record expires");
 }
@@ -185,22 +185,22 @@ async fn matcher_workers_serve_every_node() {
     let code = olga.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
 
     let mut ann_ws = Ws::connect(&a.base, &ann_s.access_token).await;
-    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await.expect("subscribed");
     let mut ben_ws = Ws::connect(&b.base, &ben_s.access_token).await;
-    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await.expect("subscribed");
     for client in [&ann, &ben] {
         client.post(&format!("/api/v1/events/{id}/checkin"), serde_json::json!({"code": code})).await.expect(200);
     }
-    let first = |name: &'static str| {
-        move |f: &Value| f["body"]["kind"] == "suggestions" && f["body"]["items"][0]["user"]["display_name"] == name
-    };
-    let for_ann = ann_ws.next_where(first("Ben")).await;
-    assert!(for_ann["body"]["items"][0]["reasons"].to_string().contains("Rust mentoring"), "{for_ann}");
-    ben_ws.next_where(first("Ann")).await;
+    let first =
+        |name: &'static str| move |m: &protocol::realtime::ChannelMessage| suggested_names(m).first() == Some(&name);
+    let for_ann = ann_ws.message_where(first("Ben")).await;
+    let reasons = &suggestions(&for_ann).expect("a list")[0].reasons;
+    assert!(reasons.iter().any(|reason| reason.contains("Rust mentoring")), "{reasons:?}");
+    ben_ws.message_where(first("Ann")).await;
     // Either node answers from what the worker published.
     for node in [&a, &b] {
         let list = node.client().with_token(&ann_s.access_token).get(&format!("/api/v1/events/{id}/suggestions")).await;
-        assert_eq!(list.expect(200).body["items"][0]["user"]["display_name"], "Ben");
+        assert_eq!(list.expect(200).json::<SuggestionList>().items[0].user.display_name, "Ben");
     }
 
     // A new worker starts with empty memory: it rebuilds the event, and the pair it learns was
@@ -214,13 +214,7 @@ async fn matcher_workers_serve_every_node() {
     )
     .await
     .expect(204);
-    let without_ben = |f: &Value| {
-        f["body"]["kind"] == "suggestions"
-            && f["body"]["items"]
-                .as_array()
-                .is_some_and(|items| items.iter().all(|s| s["user"]["display_name"] != "Ben"))
-    };
-    ann_ws.next_where(without_ben).await;
+    ann_ws.message_where(|m| suggestions(m).is_some() && !suggested_names(m).contains(&"Ben")).await;
     let list = b.client().with_token(&ben_s.access_token).get(&format!("/api/v1/events/{id}/suggestions")).await;
-    assert!(list.expect(200).body["items"].as_array().is_some_and(Vec::is_empty), "declined pairs stay apart");
+    assert!(list.expect(200).json::<SuggestionList>().items.is_empty(), "declined pairs stay apart");
 }

@@ -1,6 +1,8 @@
 //! Direct messages from the receiver's side: `GET /conversations` lists one's conversations by
 //! latest activity, and each DM sends a notice on the recipient's `user:{id}` channel.
 
+use protocol::realtime::{ChannelMessage, DmNotice, MessageBody};
+use protocol::Page;
 use serde_json::{json, Value};
 use tests::{Backend, Client, TestServer, Ws};
 
@@ -13,6 +15,14 @@ async fn id_of(client: &Client) -> String {
 async fn open(client: &Client, with: &str) -> String {
     let conversation = client.post("/api/v1/conversations", json!({"user_id": with})).await.expect(200).body;
     conversation["channel"].as_str().expect("channel").to_owned()
+}
+
+/// The notice a `dm` message on a `user:{id}` channel carries.
+fn dm_notice(message: ChannelMessage) -> DmNotice {
+    match message.body {
+        MessageBody::Dm(notice) => notice,
+        other => panic!("expected a DM notice, got {other:?}"),
+    }
 }
 
 fn channels(page: &Value) -> Vec<&str> {
@@ -40,7 +50,7 @@ async fn conversations_are_listed_newest_first(backend: Backend) {
 
     // Ben writes: his conversation with Ann moves to the top of her list.
     let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
-    assert_eq!(ben_ws.publish(&with_ben, "  hello Ann ").await["type"], "reply");
+    ben_ws.publish(&with_ben, "  hello Ann ").await.expect("published");
     let page = ann.get("/api/v1/conversations").await.expect(200).body;
     assert_eq!(channels(&page), [with_ben.as_str(), with_cat.as_str()]);
     let top = &page["items"][0];
@@ -76,30 +86,28 @@ async fn a_dm_notifies_its_recipient(backend: Backend) {
     // Ben follows only his own channel, not the conversation.
     let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
     let user_channel = format!("user:{ben_id}");
-    assert_eq!(ben_ws.subscribe(&user_channel, None).await["type"], "reply");
+    ben_ws.subscribe(&user_channel, None).await.expect("subscribed");
     let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
     let ann_channel = format!("user:{ann_id}");
-    assert_eq!(ann_ws.subscribe(&ann_channel, None).await["type"], "reply");
+    ann_ws.subscribe(&ann_channel, None).await.expect("subscribed");
     let long = "x".repeat(400);
-    assert_eq!(ann_ws.publish(&dm, &long).await["type"], "reply");
+    ann_ws.publish(&dm, &long).await.expect("published");
 
-    let notice = ben_ws.message(&user_channel).await;
-    let body = &notice["body"];
-    assert_eq!(body["kind"], "dm");
-    assert_eq!(body["conversation_id"], conversation);
-    assert_eq!(body["channel"], dm.as_str());
-    assert_eq!(body["offset"], 1);
-    assert_eq!(body["from"], json!({"id": ann_id, "display_name": "Ann"}));
-    assert_eq!(body["preview"].as_str().expect("preview").chars().count(), 140, "a short preview");
+    let notice = dm_notice(ben_ws.message(&user_channel).await);
+    assert_eq!(notice.conversation_id.to_string(), conversation);
+    assert_eq!(notice.channel, dm);
+    assert_eq!(notice.offset, 1);
+    assert_eq!((notice.from.id.to_string(), notice.from.display_name.as_str()), (ann_id.clone(), "Ann"));
+    assert_eq!(notice.preview.chars().count(), 140, "a short preview");
 
     // The sender is not notified of her own message; the recipient's reply notifies her.
-    assert_eq!(ben_ws.publish(&dm, "hi Ann").await["type"], "reply");
-    let back = ann_ws.message(&ann_channel).await;
-    assert_eq!(back["body"]["kind"], "dm");
-    assert_eq!(back["body"]["preview"], "hi Ann");
-    assert_eq!(back["body"]["from"]["id"], ben_id.as_str());
+    ben_ws.publish(&dm, "hi Ann").await.expect("published");
+    let back = dm_notice(ann_ws.message(&ann_channel).await);
+    assert_eq!(back.preview, "hi Ann");
+    assert_eq!(back.from.id.to_string(), ben_id);
 
     // The notice is stored like any message on the channel, so a reconnecting client catches up.
-    let history = ben.get(&format!("/api/v1/channels/{user_channel}/messages")).await.expect(200).body;
-    assert_eq!(history["items"][0]["body"]["kind"], "dm");
+    let history: Page<ChannelMessage> =
+        ben.get(&format!("/api/v1/channels/{user_channel}/messages")).await.expect(200).json();
+    assert!(matches!(history.items[0].body, MessageBody::Dm(_)), "{history:?}");
 }

@@ -3,9 +3,18 @@
 
 use chrono::{Duration, SecondsFormat, Utc};
 use protocol::meetings::{Meeting, MeetingStatus};
+use protocol::realtime::{ChannelMessage, MessageBody};
 use protocol::users::Me;
 use serde_json::{json, Value};
 use tests::{Backend, TestServer, Ws};
+
+/// The meeting a `meeting` message carries.
+fn meeting(message: &ChannelMessage) -> Option<&Meeting> {
+    match &message.body {
+        MessageBody::Meeting { meeting } => Some(meeting),
+        _ => None,
+    }
+}
 
 on_both_backends!(meetings_round_trip_live_without_double_booking);
 
@@ -28,9 +37,9 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
 
     let (ann_id, ben_id, cat_id) = (ann_s.user.id, ben_s.user.id, cat_s.user.id);
     let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
-    ann_ws.subscribe(&format!("user:{ann_id}"), None).await;
+    ann_ws.subscribe(&format!("user:{ann_id}"), None).await.expect("subscribed");
     let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
-    ben_ws.subscribe(&format!("user:{ben_id}"), None).await;
+    ben_ws.subscribe(&format!("user:{ben_id}"), None).await.expect("subscribed");
 
     let ask = |to: uuid::Uuid, minutes: i64| {
         json!({"to_user_id": to, "message": "Coffee? I'd love to hear about your compiler.", "starts_at": at(minutes),
@@ -39,9 +48,9 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     let path = format!("/api/v1/events/{id}/meetings");
     let request: Meeting = ann.post(&path, ask(ben_id, 30)).await.expect(201).json();
     assert_eq!((request.status, request.to.id, request.channel.as_deref()), (MeetingStatus::Pending, ben_id, None));
-    let live = ben_ws.next_where(|f| f["body"]["kind"] == "meeting").await;
-    assert_eq!(live["body"]["meeting"]["status"], "pending");
-    assert_eq!(live["body"]["meeting"]["from"]["display_name"], "Ann");
+    let live = ben_ws.message_where(|m| meeting(m).is_some()).await;
+    let live = meeting(&live).expect("a meeting");
+    assert_eq!((live.status, live.from.display_name.as_str()), (MeetingStatus::Pending, "Ann"));
 
     assert_eq!(ann.post(&path, ask(ben_id, 90)).await.expect(409).code(), "already_requested");
     assert_eq!(ben.post(&path, ask(ann_id, 90)).await.expect(409).code(), "already_requested", "either way");
@@ -60,12 +69,11 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     let accepted: Meeting = ben.post(&act("accept"), json!({})).await.expect(200).json();
     assert_eq!(accepted.status, MeetingStatus::Accepted);
     let dm = accepted.channel.clone().expect("an accepted meeting opens the DM");
-    let live =
-        ann_ws.next_where(|f| f["body"]["kind"] == "meeting" && f["body"]["meeting"]["status"] == "accepted").await;
-    assert_eq!(live["body"]["meeting"]["channel"], dm.as_str());
-    assert_eq!(ben_ws.subscribe(&dm, None).await["type"], "reply");
-    ann_ws.publish(&dm, "See you at the coffee bar").await;
-    assert_eq!(ben_ws.message(&dm).await["body"]["text"], "See you at the coffee bar");
+    let live = ann_ws.message_where(|m| meeting(m).is_some_and(|m| m.status == MeetingStatus::Accepted)).await;
+    assert_eq!(meeting(&live).and_then(|m| m.channel.as_deref()), Some(dm.as_str()));
+    ben_ws.subscribe(&dm, None).await.expect("the DM is open to both");
+    ann_ws.publish(&dm, "See you at the coffee bar").await.expect("published");
+    assert_eq!(ben_ws.message(&dm).await.body, MessageBody::chat("See you at the coffee bar"));
 
     // Ann is booked from +30 to +60: overlapping requests are refused, later ones are fine.
     let clash = org.post(&path, ask(ann_id, 45)).await.expect(409);
@@ -88,7 +96,11 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     assert_eq!(cancelled.status, MeetingStatus::Cancelled);
     assert!(
         ben_ws
-            .receives_within(std::time::Duration::from_secs(5), |f| f["body"]["meeting"]["status"] == "cancelled")
+            .receives_within(std::time::Duration::from_secs(5), |f| matches!(
+                f,
+                protocol::realtime::ServerFrame::Message(m)
+                    if meeting(m).is_some_and(|m| m.status == MeetingStatus::Cancelled)
+            ))
             .await
     );
     org.post(&path, ask(ann_id, 45)).await.expect(201);

@@ -5,9 +5,11 @@ use std::time::Duration as Wait;
 
 use chrono::Duration;
 use protocol::events::{Announcement, Event};
-use protocol::realtime::{Channel, MessageBody};
-use serde_json::{json, Value};
-use tests::{Backend, Client, TestServer, Ws};
+use protocol::realtime::{Channel, ChannelMessage, ClientFrame, Conversation, MessageBody, PublishBody, ServerFrame};
+use protocol::users::Me;
+use protocol::Page;
+use serde_json::json;
+use tests::{error_code, Backend, Client, Incoming, TestServer, Ws};
 
 on_both_backends!(
     chat_arrives_in_order_and_resumes_exactly_once,
@@ -53,8 +55,16 @@ async fn room(server: &TestServer) -> Room {
     }
 }
 
-fn offsets(messages: &[Value]) -> Vec<i64> {
-    messages.iter().filter_map(|m| m["offset"].as_i64()).collect()
+fn offsets(messages: &[ChannelMessage]) -> Vec<i64> {
+    messages.iter().map(|m| m.offset).collect()
+}
+
+/// The text of a chat message.
+fn text(message: &ChannelMessage) -> &str {
+    match &message.body {
+        MessageBody::Chat { text } => text,
+        other => panic!("not a chat line: {other:?}"),
+    }
 }
 
 async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
@@ -64,55 +74,55 @@ async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
 
-    let reply = ann.subscribe(&chat, None).await;
-    assert_eq!(
-        (reply["type"].as_str(), reply["ok"].as_bool(), reply["offset"].as_i64()),
-        (Some("reply"), Some(true), Some(0))
-    );
-    let epoch = reply["epoch"].as_i64().expect("epoch");
+    let reply = ann.subscribe(&chat, None).await.expect("subscribed");
+    assert_eq!((reply.ok, reply.offset), (true, Some(0)));
+    let epoch = reply.epoch.expect("epoch");
     for i in 1..=5 {
-        let reply = ben.publish(&chat, &format!("hello {i}")).await;
-        assert_eq!(reply["offset"], i, "{reply}");
+        let reply = ben.publish(&chat, &format!("hello {i}")).await.expect("published");
+        assert_eq!(reply.offset, Some(i), "{reply:?}");
     }
     let mut got = Vec::new();
     for _ in 0..5 {
         got.push(ann.message(&chat).await);
     }
     assert_eq!(offsets(&got), [1, 2, 3, 4, 5]);
-    assert_eq!(got[0]["body"]["text"], "hello 1");
-    assert_eq!(got[0]["epoch"], epoch);
-    assert_eq!(got[0]["sender"], r.ben_id.to_string(), "the sender is the one who posted");
-    assert_eq!(got[0]["body"]["kind"], "chat");
+    assert_eq!(got[0].body, MessageBody::chat("hello 1"));
+    assert_eq!(got[0].epoch, epoch);
+    assert_eq!(got[0].sender, Some(r.ben_id), "the sender is the one who posted");
 
     // Ann drops; three messages go by; she resumes from 5 and gets exactly 6, 7, 8, then live 9.
     drop(ann);
     for i in 6..=8 {
-        ben.publish(&chat, &format!("while away {i}")).await;
+        ben.publish(&chat, &format!("while away {i}")).await.expect("published");
     }
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
-    let reply = ann.subscribe(&chat, Some(5)).await;
-    assert_eq!((reply["recovered"].as_bool(), reply["offset"].as_i64()), (Some(true), Some(8)), "{reply}");
+    let reply = ann.subscribe(&chat, Some(5)).await.expect("subscribed");
+    assert_eq!((reply.recovered, reply.offset), (Some(true), Some(8)), "{reply:?}");
     let mut got = Vec::new();
     for _ in 0..3 {
         got.push(ann.message(&chat).await);
     }
-    ben.publish(&chat, "live again").await;
+    ben.publish(&chat, "live again").await.expect("published");
     got.push(ann.message(&chat).await);
     assert_eq!(offsets(&got), [6, 7, 8, 9]);
-    assert!(!ann.receives_within(Wait::from_millis(300), |f| f["type"] == "message").await, "no duplicates");
+    assert!(
+        !ann.receives_within(Wait::from_millis(300), |f| matches!(f, ServerFrame::Message(_))).await,
+        "no duplicates"
+    );
 
     // From the beginning, and from an offset the channel never had.
     let mut fresh = Ws::connect(&server.base, &r.org.1).await;
-    fresh.subscribe(&chat, Some(0)).await;
+    fresh.subscribe(&chat, Some(0)).await.expect("subscribed");
     let mut all = Vec::new();
     for _ in 0..9 {
         all.push(fresh.message(&chat).await);
     }
     assert_eq!(offsets(&all), (1..=9).collect::<Vec<_>>());
-    let reply = fresh.subscribe(&chat, Some(500)).await;
-    assert_eq!((reply["recovered"].as_bool(), reply["offset"].as_i64()), (Some(false), Some(9)));
-    assert_eq!(fresh.subscribe_in_epoch(&chat, 3, epoch).await["recovered"], true);
-    assert_eq!(fresh.subscribe_in_epoch(&chat, 3, epoch + 1).await["recovered"], false, "offsets of another epoch");
+    let reply = fresh.subscribe(&chat, Some(500)).await.expect("subscribed");
+    assert_eq!((reply.recovered, reply.offset), (Some(false), Some(9)));
+    assert_eq!(fresh.subscribe_in_epoch(&chat, 3, epoch).await.expect("subscribed").recovered, Some(true));
+    let other_epoch = fresh.subscribe_in_epoch(&chat, 3, epoch + 1).await.expect("subscribed");
+    assert_eq!(other_epoch.recovered, Some(false), "offsets of another epoch");
 
     // Many publishers at once: every subscriber sees one gap-free sequence.
     let mut writers = Vec::new();
@@ -122,8 +132,7 @@ async fn chat_arrives_in_order_and_resumes_exactly_once(backend: Backend) {
         let chat = chat.clone();
         writers.push(tokio::spawn(async move {
             for i in 0..10 {
-                let reply = ws.publish(&chat, &format!("burst {i}")).await;
-                assert_eq!(reply["type"], "reply", "{reply}");
+                ws.publish(&chat, &format!("burst {i}")).await.expect("published");
             }
         }));
     }
@@ -142,34 +151,36 @@ async fn channels_are_authorized(backend: Backend) {
     let r = room(&server).await;
     let id = r.event.id;
     let mut cat = Ws::connect(&server.base, &r.cat.1).await;
-    let code = |frame: &Value| frame["code"].as_str().unwrap_or("").to_owned();
+    let code = |answer: &tests::Answer| error_code(answer).to_owned();
 
     assert_eq!(code(&cat.subscribe(&format!("event:{id}:chat"), None).await), "forbidden", "not going");
     assert_eq!(code(&cat.subscribe(&format!("event:{id}:presence"), None).await), "forbidden");
     assert_eq!(code(&cat.publish(&format!("event:{id}:chat"), "hi").await), "forbidden");
-    assert_eq!(cat.subscribe(&format!("event:{id}"), None).await["type"], "reply", "the feed is public");
+    cat.subscribe(&format!("event:{id}"), None).await.expect("the feed is public");
     assert_eq!(code(&cat.publish(&format!("event:{id}"), "hi").await), "read_only_channel");
-    let ann_id = r.ann.0.get("/api/v1/me").await.body["id"].as_str().expect("id").to_owned();
+    let ann_id = r.ann.0.get("/api/v1/me").await.expect(200).json::<Me>().id;
     assert_eq!(code(&cat.subscribe(&format!("user:{ann_id}"), None).await), "forbidden");
     assert_eq!(code(&cat.subscribe("room:42", None).await), "unknown_channel");
     assert_eq!(code(&cat.subscribe(&format!("event:{}:chat", uuid::Uuid::now_v7()), None).await), "not_found");
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
-    assert_eq!(ann.subscribe(&format!("user:{ann_id}"), None).await["type"], "reply");
+    ann.subscribe(&format!("user:{ann_id}"), None).await.expect("one's own channel");
 
     // The organizer chats without an RSVP.
     let mut org = Ws::connect(&server.base, &r.org.1).await;
-    assert_eq!(org.publish(&format!("event:{id}:chat"), "welcome").await["offset"], 1);
+    assert_eq!(org.publish(&format!("event:{id}:chat"), "welcome").await.expect("published").offset, Some(1));
 
     // DMs: only the two participants, and not across a block.
-    let ben_id = r.ben.0.get("/api/v1/me").await.body["id"].as_str().expect("id").to_owned();
-    let conversation = r.ann.0.post("/api/v1/conversations", json!({"user_id": ben_id})).await.expect(200).body;
-    let dm = conversation["channel"].as_str().expect("channel").to_owned();
-    let again = r.ben.0.post("/api/v1/conversations", json!({"user_id": ann_id})).await.expect(200).body;
-    assert_eq!(again["channel"], dm.as_str(), "one conversation per pair");
+    let ben_id = r.ben_id;
+    let conversation: Conversation =
+        r.ann.0.post("/api/v1/conversations", json!({"user_id": ben_id})).await.expect(200).json();
+    let dm = conversation.channel;
+    let again: Conversation =
+        r.ben.0.post("/api/v1/conversations", json!({"user_id": ann_id})).await.expect(200).json();
+    assert_eq!(again.channel, dm, "one conversation per pair");
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
-    assert_eq!(ben.subscribe(&dm, None).await["type"], "reply");
-    assert_eq!(ann.publish(&dm, "hi Ben").await["type"], "reply");
-    assert_eq!(ben.message(&dm).await["body"]["text"], "hi Ben");
+    ben.subscribe(&dm, None).await.expect("a participant subscribes");
+    ann.publish(&dm, "hi Ben").await.expect("a participant writes");
+    assert_eq!(text(&ben.message(&dm).await), "hi Ben");
     assert_eq!(code(&cat.subscribe(&dm, None).await), "forbidden");
     r.ann.0.post("/api/v1/me/blocks", json!({"user_id": ben_id})).await.expect(201);
     assert_eq!(code(&ben.subscribe(&dm, None).await), "forbidden");
@@ -189,39 +200,41 @@ async fn announcements_and_history(backend: Backend) {
     let r = room(&server).await;
     let feed = format!("event:{}", r.event.id);
     let mut cat = Ws::connect(&server.base, &r.cat.1).await;
-    cat.subscribe(&feed, None).await;
+    cat.subscribe(&feed, None).await.expect("subscribed");
     r.org
         .0
         .post(&format!("/api/v1/events/{}/announcements", r.event.id), json!({"body": "Doors open"}))
         .await
         .expect(201);
-    let pushed = cat.message(&feed).await;
-    assert_eq!(pushed["body"]["kind"], "announcement");
-    assert_eq!(pushed["body"]["announcement"]["body"], "Doors open");
+    match cat.message(&feed).await.body {
+        MessageBody::Announcement { announcement } => assert_eq!(announcement.body, "Doors open"),
+        other => panic!("expected the announcement, got {other:?}"),
+    }
 
     // Schedule changes and live counters reach the feed too.
     r.org.0.patch(&format!("/api/v1/events/{}", r.event.id), json!({"title": "Live Night, moved"})).await.expect(200);
-    let updated = cat.next_where(|f| f["type"] == "message" && f["body"]["kind"] == "event_updated").await;
-    assert_eq!(updated["body"]["event"]["title"], "Live Night, moved");
+    let updated = cat.message_where(|m| matches!(m.body, MessageBody::EventUpdated { .. })).await;
+    let MessageBody::EventUpdated { event } = updated.body else { unreachable!("matched above") };
+    assert_eq!(event.title, "Live Night, moved");
     r.cat.0.post(&format!("/api/v1/events/{}/rsvp", r.event.id), json!({"status": "going"})).await.expect(200);
-    let counters = cat.next_where(|f| f["body"]["kind"] == "counters" && f["body"]["going"] == 3).await;
-    assert_eq!(counters["body"]["checked_in"], 0);
+    let counters = cat.message_where(|m| matches!(&m.body, MessageBody::Counters(c) if c.going == 3)).await;
+    let MessageBody::Counters(counters) = counters.body else { unreachable!("matched above") };
+    assert_eq!(counters.checked_in, 0);
     r.cat.0.delete(&format!("/api/v1/events/{}/rsvp", r.event.id)).await.expect(204);
 
     let chat = format!("event:{}:chat", r.event.id);
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
     for i in 1..=7 {
-        ann.publish(&chat, &format!("line {i}")).await;
+        ann.publish(&chat, &format!("line {i}")).await.expect("published");
     }
     let path = format!("/api/v1/channels/{chat}/messages?limit=3");
-    let page = r.ben.0.get(&path).await.expect(200).body;
-    let got: Vec<i64> = page["items"].as_array().expect("items").iter().filter_map(|m| m["offset"].as_i64()).collect();
-    assert_eq!(got, [7, 6, 5], "newest first");
-    let before = page["next_cursor"].as_str().expect("older");
-    let page =
-        r.ben.0.get(&format!("/api/v1/channels/{chat}/messages?limit=10&before={before}")).await.expect(200).body;
-    assert_eq!(page["items"].as_array().expect("items").len(), 4);
-    assert!(page["next_cursor"].is_null());
+    let page: Page<ChannelMessage> = r.ben.0.get(&path).await.expect(200).json();
+    assert_eq!(offsets(&page.items), [7, 6, 5], "newest first");
+    let before = page.next_cursor.expect("older");
+    let path = format!("/api/v1/channels/{chat}/messages?limit=10&before={before}");
+    let page: Page<ChannelMessage> = r.ben.0.get(&path).await.expect(200).json();
+    assert_eq!(offsets(&page.items), [4, 3, 2, 1]);
+    assert!(page.next_cursor.is_none());
     r.cat.0.get(&format!("/api/v1/channels/{chat}/messages")).await.expect(403);
     r.cat.0.get("/api/v1/channels/nonsense/messages").await.expect(400);
     r.cat.0.get(&format!("/api/v1/channels/{feed}/messages")).await.expect(200);
@@ -232,19 +245,15 @@ async fn presence_counts_people_online(backend: Backend) {
     let r = room(&server).await;
     let presence = format!("event:{}:presence", r.event.id);
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
-    assert_eq!(ann.subscribe(&presence, None).await["type"], "reply");
-    let first = ann.next_where(|f| f["type"] == "presence").await;
-    assert_eq!(first["online"], 1);
+    ann.subscribe(&presence, None).await.expect("subscribed");
+    assert_eq!(ann.presence_where(|_| true).await.online, 1);
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
-    ben.subscribe(&presence, None).await;
-    assert!(ann.receives_within(Wait::from_secs(5), |f| f["type"] == "presence" && f["online"] == 2).await);
+    ben.subscribe(&presence, None).await.expect("subscribed");
+    assert!(ann.receives_within(Wait::from_secs(5), |f| matches!(f, ServerFrame::Presence(p) if p.online == 2)).await);
     drop(ben);
-    assert!(
-        ann.receives_within(Wait::from_secs(5), |f| f["type"] == "presence"
-            && f["online"] == 1
-            && f["left"].is_array())
-            .await
-    );
+    let ben_left =
+        |f: &ServerFrame| matches!(f, ServerFrame::Presence(p) if p.online == 1 && p.left.contains(&r.ben_id));
+    assert!(ann.receives_within(Wait::from_secs(5), ben_left).await);
 }
 
 async fn malformed_frames_get_errors_not_crashes(backend: Backend) {
@@ -264,24 +273,20 @@ async fn malformed_frames_get_errors_not_crashes(backend: Backend) {
         "\u{0}\u{1}\u{2}",
     ] {
         ws.send_raw(Message::text(garbage)).await;
-        let frame = ws.next_where(|f| f["type"] == "error").await;
-        assert_eq!(frame["code"], "malformed_frame", "{garbage}: {frame}");
+        let error = ws.error().await;
+        assert_eq!(error.code, "malformed_frame", "{garbage}: {error:?}");
     }
     ws.send_raw(Message::binary(vec![0xff, 0x00, 0x13])).await;
-    assert_eq!(ws.next_where(|f| f["type"] == "error").await["code"], "malformed_frame");
-    let reply = ws
-        .request(json!({"type": "publish", "channel": format!("event:{}:chat", r.event.id), "body": {"text": ""}}))
-        .await;
-    assert_eq!(reply["code"], "invalid_body");
-    let reply = ws.request(json!({"type": "subscribe", "channel": "event:x"})).await;
-    assert_eq!(reply["code"], "unknown_channel");
-    assert_eq!(ws.request(json!({"type": "ping"})).await["ok"], true, "still serving after garbage");
+    assert_eq!(ws.error().await.code, "malformed_frame");
+    assert_eq!(error_code(&ws.publish(&format!("event:{}:chat", r.event.id), "").await), "invalid_body");
+    assert_eq!(error_code(&ws.subscribe("event:x", None).await), "unknown_channel");
+    ws.ping().await.expect("still serving after garbage");
 
     // A frame over the limit closes the connection with 1009; the node keeps serving.
     ws.send_raw(Message::text("x".repeat(200 * 1024))).await;
     assert_eq!(ws.closed().await, Some(1009));
     let mut again = Ws::connect(&server.base, &r.ann.1).await;
-    assert_eq!(again.request(json!({"type": "ping"})).await["ok"], true);
+    assert!(again.ping().await.expect("a reply").ok);
 }
 
 async fn slow_consumers_are_closed_and_resume(backend: Backend) {
@@ -289,7 +294,7 @@ async fn slow_consumers_are_closed_and_resume(backend: Backend) {
     let r = room(&server).await;
     let feed = format!("event:{}", r.event.id);
     let mut slow = Ws::connect(&server.base, &r.cat.1).await;
-    slow.subscribe(&feed, None).await;
+    slow.subscribe(&feed, None).await.expect("subscribed");
     // Far more than socket buffers hold, while the client reads nothing.
     let body = MessageBody::Announcement {
         announcement: Announcement {
@@ -305,24 +310,24 @@ async fn slow_consumers_are_closed_and_resume(backend: Backend) {
     }
     let mut last = 0;
     let code = loop {
-        let frame = slow.next_where(|_| true).await;
-        if frame["type"] == "close" {
-            break frame["code"].as_u64();
-        }
-        if let Some(offset) = frame["offset"].as_i64() {
-            assert_eq!(offset, last + 1, "in order until the close");
-            last = offset;
+        match slow.next().await {
+            Incoming::Closed(code) => break code,
+            Incoming::Frame(ServerFrame::Message(message)) => {
+                assert_eq!(message.offset, last + 1, "in order until the close");
+                last = message.offset;
+            }
+            Incoming::Frame(_) => {}
         }
     };
     assert_eq!(code, Some(4008), "slow consumer");
     assert!(last < 1500, "closed before everything was sent");
     let mut resumed = Ws::connect(&server.base, &r.cat.1).await;
-    let reply = resumed.subscribe(&feed, Some(last)).await;
-    assert_eq!(reply["recovered"], true);
+    let reply = resumed.subscribe(&feed, Some(last)).await.expect("subscribed");
+    assert_eq!(reply.recovered, Some(true));
     let mut next = last;
     while next < 1500 {
         let message = resumed.message(&feed).await;
-        assert_eq!(message["offset"], next + 1);
+        assert_eq!(message.offset, next + 1);
         next += 1;
     }
 }
@@ -354,17 +359,16 @@ async fn shutdown_and_token_expiry_close_with_documented_codes(backend: Backend)
     let mut ben = Ws::connect(&server.base, &first).await;
     tokio::time::sleep(Wait::from_secs(3)).await;
     let fresh = login("ben@example.org").await;
-    let reply = ben.request(json!({"type": "auth", "access_token": fresh})).await;
-    assert_eq!(reply["ok"], true, "{reply}");
+    ben.auth(&fresh).await.expect("a fresh token is taken");
     let other = login("ann@example.org").await;
-    assert_eq!(ben.request(json!({"type": "auth", "access_token": other})).await["code"], "invalid_token");
+    assert_eq!(error_code(&ben.auth(&other).await), "invalid_token");
     // The first token has expired by now; the fresh one (issued three seconds later) has not.
     tokio::time::sleep_until(issued + Wait::from_millis(10_500)).await;
-    assert_eq!(ben.request(json!({"type": "ping"})).await["ok"], true, "alive past the first token");
+    ben.ping().await.expect("alive past the first token");
 
     // Shutting the node down tells clients to reconnect elsewhere.
     let mut stays = Ws::connect(&server.base, &login("cat@example.org").await).await;
-    assert_eq!(stays.request(json!({"type": "ping"})).await["ok"], true);
+    stays.ping().await.expect("a reply");
     let _ = &r.org;
     server.stop().await;
     assert_eq!(stays.closed().await, Some(1012));
@@ -388,39 +392,47 @@ async fn msgpack_clients_and_connection_limits(backend: Backend) {
     request.headers_mut().insert("sec-websocket-protocol", "mingle.v1.msgpack".parse().expect("header"));
     let (mut mobile, response) = tokio_tungstenite::connect_async(request).await.expect("handshake");
     assert_eq!(response.headers()["sec-websocket-protocol"], "mingle.v1.msgpack");
-    let encode = |v: Value| Message::binary(rmp_serde::to_vec_named(&v).expect("msgpack"));
-    mobile.send(encode(json!({"id": "m1", "type": "subscribe", "channel": chat}))).await.expect("send");
+    let encode = |frame: &ClientFrame| Message::binary(rmp_serde::to_vec_named(frame).expect("msgpack"));
+    let subscribe = ClientFrame::Subscribe { id: "m1".to_owned(), channel: chat.clone(), since: None, epoch: None };
+    mobile.send(encode(&subscribe)).await.expect("send");
     let mut seen = Vec::new();
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
     while seen.len() < 2 {
         let frame = tokio::time::timeout(tests::FRAME_TIMEOUT, mobile.next()).await.expect("frame").expect("open");
         if let Message::Binary(bytes) = frame.expect("frame") {
-            seen.push(rmp_serde::from_slice::<Value>(&bytes).expect("decodes"));
+            seen.push(rmp_serde::from_slice::<ServerFrame>(&bytes).expect("a server frame"));
             if seen.len() == 1 {
                 // Subscribed: now a message posted by someone else arrives.
-                ben.publish(&chat, "to the phone").await;
+                ben.publish(&chat, "to the phone").await.expect("published");
             }
         }
     }
-    assert_eq!((seen[0]["type"].as_str(), seen[0]["id"].as_str()), (Some("reply"), Some("m1")));
-    assert_eq!(seen[1]["body"]["text"], "to the phone");
+    assert!(matches!(&seen[0], ServerFrame::Reply(reply) if reply.id == "m1"), "{:?}", seen[0]);
+    assert!(
+        matches!(&seen[1], ServerFrame::Message(m) if m.body == MessageBody::chat("to the phone")),
+        "{:?}",
+        seen[1]
+    );
     mobile.send(Message::text("{\"type\": \"ping\", \"id\": \"j\"}")).await.expect("send");
     let frame = tokio::time::timeout(tests::FRAME_TIMEOUT, mobile.next()).await.expect("frame").expect("open");
-    let error: Value = match frame.expect("frame") {
-        Message::Binary(bytes) => rmp_serde::from_slice(&bytes).expect("decodes"),
+    let error = match frame.expect("frame") {
+        Message::Binary(bytes) => rmp_serde::from_slice::<ServerFrame>(&bytes).expect("a server frame"),
         other => panic!("expected a binary error frame, got {other:?}"),
     };
-    assert_eq!(error["code"], "malformed_frame", "text frames on a MessagePack connection");
+    assert!(
+        matches!(&error, ServerFrame::Error(e) if e.code == "malformed_frame"),
+        "text frames on a MessagePack connection: {error:?}"
+    );
 
     // At most two channels per connection.
     let mut ws = Ws::connect(&server.base, &r.ann.1).await;
-    ws.subscribe(&chat, None).await;
-    ws.subscribe(&format!("event:{}", r.event.id), None).await;
+    ws.subscribe(&chat, None).await.expect("first channel");
+    ws.subscribe(&format!("event:{}", r.event.id), None).await.expect("second channel");
     let third = ws.subscribe(&format!("event:{}:presence", r.event.id), None).await;
-    assert_eq!(third["code"], "too_many_subscriptions");
-    assert_eq!(ws.request(json!({"type": "unsubscribe", "channel": chat})).await["ok"], true);
-    assert_eq!(ws.request(json!({"type": "unsubscribe", "channel": chat})).await["code"], "not_subscribed");
-    assert_eq!(ws.subscribe(&format!("event:{}:presence", r.event.id), None).await["type"], "reply");
+    assert_eq!(error_code(&third), "too_many_subscriptions");
+    ws.unsubscribe(&chat).await.expect("unsubscribed");
+    assert_eq!(error_code(&ws.unsubscribe(&chat).await), "not_subscribed");
+    ws.subscribe(&format!("event:{}:presence", r.event.id), None).await.expect("room for one again");
 
     // New connections per address are rate limited (eight per minute here; four used above).
     let mut refused = None;
@@ -443,11 +455,12 @@ async fn frames_larger_than_the_read_buffer_arrive_whole(backend: Backend) {
     let chat = format!("event:{}:chat", r.event.id);
     let mut ann = Ws::connect(&server.base, &r.ann.1).await;
     let mut ben = Ws::connect(&server.base, &r.ben.1).await;
-    ann.subscribe(&chat, None).await;
-    ben.subscribe(&chat, None).await;
-    let text = "Grüße aus Köln! ".repeat(125);
-    let reply = ann.request(json!({"type": "publish", "channel": chat, "body": {"text": text.trim()}})).await;
-    assert_eq!(reply["ok"], true, "{reply}");
-    let message = ben.next_where(|f| f["type"] == "message").await;
-    assert_eq!(message["body"]["text"], text.trim());
+    ann.subscribe(&chat, None).await.expect("subscribed");
+    ben.subscribe(&chat, None).await.expect("subscribed");
+    let line = "Grüße aus Köln! ".repeat(125);
+    let line = line.trim();
+    let body = PublishBody { text: line.to_owned() };
+    let reply = ann.request(|id| ClientFrame::Publish { id, channel: chat.clone(), body }).await;
+    assert!(reply.as_ref().is_ok_and(|reply| reply.ok), "{reply:?}");
+    assert_eq!(text(&ben.message(&chat).await), line);
 }

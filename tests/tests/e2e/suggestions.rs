@@ -2,8 +2,9 @@
 //! to the other live, with a reason naming what matches; feedback and blocks remove a pair.
 
 use chrono::Duration;
+use protocol::realtime::{ChannelMessage, MessageBody};
 use serde_json::{json, Value};
-use tests::{Backend, Client, TestServer, Ws};
+use tests::{suggested_names, suggestions, Backend, Client, TestServer, Ws};
 
 on_both_backends!(complementary_attendees_are_suggested_to_each_other_live);
 on_both_backends!(lists_follow_profile_edits_blocks_and_shared_history);
@@ -62,24 +63,22 @@ async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backe
     let code = org.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
 
     let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
-    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await.expect("subscribed");
     let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
-    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await.expect("subscribed");
     for c in [&ann, &ben, &cat] {
         c.post(&format!("/api/v1/events/{id}/checkin"), json!({"code": code})).await.expect(200);
     }
 
-    let suggested = |name: &'static str| {
-        move |f: &Value| {
-            f["body"]["kind"] == "suggestions" && names(&f["body"]["items"]).first().map(String::as_str) == Some(name)
-        }
-    };
-    let for_ann = ann_ws.next_where(suggested("Ben")).await;
-    let reasons = for_ann["body"]["items"][0]["reasons"].to_string();
+    let suggested = |name: &'static str| move |m: &ChannelMessage| suggested_names(m).first() == Some(&name);
+    let for_ann = ann_ws.message_where(suggested("Ben")).await;
+    let reasons = suggestions(&for_ann).expect("a list")[0].reasons.join(" / ");
     assert!(reasons.contains("a Rust mentor") && reasons.contains("Rust mentoring"), "{reasons}");
-    assert_eq!(for_ann["body"]["event_id"], id.as_str());
-    let for_ben = ben_ws.next_where(suggested("Ann")).await;
-    assert!(for_ben["body"]["items"][0]["reasons"].to_string().contains("intros to climate investors"));
+    let MessageBody::Suggestions { event_id, .. } = &for_ann.body else { unreachable!("a list") };
+    assert_eq!(event_id.to_string(), id);
+    let for_ben = ben_ws.message_where(suggested("Ann")).await;
+    let reasons = suggestions(&for_ben).expect("a list")[0].reasons.join(" / ");
+    assert!(reasons.contains("intros to climate investors"), "{reasons}");
 
     let list = ann.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
     assert_eq!(names(&list["items"]).first().map(String::as_str), Some("Ben"));
@@ -99,9 +98,7 @@ async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backe
     )
     .await
     .expect(204);
-    let gone =
-        |f: &Value| f["body"]["kind"] == "suggestions" && !names(&f["body"]["items"]).contains(&"Ben".to_owned());
-    ann_ws.next_where(gone).await;
+    ann_ws.message_where(|m| suggestions(m).is_some() && !suggested_names(m).contains(&"Ben")).await;
     let list = ann.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
     assert!(!names(&list["items"]).contains(&"Ben".to_owned()));
     let list = ben.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
@@ -142,26 +139,24 @@ async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) 
     let id = event["id"].as_str().expect("id").to_owned();
     let code = org.get(&format!("/api/v1/events/{id}")).await.body["checkin_code"].as_str().expect("code").to_owned();
     let mut ann_ws = Ws::connect(&server.base, &ann_s.access_token).await;
-    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await;
+    ann_ws.subscribe(&format!("user:{}", ann_s.user.id), None).await.expect("subscribed");
     let mut ben_ws = Ws::connect(&server.base, &ben_s.access_token).await;
-    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await;
+    ben_ws.subscribe(&format!("user:{}", ben_s.user.id), None).await.expect("subscribed");
     for c in [&ann, &ben, &eve] {
         c.go_to(&id).await;
         c.post(&format!("/api/v1/events/{id}/checkin"), json!({"code": code})).await.expect(200);
     }
     // Ann and Ben are also live at the meetup, whose lists arrive on the same channel: only this
     // event's count.
-    let here = |f: &Value| f["body"]["kind"] == "suggestions" && f["body"]["event_id"] == id.as_str();
-    let shows = |name: &'static str| move |f: &Value| here(f) && names(&f["body"]["items"]).contains(&name.to_owned());
-    let for_ann = ann_ws.next_where(shows("Ben")).await;
-    let ben_for_ann = for_ann["body"]["items"]
-        .as_array()
-        .and_then(|items| items.iter().find(|s| s["user"]["display_name"] == "Ben"))
-        .expect("Ben")
-        .clone();
+    let here =
+        |m: &ChannelMessage| matches!(&m.body, MessageBody::Suggestions { event_id, .. } if event_id.to_string() == id);
+    let shows = |name: &'static str| move |m: &ChannelMessage| here(m) && suggested_names(m).contains(&name);
+    let for_ann = ann_ws.message_where(shows("Ben")).await;
+    let ben_for_ann =
+        suggestions(&for_ann).and_then(|items| items.iter().find(|s| s.user.display_name == "Ben")).expect("Ben");
     assert!(
-        ben_for_ann["reasons"].to_string().contains("You were both at an earlier event"),
-        "shared history is a reason: {ben_for_ann}"
+        ben_for_ann.reasons.iter().any(|reason| reason.contains("You were both at an earlier event")),
+        "shared history is a reason: {ben_for_ann:?}"
     );
 
     // Eve rewrites her profile to offer exactly what Ann seeks and seek what Ann offers: Ann's
@@ -173,17 +168,18 @@ async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) 
     )
     .await
     .expect(200);
-    let with_eve = ann_ws.next_where(shows("Eve")).await;
-    assert!(with_eve["body"]["items"].to_string().contains("a Rust mentor for founders"), "{with_eve}");
+    let with_eve = ann_ws.message_where(shows("Eve")).await;
+    let reasons: Vec<&str> =
+        suggestions(&with_eve).unwrap_or_default().iter().flat_map(|s| &s.reasons).map(String::as_str).collect();
+    assert!(reasons.iter().any(|reason| reason.contains("a Rust mentor for founders")), "{reasons:?}");
 
     // Ben blocks Ann: from then on neither is suggested to the other.
     ben_ws.forget_pending();
     ann_ws.forget_pending();
     ben.post("/api/v1/me/blocks", json!({"user_id": ann_s.user.id})).await.expect(201);
-    let without =
-        |name: &'static str| move |f: &Value| here(f) && !names(&f["body"]["items"]).contains(&name.to_owned());
-    ann_ws.next_where(without("Ben")).await;
-    ben_ws.next_where(without("Ann")).await;
+    let without = |name: &'static str| move |m: &ChannelMessage| here(m) && !suggested_names(m).contains(&name);
+    ann_ws.message_where(without("Ben")).await;
+    ben_ws.message_where(without("Ann")).await;
     for (client, other) in [(&ann, "Ben"), (&ben, "Ann")] {
         let list = client.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200).body;
         assert!(!names(&list["items"]).contains(&other.to_owned()), "{list}");
