@@ -2,16 +2,13 @@
 //!
 //! A [`Broker`] moves stored messages between nodes; a [`Hub`] fans them out inside one node.
 //! Each node holds at most one broker subscription per channel, however many sockets follow it:
-//! sockets attach to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
-//! channel gains its first local subscriber or loses its last. The hub hands each event to every
-//! [`Subscriber`] of its channel in the delivering task: a live message goes straight into each
-//! socket's outbox, with no task woken per socket but the socket's writer.
+//! sockets subscribe to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
+//! channel gains its first local subscriber or loses its last.
 //!
 //! Delivery through a broker is best effort. Exactly-once, in-order delivery is the subscriber's
 //! job: messages carry per-channel offsets, and a subscriber that sees a gap, lags behind, or is
 //! told to [`BrokerEvent::Resync`] reads the missing offsets from storage.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::ws::Message;
@@ -20,9 +17,9 @@ use futures_util::future::BoxFuture;
 use protocol::realtime::{ChannelMessage, MessageBody};
 use tokio::sync::broadcast;
 
-/// Events a [`Subscription`]'s queue holds before its reader lags (and should catch up from
-/// storage).
-pub const TOPIC_BUFFER: usize = 1024;
+/// Messages buffered per channel inside a node before a slow subscriber lags (and then catches
+/// up from storage).
+const TOPIC_BUFFER: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub enum BrokerEvent {
@@ -68,12 +65,7 @@ pub trait Broker: Send + Sync + std::fmt::Debug + 'static {
     /// including this one.
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>>;
 
-    /// Hands every event of a channel on this node to `subscriber` as it arrives, until the
-    /// attachment is dropped.
-    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment;
-
-    /// Subscribes to a channel on this node through a queue of its own, to be read at the
-    /// reader's pace (tools and tests; sockets attach).
+    /// Subscribes to a channel on this node.
     fn subscribe(&self, channel: &str) -> Subscription;
 
     /// Whether the broker can currently reach the other nodes (for `/readyz` and metrics).
@@ -87,57 +79,35 @@ pub trait TopicWatcher: Send + Sync + 'static {
     fn last_unsubscribed(&self, channel: &str);
 }
 
-/// Receives a channel's events straight from the hub, in the task that delivers them (the
-/// publisher's, or the broker's reader). It must neither block nor wait, and must not call back
-/// into the hub: queueing a frame, or waking a task that does more, is the most it should do.
-pub trait Subscriber: Send + Sync + 'static {
-    fn receive(&self, event: &BrokerEvent);
-}
-
-/// One subscriber's place in a channel; dropping it detaches the subscriber.
-#[derive(Debug)]
-pub struct Attachment {
-    hub: Arc<Hub>,
-    channel: String,
-    id: u64,
-}
-
-impl Drop for Attachment {
-    fn drop(&mut self) {
-        self.hub.release(&self.channel, self.id);
-    }
-}
-
-/// A subscription read through a queue of its own; dropping it unsubscribes. A reader that
-/// falls more than [`TOPIC_BUFFER`] events behind sees `Lagged` and should resync.
+/// A subscription to one channel; dropping it unsubscribes.
 #[derive(Debug)]
 pub struct Subscription {
     pub receiver: broadcast::Receiver<BrokerEvent>,
-    _attachment: Attachment,
+    _guard: TopicGuard,
 }
 
-/// The subscriber behind a [`Subscription`]: its queue.
-struct Queue(broadcast::Sender<BrokerEvent>);
+#[derive(Debug)]
+struct TopicGuard {
+    hub: Arc<Hub>,
+    channel: String,
+}
 
-impl Subscriber for Queue {
-    fn receive(&self, event: &BrokerEvent) {
-        // An error only means the reader is gone; its attachment is about to be dropped.
-        let _ = self.0.send(event.clone());
+impl Drop for TopicGuard {
+    fn drop(&mut self) {
+        self.hub.release(&self.channel);
     }
 }
 
-#[derive(Default)]
 struct Topic {
-    subscribers: Vec<(u64, Arc<dyn Subscriber>)>,
+    sender: broadcast::Sender<BrokerEvent>,
+    subscribers: usize,
 }
 
-/// In-node fan-out: each channel's subscribers receive its events directly, in the delivering
-/// task, so a message reaches every socket's outbox without waking one task per socket.
+/// In-node fan-out: one broadcast channel per subscribed channel name.
 #[derive(Default)]
 pub struct Hub {
     topics: DashMap<String, Topic>,
     watcher: OnceLock<Arc<dyn TopicWatcher>>,
-    next_id: AtomicU64,
 }
 
 impl std::fmt::Debug for Hub {
@@ -156,32 +126,29 @@ impl Hub {
         let _ = self.watcher.set(watcher);
     }
 
-    pub fn attach(self: &Arc<Self>, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let first = {
-            let mut topic = self.topics.entry(channel.to_owned()).or_default();
-            topic.subscribers.push((id, subscriber));
-            topic.subscribers.len() == 1
+    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+        let (receiver, first) = {
+            let mut topic = self
+                .topics
+                .entry(channel.to_owned())
+                .or_insert_with(|| Topic { sender: broadcast::channel(TOPIC_BUFFER).0, subscribers: 0 });
+            topic.subscribers += 1;
+            (topic.sender.subscribe(), topic.subscribers == 1)
         };
         if first {
             if let Some(watcher) = self.watcher.get() {
                 watcher.first_subscriber(channel);
             }
         }
-        Attachment { hub: Arc::clone(self), channel: channel.to_owned(), id }
+        Subscription { receiver, _guard: TopicGuard { hub: Arc::clone(self), channel: channel.to_owned() } }
     }
 
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
-        let (sender, receiver) = broadcast::channel(TOPIC_BUFFER);
-        Subscription { receiver, _attachment: self.attach(channel, Arc::new(Queue(sender))) }
-    }
-
-    fn release(&self, channel: &str, id: u64) {
+    fn release(&self, channel: &str) {
         let removed = self
             .topics
             .remove_if_mut(channel, |_, topic| {
-                topic.subscribers.retain(|(other, _)| *other != id);
-                topic.subscribers.is_empty()
+                topic.subscribers -= 1;
+                topic.subscribers == 0
             })
             .is_some();
         if removed {
@@ -191,22 +158,18 @@ impl Hub {
         }
     }
 
-    /// Hands `event` to this node's subscribers of `channel`, if any, one after the other in
-    /// this task.
+    /// Hands `event` to this node's subscribers of `channel`, if any.
     pub fn deliver(&self, channel: &str, event: BrokerEvent) {
         if let Some(topic) = self.topics.get(channel) {
-            for (_, subscriber) in &topic.subscribers {
-                subscriber.receive(&event);
-            }
+            // An error only means every receiver is gone; the guard is about to remove the topic.
+            let _ = topic.sender.send(event);
         }
     }
 
     /// Tells every subscriber on this node to re-read from storage.
     pub fn resync_all(&self) {
         for topic in self.topics.iter() {
-            for (_, subscriber) in &topic.subscribers {
-                subscriber.receive(&BrokerEvent::Resync);
-            }
+            let _ = topic.sender.send(BrokerEvent::Resync);
         }
     }
 
@@ -243,10 +206,6 @@ impl Broker for LocalBroker {
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>> {
         self.hub.deliver(&message.channel.clone(), BrokerEvent::Message(Live::new(message)));
         Box::pin(async { Ok(()) })
-    }
-
-    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
-        self.hub.attach(channel, subscriber)
     }
 
     fn subscribe(&self, channel: &str) -> Subscription {
@@ -299,7 +258,7 @@ mod tests {
         let encodings = std::sync::atomic::AtomicUsize::new(0);
         let encode = |format: usize| {
             live.encoded(format, |m| {
-                encodings.fetch_add(1, Ordering::Relaxed);
+                encodings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 Message::Text(format!("{format}:{}", m.offset).into())
             })
         };

@@ -1,14 +1,11 @@
 //! `GET /api/v1/ws`: one WebSocket connection per client, authenticated before the upgrade.
 //!
 //! Each connection runs a reader (this task: frames in, requests handled in order), a writer
-//! (frames out of the bounded [`Outbox`]), and per subscribed channel a [`Feed`] with a follower
-//! task. A channel is delivered exactly once and in order: the feed attaches to the broker
-//! *before* the channel's head is read from storage, so nothing published in between is missed.
-//! Live messages go from the hub straight into the outbox when their offset is the next one;
-//! a duplicate is skipped, and a gap (a missed broker message, two publishers racing, a broker
-//! reconnect) hands the channel to the follower, which reads storage until nothing is missing
-//! and then lets the feed go live again. So in a busy room no task is woken per message and
-//! socket but the socket's writer. All of a connection's tasks end with it.
+//! (frames out of the bounded [`Outbox`]), and one follower task per subscribed channel. A
+//! follower delivers a channel exactly once and in order: it subscribes to the broker *before*
+//! reading the channel's head from storage, so nothing published in between is missed, skips
+//! offsets it has already delivered, and reads any gap (a missed broker message, a lagging
+//! receiver, a broker reconnect) back from storage. All of a connection's tasks end with it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,7 +24,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use super::broker::{BrokerEvent, Subscriber};
+use super::broker::{BrokerEvent, Live};
 use super::outbox::{Next, Outbox};
 use super::service::{from_stored, Realtime};
 use crate::error::ApiError;
@@ -405,16 +402,11 @@ async fn handle(
     }
 }
 
-/// Delivers one channel to a connection, exactly once and in order. Live messages reach the
-/// outbox through [`Feed::receive`], in the task that delivers them; this task only catches up
-/// from storage: first from `since` to the channel's head, then whenever the feed sees a gap or
-/// is told to resync. In between it sleeps.
+/// Delivers one channel to the connection, exactly once and in order, until aborted.
 async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i64>, request_id: String) {
     let store = &conn.realtime.store;
-    let feed = Arc::new(Feed::new(conn.clone(), channel.clone()));
-    // Attach first: anything published while the head is read is seen by the feed, which then
-    // makes the catch-up below read that far.
-    let _attachment = conn.realtime.broker.attach(&channel, Arc::clone(&feed) as Arc<dyn Subscriber>);
+    // Subscribe first: anything published while the head is read arrives here and is deduplicated.
+    let mut subscription = conn.realtime.broker.subscribe(&channel);
     let head = match store.channel_head(&channel).await {
         Ok(head) => head,
         Err(e) => {
@@ -423,13 +415,12 @@ async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i
         }
     };
     let same_epoch = epoch.is_none_or(|epoch| epoch == head.epoch);
-    let (start, recovered) = match since {
+    let (mut last, recovered) = match since {
         None => (head.last, None),
         // Every message after `since` is still stored, and `since` counts in this epoch.
         Some(since) if same_epoch && (0..=head.last).contains(&since) && since + 1 >= head.first => (since, Some(true)),
         Some(_) => (head.last, Some(false)),
     };
-    feed.start(start, head.last);
     let reply = Reply {
         channel: Some(channel.clone()),
         offset: Some(head.last),
@@ -437,153 +428,45 @@ async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i
         recovered,
         ..Reply::ok(request_id)
     };
-    // The reply goes out before any message: the feed queues nothing until it is live.
-    if !conn.send(&ServerFrame::Reply(reply)) {
+    if !conn.send(&ServerFrame::Reply(reply)) || !catch_up(&conn, &channel, &mut last, Some(head.last)).await {
         return;
     }
-    while feed.catch_up().await {
-        feed.wake.notified().await;
-    }
-}
-
-/// One connection's subscription to one channel, as the hub sees it.
-struct Feed {
-    conn: Conn,
-    channel: String,
-    /// The outbox key under which a newer counters snapshot supersedes an older one.
-    counters_key: String,
-    state: std::sync::Mutex<FeedState>,
-    /// Wakes the follower task to catch up from storage.
-    wake: tokio::sync::Notify,
-}
-
-#[derive(Debug)]
-struct FeedState {
-    /// The last offset queued for the client.
-    last: i64,
-    /// Whether live messages go straight to the outbox. While false, the follower task is
-    /// reading storage (or is about to) and the feed only tells it how far to read.
-    live: bool,
-    /// How far the follower must read before the feed goes live.
-    until: Until,
-    /// Counts changes of `until`, so the follower knows whether it read far enough.
-    generation: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Until {
-    Offset(i64),
-    /// Everything stored: messages may have been missed with no offset to show it.
-    End,
-}
-
-impl Until {
-    fn at_least(self, offset: i64) -> Self {
-        match self {
-            Self::Offset(until) => Self::Offset(until.max(offset)),
-            Self::End => Self::End,
-        }
-    }
-}
-
-impl Feed {
-    fn new(conn: Conn, channel: String) -> Self {
-        Self {
-            conn,
-            counters_key: format!("{channel}#counters"),
-            channel,
-            state: std::sync::Mutex::new(FeedState { last: 0, live: false, until: Until::Offset(0), generation: 0 }),
-            wake: tokio::sync::Notify::new(),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, FeedState> {
-        // A panic while holding this lock would be a bug in this file; the state stays usable.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Sets where delivery starts (the last offset the client has) and the channel's head.
-    fn start(&self, last: i64, head: i64) {
-        let mut state = self.lock();
-        state.last = last;
-        state.until = state.until.at_least(head);
-        state.generation += 1;
-    }
-
-    /// Reads storage until nothing the feed was told of is missing, then goes live. Answers
-    /// false when the connection is closing.
-    async fn catch_up(&self) -> bool {
-        loop {
-            let (mut last, until, generation) = {
-                let state = self.lock();
-                if state.live {
-                    return true;
-                }
-                (state.last, state.until, state.generation)
-            };
-            let until = match until {
-                Until::Offset(offset) => Some(offset),
-                Until::End => None,
-            };
-            let delivered = catch_up(&self.conn, &self.channel, &mut last, until).await;
-            let mut state = self.lock();
-            state.last = last;
-            if !delivered {
-                return false;
-            }
-            if state.generation == generation {
-                state.live = true;
-                return true;
-            }
-        }
-    }
-}
-
-impl Subscriber for Feed {
-    fn receive(&self, event: &BrokerEvent) {
-        let mut state = self.lock();
-        let live = match event {
-            BrokerEvent::Message(live) => live,
-            BrokerEvent::Resync => {
-                state.live = false;
-                state.until = Until::End;
-                state.generation += 1;
-                drop(state);
-                self.wake.notify_one();
-                return;
-            }
+    loop {
+        let caught_up = match subscription.receiver.recv().await {
+            Ok(BrokerEvent::Message(live)) => deliver_live(&conn, &channel, &mut last, &live).await,
+            Ok(BrokerEvent::Resync) | Err(RecvError::Lagged(_)) => catch_up(&conn, &channel, &mut last, None).await,
+            Err(RecvError::Closed) => return,
         };
-        let offset = live.message().offset;
-        if !state.live {
-            state.until = state.until.at_least(offset);
-            state.generation += 1;
+        if !caught_up {
             return;
         }
-        if offset <= state.last {
-            metrics::counter!("realtime_duplicates_skipped_total").increment(1);
-        } else if offset == state.last + 1 {
-            // Queued under the feed's lock, so two tasks delivering at once cannot swap
-            // messages.
-            state.last = offset;
-            let codec = self.conn.codec;
-            let frame = live.encoded(codec as usize, |message| codec.encode(&ServerFrame::Message(message.clone())));
-            if live.is_counters() {
-                // Counters are state: a client that lags gets only the newest.
-                self.conn.outbox.push_superseding(&self.counters_key, frame);
-            } else {
-                self.conn.outbox.push(frame);
-            }
-        } else {
-            // A message went missing in between (a broker hiccup, or two publishers racing):
-            // the follower reads the gap, this message included, from storage.
-            metrics::counter!("realtime_gaps_backfilled_total").increment(1);
-            state.live = false;
-            state.until = Until::Offset(offset);
-            state.generation += 1;
-            drop(state);
-            self.wake.notify_one();
+    }
+}
+
+/// Sends a live message unless already delivered, first filling any gap before it from storage.
+async fn deliver_live(conn: &Conn, channel: &str, last: &mut i64, live: &Live) -> bool {
+    let message = live.message();
+    if message.offset <= *last {
+        metrics::counter!("realtime_duplicates_skipped_total").increment(1);
+        return true;
+    }
+    if message.offset > *last + 1 {
+        metrics::counter!("realtime_gaps_backfilled_total").increment(1);
+        if !catch_up(conn, channel, last, Some(message.offset - 1)).await {
+            return false;
         }
     }
+    if message.offset == *last + 1 {
+        *last = message.offset;
+        let codec = conn.codec;
+        let frame = live.encoded(codec as usize, |message| codec.encode(&ServerFrame::Message(message.clone())));
+        if live.is_counters() {
+            // Counters are state: a client that lags gets only the newest.
+            return conn.outbox.push_superseding(&format!("{channel}#counters"), frame);
+        }
+        return conn.outbox.push(frame);
+    }
+    true
 }
 
 /// Sends stored messages after `last` (up to `until` when given); answers false when the
@@ -755,52 +638,6 @@ mod tests {
             other => panic!("expected a close frame, got {other:?}"),
         }
         assert!(shutdown.connections_closed().await, "the connection ended");
-        connection.await.expect("the connection task");
-        shutdown.stop_workers().await;
-        state.store.close().await;
-    }
-
-    /// Live messages go straight to the outbox; a message the broker never delivered is read
-    /// from storage when the next one shows the gap; a duplicate is skipped.
-    #[tokio::test]
-    async fn live_delivery_is_exactly_once_and_in_order_across_gaps_and_duplicates() {
-        let shutdown = Shutdown::new();
-        let state = state(&shutdown).await;
-        let user = Uuid::now_v7();
-        let (sink, stream, mut client) = pipes();
-        let expires_at = chrono::Utc::now().timestamp() + 3600;
-        let connection = tokio::spawn(connection(sink, stream, state.clone(), user, expires_at, Codec::Json));
-        let channel = Channel::User(user);
-        let body = |n: i64| {
-            MessageBody::Counters(Counters { going: n, waitlisted: 0, interested: 0, checked_in: 0, seats_left: None })
-        };
-        state.realtime.post(channel, None, body(1)).await.expect("post before subscribing");
-
-        client.send(&format!(r#"{{"type": "subscribe", "id": "s", "channel": "{channel}", "since": 0}}"#));
-        match client.frame().await {
-            ServerFrame::Reply(reply) => assert_eq!((reply.offset, reply.recovered), (Some(1), Some(true))),
-            other => panic!("expected the subscription's reply, got {other:?}"),
-        }
-        state.realtime.post(channel, None, body(2)).await.expect("post");
-        // Stored but never fanned out, as when a broker message is lost.
-        let missed = serde_json::to_string(&body(3)).expect("encode");
-        state.store.append_message(&channel.to_string(), None, &missed).await.expect("append");
-        let fourth = state.realtime.post(channel, None, body(4)).await.expect("post");
-        state.realtime.broker.publish(Arc::clone(&fourth)).await.expect("publish a duplicate");
-        state.realtime.post(channel, None, body(5)).await.expect("post");
-
-        let mut received = Vec::new();
-        for _ in 0..5 {
-            match client.frame().await {
-                ServerFrame::Message(message) => received.push((message.offset, message.body)),
-                other => panic!("expected a message, got {other:?}"),
-            }
-        }
-        assert_eq!(received, (1..=5).map(|n| (n, body(n))).collect::<Vec<_>>());
-        client.send(r#"{"type": "ping", "id": "after"}"#);
-        assert_eq!(client.frame().await, ServerFrame::Reply(Reply::ok("after")), "nothing delivered twice");
-
-        drop(client);
         connection.await.expect("the connection task");
         shutdown.stop_workers().await;
         state.store.close().await;

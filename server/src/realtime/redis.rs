@@ -33,7 +33,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
-use super::broker::{Attachment, Broker, BrokerEvent, Hub, Live, Subscriber, Subscription, TopicWatcher};
+use super::broker::{Broker, BrokerEvent, Hub, Live, Subscription, TopicWatcher};
 
 /// Prefix of every Redis channel Mingle uses, so a shared Redis can hold other tenants.
 pub const CHANNEL_PREFIX: &str = "mingle:ch:";
@@ -238,10 +238,6 @@ impl Broker for RedisBroker {
                 anyhow::Error::new(e).context("publishing to Redis")
             })
         })
-    }
-
-    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
-        self.hub.attach(channel, subscriber)
     }
 
     fn subscribe(&self, channel: &str) -> Subscription {
