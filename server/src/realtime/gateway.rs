@@ -643,6 +643,51 @@ mod tests {
         state.store.close().await;
     }
 
+    /// Live messages arrive in order; a message the broker never delivered is read from storage
+    /// when the next one shows the gap; a duplicate is skipped.
+    #[tokio::test]
+    async fn live_delivery_is_exactly_once_and_in_order_across_gaps_and_duplicates() {
+        let shutdown = Shutdown::new();
+        let state = state(&shutdown).await;
+        let user = Uuid::now_v7();
+        let (sink, stream, mut client) = pipes();
+        let expires_at = chrono::Utc::now().timestamp() + 3600;
+        let connection = tokio::spawn(connection(sink, stream, state.clone(), user, expires_at, Codec::Json));
+        let channel = Channel::User(user);
+        // Not counters: a newer counters snapshot may supersede a queued older one.
+        let body = |n: i64| MessageBody::Suggestions { event_id: Uuid::from_u128(n as u128), items: Vec::new() };
+        state.realtime.post(channel, None, body(1)).await.expect("post before subscribing");
+
+        client.send(&format!(r#"{{"type": "subscribe", "id": "s", "channel": "{channel}", "since": 0}}"#));
+        match client.frame().await {
+            ServerFrame::Reply(reply) => assert_eq!((reply.offset, reply.recovered), (Some(1), Some(true))),
+            other => panic!("expected the subscription's reply, got {other:?}"),
+        }
+        state.realtime.post(channel, None, body(2)).await.expect("post");
+        // Stored but never fanned out, as when a broker message is lost.
+        let missed = serde_json::to_string(&body(3)).expect("encode");
+        state.store.append_message(&channel.to_string(), None, &missed).await.expect("append");
+        let fourth = state.realtime.post(channel, None, body(4)).await.expect("post");
+        state.realtime.broker.publish(Arc::clone(&fourth)).await.expect("publish a duplicate");
+        state.realtime.post(channel, None, body(5)).await.expect("post");
+
+        let mut received = Vec::new();
+        for _ in 0..5 {
+            match client.frame().await {
+                ServerFrame::Message(message) => received.push((message.offset, message.body)),
+                other => panic!("expected a message, got {other:?}"),
+            }
+        }
+        assert_eq!(received, (1..=5).map(|n| (n, body(n))).collect::<Vec<_>>());
+        client.send(r#"{"type": "ping", "id": "after"}"#);
+        assert_eq!(client.frame().await, ServerFrame::Reply(Reply::ok("after")), "nothing delivered twice");
+
+        drop(client);
+        connection.await.expect("the connection task");
+        shutdown.stop_workers().await;
+        state.store.close().await;
+    }
+
     #[tokio::test]
     async fn an_oversized_frame_closes_with_1009() {
         let shutdown = Shutdown::new();
