@@ -35,9 +35,12 @@ pub mod close {
     /// The client fell too far behind: its outbound queue was full. Reconnect and resume from the
     /// last offset received; nothing is lost.
     pub const SLOW_CONSUMER: u16 = 4008;
-    /// The client broke the protocol badly enough (for example, frames that are not parseable at
-    /// an abusive rate) that the server gives up on the connection.
+    /// The client broke the protocol badly enough (an unmasked frame, a broken framing rule, or
+    /// frames that are not parseable at an abusive rate) that the server gives up on the
+    /// connection.
     pub const PROTOCOL_ERROR: u16 = 1002;
+    /// A text frame was not UTF-8.
+    pub const INVALID_PAYLOAD: u16 = 1007;
     /// A frame exceeded the maximum frame size.
     pub const MESSAGE_TOO_BIG: u16 = 1009;
     /// The node is shutting down: reconnect (the load balancer picks another node) and resume.
@@ -140,9 +143,14 @@ pub struct ErrorFrame {
     pub id: Option<String>,
     /// Stable code: `malformed_frame`, `unknown_channel`, `forbidden`, `not_subscribed`,
     /// `too_many_subscriptions`, `invalid_body`, `rate_limited`, `read_only_channel`,
-    /// `invalid_token`, `internal`.
+    /// `invalid_token`, `internal`; and, without `id`, `access_revoked`: the user lost access to
+    /// `channel` (an RSVP withdrawn, a block, a profile hidden, removed as organizer, the event
+    /// deleted), so its subscription ended and nothing more is delivered on it.
     pub code: String,
     pub message: String,
+    /// The channel the error is about, when it is about one subscription (`access_revoked`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
 }
 
 /// A message on a channel.
@@ -187,6 +195,10 @@ pub enum MessageBody {
     Meeting { meeting: Box<Meeting> },
     /// Someone wrote to the recipient in a direct conversation.
     Dm(DmNotice),
+    /// Between server nodes only, never sent to a client: what `users` may receive changed (an
+    /// RSVP withdrawn, a block, a profile hidden, an organizer removed, an event deleted), so
+    /// every node checks their open subscriptions again.
+    AccessChanged { users: Vec<Uuid> },
 }
 
 impl MessageBody {

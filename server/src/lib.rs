@@ -10,12 +10,15 @@ pub mod conflict;
 pub mod demo;
 pub mod error;
 pub mod extract;
+#[cfg(test)]
+mod fuzz;
 pub mod http;
 pub mod metrics;
 pub mod model;
 pub mod realtime;
 pub mod recommend;
 pub mod render;
+pub mod serve;
 pub mod shutdown;
 pub mod state;
 pub mod store;
@@ -23,14 +26,13 @@ pub mod suggest;
 pub mod validate;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-use crate::auth::{AuthLimiter, Passwords, TokenKeys};
+use crate::auth::{AuthLimiter, AuthLimits, Passwords, TokenKeys};
 use crate::config::Config;
 pub use crate::http::{app, openapi};
 use crate::realtime::{Realtime, RealtimeSettings};
@@ -54,11 +56,17 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         ),
     };
     let url = config.database_url();
+    let embedded = config.database_url.as_deref().is_none_or(str::is_empty);
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let store = Store::connect(&url).await.context("connecting to the database")?;
+    if embedded {
+        // The embedded database holds everyone's accounts: readable by this user only.
+        private_files(&config.data_dir, &["mingle.db", "mingle.db-wal", "mingle.db-shm"])
+            .with_context(|| format!("restricting access to {}", config.data_dir.display()))?;
+    }
     tracing::info!(backend = ?store.backend(), "database ready");
     let broker = realtime::connect_broker(config.redis_url.as_deref()).await?;
     let presence = realtime::connect_presence(config.redis_url.as_deref()).await?;
@@ -94,11 +102,22 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             Duration::from_secs(config.refresh_token_ttl_days.max(1) * 86_400),
         )),
         passwords: Arc::new(Passwords::default()),
-        limiter: AuthLimiter::new(config.login_per_account_per_minute, config.auth_per_address_per_minute),
+        limiter: AuthLimiter::new(AuthLimits {
+            per_account_address_per_minute: config.login_per_account_per_minute,
+            per_account_per_hour: config.login_per_account_per_hour,
+            per_address_per_minute: config.auth_per_address_per_minute,
+        }),
         settings: Arc::new(Settings {
             trust_forwarded_for: config.trust_forwarded_for,
             web_dir: Some(config.web_dir.clone()),
             ops_token: config.ops_token.clone().filter(|t| !t.is_empty()),
+            origins: http::security::Origins::new(config.public_origin.as_deref(), &config.allowed_origins)
+                .context("MINGLE_PUBLIC_ORIGIN or MINGLE_ALLOWED_ORIGINS")?,
+            connections: serve::ConnectionLimits {
+                header_read: Duration::from_secs(config.header_read_secs.max(1)),
+                per_address: (config.max_connections_per_address > 0 && !config.trust_forwarded_for)
+                    .then_some(config.max_connections_per_address),
+            },
         }),
         suggester,
         recommender: recommend::Recommender::new(Arc::clone(&model), shutdown),
@@ -106,6 +125,27 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         realtime,
         shutdown: shutdown.clone(),
     })
+}
+
+/// Makes `dir` (0700) and the named files in it that exist (0600) accessible to this user only.
+/// SQLite creates its write-ahead log and shared-memory files with the database file's mode, so
+/// they stay private once it is.
+#[cfg(unix)]
+fn private_files(dir: &std::path::Path, files: &[&str]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    for file in files {
+        match std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_files(_: &std::path::Path, _: &[&str]) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Serves the application on `listener` until `signal` resolves, then shuts down in order (see
@@ -122,18 +162,14 @@ pub async fn run(
     shutdown.spawn(housekeeping(state.clone(), shutdown.workers_token()));
     state.recommender.warm_up(state.store.clone());
     state.recommender.keep_learning(state.store.clone());
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let serving = shutdown.serving_token();
-    let server = axum::serve(listener, service).with_graceful_shutdown(serving.cancelled_owned());
-    let mut server = tokio::spawn(async move { server.await });
-    let result = tokio::select! {
-        result = &mut server => Some(result),
-        () = signal => None,
-    };
-    let result = match result {
-        // The server ended by itself (an accept loop failure): shut the rest down all the same.
-        Some(result) => result.context("server task")?.map_err(anyhow::Error::from),
-        None => {
+    let limits = state.settings.connections;
+    let mut server = tokio::spawn(serve::serve(listener, app(state), limits, shutdown.serving_token()));
+    tokio::select! {
+        result = &mut server => {
+            // The accept loop ends only when told to: if it ended, it failed.
+            result.context("server task")?;
+        }
+        () = signal => {
             tracing::info!("shutting down: closing connections");
             shutdown.begin();
             // WebSockets are upgraded connections the HTTP server no longer tracks: each tells
@@ -141,21 +177,17 @@ pub async fn run(
             if !shutdown.connections_closed().await {
                 tracing::warn!("some WebSocket connections did not close in time");
             }
-            match tokio::time::timeout(http::SHUTDOWN_GRACE, &mut server).await {
-                Ok(result) => result.context("server task")?.map_err(anyhow::Error::from),
-                Err(_) => {
-                    tracing::warn!("in-flight requests did not finish within the grace period");
-                    server.abort();
-                    Ok(())
-                }
+            if tokio::time::timeout(http::SHUTDOWN_GRACE, &mut server).await.is_err() {
+                tracing::warn!("in-flight requests did not finish within the grace period");
+                server.abort();
             }
         }
-    };
+    }
     tracing::info!("stopping background work");
     if !shutdown.stop_workers().await {
         tracing::warn!("some background loops did not stop in time");
     }
-    result
+    Ok(())
 }
 
 /// Periodic upkeep: forget idle rate-limit keys, purge long-expired refresh tokens.
@@ -202,6 +234,25 @@ mod tests {
         let second = auth::local_jwt_secret(std::path::Path::new(&dir)).expect("read back");
         assert_eq!(first, second);
         assert!(first.len() >= 32);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_embedded_database_is_readable_by_this_user_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile_dir();
+        let config = Config::try_parse_from(["mingle", "--data-dir", &dir]).expect("parse");
+        let state = build_state(&config, &Shutdown::new()).await.expect("state");
+        state
+            .store
+            .create_user(&store::NewUser::registered("a@example.org".into(), String::new(), "A".into()))
+            .await
+            .expect("a write makes the log");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+        let dir = std::path::Path::new(&dir);
+        assert_eq!(mode(dir), 0o700);
+        assert_eq!(mode(&dir.join("mingle.db")), 0o600);
+        assert_eq!(mode(&dir.join("mingle.db-wal")), 0o600, "the log inherits the database's mode");
     }
 
     fn tempfile_dir() -> String {

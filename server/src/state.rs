@@ -14,6 +14,10 @@ pub struct Settings {
     pub web_dir: Option<std::path::PathBuf>,
     /// Token that the `/ops/...` endpoints require; `None` disables them.
     pub ops_token: Option<String>,
+    /// Page origins allowed to open WebSockets, and whether the public origin is HTTPS.
+    pub origins: crate::http::security::Origins,
+    /// What one HTTP connection may cost (timeouts, connections per address).
+    pub connections: crate::serve::ConnectionLimits,
 }
 
 #[derive(Debug, Clone)]

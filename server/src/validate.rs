@@ -5,6 +5,37 @@ use protocol::error::FieldError;
 
 use crate::error::ApiError;
 
+/// Bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI,
+/// PDI). The plain direction marks (LRM, RLM) stay allowed: right-to-left names need them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no space and show nothing: zero-width spaces and joiners, the word
+/// joiner and invisible operators, the byte order mark, soft hyphens, fillers and blank
+/// patterns that render empty.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
 /// Collects field problems.
 #[derive(Debug, Default)]
 pub struct Problems(Vec<FieldError>);
@@ -14,12 +45,18 @@ impl Problems {
         self.0.push(FieldError { field: field.to_owned(), message: message.into() });
     }
 
-    /// Trimmed single-line text of `min..=max` characters.
+    /// Trimmed single-line text of `min..=max` characters: names, titles, headlines. No control
+    /// characters, no bidirectional overrides or isolates (they can make a name read as another,
+    /// or reverse the text around it), and something visible when it may not be empty.
     pub fn line(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
         let value = value.trim();
         self.length(field, value, min, max);
         if value.chars().any(char::is_control) {
             self.add(field, "must be a single line without control characters");
+        } else if value.chars().any(is_bidi_control) {
+            self.add(field, "must not contain characters that change the direction of text");
+        } else if min > 0 && !value.is_empty() && value.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+            self.add(field, "must contain visible characters");
         }
         value.to_owned()
     }
@@ -156,5 +193,23 @@ mod tests {
     fn search_words_strip_operators() {
         assert_eq!(search_words("Rust AND \"climate\"* -x OR(y)"), vec!["rust", "and", "climate", "x", "or", "y"]);
         assert!(search_words("!!! ***").is_empty());
+    }
+
+    #[test]
+    fn names_must_show_something_and_keep_their_direction() {
+        let refused = |value: &str| {
+            let mut p = Problems::default();
+            p.line("display_name", value, 1, 80);
+            p.finish().is_err()
+        };
+        for invisible in ["\u{200B}\u{200B}", "\u{200D}", "\u{FEFF} \u{2060}", "\u{3164}", "\u{00AD}\u{2800}"] {
+            assert!(refused(invisible), "{invisible:?}");
+        }
+        for bidi in ["Ada\u{202E}txt.exe", "\u{2067}Bob\u{2069}", "\u{202A}x"] {
+            assert!(refused(bidi), "{bidi:?}");
+        }
+        for fine in ["Ada", "Zoë\u{200D}", "\u{05D3}\u{05E0}\u{05D4} \u{200F}", "👩\u{200D}💻 Ada"] {
+            assert!(!refused(fine), "{fine:?}");
+        }
     }
 }

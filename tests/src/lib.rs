@@ -160,6 +160,8 @@ impl TestServer {
             db.url.clone(),
             "--login-per-account-per-minute".to_owned(),
             "1000".to_owned(),
+            "--login-per-account-per-hour".to_owned(),
+            "100000".to_owned(),
             "--auth-per-address-per-minute".to_owned(),
             "10000".to_owned(),
         ];
@@ -183,6 +185,15 @@ impl TestServer {
 
     pub fn client(&self) -> Client {
         Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
+    /// A client that says it comes from `address` (`X-Forwarded-For`), for a server started with
+    /// `--trust-forwarded-for`.
+    pub fn client_from(&self, address: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().expect("an address"));
+        let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
+        Client { http, base: self.base.clone(), token: None }
     }
 
     /// Stops the server gracefully and waits for it.
@@ -664,5 +675,14 @@ impl Node {
 
     pub fn client(&self) -> Client {
         Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
+    /// A client that says it comes from `address` (`X-Forwarded-For`), for a server started with
+    /// `--trust-forwarded-for`.
+    pub fn client_from(&self, address: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().expect("an address"));
+        let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
+        Client { http, base: self.base.clone(), token: None }
     }
 }

@@ -61,7 +61,7 @@ pub async fn generate(store: &Store, seed: u64, users: usize, events: usize) -> 
         );
     }
     // Argon2 is deliberately slow: hash once, off the async reactor, and share the hash.
-    let password_hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
+    let password_hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD, &mut Vec::new()))
         .await
         .context("password hashing task failed")??;
 

@@ -102,7 +102,7 @@ async fn login(
         return Err(ApiError::Unauthorized("invalid_credentials", "wrong e-mail or password".to_owned()));
     }
     state.limiter.check_address(address)?;
-    state.limiter.check_account(&email)?;
+    state.limiter.check_login(&email, address)?;
 
     let user = state.store.user_by_email(&email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -110,6 +110,7 @@ async fn login(
         return Err(ApiError::Unauthorized("invalid_credentials", "wrong e-mail or password".to_owned()));
     }
     let user = user.ok_or_else(|| anyhow::anyhow!("verified a password without an account"))?;
+    state.limiter.signed_in(&email, address);
     Ok(Json(new_session(&state, &user).await?))
 }
 

@@ -1,7 +1,7 @@
 //! `/channels/{channel}/messages` (history of a realtime channel) and `/conversations` (open a
 //! DM channel with someone, list one's own).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,6 +12,7 @@ use protocol::realtime::{
     Channel, ChannelMessage, Conversation, ConversationPeer, ConversationSummary, HistoryQuery, LastMessage,
     MessageBody, OpenConversation,
 };
+use protocol::users::ProfileVisibility;
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -33,6 +34,7 @@ fn denied(denied: Denied) -> ApiError {
         Denied::UnknownChannel => ApiError::BadRequest("unknown_channel", denied.message()),
         Denied::NotFound => ApiError::NotFound("not_found", denied.message()),
         Denied::Forbidden(_) | Denied::ReadOnly => ApiError::Forbidden("forbidden", denied.message()),
+        Denied::Unavailable => ApiError::Unavailable,
     }
 }
 
@@ -88,7 +90,9 @@ async fn open_conversation(
 }
 
 /// The signed-in user's conversations, newest activity first, each with the other person and the
-/// last message. Pass `next_cursor` as `cursor` for older ones.
+/// last message. Pass `next_cursor` as `cursor` for older ones. A conversation is closed (not
+/// listed, not readable, not writable) while either person has blocked the other or hidden
+/// their profile.
 #[utoipa::path(get, path = "/conversations", tag = "realtime", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Page<ConversationSummary>), (status = 400, body = ErrorBody)))]
 async fn list_conversations(
@@ -99,6 +103,22 @@ async fn list_conversations(
     let limit = render::page_limit(page.limit)?;
     let before = page.cursor.as_deref().map(render::decode_cursor).transpose()?;
     let mut rows = state.store.conversations_of(user.id).await?;
+    // Conversations closed by a block or a hidden profile are not listed (nor readable).
+    let blocked: HashSet<Uuid> = state.store.blocked_either_way(user.id).await?.into_iter().collect();
+    let mut people: Vec<Uuid> = rows.iter().map(|r| r.other).collect();
+    people.push(user.id);
+    let hidden: HashSet<Uuid> = state
+        .store
+        .users_by_ids(&people)
+        .await?
+        .into_iter()
+        .filter(|u| u.visibility == ProfileVisibility::Hidden)
+        .map(|u| u.id)
+        .collect();
+    if hidden.contains(&user.id) {
+        rows.clear();
+    }
+    rows.retain(|r| !blocked.contains(&r.other) && !hidden.contains(&r.other));
     rows.sort_unstable_by_key(|r| std::cmp::Reverse((r.last_activity(), r.id)));
     let mut rows: Vec<_> = rows
         .into_iter()

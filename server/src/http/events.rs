@@ -11,8 +11,8 @@ use chrono_tz::Tz;
 use protocol::error::ErrorBody;
 use protocol::events::{
     Announcement, Attendee, Checkin, CheckinRequest, CreateAnnouncement, CreateEvent, Event, EventSearch,
-    MyEventsQuery, MyEventsRole, OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest, RsvpStatus, UpdateEvent,
-    Venue,
+    EventVisibility, MyEventsQuery, MyEventsRole, OrganizerRequest, PageQuery, Rsvp, RsvpIntent, RsvpRequest,
+    RsvpStatus, UpdateEvent, Venue,
 };
 use protocol::realtime::{Channel, MessageBody};
 use protocol::Page;
@@ -424,7 +424,9 @@ async fn delete_event(
     if row.owner_id != user.id {
         return Err(ApiError::Forbidden("not_owner", "only the event's owner may delete it".to_owned()));
     }
+    let members = state.store.event_members(id).await?;
     state.store.delete_event(id).await?;
+    state.realtime.access_changed(members).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -464,6 +466,10 @@ async fn set_rsvp(
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
     seats_changed(&state, id, Some(user.id), &change.promoted);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
+    if row.status != RsvpStatus::Going {
+        // Interested or waitlisted: no seat, so no event chat or presence (any more).
+        state.realtime.access_changed(vec![user.id]).await;
+    }
     Ok(Json(render_rsvp(&state, &row).await?))
 }
 
@@ -484,14 +490,17 @@ async fn cancel_rsvp(
 ) -> ApiResult<StatusCode> {
     let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
     seats_changed(&state, id, Some(user.id), &change.promoted);
+    state.realtime.access_changed(vec![user.id]).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Who is coming. Organizers see everyone with a seat or on the waitlist; others see attendees
-/// whose profile visibility allows it, never across a block.
+/// whose profile visibility allows it, never across a block. An unlisted event's list is for
+/// its organizers and the people going or waitlisted only.
 #[utoipa::path(get, path = "/events/{id}/attendees", tag = "rsvp", security(("bearer" = [])),
     params(("id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<Attendee>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<Attendee>), (status = 403, description = "`not_attending` (unlisted events)", body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn list_attendees(
     State(state): State<AppState>,
     user: AuthUser,
@@ -500,8 +509,18 @@ async fn list_attendees(
 ) -> ApiResult<Json<Page<Attendee>>> {
     let limit = render::page_limit(page.limit)?;
     let after = page.cursor.as_deref().map(render::decode_cursor).transpose()?;
-    load_event(&state, id).await?;
+    let event = load_event(&state, id).await?;
     let organizer = state.store.is_organizer(id, user.id).await?;
+    if event.visibility == EventVisibility::Unlisted && !organizer {
+        // A link to an unlisted event travels: who is coming is for those who are.
+        let rsvp = state.store.rsvp(id, user.id).await?;
+        if !rsvp.is_some_and(|r| matches!(r.status, RsvpStatus::Going | RsvpStatus::Waitlisted)) {
+            return Err(ApiError::Forbidden(
+                "not_attending",
+                "the attendee list of an unlisted event is for its attendees and organizers".to_owned(),
+            ));
+        }
+    }
     let mut rows = state.store.attendees(id, user.id, organizer, after, limit).await?;
     let next_cursor = page_cursor(&mut rows, limit, |r| (r.rsvp_created_at, r.id));
     let mut items = Vec::with_capacity(rows.len());
@@ -657,6 +676,7 @@ async fn remove_organizer(
         return Err(ApiError::Forbidden("not_owner", "only the owner removes other organizers".to_owned()));
     }
     if state.store.remove_organizer(id, target).await? {
+        state.realtime.access_changed(vec![target]).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found("organizer"))

@@ -8,6 +8,7 @@ mod events;
 mod meetings;
 mod ops;
 mod recommendations;
+pub mod security;
 mod segments;
 mod suggestions;
 mod users;
@@ -165,6 +166,7 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .with_state(state)
 }
 

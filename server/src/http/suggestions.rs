@@ -58,11 +58,13 @@ async fn suggestions(
 }
 
 /// Tell the matcher about a suggested person: `not_relevant` or `met`. They are not suggested to
-/// the caller at this event again.
+/// the caller at this event again. Only for attendees holding a seat, about another attendee
+/// they can see.
 #[utoipa::path(post, path = "/events/{id}/suggestions/{user_id}/feedback", tag = "suggestions",
     security(("bearer" = [])), params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
     request_body = SuggestionFeedback,
-    responses((status = 204, description = "Recorded"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "Recorded"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`matchmaking_off`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn feedback(
     State(state): State<AppState>,
     user: AuthUser,
@@ -72,8 +74,19 @@ async fn feedback(
     if target == user.id {
         return Err(ApiError::invalid("user_id", "feedback is about someone else"));
     }
-    state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))?;
-    state.store.user_by_id(target).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    check_participant(&state, id, user.id).await?;
+    // Unknown, hidden, blocked and not attending answer alike, so feedback cannot probe who
+    // exists or who goes where.
+    let suggestible = match state.store.user_by_id(target).await? {
+        Some(row) => {
+            state.store.can_view_profile(user.id, &row).await?
+                && state.store.rsvp(id, target).await?.is_some_and(|r| r.status == RsvpStatus::Going)
+        }
+        None => false,
+    };
+    if !suggestible {
+        return Err(ApiError::NotFound("not_found", "no such attendee at this event".to_owned()));
+    }
     state.store.record_suggestion_feedback(id, user.id, target, body.verdict).await?;
     state.suggester.people_changed(id, [user.id, target]);
     Ok(StatusCode::NO_CONTENT)

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use protocol::error::ErrorBody;
-use protocol::users::{Block, BlockRequest, Me, Profile, ProfileUpdate};
+use protocol::users::{Block, BlockRequest, Me, Profile, ProfileUpdate, ProfileVisibility};
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -59,6 +59,12 @@ async fn update_me(
         other => other.into(),
     })?;
     state.suggester.user_changed(user.id).await;
+    if changes.visibility == Some(ProfileVisibility::Hidden) {
+        // Hiding closes the person's conversations: both sides stop receiving them.
+        let mut affected: Vec<Uuid> = state.store.conversations_of(user.id).await?.iter().map(|c| c.other).collect();
+        affected.push(user.id);
+        state.realtime.access_changed(affected).await;
+    }
     Ok(Json(render::me(&row)))
 }
 
@@ -110,6 +116,7 @@ async fn block_user(
     }
     let at = state.store.block(user.id, body.user_id).await?;
     state.suggester.user_changed(user.id).await;
+    state.realtime.access_changed(vec![user.id, body.user_id]).await;
     Ok((StatusCode::CREATED, Json(Block { user_id: body.user_id, created_at: render::utc(at) })))
 }
 

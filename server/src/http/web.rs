@@ -22,7 +22,12 @@ pub fn built_client(dir: &Path) -> Option<PathBuf> {
 /// for an app route, or the API's JSON 404.
 pub async fn serve(dir: PathBuf, request: Request) -> Response {
     let path = request.uri().path();
-    if !matches!(*request.method(), Method::GET | Method::HEAD) || is_reserved(path) {
+    // No file system allows names over 255 bytes: such a path is not a file of ours, and asking
+    // the file system would fail with an error, not a "not found".
+    if !matches!(*request.method(), Method::GET | Method::HEAD)
+        || is_reserved(path)
+        || path.split('/').any(|s| s.len() > 255)
+    {
         return not_found();
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
@@ -70,5 +75,22 @@ mod tests {
         for path in ["/", "/events/1", "/apiary", "/profile", "/documents", "/opsy"] {
             assert!(!is_reserved(path), "{path}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_name_too_long_for_any_file_is_a_json_404() {
+        let dir = std::env::temp_dir().join(format!("mingle-web-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("index.html"), "<!doctype html>").expect("index");
+        let long = "a".repeat(300);
+        for path in [format!("/assets/{long}.js"), format!("/{long}"), format!("/events/{long}")] {
+            let request = axum::extract::Request::get(path.as_str()).body(axum::body::Body::empty()).expect("request");
+            let response = super::serve(dir.clone(), request).await;
+            assert_eq!(response.status(), axum::http::StatusCode::NOT_FOUND, "{path}");
+            let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");
+            let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+            assert_eq!(body["error"]["code"], "route_not_found");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -56,10 +56,17 @@ pub async fn upgrade(
     ApiQuery(query): ApiQuery<WsQuery>,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
+    // A browser lets any page open a WebSocket to any host, with the user's cookies and stored
+    // tokens out of reach but the page's script in control: only pages we serve or trust may.
+    state.settings.origins.check(&headers)?;
     let token = bearer_token(&headers)?.or(query.access_token.as_deref()).ok_or_else(|| {
         ApiError::unauthorized("sign in first: send the access token as a bearer token or access_token")
     })?;
     let claims = state.tokens.verify_access_claims(token)?;
+    // A token outlives an account deleted after it was issued: no connection for it.
+    if state.store.user_by_id(claims.user).await?.is_none() {
+        return Err(ApiError::Unauthorized("invalid_token", "the account of this token no longer exists".to_owned()));
+    }
     let ws = ws.map_err(|e| ApiError::BadRequest("websocket_required", e.to_string()))?;
     let realtime = Arc::clone(&state.realtime);
     if !realtime.allow_connect(address) {
@@ -83,7 +90,7 @@ pub async fn upgrade(
 
 /// Frame encoding negotiated by subprotocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Codec {
+pub(crate) enum Codec {
     Json,
     MsgPack,
 }
@@ -105,7 +112,7 @@ impl Codec {
 
     /// Parses a client frame; on failure answers the request id when one can be read, so the
     /// error frame can echo it.
-    fn decode(self, message: &Message) -> Result<ClientFrame, (Option<String>, String)> {
+    pub(crate) fn decode(self, message: &Message) -> Result<ClientFrame, (Option<String>, String)> {
         let value: serde_json::Value = match (self, message) {
             (Self::Json, Message::Text(text)) => {
                 serde_json::from_str(text.as_str()).map_err(|e| (None, format!("not JSON: {e}")))?
@@ -119,7 +126,12 @@ impl Codec {
                 return Err((None, "this connection speaks MessagePack binary frames (mingle.v1.msgpack)".to_owned()))
             }
         };
-        let id = value.get("id").and_then(|v| v.as_str()).map(|s| s.chars().take(MAX_ID_LEN).collect());
+        let id = value.get("id").and_then(|v| v.as_str());
+        if id.is_some_and(|s| s.chars().count() > MAX_ID_LEN) {
+            // Not echoed: cut short, it could match another of the client's requests.
+            return Err((None, format!("id must be at most {MAX_ID_LEN} characters")));
+        }
+        let id = id.map(str::to_owned);
         serde_json::from_value(value).map_err(|e| (id, format!("not a valid frame: {e}")))
     }
 }
@@ -144,7 +156,12 @@ impl Conn {
     }
 
     fn error(&self, id: Option<String>, code: &str, message: impl Into<String>) {
-        self.send(&ServerFrame::Error(ErrorFrame { id, code: code.to_owned(), message: message.into() }));
+        self.send(&ServerFrame::Error(ErrorFrame {
+            id,
+            code: code.to_owned(),
+            message: message.into(),
+            channel: None,
+        }));
     }
 }
 
@@ -164,13 +181,18 @@ impl Follower {
     }
 }
 
-/// Whether a read failed because a frame exceeded the size limit.
-fn is_capacity_error(error: &axum::Error) -> bool {
+/// The close a read error calls for (RFC 6455 §7.4.1), when the client caused it: a frame over
+/// the size limit (1009), text that is not UTF-8 (1007), a broken framing rule such as an
+/// unmasked frame (1002). Other errors (the connection dropped) close nothing.
+fn close_for(error: &axum::Error) -> Option<(u16, &'static str, &'static str)> {
     use std::error::Error as _;
-    matches!(
-        error.source().and_then(|e| e.downcast_ref::<tokio_tungstenite::tungstenite::Error>()),
-        Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
-    )
+    use tokio_tungstenite::tungstenite::Error;
+    match error.source().and_then(|e| e.downcast_ref::<Error>())? {
+        Error::Capacity(_) => Some((close::MESSAGE_TOO_BIG, "frame too large", "frame_too_large")),
+        Error::Utf8(_) => Some((close::INVALID_PAYLOAD, "text frames must be UTF-8", "invalid_utf8")),
+        Error::Protocol(_) => Some((close::PROTOCOL_ERROR, "WebSocket protocol violation", "protocol_error")),
+        _ => None,
+    }
 }
 
 /// One connection, from the upgrade to its end: the reader loop here, a writer task for the
@@ -188,6 +210,7 @@ where
     let mut writer = tokio::spawn(write(sink, outbox));
 
     let mut reader = Reader { followers: HashMap::new(), malformed: 0 };
+    let mut access = realtime.access.watch(user);
     let shutdown = realtime.shutdown.clone();
     let mut restarting = std::pin::pin!(shutdown.serving_ended());
     let mut shutdown_seen = false;
@@ -202,17 +225,16 @@ where
                 match incoming {
                     Some(Ok(Message::Close(_))) => break "client_closed",
                     Some(Ok(message)) => reader.frame(&conn, &state, message, &mut expires_at).await,
-                    // The only read error a client can cause on purpose is an oversized frame,
-                    // which the library reports as a capacity error.
-                    Some(Err(e)) if is_capacity_error(&e) => {
-                        conn.outbox.close(close::MESSAGE_TOO_BIG, "frame too large");
+                    Some(Err(e)) => {
+                        let Some((code, why, reason)) = close_for(&e) else { break "read_failed" };
+                        conn.outbox.close(code, why);
                         let _ = tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await;
-                        break "frame_too_large";
+                        break reason;
                     }
-                    Some(Err(_)) => break "read_failed",
                     None => break "client_gone",
                 }
             }
+            () = access.changed() => Box::pin(reader.recheck(&conn)).await,
             _ = ping.tick() => {
                 if last_heard.elapsed() > realtime.settings.idle_timeout {
                     conn.outbox.close(close::IDLE_TIMEOUT, "idle timeout");
@@ -280,6 +302,31 @@ struct Reader {
 }
 
 impl Reader {
+    /// Checks every subscription again after the user's access changed, and ends those the
+    /// user may no longer receive, telling the client with an `access_revoked` error on each.
+    async fn recheck(&mut self, conn: &Conn) {
+        let channels: Vec<String> = self.followers.keys().cloned().collect();
+        for name in channels {
+            let Ok(channel) = name.parse::<Channel>() else { continue };
+            let denied = match conn.realtime.authorize_read(conn.user, channel).await {
+                Ok(()) => continue,
+                // Not knowing is not losing: a failed lookup keeps the subscription.
+                Err(super::service::Denied::Unavailable) => continue,
+                Err(denied) => denied,
+            };
+            if let Some(follower) = self.followers.remove(&name) {
+                follower.stop(conn, &name);
+                metrics::counter!("realtime_access_revoked_total").increment(1);
+                conn.send(&ServerFrame::Error(ErrorFrame {
+                    id: None,
+                    code: "access_revoked".to_owned(),
+                    message: format!("no longer delivered: {}", denied.message()),
+                    channel: Some(name),
+                }));
+            }
+        }
+    }
+
     /// Handles one data frame from the client.
     async fn frame(&mut self, conn: &Conn, state: &AppState, message: Message, expires_at: &mut i64) {
         if matches!(message, Message::Ping(_) | Message::Pong(_)) {

@@ -1,6 +1,7 @@
 //! The realtime gateway: WebSocket connections, channels with resumable offsets, fan-out
 //! between nodes.
 
+pub mod access;
 pub mod broker;
 pub mod gateway;
 pub mod outbox;

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use protocol::realtime::{Channel, ChannelMessage, Counters, DmNotice, DmSender, MessageBody};
+use protocol::users::ProfileVisibility;
 use uuid::Uuid;
 
+use super::access::{AccessWatch, ACCESS_CHANNEL};
 use super::broker::Broker;
 use super::presence::PresenceRooms;
 use crate::render;
@@ -42,6 +44,8 @@ pub enum Denied {
     NotFound,
     Forbidden(&'static str),
     ReadOnly,
+    /// Access could not be checked (storage unavailable): neither granted nor taken away.
+    Unavailable,
 }
 
 impl Denied {
@@ -51,6 +55,7 @@ impl Denied {
             Self::NotFound => "not_found",
             Self::Forbidden(_) => "forbidden",
             Self::ReadOnly => "read_only_channel",
+            Self::Unavailable => "unavailable",
         }
     }
 
@@ -62,6 +67,7 @@ impl Denied {
             Self::NotFound => "no such event or conversation".to_owned(),
             Self::Forbidden(why) => (*why).to_owned(),
             Self::ReadOnly => "this channel is written by the server only".to_owned(),
+            Self::Unavailable => "temporarily unable to check access; retry".to_owned(),
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct Realtime {
     connections: AtomicUsize,
     /// Events whose counters changed since the last tick.
     counters_changed: dashmap::DashSet<Uuid>,
+    /// The users connected to this node, woken when their access changes.
+    pub access: Arc<AccessWatch>,
 }
 
 impl std::fmt::Debug for Realtime {
@@ -108,8 +116,10 @@ impl Realtime {
             shutdown: shutdown.clone(),
             connections: AtomicUsize::new(0),
             counters_changed: dashmap::DashSet::new(),
+            access: Arc::new(AccessWatch::default()),
         });
         shutdown.spawn(housekeeping(Arc::downgrade(&realtime), shutdown.workers_token()));
+        shutdown.spawn(Arc::clone(&realtime.access).listen(Arc::clone(&realtime.broker), shutdown.workers_token()));
         realtime
     }
 
@@ -166,8 +176,15 @@ impl Realtime {
             return Err(Denied::Forbidden("a conversation is for its two participants only"));
         }
         match self.store.is_blocked_either_way(a, b).await {
-            Ok(false) => Ok(()),
-            Ok(true) => Err(Denied::Forbidden("one of you has blocked the other")),
+            Ok(false) => {}
+            Ok(true) => return Err(Denied::Forbidden("one of you has blocked the other")),
+            Err(e) => return Err(internal(&e)),
+        }
+        // A hidden profile closes its conversations for both sides while it stays hidden.
+        match self.store.users_by_ids(&[a, b]).await {
+            Ok(users) if users.len() == 2 && users.iter().all(|u| u.visibility != ProfileVisibility::Hidden) => Ok(()),
+            Ok(users) if users.len() == 2 => Err(Denied::Forbidden("one of you has hidden their profile")),
+            Ok(_) => Err(Denied::NotFound),
             Err(e) => Err(internal(&e)),
         }
     }
@@ -238,6 +255,25 @@ impl Realtime {
         self.counters_changed.insert(event);
     }
 
+    /// Tells every node that what `users` may receive changed, so their open subscriptions are
+    /// checked again and the ones they lost end. Call it after the write that took access away.
+    pub async fn access_changed(&self, users: Vec<Uuid>) {
+        if users.is_empty() {
+            return;
+        }
+        let message = ChannelMessage {
+            channel: ACCESS_CHANNEL.to_owned(),
+            offset: 0,
+            epoch: 0,
+            body: MessageBody::AccessChanged { users },
+            sender: None,
+            sent_at: chrono::Utc::now(),
+        };
+        if let Err(e) = self.broker.publish(Arc::new(message)).await {
+            tracing::warn!(error = %e, "announcing an access change failed");
+        }
+    }
+
     /// Posts the current counts of every event marked changed.
     async fn post_counters(&self) {
         let events: Vec<Uuid> = self.counters_changed.iter().map(|e| *e).collect();
@@ -286,7 +322,7 @@ impl Drop for ConnectionGuard {
 
 fn internal(e: &StoreError) -> Denied {
     tracing::error!(error = %e, "authorization lookup failed");
-    Denied::Forbidden("temporarily unable to check access; retry")
+    Denied::Unavailable
 }
 
 /// A stored message as the wire carries it.

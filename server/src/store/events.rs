@@ -380,6 +380,14 @@ impl Store {
         })
     }
 
+    /// Everyone with access to the event's chat and presence: its organizers and the people
+    /// holding a seat (RSVP going).
+    pub async fn event_members(&self, event: Uuid) -> StoreResult<Vec<Uuid>> {
+        const SQL: &str = "SELECT user_id FROM event_organizers WHERE event_id = $1 \
+                           UNION SELECT user_id FROM rsvps WHERE event_id = $1 AND status = 'going'";
+        Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, Uuid>(SQL).bind(event).fetch_all(pool).await?))
+    }
+
     /// Whether the event exists.
     pub async fn event_exists(&self, event: Uuid) -> StoreResult<bool> {
         const SQL: &str = "SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)";

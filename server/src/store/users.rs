@@ -188,6 +188,13 @@ impl Store {
         Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, bool>(SQL).bind(a).bind(b).fetch_one(pool).await?))
     }
 
+    /// Everyone `user` has blocked or been blocked by.
+    pub async fn blocked_either_way(&self, user: Uuid) -> StoreResult<Vec<Uuid>> {
+        const SQL: &str = "SELECT blocked_id FROM blocks WHERE blocker_id = $1 \
+                           UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1";
+        Ok(with_pool!(self, pool, _d => sqlx::query_scalar::<_, Uuid>(SQL).bind(user).fetch_all(pool).await?))
+    }
+
     pub async fn is_blocked_either_way(&self, a: Uuid, b: Uuid) -> StoreResult<bool> {
         const SQL: &str = "SELECT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
                            OR (blocker_id = $2 AND blocked_id = $1))";

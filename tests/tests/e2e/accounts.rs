@@ -5,7 +5,12 @@ use protocol::users::{Me, Profile};
 use serde_json::json;
 use tests::{Backend, TestServer};
 
-on_both_backends!(session_lifecycle, profiles_and_visibility, login_is_rate_limited);
+on_both_backends!(
+    session_lifecycle,
+    profiles_and_visibility,
+    login_is_rate_limited,
+    strangers_cannot_lock_the_owner_out
+);
 
 async fn session_lifecycle(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -170,4 +175,44 @@ async fn login_is_rate_limited(backend: Backend) {
     let limited =
         anon.post("/api/v1/auth/login", json!({"email": "gil@example.org", "password": "correct horse battery"})).await;
     assert_eq!(limited.expect(429).code(), "rate_limited", "per address");
+}
+
+/// Guessing from one address blocks that address; a guessing network trips the account-wide
+/// limit, which the owner's usual address does not count against.
+async fn strangers_cannot_lock_the_owner_out(backend: Backend) {
+    let server = TestServer::start_with(
+        backend,
+        &["--trust-forwarded-for", "--login-per-account-per-minute", "3", "--login-per-account-per-hour", "6"],
+    )
+    .await;
+    let owner = server.client_from("192.0.2.1");
+    owner.register("Ida").await;
+    let login = |client: &tests::Client, password: &str| {
+        let client = client.clone();
+        let body = json!({"email": "ida@example.org", "password": password});
+        async move { client.post("/api/v1/auth/login", body).await }
+    };
+    login(&owner, "correct horse battery").await.expect(200);
+
+    let stranger = server.client_from("203.0.113.9");
+    for _ in 0..3 {
+        login(&stranger, "wrong password").await.expect(401);
+    }
+    assert_eq!(login(&stranger, "wrong password").await.expect(429).code(), "rate_limited");
+    // Ten wrong passwords from anywhere else do not lock the owner out of their account...
+    login(&owner, "correct horse battery").await.expect(200);
+    let traveller = server.client_from("198.51.100.4");
+    login(&traveller, "correct horse battery").await.expect(200);
+
+    // ...nor does a network of addresses guessing together, for the addresses the owner uses;
+    // new addresses wait for the account-wide limit.
+    for i in 0..6 {
+        let guesser = server.client_from(&format!("203.0.113.{}", 20 + i));
+        let answer = login(&guesser, "wrong password").await;
+        assert!(matches!(answer.status.as_u16(), 401 | 429), "{}", answer.status);
+    }
+    let newcomer = server.client_from("203.0.113.99");
+    assert_eq!(login(&newcomer, "correct horse battery").await.expect(429).code(), "rate_limited");
+    login(&owner, "correct horse battery").await.expect(200);
+    login(&traveller, "correct horse battery").await.expect(200);
 }

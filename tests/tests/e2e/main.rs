@@ -24,6 +24,7 @@ mod accounts;
 mod cluster;
 mod conversations;
 mod events;
+mod hardening;
 mod malformed;
 mod meetings;
 mod realtime;

@@ -82,7 +82,10 @@ async fn new_users_get_relevant_events_with_reasons(backend: Backend) {
     let ranked = titles(&nora.get("/api/v1/recommendations/events").await.expect(200).body);
     assert!(!ranked.contains(&"Climate tech founders breakfast".to_owned()), "{ranked:?}");
 
-    // Nora met Max; Max is going to a baking workshop, which now says so and ranks above its twin.
+    // Nora met Max at the breakfast; Max is going to a baking workshop, which now says so and
+    // ranks above its twin.
+    max.go_to(&breakfast).await;
+    nora.patch("/api/v1/me", json!({"matchmaking": true})).await.expect(200);
     nora.post(&format!("/api/v1/events/{breakfast}/suggestions/{}/feedback", max_s.user.id), json!({"verdict": "met"}))
         .await
         .expect(204);

@@ -33,7 +33,7 @@ async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backe
     let (org, _) = anon.register("Olga").await;
     let (ann, ann_s) = anon.register("Ann").await;
     let (ben, ben_s) = anon.register("Ben").await;
-    let (cat, _) = anon.register("Cat").await;
+    let (cat, cat_s) = anon.register("Cat").await;
     profile(
         &ann,
         "Founder of a carbon removal startup",
@@ -105,10 +105,23 @@ async fn complementary_attendees_are_suggested_to_each_other_live(backend: Backe
     assert!(!names(&list["items"]).contains(&"Ann".to_owned()), "declined pairs never reappear, either way");
 
     // Without opting in, or without a seat, there is nothing to ask for.
-    let (dan, _) = anon.register("Dan").await;
+    let (dan, dan_s) = anon.register("Dan").await;
     assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(409).code(), "matchmaking_off");
     dan.patch("/api/v1/me", json!({"matchmaking": true})).await.expect(200);
     assert_eq!(dan.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(403).code(), "not_attending");
+    let feedback = |client: &Client, about: String| {
+        let path = format!("/api/v1/events/{id}/suggestions/{about}/feedback");
+        let client = client.clone();
+        async move { client.post(&path, json!({"verdict": "not_relevant"})).await }
+    };
+    assert_eq!(feedback(&dan, ann_s.user.id.to_string()).await.expect(403).code(), "not_attending");
+    // About an unknown id, a hidden person or someone not at the event: one and the same answer.
+    let unknown = feedback(&ann, uuid::Uuid::now_v7().to_string()).await.expect(404);
+    let absent = feedback(&ann, dan_s.user.id.to_string()).await.expect(404);
+    cat.patch("/api/v1/me", json!({"visibility": "hidden"})).await.expect(200);
+    let hidden = feedback(&ann, cat_s.user.id.to_string()).await.expect(404);
+    assert_eq!(unknown.body, absent.body);
+    assert_eq!(unknown.body, hidden.body);
 }
 
 /// One person's change updates the lists it affects, live: a newcomer whose profile now fits,

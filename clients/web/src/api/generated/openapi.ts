@@ -102,7 +102,9 @@ export interface paths {
     };
     /**
      * The signed-in user's conversations, newest activity first, each with the other person and the
-     *     last message. Pass `next_cursor` as `cursor` for older ones.
+     *     last message. Pass `next_cursor` as `cursor` for older ones. A conversation is closed (not
+     *     listed, not readable, not writable) while either person has blocked the other or hidden
+     *     their profile.
      */
     get: operations['list_conversations'];
     put?: never;
@@ -205,7 +207,8 @@ export interface paths {
     };
     /**
      * Who is coming. Organizers see everyone with a seat or on the waitlist; others see attendees
-     *     whose profile visibility allows it, never across a block.
+     *     whose profile visibility allows it, never across a block. An unlisted event's list is for
+     *     its organizers and the people going or waitlisted only.
      */
     get: operations['list_attendees'];
     put?: never;
@@ -363,7 +366,8 @@ export interface paths {
     put?: never;
     /**
      * Tell the matcher about a suggested person: `not_relevant` or `met`. They are not suggested to
-     *     the caller at this event again.
+     *     the caller at this event again. Only for attendees holding a seat, about another attendee
+     *     they can see.
      */
     post: operations['feedback'];
     delete?: never;
@@ -1053,7 +1057,12 @@ export interface components {
       | (components['schemas']['DmNotice'] & {
           /** @enum {string} */
           kind: 'dm';
-        });
+        })
+      | {
+          /** @enum {string} */
+          kind: 'access_changed';
+          users: string[];
+        };
     /** @enum {string} */
     MyEventsRole: 'organizing' | 'attending';
     /** @enum {string} */
@@ -2641,6 +2650,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description `not_attending` (unlisted events) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       404: {
         headers: {
           [name: string]: unknown;
@@ -3499,7 +3517,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `matchmaking_off` */
+      409: {
         headers: {
           [name: string]: unknown;
         };

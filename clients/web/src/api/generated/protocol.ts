@@ -93,7 +93,11 @@ export type MessageBody =
     }
   | (DmNotice & {
       kind: 'dm';
-    });
+    })
+  | {
+      kind: 'access_changed';
+      users: string[];
+    };
 export type RsvpStatus = 'going' | 'interested' | 'waitlisted';
 export type EventVisibility = 'public' | 'unlisted';
 export type MeetingStatus = 'pending' | 'accepted' | 'declined' | 'cancelled';
@@ -148,9 +152,15 @@ export interface Reply {
  */
 export interface ErrorFrame {
   /**
+   * The channel the error is about, when it is about one subscription (`access_revoked`).
+   */
+  channel?: string | null;
+  /**
    * Stable code: `malformed_frame`, `unknown_channel`, `forbidden`, `not_subscribed`,
    * `too_many_subscriptions`, `invalid_body`, `rate_limited`, `read_only_channel`,
-   * `invalid_token`, `internal`.
+   * `invalid_token`, `internal`; and, without `id`, `access_revoked`: the user lost access to
+   * `channel` (an RSVP withdrawn, a block, a profile hidden, removed as organizer, the event
+   * deleted), so its subscription ended and nothing more is delivered on it.
    */
   code: string;
   id?: string | null;
