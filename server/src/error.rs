@@ -90,6 +90,7 @@ impl IntoResponse for ApiError {
                 format!("invalid fields: {}", names.join(", "))
             }
             Self::RateLimited { retry_after_secs } => format!("too many attempts; retry in {retry_after_secs} s"),
+            Self::Unavailable => "temporarily unavailable; retry shortly".to_owned(),
             other => other.to_string(),
         };
         let fields = match &self {
@@ -105,6 +106,9 @@ impl IntoResponse for ApiError {
             Self::Unauthorized(..) => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
+            Self::Unavailable => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            }
             _ => {}
         }
         response
@@ -116,6 +120,10 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => Self::not_found("resource"),
             StoreError::Conflict(conflict) => Self::Conflict(conflict),
+            err if err.is_unavailable() => {
+                tracing::warn!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
             StoreError::Database(e) => Self::Internal(e.into()),
         }
     }

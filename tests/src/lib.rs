@@ -15,6 +15,8 @@ use server::store::Store;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod services;
+
 /// Which database a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -65,6 +67,11 @@ impl TestDb {
                 Self { url, dir, postgres_name: Some(name) }
             }
         }
+    }
+
+    /// A database the caller owns at `url` (a private server's), with a scratch directory.
+    pub fn at(url: String) -> Self {
+        Self { url, dir: tempfile::tempdir().expect("temporary directory"), postgres_name: None }
     }
 
     /// A scratch directory that lives as long as the database (data dir for servers).
@@ -454,6 +461,15 @@ impl Ws {
         }
     }
 
+    /// The next frame or the connection's end, or `None` when nothing arrives `within`: for
+    /// tests that expect silences and closes.
+    pub async fn next_within(&mut self, within: std::time::Duration) -> Option<Incoming> {
+        match self.pending.pop_front() {
+            Some(frame) => Some(Incoming::Frame(frame)),
+            None => self.read_until(tokio::time::Instant::now() + within).await,
+        }
+    }
+
     /// The next frame or the connection's end: first those read earlier and not yet asked for.
     pub async fn next(&mut self) -> Incoming {
         match self.pending.pop_front() {
@@ -668,6 +684,13 @@ impl Node {
         (child, value)
     }
 
+    /// Sends the process `signal` (`STOP` pauses it, `CONT` resumes it).
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("running").to_string();
+        let status = std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+        assert!(status.success(), "kill -{signal} {pid}");
+    }
+
     /// Kills the process at once (SIGKILL): no close frames, no cleanup.
     pub async fn crash(&mut self) {
         let _ = self.child.kill().await;
@@ -675,14 +698,5 @@ impl Node {
 
     pub fn client(&self) -> Client {
         Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
-    }
-
-    /// A client that says it comes from `address` (`X-Forwarded-For`), for a server started with
-    /// `--trust-forwarded-for`.
-    pub fn client_from(&self, address: &str) -> Client {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("x-forwarded-for", address.parse().expect("an address"));
-        let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
-        Client { http, base: self.base.clone(), token: None }
     }
 }

@@ -99,6 +99,23 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the database could not be reached (down, restarting, no connection to be had in
+    /// time), as opposed to a query that failed: the request may succeed when retried.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Database(e) = self else { return false };
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+            sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+            // Connection exceptions (08...) and the server shutting down or starting (57P01-03).
+            sqlx::Error::Database(e) => {
+                e.code().is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -116,9 +133,11 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
+            // While the database is unreachable a request waits at most `acquire_timeout` for a
+            // connection, then answers 503: clients see a clear error, not a hang.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("../migrations/postgres").run(&pool).await?;

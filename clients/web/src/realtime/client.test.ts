@@ -140,6 +140,33 @@ describe('RealtimeClient', () => {
     expect(texts(b)).toEqual(['m4', 'm5']);
   });
 
+  it('tells the listeners of a channel when the server ends its subscription', async () => {
+    const { client, last } = setup();
+    client.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    const chat: ChannelEvent[] = [];
+    const other: ChannelEvent[] = [];
+    client.subscribe('event:1:chat', (e) => chat.push(e));
+    client.subscribe('event:2:chat', (e) => other.push(e));
+    last().replyToSubscribes({ 'event:1:chat': 0, 'event:2:chat': 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    last().serverFrame({
+      type: 'error',
+      code: 'access_revoked',
+      channel: 'event:1:chat',
+      message: 'no longer delivered: event chat and presence are for attendees (RSVP going) and organizers',
+    });
+    expect(chat.filter((e) => e.kind === 'error')).toEqual([
+      {
+        kind: 'error',
+        code: 'access_revoked',
+        message: 'no longer delivered: event chat and presence are for attendees (RSVP going) and organizers',
+      },
+    ]);
+    expect(other.filter((e) => e.kind === 'error')).toEqual([]);
+  });
+
   it('drops repeated and older offsets', async () => {
     const { client, last } = setup();
     client.start();

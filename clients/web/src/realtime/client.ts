@@ -405,6 +405,11 @@ export class RealtimeClient {
         if (p && frame.id) {
           this.pending.delete(frame.id);
           p.reject(new RealtimeError(frame.code, frame.message));
+        } else if (frame.channel) {
+          // The server ended a subscription (`access_revoked`): its listeners learn why, as
+          // they would of a refused subscribe.
+          const entry = this.channels.get(frame.channel);
+          if (entry) this.emit(entry, { kind: 'error', code: frame.code, message: frame.message });
         }
         break;
       }
