@@ -352,12 +352,20 @@ async fn run_idle_spread(args: &Args, plan: &Plan, results: &mut Results) {
             results.notes.push(note.clone());
         }
         let outcome = async {
-            let first = cluster.nodes.first().context("a cluster of no nodes")?;
-            let api = Api::new(first.addr)?;
             let accounts = if wanted <= 5_000 { QUICK_ACCOUNTS } else { ACCOUNTS };
             // A name of this run's own: a shared database may hold an earlier run's accounts.
             let name = format!("idle-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-            let tokens = accounts_in_rooms(&api, &name, accounts, &[]).await?;
+            // A node opens a socket only for an account it knows: on a shared database the
+            // first node's accounts serve every node; apart, each node gets its own.
+            let shared = cluster.note.is_none();
+            let mut tokens = Vec::with_capacity(cluster.nodes.len());
+            for (i, node) in cluster.nodes.iter().enumerate() {
+                if shared && i > 0 {
+                    tokens.push(tokens.first().cloned().unwrap_or_default());
+                } else {
+                    tokens.push(accounts_in_rooms(&Api::new(node.addr)?, &name, accounts, &[]).await?);
+                }
+            }
             idle_on(Flavor::Mingle, &cluster, tokens, plan).await
         }
         .await;
@@ -382,7 +390,12 @@ async fn run_idle_spread(args: &Args, plan: &Plan, results: &mut Results) {
 }
 
 /// Starts the client workers for `cluster` and runs the spread idle scenario with them.
-async fn idle_on(flavor: Flavor, cluster: &Cluster, tokens: Vec<String>, plan: &Plan) -> anyhow::Result<IdleResult> {
+async fn idle_on(
+    flavor: Flavor,
+    cluster: &Cluster,
+    tokens: Vec<Vec<String>>,
+    plan: &Plan,
+) -> anyhow::Result<IdleResult> {
     let nodes: Vec<std::net::SocketAddr> = cluster.nodes.iter().map(|n| n.addr).collect();
     for (i, node) in cluster.nodes.iter().enumerate() {
         say(&format!(

@@ -166,11 +166,9 @@ async fn start_mingle_node(binary: &Path, name: &str, demo: bool, shared: &Share
 /// share both, as Mingle is deployed to scale out: one database, Redis carrying fan-out and
 /// presence between the nodes. That is the cluster whose cost per connection the report should
 /// state, so it is preferred whenever both are at hand. Without them each node keeps its own
-/// SQLite database and only the secret is shared. Idle connections still work: the WebSocket
-/// upgrade checks nothing but the access token's signature and expiry (the gateway never looks
-/// the account up), so a token issued by the first node, where the accounts are registered, is
-/// accepted by every node. Such nodes would not deliver each other's messages, which an idle
-/// connection never asks for.
+/// SQLite database and only the secret is shared; a node opens a socket only for an account it
+/// knows, so the caller registers accounts on each node. Such nodes would not deliver each
+/// other's messages, which an idle connection never asks for.
 pub async fn start_mingle_cluster(
     binary: &Path,
     count: usize,

@@ -48,8 +48,9 @@ pub struct Job {
     #[serde(with = "FlavorName")]
     pub flavor: Flavor,
     pub nodes: Vec<SocketAddr>,
-    /// Access tokens the connections take in turn (Mingle; empty for Socket.IO).
-    pub tokens: Vec<String>,
+    /// Per node (in the order of `nodes`), the access tokens its connections take in turn
+    /// (Mingle; empty for Socket.IO). Nodes that share a database share one list.
+    pub tokens: Vec<Vec<String>>,
     /// Loopback source addresses the sockets are spread over (see `net`).
     pub source_addresses: usize,
     /// Handshakes in flight at once, over all nodes.
@@ -144,12 +145,23 @@ async fn work() -> anyhow::Result<()> {
     let first = orders.next_line().await.context("reading the job")?.context("no job on stdin")?;
     let job: Job = parse(&first).context("reading the job")?;
     anyhow::ensure!(!job.nodes.is_empty(), "the job names no node");
-    anyhow::ensure!(job.flavor != Flavor::Mingle || !job.tokens.is_empty(), "a Mingle job needs access tokens");
+    anyhow::ensure!(
+        job.flavor != Flavor::Mingle
+            || (job.tokens.len() == job.nodes.len() && job.tokens.iter().all(|t| !t.is_empty())),
+        "a Mingle job needs access tokens for every node"
+    );
     let nodes = job.nodes.len();
     let targets: Vec<Target> = job
         .nodes
         .iter()
-        .map(|&addr| Target { flavor: job.flavor, addr, pid: 0, rooms: Vec::new(), tokens: job.tokens.clone() })
+        .enumerate()
+        .map(|(i, &addr)| Target {
+            flavor: job.flavor,
+            addr,
+            pid: 0,
+            rooms: Vec::new(),
+            tokens: job.tokens.get(i).cloned().unwrap_or_default(),
+        })
         .collect();
     let sources = Arc::new(SourceAddresses::new(job.source_addresses));
     let deliveries = Arc::new(Deliveries::default());
