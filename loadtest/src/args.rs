@@ -65,6 +65,15 @@ pub struct Args {
     #[arg(long, env = "LOADTEST_POSTGRES_URL")]
     pub postgres_url: Option<String>,
 
+    /// Runs the soak instead of the scenarios: a mixed load for this many minutes against one
+    /// server, reporting growth per hour (`./dev soak --minutes N`).
+    #[arg(long, env = "LOADTEST_SOAK_MINUTES")]
+    pub soak_minutes: Option<f64>,
+
+    /// Where the soak's report goes; its plots go to a folder of the same name without `.md`.
+    #[arg(long, env = "LOADTEST_SOAK_REPORT", default_value = "docs/soak.md")]
+    pub soak_report: PathBuf,
+
     /// Where the Markdown report goes; its plots go to a folder of the same name without `.md`.
     #[arg(long, env = "LOADTEST_REPORT", default_value = "docs/benchmarks.md")]
     pub report: PathBuf,

@@ -20,6 +20,7 @@ mod report;
 mod rest;
 mod scenarios;
 mod servers;
+mod soak;
 mod spread;
 mod stats;
 mod table;
@@ -56,6 +57,14 @@ async fn main() -> anyhow::Result<()> {
         let results: Results = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         results.write(&args.report)?;
         writeln!(std::io::stdout().lock(), "{}report: {}", summary(&results), args.report.display())?;
+        return Ok(());
+    }
+    if let Some(minutes) = args.soak_minutes {
+        anyhow::ensure!(minutes > 0.0 && minutes <= 24.0 * 60.0, "--soak-minutes is 1 to 1440");
+        net::raise_open_files(65_536).context("raising the open-file limit")?;
+        say(&format!("soak: {minutes} minutes against {}", args.mingle_bin.display()));
+        soak::run(&args.mingle_bin, minutes, &args.soak_report).await?;
+        writeln!(std::io::stdout().lock(), "report: {}", args.soak_report.display())?;
         return Ok(());
     }
     let mut plan = args.plan()?;

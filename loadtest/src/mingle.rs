@@ -124,6 +124,32 @@ impl Api {
         Self::expect(response, "check-in").await.map(drop)
     }
 
+    /// Checks in like [`Api::check_in`] and answers the HTTP status (a second check-in is a 409).
+    pub async fn check_in_status(&self, token: &str, event: Uuid, code: &str) -> anyhow::Result<StatusCode> {
+        let response = self
+            .http
+            .post(format!("{}/events/{event}/checkin", self.base))
+            .bearer_auth(token)
+            .json(&CheckinRequest { user_id: None, code: Some(code.to_owned()) })
+            .send()
+            .await?;
+        let status = response.status();
+        let _ = response.bytes().await;
+        Ok(status)
+    }
+
+    /// `GET {path}` under `/api/v1`, signed in when a token is given; answers the HTTP status.
+    pub async fn get_status(&self, path: &str, token: Option<&str>) -> anyhow::Result<StatusCode> {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let _ = response.bytes().await;
+        Ok(status)
+    }
+
     /// `GET /events?q=...` and answers the HTTP status.
     pub async fn search(&self, query: &str) -> anyhow::Result<StatusCode> {
         let response =

@@ -783,11 +783,11 @@ impl Results {
 }
 
 /// One line of a chart.
-struct Series {
-    legend: String,
-    color: RGBColor,
+pub struct Series {
+    pub legend: String,
+    pub color: RGBColor,
     /// (x, y) in the chart's units.
-    points: Vec<(f64, f64)>,
+    pub points: Vec<(f64, f64)>,
 }
 
 /// A lighter shade of `color` (plotters' bitmap backend draws opaque lines).
@@ -797,7 +797,7 @@ fn lighter(color: RGBColor) -> RGBColor {
 }
 
 /// The first sans-serif TrueType font found on the machine, for the plots' text.
-fn register_font() -> anyhow::Result<()> {
+pub fn register_font() -> anyhow::Result<()> {
     const CANDIDATES: &[&str] = &[
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -813,7 +813,7 @@ fn register_font() -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("{path} is not a usable font"))
 }
 
-fn line_chart(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[Series]) -> anyhow::Result<()> {
+pub fn line_chart(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[Series]) -> anyhow::Result<()> {
     let points = || series.iter().flat_map(|s| s.points.iter());
     let x_max = points().map(|p| p.0).fold(0.0, f64::max).max(1.0) * 1.05;
     let y_max = points().map(|p| p.1).fold(0.0, f64::max).max(1e-3) * 1.15;
