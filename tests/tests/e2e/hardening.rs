@@ -202,6 +202,17 @@ async fn lost_access_ends_delivery_on_open_sockets(backend: Backend) {
     assert!(bob_ws.receives_within(Duration::from_secs(5), revoked(&dm)).await);
     assert_eq!(bob_ws.publish(&dm, "are you there?").await.expect_err("refused").code, "forbidden");
     assert_eq!(bob.get("/api/v1/conversations").await.expect(200).body["items"], json!([]));
+
+    // A co-organizer removed, then the event deleted: the chat ends for them and for attendees.
+    let org_path = format!("/api/v1/events/{event}/organizers");
+    org.post(&org_path, json!({"user_id": bob_s.user.id})).await.expect(200);
+    bob_ws.subscribe(&chat, None).await.expect("an organizer follows the chat");
+    org.delete(&format!("{org_path}/{}", bob_s.user.id)).await.expect(204);
+    assert!(bob_ws.receives_within(Duration::from_secs(5), revoked(&chat)).await, "removed as organizer");
+    ada.go_to(&event).await;
+    ada_ws.subscribe(&chat, None).await.expect("going again");
+    org.delete(&format!("/api/v1/events/{event}")).await.expect(204);
+    assert!(ada_ws.receives_within(Duration::from_secs(5), revoked(&chat)).await, "the event deleted");
 }
 
 /// Opens a WebSocket by hand on a raw TCP stream, so the test can send frames no client library
