@@ -66,8 +66,8 @@ impl PrivatePostgres {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
-    /// Runs a PostgreSQL program as the cluster's owner, waiting for it.
-    fn run(&self, program: &str, args: &[&str]) {
+    /// A PostgreSQL program, to be run as the cluster's owner, its output discarded.
+    fn command(&self, program: &str) -> Command {
         let program = self.bin.join(program);
         let mut command = if server_user().is_some() {
             let mut command = Command::new("runuser");
@@ -76,8 +76,14 @@ impl PrivatePostgres {
         } else {
             Command::new(&program)
         };
-        let status = command.args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().expect("run PostgreSQL");
-        assert!(status.success(), "{} {args:?} failed", program.display());
+        command.stdout(Stdio::null()).stderr(Stdio::null());
+        command
+    }
+
+    /// Runs a PostgreSQL program as the cluster's owner, waiting for it.
+    fn run(&self, program: &str, args: &[&str]) {
+        let status = self.command(program).args(args).status().expect("run PostgreSQL");
+        assert!(status.success(), "{program} {args:?} failed");
     }
 
     async fn start_server(&self) {
@@ -101,17 +107,7 @@ impl PrivatePostgres {
 
 impl Drop for PrivatePostgres {
     fn drop(&mut self) {
-        let data = self.data();
-        let program = self.bin.join("pg_ctl");
-        let mut command = if server_user().is_some() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&program);
-            command
-        } else {
-            Command::new(&program)
-        };
-        let _ =
-            command.args(["-D", &data, "-m", "immediate", "stop"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ = self.command("pg_ctl").args(["-D", &self.data(), "-m", "immediate", "stop"]).status();
     }
 }
 

@@ -157,6 +157,38 @@ fn probe(
     })
 }
 
+/// What runs through an outage: Wes chatting on node B (60 lines, one every 50 ms, each retried
+/// until acknowledged) and the organizer's event page asked on node A every 100 ms.
+struct Load {
+    writer: tokio::task::JoinHandle<BTreeMap<i64, String>>,
+    probe: tokio::task::JoinHandle<Vec<(u16, Duration)>>,
+    stop: Arc<Mutex<bool>>,
+}
+
+impl Load {
+    fn start(world: &World) -> Self {
+        let chat = format!("event:{}:chat", world.event);
+        let writer = tokio::spawn(write(
+            world.b.base.clone(),
+            world.writer.access_token.clone(),
+            chat,
+            60,
+            Duration::from_millis(50),
+        ));
+        let stop = Arc::new(Mutex::new(false));
+        let probe =
+            probe(world.a.base.clone(), world.organizer.access_token.clone(), world.event.clone(), Arc::clone(&stop));
+        Self { writer, probe, stop }
+    }
+
+    /// Waits for the writer, stops the probe; answers what was acknowledged and what the probe saw.
+    async fn finish(self) -> (BTreeMap<i64, String>, Vec<(u16, Duration)>) {
+        let acked = self.writer.await.expect("writer");
+        *self.stop.lock().expect("lock") = true;
+        (acked, self.probe.await.expect("probe"))
+    }
+}
+
 fn assert_clear(answers: &[(u16, Duration)]) {
     assert!(!answers.is_empty());
     for (status, took) in answers {
@@ -194,7 +226,6 @@ async fn a_database_crash_loses_nothing_acknowledged() {
     let postgres = PrivatePostgres::start().await;
     let redis = PrivateRedis::start().await;
     let world = world(&postgres, &redis).await;
-    let chat = format!("event:{}:chat", world.event);
     let org = world.a.client().with_token(&world.organizer.access_token);
     // Three people hold seats; five more try for the last two while the database goes down and
     // comes back.
@@ -205,16 +236,7 @@ async fn a_database_crash_loses_nothing_acknowledged() {
         rsvps.push(client);
     }
 
-    let writer = tokio::spawn(write(
-        world.b.base.clone(),
-        world.writer.access_token.clone(),
-        chat.clone(),
-        60,
-        Duration::from_millis(50),
-    ));
-    let stop = Arc::new(Mutex::new(false));
-    let probe =
-        probe(world.a.base.clone(), world.organizer.access_token.clone(), world.event.clone(), Arc::clone(&stop));
+    let load = Load::start(&world);
     tokio::time::sleep(Duration::from_millis(800)).await;
     postgres.kill();
     let path = format!("/api/v1/events/{}/rsvp", world.event);
@@ -230,9 +252,7 @@ async fn a_database_crash_loses_nothing_acknowledged() {
     for client in &rsvps {
         client.post(&path, json!({"status": "going"})).await.expect(200);
     }
-    let acked = writer.await.expect("writer");
-    *stop.lock().expect("lock") = true;
-    let answers = probe.await.expect("probe");
+    let (acked, answers) = load.finish().await;
     assert!(answers.iter().any(|(status, _)| *status == 503), "the outage was seen: {answers:?}");
     assert_clear(&answers);
     assert_clear(&during);
@@ -251,23 +271,13 @@ async fn a_redis_restart_loses_nothing_acknowledged() {
     let mut redis = PrivateRedis::start().await;
     let world = world(&postgres, &redis).await;
     let chat = format!("event:{}:chat", world.event);
-    let writer = tokio::spawn(write(
-        world.b.base.clone(),
-        world.writer.access_token.clone(),
-        chat.clone(),
-        60,
-        Duration::from_millis(50),
-    ));
-    let stop = Arc::new(Mutex::new(false));
-    let probe =
-        probe(world.a.base.clone(), world.organizer.access_token.clone(), world.event.clone(), Arc::clone(&stop));
+    let load = Load::start(&world);
     tokio::time::sleep(Duration::from_millis(800)).await;
     redis.kill();
     tokio::time::sleep(Duration::from_secs(2)).await;
     redis.restart().await;
-    let acked = writer.await.expect("writer");
-    *stop.lock().expect("lock") = true;
-    assert_clear(&probe.await.expect("probe"));
+    let (acked, answers) = load.finish().await;
+    assert_clear(&answers);
     ready(&world.a.base).await;
     ready(&world.b.base).await;
     all_delivered(&world, &acked).await;
