@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
-use crate::engine::{Clusters, Engine, EngineError, EventData, EventScorer, Vector};
+use crate::engine::{Clusters, Engine, EngineError, EventData, Vector};
 use crate::learn::{Learned, PairFeatures};
 use crate::pool::Settings;
 use crate::score::Weights;
+use crate::trained::TrainedEvents;
 
 /// Default bound of the cache: 256 MiB, about 160,000 texts of the 384-dimension model (a vector
 /// is 1.5 KiB), enough for every profile and upcoming event of a large deployment, their phrases
@@ -101,7 +102,7 @@ impl<E: Engine> Engine for Cached<E> {
         self.engine.learn_weights(examples, prior)
     }
 
-    fn train_events(&self, data: &EventData<'_>) -> Result<Box<dyn EventScorer>, EngineError> {
+    fn train_events(&self, data: &EventData<'_>) -> Result<TrainedEvents, EngineError> {
         self.engine.train_events(data)
     }
 
@@ -136,7 +137,7 @@ mod tests {
         fn learn_weights(&self, examples: &[(PairFeatures, bool)], prior: &Weights) -> Result<Learned, EngineError> {
             self.inner.learn_weights(examples, prior)
         }
-        fn train_events(&self, data: &EventData<'_>) -> Result<Box<dyn EventScorer>, EngineError> {
+        fn train_events(&self, data: &EventData<'_>) -> Result<TrainedEvents, EngineError> {
             self.inner.train_events(data)
         }
         fn kmeans(&self, p: &[&[f32]], k: usize, i: usize, s: &[u64]) -> Result<Clusters, EngineError> {

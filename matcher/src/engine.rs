@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::learn::{Learned, PairFeatures};
 use crate::pool::Settings;
 use crate::score::Weights;
+use crate::trained::TrainedEvents;
 
 /// Length of the real model's embeddings (all-MiniLM-L6-v2), and of the lightweight engine's.
 pub const EMBEDDING_DIM: usize = 384;
@@ -46,8 +47,9 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// unfitted when there is too little to learn from or the engine cannot fit.
     fn learn_weights(&self, examples: &[(PairFeatures, bool)], prior: &Weights) -> Result<Learned, EngineError>;
 
-    /// Trains the event recommender on `data` (see [`crate::recommend`]).
-    fn train_events(&self, data: &EventData<'_>) -> Result<Box<dyn EventScorer>, EngineError>;
+    /// Trains the event recommender on `data` (see [`crate::recommend`]). The answer is plain
+    /// numbers, scored in plain Rust wherever it is sent ([`TrainedEvents`]).
+    fn train_events(&self, data: &EventData<'_>) -> Result<TrainedEvents, EngineError>;
 
     /// k-means of `points` (all of one length) into at most `k` clusters: the best of `seeds`
     /// seedings (least inertia), each followed by `iterations` Lloyd steps. k-means finds a local
@@ -84,7 +86,7 @@ pub trait EventScorer: Send + Sync {
 }
 
 /// k-means clusters of a set of points.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Clusters {
     /// The cluster centres.
     pub centroids: Vec<Vec<f32>>,

@@ -20,6 +20,7 @@ pub mod recommend;
 pub mod score;
 #[cfg(feature = "torch")]
 mod torch;
+pub mod trained;
 
 pub use cache::{Cached, DEFAULT_CACHE_BYTES};
 #[cfg(feature = "torch")]
@@ -35,3 +36,4 @@ pub use pool::{Pool, Settings};
 pub use score::{pick_lists, Attendee, Pick, Weights};
 #[cfg(feature = "torch")]
 pub use torch::{libtorch_threads, TorchEngine};
+pub use trained::{Linear, TrainedEvents};

@@ -5,10 +5,11 @@
 //! gives sensible results wherever the real model is not the point: tests of the server's own
 //! logic, machines without libtorch.
 
-use crate::engine::{dot, squared_distance, Clusters, Engine, EngineError, EventData, EventScorer, Vector};
+use crate::engine::{dot, squared_distance, Clusters, Engine, EngineError, EventData, Vector};
 use crate::learn::{Learned, PairFeatures};
 use crate::pool::Settings;
 use crate::score::Weights;
+use crate::trained::{LightScorer, TrainedEvents};
 
 /// Length of the hashed vectors: as many buckets as the real model has dimensions, so callers
 /// that assume that length keep working.
@@ -37,7 +38,7 @@ pub fn hashed_words(text: &str) -> Vec<f32> {
     v
 }
 
-fn normalize(v: &mut [f32]) {
+pub(crate) fn normalize(v: &mut [f32]) {
     let norm = dot(v, v).sqrt();
     if norm > 1e-9 {
         v.iter_mut().for_each(|x| *x /= norm);
@@ -45,7 +46,7 @@ fn normalize(v: &mut [f32]) {
 }
 
 /// The mean of `rows`, zeros when there are none.
-fn mean<'a>(rows: impl Iterator<Item = &'a [f32]>, dim: usize) -> Vec<f32> {
+pub(crate) fn mean<'a>(rows: impl Iterator<Item = &'a [f32]>, dim: usize) -> Vec<f32> {
     let mut sum = vec![0.0f32; dim];
     let mut n = 0usize;
     for row in rows {
@@ -131,7 +132,7 @@ impl Engine for LightEngine {
         Ok(Learned { weights: *prior, positives, negatives: examples.len() - positives, fit: None })
     }
 
-    fn train_events(&self, data: &EventData<'_>) -> Result<Box<dyn EventScorer>, EngineError> {
+    fn train_events(&self, data: &EventData<'_>) -> Result<TrainedEvents, EngineError> {
         let mut going = vec![0usize; data.item_text.len()];
         for &item in data.histories.iter().flatten() {
             if let Some(count) = going.get_mut(item) {
@@ -141,7 +142,7 @@ impl Engine for LightEngine {
         let most = going.iter().copied().max().unwrap_or(0).max(1) as f32;
         let popularity = going.iter().map(|&g| POPULARITY * (1.0 + g as f32).ln() / (1.0 + most).ln()).collect();
         let items = data.item_text.iter().map(|t| t.to_vec()).collect();
-        Ok(Box::new(LightScorer { items, popularity }))
+        Ok(TrainedEvents::Light(LightScorer { items, popularity }))
     }
 
     fn kmeans(&self, points: &[&[f32]], k: usize, iterations: usize, seeds: &[u64]) -> Result<Clusters, EngineError> {
@@ -161,49 +162,10 @@ impl Engine for LightEngine {
 /// most 1): enough to order events with no text in common, too little to beat a good match.
 const POPULARITY: f32 = 0.1;
 
-/// The lightweight event recommender: a user is the mean of their history's and their profile's
-/// vectors; an event scores its cosine with that, plus its popularity in training.
-struct LightScorer {
-    items: Vec<Vec<f32>>,
-    popularity: Vec<f32>,
-}
-
-impl LightScorer {
-    fn user(&self, history: &[usize], profile: Option<&[f32]>) -> Vec<f32> {
-        let dim = self.items.first().map_or(LIGHT_DIM, Vec::len);
-        let profile = profile.filter(|p| p.len() == dim);
-        let rows = history.iter().filter_map(|&i| self.items.get(i)).map(Vec::as_slice).chain(profile);
-        let mut user = mean(rows, dim);
-        normalize(&mut user);
-        user
-    }
-}
-
-impl EventScorer for LightScorer {
-    fn items(&self) -> usize {
-        self.items.len()
-    }
-
-    fn scores(&self, history: &[usize], profile: Option<&[f32]>) -> Result<Vec<f32>, EngineError> {
-        let user = self.user(history, profile);
-        Ok(self.items.iter().zip(&self.popularity).map(|(item, p)| dot(&user, item) + p).collect())
-    }
-
-    fn text_scores(
-        &self,
-        history: &[usize],
-        profile: Option<&[f32]>,
-        texts: &[&[f32]],
-    ) -> Result<Vec<f32>, EngineError> {
-        let user = self.user(history, profile);
-        Ok(texts.iter().map(|t| dot(&user, t)).collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Attendee, Pool};
+    use crate::{Attendee, EventScorer, Pool};
 
     #[test]
     fn texts_sharing_words_are_close_and_embedding_is_deterministic() -> Result<(), EngineError> {

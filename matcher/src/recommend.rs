@@ -312,6 +312,23 @@ impl EventModel {
         })
     }
 
+    /// The serving weights in plain numbers, scored in plain Rust wherever they are sent
+    /// ([`crate::Linear`] gives the same scores as [`Self::scores`] and [`Self::text_scores`]).
+    pub fn linear(&self) -> anyhow::Result<crate::Linear> {
+        let flat = |t: &Tensor| Vec::<f32>::try_from(&t.to_kind(Kind::Float).contiguous().view([-1]));
+        let (_, dim) = self.item_vectors.size2()?;
+        Ok(crate::Linear {
+            dim: usize::try_from(dim)?,
+            text_dim: EMBEDDING_DIM,
+            item_vectors: flat(&self.item_vectors)?,
+            item_bias: flat(&self.item_bias)?,
+            history_vectors: flat(&self.history_vectors)?,
+            profile_projection: flat(&self.profile_projection)?,
+            text_projection: flat(&self.text_projection)?,
+            text_bias: flat(&self.text_bias)?,
+        })
+    }
+
     /// The `k` best of `candidates` for one user (history and optional `[384]` profile
     /// embedding), best first, items of the history left out.
     pub fn recommend(
@@ -473,6 +490,37 @@ mod tests {
         let climbing = model.text_scores(&users[..1], None, &text.narrow(0, 6, 6));
         let jazz = from_text.get(0).double_value(&[]);
         assert!(jazz > climbing.max().double_value(&[]), "the jazz fan's new jazz event beats every climbing one");
+        Ok(())
+    }
+
+    #[test]
+    fn the_plain_numbers_score_as_the_tensors_do() -> anyhow::Result<()> {
+        use crate::EventScorer as _;
+        let (histories, text, _) = two_tastes();
+        let mut rows = vec![0f32; 20 * EMBEDDING_DIM];
+        for u in 0..20 {
+            rows[u * EMBEDDING_DIM + usize::from(u >= 10)] = 1.0;
+        }
+        let profiles = Tensor::from_slice(&rows).view([20, EMBEDDING_DIM as i64]);
+        let model =
+            train(&TrainingData { histories: &histories, item_text: &text, profiles: &profiles }, &small_config())?;
+        let linear = model.linear()?;
+        let close = |a: &[f32], b: &[f32]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-4);
+        let profile = Vec::<f32>::try_from(&profiles.get(15))?;
+        for (history, with_profile) in [(vec![0, 1, 2], false), (vec![6, 7, 7], true), (vec![], true)] {
+            let p = with_profile.then(|| profiles.get(15).view([1, -1]));
+            let expected = Vec::<f32>::try_from(&model.scores(std::slice::from_ref(&history), p.as_ref()).view([-1]))?;
+            let got = linear.scores(&history, with_profile.then_some(&profile[..]))?;
+            assert!(close(&expected, &got), "{expected:?} vs {got:?}");
+            let texts = text.narrow(0, 4, 4);
+            let expected = Vec::<f32>::try_from(
+                &model.text_scores(std::slice::from_ref(&history), p.as_ref(), &texts).view([-1]),
+            )?;
+            let rows: Vec<Vec<f32>> = (4..8).map(|i| Vec::<f32>::try_from(&text.get(i))).collect::<Result<_, _>>()?;
+            let rows: Vec<&[f32]> = rows.iter().map(Vec::as_slice).collect();
+            let got = linear.text_scores(&history, with_profile.then_some(&profile[..]), &rows)?;
+            assert!(close(&expected, &got), "{expected:?} vs {got:?}");
+        }
         Ok(())
     }
 

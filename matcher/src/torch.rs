@@ -9,11 +9,12 @@ use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 use tch::{Device, Tensor};
 
 use crate::embed::{Embedder, EMBEDDING_DIM};
-use crate::engine::{Clusters, Engine, EngineError, EventData, EventScorer, Vector};
+use crate::engine::{Clusters, Engine, EngineError, EventData, Vector};
 use crate::learn::{Learned, PairFeatures};
 use crate::pool::Settings;
-use crate::recommend::{EventModel, TrainConfig, TrainingData};
+use crate::recommend::{TrainConfig, TrainingData};
 use crate::score::Weights;
+use crate::trained::TrainedEvents;
 
 /// Texts per forward pass of the model.
 const EMBED_BATCH: usize = 64;
@@ -105,12 +106,12 @@ impl Engine for TorchEngine {
         Ok(crate::learn::learn_weights(examples, prior)?)
     }
 
-    fn train_events(&self, data: &EventData<'_>) -> Result<Box<dyn EventScorer>, EngineError> {
+    fn train_events(&self, data: &EventData<'_>) -> Result<TrainedEvents, EngineError> {
         let item_text = matrix(data.item_text, EMBEDDING_DIM);
         let profiles = matrix(data.profiles, EMBEDDING_DIM);
         let training = TrainingData { histories: data.histories, item_text: &item_text, profiles: &profiles };
         let model = crate::recommend::train(&training, &TrainConfig::default())?;
-        Ok(Box::new(TorchScorer(Mutex::new(model))))
+        Ok(TrainedEvents::Linear(model.linear()?))
     }
 
     fn kmeans(&self, points: &[&[f32]], k: usize, iterations: usize, seeds: &[u64]) -> Result<Clusters, EngineError> {
@@ -126,42 +127,5 @@ impl Engine for TorchEngine {
             }
         }
         best.ok_or_else(|| EngineError::Failed(anyhow::anyhow!("k-means needs at least one seed")))
-    }
-}
-
-/// A trained [`EventModel`]. Tensors may move between threads but not be shared: one scoring at
-/// a time (a `[1, n]` product, so the wait is short).
-struct TorchScorer(Mutex<EventModel>);
-
-impl TorchScorer {
-    fn profile(profile: Option<&[f32]>) -> Option<Tensor> {
-        profile.map(|p| Tensor::from_slice(p).view([1, -1]))
-    }
-}
-
-impl EventScorer for TorchScorer {
-    fn items(&self) -> usize {
-        lock(&self.0).items()
-    }
-
-    fn scores(&self, history: &[usize], profile: Option<&[f32]>) -> Result<Vec<f32>, EngineError> {
-        let profile = Self::profile(profile);
-        let row = lock(&self.0).scores(&[history.to_vec()], profile.as_ref()).view([-1]);
-        Ok(Vec::<f32>::try_from(&row).map_err(anyhow::Error::from)?)
-    }
-
-    fn text_scores(
-        &self,
-        history: &[usize],
-        profile: Option<&[f32]>,
-        texts: &[&[f32]],
-    ) -> Result<Vec<f32>, EngineError> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let profile = Self::profile(profile);
-        let text = matrix(texts, texts[0].len());
-        let row = lock(&self.0).text_scores(&[history.to_vec()], profile.as_ref(), &text).view([-1]);
-        Ok(Vec::<f32>::try_from(&row).map_err(anyhow::Error::from)?)
     }
 }

@@ -114,9 +114,10 @@ pub struct Config {
     #[arg(long, env = "MINGLE_OPS_TOKEN", hide_env_values = true, global = true)]
     pub ops_token: Option<String>,
 
-    /// Where suggestions are computed: `in-process` (this node), `workers` (`mingle matcher`
-    /// processes fed through a Redis stream; needs REDIS_URL), or `auto`: workers when Redis is
-    /// configured, in-process otherwise.
+    /// Where the matcher runs (suggestions, text embeddings, training the recommendation
+    /// model): `in-process` (this node), `workers` (`mingle matcher` processes, through Redis;
+    /// needs REDIS_URL; the node then never loads the text model), or `auto`: workers when Redis
+    /// is configured, in-process otherwise.
     #[arg(long, env = "MINGLE_MATCHER", value_enum, default_value_t = MatcherMode::Auto, global = true)]
     pub matcher: MatcherMode,
 
@@ -177,7 +178,8 @@ pub enum Command {
     /// Print the OpenAPI document of the REST API (docs/openapi.json, what `/openapi.json` serves).
     Openapi,
     /// Run a matcher worker: take suggestion jobs from the Redis stream, compute (on the GPU
-    /// when there is one) and publish the lists. Needs DATABASE_URL (shared) and REDIS_URL.
+    /// when there is one) and publish the lists; embed texts for the nodes; train the
+    /// recommendation model and publish it. Needs DATABASE_URL (shared) and REDIS_URL.
     Matcher,
 }
 
@@ -195,7 +197,13 @@ pub enum LogFormat {
 }
 
 impl Config {
-    /// Whether this node hands suggestion jobs to `mingle matcher` workers.
+    /// Whether this process holds the text model and computes with it: a matcher worker, or a
+    /// node that runs the matcher in-process.
+    pub fn computes_here(&self) -> bool {
+        matches!(self.command, Some(Command::Matcher)) || !self.matcher_workers()
+    }
+
+    /// Whether this node hands the matcher's work to `mingle matcher` workers.
     pub fn matcher_workers(&self) -> bool {
         let redis = self.redis_url.as_deref().is_some_and(|u| !u.is_empty());
         match self.matcher {

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod model;
 pub mod realtime;
 pub mod recommend;
+pub mod redis;
 pub mod render;
 pub mod serve;
 pub mod shutdown;
@@ -86,11 +87,21 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             connects_per_address_per_minute: config.ws_connects_per_address_per_minute,
         },
     );
-    let model = model::engine(config.model_dir(), config.embedding_cache_mb.max(1) << 20);
+    let cache_bytes = config.embedding_cache_mb.max(1) << 20;
+    let workers_url =
+        || config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL");
+    // A node whose matcher runs in workers never loads the text model: the workers embed its
+    // texts and train the recommendation model it serves.
+    let (model, recommender) = if config.computes_here() {
+        let model = model::engine(config.model_dir(), cache_bytes);
+        (Arc::clone(&model), recommend::Recommender::new(model, shutdown))
+    } else {
+        let model = model::remote(workers_url()?, cache_bytes, shutdown).await?;
+        let shared = recommend::SharedModels::connect(workers_url()?).await?;
+        (Arc::clone(&model), recommend::Recommender::following(model, shared, shutdown))
+    };
     let suggester = if config.matcher_workers() {
-        let url =
-            config.redis_url.as_deref().filter(|u| !u.is_empty()).context("MINGLE_MATCHER=workers needs REDIS_URL")?;
-        suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), url, shutdown).await?
+        suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), workers_url()?, shutdown).await?
     } else {
         suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model), shutdown)
     };
@@ -120,7 +131,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             },
         }),
         suggester,
-        recommender: recommend::Recommender::new(Arc::clone(&model), shutdown),
+        recommender,
         model,
         realtime,
         shutdown: shutdown.clone(),

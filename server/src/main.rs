@@ -42,13 +42,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A matcher worker: suggestion jobs from Redis in, lists out.
+/// A matcher worker: suggestion jobs from Redis in, lists out; embeddings for the nodes; the
+/// recommendation model, trained and published.
 async fn matcher(config: Config) -> anyhow::Result<()> {
     let url = config.redis_url.clone().filter(|u| !u.is_empty()).context("`mingle matcher` needs REDIS_URL")?;
     let shutdown = Shutdown::new();
     let state = server::build_state(&config, &shutdown).await?;
     let engine = server::suggest::Engine::new(state.store.clone(), std::sync::Arc::clone(&state.model));
     engine.keep_learning(&shutdown);
+    // Beside the suggestion jobs: embeddings for the nodes, and the recommendation model.
+    let embeddings =
+        server::model::serve_embeddings(std::sync::Arc::clone(&state.model), url.clone(), shutdown.workers_token());
+    shutdown.spawn(async move {
+        if let Err(e) = embeddings.await {
+            tracing::error!(error = %e, "serving embeddings failed");
+        }
+    });
+    let shared = server::recommend::SharedModels::connect(&url).await?;
+    state.recommender.train_for_nodes(shared, state.store.clone());
     server::suggest::stream::run_worker(engine, state.realtime, &url, shutdown_signal()).await?;
     if !shutdown.stop_workers().await {
         tracing::warn!("some background loops did not stop in time");

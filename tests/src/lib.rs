@@ -30,6 +30,15 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// The Redis server the cluster tests share.
+pub fn redis_url() -> String {
+    std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// Held by a test that runs `mingle matcher` workers: workers share Redis's queues (suggestion
+/// jobs, training requests), so two such tests at once would take each other's work.
+pub static MATCHER_WORKERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The matcher's model in the project's virtualenv (`./dev test` installs it).
 pub fn model_dir() -> Option<PathBuf> {
     let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/lib");

@@ -28,16 +28,18 @@
 //! the model and the arithmetic run on a blocking thread, all of it behind [`matcher::Engine`].
 //!
 //! One job per file: `rank.rs` the signals and the ranking, `training.rs` the background
-//! trainer and the model in service, `segments.rs` k-means segments (newcomers' and organizers'
-//! audience segments), `vectors.rs` the texts that are embedded and the vectors built from them.
+//! trainer and the model in service, `shared.rs` models trained by matcher workers and served by
+//! nodes, `segments.rs` k-means segments (newcomers' and organizers' audience segments),
+//! `vectors.rs` the texts that are embedded and the vectors built from them.
 
 mod rank;
 mod segments;
+mod shared;
 mod training;
 mod vectors;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, RwLock};
 
 use uuid::Uuid;
@@ -46,6 +48,7 @@ use crate::model::Model;
 use crate::shutdown::Shutdown;
 use crate::store::{EventRow, Store, UserRow};
 
+pub use shared::SharedModels;
 pub use training::{Collaborative, RETRAIN_EVERY};
 
 /// Upcoming events considered per request, soonest first.
@@ -81,6 +84,11 @@ pub struct Recommender {
     training: Arc<tokio::sync::Mutex<()>>,
     /// Trainings and warm-ups run as tracked background work and stop with the workers.
     shutdown: Shutdown,
+    /// On a node whose matching runs in `mingle matcher` workers: the models they train, which
+    /// this node follows instead of training its own.
+    workers: Option<Arc<SharedModels>>,
+    /// Whether a worker was training, when last looked.
+    workers_training: AtomicBool,
 }
 
 impl std::fmt::Debug for Recommender {
@@ -90,13 +98,25 @@ impl std::fmt::Debug for Recommender {
 }
 
 impl Recommender {
+    /// A recommender that trains its own models.
     pub fn new(model: Arc<Model>, shutdown: &Shutdown) -> Arc<Self> {
+        Self::with(model, shutdown, None)
+    }
+
+    /// A recommender that serves the models matcher workers train and publish in `workers`.
+    pub fn following(model: Arc<Model>, workers: Arc<SharedModels>, shutdown: &Shutdown) -> Arc<Self> {
+        Self::with(model, shutdown, Some(workers))
+    }
+
+    fn with(model: Arc<Model>, shutdown: &Shutdown, workers: Option<Arc<SharedModels>>) -> Arc<Self> {
         Arc::new(Self {
             model,
             collaborative: RwLock::new(None),
             versions: AtomicU64::new(0),
             training: Arc::new(tokio::sync::Mutex::new(())),
             shutdown: shutdown.clone(),
+            workers,
+            workers_training: AtomicBool::new(false),
         })
     }
 

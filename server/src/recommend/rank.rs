@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Timelike};
-use matcher::dot;
+use matcher::{dot, EventScorer as _};
 use uuid::Uuid;
 
 use super::training::Collaborative;

@@ -17,6 +17,7 @@ const ITERATIONS: usize = 25;
 
 /// The people the model learned from in segments of similar profiles, and where each segment's
 /// members are going: for a newcomer, "people like you" read off their profile alone.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct Segments {
     clusters: Clusters,
     /// Per segment, members going to (or who went to) each event.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use matcher::{EventData, EventScorer};
+use matcher::{EventData, EventScorer as _, TrainedEvents};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::segments::Segments;
@@ -22,14 +23,16 @@ const EMBED_TURN: usize = 128;
 /// Fewer interactions than this and there is nothing worth learning: content alone.
 const MIN_INTERACTIONS: usize = 50;
 
-/// A trained collaborative model and the catalog (events) it knows.
+/// A trained collaborative model and the catalog (events) it knows: plain numbers, so a model
+/// trained by a matcher worker serves on any node (`shared.rs`).
+#[derive(Serialize, Deserialize)]
 pub struct Collaborative {
     pub version: u64,
     pub interactions: usize,
     pub trained_at: chrono::DateTime<chrono::Utc>,
     pub(super) catalog: HashMap<Uuid, usize>,
     pub(super) segments: Segments,
-    pub(super) model: Box<dyn EventScorer>,
+    pub(super) model: TrainedEvents,
 }
 
 impl Collaborative {
@@ -37,18 +40,34 @@ impl Collaborative {
     pub fn events(&self) -> usize {
         self.catalog.len()
     }
+
+    /// Checks a model read from elsewhere: its matrices fit, and its catalog names only items
+    /// it has.
+    pub(super) fn check(&self) -> anyhow::Result<()> {
+        self.model.check()?;
+        let items = self.model.items();
+        anyhow::ensure!(self.catalog.values().all(|&i| i < items), "a catalog entry outside the model");
+        Ok(())
+    }
 }
 
 impl Recommender {
-    /// Whether a model is training now.
+    /// Whether a model is training now (on a node that follows the workers' models: whether a
+    /// worker was, when last looked).
     pub fn is_training(&self) -> bool {
-        self.training.try_lock().is_err()
+        match &self.workers {
+            Some(_) => self.workers_training.load(Ordering::Relaxed),
+            None => self.training.try_lock().is_err(),
+        }
     }
 
     /// Starts training a new model in the background unless one is training already; answers
     /// whether it started. For retraining on demand (`POST /ops/recommendations/retrain`,
     /// SIGHUP).
     pub fn retrain_soon(self: &Arc<Self>, store: Store) -> bool {
+        if let Some(workers) = &self.workers {
+            return self.ask_workers_to_train(workers);
+        }
         let Ok(guard) = Arc::clone(&self.training).try_lock_owned() else { return false };
         let this = Arc::clone(self);
         self.shutdown.spawn(async move {
@@ -72,6 +91,21 @@ impl Recommender {
     }
 
     async fn train_and_swap(self: &Arc<Self>, store: &Store) -> anyhow::Result<Option<u64>> {
+        let Some(mut trained) = self.train(store).await? else { return Ok(None) };
+        trained.version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
+        let version = trained.version;
+        self.put_in_service(trained);
+        Ok(Some(version))
+    }
+
+    /// Puts `model` in service at once, replacing the last one.
+    pub(super) fn put_in_service(&self, model: Collaborative) {
+        *self.collaborative.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(model));
+    }
+
+    /// Trains a collaborative model on the newest RSVPs and check-ins, numbered 0 (the caller
+    /// numbers it); `None` when there is too little to learn from.
+    pub(super) async fn train(self: &Arc<Self>, store: &Store) -> anyhow::Result<Option<Collaborative>> {
         let interactions = store.interactions(INTERACTIONS_LEARNED).await?;
         if interactions.len() < MIN_INTERACTIONS {
             return Ok(None);
@@ -119,25 +153,25 @@ impl Recommender {
             let data = EventData { histories: &histories, item_text: &item_text, profiles: &profiles };
             let model = this.model.train_events(&data)?;
             let segments = Segments::learn(&*this.model, &profiles, &histories, &events)?;
-            let version = this.versions.fetch_add(1, Ordering::Relaxed) + 1;
             let trained_at = chrono::Utc::now();
-            Ok(Collaborative { version, interactions: count, trained_at, catalog, segments, model })
+            Ok(Collaborative { version: 0, interactions: count, trained_at, catalog, segments, model })
         })
         .await??;
-        let version = trained.version;
         tracing::info!(
-            version,
             interactions = count,
             events = trained.catalog.len(),
             seconds = clock.elapsed().as_secs_f64(),
             "event recommendation model trained"
         );
-        *self.collaborative.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(trained));
-        Ok(Some(version))
+        Ok(Some(trained))
     }
 
-    /// Trains every [`RETRAIN_EVERY`] in the background, for as long as the recommender lives.
+    /// Trains every [`RETRAIN_EVERY`] in the background, for as long as the recommender lives;
+    /// a node that follows the workers' models puts each new one in service instead.
     pub fn keep_learning(self: &Arc<Self>, store: Store) {
+        if let Some(workers) = &self.workers {
+            return self.follow_workers(Arc::clone(workers));
+        }
         let recommender = Arc::downgrade(self);
         let stop = self.shutdown.workers_token();
         self.shutdown.spawn(async move {

@@ -17,10 +17,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
-use fred::prelude::{
-    Builder, Client, ClientLike, Config, HashesInterface, KeysInterface, ReconnectPolicy, StreamsInterface,
-};
+use fred::prelude::{Client, HashesInterface, KeysInterface, StreamsInterface};
 use fred::types::streams::XReadValue;
 use fred::types::Value;
 use protocol::suggestions::Suggestion;
@@ -55,16 +52,6 @@ fn version_key(event: Uuid) -> String {
     format!("mingle:matcher:version:{event}")
 }
 
-async fn connect(url: &str) -> anyhow::Result<Client> {
-    let config = Config::from_url(url).context("invalid Redis URL")?;
-    let client = Builder::from_config(config)
-        .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
-        .build()
-        .context("configuring the Redis client")?;
-    client.init().await.context("connecting to Redis")?;
-    Ok(client)
-}
-
 /// A server node's side: hands jobs to the workers and reads the lists they publish.
 pub struct JobQueue {
     client: Client,
@@ -72,7 +59,7 @@ pub struct JobQueue {
 
 impl JobQueue {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        Ok(Self { client: connect(url).await? })
+        Ok(Self { client: crate::redis::connect(url).await? })
     }
 
     pub async fn submit(&self, event: Uuid, job: &Job) -> anyhow::Result<()> {
@@ -103,7 +90,7 @@ pub async fn run_worker(
     url: &str,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let client = connect(url).await?;
+    let client = crate::redis::connect(url).await?;
     let consumer = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "matcher".into()), std::process::id());
     // From the start of the stream, so jobs appended before the first worker ever ran count.
     if let Err(e) = client.xgroup_create::<Value, _, _, _>(JOBS, GROUP, "0", true).await {

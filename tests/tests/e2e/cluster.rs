@@ -9,11 +9,7 @@ use chrono::Duration;
 use protocol::auth::Session;
 use protocol::realtime::{MessageBody, ServerFrame};
 use protocol::suggestions::SuggestionList;
-use tests::{suggested_names, suggestions, Backend, Node, TestDb, Ws};
-
-fn redis_url() -> String {
-    std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
-}
+use tests::{redis_url, suggested_names, suggestions, Backend, Node, TestDb, Ws};
 
 /// Kills every Redis pub/sub connection (all nodes' subscribers) with `CLIENT KILL`.
 async fn kill_redis_subscribers() -> u64 {
@@ -166,6 +162,7 @@ async fn reset_job_stream() {
 /// replacement worker (fresh memory) carries on correctly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matcher_workers_serve_every_node() {
+    let _alone = tests::MATCHER_WORKERS.lock().await;
     reset_job_stream().await;
     let Cluster { db, a, b, olga_s, ann_s, ben_s, event: id } = cluster().await;
     let mut worker = Node::spawn_matcher(&db, &["--redis-url", &redis_url()]).await;

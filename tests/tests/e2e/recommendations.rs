@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use serde_json::{json, Value};
-use tests::{Backend, TestServer};
+use tests::{Backend, Node, TestServer};
 
 on_both_backends!(
     new_users_get_relevant_events_with_reasons,
@@ -275,4 +275,85 @@ async fn operators_retrain_on_demand_and_new_events_are_ranked_by_the_model(back
     let mut guess = plain.client();
     guess.token = Some(TOKEN.into());
     assert_eq!(guess.post(retrain, json!({})).await.expect(403).code(), "ops_disabled");
+}
+
+/// Deletes what matcher workers published about the recommendation model, so this test's worker
+/// starts from nothing.
+async fn reset_shared_models() {
+    use fred::prelude::*;
+    let client = Builder::from_config(Config::from_url(&tests::redis_url()).expect("url")).build().expect("client");
+    client.init().await.expect("redis");
+    for key in [
+        "mingle:recommender:model:1",
+        "mingle:recommender:published",
+        "mingle:recommender:training",
+        "mingle:recommender:retrain",
+    ] {
+        let _: i64 = client.del(key).await.expect("DEL");
+    }
+    let _ = client.quit().await;
+}
+
+/// A node whose matcher runs in workers never loads the text model: a worker trains the model
+/// and embeds the node's texts, and the node serves what a node training its own would, the
+/// collaborative signal, the newcomer's segment and profile phrases included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_serves_the_model_and_the_vectors_of_matcher_workers() {
+    const TOKEN: &str = "operator-token-for-tests";
+    let _alone = tests::MATCHER_WORKERS.lock().await;
+    reset_shared_models().await;
+    let reference = TestServer::start_with(Backend::Postgres, &["--ops-token", TOKEN]).await;
+    let redis = tests::redis_url();
+    let node = Node::spawn(&reference.db, &["--redis-url", &redis, "--matcher", "workers", "--ops-token", TOKEN]).await;
+    let _worker = Node::spawn_matcher(&reference.db, &["--redis-url", &redis]).await;
+    let (org, _) = reference.client().register("Olga").await;
+    let (a, _) = two_crowds(&reference, &org, [&["jazz", "live music"], &["bouldering", "climbing"]]).await;
+    let (nina, nina_s) = node.client().register("Nina").await;
+    nina.go_to(&a[0].to_string()).await;
+    nina.go_to(&a[1].to_string()).await;
+
+    let mut ops = node.client();
+    ops.token = Some(TOKEN.into());
+    let mut model = Value::Null;
+    for _ in 0..600 {
+        // Asked again until a model is there: the worker may be busy with its start-up check.
+        if model["training"] != true {
+            ops.post("/ops/recommendations/retrain", json!({})).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        model = ops.get("/ops/recommendations/model").await.expect(200).body;
+        if model["model"]["interactions"] == 162 {
+            break;
+        }
+    }
+    assert_eq!(model["model"]["interactions"], 162, "the worker's model is in service on the node: {model}");
+    let list = nina.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(list["model_version"].as_u64().is_some(), "{list}");
+    assert!(reasons_of(&list, "Evening gathering A2").contains("Popular with people who go where you go"), "{list}");
+    // The node that trained its own model on the same data puts the same two events first.
+    reference.recommender.retrain(&reference.store).await.expect("trained");
+    let reference_list =
+        reference.client().with_token(&nina_s.access_token).get("/api/v1/recommendations/events").await;
+    let top = |list: &Value| {
+        let mut top = titles(list).into_iter().take(2).collect::<Vec<_>>();
+        top.sort();
+        top
+    };
+    assert_eq!(top(&list), ["Evening gathering A2", "Evening gathering A3"], "{list}");
+    assert_eq!(top(&reference_list.expect(200).body), top(&list));
+
+    // A newcomer's profile is embedded by the worker: their segment and their phrases count.
+    let (ivo, _) = node.client().register("Ivo").await;
+    let profile = json!({"interests": ["jazz", "live music"], "seeking": ["a jazz trio to play with"]});
+    ivo.patch("/api/v1/me", profile).await.expect(200);
+    org.create_online_event("Jazz trio jam", Duration::days(9), Duration::hours(2)).await;
+    let list = ivo.get("/api/v1/recommendations/events").await.expect(200).body;
+    assert!(
+        reasons_of(&list, "Evening gathering A2").contains("20 people with interests like yours are going"),
+        "{list}"
+    );
+    assert!(
+        reasons_of(&list, "Jazz trio jam").contains(r#"Fits \"a jazz trio to play with\" from your profile"#),
+        "{list}"
+    );
 }

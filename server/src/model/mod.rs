@@ -2,12 +2,16 @@
 //! text or scores (people to meet, event recommendations, audience segments), behind the
 //! [`matcher::Engine`] trait and the process's one bounded embedding cache ([`matcher::Cached`]).
 //! With the `torch` feature (the default) it is libtorch's engine with the MiniLM model;
-//! without it, the lightweight plain-Rust engine.
+//! without it, the lightweight plain-Rust engine. A node whose matching runs in `mingle matcher`
+//! workers loads neither: its texts are embedded by the workers (`remote.rs`).
+
+mod remote;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use matcher::DEFAULT_CACHE_BYTES;
+pub use remote::{serve_embeddings, RemoteEngine, ANSWER_WITHIN, BACK_OFF};
 
 /// The engine as the rest of the server sees it.
 pub type Model = dyn matcher::Engine;
@@ -23,6 +27,13 @@ pub fn engine(dir: Option<PathBuf>, cache_bytes: u64) -> Arc<Model> {
         matcher::LightEngine
     };
     Arc::new(matcher::Cached::new(engine, cache_bytes))
+}
+
+/// The engine of a node whose workers hold the model: texts embedded by the workers through
+/// Redis at `url`, the vectors cached within `cache_bytes`.
+pub async fn remote(url: &str, cache_bytes: u64, shutdown: &crate::shutdown::Shutdown) -> anyhow::Result<Arc<Model>> {
+    let engine = RemoteEngine::connect(url, shutdown).await?;
+    Ok(Arc::new(matcher::Cached::new(engine, cache_bytes)))
 }
 
 /// The lightweight engine with its own cache: for tests of the server's logic that do not need
