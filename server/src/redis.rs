@@ -27,3 +27,9 @@ pub async fn subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
     let _resubscribing = client.manage_subscriptions();
     Ok(client)
 }
+
+/// The Redis server unit tests use.
+#[cfg(test)]
+pub fn test_url() -> String {
+    std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}

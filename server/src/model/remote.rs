@@ -262,7 +262,9 @@ pub async fn serve_embeddings(engine: Arc<Model>, url: String, stop: Cancellatio
         };
         let request = match popped {
             Ok(Value::Array(pair)) => pair.get(1).and_then(Value::as_bytes).map(rmp_serde::from_slice::<Request>),
+            // fred answers a wait that ended with nothing as a timeout.
             Ok(_) => continue,
+            Err(e) if *e.kind() == fred::error::ErrorKind::Timeout => continue,
             Err(e) => {
                 tracing::warn!(error = %e, "reading embedding requests failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -312,6 +314,34 @@ async fn answer(engine: &Arc<Model>, client: &Client, request: Request) -> anyho
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A worker with the lightweight engine answers a node's engine: the node gets the worker's
+    /// vectors, and a text a worker embedded once is read from Redis without asking again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_node_gets_its_vectors_from_a_worker() -> anyhow::Result<()> {
+        let url = crate::redis::test_url();
+        let shutdown = Shutdown::new();
+        let node = Arc::new(RemoteEngine::connect(&url, &shutdown).await?);
+        let worker: Arc<Model> = Arc::new(LightEngine);
+        let stop = CancellationToken::new();
+        let serving = tokio::spawn(serve_embeddings(worker, url, stop.clone()));
+        let text = format!("jazz trio {}", Uuid::new_v4());
+        let embed = |texts: Vec<String>| {
+            let node = Arc::clone(&node);
+            tokio::task::spawn_blocking(move || node.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>()))
+        };
+        let vectors = embed(vec![text.clone(), "climbing wall".into()]).await??;
+        assert_eq!(vectors.len(), 2);
+        assert_eq!(&vectors[0][..], &LightEngine.embed(&[&text])?[0][..]);
+        assert_eq!(&vectors[1][..], &LightEngine.embed(&["climbing wall"])?[0][..]);
+        stop.cancel();
+        serving.await??;
+        // No worker now: what was published is still read, without asking.
+        let again = embed(vec![text.clone()]).await??;
+        assert_eq!(again[0], vectors[0]);
+        shutdown.stop_workers().await;
+        Ok(())
+    }
 
     #[test]
     fn vectors_are_stored_as_their_numbers_and_keyed_by_their_text() {

@@ -514,9 +514,7 @@ mod tests {
     /// test fails instead of hanging.
     const WAIT: Duration = Duration::from_secs(5);
 
-    fn redis_url() -> String {
-        std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
-    }
+    use crate::redis::test_url as redis_url;
 
     async fn node() -> Arc<RedisBroker> {
         RedisBroker::connect(&redis_url(), Hub::new()).await.expect("Redis is reachable")

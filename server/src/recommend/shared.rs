@@ -102,8 +102,12 @@ impl SharedModels {
 
     /// Whether a node asked within `seconds` (a worker waits here between trainings).
     async fn asked_within(&self, seconds: f64) -> anyhow::Result<bool> {
-        let popped: Value = self.requests.blpop(REQUESTS, seconds).await?;
-        Ok(!popped.is_null())
+        match self.requests.blpop::<Value, _>(REQUESTS, seconds).await {
+            Ok(popped) => Ok(!popped.is_null()),
+            // fred answers a wait that ended with nothing as a timeout.
+            Err(e) if *e.kind() == fred::error::ErrorKind::Timeout => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Takes the training lock; false when another worker holds it.
@@ -228,5 +232,23 @@ impl Recommender {
         let version = model.version;
         self.put_in_service(model);
         Ok(Some(version))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requests made while none was taken are one request; waiting without one is no error.
+    #[tokio::test]
+    async fn one_request_to_train_whatever_the_number_of_asks() -> anyhow::Result<()> {
+        let shared = SharedModels::connect(&crate::redis::test_url()).await?;
+        let _: Value = shared.client.del(REQUESTS).await?;
+        assert!(!shared.asked_within(0.1).await?, "nothing asked");
+        shared.ask_to_train().await?;
+        shared.ask_to_train().await?;
+        assert!(shared.asked_within(0.1).await?);
+        assert!(!shared.asked_within(0.1).await?, "two asks, one training");
+        Ok(())
     }
 }
