@@ -63,21 +63,20 @@ impl<E> Cached<E> {
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
     }
-}
 
-impl<E: Engine> Engine for Cached<E> {
-    fn dim(&self) -> usize {
-        self.engine.dim()
-    }
-
-    fn embed(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+    /// `texts` embedded: from the cache, and by `compute` for the texts it does not hold.
+    fn embed_with(
+        &self,
+        texts: &[&str],
+        compute: impl FnOnce(&[&str]) -> Result<Vec<Vector>, EngineError>,
+    ) -> Result<Vec<Vector>, EngineError> {
         let mut found: Vec<Option<Vector>> = texts.iter().map(|t| self.texts.get(*t)).collect();
         // Each missing text once, however often it is asked for in this call.
         let mut missing: Vec<&str> = texts.iter().zip(&found).filter(|(_, v)| v.is_none()).map(|(t, _)| *t).collect();
         missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
-            let vectors = self.engine.embed(&missing)?;
+            let vectors = compute(&missing)?;
             let fresh: HashMap<&str, Vector> = missing.iter().copied().zip(vectors).collect();
             for (text, slot) in texts.iter().zip(&mut found) {
                 if slot.is_none() {
@@ -92,6 +91,24 @@ impl<E: Engine> Engine for Cached<E> {
             .into_iter()
             .map(|v| v.ok_or_else(|| EngineError::Failed(anyhow::anyhow!("the engine answered too few vectors"))))
             .collect()
+    }
+}
+
+impl<E: Engine> Engine for Cached<E> {
+    fn dim(&self) -> usize {
+        self.engine.dim()
+    }
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+        self.embed_with(texts, |missing| self.engine.embed(missing))
+    }
+
+    fn embed_bulk(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+        self.embed_with(texts, |missing| self.engine.embed_bulk(missing))
+    }
+
+    fn ready(&self, texts: &[&str]) -> Vec<Option<Vector>> {
+        texts.iter().map(|t| self.texts.get(*t)).collect()
     }
 
     fn pool_settings(&self, list_size: usize, per_row: usize, weights: Weights) -> Settings {
@@ -160,6 +177,19 @@ mod tests {
         assert_eq!(second[2], first[0]);
         assert_eq!(embedded(&cached), ["jazz", "rust", "climbing"]);
         assert_eq!(cached.len(), 3);
+        Ok(())
+    }
+
+    #[test]
+    fn ready_answers_only_what_was_embedded_and_bulk_fills_the_same_cache() -> Result<(), EngineError> {
+        let cached = Cached::new(Counting::default(), DEFAULT_CACHE_BYTES);
+        let jazz = cached.embed(&["jazz"])?;
+        let ready = cached.ready(&["climbing", "jazz"]);
+        assert!(ready[0].is_none());
+        assert_eq!(ready[1].as_ref(), Some(&jazz[0]));
+        cached.embed_bulk(&["climbing", "jazz"])?;
+        assert!(cached.ready(&["climbing"])[0].is_some());
+        assert_eq!(embedded(&cached), ["jazz", "climbing"], "nothing embedded twice, ready embeds nothing");
         Ok(())
     }
 

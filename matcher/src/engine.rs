@@ -36,8 +36,21 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     fn dim(&self) -> usize;
 
     /// Embeds `texts` as unit vectors (a dot product is a cosine), in order. Wrap an engine in
-    /// [`crate::Cached`] so the same text is embedded once.
+    /// [`crate::Cached`] so the same text is embedded once. For a request someone is waiting on.
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError>;
+
+    /// Embeds like [`Engine::embed`], as background work (training, warming up, a whole event's
+    /// pool): an engine with one model at a time works through it in short turns and lets any
+    /// [`Engine::embed`] waiting go first between turns, so nobody waits behind a bulk job.
+    fn embed_bulk(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+        self.embed(texts)
+    }
+
+    /// The vectors of `texts` ready now (already embedded), without computing any: what a
+    /// request that must not wait can use.
+    fn ready(&self, texts: &[&str]) -> Vec<Option<Vector>> {
+        vec![None; texts.len()]
+    }
 
     /// Settings for a [`crate::Pool`] of one event computed where this engine computes (its
     /// device), with lists of `list_size` picked from `per_row` candidates scored by `weights`.

@@ -4,7 +4,7 @@
 //! process-wide and therefore set once here rather than by whoever runs a job.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, Once, OnceLock};
+use std::sync::{Condvar, Mutex, MutexGuard, Once, OnceLock};
 
 use tch::{Device, Tensor};
 
@@ -18,6 +18,9 @@ use crate::trained::TrainedEvents;
 
 /// Texts per forward pass of the model.
 const EMBED_BATCH: usize = 64;
+/// Texts per turn of bulk work: on one CPU thread a turn takes a few hundred milliseconds, the
+/// longest a request waits for the model behind a training or a warm-up.
+const BULK_TURN: usize = 8;
 
 /// The libtorch engine. The model is read from `dir` on first use (a blocking read of about
 /// 90 MB), onto the GPU when there is one.
@@ -26,6 +29,10 @@ pub struct TorchEngine {
     /// Tensors may move between threads but not be shared, so the model sits behind a lock; one
     /// computation at a time uses it, with its threads inside libtorch.
     embedder: OnceLock<Result<Mutex<Embedder>, String>>,
+    /// Calls of [`Engine::embed`] waiting for the model or using it: bulk work starts no turn
+    /// while there are any.
+    waiting: Mutex<usize>,
+    cleared: Condvar,
 }
 
 impl std::fmt::Debug for TorchEngine {
@@ -41,7 +48,7 @@ impl TorchEngine {
     pub fn new(dir: Option<PathBuf>) -> Self {
         static THREADS: Once = Once::new();
         THREADS.call_once(|| tch::set_num_threads(libtorch_threads()));
-        Self { dir, embedder: OnceLock::new() }
+        Self { dir, embedder: OnceLock::new(), waiting: Mutex::new(0), cleared: Condvar::new() }
     }
 
     /// The model, loaded the first time.
@@ -78,6 +85,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// `texts` embedded by `model`, in order.
+fn embed_with(model: &Embedder, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+    let rows = model.embed_many(texts, EMBED_BATCH)?.to_device(Device::Cpu);
+    let rows = Vec::<Vec<f32>>::try_from(&rows).map_err(anyhow::Error::from)?;
+    Ok(rows.into_iter().map(Vector::from).collect())
+}
+
 /// `rows` (all of one length `dim`) as a `[rows, dim]` matrix on the CPU.
 fn matrix(rows: &[&[f32]], dim: usize) -> Tensor {
     let flat: Vec<f32> = rows.iter().flat_map(|r| r.iter().copied()).collect();
@@ -93,9 +107,21 @@ impl Engine for TorchEngine {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = self.embedder()?.embed_many(texts, EMBED_BATCH)?.to_device(Device::Cpu);
-        let rows = Vec::<Vec<f32>>::try_from(&rows).map_err(anyhow::Error::from)?;
-        Ok(rows.into_iter().map(Vector::from).collect())
+        *lock(&self.waiting) += 1;
+        let embedded = self.embedder().and_then(|model| embed_with(&model, texts));
+        *lock(&self.waiting) -= 1;
+        self.cleared.notify_all();
+        embedded
+    }
+
+    fn embed_bulk(&self, texts: &[&str]) -> Result<Vec<Vector>, EngineError> {
+        let mut out = Vec::with_capacity(texts.len());
+        for turn in texts.chunks(BULK_TURN) {
+            let waiting = lock(&self.waiting);
+            drop(self.cleared.wait_while(waiting, |w| *w > 0).unwrap_or_else(std::sync::PoisonError::into_inner));
+            out.extend(embed_with(&*self.embedder()?, turn)?);
+        }
+        Ok(out)
     }
 
     fn pool_settings(&self, list_size: usize, per_row: usize, weights: Weights) -> Settings {

@@ -89,6 +89,8 @@ pub struct Recommender {
     workers: Option<Arc<SharedModels>>,
     /// Whether a worker was training, when last looked.
     workers_training: AtomicBool,
+    /// Whether events a ranking went without are being embedded in the background.
+    catching_up: AtomicBool,
 }
 
 impl std::fmt::Debug for Recommender {
@@ -117,6 +119,7 @@ impl Recommender {
             shutdown: shutdown.clone(),
             workers,
             workers_training: AtomicBool::new(false),
+            catching_up: AtomicBool::new(false),
         })
     }
 
@@ -212,6 +215,35 @@ mod tests {
         );
         assert!(ranked[0].score > ranked[1].score);
         assert_eq!(ranked[1].event.title, "Open mic", "shares words with what they seek");
+    }
+
+    /// Many events never embedded: the ranking answers at once without their text, embeds them
+    /// in the background, and a later ranking has it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_ranking_never_waits_for_many_new_events_and_a_later_one_has_their_text() -> anyhow::Result<()> {
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
+        let mut candidates: Vec<EventRow> =
+            (0..40u128).map(|i| event(i, &format!("Board games {i}"), "Dice and cards", &[])).collect();
+        candidates.push(event(100, "Jazz night", "A live jazz trio", &["jazz"]));
+        let fits = |ranked: &[Ranked]| {
+            ranked.iter().any(|r| r.reasons.iter().any(|w| w == "Fits \"a jazz trio to play with\" from your profile"))
+        };
+        let rank = |recommender: &Arc<Recommender>| {
+            let (recommender, candidates) = (Arc::clone(recommender), candidates.clone());
+            tokio::task::spawn_blocking(move || {
+                recommender.rank(inputs(user(&["jazz"], &["a jazz trio to play with"]), candidates), 3)
+            })
+        };
+        let first = rank(&recommender).await?;
+        assert_eq!(first[0].event.title, "Jazz night", "the interest alone puts it first");
+        assert!(!fits(&first), "no text yet: {:?}", first[0].reasons);
+        for _ in 0..100 {
+            if fits(&rank(&recommender).await?) {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("the events were never embedded in the background")
     }
 
     #[test]

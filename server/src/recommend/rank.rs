@@ -3,6 +3,7 @@
 //! ranking adds them up per candidate and keeps the best.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Timelike};
 use matcher::{dot, EventScorer as _};
@@ -47,7 +48,7 @@ struct Signals<'a> {
 
 impl Recommender {
     /// The best `limit` events with reasons. Blocking: embeds what is not cached.
-    pub fn rank(&self, inputs: Inputs, limit: usize) -> Vec<Ranked> {
+    pub fn rank(self: &Arc<Self>, inputs: Inputs, limit: usize) -> Vec<Ranked> {
         let Inputs { user, candidates, attended, circle, near } = inputs;
         let vectors = self
             .vectors(&user, &candidates, &attended)

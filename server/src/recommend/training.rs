@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::segments::Segments;
+use super::vectors::Priority;
 use super::{Recommender, CANDIDATES};
 use crate::store::Store;
 
@@ -128,11 +129,11 @@ impl Recommender {
             // turns, so requests that need it are not held up behind training.
             let mut item_text = Vec::with_capacity(events.len());
             for chunk in events.chunks(EMBED_TURN) {
-                item_text.extend(this.event_vectors(&chunk.iter().collect::<Vec<_>>())?);
+                item_text.extend(this.event_vectors(&chunk.iter().collect::<Vec<_>>(), Priority::Background)?);
             }
             let mut profiles = Vec::with_capacity(users.len());
             for chunk in users.chunks(EMBED_TURN) {
-                let chunk = this.profiles(&chunk.iter().collect::<Vec<_>>())?;
+                let chunk = this.profiles(&chunk.iter().collect::<Vec<_>>(), Priority::Background)?;
                 profiles.extend(chunk.into_iter().map(|p| p.vector));
             }
             let catalog: HashMap<Uuid, usize> = events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();

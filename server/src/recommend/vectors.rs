@@ -2,7 +2,10 @@
 //! headline, interests and what they seek, and each of those phrases alone) and the vectors built
 //! from them for one ranking: the user's taste, their phrases, every candidate's vector. Vectors
 //! come from the process's one embedding cache, by text, so a text unchanged since it was last
-//! seen (here or by suggestions) is never embedded again.
+//! seen (here or by suggestions) is never embedded again. A ranking never waits for a bulk of
+//! texts: it takes the vectors ready, embeds a few missing ones itself, and leaves more to the
+//! background (a ranking goes on without their text meanwhile); background embedding (training,
+//! warming up) gives the model way to requests between short turns.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,15 +46,76 @@ fn normalize(mut v: Vec<f32>) -> Vec<f32> {
     v
 }
 
+/// Whether someone waits for an embedding, or it is background work that gives way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Priority {
+    Request,
+    Background,
+}
+
+/// Candidates a ranking embeds itself when their vectors are not ready: a few new events cost a
+/// request a fraction of a second on a CPU; more are embedded in the background, and the ranking
+/// goes on without their text.
+const EMBED_IN_REQUEST: usize = 16;
+
 impl Recommender {
+    fn embed(&self, texts: &[String], priority: Priority) -> Result<Vec<Vector>, EngineError> {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        match priority {
+            Priority::Request => self.model.embed(&refs),
+            Priority::Background => self.model.embed_bulk(&refs),
+        }
+    }
+
     /// The text vectors of `events`, in order.
-    pub(super) fn event_vectors(&self, events: &[&EventRow]) -> Result<Vec<Vector>, EngineError> {
+    pub(super) fn event_vectors(&self, events: &[&EventRow], priority: Priority) -> Result<Vec<Vector>, EngineError> {
         let texts: Vec<String> = events.iter().map(|e| event_text(e)).collect();
-        self.model.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())
+        self.embed(&texts, priority)
+    }
+
+    /// The text vectors of `events` a ranking can have now: those ready, and the rest when there
+    /// are only a few; more are embedded in the background for the next request.
+    fn event_vectors_now(self: &Arc<Self>, events: &[&EventRow]) -> Result<HashMap<Uuid, Vector>, EngineError> {
+        let texts: Vec<String> = events.iter().map(|e| event_text(e)).collect();
+        let ready = self.model.ready(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let missing: Vec<&EventRow> = events.iter().zip(&ready).filter(|(_, v)| v.is_none()).map(|(e, _)| *e).collect();
+        let mut vectors: HashMap<Uuid, Vector> =
+            events.iter().zip(ready).filter_map(|(e, v)| Some((e.id, v?))).collect();
+        if missing.len() <= EMBED_IN_REQUEST {
+            vectors.extend(missing.iter().map(|e| e.id).zip(self.event_vectors(&missing, Priority::Request)?));
+        } else {
+            self.embed_later(missing.into_iter().cloned().collect());
+        }
+        Ok(vectors)
+    }
+
+    /// Embeds `events` in the background (one such job at a time), so the next ranking finds
+    /// their vectors ready.
+    fn embed_later(self: &Arc<Self>, events: Vec<EventRow>) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        if self.catching_up.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return;
+        }
+        let this = Arc::clone(self);
+        let _entered = runtime.enter();
+        self.shutdown.spawn(async move {
+            let count = events.len();
+            let worker = Arc::clone(&this);
+            let done = tokio::task::spawn_blocking(move || {
+                worker.event_vectors(&events.iter().collect::<Vec<_>>(), Priority::Background).map(|_| ())
+            })
+            .await;
+            this.catching_up.store(false, std::sync::atomic::Ordering::Release);
+            match done {
+                Ok(Ok(())) => tracing::info!(events = count, "embedded events a ranking went without"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "embedding events in the background failed"),
+                Err(e) => tracing::warn!(error = %e, "embedding events in the background failed"),
+            }
+        });
     }
 
     /// The profiles of `users`, in order, embedded in one batched pass.
-    pub(super) fn profiles(&self, users: &[&UserRow]) -> Result<Vec<Profile>, EngineError> {
+    pub(super) fn profiles(&self, users: &[&UserRow], priority: Priority) -> Result<Vec<Profile>, EngineError> {
         // Per user: the about text, then each interest and seeking phrase.
         let mut texts: Vec<String> = Vec::new();
         let mut spans = Vec::with_capacity(users.len());
@@ -69,7 +133,7 @@ impl Recommender {
             ));
             texts.extend(words);
         }
-        let vectors = self.model.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let vectors = self.embed(&texts, priority)?;
         Ok(spans
             .into_iter()
             .map(|(start, words)| Profile {
@@ -82,17 +146,17 @@ impl Recommender {
     /// The user's taste vector and phrases, every candidate's vector, and the attended events'
     /// titles with vectors.
     pub(super) fn vectors(
-        &self,
+        self: &Arc<Self>,
         user: &UserRow,
         candidates: &[EventRow],
         attended: &[EventRow],
     ) -> Result<Vectors, EngineError> {
-        let vectors = self.event_vectors(&candidates.iter().chain(attended).collect::<Vec<_>>())?;
-        let (of_candidates, of_attended) = vectors.split_at(candidates.len());
+        let mut ready = self.event_vectors_now(&candidates.iter().chain(attended).collect::<Vec<_>>())?;
         let Profile { vector: profile, phrases } =
-            self.profiles(&[user])?.pop().ok_or_else(|| anyhow::anyhow!("no profile vector"))?;
+            self.profiles(&[user], Priority::Request)?.pop().ok_or_else(|| anyhow::anyhow!("no profile vector"))?;
         let history: Vec<(String, Vector)> =
-            attended.iter().zip(of_attended).map(|(e, v)| (e.title.clone(), Arc::clone(v))).collect();
+            attended.iter().filter_map(|e| Some((e.title.clone(), ready.remove(&e.id)?))).collect();
+        let events: HashMap<Uuid, Vector> = ready;
         // Taste: the profile, pulled toward what they actually went to as history accumulates.
         let mut taste = profile.to_vec();
         if !history.is_empty() {
@@ -104,7 +168,6 @@ impl Recommender {
             let mean = normalize(mean);
             taste = normalize(taste.iter().zip(&mean).map(|(p, m)| (1.0 - pull) * p + pull * m).collect());
         }
-        let events = candidates.iter().zip(of_candidates).map(|(e, v)| (e.id, Arc::clone(v))).collect();
         Ok(Vectors { profile, taste, phrases, events, history })
     }
 
@@ -122,7 +185,8 @@ impl Recommender {
                 return;
             }
             let done = tokio::task::spawn_blocking(move || {
-                this.event_vectors(&events.iter().collect::<Vec<_>>()).map(|vectors| vectors.len())
+                this.event_vectors(&events.iter().collect::<Vec<_>>(), Priority::Background)
+                    .map(|vectors| vectors.len())
             })
             .await;
             match done {

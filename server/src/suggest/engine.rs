@@ -72,25 +72,44 @@ pub struct Job {
     /// People whose admission, profile, exclusions or context changed.
     #[serde(default)]
     pub users: BTreeSet<Uuid>,
+    /// Someone is waiting for this job's lists (a first request for the event): its embedding
+    /// goes before background work.
+    #[serde(default)]
+    pub waited_for: bool,
 }
 
 impl Job {
     pub fn full() -> Self {
-        Self { full: true, users: BTreeSet::new() }
+        Self { full: true, users: BTreeSet::new(), waited_for: false }
+    }
+
+    /// A full build someone is waiting for.
+    pub fn full_now() -> Self {
+        Self { waited_for: true, ..Self::full() }
     }
 
     pub fn people(users: impl IntoIterator<Item = Uuid>) -> Self {
-        Self { full: false, users: users.into_iter().collect() }
+        Self { full: false, users: users.into_iter().collect(), waited_for: false }
     }
 
     pub fn merge(&mut self, other: Job) {
         self.full |= other.full;
+        self.waited_for |= other.waited_for;
         if self.full {
             self.users.clear();
         } else {
             self.users.extend(other.users);
         }
     }
+}
+
+/// What a full build is for: whether the event has started (then only people checked in are in
+/// the pool), the score's weights, and whether someone waits for it.
+#[derive(Debug, Clone, Copy)]
+struct Occasion {
+    started: bool,
+    weights: Weights,
+    waited_for: bool,
 }
 
 /// Lists that changed: each person with their new list (empty when they left the pool).
@@ -232,6 +251,7 @@ impl Engine {
         });
         let clock = Instant::now();
         let this = Arc::clone(self);
+        let waited_for = job.waited_for;
         let (next, changed) = if incremental {
             let mut updates = Vec::with_capacity(job.users.len());
             for &user in &job.users {
@@ -251,7 +271,9 @@ impl Engine {
                 });
             }
             let Some(current) = state.take() else { return Ok(Applied { full: false, changed: Vec::new() }) };
-            tokio::task::spawn_blocking(move || this.update(current, updates)).await.map_err(anyhow::Error::from)??
+            tokio::task::spawn_blocking(move || this.update(current, updates, waited_for))
+                .await
+                .map_err(anyhow::Error::from)??
         } else {
             let people = self.store.matchmaking_attendees(event, started).await?;
             let excluded = self.store.excluded_pairs(event).await?;
@@ -260,7 +282,8 @@ impl Engine {
                 context.entry(user).or_default().push(key);
             }
             let previous = state.take().map(|s| s.lists).unwrap_or_default();
-            tokio::task::spawn_blocking(move || this.build(started, weights, people, &excluded, context, previous))
+            let occasion = Occasion { started, weights, waited_for };
+            tokio::task::spawn_blocking(move || this.build(occasion, people, &excluded, context, previous))
                 .await
                 .map_err(anyhow::Error::from)??
         };
@@ -283,7 +306,7 @@ impl Engine {
         let people = self.store.pair_outcome_people(OUTCOMES_LEARNED).await?;
         let this = Arc::clone(self);
         let learned = tokio::task::spawn_blocking(move || -> Result<_, SuggestError> {
-            let embedded = this.embed(&people.iter().collect::<Vec<_>>())?;
+            let embedded = this.embed(&people.iter().collect::<Vec<_>>(), false)?;
             // Shared context is relative to an event and left out here: its weight keeps its
             // prior (a part with no signal is not moved).
             let attendees: HashMap<Uuid, Attendee> =
@@ -331,14 +354,13 @@ impl Engine {
     /// A full build, on a blocking thread.
     fn build(
         &self,
-        started: bool,
-        weights: Weights,
+        Occasion { started, weights, waited_for }: Occasion,
         people: Vec<UserRow>,
         excluded: &[(Uuid, Uuid)],
         mut context: HashMap<Uuid, Vec<String>>,
         previous: HashMap<Uuid, Vec<Suggestion>>,
     ) -> Result<(EventState, Changed), SuggestError> {
-        let embedded = self.embed(&people.iter().collect::<Vec<_>>())?;
+        let embedded = self.embed(&people.iter().collect::<Vec<_>>(), waited_for)?;
         let cards = people.iter().map(|p| (p.id, card(p))).collect();
         let attendees = people
             .iter()
@@ -362,12 +384,17 @@ impl Engine {
     }
 
     /// One-person updates, on a blocking thread.
-    fn update(&self, mut state: EventState, updates: Vec<Update>) -> Result<(EventState, Changed), SuggestError> {
+    fn update(
+        &self,
+        mut state: EventState,
+        updates: Vec<Update>,
+        waited_for: bool,
+    ) -> Result<(EventState, Changed), SuggestError> {
         let rows: Vec<&UserRow> = updates
             .iter()
             .filter_map(|u| if let Update::Present { row, .. } = u { Some(&**row) } else { None })
             .collect();
-        let embedded = self.embed(&rows)?;
+        let embedded = self.embed(&rows, waited_for)?;
         let mut touched: BTreeSet<Uuid> = BTreeSet::new();
         for update in updates {
             match update {
@@ -431,7 +458,7 @@ impl Engine {
 
     /// Everyone's vectors, embedding in one batched pass the texts the process's embedding
     /// cache does not hold yet.
-    fn embed(&self, people: &[&UserRow]) -> Result<HashMap<Uuid, Arc<Embedded>>, SuggestError> {
+    fn embed(&self, people: &[&UserRow], waited_for: bool) -> Result<HashMap<Uuid, Arc<Embedded>>, SuggestError> {
         // Per person: seeking, offering, about, then each phrase.
         let mut texts: Vec<String> = Vec::new();
         let mut spans = Vec::with_capacity(people.len());
@@ -450,7 +477,11 @@ impl Engine {
             return Ok(HashMap::new());
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let vectors = self.model.embed(&refs)?;
+        // What someone waits for, and a few people (a check-in, a profile edit, pushed within
+        // moments), go first; a whole event's build nobody waits for yet is background work that
+        // gives the model way to requests between turns.
+        let vectors =
+            if waited_for || people.len() <= 4 { self.model.embed(&refs)? } else { self.model.embed_bulk(&refs)? };
         let mut out = HashMap::with_capacity(people.len());
         for (person, (start, no_seek, no_offer, phrases)) in people.iter().zip(spans) {
             let zero_if = |v: &Vector, empty: bool| if empty { vec![0.0; v.len()] } else { v.to_vec() };

@@ -137,7 +137,7 @@ impl Suggester {
                 if let Some(list) = engine.list(event, user).await {
                     return Ok(list);
                 }
-                self.run(event, Job::full()).await?;
+                self.run(event, Job::full_now()).await?;
                 Ok(engine.list(event, user).await.unwrap_or_default())
             }
             Matcher::Workers(queue) => {
@@ -145,7 +145,7 @@ impl Suggester {
                     return Ok(list);
                 }
                 // Nobody computed this event yet: ask a worker, and wait a little for it.
-                self.run(event, Job::full()).await?;
+                self.run(event, Job::full_now()).await?;
                 let deadline = tokio::time::Instant::now() + FIRST_LIST_WAIT;
                 while tokio::time::Instant::now() < deadline {
                     tokio::time::sleep(Duration::from_millis(50)).await;
