@@ -178,6 +178,16 @@ async function scenario(browser, base, width) {
   await a.goto(`${base}/`);
   await a.getByRole('heading', { name: 'Welcome back' }).waitFor();
   await shot(a, 'sign-in', width);
+  // Nothing filled in: the form says what is missing, and asks the server nothing.
+  let signInRequests = 0;
+  const countSignIns = (request) => {
+    if (request.url().endsWith('/api/v1/auth/login')) signInRequests++;
+  };
+  a.on('request', countSignIns);
+  await a.getByRole('button', { name: 'Sign in' }).click();
+  await a.getByRole('alert').filter({ hasText: 'Enter your e-mail address and your password.' }).waitFor();
+  a.off('request', countSignIns);
+  assert.equal(signInRequests, 0, 'an empty form is not sent');
 
   log(width, 'both sign up and fill their profiles');
   await signUp(a, base, {

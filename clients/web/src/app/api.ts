@@ -66,12 +66,41 @@ export function errorCode(error: unknown): string | undefined {
   return errorBody(error)?.error?.code;
 }
 
-/** The message of an API error body, or a fallback for network failures. */
+/** How the fields the API names are called on screen. */
+const FIELD_LABELS: Record<string, string> = {
+  starts_at: 'Start',
+  ends_at: 'End',
+  display_name: 'Name',
+  email: 'E-mail address',
+  online_url: 'Online link',
+  timezone: 'Time zone',
+  bio: 'About you',
+  seeking: 'Looking for',
+  offering: 'Can offer',
+  text: 'Message',
+};
+
+/** A field's name as people read it: its label, or its name in plain words. */
+function fieldLabel(field: string): string {
+  const known = FIELD_LABELS[field];
+  if (known) return known;
+  const words = field.replace(/[._]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A field problem as a sentence: "End must be after the start." */
+function fieldSentence({ field, message }: { field: string; message: string }): string {
+  const plain = message.replace(/\b(starts_at|ends_at)\b/g, (name) => `the ${fieldLabel(name).toLowerCase()}`);
+  return `${fieldLabel(field)} ${plain}${/[.!?]$/.test(plain) ? '' : '.'}`;
+}
+
+/** The message of an API error body, in plain sentences, or a fallback for network failures. */
 export function errorMessage(error: unknown): string {
   if (!error || typeof error !== 'object') return 'Something went wrong.';
   const e = error as { status?: unknown };
   const body = errorBody(error);
-  if (body?.error?.fields?.length) return body.error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  if (body?.error?.code === 'invalid_path') return 'This page does not exist. The link may be broken or incomplete.';
+  if (body?.error?.fields?.length) return body.error.fields.map(fieldSentence).join(' ');
   if (body?.error?.message) return body.error.message;
   if (e.status === 'FETCH_ERROR') return 'The server cannot be reached. Check your connection.';
   return 'Something went wrong.';

@@ -5,6 +5,7 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorMessage, useLoginMutation, useRegisterMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import { ErrorNote, PageTitle } from '../components/ui';
+import { missingFields } from '../app/forms';
 
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const signedIn = useAppSelector((s) => Boolean(s.auth.refreshToken));
@@ -23,7 +24,9 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
+    const missing = missingFields(mode, { name, email, password });
+    setError(missing);
+    if (missing) return;
     try {
       if (mode === 'signup') {
         await register({ email, password, display_name: name }).unwrap();
