@@ -319,6 +319,12 @@ async function scenario(browser, base, width) {
   await showPanel(b, width, 'Chat');
   const composerA = a.getByLabel('Message to Event chat');
   const composerB = b.getByLabel('Message to Event chat');
+  // A text too long to send is kept whole and counted, and cannot be sent until shortened.
+  await composerA.fill('x'.repeat(2100));
+  await a.getByText('Too long to send: 2,100 characters, at most 2,000.').waitFor();
+  assert.equal((await composerA.inputValue()).length, 2100, 'nothing is cut');
+  const sendA = a.locator('section.chat').filter({ has: composerA }).getByRole('button', { name: 'Send', exact: true });
+  assert.ok(await sendA.isDisabled(), 'Send waits for a shorter text');
   await composerA.fill('Hi Ben! Talks start at 19:30, see you at the coffee bar.');
   await composerA.press('Enter');
   await b.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: 'see you at the coffee bar' }).waitFor();

@@ -11,6 +11,10 @@ import { useChannel, useRealtime } from '../realtime/hooks';
 import { clock } from './format';
 import { Avatar, Empty, ErrorNote } from './ui';
 
+/** The longest message the server accepts, in characters, and from when the count shows. */
+const MAX_CHARS = 2000;
+const COUNT_FROM = 1800;
+
 export function ChatPanel({
   channel,
   title,
@@ -51,10 +55,15 @@ export function ChatPanel({
     if (log) log.scrollTop = log.scrollHeight;
   }, [messages.length]);
 
+  // Counted as the server counts (characters, not UTF-16 units); shown as the limit nears, and
+  // never cut: a pasted text that is too long stays whole until it is shortened.
+  const length = [...text.trim()].length;
+  const tooLong = length > MAX_CHARS;
+
   const send = async (e: FormEvent) => {
     e.preventDefault();
     const body = text.trim();
-    if (!body || !client) return;
+    if (!body || !client || tooLong) return;
     setSending(true);
     setError(null);
     try {
@@ -121,15 +130,27 @@ export function ChatPanel({
         <input
           id={`${headingId}-input`}
           value={text}
-          maxLength={2000}
           placeholder={connected ? placeholder : 'Waiting for the connection…'}
           onChange={(e) => setText(e.target.value)}
           autoComplete="off"
+          aria-invalid={tooLong || undefined}
+          aria-describedby={length > COUNT_FROM ? `${headingId}-count` : undefined}
         />
-        <button type="submit" className="button button-primary" disabled={sending || !text.trim() || !connected}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={sending || !text.trim() || !connected || tooLong}
+        >
           Send
         </button>
       </form>
+      {length > COUNT_FROM && (
+        <p id={`${headingId}-count`} className={`char-count${tooLong ? ' too-long' : ''}`} aria-live="polite">
+          {tooLong
+            ? `Too long to send: ${length.toLocaleString('en')} characters, at most ${MAX_CHARS.toLocaleString('en')}.`
+            : `${length.toLocaleString('en')} of ${MAX_CHARS.toLocaleString('en')} characters`}
+        </p>
+      )}
       <ErrorNote>{error}</ErrorNote>
     </section>
   );
