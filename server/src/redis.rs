@@ -28,6 +28,17 @@ pub async fn subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
     Ok(client)
 }
 
+/// fred answers a blocking pop that waited its time and found nothing as a timeout error: that
+/// is "nothing yet", not a failure.
+pub fn nothing_came(e: &fred::error::Error) -> bool {
+    *e.kind() == fred::error::ErrorKind::Timeout
+}
+
+/// How this worker process names itself to Redis (consumer groups, locks): host and process id.
+pub fn worker_name() -> String {
+    format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "matcher".into()), std::process::id())
+}
+
 /// The Redis server unit tests use.
 #[cfg(test)]
 pub fn test_url() -> String {

@@ -42,6 +42,22 @@ pub fn light() -> Arc<Model> {
     Arc::new(matcher::Cached::new(matcher::LightEngine, DEFAULT_CACHE_BYTES))
 }
 
+/// Whether someone waits for an embedding, or it is background work that gives the model way
+/// to requests (see [`matcher::Engine::embed_bulk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Request,
+    Background,
+}
+
+/// `texts` embedded by `model` at `priority`.
+pub fn embed(model: &Model, texts: &[&str], priority: Priority) -> Result<Vec<matcher::Vector>, matcher::EngineError> {
+    match priority {
+        Priority::Request => model.embed(texts),
+        Priority::Background => model.embed_bulk(texts),
+    }
+}
+
 /// Locks `m`, recovering from a panic of an earlier holder (the data is still usable).
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

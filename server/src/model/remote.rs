@@ -9,7 +9,7 @@
 //!   only as plain arithmetic (k-means of audience segments), done here by the lightweight
 //!   engine; suggestion pools and training run in the workers.
 //! - A worker's [`serve_embeddings`] takes requests off the list, embeds them with the worker's
-//!   model and cache, publishes the vectors for every node, then answers.
+//!   model and cache, answers, then publishes the vectors for every node.
 //!
 //! When no worker answers a request within [`ANSWER_WITHIN`], embedding is unavailable (a
 //! ranking then goes on without its text signals), and for [`BACK_OFF`] after that it fails at
@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 use super::Model;
 use crate::shutdown::Shutdown;
+use crate::store::now_ms;
 
 /// The list of embedding requests, newest first; workers take the oldest.
 const REQUESTS: &str = "mingle:matcher:embed";
@@ -64,10 +65,6 @@ fn decode(bytes: &[u8]) -> Option<Vector> {
     (bytes.len() == EMBEDDING_DIM * 4).then(|| {
         bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect::<Vec<f32>>().into()
     })
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -262,9 +259,8 @@ pub async fn serve_embeddings(engine: Arc<Model>, url: String, stop: Cancellatio
         };
         let request = match popped {
             Ok(Value::Array(pair)) => pair.get(1).and_then(Value::as_bytes).map(rmp_serde::from_slice::<Request>),
-            // fred answers a wait that ended with nothing as a timeout.
             Ok(_) => continue,
-            Err(e) if *e.kind() == fred::error::ErrorKind::Timeout => continue,
+            Err(e) if crate::redis::nothing_came(&e) => continue,
             Err(e) => {
                 tracing::warn!(error = %e, "reading embedding requests failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -287,7 +283,8 @@ pub async fn serve_embeddings(engine: Arc<Model>, url: String, stop: Cancellatio
     }
 }
 
-/// Embeds a request's texts, publishes each vector for every node, then answers the node.
+/// Embeds a request's texts and answers the node, then publishes each vector for every node (in
+/// one round trip, after the answer: the node waiting comes first).
 async fn answer(engine: &Arc<Model>, client: &Client, request: Request) -> anyhow::Result<()> {
     let Request { id, reply_to, texts, .. } = request;
     let engine = Arc::clone(engine);
@@ -296,18 +293,20 @@ async fn answer(engine: &Arc<Model>, client: &Client, request: Request) -> anyho
         engine.embed(&refs).map(|vectors| (texts, vectors))
     })
     .await?;
-    let vectors = match embedded {
-        Ok((texts, vectors)) => {
-            for (text, vector) in texts.iter().zip(&vectors) {
-                let expire = Some(Expiration::EX(VECTOR_TTL_SECS));
-                let _: Value = client.set(vector_key(text), encode(vector), expire, None, false).await?;
-            }
-            Ok(vectors.iter().map(|v| v.to_vec()).collect())
-        }
-        Err(e) => Err(e.to_string()),
+    let (vectors, published) = match embedded {
+        Ok((texts, vectors)) => (Ok(vectors.iter().map(|v| v.to_vec()).collect()), Some((texts, vectors))),
+        Err(e) => (Err(e.to_string()), None),
     };
     let reply = rmp_serde::to_vec(&Reply { id, vectors })?;
     let _: Value = client.publish(reply_to, reply).await?;
+    if let Some((texts, vectors)) = published {
+        let pipeline = client.pipeline();
+        for (text, vector) in texts.iter().zip(&vectors) {
+            let expire = Some(Expiration::EX(VECTOR_TTL_SECS));
+            let () = pipeline.set(vector_key(text), encode(vector), expire, None, false).await?;
+        }
+        let _: Vec<Value> = pipeline.all().await?;
+    }
     Ok(())
 }
 

@@ -77,7 +77,7 @@ impl Recommender {
         if audience.is_empty() {
             return Ok(Vec::new());
         }
-        let profiles = self.profiles(&audience.iter().collect::<Vec<_>>(), super::vectors::Priority::Request)?;
+        let profiles = self.profiles(&audience.iter().collect::<Vec<_>>(), crate::model::Priority::Request)?;
         let points: Vec<&[f32]> = profiles.iter().map(|p| &p.vector[..]).collect();
         let k = ((audience.len() as f64 / 2.0).sqrt().round() as usize).clamp(1, 6);
         let seeds: Vec<u64> = (0..8).collect();

@@ -104,19 +104,22 @@ impl SharedModels {
     async fn asked_within(&self, seconds: f64) -> anyhow::Result<bool> {
         match self.requests.blpop::<Value, _>(REQUESTS, seconds).await {
             Ok(popped) => Ok(!popped.is_null()),
-            // fred answers a wait that ended with nothing as a timeout.
-            Err(e) if *e.kind() == fred::error::ErrorKind::Timeout => Ok(false),
+            Err(e) if crate::redis::nothing_came(&e) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }
 
     /// Takes the training lock; false when another worker holds it.
     async fn take_training(&self) -> anyhow::Result<bool> {
-        let holder =
-            format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "matcher".into()), std::process::id());
         let taken: Value = self
             .client
-            .set(TRAINING, holder, Some(Expiration::EX(TRAINING_LEASE_SECS)), Some(SetOptions::NX), false)
+            .set(
+                TRAINING,
+                crate::redis::worker_name(),
+                Some(Expiration::EX(TRAINING_LEASE_SECS)),
+                Some(SetOptions::NX),
+                false,
+            )
             .await?;
         Ok(!taken.is_null())
     }

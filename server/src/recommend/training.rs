@@ -11,16 +11,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::segments::Segments;
-use super::vectors::Priority;
 use super::{Recommender, CANDIDATES};
+use crate::model::Priority;
 use crate::store::Store;
 
 /// How often the collaborative model is trained again.
 pub const RETRAIN_EVERY: std::time::Duration = std::time::Duration::from_secs(1800);
 /// Interactions (RSVPs going, check-ins) the collaborative model learns from, newest first.
 const INTERACTIONS_LEARNED: i64 = 500_000;
-/// Texts embedded per turn with the model while training.
-const EMBED_TURN: usize = 128;
 /// Fewer interactions than this and there is nothing worth learning: content alone.
 const MIN_INTERACTIONS: usize = 50;
 
@@ -125,17 +123,14 @@ impl Recommender {
         let clock = std::time::Instant::now();
         let count = interactions.len();
         let trained = tokio::task::spawn_blocking(move || -> anyhow::Result<Collaborative> {
-            // Embedding thousands of profiles takes a while on a CPU: the model is taken in short
-            // turns, so requests that need it are not held up behind training.
-            let mut item_text = Vec::with_capacity(events.len());
-            for chunk in events.chunks(EMBED_TURN) {
-                item_text.extend(this.event_vectors(&chunk.iter().collect::<Vec<_>>(), Priority::Background)?);
-            }
-            let mut profiles = Vec::with_capacity(users.len());
-            for chunk in users.chunks(EMBED_TURN) {
-                let chunk = this.profiles(&chunk.iter().collect::<Vec<_>>(), Priority::Background)?;
-                profiles.extend(chunk.into_iter().map(|p| p.vector));
-            }
+            // Embedding thousands of profiles takes a while on a CPU: as background work, which
+            // the engine does in short turns, so requests that need the model go first.
+            let item_text = this.event_vectors(&events.iter().collect::<Vec<_>>(), Priority::Background)?;
+            let profiles: Vec<_> = this
+                .profiles(&users.iter().collect::<Vec<_>>(), Priority::Background)?
+                .into_iter()
+                .map(|p| p.vector)
+                .collect();
             let catalog: HashMap<Uuid, usize> = events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
             let people: HashMap<Uuid, usize> = users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
             let mut histories = vec![Vec::new(); users.len()];

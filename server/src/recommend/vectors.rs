@@ -14,6 +14,7 @@ use matcher::{dot, EngineError, Vector};
 use uuid::Uuid;
 
 use super::{Recommender, CANDIDATES};
+use crate::model::Priority;
 use crate::store::{parse_list, EventRow, Store, UserRow};
 
 /// A user's profile vector, and each interest or seeking phrase with its vector.
@@ -46,13 +47,6 @@ fn normalize(mut v: Vec<f32>) -> Vec<f32> {
     v
 }
 
-/// Whether someone waits for an embedding, or it is background work that gives way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Priority {
-    Request,
-    Background,
-}
-
 /// Candidates a ranking embeds itself when their vectors are not ready: a few new events cost a
 /// request a fraction of a second on a CPU; more are embedded in the background, and the ranking
 /// goes on without their text.
@@ -60,11 +54,7 @@ const EMBED_IN_REQUEST: usize = 16;
 
 impl Recommender {
     fn embed(&self, texts: &[String], priority: Priority) -> Result<Vec<Vector>, EngineError> {
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        match priority {
-            Priority::Request => self.model.embed(&refs),
-            Priority::Background => self.model.embed_bulk(&refs),
-        }
+        crate::model::embed(&*self.model, &texts.iter().map(String::as_str).collect::<Vec<_>>(), priority)
     }
 
     /// The text vectors of `events`, in order.
@@ -84,21 +74,23 @@ impl Recommender {
         if missing.len() <= EMBED_IN_REQUEST {
             vectors.extend(missing.iter().map(|e| e.id).zip(self.event_vectors(&missing, Priority::Request)?));
         } else {
-            self.embed_later(missing.into_iter().cloned().collect());
+            self.embed_later(missing.into_iter().cloned().collect(), "events a ranking went without");
         }
         Ok(vectors)
     }
 
-    /// Embeds `events` in the background (one such job at a time), so the next ranking finds
-    /// their vectors ready.
-    fn embed_later(self: &Arc<Self>, events: Vec<EventRow>) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
-        if self.catching_up.swap(true, std::sync::atomic::Ordering::AcqRel) {
+    /// Embeds `events` (`what` they are, for the log) in the background, one such job at a time
+    /// (a ranking during the start-up warm-up leaves the events to it), so the next ranking finds
+    /// their vectors ready. Outside a runtime (a plain unit test) there is no background.
+    fn embed_later(self: &Arc<Self>, events: Vec<EventRow>, what: &'static str) {
+        if tokio::runtime::Handle::try_current().is_err()
+            || self.catching_up.swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
             return;
         }
         let this = Arc::clone(self);
-        let _entered = runtime.enter();
-        self.shutdown.spawn(async move {
+        let stop = self.shutdown.workers_token();
+        self.shutdown.spawn(stop.run_until_cancelled_owned(async move {
             let count = events.len();
             let worker = Arc::clone(&this);
             let done = tokio::task::spawn_blocking(move || {
@@ -107,11 +99,11 @@ impl Recommender {
             .await;
             this.catching_up.store(false, std::sync::atomic::Ordering::Release);
             match done {
-                Ok(Ok(())) => tracing::info!(events = count, "embedded events a ranking went without"),
-                Ok(Err(e)) => tracing::warn!(error = %e, "embedding events in the background failed"),
-                Err(e) => tracing::warn!(error = %e, "embedding events in the background failed"),
+                Ok(Ok(())) => tracing::info!(events = count, what, "embedded in the background"),
+                Ok(Err(e)) => tracing::warn!(error = %e, what, "embedding in the background failed"),
+                Err(e) => tracing::warn!(error = %e, what, "embedding in the background failed"),
             }
-        });
+        }));
     }
 
     /// The profiles of `users`, in order, embedded in one batched pass.
@@ -177,21 +169,9 @@ impl Recommender {
         let this = Arc::clone(self);
         let stop = self.shutdown.workers_token();
         self.shutdown.spawn(stop.run_until_cancelled_owned(async move {
-            let events = match store.recommendation_candidates(Uuid::nil(), CANDIDATES).await {
-                Ok(events) => events,
-                Err(e) => return tracing::warn!(error = %e, "warming up recommendations failed"),
-            };
-            if events.is_empty() {
-                return;
-            }
-            let done = tokio::task::spawn_blocking(move || {
-                this.event_vectors(&events.iter().collect::<Vec<_>>(), Priority::Background)
-                    .map(|vectors| vectors.len())
-            })
-            .await;
-            match done {
-                Ok(Ok(n)) => tracing::info!(events = n, "recommendations warmed up"),
-                Ok(Err(e)) => tracing::warn!(error = %e, "warming up recommendations failed"),
+            match store.recommendation_candidates(Uuid::nil(), CANDIDATES).await {
+                Ok(events) if events.is_empty() => {}
+                Ok(events) => this.embed_later(events, "upcoming events, warming up"),
                 Err(e) => tracing::warn!(error = %e, "warming up recommendations failed"),
             }
         }));

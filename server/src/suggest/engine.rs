@@ -24,7 +24,7 @@ use protocol::suggestions::{SuggestedUser, Suggestion};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::{lock, Model};
+use crate::model::{lock, Model, Priority};
 use crate::shutdown::Shutdown;
 use crate::store::{now_ms, parse_list, Store, UserRow};
 
@@ -480,8 +480,8 @@ impl Engine {
         // What someone waits for, and a few people (a check-in, a profile edit, pushed within
         // moments), go first; a whole event's build nobody waits for yet is background work that
         // gives the model way to requests between turns.
-        let vectors =
-            if waited_for || people.len() <= 4 { self.model.embed(&refs)? } else { self.model.embed_bulk(&refs)? };
+        let priority = if waited_for || people.len() <= 4 { Priority::Request } else { Priority::Background };
+        let vectors = crate::model::embed(&*self.model, &refs, priority)?;
         let mut out = HashMap::with_capacity(people.len());
         for (person, (start, no_seek, no_offer, phrases)) in people.iter().zip(spans) {
             let zero_if = |v: &Vector, empty: bool| if empty { vec![0.0; v.len()] } else { v.to_vec() };

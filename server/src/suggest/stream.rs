@@ -91,7 +91,7 @@ pub async fn run_worker(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let client = crate::redis::connect(url).await?;
-    let consumer = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "matcher".into()), std::process::id());
+    let consumer = crate::redis::worker_name();
     // From the start of the stream, so jobs appended before the first worker ever ran count.
     if let Err(e) = client.xgroup_create::<Value, _, _, _>(JOBS, GROUP, "0", true).await {
         anyhow::ensure!(e.details().contains("BUSYGROUP"), "creating the consumer group: {e}");
