@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::State;
@@ -30,6 +31,7 @@ use super::service::{from_stored, Realtime};
 use crate::error::ApiError;
 use crate::extract::{bearer_token, ApiQuery, ClientAddr};
 use crate::state::AppState;
+use crate::store::StoredMessage;
 
 /// Stored messages read per query when catching up.
 const BACKFILL_PAGE: i64 = 500;
@@ -228,7 +230,7 @@ where
                     Some(Err(e)) => {
                         let Some((code, why, reason)) = close_for(&e) else { break "read_failed" };
                         conn.outbox.close(code, why);
-                        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await;
+                        let _ = tokio::time::timeout(Duration::from_secs(1), &mut writer).await;
                         break reason;
                     }
                     None => break "client_gone",
@@ -261,7 +263,7 @@ where
     if !writer.is_finished() {
         // The client left first; let the writer flush what it can, then stop it.
         conn.outbox.close(1000, "closing");
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), &mut writer).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), &mut writer).await;
         writer.abort();
     }
     metrics::counter!("realtime_disconnects_total", "reason" => reason.to_owned()).increment(1);
@@ -351,7 +353,7 @@ impl Reader {
 fn token_deadline(expires_at: i64) -> Instant {
     let now = chrono::Utc::now().timestamp();
     let secs = u64::try_from(expires_at.saturating_sub(now)).unwrap_or(0).min(365 * 86_400);
-    Instant::now() + std::time::Duration::from_secs(secs)
+    Instant::now() + Duration::from_secs(secs)
 }
 
 async fn handle(
@@ -523,13 +525,9 @@ async fn catch_up(conn: &Conn, channel: &str, last: &mut i64, until: Option<i64>
         if until.is_some_and(|until| *last >= until) {
             return true;
         }
-        let page = match conn.realtime.store.messages_after(channel, *last, BACKFILL_PAGE).await {
-            Ok(page) => page,
-            Err(e) => {
-                tracing::error!(error = %e, channel, "backfill failed");
-                conn.outbox.close(close::SERVICE_RESTART, "storage unavailable: reconnect and resume");
-                return false;
-            }
+        let Some(page) = stored_after(conn, channel, *last).await else {
+            conn.outbox.close(close::SERVICE_RESTART, "storage unavailable: reconnect and resume");
+            return false;
         };
         let full = page.len() as i64 == BACKFILL_PAGE;
         for stored in page {
@@ -546,6 +544,35 @@ async fn catch_up(conn: &Conn, channel: &str, last: &mut i64, until: Option<i64>
         }
         if !full {
             return true;
+        }
+    }
+}
+
+/// Pauses between tries of a backfill read. A moment of contention (every subscriber of a node
+/// resyncing at once after a pause or a Redis reconnect, the pool busy) passes within them, and
+/// the socket carries on; storage still failing after them is down, and the client is better off
+/// reconnecting (and resuming) than waiting on a socket that delivers nothing.
+const BACKFILL_RETRIES: [Duration; 4] =
+    [Duration::from_millis(250), Duration::from_millis(500), Duration::from_secs(1), Duration::from_secs(2)];
+
+/// Up to [`BACKFILL_PAGE`] stored messages after `last`, retried through short storage failures;
+/// `None` when storage stays unavailable.
+async fn stored_after(conn: &Conn, channel: &str, last: i64) -> Option<Vec<StoredMessage>> {
+    let mut pauses = BACKFILL_RETRIES.iter();
+    loop {
+        match conn.realtime.store.messages_after(channel, last, BACKFILL_PAGE).await {
+            Ok(page) => return Some(page),
+            Err(e) => match pauses.next() {
+                Some(pause) => {
+                    tracing::warn!(error = %e, channel, "backfill failed; trying again");
+                    metrics::counter!("realtime_backfill_retries_total").increment(1);
+                    tokio::time::sleep(*pause).await;
+                }
+                None => {
+                    tracing::error!(error = %e, channel, "backfill failed");
+                    return None;
+                }
+            },
         }
     }
 }
