@@ -246,7 +246,7 @@ pub struct Rsvp {
 }
 
 /// `POST /events/{id}/checkin`: an organizer sends `user_id` or the attendee's personal `code`;
-/// an attendee sends the event's check-in `code`.
+/// an attendee sends the event's check-in `code`, or nothing at an online-only event.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct CheckinRequest {
     pub user_id: Option<Uuid>,

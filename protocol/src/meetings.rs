@@ -88,3 +88,32 @@ pub struct MeetingsQuery {
     pub status: Option<MeetingStatus>,
     pub event_id: Option<Uuid>,
 }
+
+/// Query of `GET /events/{id}/meetings/free-times`.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FreeTimesQuery {
+    /// The other person.
+    pub with: Uuid,
+    /// 5 to 240 minutes, default 30.
+    #[param(minimum = 5, maximum = 240)]
+    pub duration_minutes: Option<u32>,
+    /// The earliest start wanted (RFC 3339); now, or the event's start, when absent.
+    #[param(format = DateTime)]
+    pub after: Option<String>,
+}
+
+/// A span of time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TimeSlot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// `GET /events/{id}/meetings/free-times`: the first times during the event, on quarter hours,
+/// at which neither person has an arranged meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FreeTimes {
+    /// Up to five, earliest first; empty when the event has no such time left.
+    pub slots: Vec<TimeSlot>,
+}

@@ -94,5 +94,7 @@ pub struct BlockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Block {
     pub user_id: Uuid,
+    /// Their name now, so that the one who blocked them knows whom they would unblock.
+    pub display_name: String,
     pub created_at: DateTime<Utc>,
 }

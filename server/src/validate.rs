@@ -121,6 +121,17 @@ impl Problems {
         phrases
     }
 
+    /// An RFC 3339 date-time, as Unix milliseconds.
+    pub fn instant(&mut self, field: &str, raw: Option<&str>) -> Option<i64> {
+        match chrono::DateTime::parse_from_rfc3339(raw?.trim()) {
+            Ok(t) => Some(t.timestamp_millis()),
+            Err(_) => {
+                self.add(field, "must be an RFC 3339 date-time such as 2026-12-03T18:30:00Z");
+                None
+            }
+        }
+    }
+
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 use protocol::error::ErrorBody;
 use protocol::events::{
@@ -215,17 +215,6 @@ async fn create_event(
     Ok((StatusCode::CREATED, Json(render_one(&state, &row, Some(user.id)).await?)))
 }
 
-fn parse_instant(p: &mut Problems, field: &str, raw: Option<&str>) -> Option<i64> {
-    let raw = raw?;
-    match DateTime::parse_from_rfc3339(raw.trim()) {
-        Ok(t) => Some(t.timestamp_millis()),
-        Err(_) => {
-            p.add(field, "must be an RFC 3339 date-time such as 2026-12-03T18:30:00Z");
-            None
-        }
-    }
-}
-
 /// Search public events: full text over title, description and tags; by tag; by time window;
 /// by distance from a point. Ordered by start time. Without `from`, events that have already
 /// ended are left out.
@@ -247,8 +236,8 @@ async fn search_events(
     if tag.as_ref().is_some_and(|t| t.chars().count() > 40 || t.chars().any(char::is_control)) {
         p.add("tag", "tags are 1 to 40 letters, digits and - + # .");
     }
-    let from = parse_instant(&mut p, "from", query.from.as_deref());
-    let to = parse_instant(&mut p, "to", query.to.as_deref());
+    let from = p.instant("from", query.from.as_deref());
+    let to = p.instant("to", query.to.as_deref());
     let near = match (query.lat, query.lon, query.radius_km) {
         (None, None, None) => None,
         (Some(lat), Some(lon), radius) => {
@@ -540,8 +529,9 @@ async fn list_attendees(
 }
 
 /// Check in. Organizers send the attendee's `user_id` or personal `code`; attendees check
-/// themselves in with the event's check-in `code`. Open from 24 hours before the start until
-/// the end.
+/// themselves in with the event's check-in `code`, or, at an online-only event (no venue, so no
+/// code shown anywhere), with nothing at all: joining is being there. Open from 24 hours before
+/// the start until the end.
 #[utoipa::path(post, path = "/events/{id}/checkin", tag = "rsvp", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = CheckinRequest,
     responses((status = 200, body = Checkin), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -558,14 +548,16 @@ async fn check_in(
     if code.as_ref().is_some_and(|c| c.len() > 32 || !c.chars().all(|ch| ch.is_ascii_alphanumeric())) {
         return Err(ApiError::invalid("code", "unknown code"));
     }
+    let online_only = event.venue_name.is_none() && event.online_url.is_some();
     let attendee = match (body.user_id, code) {
+        (None, None) if online_only => user.id,
         (None, None) => return Err(ApiError::invalid("code", "send `code`, or `user_id` as an organizer")),
         (Some(target), code) => {
             if target != user.id && !organizer {
                 return Err(ApiError::Forbidden("not_organizer", "only organizers check other people in".to_owned()));
             }
-            if target == user.id && !organizer {
-                // Attendees still prove presence with the event's code.
+            if target == user.id && !organizer && !(online_only && code.is_none()) {
+                // At a venue, attendees prove presence with the event's code.
                 match code.as_deref() {
                     Some(c) if c == event.checkin_code => {}
                     _ => return Err(ApiError::Forbidden("wrong_code", "check-in code does not match".to_owned())),

@@ -8,7 +8,9 @@ use axum::Json;
 use chrono::Duration;
 use protocol::error::ErrorBody;
 use protocol::events::RsvpStatus;
-use protocol::meetings::{Meeting, MeetingStatus, MeetingsQuery, Participant, RequestMeeting};
+use protocol::meetings::{
+    FreeTimes, FreeTimesQuery, Meeting, MeetingStatus, MeetingsQuery, Participant, RequestMeeting, TimeSlot,
+};
 use protocol::realtime::{Channel, MessageBody};
 use protocol::Page;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decline))
         .routes(routes!(cancel))
         .routes(routes!(my_meetings))
+        .routes(routes!(free_times))
 }
 
 async fn participant(state: &AppState, id: Uuid) -> ApiResult<Participant> {
@@ -134,6 +137,70 @@ async fn request_meeting(
     Ok((StatusCode::CREATED, Json(meeting)))
 }
 
+/// The first times during the event, on quarter hours, when neither the caller nor `with` has
+/// an arranged meeting: what to offer when a requested time clashes.
+#[utoipa::path(get, path = "/events/{id}/meetings/free-times", tag = "meetings", security(("bearer" = [])),
+    params(("id" = Uuid, Path), FreeTimesQuery),
+    responses((status = 200, body = FreeTimes), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn free_times(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(event_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<FreeTimesQuery>,
+) -> ApiResult<Json<FreeTimes>> {
+    let event = state.store.event(event_id).await?.ok_or_else(|| ApiError::not_found("event"))?;
+    let mut p = Problems::default();
+    let minutes = query.duration_minutes.unwrap_or(30);
+    if !(5..=240).contains(&minutes) {
+        p.add("duration_minutes", "must be between 5 and 240");
+    }
+    let after = p.instant("after", query.after.as_deref());
+    p.finish()?;
+    if !attends(&state, event_id, user.id).await? {
+        return Err(ApiError::Forbidden("not_attending", "only attendees and organizers arrange meetings here".into()));
+    }
+    let other = state.store.user_by_id(query.with).await?.ok_or_else(|| ApiError::not_found("attendee"))?;
+    if other.id == user.id
+        || !state.store.can_view_profile(user.id, &other).await?
+        || !attends(&state, event_id, other.id).await?
+    {
+        return Err(ApiError::not_found("attendee"));
+    }
+    let from = event.starts_at.max(chrono::Utc::now().timestamp_millis()).max(after.unwrap_or(i64::MIN));
+    let busy = state.store.busy_spans(user.id, other.id, from, event.ends_at).await?;
+    let length = i64::from(minutes) * 60_000;
+    let slots = free_slots(&busy, from, event.ends_at, length, 5)
+        .into_iter()
+        .map(|start| TimeSlot { starts_at: render::utc(start), ends_at: render::utc(start + length) })
+        .collect();
+    Ok(Json(FreeTimes { slots }))
+}
+
+/// Quarter hours, in milliseconds: the grid free times are offered on.
+const SLOT_STEP: i64 = 15 * 60_000;
+
+/// Up to `limit` starts on the quarter-hour grid from `from`, each leaving `length` free of
+/// every span in `busy` and ending by `until`.
+fn free_slots(busy: &[(i64, i64)], from: i64, until: i64, length: i64, limit: usize) -> Vec<i64> {
+    let on_grid =
+        |t: i64| t.div_euclid(SLOT_STEP) * SLOT_STEP + if t.rem_euclid(SLOT_STEP) > 0 { SLOT_STEP } else { 0 };
+    let mut slots = Vec::new();
+    let mut start = on_grid(from);
+    while slots.len() < limit && start + length <= until {
+        let end = start + length;
+        match busy.iter().filter(|(s, e)| *s < end && *e > start).map(|(_, e)| *e).max() {
+            // Past the latest clash, onto the grid again.
+            Some(clash_end) => start = on_grid(clash_end),
+            None => {
+                slots.push(start);
+                start += SLOT_STEP;
+            }
+        }
+    }
+    slots
+}
+
 async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -> ApiResult<Json<Meeting>> {
     let row = state.store.act_on_meeting(id, user.id, action).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::not_found("meeting"),
@@ -187,4 +254,28 @@ async fn my_meetings(
         items.push(render_meeting(&state, row).await?);
     }
     Ok(Json(Page { items, next_cursor: None }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    #[test]
+    fn free_times_start_on_quarter_hours_and_skip_arranged_meetings() {
+        // The event runs 0..180 min; asked at minute 7 for 30 minutes; booked 30..60 and 70..100.
+        let busy = [(30 * MIN, 60 * MIN), (70 * MIN, 100 * MIN)];
+        let slots = free_slots(&busy, 7 * MIN, 180 * MIN, 30 * MIN, 5);
+        assert_eq!(slots, [105, 120, 135, 150].map(|m| m * MIN), "15..45 clashes; 60..90 clashes too");
+        assert_eq!(free_slots(&busy, 0, 180 * MIN, 30 * MIN, 1), [0], "a start on the grid is kept");
+        assert_eq!(free_slots(&[], 0, 180 * MIN, 30 * MIN, 2), [0, 15 * MIN]);
+    }
+
+    #[test]
+    fn no_free_time_when_the_event_is_booked_up_or_too_short() {
+        assert!(free_slots(&[(0, 180 * MIN)], 0, 180 * MIN, 15 * MIN, 5).is_empty());
+        assert!(free_slots(&[], 170 * MIN, 180 * MIN, 15 * MIN, 5).is_empty(), "ends by the event's end");
+        assert!(free_slots(&[], 0, 180 * MIN, 30 * MIN, 0).is_empty());
+    }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod channels;
 mod events;
+mod export;
 mod meetings;
 mod ops;
 mod recommendations;
@@ -141,6 +142,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(suggestions::router())
             .merge(recommendations::router())
             .merge(segments::router())
+            .merge(export::router())
             .merge(activity::router()),
     )
 }
@@ -155,7 +157,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/ws", get(crate::realtime::gateway::upgrade));
     // The built web app when there is one; otherwise a landing page that points at the docs.
     let router = match state.settings.web_dir.as_deref().and_then(web::built_client) {
-        Some(dir) => router.fallback(move |request: Request| web::serve(dir.clone(), request)),
+        Some(dir) => {
+            let store = state.store.clone();
+            router.fallback(move |request: Request| web::serve(dir.clone(), store.clone(), request))
+        }
         None => router.route("/", get(home)).fallback(not_found),
     };
     router

@@ -94,7 +94,7 @@ async fn list_blocks(State(state): State<AppState>, user: AuthUser) -> ApiResult
         .blocks(user.id)
         .await?
         .into_iter()
-        .map(|(user_id, at)| Block { user_id, created_at: render::utc(at) })
+        .map(|(user_id, display_name, at)| Block { user_id, display_name, created_at: render::utc(at) })
         .collect();
     Ok(Json(Page { items, next_cursor: None }))
 }
@@ -111,13 +111,14 @@ async fn block_user(
     if body.user_id == user.id {
         return Err(ApiError::invalid("user_id", "you cannot block yourself"));
     }
-    if state.store.user_by_id(body.user_id).await?.is_none() {
+    let Some(blocked) = state.store.user_by_id(body.user_id).await? else {
         return Err(ApiError::not_found("user"));
-    }
+    };
     let at = state.store.block(user.id, body.user_id).await?;
     state.suggester.user_changed(user.id).await;
     state.realtime.access_changed(vec![user.id, body.user_id]).await;
-    Ok((StatusCode::CREATED, Json(Block { user_id: body.user_id, created_at: render::utc(at) })))
+    let block = Block { user_id: blocked.id, display_name: blocked.display_name, created_at: render::utc(at) };
+    Ok((StatusCode::CREATED, Json(block)))
 }
 
 /// Lift a block.

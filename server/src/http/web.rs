@@ -1,6 +1,8 @@
 //! The web app: the built client (`clients/web/dist`, `MINGLE_WEB_DIR`) served at `/`. Files are
 //! served as they are; any other GET outside the API is answered with the app's `index.html`,
 //! so that a reload or a shared link on a client-side route (`/events/{id}`) opens the app there.
+//! An event's page carries the event's title and summary in its `<head>` (title, description,
+//! Open Graph), so that a shared link shows a proper preview in chat apps and search results.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,8 @@ use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::ApiError;
+use crate::render;
+use crate::store::{EventRow, Store};
 
 /// The built client in `dir`, or `None` when it has not been built (no `index.html`).
 pub fn built_client(dir: &Path) -> Option<PathBuf> {
@@ -20,7 +24,7 @@ pub fn built_client(dir: &Path) -> Option<PathBuf> {
 
 /// Answers a request that no API route took: a file of the client, the client's `index.html`
 /// for an app route, or the API's JSON 404.
-pub async fn serve(dir: PathBuf, request: Request) -> Response {
+pub async fn serve(dir: PathBuf, store: Store, request: Request) -> Response {
     let path = request.uri().path();
     // No file system allows names over 255 bytes: such a path is not a file of ours, and asking
     // the file system would fail with an error, not a "not found".
@@ -31,6 +35,9 @@ pub async fn serve(dir: PathBuf, request: Request) -> Response {
         return not_found();
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    if let Some(page) = event_page(&dir, &store, path).await {
+        return page;
+    }
     let immutable = path.starts_with("/assets/");
     // A missing file (`/assets/old-hash.js`) is a 404; an unknown app route gets the app.
     let response = if is_file {
@@ -50,6 +57,48 @@ pub async fn serve(dir: PathBuf, request: Request) -> Response {
     let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
+}
+
+/// The app's page for `/events/{id}` (and its sub-pages) with the event in its `<head>`; `None`
+/// for other paths, unknown events, or when the event cannot be read (then the plain page).
+async fn event_page(dir: &Path, store: &Store, path: &str) -> Option<Response> {
+    let id = path.strip_prefix("/events/")?.split('/').next()?.parse::<uuid::Uuid>().ok()?;
+    let event = store.event(id).await.ok()??;
+    let index = tokio::fs::read_to_string(dir.join("index.html")).await.ok()?;
+    let page = with_preview(&index, &event)?;
+    let mut response = axum::response::Html(page).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Some(response)
+}
+
+/// `index` with its `<title>` replaced by the event's and a description and Open Graph tags
+/// added, every value escaped; `None` when the page has no `<title>` to replace.
+fn with_preview(index: &str, event: &EventRow) -> Option<String> {
+    let start = index.find("<title>")?;
+    let end = start + index[start..].find("</title>")? + "</title>".len();
+    let when = render::local(event.starts_at, &event.timezone).format("%a %-d %b %Y, %H:%M").to_string();
+    let place = match (&event.venue_name, &event.online_url) {
+        (Some(venue), Some(_)) => format!("{venue} and online"),
+        (Some(venue), None) => venue.clone(),
+        (None, _) => "Online".to_owned(),
+    };
+    let summary: String = event.description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let summary = match summary.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", summary[..cut].trim_end()),
+        None => summary,
+    };
+    let description = format!("{when} · {place}. {summary}");
+    let title = html_escape::encode_double_quoted_attribute(&event.title);
+    let description = html_escape::encode_double_quoted_attribute(description.trim_end_matches(". "));
+    let head = format!(
+        "<title>{title} · Mingle</title>\n    <meta name=\"description\" content=\"{description}\" />\n    \
+         <meta property=\"og:type\" content=\"website\" />\n    \
+         <meta property=\"og:site_name\" content=\"Mingle\" />\n    \
+         <meta property=\"og:title\" content=\"{title}\" />\n    \
+         <meta property=\"og:description\" content=\"{description}\" />\n    \
+         <meta name=\"twitter:card\" content=\"summary\" />"
+    );
+    Some(format!("{}{head}{}", &index[..start], &index[end..]))
 }
 
 /// Paths that belong to the server, never to the app: an unknown one stays a JSON 404.
@@ -77,15 +126,57 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_event_page_previews_the_event_with_every_value_escaped() {
+        let index = "<!doctype html>\n<html>\n  <head>\n    <title>Mingle</title>\n  </head>\n</html>";
+        let event = crate::store::EventRow {
+            id: uuid::Uuid::new_v4(),
+            owner_id: uuid::Uuid::new_v4(),
+            title: "Rust & <Friends> \"night\"".to_owned(),
+            description: "Talks\n\nand   <script>alert(1)</script> pizza. ".repeat(20),
+            tags: String::new(),
+            starts_at: 1_796_914_800_000, // 2026-12-10T15:00:00Z
+            ends_at: 1_796_922_000_000,
+            timezone: "Europe/Berlin".to_owned(),
+            venue_name: Some("c-base".to_owned()),
+            venue_address: None,
+            lat: None,
+            lon: None,
+            online_url: None,
+            capacity: None,
+            visibility: protocol::events::EventVisibility::Public,
+            checkin_code: "ABC123".to_owned(),
+            created_at: 0,
+            updated_at: 0,
+            going_count: 0,
+            waitlist_count: 0,
+            interested_count: 0,
+            checked_in_count: 0,
+        };
+        let page = super::with_preview(index, &event).expect("a title to replace");
+        assert!(page.contains("<title>Rust &amp; &lt;Friends&gt; &quot;night&quot; · Mingle</title>"), "{page}");
+        assert!(
+            page.contains("<meta property=\"og:title\" content=\"Rust &amp; &lt;Friends&gt; &quot;night&quot;\" />")
+        );
+        assert!(page.contains("content=\"Thu 10 Dec 2026, 16:00 · c-base. Talks and &lt;script&gt;"), "{page}");
+        assert!(!page.contains("<script>"), "nothing from the event runs");
+        assert!(page.contains("…\" />"), "a long description is cut");
+        assert_eq!(page.matches("<title>").count(), 1);
+        assert!(super::with_preview("<html></html>", &event).is_none());
+    }
+
     #[tokio::test]
     async fn a_name_too_long_for_any_file_is_a_json_404() {
         let dir = std::env::temp_dir().join(format!("mingle-web-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("dir");
         std::fs::write(dir.join("index.html"), "<!doctype html>").expect("index");
+        let store = crate::store::Store::connect(&crate::store::Store::sqlite_url(&dir.join("db.sqlite")))
+            .await
+            .expect("store");
         let long = "a".repeat(300);
         for path in [format!("/assets/{long}.js"), format!("/{long}"), format!("/events/{long}")] {
             let request = axum::extract::Request::get(path.as_str()).body(axum::body::Body::empty()).expect("request");
-            let response = super::serve(dir.clone(), request).await;
+            let response = super::serve(dir.clone(), store.clone(), request).await;
             assert_eq!(response.status(), axum::http::StatusCode::NOT_FOUND, "{path}");
             let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");
             let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");

@@ -173,4 +173,15 @@ impl Store {
             sqlx::query_as::<_, MeetingRow>(&sql).bind(user).bind(status.map(MeetingStatus::as_str)).bind(event).fetch_all(pool).await?
         }))
     }
+
+    /// The arranged (accepted) meetings of `a` or `b` overlapping `[from, to)`, as
+    /// `(starts_at, ends_at)` in Unix milliseconds.
+    pub async fn busy_spans(&self, a: Uuid, b: Uuid, from: i64, to: i64) -> StoreResult<Vec<(i64, i64)>> {
+        let sql = "SELECT starts_at, ends_at FROM meetings WHERE status = 'accepted' \
+                   AND (from_user IN ($1, $2) OR to_user IN ($1, $2)) AND starts_at < $4 AND ends_at > $3 \
+                   ORDER BY starts_at LIMIT 1000";
+        Ok(with_pool!(self, pool, _d => {
+            sqlx::query_as::<_, (i64, i64)>(sql).bind(a).bind(b).bind(from).bind(to).fetch_all(pool).await?
+        }))
+    }
 }

@@ -220,11 +220,12 @@ impl Store {
     }
 
     /// The users `blocker` has blocked, most recent first.
-    pub async fn blocks(&self, blocker: Uuid) -> StoreResult<Vec<(Uuid, i64)>> {
-        const SQL: &str = "SELECT blocked_id, created_at FROM blocks WHERE blocker_id = $1 \
-                           ORDER BY created_at DESC, blocked_id";
+    pub async fn blocks(&self, blocker: Uuid) -> StoreResult<Vec<(Uuid, String, i64)>> {
+        const SQL: &str = "SELECT b.blocked_id, u.display_name, b.created_at FROM blocks b \
+                           JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1 \
+                           ORDER BY b.created_at DESC, b.blocked_id";
         Ok(with_pool!(self, pool, _d => {
-            sqlx::query_as::<_, (Uuid, i64)>(SQL).bind(blocker).fetch_all(pool).await?
+            sqlx::query_as::<_, (Uuid, String, i64)>(SQL).bind(blocker).fetch_all(pool).await?
         }))
     }
 

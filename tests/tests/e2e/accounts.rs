@@ -134,11 +134,13 @@ async fn profiles_and_visibility(backend: Backend) {
     ada.get(&format!("/api/v1/users/{}", ada_s.user.id)).await.expect(200);
     ada.patch("/api/v1/me", json!({"visibility": "public"})).await.expect(200);
 
-    ada.post("/api/v1/me/blocks", json!({"user_id": bob_s.user.id})).await.expect(201);
+    let blocked = ada.post("/api/v1/me/blocks", json!({"user_id": bob_s.user.id})).await.expect(201);
+    assert_eq!(blocked.body["display_name"], json!(bob_s.user.display_name));
     bob.get(&format!("/api/v1/users/{}", ada_s.user.id)).await.expect(404);
     ada.get(&format!("/api/v1/users/{}", bob_s.user.id)).await.expect(404);
     let blocks = ada.get("/api/v1/me/blocks").await.expect(200);
     assert_eq!(blocks.body["items"][0]["user_id"], json!(bob_s.user.id));
+    assert_eq!(blocks.body["items"][0]["display_name"], json!(bob_s.user.display_name), "whom to unblock");
     ada.post("/api/v1/me/blocks", json!({"user_id": ada_s.user.id})).await.expect(422);
     ada.post("/api/v1/me/blocks", json!({"user_id": uuid::Uuid::now_v7()})).await.expect(404);
     ada.delete(&format!("/api/v1/me/blocks/{}", bob_s.user.id)).await.expect(204);

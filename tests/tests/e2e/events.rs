@@ -86,6 +86,41 @@ async fn organizer_and_attendee_flow(backend: Backend) {
     let not_going = org.post(&path("/checkin"), json!({"user_id": ann_s.user.id})).await.expect(409);
     assert_eq!(not_going.code(), "not_going");
     ben.delete(&path("/rsvp")).await.expect(409);
+    // The attendee list as a spreadsheet, for organizers: both checked in, in the event's zone.
+    let csv = org
+        .http
+        .get(format!("{}{}", org.base, path("/attendees.csv")))
+        .bearer_auth(org.token.as_deref().expect("signed in"))
+        .send()
+        .await
+        .expect("CSV");
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.headers()["content-disposition"].to_str().expect("ASCII").starts_with("attachment; filename="));
+    let csv = csv.text().await.expect("text");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Name,Headline,Status,Waitlist position,Answered (Europe/Berlin),Checked in (Europe/Berlin)");
+    assert_eq!(lines.len(), 3, "{csv}");
+    for (line, name) in lines[1..].iter().zip(["Ben", "Cat"]) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!((cells[0], cells[2], cells[3]), (name, "going", ""), "{csv}");
+        assert_eq!(cells[5].len(), "2026-12-10 18:30".len(), "checked in: {csv}");
+    }
+    assert_eq!(ann.get(&path("/attendees.csv")).await.expect(403).code(), "not_organizer");
+    let no_code = cat.post(&path("/checkin"), json!({})).await.expect(422);
+    assert_eq!(no_code.code(), "validation_failed", "at a venue the code proves presence");
+
+    // Online only, nobody can see a code: joining is checking in, for people going.
+    let online = org.create_online_event("Remote Rust", Duration::minutes(30), Duration::hours(1)).await;
+    let online = online["id"].as_str().expect("id");
+    let online_checkin = format!("/api/v1/events/{online}/checkin");
+    let stranger = cat.post(&online_checkin, json!({})).await.expect(409);
+    assert_eq!(stranger.code(), "not_going", "only people going join");
+    ann.go_to(online).await;
+    let joined: Checkin = ann.post(&online_checkin, json!({})).await.expect(200).json();
+    assert!(joined.newly_checked_in && joined.user_id == ann_s.user.id);
+    let joined: Checkin = ann.post(&online_checkin, json!({"user_id": ann_s.user.id})).await.expect(200).json();
+    assert!(!joined.newly_checked_in);
+    ann.post(&online_checkin, json!({"code": "NOPE99"})).await.expect(403);
 
     // Attendees: everyone signed in sees public profiles of people going; hidden ones only the
     // organizers see.

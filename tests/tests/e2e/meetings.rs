@@ -1,8 +1,8 @@
 //! Meetings between attendees: request, live notifications, accept (opening a DM), decline,
 //! cancel, and no double booking.
 
-use chrono::{Duration, SecondsFormat, Utc};
-use protocol::meetings::{Meeting, MeetingStatus};
+use chrono::{Duration, SecondsFormat, Timelike, Utc};
+use protocol::meetings::{FreeTimes, Meeting, MeetingStatus};
 use protocol::realtime::{ChannelMessage, MessageBody};
 use protocol::users::Me;
 use serde_json::{json, Value};
@@ -79,6 +79,19 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     let clash = org.post(&path, ask(ann_id, 45)).await.expect(409);
     assert_eq!(clash.code(), "slot_taken");
     assert_eq!(clash.body["error"]["message"], "One of you already has a meeting at that time. Pick another time.");
+    // What a clash offers instead: the first quarter hours free for both, after Ann's meeting.
+    let free = |query: String| format!("/api/v1/events/{id}/meetings/free-times?{query}");
+    let offered: FreeTimes = org.get(&free(format!("with={ann_id}&after={}", at(45)))).await.expect(200).json();
+    assert_eq!(offered.slots.len(), 5, "{offered:?}");
+    let first = &offered.slots[0];
+    assert!(first.starts_at >= start + Duration::minutes(60), "after the arranged meeting: {first:?}");
+    assert!(first.starts_at < start + Duration::minutes(75), "the first quarter hour after it: {first:?}");
+    assert_eq!((first.starts_at.minute() % 15, first.starts_at.second()), (0, 0), "on a quarter hour");
+    assert_eq!(first.ends_at - first.starts_at, Duration::minutes(30));
+    org.get(&free(format!("with={ann_id}&duration_minutes=3"))).await.expect(422);
+    org.get(&free(format!("with={ann_id}&after=tomorrow"))).await.expect(422);
+    org.get(&free(format!("with={cat_id}"))).await.expect(404);
+    assert_eq!(cat.get(&free(format!("with={ann_id}"))).await.expect(403).code(), "not_attending");
     let later: Meeting = org.post(&path, ask(ann_id, 60)).await.expect(201).json();
     let declined: Meeting =
         ann.post(&format!("/api/v1/meetings/{}/decline", later.id), json!({})).await.expect(200).json();

@@ -219,6 +219,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events/{id}/attendees.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Everyone going or waitlisted, in the order they answered, as CSV (UTF-8): name, headline,
+     *     status, waitlist position, when they answered and when they checked in, in the event's time
+     *     zone. Organizers only.
+     */
+    get: operations['attendees_csv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events/{id}/checkin': {
     parameters: {
       query?: never;
@@ -230,8 +251,9 @@ export interface paths {
     put?: never;
     /**
      * Check in. Organizers send the attendee's `user_id` or personal `code`; attendees check
-     *     themselves in with the event's check-in `code`. Open from 24 hours before the start until
-     *     the end.
+     *     themselves in with the event's check-in `code`, or, at an online-only event (no venue, so no
+     *     code shown anywhere), with nothing at all: joining is being there. Open from 24 hours before
+     *     the start until the end.
      */
     post: operations['check_in'];
     delete?: never;
@@ -251,6 +273,26 @@ export interface paths {
     put?: never;
     /** Ask another attendee for a meeting at the event, at a time within it. */
     post: operations['request_meeting'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/meetings/free-times': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The first times during the event, on quarter hours, when neither the caller nor `with` has
+     *     an arranged meeting: what to offer when a requested time clashes.
+     */
+    get: operations['free_times'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -715,6 +757,8 @@ export interface components {
     Block: {
       /** Format: date-time */
       created_at: string;
+      /** @description Their name now, so that the one who blocked them knows whom they would unblock. */
+      display_name: string;
       /** Format: uuid */
       user_id: string;
     };
@@ -756,7 +800,7 @@ export interface components {
     };
     /**
      * @description `POST /events/{id}/checkin`: an organizer sends `user_id` or the attendee's personal `code`;
-     *     an attendee sends the event's check-in `code`.
+     *     an attendee sends the event's check-in `code`, or nothing at an online-only event.
      */
     CheckinRequest: {
       code?: string | null;
@@ -951,6 +995,14 @@ export interface components {
       field: string;
       message: string;
     };
+    /**
+     * @description `GET /events/{id}/meetings/free-times`: the first times during the event, on quarter hours,
+     *     at which neither person has an arranged meeting.
+     */
+    FreeTimes: {
+      /** @description Up to five, earliest first; empty when the event has no such time left. */
+      slots: components['schemas']['TimeSlot'][];
+    };
     /** @description `GET /healthz`: the process is up. */
     Health: {
       /** @description Always `ok`. */
@@ -1119,6 +1171,8 @@ export interface components {
       items: {
         /** Format: date-time */
         created_at: string;
+        /** @description Their name now, so that the one who blocked them knows whom they would unblock. */
+        display_name: string;
         /** Format: uuid */
         user_id: string;
       }[];
@@ -1448,6 +1502,13 @@ export interface components {
      */
     SuggestionList: {
       items: components['schemas']['Suggestion'][];
+    };
+    /** @description A span of time. */
+    TimeSlot: {
+      /** Format: date-time */
+      ends_at: string;
+      /** Format: date-time */
+      starts_at: string;
     };
     /** @description `PATCH /events/{id}`: absent fields are left as they are; `null` clears an optional field. */
     UpdateEvent: {
@@ -2687,6 +2748,79 @@ export interface operations {
       };
     };
   };
+  attendees_csv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   check_in: {
     parameters: {
       query?: never;
@@ -2875,6 +3009,85 @@ export interface operations {
         };
       };
       /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  free_times: {
+    parameters: {
+      query: {
+        /** @description The other person. */
+        with: string;
+        /** @description 5 to 240 minutes, default 30. */
+        duration_minutes?: number;
+        /** @description The earliest start wanted (RFC 3339); now, or the event's start, when absent. */
+        after?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FreeTimes'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       422: {
         headers: {
           [name: string]: unknown;
