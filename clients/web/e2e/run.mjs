@@ -2,10 +2,18 @@
 // real server started here. Two people, each in their own browser context, at a desktop and at a
 // phone width:
 //   1. both sign up (Ben by keyboard alone) and fill in their profiles with matchmaking on;
-//   2. Ada creates an event (already started) and checks herself in from the attendee list;
-//   3. Ben RSVPs and checks in with the event's code;
+//   2. Ada creates an event (already started, with a venue and a long video link) and checks
+//      herself in from the attendee list; she also creates an online event with a 63-letter word
+//      and Arabic in its title, Hebrew and Arabic in its description and a 240-character link,
+//      and every screen it appears on (editor, manage, event page, live room with a chat line,
+//      organizer console, Discover) must fit; its card says "Online" and "Live now", on her clock;
+//   3. Ben finds the event by a search that Back and a reload keep (it lives in the address), RSVPs
+//      and checks in with the event's code; the description is formatted from Markdown
+//      (its HTML shown as text, never run), and he downloads a calendar file and shares the link;
 //   4. in the live room each sees the other among "people to meet", with a reason, and two online;
-//   5. a chat message from Ada appears live for Ben, and his answer for her;
+//      Ben blocks Ada (after a question he first cancels) and undoes it;
+//   5. a chat message from Ada appears live for Ben, and his answer for her; a web address in a
+//      message is a link;
 //   6. Ben requests a meeting, Ada accepts it live, Ben sees it arranged live, and they exchange
 //      direct messages (Ada sees Ben's first one marked unread before she opens it);
 //   7. Ben's network is cut; Ada posts while he is away; when it is back, Ben has every message
@@ -13,23 +21,44 @@
 //      reaches Ada once;
 //   8. an announcement from Ada reaches Ben's live room;
 //   9. Ada writes from her Messages list; Ben, without the conversation open, sees an unread badge
-//      live, finds the conversation on top of his list and reads it.
-// Every main screen is checked for sideways scrolling and with axe-core (no serious
-// accessibility problem), and its screenshot goes to docs/screenshots/ (E2E_SCREENSHOTS=0 skips
-// the files). E2E_WIDTHS=360 runs other widths.
+//      live, finds the conversation on top of his list and reads it;
+//  10. a search with more results than a page shows the rest with "Load more", and Back keeps
+//      them; a chat longer than a page loads its earlier lines without moving the view;
+//  11. Ada turns notifications on in her profile; a message that arrives while her tab is hidden
+//      shows one;
+//  12. with the network cut, a reload still opens the app (from the service worker) and shows the
+//      event as Ben last loaded it.
+// Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
+// with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
+// (E2E_SCREENSHOTS=0 skips the files; the awkward event's go to a scratch folder). Cards say where
+// and when on one clock: London's events unlabelled, New York's named. On a phone, the header
+// keeps the offline state and Retry whole. E2E_WIDTHS=360 runs other widths.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repoRoot, startServer } from './server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'docs', 'screenshots');
+// Screens checked with awkward content (long words and links, right-to-left text) are saved here,
+// to look at, not to document.
+const CHECK_SHOTS = join(tmpdir(), 'mingle-e2e-screenshots');
 const takeShots = process.env.E2E_SCREENSHOTS !== '0';
 const WIDTHS = (process.env.E2E_WIDTHS ?? '1280,390').split(',').map(Number);
 const TIMEOUT = 20_000;
+
+// Awkward but real content: a meeting link as long as the ones video tools hand out (240
+// characters), a 63-letter German compound, and Hebrew and Arabic.
+const LONG_LINK =
+  'https://meet.example.com/l/meetup-join/19%3ameeting_NjM2YTk4ZTItYjQ1Mi00ZDBkLWE5NjktOTVmNjE0ZjE3MTJk%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%22a1b2c3d4-e5f6-4711-8899-aabbccddeeff%22%7d';
+const LONG_WORD = 'Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz';
+const RTL_TITLE = 'أمسية المطورين';
+const RTL_TEXT =
+  'ערב למפתחים ולמעצבים: הרצאות קצרות ואחר כך היכרויות.\nأمسية للمطورين والمصممين: محاضرات قصيرة ثم تعارف.';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -41,12 +70,32 @@ function localInput(date) {
 }
 
 /**
- * Checks a main screen: it fits the width (no sideways scrolling) and axe-core finds no serious
- * accessibility problem (labels, names, contrast, ARIA); then saves a screenshot of it.
+ * Checks a main screen: it fits the width (no sideways scrolling, nothing drawn past either edge)
+ * and axe-core finds no serious accessibility problem (labels, names, contrast, ARIA); then saves
+ * a screenshot of it, to docs/screenshots/ or, with `docs: false`, to a scratch folder.
  */
-async function shot(page, name, width) {
+async function shot(page, name, width, { docs = true } = {}) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${name} at ${width} px is ${overflow} px too wide`);
+  // What sticks out sideways, unless an ancestor clips or scrolls it (an ellipsis, a chat log):
+  // this also catches what a page hides with `overflow: hidden` instead of fitting it.
+  const outside = await page.evaluate(() => {
+    const right = document.documentElement.clientWidth;
+    const contained = (el) => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && (box.right > right + 1 || box.left < -1) && !contained(el);
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.slice(0, 40)}"`);
+  });
+  assert.deepEqual(outside, [], `${name} at ${width} px draws past the edge`);
   // Evaluated through the DevTools protocol: the page's Content-Security-Policy (rightly) refuses
   // an inline script tag.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
@@ -64,13 +113,14 @@ async function shot(page, name, width) {
   });
   assert.deepEqual(violations, [], `${name} at ${width} px has accessibility problems`);
   if (!takeShots) return;
-  mkdirSync(SHOTS, { recursive: true });
+  const dir = docs ? SHOTS : CHECK_SHOTS;
+  mkdirSync(dir, { recursive: true });
   await page.evaluate(() => {
     window.scrollTo(0, 0);
     document.activeElement instanceof HTMLElement && document.activeElement.blur();
   });
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(SHOTS, `${name}-${width >= 1000 ? 'desktop' : 'mobile'}.png`), fullPage: false });
+  await page.screenshot({ path: join(dir, `${name}-${width >= 1000 ? 'desktop' : 'mobile'}.png`), fullPage: false });
 }
 
 async function signUp(page, base, { name, email, headline, interests, seeking, offering, keyboard = false }) {
@@ -135,6 +185,187 @@ async function api(base, token, method, path, body) {
   const text = await response.text();
   assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
   return JSON.parse(text);
+}
+
+/** The cards of the Discover screen's search results (not its picks). */
+const results = (page) => page.locator('section[aria-labelledby="results-heading"] .event-card');
+
+/** The signed-in person's current access token, as the app keeps it. */
+const tokenOf = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('mingle.session')).accessToken);
+
+/**
+ * A search lives in the address: Back from an event it found returns to the same words and
+ * results, and so does a reload (as would a shared link). Starts and ends on the event's page.
+ */
+async function searchSurvivesBack(page, words, title) {
+  await page.waitForURL(/\/events\/[0-9a-f-]+$/);
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get('q') === words);
+  await results(page).filter({ hasText: title }).waitFor();
+  assert.equal(await page.getByLabel('Keywords').inputValue(), words, 'Back brings the search back');
+  await page.reload();
+  await results(page).filter({ hasText: title }).waitFor();
+  assert.equal(await page.getByLabel('Keywords').inputValue(), words, 'a reload keeps the search');
+  await results(page).getByRole('link', { name: title }).click();
+  await page.waitForURL(/\/events\/[0-9a-f-]+$/);
+}
+
+/**
+ * More results than a page holds (20): "Load more" brings the rest, and Back from an event of the
+ * second page returns to both pages.
+ */
+async function loadMoreResults(organizer, page, base, width) {
+  const token = await tokenOf(organizer);
+  const count = 23;
+  const day = 24 * 3600_000;
+  for (let i = 0; i < count; i++) {
+    await api(base, token, 'POST', '/events', {
+      title: `Open Studio ${i + 1}`,
+      description: 'Artists open their studios for an evening.',
+      tags: ['openstudio'],
+      venue: { name: `Studio ${i + 1}`, address: 'Hackney Wick, London', lat: 51.54, lon: -0.02 },
+      starts_at: new Date(Date.now() + (30 + i) * day).toISOString(),
+      ends_at: new Date(Date.now() + (30 + i) * day + 2 * 3600_000).toISOString(),
+      timezone: 'Europe/London',
+    });
+  }
+  await page.goto(`${base}/`);
+  await page.getByLabel('Tag', { exact: true }).fill('openstudio');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await results(page).nth(19).waitFor();
+  assert.equal(await results(page).count(), 20, 'one page of results at first');
+  const more = page.getByRole('button', { name: 'Load more events' });
+  await more.click();
+  await results(page)
+    .nth(count - 1)
+    .waitFor();
+  assert.equal(await results(page).count(), count, 'the second page follows the first');
+  assert.equal(await more.count(), 0, 'nothing more to load after the last page');
+  await shot(page, 'discover-more', width, { docs: false });
+  const last = `Open Studio ${count}`;
+  await results(page).getByRole('link', { name: last, exact: true }).click();
+  await page.getByRole('heading', { name: last, exact: true, level: 1 }).waitFor();
+  await page.goBack();
+  await results(page).filter({ hasText: last }).waitFor();
+  assert.equal(await results(page).count(), count, 'Back keeps every page loaded');
+  assert.equal(new URL(page.url()).searchParams.get('tag'), 'openstudio');
+}
+
+/** Posts each of `texts` to `channel` over a WebSocket of the page's own, in order. */
+async function postAll(page, channel, texts) {
+  await page.evaluate(
+    async ({ channel, texts }) => {
+      const token = JSON.parse(localStorage.getItem('mingle.session')).accessToken;
+      const url = `${location.origin.replace(/^http/, 'ws')}/api/v1/ws?access_token=${encodeURIComponent(token)}`;
+      const ws = new WebSocket(url, ['mingle.v1']);
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = () => reject(new Error('no WebSocket'));
+      });
+      const replies = new Promise((resolve, reject) => {
+        let answered = 0;
+        ws.onmessage = (e) => {
+          const frame = JSON.parse(e.data);
+          if (frame.type === 'error') reject(new Error(`${frame.code}: ${frame.message}`));
+          if (frame.type === 'reply' && ++answered === texts.length) resolve();
+        };
+      });
+      texts.forEach((text, i) => ws.send(JSON.stringify({ type: 'publish', id: `p${i}`, channel, body: { text } })));
+      await replies;
+      ws.close();
+    },
+    { channel, texts },
+  );
+}
+
+/**
+ * A chat longer than its first page (50 lines) shows "Load earlier messages"; the older lines come
+ * in above without moving the line that was first on screen.
+ */
+async function loadEarlierChat(a, b, base, eventId, width) {
+  const chat = `event:${eventId}:chat`;
+  const lines = (who) => Array.from({ length: 30 }, (_, i) => `${who}, line ${i + 1}`);
+  await postAll(a, chat, lines('Ada'));
+  await postAll(b, chat, lines('Ben'));
+  const stored = await api(base, await tokenOf(a), 'GET', `/channels/${encodeURIComponent(chat)}/messages?limit=100`);
+  assert.ok(!stored.next_cursor && stored.items.length > 50, 'the chat holds more than one page');
+  await b.goto(`${base}/events/${eventId}/live`);
+  await showPanel(b, width, 'Chat');
+  const log = b.getByTestId(`log-${chat}`);
+  await log.locator('.bubble-text', { hasText: 'Ben, line 30' }).waitFor();
+  const newest = await chatTexts(b, chat);
+  assert.equal(newest.length, 50, 'the chat opens with its newest 50 lines');
+  await log.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  const first = await log.locator('[data-offset]').first().getAttribute('data-offset');
+  const top = () => log.locator(`[data-offset="${first}"]`).evaluate((el) => el.getBoundingClientRect().top);
+  const topBefore = await top();
+  await log.getByRole('button', { name: 'Load earlier messages' }).click();
+  await log
+    .locator('[data-offset]')
+    .nth(stored.items.length - 1)
+    .waitFor();
+  assert.ok(Math.abs((await top()) - topBefore) <= 2, 'the line that was first stays where it was');
+  assert.equal(await log.getByRole('button', { name: 'Load earlier messages' }).count(), 0, 'nothing older is left');
+  const all = await chatTexts(b, chat);
+  assert.equal(all.length, stored.items.length, 'every line once');
+  assert.deepEqual(all.slice(-50), newest, 'the newest lines are as they were');
+  assert.equal(all[0], stored.items.at(-1).body.text, 'down to the very first line');
+  await shot(b, 'live-chat-earlier', width, { docs: false });
+}
+
+/**
+ * Once Ada turns notifications on (the browser's permission is asked then, and granted here), a
+ * message that reaches her while her tab is hidden becomes a notification.
+ */
+async function notifiesInBackground(a, b, contextA, base) {
+  await contextA.grantPermissions(['notifications'], { origin: base });
+  await a.goto(`${base}/profile`);
+  const choice = a.getByRole('checkbox', { name: /^Meeting requests and messages/ });
+  assert.equal(await choice.isChecked(), false, 'off until turned on');
+  // Checked once the browser has answered, so clicked rather than `check`ed.
+  await choice.click();
+  await a.waitForFunction(() => localStorage.getItem('mingle.notifications') === 'on');
+  assert.equal(await choice.isChecked(), true, 'on once the browser allows it');
+  await a.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  // Headless Chromium never hides a tab; the page is told it is hidden, as a switch to another would.
+  await a.evaluate(() =>
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }),
+  );
+  const { items } = await api(base, await tokenOf(b), 'GET', '/conversations');
+  const withAda = items.find((c) => c.with.display_name === 'Ada Lovelace');
+  await postAll(b, withAda.channel, ['Are you still at the venue?']);
+  await a.waitForFunction(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const shown = await registration.getNotifications();
+    return shown.some((n) => n.title === 'Message from Ben Okafor' && n.body === 'Are you still at the venue?');
+  });
+}
+
+/**
+ * The app opens without a network: the service worker serves the page and its assets, and the
+ * API's last answers to this person, even though the event has changed on the server meanwhile.
+ */
+async function opensOffline(organizer, page, context, base, eventId, title, width) {
+  const heading = (name) => page.getByRole('heading', { name, exact: true, level: 1 });
+  await page.goto(`${base}/events/${eventId}`);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  await heading(title).waitFor();
+  // Once more, now certainly through the worker, so that the event's answer is kept.
+  await page.reload();
+  await heading(title).waitFor();
+  await context.setOffline(true);
+  const renamed = `${title}: doors at 19:00`;
+  await api(base, await tokenOf(organizer), 'PATCH', `/events/${eventId}`, { title: renamed });
+  const offline = await page.reload();
+  assert.ok(offline?.fromServiceWorker(), 'offline, the page comes from the service worker');
+  await heading(title).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await shot(page, 'offline-event', width, { docs: false });
+  await context.setOffline(false);
+  await page.reload();
+  await heading(renamed).waitFor();
 }
 
 async function scenario(browser, base, width) {
@@ -214,11 +445,18 @@ async function scenario(browser, base, width) {
   await a.getByRole('link', { name: 'Create event' }).click();
   const title = 'Rust & Design Night';
   await a.getByLabel('Title').fill(title);
-  await a
-    .getByLabel('Description')
-    .fill(
-      'Founders, engineers and designers building developer tools meet over pizza. Lightning talks at 19:30, then open networking.',
-    );
+  // Markdown, and HTML that must never run.
+  const description = [
+    'Founders, engineers and designers building **developer tools** meet over pizza.',
+    '',
+    '- Lightning talks at 19:30',
+    '- Open networking after',
+    '',
+    'The talks are on [the schedule](https://example.com/schedule).',
+    '',
+    '<script>window.descriptionRan = true</script>',
+  ].join('\n');
+  await a.getByLabel('Description').fill(description);
   const tags = a.getByLabel('Tags', { exact: true });
   for (const tag of ['rust', 'design', 'startups']) {
     await tags.fill(tag);
@@ -231,6 +469,8 @@ async function scenario(browser, base, width) {
   await a.getByLabel('Latitude').fill('51.5224');
   await a.getByLabel('Longitude').fill('-0.1030');
   await a.getByLabel('Capacity').fill('80');
+  // Hybrid: a venue and a video link.
+  await a.getByLabel('Online link').fill(LONG_LINK);
   await a.getByRole('button', { name: 'Create event' }).click();
   await a.waitForURL(/\/events\/[0-9a-f-]+\/manage$/);
   const eventId = a.url().split('/').slice(-2)[0];
@@ -243,34 +483,88 @@ async function scenario(browser, base, width) {
   await a.getByRole('button', { name: 'Post to attendees' }).click();
   await a.locator('.announcement', { hasText: 'Pizza is in the kitchen' }).waitFor();
 
-  // A few upcoming events, so that Ben's discover screen has picks with reasons.
+  // A few upcoming events, so that Ben's discover screen has picks with reasons; one is in New York.
   const token = await a.evaluate(() => JSON.parse(localStorage.getItem('mingle.session')).accessToken);
   const day = 24 * 3600_000;
-  for (const [i, [t, tagList, text]] of [
+  const london = { address: 'London', lat: 51.52, lon: -0.08, timezone: 'Europe/London' };
+  for (const [i, [t, tagList, text, place]] of [
     [
       'Developer Tools Founders Breakfast',
       ['startups', 'developer tools'],
       'Founders of developer tools companies swap notes on pricing, hiring and fundraising.',
+      { name: 'Second Home', ...london },
     ],
-    ['Design Systems Meetup', ['design'], 'Designers and engineers on building design systems that last.'],
-    ['Rust London Hack Night', ['rust'], 'Bring a laptop and a Rust project; mentors on hand.'],
+    [
+      'Design Systems Meetup',
+      ['design'],
+      'Designers and engineers on building design systems that last.',
+      { name: 'Figma Office', address: 'New York', lat: 40.74, lon: -73.99, timezone: 'America/New_York' },
+    ],
+    [
+      'Rust London Hack Night',
+      ['rust'],
+      'Bring a laptop and a Rust project; mentors on hand.',
+      { name: 'Cloudflare London', ...london },
+    ],
   ].entries()) {
+    const { timezone, ...venue } = place;
     await api(base, token, 'POST', '/events', {
       title: t,
       description: text,
       tags: tagList,
       starts_at: new Date(Date.now() + (i + 2) * day).toISOString(),
       ends_at: new Date(Date.now() + (i + 2) * day + 3 * 3600_000).toISOString(),
-      timezone: 'Europe/London',
-      venue: {
-        name: ['Second Home', 'Figma Office', 'Cloudflare London'][i],
-        address: 'London',
-        lat: 51.52,
-        lon: -0.08,
-      },
+      timezone,
+      venue,
       capacity: 120,
     });
   }
+
+  log(width, 'an online event with a long word, a long link and right-to-left text fits every screen');
+  await a.goto(`${base}/organize/new`);
+  const awkward = `${LONG_WORD} · ${RTL_TITLE}`;
+  await a.getByLabel('Title').fill(awkward);
+  await a.getByLabel('Description').fill(`${RTL_TEXT}\n${LONG_LINK}`);
+  await a.getByLabel('Tags', { exact: true }).fill('layoutcheck');
+  await a.getByLabel('Tags', { exact: true }).press('Enter');
+  await a.getByLabel('Starts').fill(localInput(new Date(Date.now() - 5 * 60_000)));
+  await a.getByLabel('Ends').fill(localInput(new Date(Date.now() + 2 * 3600_000)));
+  await a.getByLabel('Online link').fill(LONG_LINK);
+  await shot(a, 'awkward-editor', width, { docs: false });
+  await a.getByRole('button', { name: 'Create event' }).click();
+  await a.waitForURL(/\/events\/[0-9a-f-]+\/manage$/);
+  const awkwardId = a.url().split('/').slice(-2)[0];
+  await a.getByRole('heading', { name: awkward }).waitFor();
+  await shot(a, 'awkward-manage', width, { docs: false });
+  await a.getByRole('link', { name: 'Event page' }).click();
+  // The link is one line, cut with an ellipsis, and whole in its title.
+  await a.locator(`.facts a[title="${LONG_LINK}"]`).waitFor();
+  await shot(a, 'awkward-event', width, { docs: false });
+  await a.goto(`${base}/events/${awkwardId}/live`);
+  await waitForConnection(a, 'open');
+  const awkwardChat = a.getByLabel('Message to Event chat');
+  await awkwardChat.fill(`${LONG_WORD} ${RTL_TITLE} ${LONG_LINK}`);
+  await awkwardChat.press('Enter');
+  await a.locator('.bubble-text', { hasText: RTL_TITLE }).waitFor();
+  await shot(a, 'awkward-live', width, { docs: false });
+  await a.goto(`${base}/organize`);
+  await a.locator('.organizer-row', { hasText: LONG_WORD }).waitFor();
+  await shot(a, 'awkward-organize', width, { docs: false });
+  await a.goto(`${base}/`);
+  await a.getByLabel('Tag', { exact: true }).fill('layoutcheck');
+  await a.getByRole('button', { name: 'Search' }).click();
+  const awkwardCard = a.locator('#results-heading ~ .grid .event-card', { hasText: LONG_WORD });
+  await awkwardCard.waitFor();
+  // Online only: where is "Online", and the time is the viewer's, so it names no zone.
+  const awkwardText = await awkwardCard.textContent();
+  assert.match(awkwardText, /Live now/, 'a started event is marked live');
+  assert.match(awkwardText, /Online/, 'an online event says so');
+  assert.doesNotMatch(awkwardText, /GMT|BST|UTC/, 'an online event is on the viewer’s clock, unlabelled');
+  await shot(a, 'awkward-discover', width, { docs: false });
+  await a.goto(`${base}/events/${awkwardId}/edit`);
+  assert.equal(await a.getByLabel('Title').inputValue(), awkward);
+  await shot(a, 'awkward-edit', width, { docs: false });
+  await a.goto(`${base}/events/${eventId}/manage`);
 
   log(width, 'Ada RSVPs and checks herself in from the attendee list');
   await a.getByRole('link', { name: 'Event page' }).click();
@@ -286,15 +580,83 @@ async function scenario(browser, base, width) {
   await b.locator('.event-card .reasons li').first().waitFor();
   await b.getByLabel('Keywords').fill('design night');
   await b.getByRole('button', { name: 'Search' }).click();
-  await b.locator('.event-card', { hasText: title }).waitFor();
+  const found = b.locator('.event-card', { hasText: title });
+  await found.waitFor();
+  // The card says where (the venue, and Online for the link), that it is on, and on which clock:
+  // London's, which is Ben's too, so unlabelled.
+  const foundText = await found.textContent();
+  assert.match(foundText, /Live now/, 'a started event is marked live');
+  assert.match(foundText, /The Foundry · Online/, 'a hybrid event names its venue and Online');
+  assert.doesNotMatch(foundText, /GMT|BST/, 'an event on the viewer’s clock names no zone');
+  // The card's excerpt is the description's text, without its Markdown or HTML.
+  const excerpt = await found.locator('.event-card-excerpt').textContent();
+  assert.match(excerpt, /^Founders, engineers and designers building developer tools meet over pizza\. Lightning/);
+  assert.doesNotMatch(excerpt, /\*\*|\[|<script/, 'no Markdown syntax or HTML on a card');
+  // New York's meetup is on New York's clock, and says so.
+  const newYork = b.locator('.event-card', { hasText: 'Design Systems Meetup' }).first();
+  await newYork.waitFor();
+  assert.match(await newYork.textContent(), /GMT-[45]|E[SD]T/, 'an event in another zone names it');
   await shot(b, 'discover', width);
   await b.getByRole('link', { name: title }).click();
+  await searchSurvivesBack(b, 'design night', title);
   await b.getByRole('button', { name: 'Going', exact: true }).click();
   await b.locator('.rsvp-state').getByText('Going', { exact: true }).waitFor();
   await b.getByLabel('Event check-in code').fill(code);
   await b.getByRole('button', { name: 'Check in' }).click();
   await b.getByText(/Checked in at/).waitFor();
+  log(width, 'the description is formatted from its Markdown, and its HTML stays text');
+  const about = b.getByTestId('event-description');
+  await about.locator('strong', { hasText: 'developer tools' }).waitFor();
+  assert.deepEqual(await about.locator('li').allTextContents(), ['Lightning talks at 19:30', 'Open networking after']);
+  const schedule = about.getByRole('link', { name: 'the schedule' });
+  assert.equal(await schedule.getAttribute('href'), 'https://example.com/schedule');
+  assert.equal(await schedule.getAttribute('rel'), 'noopener noreferrer nofollow');
+  assert.equal(await schedule.getAttribute('target'), '_blank');
+  assert.equal(await about.locator('script').count(), 0, 'a description adds no script element');
+  assert.match(await about.textContent(), /<script>window\.descriptionRan = true<\/script>/, 'its HTML is text');
+  assert.equal(await b.evaluate(() => window.descriptionRan), undefined, 'a description never runs');
+  assert.equal(await b.locator('h1').count(), 1, 'the page keeps one h1');
   await shot(b, 'event', width);
+
+  log(width, 'Ben adds the event to his calendar and shares it');
+  const eventLink = `${base}/events/${eventId}`;
+  const [download] = await Promise.all([
+    b.waitForEvent('download'),
+    b.getByRole('button', { name: 'Add to calendar' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'rust-design-night.ics');
+  const ics = readFileSync(await download.path(), 'utf8');
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.endsWith('END:VCALENDAR\r\n'), 'a calendar file');
+  const icsLines = ics.replace(/\r\n /g, '').split('\r\n');
+  for (const line of [`SUMMARY:${title}`, `UID:${eventId}@${new URL(base).host}`, `URL:${eventLink}`]) {
+    assert.ok(icsLines.includes(line), `the calendar file has ${line}`);
+  }
+  assert.ok(
+    icsLines.some((line) => /^DTSTART:\d{8}T\d{6}Z$/.test(line)),
+    'it starts at a UTC time',
+  );
+  assert.ok(
+    icsLines.some((line) => line.startsWith('LOCATION:The Foundry')),
+    'it is at the venue',
+  );
+  // Without a share sheet (as on most desktops), Share copies the link and says so.
+  await ctxB.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await b.evaluate(() => Object.defineProperty(navigator, 'share', { value: undefined, configurable: true }));
+  await b.getByRole('button', { name: 'Share' }).click();
+  await b.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
+  assert.equal(await b.evaluate(() => navigator.clipboard.readText()), eventLink);
+  // With one (as on a phone), the sheet gets the title and the link.
+  await b.evaluate(() =>
+    Object.defineProperty(navigator, 'share', {
+      value: async (data) => {
+        window.shared = data;
+      },
+      configurable: true,
+    }),
+  );
+  await b.getByRole('button', { name: 'Share' }).click();
+  await b.waitForFunction(() => window.shared);
+  assert.deepEqual(await b.evaluate(() => window.shared), { title, url: eventLink });
 
   log(width, 'both enter the live room and see each other suggested, with a reason');
   await b.getByRole('link', { name: 'Enter live room' }).click();
@@ -312,6 +674,29 @@ async function scenario(browser, base, width) {
     assert.ok(reasons.length > 0 && reasons[0].length > 0, `${other} is suggested with a reason`);
     log(width, `  suggested ${other}: ${reasons.join(' / ')}`);
   }
+
+  log(width, 'Ben blocks Ada, once he has said yes to a question, and undoes it');
+  const adaCard = b.getByTestId('suggestion').filter({ hasText: 'Ada Lovelace' });
+  const blockAda = b.getByRole('button', { name: 'Block Ada Lovelace' });
+  const question = b.getByRole('group', { name: /^Block Ada Lovelace\?/ });
+  await blockAda.click();
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await question.waitFor({ state: 'detached' });
+  assert.ok(await adaCard.isVisible(), 'cancelling blocks nobody');
+  assert.equal(
+    await b.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+    'Block Ada Lovelace',
+    'focus returns to the button that asked',
+  );
+  await blockAda.click();
+  await question.waitFor();
+  await shot(b, 'block', width);
+  await question.getByRole('button', { name: 'Yes, block' }).click();
+  await b.getByRole('status').filter({ hasText: 'Ada Lovelace is blocked.' }).waitFor();
+  await adaCard.waitFor({ state: 'detached' });
+  await b.getByRole('button', { name: 'Undo' }).click();
+  await adaCard.waitFor({ timeout: 45_000 });
+  assert.equal(await b.getByRole('button', { name: 'Undo' }).count(), 0, 'the note goes once undone');
 
   log(width, 'a chat message from Ada appears live for Ben');
   const chat = `event:${eventId}:chat`;
@@ -331,12 +716,27 @@ async function scenario(browser, base, width) {
   await composerB.fill('Great, see you there!');
   await composerB.press('Enter');
   await a.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: 'see you there' }).waitFor();
+  // A web address in a message is a link that opens safely; a long one wraps (checked by shot()).
+  const slides = 'https://example.com/slides/rust-and-design-night/lightning-talks-final-version-with-notes.pdf';
+  await composerA.fill(`Slides for the talks: ${slides}`);
+  await composerA.press('Enter');
+  const slidesLink = b.locator(`[data-testid="log-${chat}"] .bubble-text a`, { hasText: slides });
+  await slidesLink.waitFor();
+  assert.equal(await slidesLink.getAttribute('href'), slides);
+  assert.equal(await slidesLink.getAttribute('rel'), 'noopener noreferrer nofollow');
+  assert.equal(await slidesLink.getAttribute('target'), '_blank');
 
   log(width, 'Ben asks for a meeting; Ada accepts it live');
   await showPanel(b, width, 'People');
   await b.getByRole('button', { name: 'Request a meeting with Ada Lovelace' }).click();
   await b.getByLabel('Where').fill('By the coffee bar');
   await b.getByRole('button', { name: 'Send request' }).click();
+  // The card shows the request waits for an answer, rather than offering to ask again.
+  await b.getByTestId('suggestion').filter({ hasText: 'Ada Lovelace' }).getByTestId('request-pending').waitFor();
+  if (width < 1000) {
+    // On a phone, the Meetings tab says a request waits.
+    await a.getByRole('tab', { name: /^Meetings\W*1 waiting$/ }).waitFor();
+  }
   await showPanel(b, width, 'Meetings');
   await b.getByTestId('outgoing-meeting').filter({ hasText: 'Ada Lovelace' }).waitFor();
   await showPanel(a, width, 'Meetings');
@@ -350,7 +750,11 @@ async function scenario(browser, base, width) {
 
   log(width, 'they message each other directly');
   await b.getByTestId('arranged-meeting').getByRole('button', { name: 'Message Ada Lovelace' }).click();
-  const dmB = b.getByLabel('Message to Chat with Ada Lovelace');
+  const dmB = b.getByLabel('Message to Private chat with Ada Lovelace');
+  if (width < 1000) {
+    // A private conversation takes the public chat's place on a phone.
+    assert.equal(await b.getByLabel('Message to Event chat').isVisible(), false, 'public chat hidden while in a DM');
+  }
   await dmB.fill('Shall we grab a coffee before the talks?');
   await dmB.press('Enter');
   await b.locator('.dm-card .bubble-text', { hasText: 'grab a coffee' }).waitFor();
@@ -358,7 +762,7 @@ async function scenario(browser, base, width) {
   await a.getByRole('link', { name: /^Messages\s*1 unread conversation$/ }).waitFor();
   await a.getByTestId('arranged-meeting').getByRole('button', { name: 'Message Ben Okafor' }).click();
   await a.locator('.dm-card .bubble-text', { hasText: 'grab a coffee' }).waitFor();
-  const dmA = a.getByLabel('Message to Chat with Ben Okafor');
+  const dmA = a.getByLabel('Message to Private chat with Ben Okafor');
   await dmA.fill('Yes! I am by the door.');
   await dmA.press('Enter');
   await b.locator('.dm-card .bubble-text', { hasText: 'by the door' }).waitFor();
@@ -383,7 +787,24 @@ async function scenario(browser, base, width) {
     await composerA.press('Enter');
     await a.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: text }).waitFor();
   }
-  if (width < 1000) await shot(b, 'offline', width);
+  if (width < 1000) {
+    // The phone header keeps the state and Retry whole and on screen.
+    const header = await b.evaluate(() => {
+      const bar = document.querySelector('.topbar-inner');
+      const state = document.querySelector('[data-testid="connection"] [role="status"]');
+      const retry = document.querySelector('[data-testid="connection"] button');
+      return {
+        barFits: bar.scrollWidth <= bar.clientWidth,
+        stateWhole: state.scrollWidth <= state.clientWidth,
+        retryRight: retry.getBoundingClientRect().right,
+        width: window.innerWidth,
+      };
+    });
+    assert.ok(header.barFits, 'the offline header fits');
+    assert.ok(header.stateWhole, 'the connection state is not cut');
+    assert.ok(header.retryRight <= header.width, 'Retry is on screen');
+    await shot(b, 'offline', width);
+  }
   await ctxB.setOffline(false);
   await waitForConnection(b, 'open');
   await b.locator(`[data-testid="log-${chat}"] .bubble-text`, { hasText: away[2] }).waitFor();
@@ -401,6 +822,7 @@ async function scenario(browser, base, width) {
   const expected = [
     'Hi Ben! Talks start at 19:30, see you at the coffee bar.',
     'Great, see you there!',
+    `Slides for the talks: ${slides}`,
     ...away,
     'Back online, got everything.',
   ];
@@ -456,6 +878,15 @@ async function scenario(browser, base, width) {
   await withAda.click();
   await b.locator('.dm-card .bubble-text', { hasText: 'slides are online' }).waitFor();
   assert.equal(await b.getByTestId('unread-messages').count(), 0, 'opening the conversation reads it');
+
+  log(width, 'a long search loads more results, and Back keeps them');
+  await loadMoreResults(a, b, base, width);
+  log(width, 'a long chat loads its earlier lines in place');
+  await loadEarlierChat(a, b, base, eventId, width);
+  log(width, 'a message that arrives while the tab is hidden becomes a notification');
+  await notifiesInBackground(a, b, ctxA, base);
+  log(width, 'the app opens offline with what was last loaded');
+  await opensOffline(a, b, ctxB, base, eventId, title, width);
 
   await ctxA.close();
   await ctxB.close();

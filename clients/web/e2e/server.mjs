@@ -1,6 +1,6 @@
 // Starts a real `mingle` server for the end-to-end tests: its own port, a throwaway SQLite data
-// directory, the built web app from dist/. The binary is the one cargo built (debug or release)
-// under CARGO_TARGET_DIR, or MINGLE_BIN.
+// directory, the built web app from dist/ (or E2E_WEB_DIR). The binary is the one cargo built
+// (debug or release) under CARGO_TARGET_DIR, or MINGLE_BIN.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ export async function startServer() {
       '--data-dir',
       dataDir,
       '--web-dir',
-      join(webDir, 'dist'),
+      process.env.E2E_WEB_DIR ? resolve(process.env.E2E_WEB_DIR) : join(webDir, 'dist'),
       '--log-format',
       'json',
       '--auth-per-address-per-minute',

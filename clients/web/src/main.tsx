@@ -6,6 +6,7 @@ import { Provider } from 'react-redux';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { makeStore } from './app/store';
+import { AppUpdate } from './pwa/AppUpdate';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
 import './styles.css';
 
@@ -17,6 +18,7 @@ createRoot(document.getElementById('root') as HTMLElement).render(
       <RealtimeProvider>
         <BrowserRouter>
           <App />
+          <AppUpdate />
         </BrowserRouter>
       </RealtimeProvider>
     </Provider>

@@ -171,9 +171,16 @@ export const api = createApi({
       query: (params) => ({ url: '/recommendations/events', params }),
       providesTags: ['Recommendations'],
     }),
-    searchEvents: build.query<Schemas['Page_Event'], EventSearch>({
-      query: (params) => ({ url: '/events', params }),
+    // Pages of results follow `next_cursor`; they stay cached a while, so that Back from an
+    // event shows the same results, "Load more" pages included.
+    searchEvents: build.infiniteQuery<Schemas['Page_Event'], EventSearch, string | null>({
+      infiniteQueryOptions: {
+        initialPageParam: null,
+        getNextPageParam: (lastPage) => lastPage.next_cursor ?? undefined,
+      },
+      query: ({ queryArg, pageParam }) => ({ url: '/events', params: { ...queryArg, cursor: pageParam ?? undefined } }),
       providesTags: ['Events'],
+      keepUnusedDataFor: 300,
     }),
     myEvents: build.query<Schemas['Page_Event'], QueryOf<'my_events'>>({
       query: (params) => ({ url: '/me/events', params }),
@@ -197,8 +204,13 @@ export const api = createApi({
     }),
     setRsvp: build.mutation<Rsvp, { id: string } & Schemas['RsvpRequest']>({
       query: ({ id, status }) => ({ url: `/events/${id}/rsvp`, method: 'POST', body: { status } }),
+      // The answer is the new RSVP: shown at once, not after a refetch that may queue behind
+      // slower requests.
+      async onQueryStarted({ id }, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        void dispatch(api.util.upsertQueryData('rsvp', id, data));
+      },
       invalidatesTags: (_r, _e, { id }) => [
-        { type: 'Rsvp', id },
         { type: 'Event', id },
         'Attendees',
         'Recommendations',
@@ -208,7 +220,11 @@ export const api = createApi({
     }),
     withdrawRsvp: build.mutation<void, string>({
       query: (id) => ({ url: `/events/${id}/rsvp`, method: 'DELETE' }),
-      invalidatesTags: (_r, _e, id) => [{ type: 'Rsvp', id }, { type: 'Event', id }, 'Attendees', 'Events', 'Activity'],
+      async onQueryStarted(id, { dispatch, queryFulfilled }) {
+        await queryFulfilled;
+        void dispatch(api.util.upsertQueryData('rsvp', id, null));
+      },
+      invalidatesTags: (_r, _e, id) => [{ type: 'Event', id }, 'Attendees', 'Events', 'Activity'],
     }),
     checkin: build.mutation<Checkin, { id: string } & Schemas['CheckinRequest']>({
       query: ({ id, ...body }) => ({ url: `/events/${id}/checkin`, method: 'POST', body }),
@@ -252,6 +268,10 @@ export const api = createApi({
       query: ({ eventId, request }) => ({ url: `/events/${eventId}/meetings`, method: 'POST', body: request }),
       invalidatesTags: ['Meetings', 'Activity'],
     }),
+    freeTimes: build.query<Schemas['FreeTimes'], { eventId: string } & QueryOf<'free_times'>>({
+      query: ({ eventId, ...params }) => ({ url: `/events/${eventId}/meetings/free-times`, params }),
+      keepUnusedDataFor: 0,
+    }),
     decideMeeting: build.mutation<Meeting, { id: string; decision: 'accept' | 'decline' | 'cancel' }>({
       query: ({ id, decision }) => ({ url: `/meetings/${id}/${decision}`, method: 'POST' }),
       invalidatesTags: ['Meetings', 'Suggestions', 'Activity'],
@@ -290,7 +310,7 @@ export const {
   useBlockMutation,
   useUnblockMutation,
   useRecommendationsQuery,
-  useSearchEventsQuery,
+  useSearchEventsInfiniteQuery,
   useMyEventsQuery,
   useEventQuery,
   useCreateEventMutation,
@@ -306,6 +326,7 @@ export const {
   useSuggestionFeedbackMutation,
   useMeetingsQuery,
   useRequestMeetingMutation,
+  useLazyFreeTimesQuery,
   useDecideMeetingMutation,
   useOpenConversationMutation,
   useConversationsQuery,

@@ -7,6 +7,7 @@ import authReducer, { loadAuth, saveAuth } from './authSlice';
 import channelsReducer, { channelsCleared } from '../realtime/channelsSlice';
 import connectionReducer from '../realtime/connectionSlice';
 import dmReducer, { dmCleared } from '../realtime/dmSlice';
+import { forgetOfflineCopies } from '../pwa/offlineApi';
 
 export function makeStore() {
   const store = configureStore({
@@ -31,6 +32,8 @@ export function makeStore() {
       store.dispatch(api.util.resetApiState());
       store.dispatch(channelsCleared());
       store.dispatch(dmCleared());
+      // The next person to sign in on this device must not see this one's offline copies.
+      void forgetOfflineCopies();
     }
   });
   return store;

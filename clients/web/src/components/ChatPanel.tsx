@@ -8,7 +8,9 @@ import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { conversationHidden, conversationShown } from '../realtime/dmSlice';
 import { RealtimeError } from '../realtime/client';
 import { useChannel, useRealtime } from '../realtime/hooks';
+import { EarlierMessages } from './EarlierMessages';
 import { clock } from './format';
+import { LinkedText } from './LinkedText';
 import { Avatar, Empty, ErrorNote } from './ui';
 
 /** The longest message the server accepts, in characters, and from when the count shows. */
@@ -50,10 +52,12 @@ export function ChatPanel({
     };
   }, [conversation, dispatch]);
 
+  // A new last line scrolls the log down to it; older lines prepended above leave it where it is.
+  const newest = messages[messages.length - 1]?.offset;
   useEffect(() => {
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
-  }, [messages.length]);
+  }, [newest]);
 
   // Counted as the server counts (characters, not UTF-16 units); shown as the limit nears, and
   // never cut: a pasted text that is too long stays whole until it is shortened.
@@ -98,6 +102,7 @@ export function ChatPanel({
         tabIndex={0}
         data-testid={`log-${channel}`}
       >
+        <EarlierMessages channel={channel} logRef={logRef} />
         <ol className="chat-messages">
           {messages.length === 0 && (
             <li>
@@ -116,7 +121,9 @@ export function ChatPanel({
                   <p className="bubble-meta">
                     <span className="bubble-name">{name}</span> <time dateTime={m.sent_at}>{clock(m.sent_at)}</time>
                   </p>
-                  <p className="bubble-text">{m.body.text}</p>
+                  <p className="bubble-text">
+                    <LinkedText text={m.body.text} />
+                  </p>
                 </div>
               </li>
             );

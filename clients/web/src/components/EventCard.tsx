@@ -1,27 +1,38 @@
 // One event in a list: when, where, who is going, and why it was suggested.
 
+import { Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import type { MingleEvent } from '../app/types';
-import { dateRange } from './format';
-import { Chips, Reasons } from './ui';
+import { eventPlace, eventWhen } from './format';
+import { EventExcerpt } from './lazyMarkdown';
+import { Chips, EventTimeText, Reasons } from './ui';
 
 export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons?: string[] }) {
-  const start = new Date(event.starts_at);
+  const when = eventWhen(event);
+  const place = eventPlace(event);
   return (
     <article className="card event-card">
       <div className="event-date" aria-hidden="true">
-        <span className="event-date-month">{start.toLocaleString(undefined, { month: 'short' })}</span>
-        <span className="event-date-day">{start.getDate()}</span>
+        <span className="event-date-month">{when.month}</span>
+        <span className="event-date-day">{when.day}</span>
       </div>
       <div className="event-card-body">
-        <h3 className="event-card-title">
+        <h3 className="event-card-title" dir="auto">
           <Link to={`/events/${event.id}`}>{event.title}</Link>
         </h3>
         <p className="meta">
-          {dateRange(event.starts_at, event.ends_at, event.timezone)}
-          {event.venue && <> · {event.venue.name}</>}
-          {event.distance_km != null && <> · {event.distance_km.toFixed(1)} km away</>}
+          <EventTimeText when={when} />
         </p>
+        {(place || event.distance_km != null) && (
+          <p className="meta event-card-place">
+            {place}
+            {place && event.distance_km != null && ' · '}
+            {event.distance_km != null && <>{event.distance_km.toFixed(1)} km away</>}
+          </p>
+        )}
+        <Suspense fallback={null}>
+          <EventExcerpt markdown={event.description} />
+        </Suspense>
         <Chips items={event.tags.slice(0, 4)} />
         <Reasons reasons={reasons} />
         <p className="meta small">

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { errorMessage, useDecideMeetingMutation, useMeetingsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { Meeting } from '../app/types';
-import { clock, eventTime } from './format';
+import { timeRange } from './format';
 import { Avatar, Empty, ErrorNote, Spinner } from './ui';
 
 export function MeetingInbox({
@@ -23,6 +23,8 @@ export function MeetingInbox({
   const incoming = items.filter((m) => m.status === 'pending' && m.to.id === me);
   const outgoing = items.filter((m) => m.status === 'pending' && m.from.id === me);
   const arranged = items.filter((m) => m.status === 'accepted');
+  // The requester is told of a decline, rather than the request silently disappearing.
+  const declined = items.filter((m) => m.status === 'declined' && m.from.id === me);
 
   const act = async (meeting: Meeting, decision: 'accept' | 'decline' | 'cancel') => {
     setError(null);
@@ -33,7 +35,7 @@ export function MeetingInbox({
     }
   };
   const other = (m: Meeting) => (m.from.id === me ? m.to : m.from);
-  const when = (m: Meeting) => `${eventTime(m.starts_at)}–${clock(m.ends_at)}${m.place ? ` · ${m.place}` : ''}`;
+  const when = (m: Meeting) => `${timeRange(m.starts_at, m.ends_at)}${m.place ? ` · ${m.place}` : ''}`;
 
   if (meetings.isLoading) return <Spinner />;
   return (
@@ -132,6 +134,25 @@ export function MeetingInbox({
                   >
                     Withdraw request
                   </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {declined.length > 0 && (
+        <>
+          <h3 className="subheading">Declined</h3>
+          <ul className="meeting-list">
+            {declined.map((m) => (
+              <li key={m.id} className="meeting" data-testid="declined-meeting">
+                <Avatar id={m.to.id} name={m.to.display_name} size={36} />
+                <div className="meeting-body">
+                  <p className="person-name">
+                    {m.to.display_name} <span className="status status-declined">declined</span>
+                  </p>
+                  <p className="small muted">{when(m)}</p>
+                  <p className="small muted">{m.to.display_name} cannot meet then. You may ask for another time.</p>
                 </div>
               </li>
             ))}

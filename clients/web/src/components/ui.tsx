@@ -1,7 +1,7 @@
 // Small building blocks shared by the screens.
 
 import { KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { hue, initials } from './format';
+import { type EventWhen, hue, initials } from './format';
 
 export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
   return (
@@ -18,6 +18,16 @@ export function Avatar({ id, name, size = 40 }: { id: string; name: string; size
     >
       {initials(name)}
     </span>
+  );
+}
+
+/** An event's time on its one clock, after a "Live now" badge while it is on. */
+export function EventTimeText({ when }: { when: EventWhen }) {
+  return (
+    <>
+      {when.live && <span className="status status-live">Live now</span>}{' '}
+      <span className="event-time">{when.text}</span>
+    </>
   );
 }
 
@@ -146,7 +156,7 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
   }, []);
   return (
     <div className="page-title">
-      <h1 ref={ref} tabIndex={-1}>
+      <h1 ref={ref} tabIndex={-1} dir="auto">
         {children}
       </h1>
       {actions && <div className="page-actions">{actions}</div>}

@@ -10,6 +10,7 @@ import type { AppStore } from '../app/store';
 import { RealtimeClient } from './client';
 import { connectionChanged } from './connectionSlice';
 import { RealtimeContext } from './hooks';
+import { notifyInBackground } from './notifications';
 import { applyUserMessage } from './userChannel';
 
 function socketUrl(): string {
@@ -36,6 +37,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     if (!client) return;
     const unState = client.onState((state) => dispatch(connectionChanged(state)));
     client.start();
+    // Opened without a network (from the service worker's copy): say so rather than retry.
+    if (!navigator.onLine) client.goOffline();
     const offline = () => client.goOffline();
     const online = () => client.reconnectNow();
     const visible = () => {
@@ -72,11 +75,14 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     lastToken.current = accessToken;
   }, [client, accessToken]);
 
-  // The user's own channel: meeting changes, fresh suggestion lists and direct messages.
+  // The user's own channel: meeting changes, fresh suggestion lists and direct messages, which
+  // also become browser notifications while the tab is hidden (when the person turned them on).
   useEffect(() => {
     if (!client || !userId) return;
     return client.subscribe(`user:${userId}`, (event) => {
-      if (event.kind === 'message') applyUserMessage(dispatch, event.message.body);
+      if (event.kind !== 'message') return;
+      applyUserMessage(dispatch, event.message.body);
+      void notifyInBackground(event.message.body, userId).catch(() => undefined);
     });
   }, [client, userId, dispatch]);
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelMessage } from '../app/types';
-import reducer, { channelReset, historyLoaded, mergeByOffset, messageReceived, presenceUpdated } from './channelsSlice';
+import reducer, {
+  channelReset,
+  historyLoaded,
+  mergeByOffset,
+  messageReceived,
+  olderHistoryLoaded,
+  presenceUpdated,
+} from './channelsSlice';
 
 const msg = (offset: number, channel = 'event:1:chat'): ChannelMessage => ({
   channel,
@@ -29,6 +36,36 @@ describe('channels reducer', () => {
     expect(state['event:1:chat'].historyLoaded).toBe(true);
   });
 
+  it('prepends older pages and follows their cursor to the first message', () => {
+    const channel = 'event:1:chat';
+    let state = reducer(undefined, historyLoaded({ channel, messages: [msg(51), msg(52)], older: 51 }));
+    expect(state[channel].older).toBe(51);
+    state = reducer(state, messageReceived(msg(53)));
+    state = reducer(state, olderHistoryLoaded({ channel, messages: [msg(49), msg(50)], older: 49, before: 51 }));
+    expect(offsets(state)).toEqual([49, 50, 51, 52, 53]);
+    expect(state[channel].older).toBe(49);
+    state = reducer(state, olderHistoryLoaded({ channel, messages: [msg(48)], older: null, before: 49 }));
+    expect(offsets(state)[0]).toBe(48);
+    expect(state[channel].older).toBeNull();
+  });
+
+  it('keeps the older pages it has when the newest page is loaded again', () => {
+    const channel = 'event:1:chat';
+    let state = reducer(undefined, historyLoaded({ channel, messages: [msg(51), msg(52)], older: 51 }));
+    state = reducer(state, olderHistoryLoaded({ channel, messages: [msg(49), msg(50)], older: 49, before: 51 }));
+    state = reducer(state, historyLoaded({ channel, messages: [msg(52), msg(53)], older: 52 }));
+    expect(offsets(state)).toEqual([49, 50, 51, 52, 53]);
+    expect(state[channel].older).toBe(49);
+  });
+
+  it('drops an older page asked for before the channel was reset', () => {
+    const channel = 'event:1:chat';
+    let state = reducer(undefined, historyLoaded({ channel, messages: [msg(51)], older: 51 }));
+    state = reducer(state, channelReset(channel));
+    state = reducer(state, olderHistoryLoaded({ channel, messages: [msg(50)], older: 50, before: 51 }));
+    expect(offsets(state)).toEqual([]);
+  });
+
   it('places a late, older message in order', () => {
     let state = reducer(undefined, messageReceived(msg(2)));
     state = reducer(state, messageReceived(msg(1)));
@@ -47,6 +84,7 @@ describe('channels reducer', () => {
     state = reducer(state, channelReset('event:1:chat'));
     expect(offsets(state)).toEqual([]);
     expect(state['event:1:chat'].historyLoaded).toBe(false);
+    expect(state['event:1:chat'].older).toBeNull();
   });
 
   it('tracks the online count and members from presence changes', () => {

@@ -1,11 +1,21 @@
-// How screens reach the realtime client that `RealtimeProvider` holds: the client itself, and
-// `useChannel`, which follows a channel and keeps its feed in the store.
+// How screens reach the realtime client that `RealtimeProvider` holds: the client itself,
+// `useChannel`, which follows a channel and keeps its feed in the store, and `useEarlierMessages`,
+// which loads the feed's older pages on request.
 
-import { createContext, useContext, useEffect, useEffectEvent } from 'react';
-import { api } from '../app/api';
+import { createContext, useContext, useEffect, useEffectEvent, useState } from 'react';
+import { api, errorMessage } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import type { ChannelEvent, RealtimeClient } from './client';
-import { channelReset, historyLoaded, messageReceived, presenceUpdated } from './channelsSlice';
+import { channelReset, historyLoaded, messageReceived, olderHistoryLoaded, presenceUpdated } from './channelsSlice';
+
+/** Messages per history page: the newest ones when a channel is opened, and each older page. */
+export const HISTORY_PAGE = 50;
+
+/** A history page's `next_cursor` is the offset to pass as `before` for the page after it. */
+function olderCursor(nextCursor: string | null | undefined): number | null {
+  const offset = nextCursor ? Number(nextCursor) : NaN;
+  return Number.isSafeInteger(offset) ? offset : null;
+}
 
 export const RealtimeContext = createContext<RealtimeClient | null>(null);
 
@@ -32,11 +42,19 @@ export function useChannel(
     if (!client || !channel) return;
     let active = true;
     const loadHistory = async () => {
-      const request = dispatch(api.endpoints.channelHistory.initiate({ channel, limit: 100 }, { forceRefetch: true }));
+      const request = dispatch(
+        api.endpoints.channelHistory.initiate({ channel, limit: HISTORY_PAGE }, { forceRefetch: true }),
+      );
       const result = await request;
       request.unsubscribe();
       if (!active || !result.data) return;
-      dispatch(historyLoaded({ channel, messages: [...result.data.items].reverse() }));
+      dispatch(
+        historyLoaded({
+          channel,
+          messages: [...result.data.items].reverse(),
+          older: olderCursor(result.data.next_cursor),
+        }),
+      );
     };
     const unsubscribe = client.subscribe(channel, (event) => {
       if (event.kind === 'message') dispatch(messageReceived({ ...event.message }));
@@ -52,4 +70,38 @@ export function useChannel(
   }, [client, channel, dispatch, history]);
 
   return useAppSelector((s) => (channel ? s.channels[channel] : undefined));
+}
+
+/** Loads the page of messages before the oldest one a followed channel's feed holds. */
+export function useEarlierMessages(channel: string) {
+  const dispatch = useAppDispatch();
+  const before = useAppSelector((s) => s.channels[channel]?.older ?? null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    if (before === null || loading) return;
+    setLoading(true);
+    setError(null);
+    const request = dispatch(
+      api.endpoints.channelHistory.initiate({ channel, before, limit: HISTORY_PAGE }, { forceRefetch: true }),
+    );
+    const result = await request;
+    request.unsubscribe();
+    setLoading(false);
+    if (!result.data) {
+      setError(errorMessage(result.error));
+      return;
+    }
+    dispatch(
+      olderHistoryLoaded({
+        channel,
+        messages: [...result.data.items].reverse(),
+        older: olderCursor(result.data.next_cursor),
+        before,
+      }),
+    );
+  };
+
+  return { hasEarlier: before !== null, loading, error, load };
 }

@@ -1,43 +1,72 @@
-// Discover: events picked for the user (with the reasons), and search with filters.
+// Discover: events picked for the user (with the reasons), and search with filters. The search
+// lives in the address bar (see discoverSearch.ts): typing updates it in place after a pause,
+// so Back from an event returns to the same results and a search can be shared as a link.
 
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
-import { errorMessage, useRecommendationsQuery, useSearchEventsQuery } from '../app/api';
-import type { EventSearch } from '../app/types';
+import { errorMessage, useRecommendationsQuery, useSearchEventsInfiniteQuery } from '../app/api';
 import { EventCard } from '../components/EventCard';
+import { LoadMore } from '../components/LoadMore';
 import { Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import {
+  type DiscoverSearch,
+  emptyForm,
+  eventSearchFor,
+  hasCriteria,
+  type Place,
+  readDiscoverSearch,
+  type SearchForm,
+  writeDiscoverSearch,
+} from './discoverSearch';
 
-interface Filters {
-  q: string;
-  tag: string;
-  from: string;
-  to: string;
-  radius: string;
-}
+/** How long typing pauses before the address bar (and so the results) follow the form. */
+const TYPING_PAUSE_MS = 400;
 
-const noFilters: Filters = { q: '', tag: '', from: '', to: '', radius: '' };
+/** Marks the navigations the form itself makes, so they never reset what is being typed. */
+const FROM_FORM = { fromForm: true };
 
 export function Discover() {
-  const [filters, setFilters] = useState<Filters>(noFilters);
-  const [search, setSearch] = useState<EventSearch | null>(null);
-  const [position, setPosition] = useState<{ lat: number; lon: number } | null>(null);
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const query = params.toString();
+  const current = readDiscoverSearch(params);
+  const [form, setForm] = useState<SearchForm>(current.form);
   const [geoError, setGeoError] = useState<string | null>(null);
-  const recommended = useRecommendationsQuery({ limit: 12, ...(position ?? {}) });
-  const results = useSearchEventsQuery(search ?? skipToken);
 
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) =>
-    setFilters({ ...filters, [key]: e.target.value });
+  // Another navigation (the Discover link, Back and Forward) brings its own search into the form.
+  const [seenKey, setSeenKey] = useState(location.key);
+  if (location.key !== seenKey) {
+    setSeenKey(location.key);
+    if ((location.state as typeof FROM_FORM | null)?.fromForm !== true) setForm(current.form);
+  }
+
+  const commit = (next: DiscoverSearch) => {
+    const nextQuery = writeDiscoverSearch(next);
+    if (nextQuery.toString() !== query) setParams(nextQuery, { replace: true, state: FROM_FORM });
+  };
+
+  // Typing replaces the address (never adds to the history) once it pauses.
+  useEffect(() => {
+    const shown = readDiscoverSearch(new URLSearchParams(query));
+    const next = writeDiscoverSearch({ ...shown, form, searching: shown.searching || hasCriteria(form) });
+    if (next.toString() === query) return;
+    const timer = setTimeout(() => setParams(next, { replace: true, state: FROM_FORM }), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [form, query, setParams]);
+
+  const search = eventSearchFor(current);
+  const place = current.place;
+  const recommended = useRecommendationsQuery({ limit: 12, ...(place ?? {}) });
+  const results = useSearchEventsInfiniteQuery(search ?? skipToken);
+  const found = results.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const set = (key: keyof SearchForm) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const query: EventSearch = { limit: 20 };
-    if (filters.q.trim()) query.q = filters.q.trim();
-    if (filters.tag.trim()) query.tag = filters.tag.trim().toLowerCase();
-    if (filters.from) query.from = new Date(filters.from).toISOString();
-    if (filters.to) query.to = new Date(`${filters.to}T23:59:59`).toISOString();
-    if (filters.radius && position)
-      Object.assign(query, { lat: position.lat, lon: position.lon, radius_km: Number(filters.radius) });
-    setSearch(query);
+    commit({ form, searching: true, place });
   };
 
   const locate = () => {
@@ -47,7 +76,10 @@ export function Discover() {
       return;
     }
     navigator.geolocation.getCurrentPosition(
-      (p) => setPosition({ lat: p.coords.latitude, lon: p.coords.longitude }),
+      (p) => {
+        const here: Place = { lat: p.coords.latitude, lon: p.coords.longitude };
+        commit({ form, searching: current.searching || hasCriteria(form), place: here });
+      },
       () => setGeoError('Location is not available; distance filters need it.'),
       { timeout: 8000 },
     );
@@ -63,23 +95,23 @@ export function Discover() {
         <form className="search-form" onSubmit={submit} role="search">
           <div className="field field-grow">
             <label htmlFor="q">Keywords</label>
-            <input id="q" type="search" placeholder="rust, design, founders…" value={filters.q} onChange={set('q')} />
+            <input id="q" type="search" placeholder="rust, design, founders…" value={form.q} onChange={set('q')} />
           </div>
           <div className="field">
             <label htmlFor="tag">Tag</label>
-            <input id="tag" placeholder="e.g. ai" value={filters.tag} onChange={set('tag')} />
+            <input id="tag" placeholder="e.g. ai" value={form.tag} onChange={set('tag')} />
           </div>
           <div className="field">
             <label htmlFor="from">From</label>
-            <input id="from" type="date" value={filters.from} onChange={set('from')} />
+            <input id="from" type="date" value={form.from} onChange={set('from')} />
           </div>
           <div className="field">
             <label htmlFor="to">To</label>
-            <input id="to" type="date" value={filters.to} onChange={set('to')} />
+            <input id="to" type="date" value={form.to} onChange={set('to')} />
           </div>
           <div className="field">
             <label htmlFor="radius">Distance</label>
-            <select id="radius" value={filters.radius} onChange={set('radius')}>
+            <select id="radius" value={form.radius} onChange={set('radius')}>
               <option value="">Anywhere</option>
               <option value="5">Within 5 km</option>
               <option value="25">Within 25 km</option>
@@ -95,8 +127,8 @@ export function Discover() {
                 type="button"
                 className="button button-ghost"
                 onClick={() => {
-                  setFilters(noFilters);
-                  setSearch(null);
+                  setForm(emptyForm);
+                  commit({ form: emptyForm, searching: false, place });
                 }}
               >
                 Clear
@@ -105,7 +137,7 @@ export function Discover() {
           </div>
         </form>
         <p className="hint">
-          {position ? (
+          {place ? (
             <>Distances are measured from your location.</>
           ) : (
             <>
@@ -117,7 +149,7 @@ export function Discover() {
           )}
         </p>
         <ErrorNote>
-          {geoError ?? (filters.radius && !position && search ? 'Share your location to filter by distance.' : null)}
+          {geoError ?? (current.form.radius && !place && search ? 'Share your location to filter by distance.' : null)}
         </ErrorNote>
       </section>
 
@@ -126,14 +158,22 @@ export function Discover() {
           <h2 id="results-heading" className="section-title">
             Results
           </h2>
-          {results.isFetching && <Spinner label="Searching" />}
-          {results.error && <ErrorNote>{errorMessage(results.error)}</ErrorNote>}
-          {results.data && results.data.items.length === 0 && <Empty>No events match. Try fewer filters.</Empty>}
+          {results.isFetching && !results.isFetchingNextPage && <Spinner label="Searching" />}
+          {results.error && !results.isFetchNextPageError && <ErrorNote>{errorMessage(results.error)}</ErrorNote>}
+          {results.data && found.length === 0 && <Empty>No events match. Try fewer filters.</Empty>}
           <div className="grid" aria-live="polite">
-            {results.data?.items.map((e) => (
+            {found.map((e) => (
               <EventCard key={e.id} event={e} />
             ))}
           </div>
+          {results.hasNextPage && (
+            <LoadMore
+              label="Load more events"
+              loading={results.isFetchingNextPage}
+              error={results.isFetchNextPageError ? errorMessage(results.error) : null}
+              onLoad={() => void results.fetchNextPage()}
+            />
+          )}
         </section>
       )}
 

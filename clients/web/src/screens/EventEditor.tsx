@@ -5,13 +5,15 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
 import type { EventInput, MingleEvent } from '../app/types';
-import { fromLocalInput, toLocalInput } from '../components/format';
+import { fromZonedInput, knownZone, toLocalInput, toZonedInput, viewerTimeZone } from '../components/format';
 import { ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
 
 interface Draft {
   title: string;
   description: string;
   tags: string[];
+  /** The IANA zone the event is held in; `startsAt` and `endsAt` are read on its clock. */
+  timezone: string;
   startsAt: string;
   endsAt: string;
   venueName: string;
@@ -31,6 +33,7 @@ function blank(): Draft {
     title: '',
     description: '',
     tags: [],
+    timezone: viewerTimeZone(),
     startsAt: toLocalInput(start),
     endsAt: toLocalInput(end),
     venueName: '',
@@ -52,12 +55,14 @@ export function EventEditor() {
 }
 
 function draftOf(e: MingleEvent): Draft {
+  const timezone = knownZone(e.timezone) ? e.timezone : viewerTimeZone();
   return {
     title: e.title,
     description: e.description,
     tags: e.tags,
-    startsAt: toLocalInput(new Date(e.starts_at)),
-    endsAt: toLocalInput(new Date(e.ends_at)),
+    timezone,
+    startsAt: toZonedInput(new Date(e.starts_at), timezone),
+    endsAt: toZonedInput(new Date(e.ends_at), timezone),
     venueName: e.venue?.name ?? '',
     address: e.venue?.address ?? '',
     lat: e.venue ? String(e.venue.lat) : '',
@@ -66,6 +71,12 @@ function draftOf(e: MingleEvent): Draft {
     capacity: e.capacity == null ? '' : String(e.capacity),
     visibility: e.visibility,
   };
+}
+
+/** Every zone this browser knows, with the given one even when it is an alias missing from the list. */
+function zones(current: string): string[] {
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return all.includes(current) ? all : [current, ...all];
 }
 
 /**
@@ -89,9 +100,9 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
       title: draft.title.trim(),
       description: draft.description.trim(),
       tags: draft.tags.map((t) => t.toLowerCase()),
-      starts_at: fromLocalInput(draft.startsAt),
-      ends_at: fromLocalInput(draft.endsAt),
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+      starts_at: fromZonedInput(draft.startsAt, draft.timezone),
+      ends_at: fromZonedInput(draft.endsAt, draft.timezone),
+      timezone: draft.timezone,
       venue: hasVenue
         ? {
             name: draft.venueName.trim(),
@@ -125,7 +136,16 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
         </div>
         <div className="field">
           <label htmlFor="description">Description</label>
-          <textarea id="description" rows={4} value={draft.description} onChange={set('description')} />
+          <textarea
+            id="description"
+            rows={4}
+            value={draft.description}
+            onChange={set('description')}
+            aria-describedby="description-hint"
+          />
+          <p className="hint" id="description-hint">
+            Markdown works: **bold**, *italics*, lists with -, [links](https://example.com).
+          </p>
         </div>
         <TagInput
           label="Tags"
@@ -142,7 +162,21 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
             <label htmlFor="ends_at">Ends</label>
             <input id="ends_at" type="datetime-local" required value={draft.endsAt} onChange={set('endsAt')} />
           </div>
+          <div className="field field-grow">
+            <label htmlFor="timezone">Time zone</label>
+            <select id="timezone" value={draft.timezone} onChange={set('timezone')} aria-describedby="timezone-hint">
+              {zones(draft.timezone).map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
+        <p className="hint" id="timezone-hint">
+          Starts and Ends are read on this clock. Attendees see an in-person event's times on it too; an online-only
+          event shows on each attendee's own clock.
+        </p>
         <fieldset className="field">
           <legend>Venue (optional)</legend>
           <div className="form-row">

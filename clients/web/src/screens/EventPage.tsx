@@ -1,7 +1,7 @@
 // An event: its details, the user's RSVP (or place on the waitlist), check-in, who is coming and
 // the organizers' announcements.
 
-import { FormEvent, useState } from 'react';
+import { FormEvent, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
   errorMessage,
@@ -13,8 +13,10 @@ import {
   useSetRsvpMutation,
   useWithdrawRsvpMutation,
 } from '../app/api';
-import { clock, dateRange, eventTime, isLive } from '../components/format';
-import { Avatar, Chips, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import { EventSharing } from '../components/EventSharing';
+import { EventDescription } from '../components/lazyMarkdown';
+import { clock, eventTime, eventWhen, isLive } from '../components/format';
+import { Avatar, Chips, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useEventChannel } from '../realtime/useEventChannel';
 
 export function EventPage() {
@@ -25,6 +27,7 @@ export function EventPage() {
   if (event.error || !event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
   const live = isLive(e.starts_at, e.ends_at);
+  const when = eventWhen(e);
   return (
     <div className="page">
       <p className="crumbs">
@@ -58,7 +61,14 @@ export function EventPage() {
               <div>
                 <dt>When</dt>
                 <dd>
-                  {dateRange(e.starts_at, e.ends_at, e.timezone)} <span className="muted">({e.timezone})</span>
+                  <EventTimeText when={when} />
+                  <span className="muted small when-clock">
+                    {when.whose === 'viewer'
+                      ? 'In your time zone.'
+                      : when.labelled
+                        ? `Local time where it takes place (${when.timeZone.replace(/_/g, ' ')}).`
+                        : 'Local time where it takes place.'}
+                  </span>
                 </dd>
               </div>
               {e.venue && (
@@ -74,7 +84,14 @@ export function EventPage() {
                 <div>
                   <dt>Online</dt>
                   <dd>
-                    <a href={e.online_url} rel="noreferrer noopener" target="_blank">
+                    <a
+                      className="one-line"
+                      href={e.online_url}
+                      title={e.online_url}
+                      dir="ltr"
+                      rel="noreferrer noopener"
+                      target="_blank"
+                    >
                       {e.online_url}
                     </a>
                   </dd>
@@ -89,8 +106,11 @@ export function EventPage() {
                 </dd>
               </div>
             </dl>
+            <EventSharing event={e} />
             <Chips items={e.tags} />
-            <p className="description">{e.description}</p>
+            <Suspense fallback={null}>
+              <EventDescription markdown={e.description} />
+            </Suspense>
           </section>
           <Announcements eventId={e.id} />
           <Attendees eventId={e.id} />
@@ -102,6 +122,8 @@ export function EventPage() {
             live={live}
             isOrganizer={e.is_organizer}
             checkinCode={e.checkin_code ?? null}
+            answered={e.my_rsvp != null}
+            onlineOnly={!e.venue && Boolean(e.online_url)}
           />
         </aside>
       </div>
@@ -115,14 +137,22 @@ function RsvpPanel({
   live,
   isOrganizer,
   checkinCode,
+  answered,
+  onlineOnly,
 }: {
   eventId: string;
   seatsLeft: number | null;
   live: boolean;
   isOrganizer: boolean;
   checkinCode: string | null;
+  /** Whether the event says the viewer has an RSVP (nothing to fetch otherwise). */
+  answered: boolean;
+  /** No venue: joining is checking in, without a code. */
+  onlineOnly: boolean;
 }) {
-  const rsvp = useRsvpQuery(eventId);
+  // Once answered here, the mutation's reply fills the cache this reads.
+  const [answeredHere, setAnsweredHere] = useState(false);
+  const rsvp = useRsvpQuery(eventId, { skip: !answered && !answeredHere });
   const [setRsvp, setting] = useSetRsvpMutation();
   const [withdraw, withdrawing] = useWithdrawRsvpMutation();
   const [checkin, checkingIn] = useCheckinMutation();
@@ -135,6 +165,7 @@ function RsvpPanel({
     setError(null);
     try {
       await fn();
+      setAnsweredHere(true);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -205,7 +236,25 @@ function RsvpPanel({
           </button>
         )}
       </div>
-      {current?.status === 'going' && !current.checked_in_at && (
+      {current?.status === 'going' && !current.checked_in_at && onlineOnly && (
+        <div className="checkin-form">
+          <p className="hint" id="checkin-hint">
+            {live
+              ? 'Joining tells the organizers you are here and shows you to the people you could meet.'
+              : 'Joining opens 24 h before the start.'}
+          </p>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={checkingIn.isLoading}
+            aria-describedby="checkin-hint"
+            onClick={() => void act(() => checkin({ id: eventId }).unwrap())}
+          >
+            I am here: join
+          </button>
+        </div>
+      )}
+      {current?.status === 'going' && !current.checked_in_at && !onlineOnly && (
         <form className="checkin-form" onSubmit={submitCheckin}>
           <div className="field">
             <label htmlFor="checkin-code">Event check-in code</label>

@@ -10,17 +10,25 @@ import {
   useEventQuery,
   useOpenConversationMutation,
   useRequestMeetingMutation,
+  useLazyFreeTimesQuery,
+  useMeetingsQuery,
+  useAnnouncementsQuery,
   useBlockMutation,
+  useRsvpQuery,
   useSuggestionFeedbackMutation,
   useSuggestionsQuery,
+  useUnblockMutation,
   useUpdateMeMutation,
 } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { MingleEvent, Suggestion, SuggestionList } from '../app/types';
+import { BlockConfirm, UndoNote } from '../components/Blocking';
 import { ChatPanel } from '../components/ChatPanel';
-import { fromLocalInput, toLocalInput } from '../components/format';
+import { clock, fromLocalInput, toLocalInput } from '../components/format';
 import { MeetingInbox } from '../components/MeetingInbox';
+import { NotificationPrompt } from '../components/NotificationSetting';
 import { Avatar, Empty, ErrorNote, PageTitle, Reasons, Spinner, Tabs } from '../components/ui';
+import { unreadConversations } from '../realtime/dmSlice';
 import { useChannel } from '../realtime/hooks';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
@@ -38,6 +46,7 @@ export function LiveRoom() {
   const suggestions = useSuggestionsQuery(id);
   const [tab, setTab] = useState<Panel>('chat');
   const [dm, setDm] = useState<{ channel: string; name: string } | null>(null);
+  const badges = useTabBadges(id, tab, me?.id);
 
   const names = useMemo(() => {
     const map: Record<string, string> = {};
@@ -73,15 +82,18 @@ export function LiveRoom() {
       <Tabs<Panel>
         label="Live room sections"
         active={tab}
-        onChange={setTab}
+        onChange={(next) => {
+          if (tab === 'news' || next === 'news') badges.newsSeen();
+          setTab(next);
+        }}
         tabs={[
-          { id: 'chat', label: 'Chat' },
+          { id: 'chat', label: <TabLabel label="Chat" count={badges.chat} what="unread" /> },
           { id: 'people', label: 'People' },
-          { id: 'meetings', label: 'Meetings' },
-          { id: 'news', label: 'News' },
+          { id: 'meetings', label: <TabLabel label="Meetings" count={badges.meetings} what="waiting" /> },
+          { id: 'news', label: <TabLabel label="News" count={badges.news} what="new" /> },
         ]}
       />
-      <div className="live-grid" data-tab={tab}>
+      <div className="live-grid" data-tab={tab} data-dm={dm ? 'open' : undefined}>
         <div className="live-panel panel-people" id="panel-people" role="region" aria-label="People to meet">
           <PeopleToMeet event={e} suggestions={suggestions} onMessage={openDm} />
         </div>
@@ -94,7 +106,7 @@ export function LiveRoom() {
               <ChatPanel
                 key={dm.channel}
                 channel={dm.channel}
-                title={`Chat with ${dm.name}`}
+                title={`Private chat with ${dm.name}`}
                 names={names}
                 onClose={() => setDm(null)}
               />
@@ -106,6 +118,7 @@ export function LiveRoom() {
             <h2 id="inbox-heading" className="section-title">
               Meetings
             </h2>
+            <NotificationPrompt />
             <MeetingInbox eventId={e.id} onOpenChat={openDm} />
           </div>
           <div className="panel-news" id="panel-news">
@@ -115,6 +128,45 @@ export function LiveRoom() {
       </div>
     </div>
   );
+}
+
+/** A tab's name with a count of what waits behind it, read out in words. */
+function TabLabel({ label, count, what }: { label: string; count: number; what: string }) {
+  if (count === 0) return label;
+  return (
+    <>
+      {label}
+      <span className="tab-badge" aria-hidden="true">
+        {count > 9 ? '9+' : count}
+      </span>
+      <span className="visually-hidden">
+        , {count} {what}
+      </span>
+    </>
+  );
+}
+
+/**
+ * What waits behind the phone's tabs: meeting requests to answer, conversations with unread
+ * messages, and announcements posted since the News tab was last open (remembered per event).
+ */
+function useTabBadges(eventId: string, tab: Panel, me: string | undefined) {
+  const meetings = useMeetingsQuery({ event_id: eventId });
+  const announcements = useAnnouncementsQuery(eventId);
+  const unread = useAppSelector((s) => unreadConversations(s.dm));
+  const key = `mingle:news-seen:${eventId}`;
+  const [seen, setSeen] = useState(() => localStorage.getItem(key) ?? '');
+  const newest = announcements.data?.items[0]?.created_at ?? '';
+  const waiting = (meetings.data?.items ?? []).filter((m) => m.status === 'pending' && m.to.id === me);
+  const unseen = (announcements.data?.items ?? []).filter((a) => a.created_at > seen);
+  /** Everything posted so far counts as read: called on entering and on leaving the News tab. */
+  const newsSeen = () => {
+    if (newest > seen) {
+      localStorage.setItem(key, newest);
+      setSeen(newest);
+    }
+  };
+  return { chat: unread, meetings: waiting.length, news: tab === 'news' ? 0 : unseen.length, newsSeen };
 }
 
 function PeopleToMeet({
@@ -128,17 +180,52 @@ function PeopleToMeet({
 }) {
   const [updateMe, updating] = useUpdateMeMutation();
   const [openConversation] = useOpenConversationMutation();
-  const [block] = useBlockMutation();
+  const [block, blocking] = useBlockMutation();
+  const [unblock, unblocking] = useUnblockMutation();
   const [feedback] = useSuggestionFeedbackMutation();
   const [asking, setAsking] = useState<string | null>(null);
+  const [confirmingBlock, setConfirmingBlock] = useState<string | null>(null);
+  const [blocked, setBlocked] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const code = errorCode(suggestions.error);
+  // Once the event has started, suggestions are among the people checked in, the viewer too.
+  const rsvp = useRsvpQuery(event.id, { skip: event.my_rsvp !== 'going' });
+  const [openedAt] = useState(() => Date.now());
+  const started = openedAt >= new Date(event.starts_at).getTime();
+  const notHereYet = started && rsvp.data != null && !rsvp.data.checked_in_at;
+  // The viewer's requests at this event, so a card shows one that waits or was declined.
+  const me = useAppSelector((s) => s.auth.user?.id);
+  const meetings = useMeetingsQuery({ event_id: event.id });
+  const mine = (meetings.data?.items ?? []).filter((m) => m.from.id === me);
+  const pendingWith = new Set(mine.filter((m) => m.status === 'pending').map((m) => m.to.id));
+  const declinedBy = new Set(mine.filter((m) => m.status === 'declined').map((m) => m.to.id));
 
   const message = async (s: Suggestion) => {
     setError(null);
     try {
       const conversation = await openConversation(s.user.id).unwrap();
       onMessage(conversation.channel, s.user.display_name);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const confirmBlock = async (s: Suggestion) => {
+    setError(null);
+    try {
+      await block(s.user.id).unwrap();
+      setConfirmingBlock(null);
+      setBlocked({ id: s.user.id, name: s.user.display_name });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const undoBlock = async (person: { id: string; name: string }) => {
+    setError(null);
+    try {
+      await unblock(person.id).unwrap();
+      setBlocked(null);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -171,10 +258,32 @@ function PeopleToMeet({
       {Boolean(suggestions.error) && code !== 'matchmaking_off' && code !== 'not_attending' && (
         <ErrorNote>{errorMessage(suggestions.error)}</ErrorNote>
       )}
-      {suggestions.data?.items.length === 0 && (
-        <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>
-      )}
+      {suggestions.data?.items.length === 0 &&
+        (notHereYet ? (
+          <div className="callout" data-testid="check-in-first">
+            <p>
+              {event.checked_in_count === 1
+                ? 'One person is checked in.'
+                : `${event.checked_in_count} people are checked in.`}{' '}
+              Now that the event has started, people to meet are found among those checked in: check in to meet them.
+            </p>
+            <Link className="button button-primary button-small" to={`/events/${event.id}`}>
+              Check in
+            </Link>
+          </div>
+        ) : (
+          <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>
+        ))}
       <ErrorNote>{error}</ErrorNote>
+      {blocked && (
+        <UndoNote
+          key={blocked.id}
+          message={`${blocked.name} is blocked.`}
+          busy={unblocking.isLoading}
+          onUndo={() => void undoBlock(blocked)}
+          onExpire={() => setBlocked(null)}
+        />
+      )}
       <ul className="suggestions" aria-live="polite">
         {suggestions.data?.items.map((s) => (
           <li key={s.user.id} className="suggestion" data-testid="suggestion">
@@ -190,14 +299,20 @@ function PeopleToMeet({
               <MeetingForm event={event} suggestion={s} onDone={() => setAsking(null)} />
             ) : (
               <div className="button-row">
-                <button
-                  type="button"
-                  className="button button-primary button-small"
-                  onClick={() => setAsking(s.user.id)}
-                  aria-label={`Request a meeting with ${s.user.display_name}`}
-                >
-                  Request a meeting
-                </button>
+                {pendingWith.has(s.user.id) ? (
+                  <span className="status status-interested" data-testid="request-pending">
+                    Request sent: waiting for an answer
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button-primary button-small"
+                    onClick={() => setAsking(s.user.id)}
+                    aria-label={`Request a meeting with ${s.user.display_name}`}
+                  >
+                    {declinedBy.has(s.user.id) ? 'Ask for another time' : 'Request a meeting'}
+                  </button>
+                )}
                 <button
                   type="button"
                   className="button button-secondary button-small"
@@ -229,12 +344,20 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => void block(s.user.id)}
+                  onClick={() => setConfirmingBlock(s.user.id)}
                   aria-label={`Block ${s.user.display_name}`}
                 >
                   Block
                 </button>
               </div>
+            )}
+            {asking !== s.user.id && confirmingBlock === s.user.id && (
+              <BlockConfirm
+                name={s.user.display_name}
+                busy={blocking.isLoading}
+                onConfirm={() => void confirmBlock(s)}
+                onCancel={() => setConfirmingBlock(null)}
+              />
             )}
           </li>
         ))}
@@ -262,28 +385,43 @@ function MeetingForm({
   const [place, setPlace] = useState('');
   const [message, setMessage] = useState(`Hi ${suggestion.user.display_name.split(' ')[0]}, shall we meet?`);
   const [error, setError] = useState<string | null>(null);
+  const [findFreeTimes, freeTimes] = useLazyFreeTimesQuery();
+  const [clashed, setClashed] = useState(false);
   const first = useRef<HTMLTextAreaElement>(null);
   useEffect(() => first.current?.focus(), []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setClashed(false);
+    const startsAt = fromLocalInput(when);
     try {
       await request({
         eventId: event.id,
         request: {
           to_user_id: suggestion.user.id,
           message,
-          starts_at: fromLocalInput(when),
+          starts_at: startsAt,
           duration_minutes: Number(minutes),
           place,
         },
       }).unwrap();
       onDone();
     } catch (err) {
+      if (errorCode(err) === 'slot_taken') {
+        // Offer the first times both are free, from the one asked for on.
+        setClashed(true);
+        void findFreeTimes({
+          eventId: event.id,
+          with: suggestion.user.id,
+          duration_minutes: Number(minutes),
+          after: startsAt,
+        });
+      }
       setError(errorMessage(err));
     }
   };
+  const offered = clashed ? (freeTimes.data?.slots ?? []) : [];
   const idp = `meet-${suggestion.user.id}`;
   return (
     <form
@@ -333,6 +471,33 @@ function MeetingForm({
         />
       </div>
       <ErrorNote>{error}</ErrorNote>
+      {clashed && freeTimes.isSuccess && (
+        <div className="free-times" data-testid="free-times">
+          {offered.length === 0 ? (
+            <p className="hint">Neither of you has a free time left during the event.</p>
+          ) : (
+            <>
+              <p className="hint">Free for both of you:</p>
+              <div className="button-row">
+                {offered.map((slot) => (
+                  <button
+                    key={slot.starts_at}
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => {
+                      setWhen(toLocalInput(new Date(slot.starts_at)));
+                      setClashed(false);
+                      setError(null);
+                    }}
+                  >
+                    {clock(slot.starts_at)}
+                  </button>
+                ))}
+              </div>
+            </>
+          )}
+        </div>
+      )}
       <div className="button-row">
         <button type="submit" className="button button-primary button-small" disabled={requesting.isLoading}>
           Send request

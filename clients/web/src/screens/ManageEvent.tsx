@@ -12,9 +12,9 @@ import {
   useCheckinMutation,
   useEventQuery,
 } from '../app/api';
-import { clock, dateRange, eventTime } from '../components/format';
+import { clock, eventTime, eventWhen } from '../components/format';
 import { EventStats } from '../components/EventStats';
-import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import { Avatar, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
 
@@ -26,6 +26,7 @@ export function ManageEvent() {
   if (!event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
   if (!e.is_organizer) return <ErrorNote>Only the event's organizers can manage it.</ErrorNote>;
+  const when = eventWhen(e);
   return (
     <div className="page page-wide">
       <p className="crumbs">
@@ -48,7 +49,9 @@ export function ManageEvent() {
       >
         {e.title}
       </PageTitle>
-      <p className="meta">{dateRange(e.starts_at, e.ends_at, e.timezone)}</p>
+      <p className="meta">
+        <EventTimeText when={when} />
+      </p>
       <EventStats event={e} interested className="stats stats-big">
         <div>
           <dt>Check-in code</dt>

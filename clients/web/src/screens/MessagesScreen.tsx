@@ -7,7 +7,7 @@ import { errorMessage, useConversationsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { ConversationSummary } from '../app/types';
 import { ChatPanel } from '../components/ChatPanel';
-import { eventTime } from '../components/format';
+import { eventTime, recentTime } from '../components/format';
 import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
 
 interface Selected {
@@ -57,9 +57,11 @@ function ConversationPage({
               <Avatar id={c.with.id} name={c.with.display_name} size={40} />
               <span className="conversation-body">
                 <span className="conversation-top">
-                  <span className="person-name">{c.with.display_name}</span>
-                  <time className="small muted" dateTime={c.last_activity_at}>
-                    {eventTime(c.last_activity_at)}
+                  <span className="person-name" title={c.with.display_name}>
+                    {c.with.display_name}
+                  </span>
+                  <time className="small muted" dateTime={c.last_activity_at} title={eventTime(c.last_activity_at)}>
+                    {recentTime(c.last_activity_at)}
                   </time>
                 </span>
                 <span className={`conversation-preview small${count ? '' : ' muted'}`}>{text}</span>

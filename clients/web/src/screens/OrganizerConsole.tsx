@@ -2,9 +2,10 @@
 
 import { Link } from 'react-router-dom';
 import { errorMessage, useMyEventsQuery } from '../app/api';
+import type { MingleEvent } from '../app/types';
 import { EventStats } from '../components/EventStats';
-import { dateRange } from '../components/format';
-import { Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import { eventPlace, eventWhen } from '../components/format';
+import { Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 
 export function OrganizerConsole() {
   const events = useMyEventsQuery({ role: 'organizing', include_past: true });
@@ -24,17 +25,28 @@ export function OrganizerConsole() {
       {events.data?.items.length === 0 && <Empty>You are not organizing anything yet. Create your first event.</Empty>}
       <ul className="organizer-list">
         {events.data?.items.map((e) => (
-          <li key={e.id} className="card organizer-row">
-            <div>
-              <h2 className="event-card-title">
-                <Link to={`/events/${e.id}/manage`}>{e.title}</Link>
-              </h2>
-              <p className="meta">{dateRange(e.starts_at, e.ends_at, e.timezone)}</p>
-            </div>
-            <EventStats event={e} />
-          </li>
+          <OrganizedEvent key={e.id} event={e} />
         ))}
       </ul>
     </div>
+  );
+}
+
+function OrganizedEvent({ event }: { event: MingleEvent }) {
+  const when = eventWhen(event);
+  const place = eventPlace(event);
+  return (
+    <li className="card organizer-row">
+      <div className="organizer-row-main">
+        <h2 className="event-card-title" dir="auto">
+          <Link to={`/events/${event.id}/manage`}>{event.title}</Link>
+        </h2>
+        <p className="meta">
+          <EventTimeText when={when} />
+        </p>
+        {place && <p className="meta">{place}</p>}
+      </div>
+      <EventStats event={event} />
+    </li>
   );
 }

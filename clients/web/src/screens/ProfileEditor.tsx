@@ -3,15 +3,10 @@
 
 import { FormEvent, useState } from 'react';
 import { useLocation } from 'react-router-dom';
-import {
-  errorMessage,
-  useBlocksQuery,
-  useMeQuery,
-  useUnblockMutation,
-  useUpdateMeMutation,
-  useUserQuery,
-} from '../app/api';
-import type { Me, ProfileVisibility } from '../app/types';
+import { errorMessage, useBlocksQuery, useMeQuery, useUnblockMutation, useUpdateMeMutation } from '../app/api';
+import type { Block, Me, ProfileVisibility } from '../app/types';
+import { eventTime } from '../components/format';
+import { NotificationSetting } from '../components/NotificationSetting';
 import { Empty, ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
 
 const visibilities: { value: ProfileVisibility; label: string; hint: string }[] = [
@@ -143,6 +138,7 @@ function ProfileForm({ me }: { me: Me }) {
           </span>
         </div>
       </form>
+      <NotificationSetting />
       <Blocks />
     </div>
   );
@@ -161,26 +157,29 @@ function Blocks() {
       {blocks.data?.items.length === 0 && <Empty>You have not blocked anyone.</Empty>}
       <ul className="people">
         {blocks.data?.items.map((b) => (
-          <BlockedPerson key={b.user_id} userId={b.user_id} />
+          <BlockedPerson key={b.user_id} block={b} />
         ))}
       </ul>
     </section>
   );
 }
 
-function BlockedPerson({ userId }: { userId: string }) {
-  const user = useUserQuery(userId);
+// The list names nobody: it carries ids alone, and a blocked person's profile is not visible to
+// the one who blocked them (`GET /users/{id}` answers 404), so the date tells entries apart.
+function BlockedPerson({ block }: { block: Block }) {
   const [unblock, unblocking] = useUnblockMutation();
-  const name = user.data?.display_name ?? 'Someone';
+  const when = eventTime(block.created_at);
   return (
     <li className="person person-row">
-      <span>{name}</span>
+      <span>
+        {block.display_name} <span className="muted small">blocked on {when}</span>
+      </span>
       <button
         type="button"
         className="button button-ghost button-small"
         disabled={unblocking.isLoading}
-        onClick={() => void unblock(userId)}
-        aria-label={`Unblock ${name}`}
+        onClick={() => void unblock(block.user_id)}
+        aria-label={`Unblock ${block.display_name}`}
       >
         Unblock
       </button>

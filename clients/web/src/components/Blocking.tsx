@@ -1,0 +1,96 @@
+// Blocking someone, asked twice and undoable: an inline question before the block, and a short
+// note with "Undo" after it, since a block hides both people from each other at once.
+
+import { KeyboardEvent, useEffect, useId, useRef } from 'react';
+
+/** How long the "Undo" note stays once it is neither hovered nor focused. */
+const UNDO_MS = 8000;
+
+/** "Block Ada?" with the consequences, answered in place; Escape or Cancel keeps things as they are. */
+export function BlockConfirm({
+  name,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  name: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const questionId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  const opener = useRef<Element | null>(null);
+  // The safe answer has focus, so a second Enter does not block by accident; answering "no" gives
+  // focus back to the button that asked.
+  useEffect(() => {
+    opener.current = document.activeElement;
+    cancel.current?.focus();
+  }, []);
+  const dismiss = () => {
+    onCancel();
+    if (opener.current instanceof HTMLElement) opener.current.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      dismiss();
+    }
+  };
+  return (
+    <div className="confirm" role="group" aria-labelledby={questionId} onKeyDown={onKeyDown}>
+      <p id={questionId}>
+        Block {name}? You will no longer see each other here or be suggested to each other, and they cannot message you.
+      </p>
+      <div className="button-row">
+        <button type="button" className="button button-danger button-small" disabled={busy} onClick={onConfirm}>
+          Yes, block
+        </button>
+        <button type="button" ref={cancel} className="button button-ghost button-small" onClick={dismiss}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * "Ada is blocked. Undo" for a few seconds. It takes focus (the button that blocked is gone), and
+ * stays while it is hovered or focused, so nobody loses it mid-reach.
+ */
+export function UndoNote({
+  message,
+  busy,
+  onUndo,
+  onExpire,
+}: {
+  message: string;
+  busy: boolean;
+  onUndo: () => void;
+  onExpire: () => void;
+}) {
+  const undo = useRef<HTMLButtonElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const expire = useRef(onExpire);
+  useEffect(() => {
+    expire.current = onExpire;
+  }, [onExpire]);
+  const pause = () => clearTimeout(timer.current);
+  const resume = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => expire.current(), UNDO_MS);
+  };
+  useEffect(() => {
+    timer.current = setTimeout(() => expire.current(), UNDO_MS);
+    undo.current?.focus();
+    return () => clearTimeout(timer.current);
+  }, []);
+  return (
+    <div className="undo-note" role="status" onMouseEnter={pause} onMouseLeave={resume} onFocus={pause} onBlur={resume}>
+      <span>{message}</span>
+      <button type="button" ref={undo} className="link-button" disabled={busy} onClick={onUndo}>
+        Undo
+      </button>
+    </div>
+  );
+}
