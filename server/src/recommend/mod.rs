@@ -16,9 +16,11 @@
 //! - people met (0.15): `1 - 2^-k` for k people they have met who are going;
 //! - their crowd (0.10): `1 - 2^-(k/2)` for k people they were at an event with who are going,
 //!   a neighbourhood form of collaborative filtering over check-ins;
-//! - nearby (0.10): `exp(-d / 25 km)` when the request says where they are;
+//! - nearby (0.10): `exp(-d / 25 km)` when the request says where they are; an event held only
+//!   at a venue (no online link) loses up to 0.60 with distance beyond 50 km, `1 - e^-(d-50)/300`,
+//!   so that across an ocean it sinks below anything one can reach;
 //! - habit (0.05): how many of their past events fell in the same part of the week (weekday or
-//!   weekend; morning, afternoon or evening);
+//!   weekend; morning, afternoon or evening), said in words after three past events;
 //! - their segment (0.10, for newcomers with fewer than 3 events behind them): `1 - 2^-(k/3)`
 //!   for k people of the segment nearest their profile going, segments being k-means over the
 //!   profiles of everyone the collaborative model learned from, made at each training.
@@ -247,13 +249,59 @@ mod tests {
     }
 
     #[test]
-    fn a_new_event_with_nothing_in_common_says_how_many_are_going() {
+    fn an_event_with_nothing_in_common_claims_nothing_but_being_new() {
         let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
         let mut quiet = event(1, "Board games", "Dice and cards", &[]);
+        let fresh = event(2, "Chess club", "Openings", &[]);
         quiet.going_count = 4;
-        let ranked = recommender.rank(inputs(user(&["jazz"], &[]), vec![quiet]), 10);
-        assert_eq!(ranked[0].reasons, ["4 people going"]);
-        assert_eq!(ranked[0].score, 0.0);
+        let ranked = recommender.rank(inputs(user(&["jazz"], &[]), vec![quiet, fresh]), 10);
+        assert!(ranked.iter().all(|r| r.score == 0.0));
+        let reasons: Vec<&[String]> = ranked.iter().map(|r| &r.reasons[..]).collect();
+        assert_eq!(reasons, [&[][..], &["New, be among the first".to_owned()][..]], "the card shows who is going");
+    }
+
+    #[test]
+    fn a_venue_far_from_where_they_are_sinks_below_what_they_can_reach() {
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
+        let at = |mut e: EventRow, lat: f64, lon: f64| {
+            e.lat = Some(lat);
+            e.lon = Some(lon);
+            e
+        };
+        let berlin = (52.52, 13.405);
+        let new_york = at(event(1, "Jazz breakfast", "A live jazz trio", &["jazz"]), 40.75, -73.99);
+        let mut streamed = at(event(2, "Jazz session", "A live jazz trio, streamed", &["jazz"]), 40.75, -73.99);
+        streamed.online_url = Some("https://example.org/live".into());
+        let here = at(event(3, "Board games", "Dice and cards", &[]), 52.5, 13.4);
+        let mut inputs = inputs(user(&["jazz"], &[]), vec![new_york, streamed, here]);
+        inputs.near = Some(berlin);
+        let ranked = recommender.rank(inputs, 3);
+        let titles: Vec<&str> = ranked.iter().map(|r| r.event.title.as_str()).collect();
+        assert_eq!(titles, ["Jazz session", "Board games", "Jazz breakfast"], "online is reachable from anywhere");
+        assert!(ranked[1].reasons.iter().any(|r| r.ends_with("km from you")), "{:?}", ranked[1].reasons);
+    }
+
+    #[test]
+    fn reasons_say_went_only_of_what_is_over_and_usually_only_after_a_few_events() {
+        let recommender = Recommender::new(crate::model::light(), &Shutdown::new());
+        let now = crate::store::now_ms();
+        let mut coming = event(1, "Jazz night", "A live jazz trio plays standards", &["jazz"]);
+        (coming.starts_at, coming.ends_at) = (now + 86_400_000, now + 90_000_000);
+        let mut candidate = event(2, "Jazz night II", "A live jazz trio plays standards", &["jazz"]);
+        (candidate.starts_at, candidate.ends_at) = (now + 7 * 86_400_000, now + 7 * 86_400_000 + 3_600_000);
+        let mut inputs = inputs(user(&["piano"], &[]), vec![candidate.clone()]);
+        inputs.attended = vec![coming.clone(), coming.clone()];
+        let ranked = recommender.rank(inputs, 1);
+        assert!(
+            ranked[0].reasons.iter().any(|r| r == "Like \"Jazz night\", which you are going to"),
+            "{:?}",
+            ranked[0].reasons
+        );
+        assert!(
+            !ranked[0].reasons.iter().any(|r| r.contains("usually")),
+            "nothing is over yet: {:?}",
+            ranked[0].reasons
+        );
     }
 
     #[test]

@@ -21,11 +21,21 @@ const W_INTERESTS: f32 = 0.15;
 const W_MET: f32 = 0.15;
 const W_CROWD: f32 = 0.10;
 const W_NEARBY: f32 = 0.10;
+/// What an event held only at a venue far from where they say they are loses, at most: more
+/// than any other signal can give it, since nobody crosses an ocean for a breakfast. Nothing is
+/// lost within [`FAR_FROM`] km, about half at 200 km beyond it.
+const W_FAR: f32 = 0.60;
+const FAR_FROM: f64 = 50.0;
 const W_HABIT: f32 = 0.05;
+/// Past events needed before a part of the week counts as when they usually go.
+const HABIT_AFTER: usize = 3;
 /// For a user with fewer than [`NEWCOMER`] events behind them: how many people of their
 /// segment (k-means over the profiles the model learned from) are going.
 const W_SEGMENT: f32 = 0.10;
 const NEWCOMER: usize = 3;
+/// A phrase of their profile is named as an event's reason only if the event's content score is
+/// at least this share of the best candidate's.
+const PHRASE_FLOOR: f32 = 0.8;
 
 /// One signal's share of an event's score, and its reason when it has one to give.
 type Part = (f32, Option<String>);
@@ -41,9 +51,15 @@ struct Signals<'a> {
     segment: Option<&'a HashMap<Uuid, usize>>,
     circle: HashMap<Uuid, (i64, i64)>,
     near: Option<(f64, f64)>,
-    /// Attended events per part of the week.
+    /// Past events per part of the week, and how many past events there are.
     habits: HashMap<(bool, u8), usize>,
+    past: usize,
     attended: usize,
+    /// The content score a candidate needs for a phrase of the profile to be named as the
+    /// reason: [`PHRASE_FLOOR`] of the best candidate's. A long phrase ("people to pair with on embedded projects")
+    /// sits near every event a little; naming it is only true of events that fit the profile as
+    /// a whole.
+    phrase_floor: f32,
 }
 
 impl Recommender {
@@ -62,6 +78,9 @@ impl Recommender {
             (Some(model), Some(vectors)) if attended.len() < NEWCOMER => model.segments.nearest(&vectors.profile),
             _ => None,
         };
+        let now = crate::store::now_ms();
+        let past: Vec<&EventRow> = attended.iter().filter(|e| e.ends_at < now).collect();
+        let phrase_floor = vectors.as_ref().map_or(f32::INFINITY, |v| PHRASE_FLOOR * best_content(&candidates, v));
         let signals = Signals {
             interests: parse_list(&user.interests),
             w_content: if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT },
@@ -70,11 +89,13 @@ impl Recommender {
             segment,
             circle,
             near,
-            habits: attended.iter().fold(HashMap::new(), |mut m, e| {
+            habits: past.iter().fold(HashMap::new(), |mut m, e| {
                 *m.entry(week_part(e.starts_at)).or_default() += 1;
                 m
             }),
+            past: past.len(),
             attended: attended.len(),
+            phrase_floor,
         };
         let mut ranked: Vec<Ranked> = candidates.into_iter().map(|event| signals.rank(event)).collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.event.starts_at.cmp(&b.event.starts_at)));
@@ -118,20 +139,22 @@ impl Signals<'_> {
         let Vectors { taste, phrases, events, history, .. } = self.vectors.as_ref()?;
         let vector = events.get(&event.id)?;
         let content = dot(taste, vector).max(0.0);
-        // The phrase of their profile this event fits best, unless it is a tag the interests
-        // reason already names.
+        // The phrase of their profile this event fits best. Not an interest: an interest is a
+        // tag, named by the interests reason when the event carries it, and alone a word means
+        // too many things ("embedded" systems, "embedded" finance).
         let best_phrase = phrases
             .iter()
-            .filter(|(p, _)| !shared.contains(&p))
+            .filter(|(p, _)| !shared.contains(&p) && !self.interests.contains(p))
             .map(|(p, v)| (dot(v, vector), p))
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        let best_past = history.iter().map(|(title, v)| (dot(v, vector), title)).max_by(|a, b| a.0.total_cmp(&b.0));
+        let best_past = history.iter().map(|past| (dot(&past.vector, vector), past)).max_by(|a, b| a.0.total_cmp(&b.0));
         // A past event must be a much closer match than a phrase to be the reason: phrases are
         // short, so their cosines run lower.
-        let phrase = best_phrase.filter(|(s, _)| *s >= 0.35);
+        let phrase = best_phrase.filter(|(s, _)| *s >= 0.35 && content >= self.phrase_floor);
         let past = best_past.filter(|(s, _)| *s >= 0.6 && phrase.is_none_or(|(p, _)| *s - 0.25 > p));
         let reason = match (past, phrase) {
-            (Some((_, title)), _) => Some(format!("Like \"{title}\", which you went to")),
+            (Some((_, past)), _) if past.over => Some(format!("Like \"{}\", which you went to", past.title)),
+            (Some((_, past)), _) => Some(format!("Like \"{}\", which you are going to", past.title)),
             (None, Some((_, phrase))) => Some(format!("Fits \"{phrase}\" from your profile")),
             (None, None) => None,
         };
@@ -161,20 +184,26 @@ impl Signals<'_> {
         Some((W_SEGMENT * (1.0 - 0.5f32.powf(n as f32 / 3.0)), words))
     }
 
-    /// Nearby: the distance from where they say they are.
+    /// Nearby: the distance from where they say they are; an event one can only attend at a
+    /// venue far away loses what [`W_FAR`] says (one with an online link can be joined anywhere).
     fn nearby(&self, event: &EventRow) -> Option<Part> {
         let ((lat, lon), elat, elon) = (self.near?, event.lat?, event.lon?);
         let km = crate::render::haversine_km(lat, lon, elat, elon);
         let words = (km <= 25.0).then(|| format!("{km:.1} km from you"));
-        Some((W_NEARBY * (-km / 25.0).exp() as f32, words))
+        let near = W_NEARBY * (-km / 25.0).exp() as f32;
+        let far = match event.online_url {
+            Some(_) => 0.0,
+            None => W_FAR * (1.0 - (-(km - FAR_FROM).max(0.0) / 300.0).exp()) as f32,
+        };
+        Some((near - far, words))
     }
 
     /// Habit: how many of their past events fell in the same part of the week.
     fn habit(&self, event: &EventRow) -> Option<Part> {
         let part = week_part(event.starts_at);
         let &n = self.habits.get(&part)?;
-        let share = n as f32 / self.attended.max(1) as f32;
-        let words = (share >= 0.5 && self.attended >= 2)
+        let share = n as f32 / self.past.max(1) as f32;
+        let words = (share >= 0.5 && self.past >= HABIT_AFTER)
             .then(|| format!("On a {}, when you usually go", week_part_words(part)));
         Some((W_HABIT * share, words))
     }
@@ -211,22 +240,27 @@ fn crowd_going(crowd: i64) -> Option<Part> {
     })
 }
 
-/// The reasons of the three strongest parts that have one, then scarcity, or else how many are
-/// going.
+/// The reasons of the three strongest parts that have one, then scarcity; for a new event with
+/// nothing else to say, that it is new. (How many are going is on the card already.)
 fn reasons(mut parts: Vec<Part>, event: &EventRow) -> Vec<String> {
     parts.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut reasons: Vec<String> = parts.into_iter().filter_map(|p| p.1).take(3).collect();
     if let Some(left) = event.capacity.map(|c| c - event.going_count).filter(|&l| l <= 5) {
         reasons.push(if left == 1 { "Only 1 seat left".to_owned() } else { format!("Only {left} seats left") });
     }
-    if reasons.is_empty() {
-        reasons.push(match event.going_count {
-            0 => "New, be among the first".to_owned(),
-            1 => "1 person going".to_owned(),
-            n => format!("{n} people going"),
-        });
+    if reasons.is_empty() && event.going_count == 0 {
+        reasons.push("New, be among the first".to_owned());
     }
     reasons
+}
+
+/// The best content score among `candidates`.
+fn best_content(candidates: &[EventRow], vectors: &Vectors) -> f32 {
+    candidates
+        .iter()
+        .filter_map(|e| vectors.events.get(&e.id))
+        .map(|v| dot(&vectors.taste, v).max(0.0))
+        .fold(0.0, f32::max)
 }
 
 /// Each candidate's rank by `model`, as a share in [0, 1] (1 = its best candidate), from the

@@ -23,6 +23,14 @@ pub(super) struct Profile {
     pub phrases: Vec<(String, Vector)>,
 }
 
+/// An event they went to or are going to, as content scoring names it.
+pub(super) struct Attended {
+    pub title: String,
+    /// Already over (they went), or still to come (they are going).
+    pub over: bool,
+    pub vector: Vector,
+}
+
 /// What content scoring compares: the user's taste and phrases, each candidate's vector, and
 /// the attended events' titles with vectors.
 pub(super) struct Vectors {
@@ -31,7 +39,7 @@ pub(super) struct Vectors {
     pub taste: Vec<f32>,
     pub phrases: Vec<(String, Vector)>,
     pub events: HashMap<Uuid, Vector>,
-    pub history: Vec<(String, Vector)>,
+    pub history: Vec<Attended>,
 }
 
 /// The text an event is known by.
@@ -146,16 +154,21 @@ impl Recommender {
         let mut ready = self.event_vectors_now(&candidates.iter().chain(attended).collect::<Vec<_>>())?;
         let Profile { vector: profile, phrases } =
             self.profiles(&[user], Priority::Request)?.pop().ok_or_else(|| anyhow::anyhow!("no profile vector"))?;
-        let history: Vec<(String, Vector)> =
-            attended.iter().filter_map(|e| Some((e.title.clone(), ready.remove(&e.id)?))).collect();
+        let now = crate::store::now_ms();
+        let history: Vec<Attended> = attended
+            .iter()
+            .filter_map(|e| {
+                Some(Attended { title: e.title.clone(), over: e.ends_at < now, vector: ready.remove(&e.id)? })
+            })
+            .collect();
         let events: HashMap<Uuid, Vector> = ready;
         // Taste: the profile, pulled toward what they actually went to as history accumulates.
         let mut taste = profile.to_vec();
         if !history.is_empty() {
             let pull = (history.len() as f32 / (history.len() as f32 + 3.0)).min(0.6);
             let mut mean = vec![0.0f32; taste.len()];
-            for (_, v) in &history {
-                mean.iter_mut().zip(v.iter()).for_each(|(m, x)| *m += x / history.len() as f32);
+            for past in &history {
+                mean.iter_mut().zip(past.vector.iter()).for_each(|(m, x)| *m += x / history.len() as f32);
             }
             let mean = normalize(mean);
             taste = normalize(taste.iter().zip(&mean).map(|(p, m)| (1.0 - pull) * p + pull * m).collect());
