@@ -40,6 +40,10 @@ pub struct Venue {
     pub name: String,
     #[serde(default)]
     pub address: String,
+    /// The city it is in, up to 100 characters: shown next to the venue's name.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub city: String,
     /// Degrees, -90 to 90.
     #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,

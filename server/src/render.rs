@@ -73,9 +73,13 @@ pub struct EventContext {
 
 pub fn event(row: &EventRow, ctx: EventContext) -> Event {
     let venue = match (&row.venue_name, row.lat, row.lon) {
-        (Some(name), Some(lat), Some(lon)) => {
-            Some(Venue { name: name.clone(), address: row.venue_address.clone().unwrap_or_default(), lat, lon })
-        }
+        (Some(name), Some(lat), Some(lon)) => Some(Venue {
+            name: name.clone(),
+            address: row.venue_address.clone().unwrap_or_default(),
+            city: row.venue_city.clone().unwrap_or_default(),
+            lat,
+            lon,
+        }),
         _ => None,
     };
     Event {

@@ -408,7 +408,7 @@ fn event(
         let v = rng.gen_range(0..CITIES[c].venues.len());
         let (name, address) = CITIES[c].venues[v];
         let (lat, lon) = venues[c][v];
-        VenueFields { name: name.to_owned(), address: address.to_owned(), lat, lon }
+        VenueFields { name: name.to_owned(), address: address.to_owned(), city: CITIES[c].name.to_owned(), lat, lon }
     });
     let online_url =
         online.then(|| format!("https://meet.demo.mingle.test/{}-{}", slug(&title), rng.gen_range(1000..10000)));

@@ -105,13 +105,14 @@ fn event_fields(input: &CreateEvent) -> ApiResult<EventFields> {
 fn venue_fields(p: &mut Problems, v: &Venue) -> VenueFields {
     let name = p.line("venue.name", &v.name, 1, 200);
     let address = p.line("venue.address", &v.address, 0, 300);
+    let city = p.line("venue.city", &v.city, 0, 100);
     if !v.lat.is_finite() || !(-90.0..=90.0).contains(&v.lat) {
         p.add("venue.lat", "must be between -90 and 90");
     }
     if !v.lon.is_finite() || !(-180.0..=180.0).contains(&v.lon) {
         p.add("venue.lon", "must be between -180 and 180");
     }
-    VenueFields { name, address, lat: v.lat, lon: v.lon }
+    VenueFields { name, address, city, lat: v.lat, lon: v.lon }
 }
 
 /// The event as it stands, in the shape of a create request, so a patch can be laid over it and

@@ -140,6 +140,7 @@ mod tests {
             timezone: "Europe/Berlin".to_owned(),
             venue_name: Some("c-base".to_owned()),
             venue_address: None,
+            venue_city: None,
             lat: None,
             lon: None,
             online_url: None,

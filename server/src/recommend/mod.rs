@@ -178,6 +178,7 @@ mod tests {
             timezone: "UTC".into(),
             venue_name: None,
             venue_address: None,
+            venue_city: None,
             lat: None,
             lon: None,
             online_url: None,

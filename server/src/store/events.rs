@@ -13,7 +13,8 @@ use super::{json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult
 
 /// Binds the organizer-settable fields of `$f` (an [`EventFields`]) to `$query`, in column order
 /// `title, description, tags, starts_at, ends_at, timezone, venue_name, venue_address, lat, lon,
-/// online_url, capacity, visibility`, the order both the insert and the update statement use.
+/// online_url, capacity, visibility, venue_city`, the order both the insert and the update
+/// statement use.
 macro_rules! bind_event_fields {
     ($query:expr, $f:expr) => {{
         let f: &EventFields = $f;
@@ -31,6 +32,7 @@ macro_rules! bind_event_fields {
             .bind(f.online_url.as_deref())
             .bind(f.capacity)
             .bind(f.visibility.as_str())
+            .bind(f.venue.as_ref().map(|v| v.city.clone()))
     }};
 }
 
@@ -49,8 +51,8 @@ macro_rules! insert_tags {
 
 pub(super) const EVENT_SELECT: &str =
     "SELECT e.id, e.owner_id, e.title, e.description, e.tags, e.starts_at, e.ends_at, \
-    e.timezone, e.venue_name, e.venue_address, e.lat, e.lon, e.online_url, e.capacity, e.visibility, \
-    e.checkin_code, e.created_at, e.updated_at, \
+    e.timezone, e.venue_name, e.venue_address, e.venue_city, e.lat, e.lon, e.online_url, e.capacity, \
+    e.visibility, e.checkin_code, e.created_at, e.updated_at, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going') AS going_count, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waitlist_count, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'interested') AS interested_count, \
@@ -69,6 +71,7 @@ pub struct EventRow {
     pub timezone: String,
     pub venue_name: Option<String>,
     pub venue_address: Option<String>,
+    pub venue_city: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub online_url: Option<String>,
@@ -103,6 +106,7 @@ pub struct EventFields {
 pub struct VenueFields {
     pub name: String,
     pub address: String,
+    pub city: String,
     pub lat: f64,
     pub lon: f64,
 }
@@ -121,6 +125,7 @@ impl EventRow {
                 (Some(name), Some(lat), Some(lon)) => Some(VenueFields {
                     name: name.clone(),
                     address: self.venue_address.clone().unwrap_or_default(),
+                    city: self.venue_city.clone().unwrap_or_default(),
                     lat,
                     lon,
                 }),
@@ -183,8 +188,9 @@ impl Store {
             let f = &event.fields;
             bind_event_fields!(sqlx::query(
                 "INSERT INTO events (id, title, description, tags, starts_at, ends_at, timezone, venue_name, \
-                 venue_address, lat, lon, online_url, capacity, visibility, owner_id, checkin_code, created_at, \
-                 updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+                 venue_address, lat, lon, online_url, capacity, visibility, venue_city, owner_id, checkin_code, \
+                 created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
             ).bind(id), f)
             .bind(event.owner_id)
             .bind(&event.checkin_code)
@@ -232,7 +238,7 @@ impl Store {
             bind_event_fields!(sqlx::query(
                 "UPDATE events SET title = $2, description = $3, tags = $4, starts_at = $5, ends_at = $6, \
                  timezone = $7, venue_name = $8, venue_address = $9, lat = $10, lon = $11, online_url = $12, \
-                 capacity = $13, visibility = $14, updated_at = $15 WHERE id = $1",
+                 capacity = $13, visibility = $14, venue_city = $15, updated_at = $16 WHERE id = $1",
             ).bind(id), &f)
             .bind(now)
             .execute(&mut *tx)

@@ -20,7 +20,7 @@ fn event_body(title: &str, start_in_hours: i64, capacity: Option<i64>) -> Value 
         "starts_at": at(start_in_hours),
         "ends_at": at(start_in_hours + 3),
         "timezone": "Europe/Berlin",
-        "venue": {"name": "c-base", "address": "Rungestraße 20, Berlin", "lat": 52.5129, "lon": 13.4201},
+        "venue": {"name": "c-base", "address": "Rungestraße 20", "city": "Berlin", "lat": 52.5129, "lon": 13.4201},
         "capacity": capacity,
     })
 }
@@ -39,6 +39,8 @@ async fn organizer_and_attendee_flow(backend: Backend) {
 
     let event = create(&org, event_body("Rust Async Night", 1, Some(1))).await;
     assert_eq!(event.tags, ["rust", "systems-programming"]);
+    let venue = event.venue.as_ref().expect("a venue");
+    assert_eq!((venue.name.as_str(), venue.city.as_str()), ("c-base", "Berlin"));
     assert!(event.is_organizer);
     assert_eq!(event.organizer_ids, [org_s.user.id]);
     assert_eq!(event.starts_at.offset().local_minus_utc(), 3600, "rendered in Europe/Berlin (winter time)");
@@ -210,7 +212,7 @@ async fn permissions_and_validation(backend: Backend) {
     let mut bad = event_body("", 1, Some(0));
     bad["ends_at"] = json!(at(0));
     bad["timezone"] = json!("Mars/Olympus");
-    bad["venue"] = json!({"name": "Somewhere", "lat": 91.0, "lon": -181.0});
+    bad["venue"] = json!({"name": "Somewhere", "city": "x".repeat(101), "lat": 91.0, "lon": -181.0});
     bad["online_url"] = json!("ftp://example.org");
     let reply = org.post("/api/v1/events", bad).await.expect(422);
     let mut fields: Vec<String> = reply.body["error"]["fields"]
@@ -220,7 +222,10 @@ async fn permissions_and_validation(backend: Backend) {
         .filter_map(|f| f["field"].as_str().map(str::to_owned))
         .collect();
     fields.sort();
-    assert_eq!(fields, ["capacity", "ends_at", "online_url", "timezone", "title", "venue.lat", "venue.lon"]);
+    assert_eq!(
+        fields,
+        ["capacity", "ends_at", "online_url", "timezone", "title", "venue.city", "venue.lat", "venue.lon"]
+    );
     let mut neither = event_body("Nowhere", 1, None);
     neither["venue"] = Value::Null;
     org.post("/api/v1/events", neither).await.expect(422);

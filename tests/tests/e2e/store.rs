@@ -42,7 +42,13 @@ fn fields(title: &str, starts_in_hours: i64, capacity: Option<i64>) -> EventFiel
         starts_at: start,
         ends_at: start + 2 * 3_600_000,
         timezone: "Europe/Berlin".into(),
-        venue: Some(VenueFields { name: "Hall".into(), address: String::new(), lat: 52.52, lon: 13.405 }),
+        venue: Some(VenueFields {
+            name: "Hall".into(),
+            address: String::new(),
+            city: "Berlin".into(),
+            lat: 52.52,
+            lon: 13.405,
+        }),
         online_url: None,
         capacity,
         visibility: EventVisibility::Public,
@@ -205,7 +211,13 @@ async fn search_filters_and_pages(backend: Backend) {
     berlin.description = "Futures, executors and cancellation".into();
     let mut paris = fields("Climate founders breakfast", 48, None);
     paris.tags = vec!["climate-tech".into()];
-    paris.venue = Some(VenueFields { name: "Station F".into(), address: String::new(), lat: 48.834, lon: 2.370 });
+    paris.venue = Some(VenueFields {
+        name: "Station F".into(),
+        address: String::new(),
+        city: "Paris".into(),
+        lat: 48.834,
+        lon: 2.370,
+    });
     let mut online = fields("Running Rust in production", 72, None);
     online.venue = None;
     online.online_url = Some("https://meet.example.org/rust".into());

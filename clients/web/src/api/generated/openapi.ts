@@ -1529,6 +1529,8 @@ export interface components {
     /** @description A physical place. */
     Venue: {
       address?: string;
+      /** @description The city it is in, up to 100 characters: shown next to the venue's name. */
+      city?: string;
       /**
        * Format: double
        * @description Degrees, -90 to 90.

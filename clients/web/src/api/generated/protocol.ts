@@ -241,6 +241,10 @@ export interface Event {
 export interface Venue {
   address?: string;
   /**
+   * The city it is in, up to 100 characters: shown next to the venue's name.
+   */
+  city?: string;
+  /**
    * Degrees, -90 to 90.
    */
   lat: number;
