@@ -317,4 +317,8 @@ pub struct ActivityPoint {
     pub checkins: i64,
     /// Meeting requests made so far, whatever became of them.
     pub meetings: i64,
+    /// People who had asked someone for a meeting so far (each counted once).
+    pub requesters: i64,
+    /// Meetings accepted so far (counted when accepted; later cancellations included).
+    pub accepted: i64,
 }

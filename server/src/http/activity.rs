@@ -17,6 +17,9 @@ use crate::state::AppState;
 /// Most buckets in a series; the bucket width grows until the span fits.
 const MAX_POINTS: i64 = 48;
 
+/// Kinds of activity counted (see `Store::activity_times`).
+const KINDS: usize = 5;
+
 /// Bucket widths to choose from, in minutes: a minute up to a week.
 const WIDTHS_MIN: [u32; 9] = [1, 5, 15, 30, 60, 180, 360, 1440, 10080];
 
@@ -24,7 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(event_activity))
 }
 
-/// Running totals of RSVPs, check-ins and meeting requests at the event, in at most 48 buckets
+/// Running totals of RSVPs, check-ins, meeting requests, people who asked for one and meetings
+/// accepted at the event, in at most 48 buckets
 /// from just before the first of them until now. Organizers only.
 #[utoipa::path(get, path = "/events/{id}/activity", tag = "rsvp", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
@@ -60,14 +64,14 @@ fn bucket(times: &[(i64, i64)], now: i64) -> EventActivity {
     // One empty bucket before the first activity, so every series starts from zero.
     let start = first - first.rem_euclid(width) - width;
     let count = usize::try_from((last - start) / width + 1).unwrap_or(1);
-    let mut added = vec![[0i64; 3]; count];
+    let mut added = vec![[0i64; KINDS]; count];
     for &(kind, at) in times {
         let slot = usize::try_from((at - start) / width).unwrap_or(0).min(count - 1);
-        if let Some(kind) = usize::try_from(kind).ok().filter(|k| *k < 3) {
+        if let Some(kind) = usize::try_from(kind).ok().filter(|k| *k < KINDS) {
             added[slot][kind] += 1;
         }
     }
-    let mut totals = [0i64; 3];
+    let mut totals = [0i64; KINDS];
     let points = added
         .iter()
         .enumerate()
@@ -81,6 +85,8 @@ fn bucket(times: &[(i64, i64)], now: i64) -> EventActivity {
                 rsvps: totals[0],
                 checkins: totals[1],
                 meetings: totals[2],
+                requesters: totals[3],
+                accepted: totals[4],
             }
         })
         .collect();
@@ -101,11 +107,30 @@ mod tests {
     #[test]
     fn totals_run_up_to_now_in_minute_buckets_for_a_short_span() {
         let base = 1_000 * MIN;
-        let times = [(0, base), (0, base + 30_000), (1, base + 2 * MIN), (2, base + 3 * MIN + 1)];
+        let times = [
+            (0, base),
+            (0, base + 30_000),
+            (1, base + 2 * MIN),
+            (2, base + 3 * MIN + 1),
+            (3, base + 3 * MIN + 1),
+            (4, base + 4 * MIN),
+        ];
         let activity = bucket(&times, base + 5 * MIN);
         assert_eq!(activity.bucket_minutes, 1);
-        let totals: Vec<_> = activity.points.iter().map(|p| (p.rsvps, p.checkins, p.meetings)).collect();
-        assert_eq!(totals, [(0, 0, 0), (2, 0, 0), (2, 0, 0), (2, 1, 0), (2, 1, 1), (2, 1, 1), (2, 1, 1)]);
+        let totals: Vec<_> =
+            activity.points.iter().map(|p| (p.rsvps, p.checkins, p.meetings, p.requesters, p.accepted)).collect();
+        assert_eq!(
+            totals,
+            [
+                (0, 0, 0, 0, 0),
+                (2, 0, 0, 0, 0),
+                (2, 0, 0, 0, 0),
+                (2, 1, 0, 0, 0),
+                (2, 1, 1, 1, 0),
+                (2, 1, 1, 1, 1),
+                (2, 1, 1, 1, 1)
+            ]
+        );
         assert_eq!(activity.points[0].at.timestamp_millis(), base - MIN);
     }
 

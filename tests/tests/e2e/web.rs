@@ -96,19 +96,23 @@ async fn activity_counts_rsvps_checkins_and_meetings(backend: Backend) {
     ben.post(&format!("/api/v1/events/{id}/rsvp"), json!({"status": "interested"})).await.expect(200);
     org.post(&format!("/api/v1/events/{id}/checkin"), json!({"user_id": ann_s.user.id})).await.expect(200);
     let starts_at = (Utc::now() + Duration::minutes(10)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    org.post(
-        &format!("/api/v1/events/{id}/meetings"),
-        json!({"to_user_id": ann_s.user.id, "message": "Welcome!", "starts_at": starts_at, "place": "Door"}),
-    )
-    .await
-    .expect(201);
+    let ask = json!({"to_user_id": ann_s.user.id, "message": "Welcome!", "starts_at": starts_at, "place": "Door"});
+    let meeting = org.post(&format!("/api/v1/events/{id}/meetings"), ask).await.expect(201);
+    // Asked again after a decline: two requests, one person asking, one meeting accepted.
+    let decline = format!("/api/v1/meetings/{}/decline", meeting.body["id"].as_str().expect("id"));
+    ann.post(&decline, json!({})).await.expect(200);
+    let ask = json!({"to_user_id": ann_s.user.id, "message": "Later?", "starts_at": starts_at, "place": "Bar"});
+    let meeting = org.post(&format!("/api/v1/events/{id}/meetings"), ask).await.expect(201);
+    ann.post(&format!("/api/v1/meetings/{}/accept", meeting.body["id"].as_str().expect("id")), json!({}))
+        .await
+        .expect(200);
 
     let activity: EventActivity = org.get(&path).await.expect(200).json();
     assert_eq!(activity.bucket_minutes, 1, "a few minutes of activity come in one-minute buckets");
     let first = activity.points.first().expect("a point");
     assert_eq!((first.rsvps, first.checkins, first.meetings), (0, 0, 0), "the series starts from zero");
     let last = activity.points.last().expect("a point");
-    assert_eq!((last.rsvps, last.checkins, last.meetings), (3, 1, 1));
+    assert_eq!((last.rsvps, last.checkins, last.meetings, last.requesters, last.accepted), (3, 1, 2, 1, 1));
     assert!(activity.points.windows(2).all(|w| w[0].at < w[1].at && w[0].rsvps <= w[1].rsvps), "running totals");
 
     assert_eq!(ann.get(&path).await.expect(403).code(), "not_organizer");

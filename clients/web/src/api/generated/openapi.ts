@@ -168,7 +168,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Running totals of RSVPs, check-ins and meeting requests at the event, in at most 48 buckets
+     * Running totals of RSVPs, check-ins, meeting requests, people who asked for one and meetings
+     *     accepted at the event, in at most 48 buckets
      *     from just before the first of them until now. Organizers only.
      */
     get: operations['event_activity'];
@@ -685,6 +686,11 @@ export interface components {
     /** @description Running totals at the end of one bucket of time. */
     ActivityPoint: {
       /**
+       * Format: int64
+       * @description Meetings accepted so far (counted when accepted; later cancellations included).
+       */
+      accepted: number;
+      /**
        * Format: date-time
        * @description Start of the bucket.
        */
@@ -699,6 +705,11 @@ export interface components {
        * @description Meeting requests made so far, whatever became of them.
        */
       meetings: number;
+      /**
+       * Format: int64
+       * @description People who had asked someone for a meeting so far (each counted once).
+       */
+      requesters: number;
       /**
        * Format: int64
        * @description RSVPs made so far (going, interested or waitlisted, as they stand now).
