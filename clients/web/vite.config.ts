@@ -53,5 +53,6 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/i18n/testSetup.ts'],
   },
 });

@@ -7,6 +7,8 @@
 //      and Arabic in its title, Hebrew and Arabic in its description and a 240-character link,
 //      and every screen it appears on (editor, manage, event page, live room with a chat line,
 //      organizer console, Discover) must fit; its card says "Online" and "Live now", on her clock;
+//      a visitor without an account (a browser of their own) lists and searches Discover, opens
+//      one of Ada's events, signs up from its "Sign up to RSVP" and is brought back to it to RSVP;
 //   3. Ben finds the event by a search that Back and a reload keep (it lives in the address), RSVPs
 //      and checks in with the event's code; the description is formatted from Markdown
 //      (its HTML shown as text, never run), and he downloads a calendar file and shares the link;
@@ -15,11 +17,13 @@
 //   5. a chat message from Ada appears live for Ben, and his answer for her; a web address in a
 //      message is a link;
 //   6. Ben requests a meeting, Ada accepts it live, Ben sees it arranged live, and they exchange
-//      direct messages (Ada sees Ben's first one marked unread before she opens it);
+//      direct messages (Ada sees Ben's first one marked unread before she opens it); Ben's request
+//      to a third attendee at the same time is offered free times, and her decline is shown to him;
 //   7. Ben's network is cut; Ada posts while he is away; when it is back, Ben has every message
 //      exactly once, in order (resumed with `since` on a new WebSocket), and his own next message
 //      reaches Ada once;
-//   8. an announcement from Ada reaches Ben's live room;
+//   8. an announcement from Ada reaches Ben's live room; on the manage screen she reads turnout
+//      and the audience in groups, and exports the attendee list as CSV;
 //   9. Ada writes from her Messages list; Ben, without the conversation open, sees an unread badge
 //      live, finds the conversation on top of his list and reads it;
 //  10. a search with more results than a page shows the rest with "Load more", and Back keeps
@@ -72,9 +76,10 @@ function localInput(date) {
 /**
  * Checks a main screen: it fits the width (no sideways scrolling, nothing drawn past either edge)
  * and axe-core finds no serious accessibility problem (labels, names, contrast, ARIA); then saves
- * a screenshot of it, to docs/screenshots/ or, with `docs: false`, to a scratch folder.
+ * a screenshot of it, to docs/screenshots/ or, with `docs: false`, to a scratch folder. The
+ * screenshot shows the top of the page, or with `at` (a locator) that part of it, below the header.
  */
-async function shot(page, name, width, { docs = true } = {}) {
+async function shot(page, name, width, { docs = true, at = null } = {}) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${name} at ${width} px is ${overflow} px too wide`);
   // What sticks out sideways, unless an ancestor clips or scrolls it (an ellipsis, a chat log):
@@ -119,6 +124,12 @@ async function shot(page, name, width, { docs = true } = {}) {
     window.scrollTo(0, 0);
     document.activeElement instanceof HTMLElement && document.activeElement.blur();
   });
+  if (at) {
+    await at.evaluate((el) => {
+      const header = document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;
+      window.scrollTo(0, el.getBoundingClientRect().top - header - 16);
+    });
+  }
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(dir, `${name}-${width >= 1000 ? 'desktop' : 'mobile'}.png`), fullPage: false });
 }
@@ -368,6 +379,205 @@ async function opensOffline(organizer, page, context, base, eventId, title, widt
   await heading(renamed).waitFor();
 }
 
+/** Signs someone up through the API, with a profile and matchmaking on; answers their token. */
+async function apiPerson(base, { name, email, ...profile }) {
+  const response = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ display_name: name, email, password: 'correct horse battery' }),
+  });
+  assert.ok(response.ok, `register ${email}: ${response.status}`);
+  const { access_token: token } = await response.json();
+  await api(base, token, 'PATCH', '/me', { ...profile, matchmaking: true });
+  return token;
+}
+
+/**
+ * Cleo arrives and checks in. Ben, whose meeting with Ada is arranged, asks Cleo to meet at the
+ * time the form suggests, which is during it: the form says so and offers times both are free;
+ * one fills "When", and the request goes. Cleo declines it: Ben's Meetings panel shows it under
+ * "Declined" (and the two are no longer suggested to each other).
+ */
+async function clashAndDecline(b, base, eventId, code, width) {
+  const cleo = await apiPerson(base, {
+    name: 'Cleo Park',
+    email: `cleo-${Date.now().toString(36)}@example.com`,
+    headline: 'Founder of a developer tools startup',
+    interests: ['developer tools', 'startups', 'rust'],
+    seeking: ['product design for developer tools'],
+    offering: ['Rust mentoring', 'advice for founders building developer tools'],
+  });
+  await api(base, cleo, 'POST', `/events/${eventId}/rsvp`, { status: 'going' });
+  await api(base, cleo, 'POST', `/events/${eventId}/checkin`, { code });
+  await showPanel(b, width, 'People');
+  const card = b.getByTestId('suggestion').filter({ hasText: 'Cleo Park' });
+  await card.waitFor({ timeout: 45_000 });
+  await card.getByRole('button', { name: 'Request a meeting with Cleo Park' }).click();
+  const form = b.getByRole('form', { name: 'Meeting request to Cleo Park' });
+  const when = form.getByLabel('When');
+  const asked = await when.inputValue();
+  await form.getByRole('button', { name: 'Send request' }).click();
+  await form.getByRole('alert').waitFor();
+  const free = form.getByTestId('free-times');
+  await free.getByText('Free for both of you:').waitFor();
+  const offered = free.getByRole('button').first();
+  const time = (await offered.textContent()).trim();
+  await offered.click();
+  assert.notEqual(await when.inputValue(), asked, 'a free time replaces the one that clashed');
+  assert.ok((await when.inputValue()).endsWith(`T${time}`), `"When" is the time offered, ${time}`);
+  assert.equal(await form.getByRole('alert').count(), 0, 'the clash note goes once a free time is chosen');
+  await form.getByRole('button', { name: 'Send request' }).click();
+  await card.getByTestId('request-pending').waitFor();
+  const { items } = await api(base, await tokenOf(b), 'GET', `/me/meetings?event_id=${eventId}`);
+  const withAda = items.find((m) => m.status === 'accepted');
+  const toCleo = items.find((m) => m.status === 'pending' && m.to.display_name === 'Cleo Park');
+  assert.ok(toCleo && Date.parse(toCleo.starts_at) >= Date.parse(withAda.ends_at), 'the request is after the meeting');
+
+  await api(base, cleo, 'POST', `/meetings/${toCleo.id}/decline`);
+  await showPanel(b, width, 'Meetings');
+  await b.getByTestId('declined-meeting').filter({ hasText: 'Cleo Park' }).waitFor();
+}
+
+/**
+ * The manage screen's insights, with Ada, Ben and Cleo going and checked in, and Ben having
+ * asked two of them (one accepted): the turnout funnel, the audience in groups (or, without the
+ * text model, a sentence that says why not), and the attendee list downloaded as CSV with Ada's
+ * token.
+ */
+async function organizerInsights(page, eventId, width) {
+  const turnout = page.getByTestId('turnout');
+  const stage = (id) => turnout.getByTestId(id).locator('.funnel-head');
+  await stage('funnel-asked')
+    .filter({ hasText: /^Asked someone to meet\s*1 · 33% of checked in$/ })
+    .waitFor();
+  assert.match(await stage('funnel-accepted').textContent(), /^Meetings accepted\s*1$/);
+  assert.match(await stage('funnel-going').textContent(), /^Going\s*3$/);
+  assert.match(await stage('funnel-checked-in').textContent(), /^Checked in\s*3 · 100% of going$/);
+  const groups = page.getByTestId('audience-groups');
+  await groups.getByTestId('segment').or(groups.getByTestId('audience-unavailable')).first().waitFor();
+  if ((await groups.getByTestId('segment').count()) > 0) {
+    const sizes = await groups
+      .getByTestId('segment')
+      .locator('.funnel-count')
+      .evaluateAll((els) => els.map((el) => Number.parseInt(el.textContent, 10)));
+    assert.equal(
+      sizes.reduce((sum, n) => sum + n, 0),
+      3,
+      `everyone is in one group: ${sizes}`,
+    );
+    assert.match(await groups.textContent(), /3 people with an RSVP/);
+  } else {
+    log(width, '  audience groups: the text model is not installed, and the screen says so');
+  }
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export attendees (CSV)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `attendees-${eventId}.csv`);
+  const rows = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  assert.match(rows[0], /^Name,Headline,Status,Waitlist position,Answered \(.+\),Checked in \(.+\)$/);
+  assert.deepEqual(
+    rows
+      .slice(1)
+      .map((row) => row.split(',')[0])
+      .sort(),
+    ['Ada Lovelace', 'Ben Okafor', 'Cleo Park'],
+  );
+  await shot(page, 'insights', width, { at: turnout });
+}
+
+/** The page the server sends for an event names it, escaped: its title, and Open Graph tags for previews. */
+async function assertServedTitle(base, eventId, title) {
+  const served = await (await fetch(`${base}/events/${eventId}`)).text();
+  const escaped = title.replace(/&/g, '&amp;');
+  assert.ok(served.includes(`<title>${escaped} · Mingle</title>`), `the served page is titled ${title}`);
+  assert.ok(served.includes(`<meta property="og:title" content="${escaped}" />`), `its preview names ${title}`);
+}
+
+/**
+ * The public front door. A visitor in a fresh browser lists and searches Discover, opens an event
+ * (its title in the tab too, its announcements shown) and is offered "Sign up to RSVP"; once
+ * signed up they are back on the same event, where the RSVP works, and signing out there leaves
+ * them on it. Signed out, nothing is refused for want of a session, nothing is logged as an
+ * error, no WebSocket opens. (The visitor answers the Hack Night, so that the counts of Ada's
+ * event stay those of the people the other steps bring.)
+ */
+async function frontDoor(browser, options, base, width) {
+  const title = 'Rust London Hack Night';
+
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const problems = [];
+  let signedOut = true;
+  page.on('response', (response) => {
+    if (signedOut && response.status() === 401) problems.push(`401 from ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (signedOut && message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('websocket', (ws) => {
+    if (signedOut) problems.push(`a WebSocket to ${ws.url()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: 'Discover', level: 1 }).waitFor();
+  assert.equal(await page.title(), 'Discover · Mingle');
+  const header = page.locator('header.topbar');
+  await header.getByRole('link', { name: 'Sign up', exact: true }).waitFor();
+  await header.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'no personal navigation');
+  await page.getByRole('heading', { name: 'Upcoming events' }).waitFor();
+  await results(page).filter({ hasText: 'Rust & Design Night' }).waitFor();
+  await results(page).filter({ hasText: title }).waitFor();
+  await shot(page, 'front-door-discover', width, { docs: false });
+  await page.getByLabel('Keywords').fill('laptop');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: 'Results' }).waitFor();
+  await page.waitForFunction(
+    () => document.querySelectorAll('section[aria-labelledby="results-heading"] .event-card').length === 1,
+  );
+  await results(page).getByRole('link', { name: title }).click();
+  await page.waitForURL(/\/events\/[0-9a-f-]+$/);
+  const eventPath = new URL(page.url()).pathname;
+  await assertServedTitle(base, eventPath.split('/')[2], title);
+  await page.getByRole('heading', { name: title, exact: true, level: 1 }).waitFor();
+  await page.waitForFunction((expected) => document.title === expected, `${title} · Mingle`);
+  await page.getByText('No announcements yet.').waitFor();
+  const rsvp = page.locator('.rsvp-card');
+  const signUpToRsvp = rsvp.getByRole('link', { name: 'Sign up to RSVP' });
+  await signUpToRsvp.waitFor();
+  await page.getByText('to see who is coming').waitFor();
+  await shot(page, 'front-door', width);
+  assert.deepEqual(problems, [], 'signed out, nothing asks for a session');
+
+  await signUpToRsvp.click();
+  await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+  assert.equal(await page.title(), 'Sign up · Mingle');
+  signedOut = false;
+  await page.getByLabel('Your name').fill('Noor Visitor');
+  await page.getByLabel('Email').fill(`noor-${width}-${Date.now().toString(36)}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL(`${base}${eventPath}`);
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.getByRole('button', { name: 'Interested', exact: true }).click();
+  await rsvp.locator('.rsvp-state').getByText('Interested', { exact: true }).waitFor();
+
+  // Signing out on the event's page stays there, as a visitor again.
+  signedOut = true;
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signUpToRsvp.waitFor();
+  assert.equal(new URL(page.url()).pathname, eventPath, 'signing out keeps the event page');
+  await page.getByRole('heading', { name: title, exact: true, level: 1 }).waitFor();
+  await page.getByText('No announcements yet.').waitFor();
+  assert.deepEqual(problems, [], 'signed out again, nothing asks for a session');
+  await context.close();
+}
+
 async function scenario(browser, base, width) {
   const height = width >= 1000 ? 860 : 844;
   const options = {
@@ -406,8 +616,10 @@ async function scenario(browser, base, width) {
   const run = `${width}-${Date.now().toString(36)}`;
 
   log(width, 'sign-in screen');
-  await a.goto(`${base}/`);
+  // A page that needs a session asks to sign in first.
+  await a.goto(`${base}/organize`);
   await a.getByRole('heading', { name: 'Welcome back' }).waitFor();
+  assert.equal(await a.title(), 'Sign in · Mingle');
   await shot(a, 'sign-in', width);
   // Nothing filled in: the form says what is missing, and asks the server nothing.
   let signInRequests = 0;
@@ -519,6 +731,10 @@ async function scenario(browser, base, width) {
       capacity: 120,
     });
   }
+
+  log(width, 'a visitor without an account browses, opens the event, signs up to RSVP and comes back');
+  await assertServedTitle(base, eventId, title);
+  await frontDoor(browser, options, base, width);
 
   log(width, 'an online event with a long word, a long link and right-to-left text fits every screen');
   await a.goto(`${base}/organize/new`);
@@ -774,6 +990,9 @@ async function scenario(browser, base, width) {
   await a.getByRole('button', { name: 'Close' }).click();
   await b.getByRole('button', { name: 'Close' }).click();
   await showPanel(a, width, 'Chat');
+
+  log(width, 'a request clashing with the arranged meeting is offered free times; a decline is shown');
+  await clashAndDecline(b, base, eventId, code, width);
   await showPanel(b, width, 'Chat');
 
   log(width, "Ben's network drops; Ada keeps talking; nothing is lost or doubled when it is back");
@@ -847,6 +1066,8 @@ async function scenario(browser, base, width) {
   await b.locator('.announcement', { hasText: 'main hall doors' }).waitFor();
   await a.locator('.chart svg').first().waitFor();
   await shot(a, 'organizer', width);
+  log(width, 'Ada reads turnout and audience groups, and exports the attendee list');
+  await organizerInsights(a, eventId, width);
 
   log(width, 'Ada writes from her messages; Ben learns of it without the conversation open');
   await a.getByRole('link', { name: /^Messages/ }).click();

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
 import { BrowserRouter } from 'react-router-dom';
+import './i18n';
 import { App } from './App';
 import { makeStore } from './app/store';
 import { AppUpdate } from './pwa/AppUpdate';

@@ -3,9 +3,12 @@
 // that show it.
 
 import { createApi, fetchBaseQuery } from '@reduxjs/toolkit/query/react';
-import type { BaseQueryFn, FetchArgs, FetchBaseQueryError } from '@reduxjs/toolkit/query';
+import type { BaseQueryFn, FetchArgs, FetchBaseQueryError, FetchBaseQueryMeta } from '@reduxjs/toolkit/query';
+import i18n from 'i18next';
+import { codeSentence, fieldSentence } from '../i18n/serverText';
 import type { AuthState } from './authSlice';
 import { sessionStarted, userUpdated } from './authSlice';
+import { attachmentName } from './download';
 import { refreshSession, validAccessToken } from './session';
 import type {
   Announcement,
@@ -43,7 +46,11 @@ const rawBaseQuery = fetchBaseQuery({
 });
 
 /** Sends the request with a fresh token; after a 401, refreshes once and retries. */
-const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, api, extra) => {
+const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, object, FetchBaseQueryMeta> = async (
+  args,
+  api,
+  extra,
+) => {
   const store = { getState: () => api.getState() as State, dispatch: api.dispatch };
   if (store.getState().auth.refreshToken) await validAccessToken(store).catch(() => null);
   let result = await rawBaseQuery(args, api, extra);
@@ -66,44 +73,21 @@ export function errorCode(error: unknown): string | undefined {
   return errorBody(error)?.error?.code;
 }
 
-/** How the fields the API names are called on screen. */
-const FIELD_LABELS: Record<string, string> = {
-  starts_at: 'Start',
-  ends_at: 'End',
-  display_name: 'Name',
-  email: 'E-mail address',
-  online_url: 'Online link',
-  timezone: 'Time zone',
-  bio: 'About you',
-  seeking: 'Looking for',
-  offering: 'Can offer',
-  text: 'Message',
-};
-
-/** A field's name as people read it: its label, or its name in plain words. */
-function fieldLabel(field: string): string {
-  const known = FIELD_LABELS[field];
-  if (known) return known;
-  const words = field.replace(/[._]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** A field problem as a sentence: "End must be after the start." */
-function fieldSentence({ field, message }: { field: string; message: string }): string {
-  const plain = message.replace(/\b(starts_at|ends_at)\b/g, (name) => `the ${fieldLabel(name).toLowerCase()}`);
-  return `${fieldLabel(field)} ${plain}${/[.!?]$/.test(plain) ? '' : '.'}`;
-}
-
-/** The message of an API error body, in plain sentences, or a fallback for network failures. */
+/**
+ * The message of an API error body in plain sentences of the active language: the sentence its
+ * code picks, one per field for a validation failure, the server's own message for a code not
+ * known here, or a fallback for network failures.
+ */
 export function errorMessage(error: unknown): string {
-  if (!error || typeof error !== 'object') return 'Something went wrong.';
+  if (!error || typeof error !== 'object') return i18n.t('error.generic');
   const e = error as { status?: unknown };
   const body = errorBody(error);
-  if (body?.error?.code === 'invalid_path') return 'This page does not exist. The link may be broken or incomplete.';
   if (body?.error?.fields?.length) return body.error.fields.map(fieldSentence).join(' ');
+  const known = body?.error?.code ? codeSentence(body.error.code) : null;
+  if (known) return known;
   if (body?.error?.message) return body.error.message;
-  if (e.status === 'FETCH_ERROR') return 'The server cannot be reached. Check your connection.';
-  return 'Something went wrong.';
+  if (e.status === 'FETCH_ERROR') return i18n.t('error.offline');
+  return i18n.t('error.generic');
 }
 
 export const api = createApi({
@@ -296,6 +280,19 @@ export const api = createApi({
       query: (id) => `/events/${id}/activity`,
       providesTags: ['Activity'],
     }),
+    segments: build.query<Schemas['AudienceSegments'], string>({
+      query: (id) => `/events/${id}/segments`,
+    }),
+    // The CSV is read as text (an error's body as JSON, by its content type), so the cache holds
+    // nothing a Blob would make unserializable; the page makes the file from it.
+    attendeesCsv: build.query<{ text: string; fileName: string | null }, string>({
+      query: (id) => ({ url: `/events/${id}/attendees.csv`, responseHandler: 'content-type' }),
+      transformResponse: (text: string, meta) => ({
+        text,
+        fileName: attachmentName(meta?.response?.headers.get('content-disposition')),
+      }),
+      keepUnusedDataFor: 0,
+    }),
   }),
 });
 
@@ -331,4 +328,6 @@ export const {
   useOpenConversationMutation,
   useConversationsQuery,
   useActivityQuery,
+  useSegmentsQuery,
+  useLazyAttendeesCsvQuery,
 } = api;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import i18n from 'i18next';
+import { afterEach, describe, expect, it } from 'vitest';
 import { errorMessage } from './api';
 import { missingFields } from './forms';
 
@@ -25,8 +26,14 @@ describe('errorMessage', () => {
     expect(errorMessage(error)).toBe('This page does not exist. The link may be broken or incomplete.');
   });
 
-  it('keeps the server sentence otherwise, and names a lost connection', () => {
-    expect(errorMessage(apiError({ code: 'slot_taken', message: 'Pick another time.' }))).toBe('Pick another time.');
+  it('lets the code pick the sentence', () => {
+    expect(errorMessage(apiError({ code: 'slot_taken', message: 'slot taken' }))).toBe(
+      'One of you already has a meeting at that time. Pick another time.',
+    );
+  });
+
+  it('keeps the server sentence for a code it does not know, and names a lost connection', () => {
+    expect(errorMessage(apiError({ code: 'something_new', message: 'Pick another time.' }))).toBe('Pick another time.');
     expect(errorMessage({ status: 'FETCH_ERROR', error: 'TypeError' })).toBe(
       'The server cannot be reached. Check your connection.',
     );
@@ -43,5 +50,33 @@ describe('missingFields', () => {
     );
     expect(missingFields('signup', { name: 'Ada', email: '', password: 'x' })).toBe('Enter your e-mail address.');
     expect(missingFields('signin', { name: '', email: 'a@b.c', password: 'secret' })).toBeNull();
+  });
+});
+
+describe('in Russian', () => {
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it('says what the code and the fields mean, and keeps an unknown code’s server sentence', async () => {
+    await i18n.changeLanguage('ru');
+    expect(
+      errorMessage(
+        apiError({
+          code: 'validation_failed',
+          message: 'invalid fields: title, ends_at',
+          fields: [
+            { field: 'title', message: 'must be at most 200 characters' },
+            { field: 'ends_at', message: 'must be after starts_at' },
+          ],
+        }),
+      ),
+    ).toBe('Поле «Название» должно содержать не больше 200 символов. Поле «Окончание» должно быть позже начала.');
+    expect(
+      errorMessage(apiError({ code: 'email_taken', message: 'An account with this e-mail address already exists.' })),
+    ).toBe('Аккаунт с этим адресом почты уже есть. Войдите или укажите другой адрес.');
+    expect(errorMessage(apiError({ code: 'something_new', message: 'Server words.' }))).toBe('Server words.');
+    expect(errorMessage({ status: 'FETCH_ERROR', error: 'TypeError' })).toBe(
+      'Сервер недоступен. Проверьте подключение к интернету.',
+    );
+    expect(missingFields('signup', { name: '', email: '', password: '' })).toBe('Введите имя, адрес почты и пароль.');
   });
 });

@@ -25,9 +25,13 @@ export function makeStore() {
   store.subscribe(() => {
     const auth = store.getState().auth;
     if (auth === saved) return;
+    const signedIn = !saved.refreshToken && auth.refreshToken;
     const signedOut = saved.refreshToken && !auth.refreshToken;
     saved = auth;
     saveAuth(auth);
+    // What a visitor loaded on the public pages was answered for nobody: without this person's
+    // RSVPs and roles. It is loaded again for them.
+    if (signedIn) store.dispatch(api.util.resetApiState());
     if (signedOut) {
       store.dispatch(api.util.resetApiState());
       store.dispatch(channelsCleared());

@@ -2,6 +2,7 @@
 // note with "Undo" after it, since a block hides both people from each other at once.
 
 import { KeyboardEvent, useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** How long the "Undo" note stays once it is neither hovered nor focused. */
 const UNDO_MS = 8000;
@@ -18,6 +19,7 @@ export function BlockConfirm({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const questionId = useId();
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);
@@ -39,15 +41,13 @@ export function BlockConfirm({
   };
   return (
     <div className="confirm" role="group" aria-labelledby={questionId} onKeyDown={onKeyDown}>
-      <p id={questionId}>
-        Block {name}? You will no longer see each other here or be suggested to each other, and they cannot message you.
-      </p>
+      <p id={questionId}>{t('block.question', { name })}</p>
       <div className="button-row">
         <button type="button" className="button button-danger button-small" disabled={busy} onClick={onConfirm}>
-          Yes, block
+          {t('block.confirm')}
         </button>
         <button type="button" ref={cancel} className="button button-ghost button-small" onClick={dismiss}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </div>
@@ -69,6 +69,7 @@ export function UndoNote({
   onUndo: () => void;
   onExpire: () => void;
 }) {
+  const { t } = useTranslation();
   const undo = useRef<HTMLButtonElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const expire = useRef(onExpire);
@@ -89,7 +90,7 @@ export function UndoNote({
     <div className="undo-note" role="status" onMouseEnter={pause} onMouseLeave={resume} onFocus={pause} onBlur={resume}>
       <span>{message}</span>
       <button type="button" ref={undo} className="link-button" disabled={busy} onClick={onUndo}>
-        Undo
+        {t('block.undo')}
       </button>
     </div>
   );

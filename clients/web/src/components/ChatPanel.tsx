@@ -3,9 +3,11 @@
 // it arrived live, in a resume after a disconnect, or from the history.
 
 import { FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { conversationHidden, conversationShown } from '../realtime/dmSlice';
+import { realtimeReason } from '../i18n/serverText';
 import { RealtimeError } from '../realtime/client';
 import { useChannel, useRealtime } from '../realtime/hooks';
 import { EarlierMessages } from './EarlierMessages';
@@ -21,7 +23,7 @@ export function ChatPanel({
   channel,
   title,
   names,
-  placeholder = 'Write a message…',
+  placeholder,
   onClose,
 }: {
   channel: string;
@@ -30,6 +32,7 @@ export function ChatPanel({
   placeholder?: string;
   onClose?: () => void;
 }) {
+  const { t } = useTranslation();
   const feed = useChannel(channel, { history: true });
   const client = useRealtime();
   const me = useAppSelector((s) => s.auth.user);
@@ -75,7 +78,11 @@ export function ChatPanel({
       setText('');
       if (conversation) dispatch(api.util.invalidateTags(['Conversations']));
     } catch (err) {
-      setError(err instanceof RealtimeError ? `Not sent: ${err.message}` : 'Not sent.');
+      setError(
+        err instanceof RealtimeError
+          ? t('chat.notSentBecause', { reason: realtimeReason(err.code, err.message) })
+          : t('chat.notSent'),
+      );
     } finally {
       setSending(false);
     }
@@ -89,7 +96,7 @@ export function ChatPanel({
         </h2>
         {onClose && (
           <button type="button" className="button button-ghost button-small" onClick={onClose}>
-            Close
+            {t('common.close')}
           </button>
         )}
       </div>
@@ -98,7 +105,7 @@ export function ChatPanel({
         ref={logRef}
         role="log"
         aria-live="polite"
-        aria-label={`${title} messages`}
+        aria-label={t('chat.logLabel', { title })}
         tabIndex={0}
         data-testid={`log-${channel}`}
       >
@@ -106,14 +113,14 @@ export function ChatPanel({
         <ol className="chat-messages">
           {messages.length === 0 && (
             <li>
-              <Empty>No messages yet. Say hello!</Empty>
+              <Empty>{t('chat.empty')}</Empty>
             </li>
           )}
           {messages.map((m) => {
             // A chat or DM channel carries chat lines only; any other kind is not shown.
             if (m.body.kind !== 'chat') return null;
             const mine = m.sender === me?.id;
-            const name = mine ? 'You' : (m.sender && names[m.sender]) || 'Someone';
+            const name = mine ? t('chat.you') : (m.sender && names[m.sender]) || t('chat.someone');
             return (
               <li key={m.offset} className={`chat-message${mine ? ' mine' : ''}`} data-offset={m.offset}>
                 {!mine && <Avatar id={m.sender ?? 'x'} name={name} size={30} />}
@@ -132,12 +139,12 @@ export function ChatPanel({
       </div>
       <form className="composer" onSubmit={(e) => void send(e)}>
         <label htmlFor={`${headingId}-input`} className="visually-hidden">
-          Message to {title}
+          {t('chat.messageTo', { title })}
         </label>
         <input
           id={`${headingId}-input`}
           value={text}
-          placeholder={connected ? placeholder : 'Waiting for the connection…'}
+          placeholder={connected ? (placeholder ?? t('chat.placeholder')) : t('chat.waiting')}
           onChange={(e) => setText(e.target.value)}
           autoComplete="off"
           aria-invalid={tooLong || undefined}
@@ -148,14 +155,14 @@ export function ChatPanel({
           className="button button-primary"
           disabled={sending || !text.trim() || !connected || tooLong}
         >
-          Send
+          {t('chat.send')}
         </button>
       </form>
       {length > COUNT_FROM && (
         <p id={`${headingId}-count`} className={`char-count${tooLong ? ' too-long' : ''}`} aria-live="polite">
           {tooLong
-            ? `Too long to send: ${length.toLocaleString('en')} characters, at most ${MAX_CHARS.toLocaleString('en')}.`
-            : `${length.toLocaleString('en')} of ${MAX_CHARS.toLocaleString('en')} characters`}
+            ? t('chat.tooLong', { count: length, max: MAX_CHARS })
+            : t('chat.count', { count: length, max: MAX_CHARS })}
         </p>
       )}
       <ErrorNote>{error}</ErrorNote>

@@ -1,10 +1,12 @@
 // The realtime connection's state, visible on every screen and announced when it changes.
 
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../app/hooks';
 import { useRealtime } from '../realtime/hooks';
 
 export function ConnectionBadge() {
+  const { t } = useTranslation();
   const state = useAppSelector((s) => s.connection);
   const client = useRealtime();
   const [now, setNow] = useState(() => Date.now());
@@ -17,18 +19,18 @@ export function ConnectionBadge() {
   let label: string;
   switch (state.status) {
     case 'open':
-      label = 'Live';
+      label = t('connection.live');
       break;
     case 'offline':
-      label = 'Offline';
+      label = t('connection.offline');
       break;
     case 'reconnecting': {
       const seconds = state.retryAt ? Math.max(0, Math.ceil((state.retryAt - now) / 1000)) : 0;
-      label = seconds > 0 ? `Reconnecting in ${seconds}s` : 'Reconnecting…';
+      label = seconds > 0 ? t('connection.reconnectingIn', { count: seconds }) : t('connection.reconnecting');
       break;
     }
     default:
-      label = 'Connecting…';
+      label = t('connection.connecting');
   }
   const retry = state.status === 'reconnecting' || state.status === 'offline';
   return (
@@ -39,7 +41,7 @@ export function ConnectionBadge() {
       </span>
       {retry && (
         <button type="button" className="link-button" onClick={() => client?.reconnectNow()}>
-          Retry now
+          {t('connection.retryNow')}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@
 // the person is reading: the line that was first stays where it was on screen.
 
 import { RefObject, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../app/hooks';
 import { useEarlierMessages } from '../realtime/hooks';
 import { LoadMore } from './LoadMore';
@@ -13,6 +14,7 @@ interface Anchor {
 }
 
 export function EarlierMessages({ channel, logRef }: { channel: string; logRef: RefObject<HTMLElement | null> }) {
+  const { t } = useTranslation();
   const earlier = useEarlierMessages(channel);
   const first = useAppSelector((s) => s.channels[channel]?.messages[0]?.offset);
   const anchor = useRef<Anchor | null>(null);
@@ -39,5 +41,5 @@ export function EarlierMessages({ channel, logRef }: { channel: string; logRef: 
     void earlier.load();
   };
 
-  return <LoadMore label="Load earlier messages" loading={earlier.loading} error={earlier.error} onLoad={load} />;
+  return <LoadMore label={t('chat.loadEarlier')} loading={earlier.loading} error={earlier.error} onLoad={load} />;
 }

@@ -1,13 +1,16 @@
 // One event in a list: when, where, who is going, and why it was suggested.
 
 import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { MingleEvent } from '../app/types';
 import { eventPlace, eventWhen } from './format';
 import { EventExcerpt } from './lazyMarkdown';
+import { rsvpLabel } from '../i18n/labels';
 import { Chips, EventTimeText, Reasons } from './ui';
 
 export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons?: string[] }) {
+  const { t } = useTranslation();
   const when = eventWhen(event);
   const place = eventPlace(event);
   return (
@@ -27,7 +30,7 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
           <p className="meta event-card-place">
             {place}
             {place && event.distance_km != null && ' · '}
-            {event.distance_km != null && <>{event.distance_km.toFixed(1)} km away</>}
+            {event.distance_km != null && t('event.kmAway', { distance: event.distance_km })}
           </p>
         )}
         <Suspense fallback={null}>
@@ -36,11 +39,19 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
         <Chips items={event.tags.slice(0, 4)} />
         <Reasons reasons={reasons} />
         <p className="meta small">
-          {event.going_count} going
+          {t('event.going', { count: event.going_count })}
           {event.seats_left != null && (
-            <> · {event.seats_left > 0 ? `${event.seats_left} seats left` : 'full, waitlist open'}</>
+            <>
+              {' · '}
+              {event.seats_left > 0 ? t('event.seatsLeft', { count: event.seats_left }) : t('event.fullWaitlistOpen')}
+            </>
           )}
-          {event.my_rsvp && <span className={`status status-${event.my_rsvp}`}> · You: {event.my_rsvp}</span>}
+          {event.my_rsvp && (
+            <span className={`status status-${event.my_rsvp}`}>
+              {' · '}
+              {t('event.you', { rsvp: rsvpLabel(t, event.my_rsvp) })}
+            </span>
+          )}
         </p>
       </div>
     </article>

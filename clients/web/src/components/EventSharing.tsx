@@ -2,6 +2,7 @@
 // through the device's share sheet, or copied when there is none.
 
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { calendarFileName, eventCalendar } from '../app/ics';
 import type { MingleEvent } from '../app/types';
 
@@ -26,6 +27,7 @@ function downloadCalendar(event: MingleEvent) {
 }
 
 export function EventSharing({ event }: { event: MingleEvent }) {
+  const { t } = useTranslation();
   const [note, setNote] = useState<string | null>(null);
   useEffect(() => {
     if (!note) return;
@@ -47,19 +49,19 @@ export function EventSharing({ event }: { event: MingleEvent }) {
     }
     try {
       await navigator.clipboard.writeText(url);
-      setNote('Link copied');
+      setNote(t('share.copied'));
     } catch {
-      setNote(`Copy this link: ${url}`);
+      setNote(t('share.copyThis', { url }));
     }
   };
 
   return (
     <div className="button-row event-sharing">
       <button type="button" className="button button-secondary button-small" onClick={() => downloadCalendar(event)}>
-        Add to calendar
+        {t('share.addToCalendar')}
       </button>
       <button type="button" className="button button-secondary button-small" onClick={() => void share()}>
-        Share
+        {t('share.share')}
       </button>
       <span role="status" className="saved">
         {note}

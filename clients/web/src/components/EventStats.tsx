@@ -1,7 +1,9 @@
 // An event's head counts as a definition list, with anything else (the check-in code) after them.
 
 import { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { MingleEvent } from '../app/types';
+import { currentLocale } from '../i18n/config';
 
 export function EventStats({
   event,
@@ -14,18 +16,19 @@ export function EventStats({
   className?: string;
   children?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const counts: [string, number][] = [
-    ['Going', event.going_count],
-    ['Checked in', event.checked_in_count],
-    ['Waitlist', event.waitlist_count],
+    [t('stats.going'), event.going_count],
+    [t('stats.checkedIn'), event.checked_in_count],
+    [t('stats.waitlist'), event.waitlist_count],
   ];
-  if (interested) counts.push(['Interested', event.interested_count]);
+  if (interested) counts.push([t('stats.interested'), event.interested_count]);
   return (
     <dl className={className}>
       {counts.map(([label, n]) => (
         <div key={label}>
           <dt>{label}</dt>
-          <dd>{n}</dd>
+          <dd>{n.toLocaleString(currentLocale())}</dd>
         </div>
       ))}
       {children}

@@ -1,11 +1,14 @@
-// The frame around every signed-in screen: a header with the navigation (a bottom bar on
-// phones), the connection state and the user's menu.
+// The frame around every screen but sign-in and sign-up: signed in, a header with the navigation
+// (a bottom bar on phones), the connection state and the user's menu; signed out (Discover and
+// event pages are public), the ways to sign in and sign up instead.
 
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeetingsQuery, useMeQuery } from '../app/api';
 import { sessionEnded } from '../app/authSlice';
-import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { useAppDispatch, useAppSelector, useSignedIn } from '../app/hooks';
 import { unreadConversations } from '../realtime/dmSlice';
+import { AuthLink } from './AuthLinks';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Avatar } from './ui';
 
@@ -34,21 +37,42 @@ function Icon({ d }: { d: string }) {
   );
 }
 
+/** Where signing out leaves someone: an event's public page from any of its pages, else Discover. */
+function publicPageOf(path: string): string {
+  return /^\/events\/[^/]+/.exec(path)?.[0] ?? '/';
+}
+
 export function Layout() {
   const dispatch = useAppDispatch();
   const navigate = useNavigate();
+  const location = useLocation();
+  const signedIn = useSignedIn();
   const refreshToken = useAppSelector((s) => s.auth.refreshToken);
   const user = useAppSelector((s) => s.auth.user);
-  useMeQuery();
-  const { data: pending } = useMeetingsQuery({});
+  useMeQuery(undefined, { skip: !signedIn });
+  const { data: pending } = useMeetingsQuery({}, { skip: !signedIn });
   const incoming = pending?.items.filter((m) => m.status === 'pending' && m.to.id === user?.id).length ?? 0;
   const unread = useAppSelector((s) => unreadConversations(s.dm));
   const [logout] = useLogoutMutation();
 
+  // The session ends once the public page is on screen: ended first, the page being left would
+  // send its visitor to sign in instead.
+  const leavingTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (leavingTo.current !== location.pathname) return;
+    leavingTo.current = null;
+    dispatch(sessionEnded());
+  }, [location.pathname, dispatch]);
+
   const signOut = async () => {
     if (refreshToken) await logout({ refresh_token: refreshToken }).catch(() => undefined);
-    dispatch(sessionEnded());
-    void navigate('/signin');
+    const target = publicPageOf(location.pathname);
+    if (target === location.pathname) {
+      dispatch(sessionEnded());
+    } else {
+      leavingTo.current = target;
+      void navigate(target, { replace: true });
+    }
   };
 
   return (
@@ -62,51 +86,64 @@ export function Layout() {
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>Mingle</span>
           </NavLink>
-          <nav className="nav" aria-label="Main">
-            <NavLink to="/" end>
-              <Icon d={icons.discover} />
-              <span>Discover</span>
-            </NavLink>
-            <NavLink to="/organize">
-              <Icon d={icons.organize} />
-              <span>Organize</span>
-            </NavLink>
-            <NavLink to="/meetings">
-              <Icon d={icons.meetings} />
-              <span>Meetings</span>
-              {incoming > 0 && (
-                <span className="badge" aria-label={`${incoming} waiting for you`}>
-                  {incoming}
+          {signedIn && (
+            <nav className="nav" aria-label="Main">
+              <NavLink to="/" end>
+                <Icon d={icons.discover} />
+                <span>Discover</span>
+              </NavLink>
+              <NavLink to="/organize">
+                <Icon d={icons.organize} />
+                <span>Organize</span>
+              </NavLink>
+              <NavLink to="/meetings">
+                <Icon d={icons.meetings} />
+                <span>Meetings</span>
+                {incoming > 0 && (
+                  <span className="badge" aria-label={`${incoming} waiting for you`}>
+                    {incoming}
+                  </span>
+                )}
+              </NavLink>
+              <NavLink to="/messages">
+                <Icon d={icons.messages} />
+                <span>Messages</span>
+                {unread > 0 && (
+                  <span className="badge" data-testid="unread-messages">
+                    {unread}
+                    <span className="visually-hidden"> unread {unread === 1 ? 'conversation' : 'conversations'}</span>
+                  </span>
+                )}
+              </NavLink>
+              <NavLink to="/profile">
+                <Icon d={icons.profile} />
+                <span>Profile</span>
+              </NavLink>
+            </nav>
+          )}
+          {signedIn ? (
+            <div className="topbar-end">
+              <ConnectionBadge />
+              {user && (
+                <span className="whoami">
+                  <Avatar id={user.id} name={user.display_name} size={30} />
+                  <span className="whoami-name">{user.display_name}</span>
                 </span>
               )}
-            </NavLink>
-            <NavLink to="/messages">
-              <Icon d={icons.messages} />
-              <span>Messages</span>
-              {unread > 0 && (
-                <span className="badge" data-testid="unread-messages">
-                  {unread}
-                  <span className="visually-hidden"> unread {unread === 1 ? 'conversation' : 'conversations'}</span>
-                </span>
-              )}
-            </NavLink>
-            <NavLink to="/profile">
-              <Icon d={icons.profile} />
-              <span>Profile</span>
-            </NavLink>
-          </nav>
-          <div className="topbar-end">
-            <ConnectionBadge />
-            {user && (
-              <span className="whoami">
-                <Avatar id={user.id} name={user.display_name} size={30} />
-                <span className="whoami-name">{user.display_name}</span>
-              </span>
-            )}
-            <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </div>
+              <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </div>
+          ) : (
+            <div className="topbar-end">
+              <AuthLink mode="signin" className="button button-ghost button-small">
+                Sign in
+              </AuthLink>
+              <AuthLink mode="signup" className="button button-primary button-small">
+                Sign up
+              </AuthLink>
+            </div>
+          )}
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>

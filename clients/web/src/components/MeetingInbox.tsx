@@ -2,6 +2,7 @@
 // arranged meetings with their DM. Live changes arrive on the user's channel and refresh this.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage, useDecideMeetingMutation, useMeetingsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { Meeting } from '../app/types';
@@ -15,6 +16,7 @@ export function MeetingInbox({
   eventId?: string;
   onOpenChat?: (channel: string, name: string, userId: string) => void;
 }) {
+  const { t } = useTranslation();
   const me = useAppSelector((s) => s.auth.user?.id);
   const meetings = useMeetingsQuery(eventId ? { event_id: eventId } : {});
   const [decide, deciding] = useDecideMeetingMutation();
@@ -41,9 +43,9 @@ export function MeetingInbox({
   return (
     <div className="inbox" aria-live="polite">
       <ErrorNote>{error}</ErrorNote>
-      <h3 className="subheading">Requests for you</h3>
+      <h3 className="subheading">{t('meetings.forYou')}</h3>
       {incoming.length === 0 ? (
-        <Empty>No requests waiting.</Empty>
+        <Empty>{t('meetings.noRequests')}</Empty>
       ) : (
         <ul className="meeting-list">
           {incoming.map((m) => (
@@ -59,18 +61,18 @@ export function MeetingInbox({
                     className="button button-primary button-small"
                     disabled={deciding.isLoading}
                     onClick={() => void act(m, 'accept')}
-                    aria-label={`Accept meeting with ${m.from.display_name}`}
+                    aria-label={t('meetings.acceptWith', { name: m.from.display_name })}
                   >
-                    Accept
+                    {t('meetings.accept')}
                   </button>
                   <button
                     type="button"
                     className="button button-ghost button-small"
                     disabled={deciding.isLoading}
                     onClick={() => void act(m, 'decline')}
-                    aria-label={`Decline meeting with ${m.from.display_name}`}
+                    aria-label={t('meetings.declineWith', { name: m.from.display_name })}
                   >
-                    Decline
+                    {t('meetings.decline')}
                   </button>
                 </div>
               </div>
@@ -78,9 +80,9 @@ export function MeetingInbox({
           ))}
         </ul>
       )}
-      <h3 className="subheading">Arranged</h3>
+      <h3 className="subheading">{t('meetings.arranged')}</h3>
       {arranged.length === 0 ? (
-        <Empty>No meetings arranged yet.</Empty>
+        <Empty>{t('meetings.noneArranged')}</Empty>
       ) : (
         <ul className="meeting-list">
           {arranged.map((m) => (
@@ -88,7 +90,7 @@ export function MeetingInbox({
               <Avatar id={other(m).id} name={other(m).display_name} size={36} />
               <div className="meeting-body">
                 <p className="person-name">
-                  {other(m).display_name} <span className="status status-going">accepted</span>
+                  {other(m).display_name} <span className="status status-going">{t('meetings.status.accepted')}</span>
                 </p>
                 <p className="small muted">{when(m)}</p>
                 <div className="button-row">
@@ -97,9 +99,9 @@ export function MeetingInbox({
                       type="button"
                       className="button button-secondary button-small"
                       onClick={() => onOpenChat(m.channel as string, other(m).display_name, other(m).id)}
-                      aria-label={`Message ${other(m).display_name}`}
+                      aria-label={t('meetings.messageTo', { name: other(m).display_name })}
                     >
-                      Message
+                      {t('meetings.message')}
                     </button>
                   )}
                   <button
@@ -107,7 +109,7 @@ export function MeetingInbox({
                     className="button button-ghost button-small"
                     onClick={() => void act(m, 'cancel')}
                   >
-                    Cancel
+                    {t('meetings.cancel')}
                   </button>
                 </div>
               </div>
@@ -117,14 +119,14 @@ export function MeetingInbox({
       )}
       {outgoing.length > 0 && (
         <>
-          <h3 className="subheading">Waiting for an answer</h3>
+          <h3 className="subheading">{t('meetings.waiting')}</h3>
           <ul className="meeting-list">
             {outgoing.map((m) => (
               <li key={m.id} className="meeting" data-testid="outgoing-meeting">
                 <Avatar id={m.to.id} name={m.to.display_name} size={36} />
                 <div className="meeting-body">
                   <p className="person-name">
-                    {m.to.display_name} <span className="status status-interested">pending</span>
+                    {m.to.display_name} <span className="status status-interested">{t('meetings.status.pending')}</span>
                   </p>
                   <p className="small muted">{when(m)}</p>
                   <button
@@ -132,7 +134,7 @@ export function MeetingInbox({
                     className="button button-ghost button-small"
                     onClick={() => void act(m, 'cancel')}
                   >
-                    Withdraw request
+                    {t('meetings.withdraw')}
                   </button>
                 </div>
               </li>
@@ -142,17 +144,17 @@ export function MeetingInbox({
       )}
       {declined.length > 0 && (
         <>
-          <h3 className="subheading">Declined</h3>
+          <h3 className="subheading">{t('meetings.declined')}</h3>
           <ul className="meeting-list">
             {declined.map((m) => (
               <li key={m.id} className="meeting" data-testid="declined-meeting">
                 <Avatar id={m.to.id} name={m.to.display_name} size={36} />
                 <div className="meeting-body">
                   <p className="person-name">
-                    {m.to.display_name} <span className="status status-declined">declined</span>
+                    {m.to.display_name} <span className="status status-declined">{t('meetings.status.declined')}</span>
                   </p>
                   <p className="small muted">{when(m)}</p>
-                  <p className="small muted">{m.to.display_name} cannot meet then. You may ask for another time.</p>
+                  <p className="small muted">{t('meetings.cannotMeet', { name: m.to.display_name })}</p>
                 </div>
               </li>
             ))}

@@ -2,6 +2,7 @@
 // room's one-time question. Both ask the browser's permission only when the person turns them on.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   notificationsAsked,
   notificationSetting,
@@ -10,6 +11,7 @@ import {
 } from '../realtime/notifications';
 
 export function NotificationSetting() {
+  const { t } = useTranslation();
   const [setting, setSetting] = useState(notificationSetting);
   const [asking, setAsking] = useState(false);
 
@@ -29,10 +31,10 @@ export function NotificationSetting() {
   return (
     <section className="card" aria-labelledby="notifications-heading">
       <h2 id="notifications-heading" className="section-title">
-        Notifications
+        {t('notifications.title')}
       </h2>
       {setting === 'unsupported' ? (
-        <p className="hint">This browser cannot show notifications.</p>
+        <p className="hint">{t('notifications.unsupported')}</p>
       ) : (
         <label className="switch">
           <input
@@ -42,14 +44,14 @@ export function NotificationSetting() {
             onChange={(e) => void change(e.target.checked)}
           />
           <span>
-            <strong>Meeting requests and messages</strong>
-            <span className="muted small">Notify me in this browser while Mingle is in the background.</span>
+            <strong>{t('notifications.what')}</strong>
+            <span className="muted small">{t('notifications.when')}</span>
           </span>
         </label>
       )}
       {setting === 'denied' && (
         <p className="hint" data-testid="notifications-blocked">
-          This browser blocks notifications from Mingle. Allow them in its site settings, then turn them on here.
+          {t('notifications.blocked')}
         </p>
       )}
     </section>
@@ -58,21 +60,19 @@ export function NotificationSetting() {
 
 /** Asked once, in the live room, where a request to meet matters most; the profile keeps the switch. */
 export function NotificationPrompt() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(() => notificationSetting() === 'off' && !notificationsAsked());
   if (!open) return null;
   return (
     <div className="notification-prompt">
-      <p className="small">
-        Get a notification of meeting requests and messages while Mingle is in the background? You can change this in
-        your profile.
-      </p>
+      <p className="small">{t('notifications.prompt')}</p>
       <div className="button-row">
         <button
           type="button"
           className="button button-primary button-small"
           onClick={() => void turnOnNotifications().finally(() => setOpen(false))}
         >
-          Turn on
+          {t('notifications.turnOn')}
         </button>
         <button
           type="button"
@@ -82,7 +82,7 @@ export function NotificationPrompt() {
             setOpen(false);
           }}
         >
-          Not now
+          {t('notifications.notNow')}
         </button>
       </div>
     </div>

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import i18n from 'i18next';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MingleEvent } from '../app/types';
 import {
   clock,
@@ -232,6 +233,14 @@ describe('eventPlace', () => {
     expect(eventPlace({ venue, online_url: 'https://meet.example.com/abc' })).toBe('The Foundry · Online');
     expect(eventPlace({ venue: null, online_url: null })).toBeNull();
   });
+
+  it('says which city the venue is in', () => {
+    const inLondon = { ...venue, city: 'London' };
+    expect(eventPlace({ venue: inLondon, online_url: null })).toBe('The Foundry, London');
+    expect(eventPlace({ venue: inLondon, online_url: 'https://meet.example.com/abc' })).toBe(
+      'The Foundry, London · Online',
+    );
+  });
 });
 
 describe('zoned datetime-local values', () => {
@@ -270,5 +279,20 @@ describe('zoned datetime-local values', () => {
         expect(moved, `${zone} on ${day}`).toHaveLength(skipped);
       }
     }
+  });
+});
+
+describe('in the app’s language', () => {
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it('writes dates, times and places in Russian once the app is in Russian', async () => {
+    await i18n.changeLanguage('ru');
+    const at = { viewerZone: 'Europe/Moscow', now: Date.UTC(2026, 11, 5, 10) };
+    expect(plain(eventTime('2026-12-10T16:00:00Z', 'Europe/Moscow'))).toBe('чт, 10 дек., 19:00');
+    expect(recentTime('2026-12-04T12:00:00Z', at)).toBe('пт');
+    expect(recentTime('2026-11-28T12:00:00Z', at)).toBe('28 нояб.');
+    const when = eventWhen(inPerson('2026-12-10T16:00:00Z', '2026-12-10T18:00:00Z', 'Europe/Moscow'), at);
+    expect([when.month, when.day]).toEqual(['дек.', '10']);
+    expect(eventPlace({ venue, online_url: 'https://meet.example.com/abc' })).toBe('The Foundry · Онлайн');
   });
 });

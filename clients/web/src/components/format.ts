@@ -1,10 +1,13 @@
 // Dates, times, places and names as people read them. Whose clock a time is shown on is decided
 // here and nowhere else: an event people travel to keeps its own time zone, an online-only event
-// and everything else (chat lines, meetings, announcements) use the viewer's.
+// and everything else (chat lines, meetings, announcements) use the viewer's. Words and numbers are
+// written in the app's language (`currentLocale`) unless a caller names another locale.
 
+import i18n from 'i18next';
 import type { MingleEvent } from '../app/types';
+import { currentLocale } from '../i18n/config';
 
-/** The locale, the viewer's zone and the moment to format for; the browser's own when left out. */
+/** Locale, viewer's zone and moment to format for; the app's language, the browser's zone and now by default. */
 export interface ClockOptions {
   locale?: string;
   viewerZone?: string;
@@ -51,13 +54,13 @@ function dayAndTime(locale?: string): Intl.DateTimeFormatOptions {
 }
 
 /** "Thu, Dec 10, 4:00 PM", in the given zone (the viewer's by default). */
-export function eventTime(iso: string, timeZone?: string, locale?: string): string {
+export function eventTime(iso: string, timeZone?: string, locale = currentLocale()): string {
   const zone = knownZone(timeZone) ? timeZone : undefined;
   return new Intl.DateTimeFormat(locale, { ...dayAndTime(locale), timeZone: zone }).format(new Date(iso));
 }
 
 /** "16:00" or "4:00 PM", in the viewer's zone. */
-export function clock(iso: string, locale?: string): string {
+export function clock(iso: string, locale = currentLocale()): string {
   return new Intl.DateTimeFormat(locale, hourAndMinute(locale)).format(new Date(iso));
 }
 
@@ -66,7 +69,10 @@ export function clock(iso: string, locale?: string): string {
  * time today ("09:05"), the weekday within the past week ("Sat"), the date this year ("5 Dec"),
  * and the full date before that ("5 Dec 2025").
  */
-export function recentTime(iso: string, { locale, viewerZone, now = Date.now() }: ClockOptions = {}): string {
+export function recentTime(
+  iso: string,
+  { locale = currentLocale(), viewerZone, now = Date.now() }: ClockOptions = {},
+): string {
   const timeZone = knownZone(viewerZone) ? viewerZone : viewerTimeZone();
   const date = new Date(iso);
   // Whole calendar days between the two dates as the viewer's wall calendar shows them.
@@ -95,7 +101,7 @@ export function timeRange(
   {
     timeZone,
     zoneName = false,
-    locale,
+    locale = currentLocale(),
     now = Date.now(),
   }: { timeZone?: string; zoneName?: boolean } & ClockOptions = {},
 ): string {
@@ -158,9 +164,11 @@ export function eventWhen(event: EventClockFields, options: ClockOptions = {}): 
   const start = new Date(event.starts_at);
   const end = new Date(event.ends_at);
   const labelled = own && [start, end].some((date) => utcOffset(date, timeZone) !== utcOffset(date, viewerZone));
-  const badge = new Intl.DateTimeFormat(options.locale, { timeZone, month: 'short', day: 'numeric' }).formatToParts(
-    start,
-  );
+  const badge = new Intl.DateTimeFormat(options.locale ?? currentLocale(), {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+  }).formatToParts(start);
   return {
     text: timeRange(event.starts_at, event.ends_at, { ...options, timeZone, zoneName: labelled }),
     month: badge.find((p) => p.type === 'month')?.value ?? '',
@@ -174,7 +182,8 @@ export function eventWhen(event: EventClockFields, options: ClockOptions = {}): 
 
 /** Where an event happens, as a card says it: its venue, "Online", or both for a hybrid one. */
 export function eventPlace(event: Pick<MingleEvent, 'venue' | 'online_url'>): string | null {
-  const parts = [event.venue?.name.trim(), event.online_url ? 'Online' : null].filter(Boolean);
+  const venue = event.venue ? [event.venue.name.trim(), event.venue.city?.trim()].filter(Boolean).join(', ') : null;
+  const parts = [venue, event.online_url ? i18n.t('event.online') : null].filter(Boolean);
   return parts.length ? parts.join(' · ') : null;
 }
 

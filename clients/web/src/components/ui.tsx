@@ -1,6 +1,8 @@
 // Small building blocks shared by the screens.
 
 import { KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { reasonText } from '../i18n/serverText';
 import { type EventWhen, hue, initials } from './format';
 
 export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
@@ -23,9 +25,10 @@ export function Avatar({ id, name, size = 40 }: { id: string; name: string; size
 
 /** An event's time on its one clock, after a "Live now" badge while it is on. */
 export function EventTimeText({ when }: { when: EventWhen }) {
+  const { t } = useTranslation();
   return (
     <>
-      {when.live && <span className="status status-live">Live now</span>}{' '}
+      {when.live && <span className="status status-live">{t('event.liveNow')}</span>}{' '}
       <span className="event-time">{when.text}</span>
     </>
   );
@@ -40,10 +43,11 @@ export function ErrorNote({ children }: { children: ReactNode }) {
   );
 }
 
-export function Spinner({ label = 'Loading' }: { label?: string }) {
+export function Spinner({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="spinner" role="status">
-      <span className="spinner-dot" aria-hidden="true" /> {label}…
+      <span className="spinner-dot" aria-hidden="true" /> {label ?? t('common.loading')}…
     </p>
   );
 }
@@ -53,9 +57,10 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 export function Chips({ items, tone = 'plain' }: { items: string[]; tone?: 'plain' | 'accent' }) {
+  const { t } = useTranslation();
   if (items.length === 0) return null;
   return (
-    <ul className="chips" aria-label="Tags">
+    <ul className="chips" aria-label={t('common.tags')}>
       {items.map((item) => (
         <li key={item} className={`chip chip-${tone}`}>
           {item}
@@ -66,11 +71,12 @@ export function Chips({ items, tone = 'plain' }: { items: string[]; tone?: 'plai
 }
 
 export function Reasons({ reasons }: { reasons: string[] }) {
+  const { t } = useTranslation();
   if (reasons.length === 0) return null;
   return (
-    <ul className="reasons" aria-label="Why">
+    <ul className="reasons" aria-label={t('common.why')}>
       {reasons.map((r) => (
-        <li key={r}>{r}</li>
+        <li key={r}>{reasonText(r)}</li>
       ))}
     </ul>
   );
@@ -93,6 +99,7 @@ export function TagInput({
   placeholder?: string;
   hint?: string;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState('');
   const add = (raw: string) => {
@@ -122,7 +129,7 @@ export function TagInput({
             <button
               type="button"
               className="chip-remove"
-              aria-label={`Remove ${v}`}
+              aria-label={t('common.remove', { item: v })}
               onClick={() => onChange(value.filter((x) => x !== v))}
             >
               ×

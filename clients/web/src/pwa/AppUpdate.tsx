@@ -4,6 +4,7 @@
 // room, and a click on a notification opens its screen in the app.
 
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { isNoticeOpened, onNoticeOpened } from '../realtime/notifications';
@@ -12,6 +13,7 @@ import { isNoticeOpened, onNoticeOpened } from '../realtime/notifications';
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 export function AppUpdate() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const {
     needRefresh: [waiting, setWaiting],
@@ -38,17 +40,17 @@ export function AppUpdate() {
   if (!waiting) return null;
   return (
     <div className="app-update" role="status">
-      <span>A new version of Mingle is ready.</span>
+      <span>{t('update.ready')}</span>
       <span className="app-update-actions">
         <button
           type="button"
           className="button button-primary button-small"
           onClick={() => void updateServiceWorker(true)}
         >
-          Reload
+          {t('update.reload')}
         </button>
         <button type="button" className="button button-ghost button-small" onClick={() => setWaiting(false)}>
-          Later
+          {t('update.later')}
         </button>
       </span>
     </div>

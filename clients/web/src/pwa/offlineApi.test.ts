@@ -12,6 +12,10 @@ describe('which API answers are kept offline', () => {
     expect(isOfflineReadable('/api/v1/me/events')).toBe(true);
   });
 
+  it('never keeps a file export', () => {
+    expect(isOfflineReadable('/api/v1/events/1/attendees.csv')).toBe(false);
+  });
+
   it('never keeps sign-in, the WebSocket or anything outside the API', () => {
     expect(isOfflineReadable('/api/v1/auth/refresh')).toBe(false);
     expect(isOfflineReadable('/api/v1/auth/login')).toBe(false);

@@ -5,9 +5,17 @@
 /** The Cache Storage name of the kept API answers. */
 export const OFFLINE_API_CACHE = 'mingle-api';
 
-/** API paths whose answers may be kept: every read except sign-in and the WebSocket. */
+/**
+ * API paths whose answers may be kept: every read except sign-in, the WebSocket and file exports
+ * (an export made offline must fail, not quietly save an old copy).
+ */
 export function isOfflineReadable(pathname: string): boolean {
-  return pathname.startsWith('/api/v1/') && !pathname.startsWith('/api/v1/auth/') && pathname !== '/api/v1/ws';
+  return (
+    pathname.startsWith('/api/v1/') &&
+    !pathname.startsWith('/api/v1/auth/') &&
+    pathname !== '/api/v1/ws' &&
+    !pathname.endsWith('.csv')
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

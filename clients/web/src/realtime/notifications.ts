@@ -3,6 +3,7 @@
 // person turned them on with a control that asks the browser's permission at that moment (never
 // on page load), and only while the tab is hidden: on screen, the badges already tell.
 
+import i18n from 'i18next';
 import type { MessageBody } from '../app/types';
 
 /** What one notification says, and which screen a click on it opens. */
@@ -39,7 +40,7 @@ export function noticeFor(body: MessageBody, me: string): Notice | null {
       // Only a request waiting for this person's answer; their own requests and later changes are not news.
       if (meeting.status !== 'pending' || meeting.to.id !== me) return null;
       return {
-        title: `${meeting.from.display_name} wants to meet`,
+        title: i18n.t('notifications.wantsToMeet', { name: meeting.from.display_name }),
         body: [meeting.place, meeting.message].filter((part) => part.trim()).join(' · '),
         tag: `meeting:${meeting.id}`,
         url: '/meetings',
@@ -48,7 +49,7 @@ export function noticeFor(body: MessageBody, me: string): Notice | null {
     case 'dm':
       if (body.from.id === me) return null;
       return {
-        title: `Message from ${body.from.display_name}`,
+        title: i18n.t('notifications.messageFrom', { name: body.from.display_name }),
         body: body.preview,
         tag: `dm:${body.conversation_id}`,
         url: '/messages',

@@ -1,17 +1,19 @@
-// Sign up and sign in.
+// Sign up and sign in. Both return to the page that sent the person here (`from` in the
+// location's state: an event they wanted to RSVP to, a page that needs a session).
 
 import { FormEvent, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorMessage, useLoginMutation, useRegisterMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import { ErrorNote, PageTitle } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 import { missingFields } from '../app/forms';
 
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const signedIn = useAppSelector((s) => Boolean(s.auth.refreshToken));
   const navigate = useNavigate();
   const location = useLocation();
-  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const from = (location.state as { from?: string } | null)?.from;
   const [register, registering] = useRegisterMutation();
   const [login, loggingIn] = useLoginMutation();
   const [name, setName] = useState('');
@@ -19,8 +21,9 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const busy = registering.isLoading || loggingIn.isLoading;
+  useTitle(mode === 'signup' ? 'Sign up' : 'Sign in');
 
-  if (signedIn) return <Navigate to={from} replace />;
+  if (signedIn) return <Navigate to={from ?? '/'} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -30,10 +33,12 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     try {
       if (mode === 'signup') {
         await register({ email, password, display_name: name }).unwrap();
-        void navigate('/profile', { replace: true, state: { welcome: true } });
+        // A new account starts with its profile, unless it was made to act somewhere (an RSVP).
+        if (from) void navigate(from, { replace: true });
+        else void navigate('/profile', { replace: true, state: { welcome: true } });
       } else {
         await login({ email, password }).unwrap();
-        void navigate(from, { replace: true });
+        void navigate(from ?? '/', { replace: true });
       }
     } catch (err) {
       setError(errorMessage(err));
@@ -97,13 +102,22 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         <p className="auth-switch">
           {mode === 'signup' ? (
             <>
-              Already have an account? <Link to="/signin">Sign in</Link>
+              Already have an account?{' '}
+              <Link to="/signin" state={from ? { from } : undefined}>
+                Sign in
+              </Link>
             </>
           ) : (
             <>
-              New to Mingle? <Link to="/signup">Create an account</Link>
+              New to Mingle?{' '}
+              <Link to="/signup" state={from ? { from } : undefined}>
+                Create an account
+              </Link>
             </>
           )}
+        </p>
+        <p className="auth-switch">
+          <Link to="/">Browse events without an account</Link>
         </p>
       </section>
     </main>

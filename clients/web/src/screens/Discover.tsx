@@ -1,19 +1,25 @@
 // Discover: events picked for the user (with the reasons), and search with filters. The search
 // lives in the address bar (see discoverSearch.ts): typing updates it in place after a pause,
 // so Back from an event returns to the same results and a search can be shared as a link.
+// Signed out it is the front door: every upcoming event, searchable, and an invitation to sign
+// up where the picks would be.
 
 import { FormEvent, useEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useRecommendationsQuery, useSearchEventsInfiniteQuery } from '../app/api';
+import { useSignedIn } from '../app/hooks';
+import { SignUpInvitation } from '../components/AuthLinks';
 import { EventCard } from '../components/EventCard';
 import { LoadMore } from '../components/LoadMore';
 import { Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 import {
   type DiscoverSearch,
   emptyForm,
   eventSearchFor,
   hasCriteria,
+  PAGE_SIZE,
   type Place,
   readDiscoverSearch,
   type SearchForm,
@@ -27,6 +33,8 @@ const TYPING_PAUSE_MS = 400;
 const FROM_FORM = { fromForm: true };
 
 export function Discover() {
+  useTitle('Discover');
+  const signedIn = useSignedIn();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const query = params.toString();
@@ -57,8 +65,10 @@ export function Discover() {
 
   const search = eventSearchFor(current);
   const place = current.place;
-  const recommended = useRecommendationsQuery({ limit: 12, ...(place ?? {}) });
-  const results = useSearchEventsInfiniteQuery(search ?? skipToken);
+  const recommended = useRecommendationsQuery({ limit: 12, ...(place ?? {}) }, { skip: !signedIn });
+  // Signed out, with no picks to show, the list of every upcoming event stands in for them.
+  const listing = search ?? (signedIn ? null : { limit: PAGE_SIZE });
+  const results = useSearchEventsInfiniteQuery(listing ?? skipToken);
   const found = results.data?.pages.flatMap((page) => page.items) ?? [];
 
   const set = (key: keyof SearchForm) => (e: { target: { value: string } }) =>
@@ -88,6 +98,17 @@ export function Discover() {
   return (
     <div className="page">
       <PageTitle>Discover</PageTitle>
+      {!signedIn && (
+        <section className="card" aria-labelledby="for-you-heading">
+          <h2 id="for-you-heading" className="section-title">
+            Picked for you
+          </h2>
+          <SignUpInvitation>
+            Sign up and say what you are into: Mingle picks events for you, with the reasons, and suggests who to meet
+            once you are there.
+          </SignUpInvitation>
+        </section>
+      )}
       <section className="card search-card" aria-labelledby="search-heading">
         <h2 id="search-heading" className="section-title">
           Search events
@@ -153,14 +174,16 @@ export function Discover() {
         </ErrorNote>
       </section>
 
-      {search && (
+      {listing && (
         <section aria-labelledby="results-heading" className="section">
           <h2 id="results-heading" className="section-title">
-            Results
+            {search ? 'Results' : 'Upcoming events'}
           </h2>
           {results.isFetching && !results.isFetchingNextPage && <Spinner label="Searching" />}
           {results.error && !results.isFetchNextPageError && <ErrorNote>{errorMessage(results.error)}</ErrorNote>}
-          {results.data && found.length === 0 && <Empty>No events match. Try fewer filters.</Empty>}
+          {results.data && found.length === 0 && (
+            <Empty>{search ? 'No events match. Try fewer filters.' : 'No upcoming events yet.'}</Empty>
+          )}
           <div className="grid" aria-live="polite">
             {found.map((e) => (
               <EventCard key={e.id} event={e} />
@@ -177,21 +200,23 @@ export function Discover() {
         </section>
       )}
 
-      <section aria-labelledby="for-you-heading" className="section">
-        <h2 id="for-you-heading" className="section-title">
-          Picked for you
-        </h2>
-        {recommended.isLoading && <Spinner />}
-        {recommended.error && <ErrorNote>{errorMessage(recommended.error)}</ErrorNote>}
-        {recommended.data && recommended.data.items.length === 0 && (
-          <Empty>Nothing upcoming yet. Fill in your interests in your profile for better picks.</Empty>
-        )}
-        <div className="grid">
-          {recommended.data?.items.map((r) => (
-            <EventCard key={r.event.id} event={r.event} reasons={r.reasons} />
-          ))}
-        </div>
-      </section>
+      {signedIn && (
+        <section aria-labelledby="for-you-heading" className="section">
+          <h2 id="for-you-heading" className="section-title">
+            Picked for you
+          </h2>
+          {recommended.isLoading && <Spinner />}
+          {recommended.error && <ErrorNote>{errorMessage(recommended.error)}</ErrorNote>}
+          {recommended.data && recommended.data.items.length === 0 && (
+            <Empty>Nothing upcoming yet. Fill in your interests in your profile for better picks.</Empty>
+          )}
+          <div className="grid">
+            {recommended.data?.items.map((r) => (
+              <EventCard key={r.event.id} event={r.event} reasons={r.reasons} />
+            ))}
+          </div>
+        </section>
+      )}
     </div>
   );
 }

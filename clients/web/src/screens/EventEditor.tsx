@@ -1,12 +1,14 @@
 // Create an event, or edit one the user organizes.
 
 import { FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
 import type { EventInput, MingleEvent } from '../app/types';
 import { fromZonedInput, knownZone, toLocalInput, toZonedInput, viewerTimeZone } from '../components/format';
 import { ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 
 interface Draft {
   title: string;
@@ -18,6 +20,7 @@ interface Draft {
   endsAt: string;
   venueName: string;
   address: string;
+  city: string;
   lat: string;
   lon: string;
   onlineUrl: string;
@@ -38,6 +41,7 @@ function blank(): Draft {
     endsAt: toLocalInput(end),
     venueName: '',
     address: '',
+    city: '',
     lat: '',
     lon: '',
     onlineUrl: '',
@@ -47,8 +51,10 @@ function blank(): Draft {
 }
 
 export function EventEditor() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const existing = useEventQuery(id ?? skipToken);
+  useTitle(id ? existing.data && t('editor.editTitle', { title: existing.data.title }) : t('editor.create'));
   if (!id) return <EventForm key="new" />;
   if (!existing.data) return <Spinner />;
   return <EventForm key={id} id={id} initial={draftOf(existing.data)} />;
@@ -65,6 +71,7 @@ function draftOf(e: MingleEvent): Draft {
     endsAt: toZonedInput(new Date(e.ends_at), timezone),
     venueName: e.venue?.name ?? '',
     address: e.venue?.address ?? '',
+    city: e.venue?.city ?? '',
     lat: e.venue ? String(e.venue.lat) : '',
     lon: e.venue ? String(e.venue.lon) : '',
     onlineUrl: e.online_url ?? '',
@@ -84,6 +91,7 @@ function zones(current: string): string[] {
  * do not overwrite what the user typed.
  */
 function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
+  const { t } = useTranslation();
   const [create, creating] = useCreateEventMutation();
   const [update, updating] = useUpdateEventMutation();
   const navigate = useNavigate();
@@ -99,7 +107,7 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
     const body: EventInput = {
       title: draft.title.trim(),
       description: draft.description.trim(),
-      tags: draft.tags.map((t) => t.toLowerCase()),
+      tags: draft.tags.map((tag) => tag.toLowerCase()),
       starts_at: fromZonedInput(draft.startsAt, draft.timezone),
       ends_at: fromZonedInput(draft.endsAt, draft.timezone),
       timezone: draft.timezone,
@@ -107,6 +115,7 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
         ? {
             name: draft.venueName.trim(),
             address: draft.address.trim(),
+            city: draft.city.trim(),
             lat: Number(draft.lat || 0),
             lon: Number(draft.lon || 0),
           }
@@ -126,16 +135,16 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   return (
     <div className="page page-narrow">
       <p className="crumbs">
-        <Link to={id ? `/events/${id}/manage` : '/organize'}>← Back</Link>
+        <Link to={id ? `/events/${id}/manage` : '/organize'}>← {t('common.back')}</Link>
       </p>
-      <PageTitle>{id ? 'Edit event' : 'Create an event'}</PageTitle>
+      <PageTitle>{id ? t('editor.edit') : t('editor.create')}</PageTitle>
       <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="field">
-          <label htmlFor="title">Title</label>
+          <label htmlFor="title">{t('field.label.title')}</label>
           <input id="title" required maxLength={200} value={draft.title} onChange={set('title')} />
         </div>
         <div className="field">
-          <label htmlFor="description">Description</label>
+          <label htmlFor="description">{t('field.label.description')}</label>
           <textarea
             id="description"
             rows={4}
@@ -144,26 +153,26 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
             aria-describedby="description-hint"
           />
           <p className="hint" id="description-hint">
-            Markdown works: **bold**, *italics*, lists with -, [links](https://example.com).
+            {t('editor.markdownHint')}
           </p>
         </div>
         <TagInput
-          label="Tags"
+          label={t('field.label.tags')}
           value={draft.tags}
           onChange={(tags) => setDraft({ ...draft, tags })}
-          placeholder="Type and press Enter"
+          placeholder={t('profile.tagPlaceholder')}
         />
         <div className="form-row">
           <div className="field">
-            <label htmlFor="starts_at">Starts</label>
+            <label htmlFor="starts_at">{t('editor.starts')}</label>
             <input id="starts_at" type="datetime-local" required value={draft.startsAt} onChange={set('startsAt')} />
           </div>
           <div className="field">
-            <label htmlFor="ends_at">Ends</label>
+            <label htmlFor="ends_at">{t('editor.ends')}</label>
             <input id="ends_at" type="datetime-local" required value={draft.endsAt} onChange={set('endsAt')} />
           </div>
           <div className="field field-grow">
-            <label htmlFor="timezone">Time zone</label>
+            <label htmlFor="timezone">{t('field.label.timezone')}</label>
             <select id="timezone" value={draft.timezone} onChange={set('timezone')} aria-describedby="timezone-hint">
               {zones(draft.timezone).map((zone) => (
                 <option key={zone} value={zone}>
@@ -174,60 +183,63 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
           </div>
         </div>
         <p className="hint" id="timezone-hint">
-          Starts and Ends are read on this clock. Attendees see an in-person event's times on it too; an online-only
-          event shows on each attendee's own clock.
+          {t('editor.timezoneHint')}
         </p>
         <fieldset className="field">
-          <legend>Venue (optional)</legend>
+          <legend>{t('editor.venue')}</legend>
           <div className="form-row">
             <div className="field">
-              <label htmlFor="venue_name">Place</label>
+              <label htmlFor="venue_name">{t('editor.place')}</label>
               <input id="venue_name" value={draft.venueName} onChange={set('venueName')} />
             </div>
             <div className="field field-grow">
-              <label htmlFor="address">Address</label>
+              <label htmlFor="address">{t('editor.address')}</label>
               <input id="address" value={draft.address} onChange={set('address')} />
+            </div>
+            <div className="field">
+              <label htmlFor="city">{t('editor.city')}</label>
+              <input id="city" value={draft.city} maxLength={100} onChange={set('city')} />
             </div>
           </div>
           <div className="form-row">
             <div className="field">
-              <label htmlFor="lat">Latitude</label>
+              <label htmlFor="lat">{t('editor.latitude')}</label>
               <input id="lat" inputMode="decimal" value={draft.lat} onChange={set('lat')} />
             </div>
             <div className="field">
-              <label htmlFor="lon">Longitude</label>
+              <label htmlFor="lon">{t('editor.longitude')}</label>
               <input id="lon" inputMode="decimal" value={draft.lon} onChange={set('lon')} />
             </div>
           </div>
         </fieldset>
         <div className="form-row">
           <div className="field field-grow">
-            <label htmlFor="online_url">Online link (optional)</label>
+            <label htmlFor="online_url">{t('editor.onlineUrl')}</label>
             <input id="online_url" type="url" value={draft.onlineUrl} onChange={set('onlineUrl')} />
           </div>
           <div className="field">
-            <label htmlFor="capacity">Capacity</label>
+            <label htmlFor="capacity">{t('field.label.capacity')}</label>
             <input
               id="capacity"
               type="number"
               min={1}
-              placeholder="No limit"
+              placeholder={t('editor.noLimit')}
               value={draft.capacity}
               onChange={set('capacity')}
             />
           </div>
           <div className="field">
-            <label htmlFor="visibility">Visibility</label>
+            <label htmlFor="visibility">{t('editor.visibility')}</label>
             <select id="visibility" value={draft.visibility} onChange={set('visibility')}>
-              <option value="public">Public</option>
-              <option value="unlisted">Unlisted</option>
+              <option value="public">{t('editor.public')}</option>
+              <option value="unlisted">{t('editor.unlisted')}</option>
             </select>
           </div>
         </div>
         <ErrorNote>{error}</ErrorNote>
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={creating.isLoading || updating.isLoading}>
-            {id ? 'Save changes' : 'Create event'}
+            {id ? t('editor.saveChanges') : t('organize.create')}
           </button>
         </div>
       </form>

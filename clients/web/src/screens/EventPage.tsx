@@ -1,5 +1,6 @@
 // An event: its details, the user's RSVP (or place on the waitlist), check-in, who is coming and
-// the organizers' announcements.
+// the organizers' announcements. Signed out it is public: the details and announcements, with an
+// invitation to sign up (and come back here) in place of the RSVP and the attendee list.
 
 import { FormEvent, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -13,16 +14,21 @@ import {
   useSetRsvpMutation,
   useWithdrawRsvpMutation,
 } from '../app/api';
+import { useSignedIn } from '../app/hooks';
+import { AuthLink, SignUpInvitation } from '../components/AuthLinks';
 import { EventSharing } from '../components/EventSharing';
 import { EventDescription } from '../components/lazyMarkdown';
 import { clock, eventTime, eventWhen, isLive } from '../components/format';
 import { Avatar, Chips, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 import { useEventChannel } from '../realtime/useEventChannel';
 
 export function EventPage() {
   const { id = '' } = useParams();
   const event = useEventQuery(id);
+  const signedIn = useSignedIn();
   useEventChannel(id);
+  useTitle(event.data?.title);
   if (event.isLoading) return <Spinner />;
   if (event.error || !event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
@@ -40,6 +46,11 @@ export function EventPage() {
               <Link className="button button-primary" to={`/events/${e.id}/live`}>
                 Enter live room
               </Link>
+            )}
+            {!signedIn && live && (
+              <AuthLink mode="signup" className="button button-primary">
+                Enter live room
+              </AuthLink>
             )}
             {e.is_organizer && (
               <Link className="button button-secondary" to={`/events/${e.id}/manage`}>
@@ -113,18 +124,22 @@ export function EventPage() {
             </Suspense>
           </section>
           <Announcements eventId={e.id} />
-          <Attendees eventId={e.id} />
+          {signedIn ? <Attendees eventId={e.id} /> : <AttendeesInvitation />}
         </div>
         <aside className="stack">
-          <RsvpPanel
-            eventId={e.id}
-            seatsLeft={e.seats_left ?? null}
-            live={live}
-            isOrganizer={e.is_organizer}
-            checkinCode={e.checkin_code ?? null}
-            answered={e.my_rsvp != null}
-            onlineOnly={!e.venue && Boolean(e.online_url)}
-          />
+          {signedIn ? (
+            <RsvpPanel
+              eventId={e.id}
+              seatsLeft={e.seats_left ?? null}
+              live={live}
+              isOrganizer={e.is_organizer}
+              checkinCode={e.checkin_code ?? null}
+              answered={e.my_rsvp != null}
+              onlineOnly={!e.venue && Boolean(e.online_url)}
+            />
+          ) : (
+            <RsvpInvitation full={e.seats_left === 0} />
+          )}
         </aside>
       </div>
     </div>
@@ -288,6 +303,22 @@ function RsvpPanel({
   );
 }
 
+/** Signed out: an RSVP needs an account, and signing up comes back to this event to give it. */
+function RsvpInvitation({ full }: { full: boolean }) {
+  return (
+    <section className="card rsvp-card" aria-labelledby="rsvp-heading">
+      <h2 id="rsvp-heading" className="section-title">
+        Your RSVP
+      </h2>
+      <SignUpInvitation signUp="Sign up to RSVP">
+        {full
+          ? 'The event is full. Sign up to join the waitlist: a freed seat goes to you automatically.'
+          : 'Going or interested? Sign up to RSVP, check in on the day and meet the right people in the live room.'}
+      </SignUpInvitation>
+    </section>
+  );
+}
+
 export function Announcements({ eventId }: { eventId: string }) {
   const announcements = useAnnouncementsQuery(eventId);
   return (
@@ -307,6 +338,20 @@ export function Announcements({ eventId }: { eventId: string }) {
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** Signed out: who is coming is shown to people with an account. */
+function AttendeesInvitation() {
+  return (
+    <section className="card" aria-labelledby="attendees-heading">
+      <h2 id="attendees-heading" className="section-title">
+        Who is coming
+      </h2>
+      <p className="muted invitation-note">
+        <AuthLink mode="signin">Sign in</AuthLink> or <AuthLink mode="signup">sign up</AuthLink> to see who is coming.
+      </p>
     </section>
   );
 }

@@ -2,6 +2,7 @@
 // (with the reasons), meeting requests and direct messages, all live over the one WebSocket.
 
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   errorCode,
@@ -28,6 +29,7 @@ import { clock, fromLocalInput, toLocalInput } from '../components/format';
 import { MeetingInbox } from '../components/MeetingInbox';
 import { NotificationPrompt } from '../components/NotificationSetting';
 import { Avatar, Empty, ErrorNote, PageTitle, Reasons, Spinner, Tabs } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 import { unreadConversations } from '../realtime/dmSlice';
 import { useChannel } from '../realtime/hooks';
 import { useEventChannel } from '../realtime/useEventChannel';
@@ -36,8 +38,10 @@ import { Announcements } from './EventPage';
 type Panel = 'chat' | 'people' | 'meetings' | 'news';
 
 export function LiveRoom() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const event = useEventQuery(id);
+  useTitle(event.data ? t('live.title', { title: event.data.title }) : undefined);
   const me = useAppSelector((s) => s.auth.user);
   useEventChannel(id);
   const presence = useChannel(id ? `event:${id}:presence` : null);
@@ -73,40 +77,45 @@ export function LiveRoom() {
         actions={
           <span className="online" data-testid="online-count">
             <span className="online-dot" aria-hidden="true" />
-            {connected ? (presence?.online ?? '–') : '–'} online
+            {connected && presence?.online != null
+              ? t('live.online', { count: presence.online })
+              : t('live.onlineUnknown')}
           </span>
         }
       >
-        Live: {e.title}
+        {t('live.title', { title: e.title })}
       </PageTitle>
       <Tabs<Panel>
-        label="Live room sections"
+        label={t('live.sections')}
         active={tab}
         onChange={(next) => {
           if (tab === 'news' || next === 'news') badges.newsSeen();
           setTab(next);
         }}
         tabs={[
-          { id: 'chat', label: <TabLabel label="Chat" count={badges.chat} what="unread" /> },
-          { id: 'people', label: 'People' },
-          { id: 'meetings', label: <TabLabel label="Meetings" count={badges.meetings} what="waiting" /> },
-          { id: 'news', label: <TabLabel label="News" count={badges.news} what="new" /> },
+          { id: 'chat', label: <TabLabel label={t('live.tabs.chat')} count={badges.chat} what="unread" /> },
+          { id: 'people', label: t('live.tabs.people') },
+          {
+            id: 'meetings',
+            label: <TabLabel label={t('live.tabs.meetings')} count={badges.meetings} what="waiting" />,
+          },
+          { id: 'news', label: <TabLabel label={t('live.tabs.news')} count={badges.news} what="new" /> },
         ]}
       />
       <div className="live-grid" data-tab={tab} data-dm={dm ? 'open' : undefined}>
-        <div className="live-panel panel-people" id="panel-people" role="region" aria-label="People to meet">
+        <div className="live-panel panel-people" id="panel-people" role="region" aria-label={t('live.peopleToMeet')}>
           <PeopleToMeet event={e} suggestions={suggestions} onMessage={openDm} />
         </div>
-        <div className="live-panel panel-chat" id="panel-chat" role="region" aria-label="Conversations">
+        <div className="live-panel panel-chat" id="panel-chat" role="region" aria-label={t('live.conversations')}>
           <div className="card chat-card">
-            <ChatPanel channel={`event:${e.id}:chat`} title="Event chat" names={names} />
+            <ChatPanel channel={`event:${e.id}:chat`} title={t('live.eventChat')} names={names} />
           </div>
           {dm && (
             <div className="card chat-card dm-card">
               <ChatPanel
                 key={dm.channel}
                 channel={dm.channel}
-                title={`Private chat with ${dm.name}`}
+                title={t('live.privateChat', { name: dm.name })}
                 names={names}
                 onClose={() => setDm(null)}
               />
@@ -116,7 +125,7 @@ export function LiveRoom() {
         <div className="live-panel panel-side">
           <div className="panel-meetings card" id="panel-meetings" role="region" aria-labelledby="inbox-heading">
             <h2 id="inbox-heading" className="section-title">
-              Meetings
+              {t('live.tabs.meetings')}
             </h2>
             <NotificationPrompt />
             <MeetingInbox eventId={e.id} onOpenChat={openDm} />
@@ -131,17 +140,22 @@ export function LiveRoom() {
 }
 
 /** A tab's name with a count of what waits behind it, read out in words. */
-function TabLabel({ label, count, what }: { label: string; count: number; what: string }) {
+function TabLabel({ label, count, what }: { label: string; count: number; what: 'unread' | 'waiting' | 'new' }) {
+  const { t } = useTranslation();
   if (count === 0) return label;
+  const spoken =
+    what === 'unread'
+      ? t('live.badge.unread', { count })
+      : what === 'waiting'
+        ? t('live.badge.waiting', { count })
+        : t('live.badge.new', { count });
   return (
     <>
       {label}
       <span className="tab-badge" aria-hidden="true">
         {count > 9 ? '9+' : count}
       </span>
-      <span className="visually-hidden">
-        , {count} {what}
-      </span>
+      <span className="visually-hidden">, {spoken}</span>
     </>
   );
 }
@@ -178,6 +192,7 @@ function PeopleToMeet({
   suggestions: { data?: SuggestionList; error?: unknown; isLoading: boolean };
   onMessage: (channel: string, name: string) => void;
 }) {
+  const { t } = useTranslation();
   const [updateMe, updating] = useUpdateMeMutation();
   const [openConversation] = useOpenConversationMutation();
   const [block, blocking] = useBlockMutation();
@@ -193,12 +208,12 @@ function PeopleToMeet({
   const [openedAt] = useState(() => Date.now());
   const started = openedAt >= new Date(event.starts_at).getTime();
   const notHereYet = started && rsvp.data != null && !rsvp.data.checked_in_at;
-  // The viewer's requests at this event, so a card shows one that waits or was declined.
+  // The viewer's requests at this event, so a card shows one that waits for an answer. (A
+  // declined request takes the two out of each other's suggestions; the Meetings panel says so.)
   const me = useAppSelector((s) => s.auth.user?.id);
   const meetings = useMeetingsQuery({ event_id: event.id });
   const mine = (meetings.data?.items ?? []).filter((m) => m.from.id === me);
   const pendingWith = new Set(mine.filter((m) => m.status === 'pending').map((m) => m.to.id));
-  const declinedBy = new Set(mine.filter((m) => m.status === 'declined').map((m) => m.to.id));
 
   const message = async (s: Suggestion) => {
     setError(null);
@@ -234,26 +249,24 @@ function PeopleToMeet({
   return (
     <section className="card" aria-labelledby="people-heading">
       <h2 id="people-heading" className="section-title">
-        People to meet
+        {t('live.peopleToMeet')}
       </h2>
       {suggestions.isLoading && <Spinner />}
       {code === 'matchmaking_off' && (
         <div className="callout">
-          <p>Turn on matchmaking to see who is worth meeting here, and to be suggested to others.</p>
+          <p>{t('live.matchmakingOff')}</p>
           <button
             type="button"
             className="button button-primary"
             disabled={updating.isLoading}
             onClick={() => void updateMe({ matchmaking: true })}
           >
-            Turn on matchmaking
+            {t('live.turnOnMatchmaking')}
           </button>
         </div>
       )}
       {code === 'not_attending' && (
-        <Empty>
-          Suggestions are for attendees holding a seat{event.is_organizer ? ': RSVP as going to join in.' : '.'}
-        </Empty>
+        <Empty>{event.is_organizer ? t('live.notAttendingOrganizer') : t('live.notAttending')}</Empty>
       )}
       {Boolean(suggestions.error) && code !== 'matchmaking_off' && code !== 'not_attending' && (
         <ErrorNote>{errorMessage(suggestions.error)}</ErrorNote>
@@ -262,23 +275,20 @@ function PeopleToMeet({
         (notHereYet ? (
           <div className="callout" data-testid="check-in-first">
             <p>
-              {event.checked_in_count === 1
-                ? 'One person is checked in.'
-                : `${event.checked_in_count} people are checked in.`}{' '}
-              Now that the event has started, people to meet are found among those checked in: check in to meet them.
+              {t('live.checkedIn', { count: event.checked_in_count })} {t('live.checkInToMeet')}
             </p>
             <Link className="button button-primary button-small" to={`/events/${event.id}`}>
-              Check in
+              {t('live.checkIn')}
             </Link>
           </div>
         ) : (
-          <Empty>Nobody to suggest right now. Suggestions appear as people check in, and update live.</Empty>
+          <Empty>{t('live.noSuggestions')}</Empty>
         ))}
       <ErrorNote>{error}</ErrorNote>
       {blocked && (
         <UndoNote
           key={blocked.id}
-          message={`${blocked.name} is blocked.`}
+          message={t('block.blocked', { name: blocked.name })}
           busy={unblocking.isLoading}
           onUndo={() => void undoBlock(blocked)}
           onExpire={() => setBlocked(null)}
@@ -301,25 +311,25 @@ function PeopleToMeet({
               <div className="button-row">
                 {pendingWith.has(s.user.id) ? (
                   <span className="status status-interested" data-testid="request-pending">
-                    Request sent: waiting for an answer
+                    {t('live.requestSent')}
                   </span>
                 ) : (
                   <button
                     type="button"
                     className="button button-primary button-small"
                     onClick={() => setAsking(s.user.id)}
-                    aria-label={`Request a meeting with ${s.user.display_name}`}
+                    aria-label={t('live.requestWith', { name: s.user.display_name })}
                   >
-                    {declinedBy.has(s.user.id) ? 'Ask for another time' : 'Request a meeting'}
+                    {t('live.requestMeeting')}
                   </button>
                 )}
                 <button
                   type="button"
                   className="button button-secondary button-small"
                   onClick={() => void message(s)}
-                  aria-label={`Message ${s.user.display_name}`}
+                  aria-label={t('meetings.messageTo', { name: s.user.display_name })}
                 >
-                  Message
+                  {t('meetings.message')}
                 </button>
               </div>
             )}
@@ -329,25 +339,25 @@ function PeopleToMeet({
                   type="button"
                   className="link-button"
                   onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'met' })}
-                  aria-label={`Already met ${s.user.display_name}`}
+                  aria-label={t('live.alreadyMetWith', { name: s.user.display_name })}
                 >
-                  Already met
+                  {t('live.alreadyMet')}
                 </button>
                 <button
                   type="button"
                   className="link-button"
                   onClick={() => void feedback({ id: event.id, userId: s.user.id, verdict: 'not_relevant' })}
-                  aria-label={`Not relevant: ${s.user.display_name}`}
+                  aria-label={t('live.notRelevantWith', { name: s.user.display_name })}
                 >
-                  Not relevant
+                  {t('live.notRelevant')}
                 </button>
                 <button
                   type="button"
                   className="link-button"
                   onClick={() => setConfirmingBlock(s.user.id)}
-                  aria-label={`Block ${s.user.display_name}`}
+                  aria-label={t('live.blockWith', { name: s.user.display_name })}
                 >
-                  Block
+                  {t('live.block')}
                 </button>
               </div>
             )}
@@ -375,6 +385,7 @@ function MeetingForm({
   suggestion: Suggestion;
   onDone: () => void;
 }) {
+  const { t } = useTranslation();
   const [request, requesting] = useRequestMeetingMutation();
   const [when, setWhen] = useState(() => {
     // Ten minutes from now at the earliest, and not before the event starts, on a 5-minute mark.
@@ -383,7 +394,9 @@ function MeetingForm({
   });
   const [minutes, setMinutes] = useState('30');
   const [place, setPlace] = useState('');
-  const [message, setMessage] = useState(`Hi ${suggestion.user.display_name.split(' ')[0]}, shall we meet?`);
+  const [message, setMessage] = useState(() =>
+    t('live.form.greeting', { name: suggestion.user.display_name.split(' ')[0] }),
+  );
   const [error, setError] = useState<string | null>(null);
   const [findFreeTimes, freeTimes] = useLazyFreeTimesQuery();
   const [clashed, setClashed] = useState(false);
@@ -427,10 +440,10 @@ function MeetingForm({
     <form
       className="form meeting-form"
       onSubmit={(e) => void submit(e)}
-      aria-label={`Meeting request to ${suggestion.user.display_name}`}
+      aria-label={t('live.form.label', { name: suggestion.user.display_name })}
     >
       <div className="field">
-        <label htmlFor={`${idp}-message`}>Message</label>
+        <label htmlFor={`${idp}-message`}>{t('live.form.message')}</label>
         <textarea
           id={`${idp}-message`}
           ref={first}
@@ -442,7 +455,7 @@ function MeetingForm({
       </div>
       <div className="form-row">
         <div className="field">
-          <label htmlFor={`${idp}-when`}>When</label>
+          <label htmlFor={`${idp}-when`}>{t('live.form.when')}</label>
           <input
             id={`${idp}-when`}
             type="datetime-local"
@@ -452,7 +465,7 @@ function MeetingForm({
           />
         </div>
         <div className="field">
-          <label htmlFor={`${idp}-minutes`}>Minutes</label>
+          <label htmlFor={`${idp}-minutes`}>{t('live.form.minutes')}</label>
           <select id={`${idp}-minutes`} value={minutes} onChange={(e) => setMinutes(e.target.value)}>
             {['15', '30', '45', '60'].map((m) => (
               <option key={m}>{m}</option>
@@ -461,12 +474,12 @@ function MeetingForm({
         </div>
       </div>
       <div className="field">
-        <label htmlFor={`${idp}-place`}>Where</label>
+        <label htmlFor={`${idp}-place`}>{t('live.form.where')}</label>
         <input
           id={`${idp}-place`}
           value={place}
           maxLength={200}
-          placeholder="By the coffee bar"
+          placeholder={t('live.form.wherePlaceholder')}
           onChange={(e) => setPlace(e.target.value)}
         />
       </div>
@@ -474,10 +487,10 @@ function MeetingForm({
       {clashed && freeTimes.isSuccess && (
         <div className="free-times" data-testid="free-times">
           {offered.length === 0 ? (
-            <p className="hint">Neither of you has a free time left during the event.</p>
+            <p className="hint">{t('live.form.noFreeTime')}</p>
           ) : (
             <>
-              <p className="hint">Free for both of you:</p>
+              <p className="hint">{t('live.form.freeForBoth')}</p>
               <div className="button-row">
                 {offered.map((slot) => (
                   <button
@@ -500,10 +513,10 @@ function MeetingForm({
       )}
       <div className="button-row">
         <button type="submit" className="button button-primary button-small" disabled={requesting.isLoading}>
-          Send request
+          {t('live.form.send')}
         </button>
         <button type="button" className="button button-ghost button-small" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -1,5 +1,6 @@
 // Running an event: its check-in code, announcements, checking attendees in by their personal
-// code, who is coming, and charts of RSVPs, check-ins and meetings over time.
+// code, who is coming (and its export), charts of RSVPs, check-ins and meetings over time, turnout
+// and the audience in groups.
 
 import { FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -14,7 +15,9 @@ import {
 } from '../app/api';
 import { clock, eventTime, eventWhen } from '../components/format';
 import { EventStats } from '../components/EventStats';
+import { AttendeeExport, AudienceGroups, Turnout } from '../components/OrganizerInsights';
 import { Avatar, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
 
@@ -22,6 +25,7 @@ export function ManageEvent() {
   const { id = '' } = useParams();
   const event = useEventQuery(id);
   useEventChannel(id);
+  useTitle(event.data && `Manage ${event.data.title}`);
   if (event.isLoading) return <Spinner />;
   if (!event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
@@ -66,6 +70,8 @@ export function ManageEvent() {
           <CheckinDesk eventId={e.id} />
           <PostAnnouncement eventId={e.id} />
         </div>
+        <Turnout event={e} />
+        <AudienceGroups eventId={e.id} />
         <Announcements eventId={e.id} />
         <AttendeeTable eventId={e.id} />
       </div>
@@ -256,9 +262,12 @@ function AttendeeTable({ eventId }: { eventId: string }) {
   };
   return (
     <section className="card" aria-labelledby="roster-heading">
-      <h2 id="roster-heading" className="section-title">
-        Attendees
-      </h2>
+      <div className="section-head">
+        <h2 id="roster-heading" className="section-title">
+          Attendees
+        </h2>
+        <AttendeeExport eventId={eventId} />
+      </div>
       <ErrorNote>{error}</ErrorNote>
       {attendees.data?.items.length === 0 && <Empty>No RSVPs yet.</Empty>}
       <ul className="people">

@@ -3,12 +3,14 @@
 // conversation to the top as it arrives.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage, useConversationsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { ConversationSummary } from '../app/types';
 import { ChatPanel } from '../components/ChatPanel';
 import { eventTime, recentTime } from '../components/format';
 import { Avatar, Empty, ErrorNote, PageTitle, Spinner } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 
 interface Selected {
   id: string;
@@ -30,6 +32,7 @@ function ConversationPage({
   onSelect: (c: ConversationSummary) => void;
   onMore: (cursor: string) => void;
 }) {
+  const { t } = useTranslation();
   const page = useConversationsQuery(cursor ? { cursor } : undefined);
   const me = useAppSelector((s) => s.auth.user?.id);
   const unread = useAppSelector((s) => s.dm.unread);
@@ -37,14 +40,16 @@ function ConversationPage({
   if (page.error) return <ErrorNote>{errorMessage(page.error)}</ErrorNote>;
   const items = page.data?.items ?? [];
   const older = page.data?.next_cursor;
-  if (!cursor && items.length === 0) return <Empty>No conversations yet. Message someone you meet at an event.</Empty>;
+  if (!cursor && items.length === 0) return <Empty>{t('messages.none')}</Empty>;
   return (
     <>
       {items.map((c) => {
         const count = unread[c.id] ?? 0;
         const text = c.last_message
-          ? `${c.last_message.from === me ? 'You: ' : ''}${c.last_message.text}`
-          : 'No messages yet';
+          ? c.last_message.from === me
+            ? t('messages.mine', { text: c.last_message.text })
+            : c.last_message.text
+          : t('messages.noMessages');
         return (
           <li key={c.id}>
             <button
@@ -69,7 +74,7 @@ function ConversationPage({
               {count > 0 && (
                 <span className="badge" data-testid="unread-count">
                   {count}
-                  <span className="visually-hidden"> unread</span>
+                  <span className="visually-hidden"> {t('messages.unread')}</span>
                 </span>
               )}
             </button>
@@ -79,7 +84,7 @@ function ConversationPage({
       {last && older && (
         <li>
           <button type="button" className="button button-ghost button-small" onClick={() => onMore(older)}>
-            Show older conversations
+            {t('messages.older')}
           </button>
         </li>
       )}
@@ -88,15 +93,17 @@ function ConversationPage({
 }
 
 export function MessagesScreen() {
+  const { t } = useTranslation();
+  useTitle(t('messages.title'));
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [open, setOpen] = useState<Selected | null>(null);
   const select = (c: ConversationSummary) =>
     setOpen({ id: c.id, channel: c.channel, name: c.with.display_name, userId: c.with.id });
   return (
     <div className="page">
-      <PageTitle>Messages</PageTitle>
+      <PageTitle>{t('messages.title')}</PageTitle>
       <div className="two-col">
-        <section className="card" aria-label="Conversations">
+        <section className="card" aria-label={t('live.conversations')}>
           <ul className="conversation-list" aria-live="polite">
             {cursors.map((cursor, i) => (
               <ConversationPage
@@ -115,7 +122,7 @@ export function MessagesScreen() {
             <ChatPanel
               key={open.channel}
               channel={open.channel}
-              title={`Chat with ${open.name}`}
+              title={t('messages.chatWith', { name: open.name })}
               names={{ [open.userId]: open.name }}
               onClose={() => setOpen(null)}
             />

@@ -1,28 +1,32 @@
 // The organizer console: the user's events, and where to create a new one.
 
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { errorMessage, useMyEventsQuery } from '../app/api';
 import type { MingleEvent } from '../app/types';
 import { EventStats } from '../components/EventStats';
 import { eventPlace, eventWhen } from '../components/format';
 import { Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
+import { useTitle } from '../components/useTitle';
 
 export function OrganizerConsole() {
+  const { t } = useTranslation();
+  useTitle(t('organize.title'));
   const events = useMyEventsQuery({ role: 'organizing', include_past: true });
   return (
     <div className="page">
       <PageTitle
         actions={
           <Link className="button button-primary" to="/organize/new">
-            Create event
+            {t('organize.create')}
           </Link>
         }
       >
-        Organize
+        {t('organize.title')}
       </PageTitle>
       {events.isLoading && <Spinner />}
       {events.error && <ErrorNote>{errorMessage(events.error)}</ErrorNote>}
-      {events.data?.items.length === 0 && <Empty>You are not organizing anything yet. Create your first event.</Empty>}
+      {events.data?.items.length === 0 && <Empty>{t('organize.none')}</Empty>}
       <ul className="organizer-list">
         {events.data?.items.map((e) => (
           <OrganizedEvent key={e.id} event={e} />

@@ -2,18 +2,15 @@
 // it, the matchmaking opt-in, and the people they blocked.
 
 import { FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router-dom';
 import { errorMessage, useBlocksQuery, useMeQuery, useUnblockMutation, useUpdateMeMutation } from '../app/api';
 import type { Block, Me, ProfileVisibility } from '../app/types';
 import { eventTime } from '../components/format';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotificationSetting } from '../components/NotificationSetting';
 import { Empty, ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
-
-const visibilities: { value: ProfileVisibility; label: string; hint: string }[] = [
-  { value: 'public', label: 'Public', hint: 'Anyone signed in can see your profile.' },
-  { value: 'attendees', label: 'Attendees', hint: 'Only people at the same events.' },
-  { value: 'hidden', label: 'Hidden', hint: 'Nobody; you are never suggested.' },
-];
+import { useTitle } from '../components/useTitle';
 
 type Draft = Pick<
   Me,
@@ -21,6 +18,8 @@ type Draft = Pick<
 >;
 
 export function ProfileEditor() {
+  const { t } = useTranslation();
+  useTitle(t('profile.title'));
   const me = useMeQuery();
   if (!me.data) return <Spinner />;
   return <ProfileForm me={me.data} />;
@@ -28,6 +27,12 @@ export function ProfileEditor() {
 
 /** The form starts from the profile as loaded; later refetches do not overwrite what the user typed. */
 function ProfileForm({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const visibilities: { value: ProfileVisibility; label: string; hint: string }[] = [
+    { value: 'public', label: t('profile.visibility.public'), hint: t('profile.visibility.publicHint') },
+    { value: 'attendees', label: t('profile.visibility.attendees'), hint: t('profile.visibility.attendeesHint') },
+    { value: 'hidden', label: t('profile.visibility.hidden'), hint: t('profile.visibility.hiddenHint') },
+  ];
   const [update, updating] = useUpdateMeMutation();
   const location = useLocation();
   const welcome = (location.state as { welcome?: boolean } | null)?.welcome;
@@ -56,11 +61,11 @@ function ProfileForm({ me }: { me: Me }) {
 
   return (
     <div className="page page-narrow">
-      <PageTitle>{welcome ? 'Welcome! Tell people about you' : 'Your profile'}</PageTitle>
+      <PageTitle>{welcome ? t('profile.welcome') : t('profile.title')}</PageTitle>
       <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="form-row">
           <div className="field">
-            <label htmlFor="display_name">Name</label>
+            <label htmlFor="display_name">{t('profile.name')}</label>
             <input
               id="display_name"
               value={draft.display_name}
@@ -69,40 +74,40 @@ function ProfileForm({ me }: { me: Me }) {
             />
           </div>
           <div className="field field-grow">
-            <label htmlFor="headline">Headline</label>
+            <label htmlFor="headline">{t('profile.headline')}</label>
             <input
               id="headline"
               value={draft.headline}
-              placeholder="Backend engineer at a fintech"
+              placeholder={t('profile.headlinePlaceholder')}
               onChange={(e) => set('headline', e.target.value)}
             />
           </div>
         </div>
         <div className="field">
-          <label htmlFor="bio">About you</label>
+          <label htmlFor="bio">{t('profile.bio')}</label>
           <textarea id="bio" rows={3} value={draft.bio} onChange={(e) => set('bio', e.target.value)} />
         </div>
         <TagInput
-          label="Interests"
+          label={t('profile.interests')}
           value={draft.interests}
           onChange={(v) => set('interests', v)}
-          placeholder="Type and press Enter"
-          hint="Topics you care about; they shape your event picks and suggestions."
+          placeholder={t('profile.tagPlaceholder')}
+          hint={t('profile.interestsHint')}
         />
         <TagInput
-          label="Looking for"
+          label={t('profile.seeking')}
           value={draft.seeking}
           onChange={(v) => set('seeking', v)}
-          placeholder="e.g. a cofounder, Rust mentoring"
+          placeholder={t('profile.seekingPlaceholder')}
         />
         <TagInput
-          label="Can offer"
+          label={t('profile.offering')}
           value={draft.offering}
           onChange={(v) => set('offering', v)}
-          placeholder="e.g. design reviews, intros to investors"
+          placeholder={t('profile.offeringPlaceholder')}
         />
         <fieldset className="field">
-          <legend>Who can see your profile</legend>
+          <legend>{t('profile.visibility.legend')}</legend>
           <div className="radio-cards">
             {visibilities.map((v) => (
               <label key={v.value} className="radio-card">
@@ -124,20 +129,26 @@ function ProfileForm({ me }: { me: Me }) {
         <label className="switch">
           <input type="checkbox" checked={draft.matchmaking} onChange={(e) => set('matchmaking', e.target.checked)} />
           <span>
-            <strong>Matchmaking</strong>
-            <span className="muted small">Suggest people for me to meet at events, and suggest me to them.</span>
+            <strong>{t('profile.matchmaking')}</strong>
+            <span className="muted small">{t('profile.matchmakingHint')}</span>
           </span>
         </label>
         <ErrorNote>{error}</ErrorNote>
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={updating.isLoading}>
-            Save profile
+            {t('profile.save')}
           </button>
           <span role="status" className="saved">
-            {saved ? 'Saved.' : ''}
+            {saved ? t('profile.saved') : ''}
           </span>
         </div>
       </form>
+      <section className="card" aria-labelledby="language-heading">
+        <h2 id="language-heading" className="section-title">
+          {t('language.title')}
+        </h2>
+        <LanguageSwitch />
+      </section>
       <NotificationSetting />
       <Blocks />
     </div>
@@ -145,16 +156,15 @@ function ProfileForm({ me }: { me: Me }) {
 }
 
 function Blocks() {
+  const { t } = useTranslation();
   const blocks = useBlocksQuery();
   return (
     <section className="card" aria-labelledby="blocks-heading">
       <h2 id="blocks-heading" className="section-title">
-        Blocked people
+        {t('profile.blocked.title')}
       </h2>
-      <p className="hint">
-        Blocked people never see you, message you or get suggested to you. Block someone from their card in a live room.
-      </p>
-      {blocks.data?.items.length === 0 && <Empty>You have not blocked anyone.</Empty>}
+      <p className="hint">{t('profile.blocked.hint')}</p>
+      {blocks.data?.items.length === 0 && <Empty>{t('profile.blocked.none')}</Empty>}
       <ul className="people">
         {blocks.data?.items.map((b) => (
           <BlockedPerson key={b.user_id} block={b} />
@@ -167,21 +177,22 @@ function Blocks() {
 // The list names nobody: it carries ids alone, and a blocked person's profile is not visible to
 // the one who blocked them (`GET /users/{id}` answers 404), so the date tells entries apart.
 function BlockedPerson({ block }: { block: Block }) {
+  const { t } = useTranslation();
   const [unblock, unblocking] = useUnblockMutation();
   const when = eventTime(block.created_at);
   return (
     <li className="person person-row">
       <span>
-        {block.display_name} <span className="muted small">blocked on {when}</span>
+        {block.display_name} <span className="muted small">{t('profile.blocked.on', { when })}</span>
       </span>
       <button
         type="button"
         className="button button-ghost button-small"
         disabled={unblocking.isLoading}
         onClick={() => void unblock(block.user_id)}
-        aria-label={`Unblock ${block.display_name}`}
+        aria-label={t('profile.blocked.unblockWith', { name: block.display_name })}
       >
-        Unblock
+        {t('profile.blocked.unblock')}
       </button>
     </li>
   );

@@ -1,0 +1,197 @@
+// Sentences the server writes in English without a code of their own (a field's problem in a
+// validation error, the reasons under a suggestion or a recommended event), matched by their
+// fixed English wording and said in the active language. Wording the patterns do not know is shown
+// as the server wrote it.
+
+import i18n from 'i18next';
+
+/** One known English sentence: its pattern, and the translation given what the pattern captured. */
+type Known = [RegExp, (...captured: string[]) => string];
+
+function translate(table: Known[], text: string): string {
+  for (const [pattern, say] of table) {
+    const match = pattern.exec(text);
+    if (match) return say(...match.slice(1));
+  }
+  return text;
+}
+
+const t = (key: string, options?: Record<string, unknown>) => i18n.t(key, options);
+const count = (n: string) => Number(n);
+
+/** The parts of the week the recommender says someone usually goes out in. */
+const HABITS: Record<string, () => string> = {
+  'weekday morning': () => t('reason.habit.weekday.morning'),
+  'weekday afternoon': () => t('reason.habit.weekday.afternoon'),
+  'weekday evening': () => t('reason.habit.weekday.evening'),
+  'weekend morning': () => t('reason.habit.weekend.morning'),
+  'weekend afternoon': () => t('reason.habit.weekend.afternoon'),
+  'weekend evening': () => t('reason.habit.weekend.evening'),
+};
+
+/** Reasons from the matcher (people to meet) and the event recommender. */
+const REASONS: Known[] = [
+  [/^You're looking for "(.*)"; they offer "(.*)"$/, (seek, offer) => t('reason.youSeek', { seek, offer })],
+  [/^They're looking for "(.*)", and you offer "(.*)"$/, (seek, offer) => t('reason.theySeek', { seek, offer })],
+  [/^You both follow (.+)$/, (tags) => t('reason.bothFollow', { tags })],
+  [/^You were both at an earlier event$/, () => t('reason.earlierEvents', { count: 1 })],
+  [/^You were both at (\d+) earlier events$/, (n) => t('reason.earlierEvents', { count: count(n) })],
+  [/^You have met someone in common$/, () => t('reason.metInCommon', { count: 1 })],
+  [/^You have met (\d+) people in common$/, (n) => t('reason.metInCommon', { count: count(n) })],
+  [/^Similar work and interests$/, () => t('reason.similar')],
+  [/^Often chosen by people like you$/, () => t('reason.chosenByLikeYou')],
+  [/^Popular with people who go where you go$/, () => t('reason.popularWithCrowd')],
+  [/^(\d+) people with interests like yours are going$/, (n) => t('reason.segmentGoing', { count: count(n) })],
+  [/^([\d.]+) km from you$/, (km) => t('reason.kmFromYou', { distance: Number(km) })],
+  [
+    /^On a (weekend|weekday) (morning|afternoon|evening), when you usually go$/,
+    (day, part) => HABITS[`${day} ${part}`](),
+  ],
+  [/^Matches your interest in (.+)$/, (tags) => t('reason.interest', { tags })],
+  [/^Someone you met is going$/, () => t('reason.metGoing', { count: 1 })],
+  [/^(\d+) people you met are going$/, (n) => t('reason.metGoing', { count: count(n) })],
+  [/^Someone you were at an event with is going$/, () => t('reason.crowdGoing', { count: 1 })],
+  [/^(\d+) people you were at events with are going$/, (n) => t('reason.crowdGoing', { count: count(n) })],
+  [/^Like "(.*)", which you went to$/, (title) => t('reason.likeWent', { title })],
+  [/^Like "(.*)", which you are going to$/, (title) => t('reason.likeGoing', { title })],
+  [/^Fits "(.*)" from your profile$/, (phrase) => t('reason.fits', { phrase })],
+  [/^Only 1 seat left$/, () => t('reason.seatsLeft', { count: 1 })],
+  [/^Only (\d+) seats left$/, (n) => t('reason.seatsLeft', { count: count(n) })],
+  [/^New, be among the first$/, () => t('reason.new')],
+];
+
+/** A suggestion's or a recommendation's reason in the active language. */
+export function reasonText(reason: string): string {
+  return translate(REASONS, reason);
+}
+
+/** The problems the server's validation names after a field ("must not be empty"), as keys of `field.problem`. */
+const FIELD_PROBLEMS: Known[] = [
+  [/^must not be empty$/, () => t('field.problem.empty')],
+  [/^must be at least (\d+) characters$/, (n) => t('field.problem.atLeastChars', { count: count(n) })],
+  [/^must be at most (\d+) characters$/, (n) => t('field.problem.atMostChars', { count: count(n) })],
+  [/^must be a single line without control characters$/, () => t('field.problem.singleLine')],
+  [/^must not contain characters that change the direction of text$/, () => t('field.problem.direction')],
+  [/^must contain visible characters$/, () => t('field.problem.visible')],
+  [/^must not contain control characters$/, () => t('field.problem.control')],
+  [/^at most (\d+) tags$/, (n) => t('field.problem.atMostTags', { count: count(n) })],
+  [/^at most (\d+) entries$/, (n) => t('field.problem.atMostEntries', { count: count(n) })],
+  [/^tags are 1 to 40 characters$/, () => t('field.problem.tagLength')],
+  [/^tags use letters, digits, spaces and - \+ # \. only$/, () => t('field.problem.tagCharacters')],
+  [/^must be an e-mail address$/, () => t('field.problem.email')],
+  [/^must be 8 to 128 characters$/, () => t('field.problem.password')],
+  [/^must be after starts_at$/, () => t('field.problem.afterStart')],
+  [/^must be in the future$/, () => t('field.problem.future')],
+  [/^must be during the event$/, () => t('field.problem.duringEvent')],
+  [/^must not be over already$/, () => t('field.problem.notOver')],
+  [/^events last at most (\d+) days$/, (n) => t('field.problem.maxDays', { count: count(n) })],
+  [/^must be an IANA time zone name/, () => t('field.problem.timeZone')],
+  [/^must be an http\(s\) URL/, () => t('field.problem.url')],
+  [/^must be between 1 and 1000000, or null for no limit$/, () => t('field.problem.capacity')],
+  [/^must be between the years 2000 and 2200$/, () => t('field.problem.years')],
+  [/^must be between (-?\d+) and (-?\d+)$/, (min, max) => t('field.problem.between', { min, max })],
+  [/^must be an RFC 3339 date-time/, () => t('field.problem.dateTime')],
+];
+
+/** Problems whose sentence does not start with the field's name. */
+const FIELD_SENTENCES: Known[] = [[/^an event needs a venue, an online_url, or both$/, () => t('field.venueOrLink')]];
+
+/** The fields the API names, as keys of `field.label`. */
+const FIELD_LABELS: Record<string, () => string> = {
+  title: () => t('field.label.title'),
+  description: () => t('field.label.description'),
+  tags: () => t('field.label.tags'),
+  capacity: () => t('field.label.capacity'),
+  venue: () => t('field.label.venue'),
+  'venue.name': () => t('field.label.venueName'),
+  'venue.address': () => t('field.label.venueAddress'),
+  starts_at: () => t('field.label.startsAt'),
+  ends_at: () => t('field.label.endsAt'),
+  timezone: () => t('field.label.timezone'),
+  online_url: () => t('field.label.onlineUrl'),
+  display_name: () => t('field.label.displayName'),
+  email: () => t('field.label.email'),
+  password: () => t('field.label.password'),
+  headline: () => t('field.label.headline'),
+  bio: () => t('field.label.bio'),
+  interests: () => t('field.label.interests'),
+  seeking: () => t('field.label.seeking'),
+  offering: () => t('field.label.offering'),
+  text: () => t('field.label.text'),
+  body: () => t('field.label.text'),
+  message: () => t('field.label.text'),
+  place: () => t('field.label.place'),
+  duration_minutes: () => t('field.label.duration'),
+};
+
+/** A field's name as people read it: its label, or its name in plain words. */
+function fieldLabel(field: string): string {
+  const name = field.replace(/\[\d+\]$/, '');
+  const known = FIELD_LABELS[name];
+  if (known) return known();
+  const words = name.replace(/[._]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A field problem as a sentence in the active language: "End must be after the start." */
+export function fieldSentence({ field, message }: { field: string; message: string }): string {
+  const whole = translate(FIELD_SENTENCES, message);
+  if (whole !== message) return whole;
+  const problem = translate(FIELD_PROBLEMS, message);
+  if (problem !== message) return t('field.sentence', { field: fieldLabel(field), problem });
+  // Wording not known here: the server's, with field names in it made readable.
+  const plain = message.replace(/\b(starts_at|ends_at)\b/g, (name) => fieldLabel(name).toLowerCase());
+  return t('field.sentence', { field: fieldLabel(field), problem: plain.replace(/[.!?]$/, '') });
+}
+
+/** The API's error codes whose sentence is written here, as keys of `error.code`. */
+const CODE_SENTENCES: Record<string, () => string> = {
+  email_taken: () => t('error.code.email_taken'),
+  invalid_credentials: () => t('error.code.invalid_credentials'),
+  refresh_token_expired: () => t('error.code.session_over'),
+  invalid_refresh_token: () => t('error.code.session_over'),
+  event_ended: () => t('error.code.event_ended'),
+  already_checked_in: () => t('error.code.already_checked_in'),
+  no_rsvp: () => t('error.code.no_rsvp'),
+  checkin_closed: () => t('error.code.checkin_closed'),
+  not_going: () => t('error.code.not_going'),
+  wrong_code: () => t('error.code.wrong_code'),
+  unknown_code: () => t('error.code.unknown_code'),
+  already_requested: () => t('error.code.already_requested'),
+  slot_taken: () => t('error.code.slot_taken'),
+  not_allowed: () => t('error.code.not_allowed'),
+  owner_stays: () => t('error.code.owner_stays'),
+  matchmaking_off: () => t('error.code.matchmaking_off'),
+  already_training: () => t('error.code.already_training'),
+  not_organizer: () => t('error.code.not_organizer'),
+  not_owner: () => t('error.code.not_owner'),
+  not_attending: () => t('error.code.not_attending'),
+  not_found: () => t('error.code.not_found'),
+  invalid_path: () => t('error.code.invalid_path'),
+  rate_limited: () => t('error.code.rate_limited'),
+  unavailable: () => t('error.code.unavailable'),
+  internal: () => t('error.code.internal'),
+  payload_too_large: () => t('error.code.payload_too_large'),
+};
+
+/** The sentence for an API error code, in the active language; `null` for a code not known here. */
+export function codeSentence(code: string): string | null {
+  return Object.hasOwn(CODE_SENTENCES, code) ? CODE_SENTENCES[code]() : null;
+}
+
+/** Why the realtime gateway refused a message, by its error code, as keys of `realtime`. */
+const REALTIME_REASONS: Record<string, () => string> = {
+  not_connected: () => t('realtime.not_connected'),
+  connection_lost: () => t('realtime.connection_lost'),
+  rate_limited: () => t('realtime.rate_limited'),
+  forbidden: () => t('realtime.forbidden'),
+  read_only_channel: () => t('realtime.read_only_channel'),
+  invalid_body: () => t('realtime.invalid_body'),
+  internal: () => t('realtime.internal'),
+  unavailable: () => t('realtime.internal'),
+};
+
+/** Why a message was not sent, after "Not sent:": the code's reason, or the gateway's own words. */
+export function realtimeReason(code: string, message: string): string {
+  return Object.hasOwn(REALTIME_REASONS, code) ? REALTIME_REASONS[code]() : message;
+}
