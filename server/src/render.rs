@@ -72,16 +72,7 @@ pub struct EventContext {
 }
 
 pub fn event(row: &EventRow, ctx: EventContext) -> Event {
-    let venue = match (&row.venue_name, row.lat, row.lon) {
-        (Some(name), Some(lat), Some(lon)) => Some(Venue {
-            name: name.clone(),
-            address: row.venue_address.clone().unwrap_or_default(),
-            city: row.venue_city.clone().unwrap_or_default(),
-            lat,
-            lon,
-        }),
-        _ => None,
-    };
+    let venue = row.venue().map(|v| Venue { name: v.name, address: v.address, city: v.city, lat: v.lat, lon: v.lon });
     Event {
         id: row.id,
         title: row.title.clone(),

@@ -129,31 +129,12 @@ mod tests {
     #[test]
     fn an_event_page_previews_the_event_with_every_value_escaped() {
         let index = "<!doctype html>\n<html>\n  <head>\n    <title>Mingle</title>\n  </head>\n</html>";
-        let event = crate::store::EventRow {
-            id: uuid::Uuid::new_v4(),
-            owner_id: uuid::Uuid::new_v4(),
-            title: "Rust & <Friends> \"night\"".to_owned(),
-            description: "Talks\n\nand   <script>alert(1)</script> pizza. ".repeat(20),
-            tags: String::new(),
-            starts_at: 1_796_914_800_000, // 2026-12-10T15:00:00Z
-            ends_at: 1_796_922_000_000,
-            timezone: "Europe/Berlin".to_owned(),
-            venue_name: Some("c-base".to_owned()),
-            venue_address: None,
-            venue_city: None,
-            lat: None,
-            lon: None,
-            online_url: None,
-            capacity: None,
-            visibility: protocol::events::EventVisibility::Public,
-            checkin_code: "ABC123".to_owned(),
-            created_at: 0,
-            updated_at: 0,
-            going_count: 0,
-            waitlist_count: 0,
-            interested_count: 0,
-            checked_in_count: 0,
-        };
+        // 2026-12-10T15:00:00Z.
+        let mut event =
+            crate::store::EventRow::example(uuid::Uuid::new_v4(), "Rust & <Friends> \"night\"", 1_796_914_800_000);
+        event.description = "Talks\n\nand   <script>alert(1)</script> pizza. ".repeat(20);
+        event.timezone = "Europe/Berlin".to_owned();
+        event.venue_name = Some("c-base".to_owned());
         let page = super::with_preview(index, &event).expect("a title to replace");
         assert!(page.contains("<title>Rust &amp; &lt;Friends&gt; &quot;night&quot; · Mingle</title>"), "{page}");
         assert!(

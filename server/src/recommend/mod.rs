@@ -166,32 +166,11 @@ mod tests {
     }
 
     fn event(id: u128, title: &str, description: &str, tags: &[&str]) -> EventRow {
-        EventRow {
-            id: Uuid::from_u128(id),
-            owner_id: Uuid::from_u128(99),
-            title: title.into(),
-            description: description.into(),
-            tags: list(tags),
-            // A Wednesday evening, and an hour later.
-            starts_at: 1_767_200_400_000 + id as i64,
-            ends_at: 1_767_204_000_000,
-            timezone: "UTC".into(),
-            venue_name: None,
-            venue_address: None,
-            venue_city: None,
-            lat: None,
-            lon: None,
-            online_url: None,
-            capacity: None,
-            visibility: protocol::events::EventVisibility::Public,
-            checkin_code: String::new(),
-            created_at: 0,
-            updated_at: 0,
-            going_count: 0,
-            waitlist_count: 0,
-            interested_count: 0,
-            checked_in_count: 0,
-        }
+        // A Wednesday evening.
+        let mut event = EventRow::example(Uuid::from_u128(id), title, 1_767_200_400_000 + id as i64);
+        event.description = description.into();
+        event.tags = list(tags);
+        event
     }
 
     fn inputs(user: UserRow, candidates: Vec<EventRow>) -> Inputs {

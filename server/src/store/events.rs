@@ -121,19 +121,53 @@ impl EventRow {
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             timezone: self.timezone.clone(),
-            venue: match (&self.venue_name, self.lat, self.lon) {
-                (Some(name), Some(lat), Some(lon)) => Some(VenueFields {
-                    name: name.clone(),
-                    address: self.venue_address.clone().unwrap_or_default(),
-                    city: self.venue_city.clone().unwrap_or_default(),
-                    lat,
-                    lon,
-                }),
-                _ => None,
-            },
+            venue: self.venue(),
             online_url: self.online_url.clone(),
             capacity: self.capacity,
             visibility: self.visibility,
+        }
+    }
+
+    /// The venue, when the event has one (a name and a position).
+    pub fn venue(&self) -> Option<VenueFields> {
+        let (name, lat, lon) = (self.venue_name.as_ref()?, self.lat?, self.lon?);
+        Some(VenueFields {
+            name: name.clone(),
+            address: self.venue_address.clone().unwrap_or_default(),
+            city: self.venue_city.clone().unwrap_or_default(),
+            lat,
+            lon,
+        })
+    }
+
+    /// An online event as a test fixture: `title`, starting at `starts_at` (Unix ms) for an
+    /// hour, public, with nobody going yet.
+    #[cfg(test)]
+    pub fn example(id: Uuid, title: &str, starts_at: i64) -> Self {
+        Self {
+            id,
+            owner_id: Uuid::from_u128(99),
+            title: title.to_owned(),
+            description: String::new(),
+            tags: "[]".to_owned(),
+            starts_at,
+            ends_at: starts_at + 3_600_000,
+            timezone: "UTC".to_owned(),
+            venue_name: None,
+            venue_address: None,
+            venue_city: None,
+            lat: None,
+            lon: None,
+            online_url: None,
+            capacity: None,
+            visibility: EventVisibility::Public,
+            checkin_code: String::new(),
+            created_at: 0,
+            updated_at: 0,
+            going_count: 0,
+            waitlist_count: 0,
+            interested_count: 0,
+            checked_in_count: 0,
         }
     }
 }
