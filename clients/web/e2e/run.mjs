@@ -9,6 +9,9 @@
 //      organizer console, Discover) must fit; its card says "Online" and "Live now", on her clock;
 //      a visitor without an account (a browser of their own) lists and searches Discover, opens
 //      one of Ada's events, signs up from its "Sign up to RSVP" and is brought back to it to RSVP;
+//      at a phone width, a browser in Russian signs up and sees Discover, an event, the live room
+//      and the profile in Russian, with no English label left, until the profile's switch makes
+//      it English;
 //   3. Ben finds the event by a search that Back and a reload keep (it lives in the address), RSVPs
 //      and checks in with the event's code; the description is formatted from Markdown
 //      (its HTML shown as text, never run), and he downloads a calendar file and shares the link;
@@ -34,8 +37,8 @@
 //      event as Ben last loaded it.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
-// (E2E_SCREENSHOTS=0 skips the files; the awkward event's go to a scratch folder). Cards say where
-// and when on one clock: London's events unlabelled, New York's named. On a phone, the header
+// (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go
+// to a scratch folder). Cards say where and when on one clock: London's events unlabelled, New York's named. On a phone, the header
 // keeps the offline state and Retry whole. E2E_WIDTHS=360 runs other widths.
 
 import assert from 'node:assert/strict';
@@ -47,7 +50,7 @@ import { chromium } from 'playwright-core';
 import { repoRoot, startServer } from './server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const SHOTS = process.env.E2E_SHOTS_DIR ?? join(repoRoot, 'docs', 'screenshots');
 // Screens checked with awkward content (long words and links, right-to-left text) are saved here,
 // to look at, not to document.
 const CHECK_SHOTS = join(tmpdir(), 'mingle-e2e-screenshots');
@@ -260,6 +263,122 @@ async function loadMoreResults(organizer, page, base, width) {
   await results(page).filter({ hasText: last }).waitFor();
   assert.equal(await results(page).count(), count, 'Back keeps every page loaded');
   assert.equal(new URL(page.url()).searchParams.get('tag'), 'openstudio');
+}
+
+/** Labels of the English interface that a Russian screen must not show (matched as whole words). */
+const ENGLISH_UI = [
+  'Discover',
+  'Organize',
+  'Meetings',
+  'Messages',
+  'Profile',
+  'Sign out',
+  'Going',
+  'Interested',
+  'Checked in',
+  'Waitlist',
+  'Share',
+  'Add to calendar',
+  'About',
+  'When',
+  'Where',
+  'Announcements',
+  'Who is coming',
+  'Your RSVP',
+  'People to meet',
+  'Event chat',
+  'Send',
+  'online',
+  'Search',
+  'Keywords',
+  'Anywhere',
+  'Picked for you',
+  'Results',
+  'Live now',
+  'Loading',
+  'Save profile',
+  'Notifications',
+  'Blocked people',
+];
+
+/** The English interface labels on screen: in its text, its accessible labels and placeholders. */
+async function englishLeaks(page) {
+  return page.evaluate((words) => {
+    const texts = [document.body.innerText, document.title];
+    for (const el of document.querySelectorAll('[aria-label], [placeholder]')) {
+      texts.push(el.getAttribute('aria-label') ?? '', el.getAttribute('placeholder') ?? '');
+    }
+    const all = texts.join('\n');
+    return words.filter((word) => new RegExp(`(^|[^\\p{L}])${word}([^\\p{L}]|$)`, 'u').test(all));
+  }, ENGLISH_UI);
+}
+
+/**
+ * The main screens in Russian, for a browser whose language is Russian: signing up, Discover (with
+ * a search), an event page with an RSVP, the live room and the profile, each in Russian with no
+ * English label left over; then the profile's switch turns the app English at once, for good.
+ */
+async function inRussian(browser, options, base, eventId, title, width) {
+  const context = await browser.newContext({ ...options, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => log('Russian page error:', error.message));
+  const noEnglish = async (screen) => assert.deepEqual(await englishLeaks(page), [], `${screen} shows English labels`);
+
+  await page.goto(`${base}/signup`);
+  await page.getByRole('heading', { name: 'Создайте аккаунт' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru', '<html lang> follows the language');
+  assert.equal(await page.title(), 'Регистрация · Mingle');
+  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Введите имя, адрес почты и пароль.' }).waitFor();
+  await page.getByLabel('Ваше имя').fill('Дарья Смирнова');
+  await page.getByLabel('Электронная почта').fill(`darya-${width}-${Date.now().toString(36)}@example.com`);
+  await page.getByLabel('Пароль').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
+  await page.getByRole('heading', { name: 'Добро пожаловать! Расскажите о себе' }).waitFor();
+  await noEnglish('the new profile');
+
+  await page.locator('header').getByRole('link', { name: 'Афиша' }).click();
+  await page.getByRole('heading', { name: 'Афиша', level: 1 }).waitFor();
+  await page.getByLabel('Ключевые слова').fill('laptop');
+  await page.getByRole('button', { name: 'Найти' }).click();
+  await page.getByRole('heading', { name: 'Результаты' }).waitFor();
+  await results(page).filter({ hasText: 'Rust London Hack Night' }).waitFor();
+  await noEnglish('Discover');
+  // An RSVP to the Hack Night, so that the counts of Ada's event stay those the other steps check.
+  await results(page).getByRole('link', { name: 'Rust London Hack Night' }).click();
+  await page.getByRole('button', { name: 'Интересно', exact: true }).click();
+  await page.locator('.rsvp-state').getByText('Интересно', { exact: true }).waitFor();
+  await noEnglish('the event page');
+
+  await page.goto(`${base}/events/${eventId}`);
+  await page.getByRole('heading', { name: title, exact: true, level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Объявления' }).waitFor();
+  await page.locator('.announcement').first().waitFor();
+  await noEnglish('the event page');
+  await shot(page, 'ru-event', width);
+
+  await page.goto(`${base}/events/${eventId}/live`);
+  await page.getByRole('heading', { name: `В эфире: ${title}` }).waitFor();
+  await waitForConnection(page, 'open');
+  // Who is online is for attendees; the count reads "– в сети" for a visitor like her.
+  await page.getByTestId('online-count').filter({ hasText: 'в сети' }).waitFor();
+  await noEnglish('the live room');
+  await shot(page, 'ru-live-room', width);
+  await showPanel(page, width, 'Люди');
+  await page.getByRole('heading', { name: 'С кем познакомиться' }).waitFor();
+  await noEnglish('the live room');
+
+  await page.goto(`${base}/profile`);
+  await page.getByRole('heading', { name: 'Ваш профиль', level: 1 }).waitFor();
+  await noEnglish('the profile');
+  await page.getByLabel('Язык интерфейса').selectOption('en');
+  await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
+  await page.locator('header').getByRole('link', { name: 'Discover' }).waitFor();
+  await context.close();
 }
 
 /** Posts each of `texts` to `channel` over a WebSocket of the page's own, in order. */
@@ -735,6 +854,11 @@ async function scenario(browser, base, width) {
   log(width, 'a visitor without an account browses, opens the event, signs up to RSVP and comes back');
   await assertServedTitle(base, eventId, title);
   await frontDoor(browser, options, base, width);
+
+  if (width < 1000 || WIDTHS.length === 1) {
+    log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');
+    await inRussian(browser, options, base, eventId, title, width);
+  }
 
   log(width, 'an online event with a long word, a long link and right-to-left text fits every screen');
   await a.goto(`${base}/organize/new`);

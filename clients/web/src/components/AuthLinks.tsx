@@ -2,6 +2,7 @@
 // sign in, then come back to the very page they were on (the auth screen follows `from`).
 
 import { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 
 /** A link to the sign-up or sign-in screen that returns to the current page afterwards. */
@@ -27,16 +28,17 @@ export function AuthLink({
 }
 
 /** Why an account helps here, with the two ways in. */
-export function SignUpInvitation({ children, signUp = 'Sign up' }: { children: ReactNode; signUp?: string }) {
+export function SignUpInvitation({ children, signUp }: { children: ReactNode; signUp?: string }) {
+  const { t } = useTranslation();
   return (
     <div className="invitation">
       <p>{children}</p>
       <div className="button-row">
         <AuthLink mode="signup" className="button button-primary">
-          {signUp}
+          {signUp ?? t('nav.signUp')}
         </AuthLink>
         <AuthLink mode="signin" className="button button-secondary">
-          Sign in
+          {t('nav.signIn')}
         </AuthLink>
       </div>
     </div>

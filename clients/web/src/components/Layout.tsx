@@ -3,6 +3,7 @@
 // event pages are public), the ways to sign in and sign up instead.
 
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeetingsQuery, useMeQuery } from '../app/api';
 import { sessionEnded } from '../app/authSlice';
@@ -43,6 +44,7 @@ function publicPageOf(path: string): string {
 }
 
 export function Layout() {
+  const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const navigate = useNavigate();
   const location = useLocation();
@@ -78,46 +80,46 @@ export function Layout() {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('nav.skip')}
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <NavLink to="/" className="brand" aria-label="Mingle home">
+          <NavLink to="/" className="brand" aria-label={t('nav.home')}>
             <img src="/favicon.svg" alt="" width="28" height="28" />
             <span>Mingle</span>
           </NavLink>
           {signedIn && (
-            <nav className="nav" aria-label="Main">
+            <nav className="nav" aria-label={t('nav.main')}>
               <NavLink to="/" end>
                 <Icon d={icons.discover} />
-                <span>Discover</span>
+                <span>{t('nav.discover')}</span>
               </NavLink>
               <NavLink to="/organize">
                 <Icon d={icons.organize} />
-                <span>Organize</span>
+                <span>{t('nav.organize')}</span>
               </NavLink>
               <NavLink to="/meetings">
                 <Icon d={icons.meetings} />
-                <span>Meetings</span>
+                <span>{t('nav.meetings')}</span>
                 {incoming > 0 && (
-                  <span className="badge" aria-label={`${incoming} waiting for you`}>
+                  <span className="badge" aria-label={t('nav.waiting', { count: incoming })}>
                     {incoming}
                   </span>
                 )}
               </NavLink>
               <NavLink to="/messages">
                 <Icon d={icons.messages} />
-                <span>Messages</span>
+                <span>{t('nav.messages')}</span>
                 {unread > 0 && (
                   <span className="badge" data-testid="unread-messages">
                     {unread}
-                    <span className="visually-hidden"> unread {unread === 1 ? 'conversation' : 'conversations'}</span>
+                    <span className="visually-hidden"> {t('nav.unreadConversations', { count: unread })}</span>
                   </span>
                 )}
               </NavLink>
               <NavLink to="/profile">
                 <Icon d={icons.profile} />
-                <span>Profile</span>
+                <span>{t('nav.profile')}</span>
               </NavLink>
             </nav>
           )}
@@ -131,16 +133,16 @@ export function Layout() {
                 </span>
               )}
               <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
-                Sign out
+                {t('nav.signOut')}
               </button>
             </div>
           ) : (
             <div className="topbar-end">
               <AuthLink mode="signin" className="button button-ghost button-small">
-                Sign in
+                {t('nav.signIn')}
               </AuthLink>
               <AuthLink mode="signup" className="button button-primary button-small">
-                Sign up
+                {t('nav.signUp')}
               </AuthLink>
             </div>
           )}

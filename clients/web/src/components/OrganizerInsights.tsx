@@ -98,6 +98,7 @@ export function Turnout({ event }: { event: MingleEvent }) {
 
 /** The audience in groups of people with similar profiles, largest first, each with its interests. */
 export function AudienceGroups({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const segments = useSegmentsQuery(eventId);
   const unavailable =
     segments.error && typeof segments.error === 'object' && 'status' in segments.error && segments.error.status === 503;
@@ -105,37 +106,33 @@ export function AudienceGroups({ eventId }: { eventId: string }) {
   return (
     <section className="card" aria-labelledby="audience-heading" data-testid="audience-groups">
       <h2 id="audience-heading" className="section-title">
-        Audience groups
+        {t('insights.groups')}
       </h2>
       {segments.isLoading && <Spinner />}
       {unavailable ? (
         <p className="hint" data-testid="audience-unavailable">
-          Audience groups are not available right now: they need the server's text model, which may not be installed.
-          Everything else on this page works without it.
+          {t('insights.groupsUnavailable')}
         </p>
       ) : (
         segments.error && <ErrorNote>{errorMessage(segments.error)}</ErrorNote>
       )}
-      {data && data.segments.length === 0 && <Empty>No RSVPs yet: groups appear as people answer.</Empty>}
+      {data && data.segments.length === 0 && <Empty>{t('insights.noGroups')}</Empty>}
       {data && data.segments.length > 0 && (
         <>
-          <p className="hint">
-            {data.audience === 1 ? 'One person' : `${count(data.audience)} people`} with an RSVP, in groups with similar
-            profiles. Only numbers and interests are shown, never who is in a group.
-          </p>
+          <p className="hint">{t('insights.audience', { count: data.audience, people: count(data.audience) })}</p>
           <ol className="segments">
             {data.segments.map((s) => (
               <li key={s.label} className="segment" data-testid="segment">
                 <p className="funnel-head">
                   <span className="funnel-label segment-label">{s.label}</span>
                   <span className="funnel-count">
-                    {s.size === 1 ? '1 person' : `${count(s.size)} people`}
+                    {t('insights.people', { count: s.size, people: count(s.size) })}
                     <span className="funnel-share"> · {percent(s.share)}</span>
                   </span>
                 </p>
                 <Bar share={s.share} />
                 {s.top_interests.length > 0 && (
-                  <p className="small muted">Common interests: {s.top_interests.join(', ')}</p>
+                  <p className="small muted">{t('insights.interests', { interests: s.top_interests.join(', ') })}</p>
                 )}
               </li>
             ))}
@@ -151,6 +148,7 @@ export function AudienceGroups({ eventId }: { eventId: string }) {
  * carry none), then saved from memory.
  */
 export function AttendeeExport({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const [fetchCsv, csv] = useLazyAttendeesCsvQuery();
   const [error, setError] = useState<string | null>(null);
   const download = async () => {
@@ -161,8 +159,8 @@ export function AttendeeExport({ eventId }: { eventId: string }) {
     } catch (err) {
       setError(
         errorCode(err) === 'not_organizer'
-          ? "Only the event's organizers can export its attendee list."
-          : `The attendee list could not be downloaded. ${errorMessage(err)}`,
+          ? t('insights.exportNotOrganizer')
+          : t('insights.exportFailed', { reason: errorMessage(err) }),
       );
     }
   };
@@ -174,7 +172,7 @@ export function AttendeeExport({ eventId }: { eventId: string }) {
         disabled={csv.isFetching}
         onClick={() => void download()}
       >
-        {csv.isFetching ? 'Preparing the file…' : 'Export attendees (CSV)'}
+        {csv.isFetching ? t('insights.preparing') : t('insights.export')}
       </button>
       <ErrorNote>{error}</ErrorNote>
     </div>

@@ -74,16 +74,21 @@ describe('translations', () => {
   });
 
   it('leave no text empty and keep the same placeholders', () => {
-    // `count` may be written out as a word ("one seat left"), so only the others must match.
     const placeholders = (text: string) =>
       [...new Set([...text.matchAll(/\{\{(\w+)(?:,[^}]*)?\}\}/g)].map((m) => m[1]))]
         .filter((p) => p !== 'count')
         .sort();
     const base = (key: string) => key.replace(PLURAL, '');
-    const expected = new Map([...english].map(([key, text]) => [base(key), placeholders(text)]));
+    const expected = new Map(
+      [...english].filter(([key]) => !key.endsWith('_one')).map(([key, text]) => [base(key), placeholders(text)]),
+    );
     for (const [key, text] of [...english, ...russian]) {
       expect(text.trim(), key).not.toBe('');
-      expect(placeholders(text), key).toEqual(expected.get(base(key)));
+      // `count` may be written out as a word, and a "one" form may say "one person" instead of the
+      // number, so a "one" form only must not bring placeholders of its own.
+      if (key.endsWith('_one'))
+        expect(expected.get(base(key)), key).toEqual(expect.arrayContaining(placeholders(text)));
+      else expect(placeholders(text), key).toEqual(expected.get(base(key)));
     }
   });
 

@@ -5,7 +5,7 @@ import type { MingleEvent } from '../app/types';
 
 type RsvpStatus = NonNullable<MingleEvent['my_rsvp']>;
 
-/** "going", "interested", "on the waitlist". */
+/** The viewer's own answer: "going", "interested", "waitlisted" ("иду" in Russian). */
 export function rsvpLabel(t: TFunction, status: RsvpStatus): string {
   switch (status) {
     case 'going':
@@ -14,5 +14,17 @@ export function rsvpLabel(t: TFunction, status: RsvpStatus): string {
       return t('rsvp.interested');
     case 'waitlisted':
       return t('rsvp.waitlisted');
+  }
+}
+
+/** An attendee's answer as the organizers read it: "going", "interested", "waitlisted". */
+export function attendeeStatusLabel(t: TFunction, status: RsvpStatus): string {
+  switch (status) {
+    case 'going':
+      return t('rsvp.their.going');
+    case 'interested':
+      return t('rsvp.their.interested');
+    case 'waitlisted':
+      return t('rsvp.their.waitlisted');
   }
 }

@@ -2,14 +2,17 @@
 // location's state: an event they wanted to RSVP to, a page that needs a session).
 
 import { FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorMessage, useLoginMutation, useRegisterMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ErrorNote, PageTitle } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { missingFields } from '../app/forms';
 
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
+  const { t } = useTranslation();
   const signedIn = useAppSelector((s) => Boolean(s.auth.refreshToken));
   const navigate = useNavigate();
   const location = useLocation();
@@ -21,7 +24,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const busy = registering.isLoading || loggingIn.isLoading;
-  useTitle(mode === 'signup' ? 'Sign up' : 'Sign in');
+  useTitle(mode === 'signup' ? t('auth.signUpTitle') : t('auth.signInTitle'));
 
   if (signedIn) return <Navigate to={from ?? '/'} replace />;
 
@@ -50,23 +53,22 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
       <div className="auth-hero" aria-hidden="true">
         <div className="auth-hero-inner">
           <img src="/favicon.svg" alt="" width="56" height="56" />
-          <p className="auth-hero-title">Meet the people worth meeting.</p>
-          <p className="auth-hero-text">
-            Find events you will love, check in, and let Mingle suggest who to talk to, with reasons.
-          </p>
+          <p className="auth-hero-title">{t('auth.heroTitle')}</p>
+          <p className="auth-hero-text">{t('auth.heroText')}</p>
         </div>
       </div>
       <section className="auth-card card">
-        <PageTitle>{mode === 'signup' ? 'Create your account' : 'Welcome back'}</PageTitle>
+        <LanguageSwitch compact />
+        <PageTitle>{mode === 'signup' ? t('auth.createAccount') : t('auth.welcomeBack')}</PageTitle>
         <form onSubmit={(e) => void submit(e)} className="form" noValidate>
           {mode === 'signup' && (
             <div className="field">
-              <label htmlFor="name">Your name</label>
+              <label htmlFor="name">{t('auth.name')}</label>
               <input id="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
             </div>
           )}
           <div className="field">
-            <label htmlFor="email">Email</label>
+            <label htmlFor="email">{t('auth.email')}</label>
             <input
               id="email"
               type="email"
@@ -77,7 +79,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
             />
           </div>
           <div className="field">
-            <label htmlFor="password">Password</label>
+            <label htmlFor="password">{t('auth.password')}</label>
             <input
               id="password"
               type="password"
@@ -90,34 +92,34 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
             />
             {mode === 'signup' && (
               <p className="hint" id="password-hint">
-                At least 8 characters.
+                {t('auth.passwordHint')}
               </p>
             )}
           </div>
           <ErrorNote>{error}</ErrorNote>
           <button className="button button-primary button-wide" type="submit" disabled={busy}>
-            {mode === 'signup' ? 'Sign up' : 'Sign in'}
+            {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
           </button>
         </form>
         <p className="auth-switch">
           {mode === 'signup' ? (
             <>
-              Already have an account?{' '}
+              {t('auth.haveAccount')}{' '}
               <Link to="/signin" state={from ? { from } : undefined}>
-                Sign in
+                {t('auth.signIn')}
               </Link>
             </>
           ) : (
             <>
-              New to Mingle?{' '}
+              {t('auth.newHere')}{' '}
               <Link to="/signup" state={from ? { from } : undefined}>
-                Create an account
+                {t('auth.createAnAccount')}
               </Link>
             </>
           )}
         </p>
         <p className="auth-switch">
-          <Link to="/">Browse events without an account</Link>
+          <Link to="/">{t('auth.browse')}</Link>
         </p>
       </section>
     </main>

@@ -5,6 +5,7 @@
 // up where the picks would be.
 
 import { FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage, useRecommendationsQuery, useSearchEventsInfiniteQuery } from '../app/api';
@@ -33,7 +34,8 @@ const TYPING_PAUSE_MS = 400;
 const FROM_FORM = { fromForm: true };
 
 export function Discover() {
-  useTitle('Discover');
+  const { t } = useTranslation();
+  useTitle(t('discover.title'));
   const signedIn = useSignedIn();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
@@ -82,7 +84,7 @@ export function Discover() {
   const locate = () => {
     setGeoError(null);
     if (!navigator.geolocation) {
-      setGeoError('This browser cannot share its location.');
+      setGeoError(t('discover.noGeolocation'));
       return;
     }
     navigator.geolocation.getCurrentPosition(
@@ -90,58 +92,61 @@ export function Discover() {
         const here: Place = { lat: p.coords.latitude, lon: p.coords.longitude };
         commit({ form, searching: current.searching || hasCriteria(form), place: here });
       },
-      () => setGeoError('Location is not available; distance filters need it.'),
+      () => setGeoError(t('discover.noLocation')),
       { timeout: 8000 },
     );
   };
 
   return (
     <div className="page">
-      <PageTitle>Discover</PageTitle>
+      <PageTitle>{t('discover.title')}</PageTitle>
       {!signedIn && (
         <section className="card" aria-labelledby="for-you-heading">
           <h2 id="for-you-heading" className="section-title">
-            Picked for you
+            {t('discover.pickedForYou')}
           </h2>
-          <SignUpInvitation>
-            Sign up and say what you are into: Mingle picks events for you, with the reasons, and suggests who to meet
-            once you are there.
-          </SignUpInvitation>
+          <SignUpInvitation>{t('discover.invitation')}</SignUpInvitation>
         </section>
       )}
       <section className="card search-card" aria-labelledby="search-heading">
         <h2 id="search-heading" className="section-title">
-          Search events
+          {t('discover.search')}
         </h2>
         <form className="search-form" onSubmit={submit} role="search">
           <div className="field field-grow">
-            <label htmlFor="q">Keywords</label>
-            <input id="q" type="search" placeholder="rust, design, founders…" value={form.q} onChange={set('q')} />
+            <label htmlFor="q">{t('discover.keywords')}</label>
+            <input
+              id="q"
+              type="search"
+              placeholder={t('discover.keywordsPlaceholder')}
+              value={form.q}
+              onChange={set('q')}
+            />
           </div>
           <div className="field">
-            <label htmlFor="tag">Tag</label>
-            <input id="tag" placeholder="e.g. ai" value={form.tag} onChange={set('tag')} />
+            <label htmlFor="tag">{t('discover.tag')}</label>
+            <input id="tag" placeholder={t('discover.tagPlaceholder')} value={form.tag} onChange={set('tag')} />
           </div>
           <div className="field">
-            <label htmlFor="from">From</label>
+            <label htmlFor="from">{t('discover.from')}</label>
             <input id="from" type="date" value={form.from} onChange={set('from')} />
           </div>
           <div className="field">
-            <label htmlFor="to">To</label>
+            <label htmlFor="to">{t('discover.to')}</label>
             <input id="to" type="date" value={form.to} onChange={set('to')} />
           </div>
           <div className="field">
-            <label htmlFor="radius">Distance</label>
+            <label htmlFor="radius">{t('discover.distance')}</label>
             <select id="radius" value={form.radius} onChange={set('radius')}>
-              <option value="">Anywhere</option>
-              <option value="5">Within 5 km</option>
-              <option value="25">Within 25 km</option>
-              <option value="100">Within 100 km</option>
+              <option value="">{t('discover.anywhere')}</option>
+              <option value="5">{t('discover.within', { distance: 5 })}</option>
+              <option value="25">{t('discover.within', { distance: 25 })}</option>
+              <option value="100">{t('discover.within', { distance: 100 })}</option>
             </select>
           </div>
           <div className="search-actions">
             <button type="submit" className="button button-primary">
-              Search
+              {t('discover.searchButton')}
             </button>
             {search && (
               <button
@@ -152,37 +157,37 @@ export function Discover() {
                   commit({ form: emptyForm, searching: false, place });
                 }}
               >
-                Clear
+                {t('discover.clear')}
               </button>
             )}
           </div>
         </form>
         <p className="hint">
           {place ? (
-            <>Distances are measured from your location.</>
+            t('discover.fromYourLocation')
           ) : (
             <>
-              Distance filters and nearby picks use your location.{' '}
+              {t('discover.useLocationHint')}{' '}
               <button type="button" className="link-button" onClick={locate}>
-                Use my location
+                {t('discover.useLocation')}
               </button>
             </>
           )}
         </p>
         <ErrorNote>
-          {geoError ?? (current.form.radius && !place && search ? 'Share your location to filter by distance.' : null)}
+          {geoError ?? (current.form.radius && !place && search ? t('discover.shareLocation') : null)}
         </ErrorNote>
       </section>
 
       {listing && (
         <section aria-labelledby="results-heading" className="section">
           <h2 id="results-heading" className="section-title">
-            {search ? 'Results' : 'Upcoming events'}
+            {search ? t('discover.results') : t('discover.upcoming')}
           </h2>
-          {results.isFetching && !results.isFetchingNextPage && <Spinner label="Searching" />}
+          {results.isFetching && !results.isFetchingNextPage && <Spinner label={t('discover.searching')} />}
           {results.error && !results.isFetchNextPageError && <ErrorNote>{errorMessage(results.error)}</ErrorNote>}
           {results.data && found.length === 0 && (
-            <Empty>{search ? 'No events match. Try fewer filters.' : 'No upcoming events yet.'}</Empty>
+            <Empty>{search ? t('discover.noMatch') : t('discover.noUpcoming')}</Empty>
           )}
           <div className="grid" aria-live="polite">
             {found.map((e) => (
@@ -191,7 +196,7 @@ export function Discover() {
           </div>
           {results.hasNextPage && (
             <LoadMore
-              label="Load more events"
+              label={t('discover.loadMore')}
               loading={results.isFetchingNextPage}
               error={results.isFetchNextPageError ? errorMessage(results.error) : null}
               onLoad={() => void results.fetchNextPage()}
@@ -203,13 +208,11 @@ export function Discover() {
       {signedIn && (
         <section aria-labelledby="for-you-heading" className="section">
           <h2 id="for-you-heading" className="section-title">
-            Picked for you
+            {t('discover.pickedForYou')}
           </h2>
           {recommended.isLoading && <Spinner />}
           {recommended.error && <ErrorNote>{errorMessage(recommended.error)}</ErrorNote>}
-          {recommended.data && recommended.data.items.length === 0 && (
-            <Empty>Nothing upcoming yet. Fill in your interests in your profile for better picks.</Empty>
-          )}
+          {recommended.data && recommended.data.items.length === 0 && <Empty>{t('discover.noPicks')}</Empty>}
           <div className="grid">
             {recommended.data?.items.map((r) => (
               <EventCard key={r.event.id} event={r.event} reasons={r.reasons} />

@@ -3,6 +3,7 @@
 // invitation to sign up (and come back here) in place of the RSVP and the attendee list.
 
 import { FormEvent, Suspense, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   errorMessage,
@@ -24,6 +25,7 @@ import { useTitle } from '../components/useTitle';
 import { useEventChannel } from '../realtime/useEventChannel';
 
 export function EventPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const event = useEventQuery(id);
   const signedIn = useSignedIn();
@@ -37,24 +39,24 @@ export function EventPage() {
   return (
     <div className="page">
       <p className="crumbs">
-        <Link to="/">← Discover</Link>
+        <Link to="/">← {t('nav.discover')}</Link>
       </p>
       <PageTitle
         actions={
           <>
             {(e.my_rsvp === 'going' || e.is_organizer) && live && (
               <Link className="button button-primary" to={`/events/${e.id}/live`}>
-                Enter live room
+                {t('eventPage.enterLive')}
               </Link>
             )}
             {!signedIn && live && (
               <AuthLink mode="signup" className="button button-primary">
-                Enter live room
+                {t('eventPage.enterLive')}
               </AuthLink>
             )}
             {e.is_organizer && (
               <Link className="button button-secondary" to={`/events/${e.id}/manage`}>
-                Manage event
+                {t('eventPage.manage')}
               </Link>
             )}
           </>
@@ -66,25 +68,25 @@ export function EventPage() {
         <div className="stack">
           <section className="card" aria-labelledby="about-heading">
             <h2 id="about-heading" className="section-title">
-              About
+              {t('eventPage.about')}
             </h2>
             <dl className="facts">
               <div>
-                <dt>When</dt>
+                <dt>{t('eventPage.when')}</dt>
                 <dd>
                   <EventTimeText when={when} />
                   <span className="muted small when-clock">
                     {when.whose === 'viewer'
-                      ? 'In your time zone.'
+                      ? t('eventPage.inYourZone')
                       : when.labelled
-                        ? `Local time where it takes place (${when.timeZone.replace(/_/g, ' ')}).`
-                        : 'Local time where it takes place.'}
+                        ? t('eventPage.localTimeIn', { zone: when.timeZone.replace(/_/g, ' ') })
+                        : t('eventPage.localTime')}
                   </span>
                 </dd>
               </div>
               {e.venue && (
                 <div>
-                  <dt>Where</dt>
+                  <dt>{t('eventPage.where')}</dt>
                   <dd>
                     {e.venue.name}
                     {e.venue.address && <span className="muted"> · {e.venue.address}</span>}
@@ -93,7 +95,7 @@ export function EventPage() {
               )}
               {e.online_url && (
                 <div>
-                  <dt>Online</dt>
+                  <dt>{t('eventPage.online')}</dt>
                   <dd>
                     <a
                       className="one-line"
@@ -109,11 +111,14 @@ export function EventPage() {
                 </div>
               )}
               <div>
-                <dt>Going</dt>
+                <dt>{t('eventPage.going')}</dt>
                 <dd>
-                  {e.going_count}
-                  {e.capacity != null && <> of {e.capacity}</>} · {e.checked_in_count} checked in
-                  {e.waitlist_count > 0 && <> · {e.waitlist_count} waitlisted</>}
+                  {e.capacity != null
+                    ? t('eventPage.goingOf', { going: e.going_count, capacity: e.capacity })
+                    : e.going_count}
+                  {' · '}
+                  {t('eventPage.checkedIn', { count: e.checked_in_count })}
+                  {e.waitlist_count > 0 && <> · {t('eventPage.waitlisted', { count: e.waitlist_count })}</>}
                 </dd>
               </div>
             </dl>
@@ -165,6 +170,7 @@ function RsvpPanel({
   /** No venue: joining is checking in, without a code. */
   onlineOnly: boolean;
 }) {
+  const { t } = useTranslation();
   // Once answered here, the mutation's reply fills the cache this reads.
   const [answeredHere, setAnsweredHere] = useState(false);
   const rsvp = useRsvpQuery(eventId, { skip: !answered && !answeredHere });
@@ -196,25 +202,31 @@ function RsvpPanel({
   return (
     <section className="card rsvp-card" aria-labelledby="rsvp-heading">
       <h2 id="rsvp-heading" className="section-title">
-        Your RSVP
+        {t('eventPage.yourRsvp')}
       </h2>
       <div role="status" aria-live="polite" className="rsvp-state">
         {rsvp.isLoading ? (
           <Spinner />
         ) : !current ? (
-          <p>You have not answered yet.{seatsLeft === 0 && ' The event is full: going puts you on the waitlist.'}</p>
+          <p>
+            {t('eventPage.notAnswered')}
+            {seatsLeft === 0 && ` ${t('eventPage.fullWaitlist')}`}
+          </p>
         ) : current.status === 'waitlisted' ? (
           <p>
-            <span className="status status-waitlisted">Waitlisted</span> You are number {current.waitlist_position} on
-            the waitlist. A freed seat goes to you automatically.
+            <span className="status status-waitlisted">{t('eventPage.waitlisted')}</span>{' '}
+            {t('eventPage.waitlistPosition', { position: current.waitlist_position })}
           </p>
         ) : (
           <p>
             <span className={`status status-${current.status}`}>
-              {current.status === 'going' ? 'Going' : 'Interested'}
+              {current.status === 'going' ? t('eventPage.statusGoing') : t('eventPage.statusInterested')}
             </span>
             {current.checked_in_at && (
-              <span className="status status-checked"> Checked in at {clock(current.checked_in_at)}</span>
+              <span className="status status-checked">
+                {' '}
+                {t('eventPage.checkedInAt', { time: clock(current.checked_in_at) })}
+              </span>
             )}
           </p>
         )}
@@ -227,7 +239,7 @@ function RsvpPanel({
             disabled={busy}
             onClick={() => void act(() => setRsvp({ id: eventId, status: 'going' }).unwrap())}
           >
-            {seatsLeft === 0 ? 'Join the waitlist' : 'Going'}
+            {seatsLeft === 0 ? t('eventPage.joinWaitlist') : t('eventPage.goingButton')}
           </button>
         )}
         {!current && (
@@ -237,7 +249,7 @@ function RsvpPanel({
             disabled={busy}
             onClick={() => void act(() => setRsvp({ id: eventId, status: 'interested' }).unwrap())}
           >
-            Interested
+            {t('eventPage.interestedButton')}
           </button>
         )}
         {current && (
@@ -247,16 +259,14 @@ function RsvpPanel({
             disabled={busy}
             onClick={() => void act(() => withdraw(eventId).unwrap())}
           >
-            {current.status === 'waitlisted' ? 'Leave the waitlist' : 'Withdraw'}
+            {current.status === 'waitlisted' ? t('eventPage.leaveWaitlist') : t('eventPage.withdraw')}
           </button>
         )}
       </div>
       {current?.status === 'going' && !current.checked_in_at && onlineOnly && (
         <div className="checkin-form">
           <p className="hint" id="checkin-hint">
-            {live
-              ? 'Joining tells the organizers you are here and shows you to the people you could meet.'
-              : 'Joining opens 24 h before the start.'}
+            {live ? t('eventPage.joinHint') : t('eventPage.joinOpens')}
           </p>
           <button
             type="button"
@@ -265,34 +275,34 @@ function RsvpPanel({
             aria-describedby="checkin-hint"
             onClick={() => void act(() => checkin({ id: eventId }).unwrap())}
           >
-            I am here: join
+            {t('eventPage.join')}
           </button>
         </div>
       )}
       {current?.status === 'going' && !current.checked_in_at && !onlineOnly && (
         <form className="checkin-form" onSubmit={submitCheckin}>
           <div className="field">
-            <label htmlFor="checkin-code">Event check-in code</label>
+            <label htmlFor="checkin-code">{t('eventPage.checkinCode')}</label>
             <input
               id="checkin-code"
               value={code}
               onChange={(e) => setCode(e.target.value)}
               autoComplete="off"
-              placeholder={live ? 'Shown at the venue' : 'Opens 24 h before the start'}
+              placeholder={live ? t('eventPage.shownAtVenue') : t('eventPage.opensBefore')}
               aria-describedby="checkin-hint"
             />
             <p className="hint" id="checkin-hint">
-              Or show the organizers your personal code: <strong className="code">{current.personal_code}</strong>
+              {t('eventPage.personalCode')} <strong className="code">{current.personal_code}</strong>
             </p>
           </div>
           <button type="submit" className="button button-primary" disabled={checkingIn.isLoading || !code.trim()}>
-            Check in
+            {t('eventPage.checkIn')}
           </button>
         </form>
       )}
       {isOrganizer && checkinCode && (
         <p className="hint">
-          Attendees check in with the code{' '}
+          {t('eventPage.attendeesCheckInWith')}{' '}
           <strong className="code" data-testid="event-checkin-code">
             {checkinCode}
           </strong>
@@ -305,29 +315,29 @@ function RsvpPanel({
 
 /** Signed out: an RSVP needs an account, and signing up comes back to this event to give it. */
 function RsvpInvitation({ full }: { full: boolean }) {
+  const { t } = useTranslation();
   return (
     <section className="card rsvp-card" aria-labelledby="rsvp-heading">
       <h2 id="rsvp-heading" className="section-title">
-        Your RSVP
+        {t('eventPage.yourRsvp')}
       </h2>
-      <SignUpInvitation signUp="Sign up to RSVP">
-        {full
-          ? 'The event is full. Sign up to join the waitlist: a freed seat goes to you automatically.'
-          : 'Going or interested? Sign up to RSVP, check in on the day and meet the right people in the live room.'}
+      <SignUpInvitation signUp={t('eventPage.signUpToRsvp')}>
+        {full ? t('eventPage.fullInvitation') : t('eventPage.rsvpInvitation')}
       </SignUpInvitation>
     </section>
   );
 }
 
 export function Announcements({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const announcements = useAnnouncementsQuery(eventId);
   return (
     <section className="card" aria-labelledby="announcements-heading">
       <h2 id="announcements-heading" className="section-title">
-        Announcements
+        {t('eventPage.announcements')}
       </h2>
       {announcements.isLoading && <Spinner />}
-      {announcements.data?.items.length === 0 && <Empty>No announcements yet.</Empty>}
+      {announcements.data?.items.length === 0 && <Empty>{t('eventPage.noAnnouncements')}</Empty>}
       <ol className="announcements" aria-live="polite">
         {announcements.data?.items.map((a) => (
           <li key={a.id} className="announcement">
@@ -344,28 +354,36 @@ export function Announcements({ eventId }: { eventId: string }) {
 
 /** Signed out: who is coming is shown to people with an account. */
 function AttendeesInvitation() {
+  const { t } = useTranslation();
   return (
     <section className="card" aria-labelledby="attendees-heading">
       <h2 id="attendees-heading" className="section-title">
-        Who is coming
+        {t('eventPage.whoIsComing')}
       </h2>
       <p className="muted invitation-note">
-        <AuthLink mode="signin">Sign in</AuthLink> or <AuthLink mode="signup">sign up</AuthLink> to see who is coming.
+        <Trans
+          i18nKey="eventPage.attendeesInvitation"
+          components={{
+            signin: <AuthLink mode="signin">{null}</AuthLink>,
+            signup: <AuthLink mode="signup">{null}</AuthLink>,
+          }}
+        />
       </p>
     </section>
   );
 }
 
 function Attendees({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const attendees = useAttendeesQuery({ id: eventId });
   return (
     <section className="card" aria-labelledby="attendees-heading">
       <h2 id="attendees-heading" className="section-title">
-        Who is coming
+        {t('eventPage.whoIsComing')}
       </h2>
       {attendees.isLoading && <Spinner />}
       {attendees.error && <ErrorNote>{errorMessage(attendees.error)}</ErrorNote>}
-      {attendees.data?.items.length === 0 && <Empty>Nobody yet. Be the first!</Empty>}
+      {attendees.data?.items.length === 0 && <Empty>{t('eventPage.nobodyYet')}</Empty>}
       <ul className="people">
         {attendees.data?.items.map((a) => (
           <li key={a.profile.id} className="person">
@@ -373,9 +391,11 @@ function Attendees({ eventId }: { eventId: string }) {
             <div>
               <p className="person-name">
                 {a.profile.display_name}
-                {a.checked_in && <span className="status status-checked">here</span>}
+                {a.checked_in && <span className="status status-checked">{t('eventPage.here')}</span>}
                 {a.status === 'waitlisted' && (
-                  <span className="status status-waitlisted">waitlist #{a.waitlist_position}</span>
+                  <span className="status status-waitlisted">
+                    {t('eventPage.waitlistNumber', { position: a.waitlist_position })}
+                  </span>
                 )}
               </p>
               {a.profile.headline && <p className="muted small">{a.profile.headline}</p>}

@@ -3,6 +3,7 @@
 // and the audience in groups.
 
 import { FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
@@ -18,35 +19,37 @@ import { EventStats } from '../components/EventStats';
 import { AttendeeExport, AudienceGroups, Turnout } from '../components/OrganizerInsights';
 import { Avatar, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useTitle } from '../components/useTitle';
+import { attendeeStatusLabel } from '../i18n/labels';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
 
 export function ManageEvent() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const event = useEventQuery(id);
   useEventChannel(id);
-  useTitle(event.data && `Manage ${event.data.title}`);
+  useTitle(event.data && t('manage.title', { title: event.data.title }));
   if (event.isLoading) return <Spinner />;
   if (!event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
-  if (!e.is_organizer) return <ErrorNote>Only the event's organizers can manage it.</ErrorNote>;
+  if (!e.is_organizer) return <ErrorNote>{t('manage.onlyOrganizers')}</ErrorNote>;
   const when = eventWhen(e);
   return (
     <div className="page page-wide">
       <p className="crumbs">
-        <Link to="/organize">← Organize</Link>
+        <Link to="/organize">← {t('manage.backToOrganize')}</Link>
       </p>
       <PageTitle
         actions={
           <>
             <Link className="button button-secondary" to={`/events/${e.id}`}>
-              Event page
+              {t('manage.eventPage')}
             </Link>
             <Link className="button button-secondary" to={`/events/${e.id}/edit`}>
-              Edit
+              {t('manage.edit')}
             </Link>
             <Link className="button button-primary" to={`/events/${e.id}/live`}>
-              Live room
+              {t('manage.liveRoom')}
             </Link>
           </>
         }
@@ -58,7 +61,7 @@ export function ManageEvent() {
       </p>
       <EventStats event={e} interested className="stats stats-big">
         <div>
-          <dt>Check-in code</dt>
+          <dt>{t('manage.checkinCode')}</dt>
           <dd className="code" data-testid="event-checkin-code">
             {e.checkin_code}
           </dd>
@@ -80,6 +83,7 @@ export function ManageEvent() {
 }
 
 function ActivityChart({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const activity = useActivityQuery(eventId, { pollingInterval: 30_000 });
   const points = (activity.data?.points ?? []).map((p) => ({
     ...p,
@@ -88,17 +92,21 @@ function ActivityChart({ eventId }: { eventId: string }) {
   return (
     <section className="card chart-card" aria-labelledby="activity-heading">
       <h2 id="activity-heading" className="section-title">
-        Activity over time
+        {t('manage.activity')}
       </h2>
       {activity.isLoading && <Spinner />}
       {activity.error && <ErrorNote>{errorMessage(activity.error)}</ErrorNote>}
-      {activity.data && points.length === 0 && <Empty>No RSVPs yet.</Empty>}
+      {activity.data && points.length === 0 && <Empty>{t('manage.noRsvps')}</Empty>}
       {points.length > 0 && (
         <>
           <div
             className="chart"
             role="img"
-            aria-label={`Totals now: ${points[points.length - 1].rsvps} RSVPs, ${points[points.length - 1].checkins} check-ins, ${points[points.length - 1].meetings} meeting requests`}
+            aria-label={t('manage.totalsNow', {
+              rsvps: points[points.length - 1].rsvps,
+              checkins: points[points.length - 1].checkins,
+              meetings: points[points.length - 1].meetings,
+            })}
           >
             <ResponsiveContainer width="100%" height={240}>
               <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -18 }}>
@@ -132,7 +140,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
                 <Area
                   type="monotone"
                   dataKey="rsvps"
-                  name="RSVPs"
+                  name={t('manage.rsvps')}
                   stroke="#4f46e5"
                   strokeWidth={2.5}
                   fill="url(#rsvp-fill)"
@@ -141,7 +149,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
                 <Line
                   type="monotone"
                   dataKey="checkins"
-                  name="Check-ins"
+                  name={t('manage.checkins')}
                   stroke="#059669"
                   strokeWidth={2.5}
                   strokeDasharray="6 4"
@@ -151,7 +159,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
                 <Line
                   type="monotone"
                   dataKey="meetings"
-                  name="Meetings"
+                  name={t('manage.meetings')}
                   stroke="#f59e0b"
                   strokeWidth={2.5}
                   dot={false}
@@ -160,7 +168,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
               </ComposedChart>
             </ResponsiveContainer>
           </div>
-          <p className="hint">Running totals, every {activity.data?.bucket_minutes} min.</p>
+          <p className="hint">{t('manage.runningTotals', { minutes: activity.data?.bucket_minutes })}</p>
         </>
       )}
     </section>
@@ -168,6 +176,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
 }
 
 function CheckinDesk({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const [checkin, checking] = useCheckinMutation();
   const [code, setCode] = useState('');
   const [result, setResult] = useState<string | null>(null);
@@ -178,7 +187,7 @@ function CheckinDesk({ eventId }: { eventId: string }) {
     setResult(null);
     try {
       const done = await checkin({ id: eventId, code: code.trim() }).unwrap();
-      setResult(done.newly_checked_in ? 'Checked in.' : 'Already checked in.');
+      setResult(done.newly_checked_in ? t('manage.checkedIn') : t('manage.alreadyCheckedIn'));
       setCode('');
     } catch (err) {
       setError(errorMessage(err));
@@ -187,15 +196,15 @@ function CheckinDesk({ eventId }: { eventId: string }) {
   return (
     <section className="card" aria-labelledby="desk-heading">
       <h2 id="desk-heading" className="section-title">
-        Check-in desk
+        {t('manage.desk')}
       </h2>
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
         <div className="field field-grow">
-          <label htmlFor="personal-code">Attendee's personal code</label>
+          <label htmlFor="personal-code">{t('manage.personalCode')}</label>
           <input id="personal-code" value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
         </div>
         <button className="button button-primary" type="submit" disabled={checking.isLoading || !code.trim()}>
-          Check in
+          {t('manage.checkIn')}
         </button>
       </form>
       <p role="status" className="saved">
@@ -207,6 +216,7 @@ function CheckinDesk({ eventId }: { eventId: string }) {
 }
 
 function PostAnnouncement({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const [announce, posting] = useAnnounceMutation();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -223,24 +233,24 @@ function PostAnnouncement({ eventId }: { eventId: string }) {
   return (
     <section className="card" aria-labelledby="announce-heading">
       <h2 id="announce-heading" className="section-title">
-        Post an announcement
+        {t('manage.postAnnouncement')}
       </h2>
       <form className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
-          <label htmlFor="announcement">Announcement</label>
+          <label htmlFor="announcement">{t('manage.announcement')}</label>
           <textarea
             id="announcement"
             rows={3}
             maxLength={4000}
             value={body}
             onChange={(e) => setBody(e.target.value)}
-            placeholder="Doors open in 10 minutes!"
+            placeholder={t('manage.announcementPlaceholder')}
           />
         </div>
         <ErrorNote>{error}</ErrorNote>
         <div className="button-row">
           <button className="button button-primary" type="submit" disabled={posting.isLoading || !body.trim()}>
-            Post to attendees
+            {t('manage.post')}
           </button>
         </div>
       </form>
@@ -249,6 +259,7 @@ function PostAnnouncement({ eventId }: { eventId: string }) {
 }
 
 function AttendeeTable({ eventId }: { eventId: string }) {
+  const { t } = useTranslation();
   const attendees = useAttendeesQuery({ id: eventId });
   const [checkin] = useCheckinMutation();
   const [error, setError] = useState<string | null>(null);
@@ -264,30 +275,34 @@ function AttendeeTable({ eventId }: { eventId: string }) {
     <section className="card" aria-labelledby="roster-heading">
       <div className="section-head">
         <h2 id="roster-heading" className="section-title">
-          Attendees
+          {t('manage.attendees')}
         </h2>
         <AttendeeExport eventId={eventId} />
       </div>
       <ErrorNote>{error}</ErrorNote>
-      {attendees.data?.items.length === 0 && <Empty>No RSVPs yet.</Empty>}
+      {attendees.data?.items.length === 0 && <Empty>{t('manage.noRsvps')}</Empty>}
       <ul className="people">
         {attendees.data?.items.map((a) => (
           <li key={a.profile.id} className="person person-row">
             <Avatar id={a.profile.id} name={a.profile.display_name} size={34} />
             <div className="person-grow">
               <p className="person-name">{a.profile.display_name}</p>
-              <p className="muted small">{a.status === 'waitlisted' ? `Waitlist #${a.waitlist_position}` : a.status}</p>
+              <p className="muted small">
+                {a.status === 'waitlisted'
+                  ? t('manage.waitlistNumber', { position: a.waitlist_position })
+                  : attendeeStatusLabel(t, a.status)}
+              </p>
             </div>
             {a.checked_in ? (
-              <span className="status status-checked">checked in</span>
+              <span className="status status-checked">{t('manage.checkedInStatus')}</span>
             ) : a.status === 'going' ? (
               <button
                 type="button"
                 className="button button-secondary button-small"
                 onClick={() => void checkIn(a.profile.id)}
-                aria-label={`Check in ${a.profile.display_name}`}
+                aria-label={t('manage.checkInWith', { name: a.profile.display_name })}
               >
-                Check in
+                {t('manage.checkIn')}
               </button>
             ) : null}
           </li>
