@@ -794,9 +794,21 @@ async function scenario(browser, base, width) {
     await tags.press('Enter');
   }
   await a.getByLabel('Starts').fill(localInput(new Date(Date.now() - 10 * 60_000)));
-  await a.getByLabel('Ends').fill(localInput(new Date(Date.now() + 3 * 3600_000)));
   await a.getByLabel('Place').fill('The Foundry');
-  await a.getByLabel('Address').fill('12 Clerkenwell Rd, London');
+  await a.getByLabel('Address').fill('12 Clerkenwell Rd');
+  await a.getByLabel('City', { exact: true }).fill('London');
+  // Ending before it starts: the problem is said under the field, and goes once it is edited.
+  await a.getByLabel('Ends').fill(localInput(new Date(Date.now() - 20 * 60_000)));
+  await a.getByRole('button', { name: 'Create event' }).click();
+  await a.getByRole('alert').filter({ hasText: 'Please fix the fields marked below.' }).waitFor();
+  const ends = a.getByLabel('Ends');
+  assert.equal(await ends.getAttribute('aria-invalid'), 'true');
+  const endsProblem = a.locator(`#${await ends.getAttribute('aria-describedby')}`);
+  assert.equal(await endsProblem.textContent(), 'End must be after the start.');
+  await ends.fill(localInput(new Date(Date.now() + 3 * 3600_000)));
+  assert.equal(await ends.getAttribute('aria-invalid'), null, 'an edited field drops its old problem');
+  assert.equal(await a.locator('.field-problem').count(), 0);
+  assert.equal(await a.getByRole('alert').count(), 0, 'and so does the form sentence about it');
   await a.getByLabel('Latitude').fill('51.5224');
   await a.getByLabel('Longitude').fill('-0.1030');
   await a.getByLabel('Capacity').fill('80');
@@ -922,11 +934,11 @@ async function scenario(browser, base, width) {
   await b.getByRole('button', { name: 'Search' }).click();
   const found = b.locator('.event-card', { hasText: title });
   await found.waitFor();
-  // The card says where (the venue, and Online for the link), that it is on, and on which clock:
+  // The card says where (the venue and its city, and Online for the link), that it is on, and on which clock:
   // London's, which is Ben's too, so unlabelled.
   const foundText = await found.textContent();
   assert.match(foundText, /Live now/, 'a started event is marked live');
-  assert.match(foundText, /The Foundry · Online/, 'a hybrid event names its venue and Online');
+  assert.match(foundText, /The Foundry, London · Online/, 'a hybrid event names its venue, its city and Online');
   assert.doesNotMatch(foundText, /GMT|BST/, 'an event on the viewer’s clock names no zone');
   // The card's excerpt is the description's text, without its Markdown or HTML.
   const excerpt = await found.locator('.event-card-excerpt').textContent();

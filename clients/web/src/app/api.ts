@@ -90,6 +90,19 @@ export function errorMessage(error: unknown): string {
   return i18n.t('error.generic');
 }
 
+/**
+ * A validation failure's problems by field (`title`, `venue.lat`, ...), each in a sentence of the
+ * active language; empty for any other error.
+ */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const field of errorBody(error)?.error?.fields ?? []) {
+    const sentence = fieldSentence(field);
+    problems[field.field] = problems[field.field] ? `${problems[field.field]} ${sentence}` : sentence;
+  }
+  return problems;
+}
+
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,

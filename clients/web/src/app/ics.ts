@@ -54,9 +54,9 @@ export function utcDateTime(iso: string | Date): string {
     .replace(/[-:]/g, '');
 }
 
-/** Where the event happens, in words: its venue and address, or its online link. */
+/** Where the event happens, in words: its venue, address and city, or its online link. */
 function location(event: MingleEvent): string | null {
-  if (event.venue) return [event.venue.name, event.venue.address].filter(Boolean).join(', ');
+  if (event.venue) return [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ');
   return event.online_url ?? null;
 }
 

@@ -4,6 +4,7 @@ import { KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 're
 import { useTranslation } from 'react-i18next';
 import { reasonText } from '../i18n/serverText';
 import { type EventWhen, hue, initials } from './format';
+import { problemId } from '../app/forms';
 
 export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
   return (
@@ -31,6 +32,16 @@ export function EventTimeText({ when }: { when: EventWhen }) {
       {when.live && <span className="status status-live">{t('event.liveNow')}</span>}{' '}
       <span className="event-time">{when.text}</span>
     </>
+  );
+}
+
+/** What is wrong with one field, under it (its id is `problemId(field)`). */
+export function FieldProblem({ field, problems }: { field: string; problems: Record<string, string> }) {
+  if (!problems[field]) return null;
+  return (
+    <p className="field-problem" id={problemId(field)}>
+      {problems[field]}
+    </p>
   );
 }
 

@@ -4,12 +4,12 @@
 import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { errorMessage, useLoginMutation, useRegisterMutation } from '../app/api';
+import { useLoginMutation, useRegisterMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { ErrorNote, PageTitle } from '../components/ui';
+import { ErrorNote, FieldProblem, PageTitle } from '../components/ui';
 import { useTitle } from '../components/useTitle';
-import { missingFields } from '../app/forms';
+import { missingFields, useFieldProblems } from '../app/forms';
 
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const { t } = useTranslation();
@@ -23,6 +23,14 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const check = useFieldProblems();
+  const { problems } = check;
+  /** A change to `field`: what was said about it, or about the form, no longer holds. */
+  const edit = (field: string, apply: (value: string) => void) => (e: { target: { value: string } }) => {
+    apply(e.target.value);
+    check.edited(field);
+    setError(null);
+  };
   const busy = registering.isLoading || loggingIn.isLoading;
   useTitle(mode === 'signup' ? t('auth.signUpTitle') : t('auth.signInTitle'));
 
@@ -32,6 +40,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     e.preventDefault();
     const missing = missingFields(mode, { name, email, password });
     setError(missing);
+    check.reset();
     if (missing) return;
     try {
       if (mode === 'signup') {
@@ -44,7 +53,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         void navigate(from ?? '/', { replace: true });
       }
     } catch (err) {
-      setError(errorMessage(err));
+      setError(check.fail(err, ['display_name', 'email', 'password']));
     }
   };
 
@@ -64,7 +73,15 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           {mode === 'signup' && (
             <div className="field">
               <label htmlFor="name">{t('auth.name')}</label>
-              <input id="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+              <input
+                id="name"
+                autoComplete="name"
+                required
+                value={name}
+                onChange={edit('display_name', setName)}
+                {...check.field('display_name')}
+              />
+              <FieldProblem field="display_name" problems={problems} />
             </div>
           )}
           <div className="field">
@@ -75,8 +92,10 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
               autoComplete="email"
               required
               value={email}
-              onChange={(e) => setEmail(e.target.value)}
+              onChange={edit('email', setEmail)}
+              {...check.field('email')}
             />
+            <FieldProblem field="email" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="password">{t('auth.password')}</label>
@@ -87,14 +106,15 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
               required
               minLength={8}
               value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-describedby={mode === 'signup' ? 'password-hint' : undefined}
+              onChange={edit('password', setPassword)}
+              {...check.field('password', mode === 'signup' ? 'password-hint' : undefined)}
             />
             {mode === 'signup' && (
               <p className="hint" id="password-hint">
                 {t('auth.passwordHint')}
               </p>
             )}
+            <FieldProblem field="password" problems={problems} />
           </div>
           <ErrorNote>{error}</ErrorNote>
           <button className="button button-primary button-wide" type="submit" disabled={busy}>

@@ -4,10 +4,11 @@ import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
-import { errorMessage, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
+import { useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
+import { useFieldProblems } from '../app/forms';
 import type { EventInput, MingleEvent } from '../app/types';
 import { fromZonedInput, knownZone, toLocalInput, toZonedInput, viewerTimeZone } from '../components/format';
-import { ErrorNote, PageTitle, Spinner, TagInput } from '../components/ui';
+import { ErrorNote, FieldProblem, PageTitle, Spinner, TagInput } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 
 interface Draft {
@@ -90,6 +91,24 @@ function zones(current: string): string[] {
  * The form starts from `initial` (a blank event when there is none); later refetches of the event
  * do not overwrite what the user typed.
  */
+/** The API's fields each part of the draft is sent as, whose problems editing it clears. */
+const FIELDS: Record<keyof Draft, string[]> = {
+  title: ['title'],
+  description: ['description'],
+  tags: ['tags'],
+  timezone: ['timezone', 'starts_at', 'ends_at'],
+  startsAt: ['starts_at', 'ends_at'],
+  endsAt: ['ends_at'],
+  venueName: ['venue.name', 'venue'],
+  address: ['venue.address'],
+  city: ['venue.city'],
+  lat: ['venue.lat'],
+  lon: ['venue.lon'],
+  onlineUrl: ['online_url', 'venue'],
+  capacity: ['capacity'],
+  visibility: ['visibility'],
+};
+
 function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const { t } = useTranslation();
   const [create, creating] = useCreateEventMutation();
@@ -97,12 +116,19 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(() => initial ?? blank());
   const [error, setError] = useState<string | null>(null);
+  const check = useFieldProblems();
+  const { problems } = check;
 
-  const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: keyof Draft) => (e: { target: { value: string } }) => {
+    setDraft({ ...draft, [key]: e.target.value });
+    check.edited(...FIELDS[key]);
+    setError(null);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    check.reset();
     const hasVenue = draft.venueName.trim() !== '';
     const body: EventInput = {
       title: draft.title.trim(),
@@ -128,7 +154,7 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
       const saved = id ? await update({ id, patch: body }).unwrap() : await create(body).unwrap();
       void navigate(`/events/${saved.id}/manage`);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(check.fail(err, Object.values(FIELDS).flat()));
     }
   };
 
@@ -141,7 +167,15 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
       <form className="card form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="title">{t('field.label.title')}</label>
-          <input id="title" required maxLength={200} value={draft.title} onChange={set('title')} />
+          <input
+            id="title"
+            required
+            maxLength={200}
+            value={draft.title}
+            onChange={set('title')}
+            {...check.field('title')}
+          />
+          <FieldProblem field="title" problems={problems} />
         </div>
         <div className="field">
           <label htmlFor="description">{t('field.label.description')}</label>
@@ -150,30 +184,56 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
             rows={4}
             value={draft.description}
             onChange={set('description')}
-            aria-describedby="description-hint"
+            {...check.field('description', 'description-hint')}
           />
           <p className="hint" id="description-hint">
             {t('editor.markdownHint')}
           </p>
+          <FieldProblem field="description" problems={problems} />
         </div>
         <TagInput
           label={t('field.label.tags')}
           value={draft.tags}
-          onChange={(tags) => setDraft({ ...draft, tags })}
+          onChange={(tags) => {
+            setDraft({ ...draft, tags });
+            check.edited('tags');
+          }}
           placeholder={t('profile.tagPlaceholder')}
         />
+        <FieldProblem field="tags" problems={problems} />
         <div className="form-row">
           <div className="field">
             <label htmlFor="starts_at">{t('editor.starts')}</label>
-            <input id="starts_at" type="datetime-local" required value={draft.startsAt} onChange={set('startsAt')} />
+            <input
+              id="starts_at"
+              type="datetime-local"
+              required
+              value={draft.startsAt}
+              onChange={set('startsAt')}
+              {...check.field('starts_at')}
+            />
+            <FieldProblem field="starts_at" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="ends_at">{t('editor.ends')}</label>
-            <input id="ends_at" type="datetime-local" required value={draft.endsAt} onChange={set('endsAt')} />
+            <input
+              id="ends_at"
+              type="datetime-local"
+              required
+              value={draft.endsAt}
+              onChange={set('endsAt')}
+              {...check.field('ends_at')}
+            />
+            <FieldProblem field="ends_at" problems={problems} />
           </div>
           <div className="field field-grow">
             <label htmlFor="timezone">{t('field.label.timezone')}</label>
-            <select id="timezone" value={draft.timezone} onChange={set('timezone')} aria-describedby="timezone-hint">
+            <select
+              id="timezone"
+              value={draft.timezone}
+              onChange={set('timezone')}
+              {...check.field('timezone', 'timezone-hint')}
+            >
               {zones(draft.timezone).map((zone) => (
                 <option key={zone} value={zone}>
                   {zone.replace(/_/g, ' ')}
@@ -187,35 +247,71 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
         </p>
         <fieldset className="field">
           <legend>{t('editor.venue')}</legend>
+          <FieldProblem field="venue" problems={problems} />
           <div className="form-row">
             <div className="field">
               <label htmlFor="venue_name">{t('editor.place')}</label>
-              <input id="venue_name" value={draft.venueName} onChange={set('venueName')} />
+              <input
+                id="venue_name"
+                value={draft.venueName}
+                onChange={set('venueName')}
+                {...check.field('venue.name')}
+              />
+              <FieldProblem field="venue.name" problems={problems} />
             </div>
             <div className="field field-grow">
               <label htmlFor="address">{t('editor.address')}</label>
-              <input id="address" value={draft.address} onChange={set('address')} />
+              <input id="address" value={draft.address} onChange={set('address')} {...check.field('venue.address')} />
+              <FieldProblem field="venue.address" problems={problems} />
             </div>
             <div className="field">
               <label htmlFor="city">{t('editor.city')}</label>
-              <input id="city" value={draft.city} maxLength={100} onChange={set('city')} />
+              <input
+                id="city"
+                value={draft.city}
+                maxLength={100}
+                onChange={set('city')}
+                {...check.field('venue.city')}
+              />
+              <FieldProblem field="venue.city" problems={problems} />
             </div>
           </div>
           <div className="form-row">
             <div className="field">
               <label htmlFor="lat">{t('editor.latitude')}</label>
-              <input id="lat" inputMode="decimal" value={draft.lat} onChange={set('lat')} />
+              <input
+                id="lat"
+                inputMode="decimal"
+                value={draft.lat}
+                onChange={set('lat')}
+                {...check.field('venue.lat')}
+              />
+              <FieldProblem field="venue.lat" problems={problems} />
             </div>
             <div className="field">
               <label htmlFor="lon">{t('editor.longitude')}</label>
-              <input id="lon" inputMode="decimal" value={draft.lon} onChange={set('lon')} />
+              <input
+                id="lon"
+                inputMode="decimal"
+                value={draft.lon}
+                onChange={set('lon')}
+                {...check.field('venue.lon')}
+              />
+              <FieldProblem field="venue.lon" problems={problems} />
             </div>
           </div>
         </fieldset>
         <div className="form-row">
           <div className="field field-grow">
             <label htmlFor="online_url">{t('editor.onlineUrl')}</label>
-            <input id="online_url" type="url" value={draft.onlineUrl} onChange={set('onlineUrl')} />
+            <input
+              id="online_url"
+              type="url"
+              value={draft.onlineUrl}
+              onChange={set('onlineUrl')}
+              {...check.field('online_url')}
+            />
+            <FieldProblem field="online_url" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="capacity">{t('field.label.capacity')}</label>
@@ -226,7 +322,9 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
               placeholder={t('editor.noLimit')}
               value={draft.capacity}
               onChange={set('capacity')}
+              {...check.field('capacity')}
             />
+            <FieldProblem field="capacity" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="visibility">{t('editor.visibility')}</label>

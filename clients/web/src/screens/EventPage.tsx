@@ -89,7 +89,9 @@ export function EventPage() {
                   <dt>{t('eventPage.where')}</dt>
                   <dd>
                     {e.venue.name}
-                    {e.venue.address && <span className="muted"> · {e.venue.address}</span>}
+                    {(e.venue.address || e.venue.city) && (
+                      <span className="muted"> · {[e.venue.address, e.venue.city].filter(Boolean).join(', ')}</span>
+                    )}
                   </dd>
                 </div>
               )}
