@@ -63,3 +63,6 @@ export function useFieldProblems() {
     },
   };
 }
+
+/** What `useFieldProblems` answers, for components that show a field. */
+export type FieldProblems = ReturnType<typeof useFieldProblems>;

@@ -1,7 +1,7 @@
 // Meeting requests: incoming ones to accept or decline, the user's own pending requests, and
 // arranged meetings with their DM. Live changes arrive on the user's channel and refresh this.
 
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, useDecideMeetingMutation, useMeetingsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
@@ -122,22 +122,15 @@ export function MeetingInbox({
           <h3 className="subheading">{t('meetings.waiting')}</h3>
           <ul className="meeting-list">
             {outgoing.map((m) => (
-              <li key={m.id} className="meeting" data-testid="outgoing-meeting">
-                <Avatar id={m.to.id} name={m.to.display_name} size={36} />
-                <div className="meeting-body">
-                  <p className="person-name">
-                    {m.to.display_name} <span className="status status-interested">{t('meetings.status.pending')}</span>
-                  </p>
-                  <p className="small muted">{when(m)}</p>
-                  <button
-                    type="button"
-                    className="button button-ghost button-small"
-                    onClick={() => void act(m, 'cancel')}
-                  >
-                    {t('meetings.withdraw')}
-                  </button>
-                </div>
-              </li>
+              <MeetingLine key={m.id} person={m.to} testId="outgoing-meeting" when={when(m)} status="pending">
+                <button
+                  type="button"
+                  className="button button-ghost button-small"
+                  onClick={() => void act(m, 'cancel')}
+                >
+                  {t('meetings.withdraw')}
+                </button>
+              </MeetingLine>
             ))}
           </ul>
         </>
@@ -147,20 +140,43 @@ export function MeetingInbox({
           <h3 className="subheading">{t('meetings.declined')}</h3>
           <ul className="meeting-list">
             {declined.map((m) => (
-              <li key={m.id} className="meeting" data-testid="declined-meeting">
-                <Avatar id={m.to.id} name={m.to.display_name} size={36} />
-                <div className="meeting-body">
-                  <p className="person-name">
-                    {m.to.display_name} <span className="status status-declined">{t('meetings.status.declined')}</span>
-                  </p>
-                  <p className="small muted">{when(m)}</p>
-                  <p className="small muted">{t('meetings.cannotMeet', { name: m.to.display_name })}</p>
-                </div>
-              </li>
+              <MeetingLine key={m.id} person={m.to} testId="declined-meeting" when={when(m)} status="declined">
+                <p className="small muted">{t('meetings.cannotMeet', { name: m.to.display_name })}</p>
+              </MeetingLine>
             ))}
           </ul>
         </>
       )}
     </div>
+  );
+}
+
+/** One of the viewer's own requests: to whom, in which state, when, and what can be done. */
+function MeetingLine({
+  person,
+  testId,
+  when,
+  status,
+  children,
+}: {
+  person: Meeting['to'];
+  testId: string;
+  when: string;
+  status: 'pending' | 'declined';
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const tone = status === 'pending' ? 'status-interested' : 'status-declined';
+  return (
+    <li className="meeting" data-testid={testId}>
+      <Avatar id={person.id} name={person.display_name} size={36} />
+      <div className="meeting-body">
+        <p className="person-name">
+          {person.display_name} <span className={`status ${tone}`}>{t(`meetings.status.${status}`)}</span>
+        </p>
+        <p className="small muted">{when}</p>
+        {children}
+      </div>
+    </li>
   );
 }

@@ -1,10 +1,10 @@
 // Small building blocks shared by the screens.
 
-import { KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { InputHTMLAttributes, KeyboardEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { reasonText } from '../i18n/serverText';
 import { type EventWhen, hue, initials } from './format';
-import { problemId } from '../app/forms';
+import { type FieldProblems, problemId } from '../app/forms';
 
 export function Avatar({ id, name, size = 40 }: { id: string; name: string; size?: number }) {
   return (
@@ -32,6 +32,41 @@ export function EventTimeText({ when }: { when: EventWhen }) {
       {when.live && <span className="status status-live">{t('event.liveNow')}</span>}{' '}
       <span className="event-time">{when.text}</span>
     </>
+  );
+}
+
+/**
+ * A labelled input in its `.field` box (`grow`: taking the room left in a row), with an optional
+ * hint under it, and the problem `check` holds for the API field `field` (marked invalid, said
+ * under it).
+ */
+export function TextField({
+  label,
+  field,
+  check,
+  hint,
+  grow,
+  ...input
+}: {
+  id: string;
+  label: ReactNode;
+  field: string;
+  check: FieldProblems;
+  hint?: ReactNode;
+  grow?: boolean;
+} & InputHTMLAttributes<HTMLInputElement>) {
+  const hintId = hint ? `${input.id}-hint` : undefined;
+  return (
+    <div className={grow ? 'field field-grow' : 'field'}>
+      <label htmlFor={input.id}>{label}</label>
+      <input {...input} {...check.field(field, hintId)} />
+      {hint && (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      <FieldProblem field={field} problems={check.problems} />
+    </div>
   );
 }
 

@@ -7,7 +7,7 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useLoginMutation, useRegisterMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { ErrorNote, FieldProblem, PageTitle } from '../components/ui';
+import { ErrorNote, PageTitle, TextField } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { missingFields, useFieldProblems } from '../app/forms';
 
@@ -24,7 +24,6 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const check = useFieldProblems();
-  const { problems } = check;
   /** A change to `field`: what was said about it, or about the form, no longer holds. */
   const edit = (field: string, apply: (value: string) => void) => (e: { target: { value: string } }) => {
     apply(e.target.value);
@@ -71,51 +70,41 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         <PageTitle>{mode === 'signup' ? t('auth.createAccount') : t('auth.welcomeBack')}</PageTitle>
         <form onSubmit={(e) => void submit(e)} className="form" noValidate>
           {mode === 'signup' && (
-            <div className="field">
-              <label htmlFor="name">{t('auth.name')}</label>
-              <input
-                id="name"
-                autoComplete="name"
-                required
-                value={name}
-                onChange={edit('display_name', setName)}
-                {...check.field('display_name')}
-              />
-              <FieldProblem field="display_name" problems={problems} />
-            </div>
+            <TextField
+              id="name"
+              label={t('auth.name')}
+              field="display_name"
+              check={check}
+              autoComplete="name"
+              required
+              value={name}
+              onChange={edit('display_name', setName)}
+            />
           )}
-          <div className="field">
-            <label htmlFor="email">{t('auth.email')}</label>
-            <input
-              id="email"
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={edit('email', setEmail)}
-              {...check.field('email')}
-            />
-            <FieldProblem field="email" problems={problems} />
-          </div>
-          <div className="field">
-            <label htmlFor="password">{t('auth.password')}</label>
-            <input
-              id="password"
-              type="password"
-              autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
-              required
-              minLength={8}
-              value={password}
-              onChange={edit('password', setPassword)}
-              {...check.field('password', mode === 'signup' ? 'password-hint' : undefined)}
-            />
-            {mode === 'signup' && (
-              <p className="hint" id="password-hint">
-                {t('auth.passwordHint')}
-              </p>
-            )}
-            <FieldProblem field="password" problems={problems} />
-          </div>
+          <TextField
+            id="email"
+            label={t('auth.email')}
+            field="email"
+            check={check}
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={edit('email', setEmail)}
+          />
+          <TextField
+            id="password"
+            label={t('auth.password')}
+            field="password"
+            check={check}
+            hint={mode === 'signup' ? t('auth.passwordHint') : undefined}
+            type="password"
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            required
+            minLength={8}
+            value={password}
+            onChange={edit('password', setPassword)}
+          />
           <ErrorNote>{error}</ErrorNote>
           <button className="button button-primary button-wide" type="submit" disabled={busy}>
             {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}

@@ -8,7 +8,7 @@ import { useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '.
 import { useFieldProblems } from '../app/forms';
 import type { EventInput, MingleEvent } from '../app/types';
 import { fromZonedInput, knownZone, toLocalInput, toZonedInput, viewerTimeZone } from '../components/format';
-import { ErrorNote, FieldProblem, PageTitle, Spinner, TagInput } from '../components/ui';
+import { ErrorNote, FieldProblem, PageTitle, Spinner, TagInput, TextField } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 
 interface Draft {
@@ -165,18 +165,16 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
       </p>
       <PageTitle>{id ? t('editor.edit') : t('editor.create')}</PageTitle>
       <form className="card form" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="title">{t('field.label.title')}</label>
-          <input
-            id="title"
-            required
-            maxLength={200}
-            value={draft.title}
-            onChange={set('title')}
-            {...check.field('title')}
-          />
-          <FieldProblem field="title" problems={problems} />
-        </div>
+        <TextField
+          id="title"
+          label={t('field.label.title')}
+          field="title"
+          check={check}
+          required
+          maxLength={200}
+          value={draft.title}
+          onChange={set('title')}
+        />
         <div className="field">
           <label htmlFor="description">{t('field.label.description')}</label>
           <textarea
@@ -202,30 +200,26 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
         />
         <FieldProblem field="tags" problems={problems} />
         <div className="form-row">
-          <div className="field">
-            <label htmlFor="starts_at">{t('editor.starts')}</label>
-            <input
-              id="starts_at"
-              type="datetime-local"
-              required
-              value={draft.startsAt}
-              onChange={set('startsAt')}
-              {...check.field('starts_at')}
-            />
-            <FieldProblem field="starts_at" problems={problems} />
-          </div>
-          <div className="field">
-            <label htmlFor="ends_at">{t('editor.ends')}</label>
-            <input
-              id="ends_at"
-              type="datetime-local"
-              required
-              value={draft.endsAt}
-              onChange={set('endsAt')}
-              {...check.field('ends_at')}
-            />
-            <FieldProblem field="ends_at" problems={problems} />
-          </div>
+          <TextField
+            id="starts_at"
+            label={t('editor.starts')}
+            field="starts_at"
+            check={check}
+            type="datetime-local"
+            required
+            value={draft.startsAt}
+            onChange={set('startsAt')}
+          />
+          <TextField
+            id="ends_at"
+            label={t('editor.ends')}
+            field="ends_at"
+            check={check}
+            type="datetime-local"
+            required
+            value={draft.endsAt}
+            onChange={set('endsAt')}
+          />
           <div className="field field-grow">
             <label htmlFor="timezone">{t('field.label.timezone')}</label>
             <select
@@ -249,83 +243,76 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
           <legend>{t('editor.venue')}</legend>
           <FieldProblem field="venue" problems={problems} />
           <div className="form-row">
-            <div className="field">
-              <label htmlFor="venue_name">{t('editor.place')}</label>
-              <input
-                id="venue_name"
-                value={draft.venueName}
-                onChange={set('venueName')}
-                {...check.field('venue.name')}
-              />
-              <FieldProblem field="venue.name" problems={problems} />
-            </div>
-            <div className="field field-grow">
-              <label htmlFor="address">{t('editor.address')}</label>
-              <input id="address" value={draft.address} onChange={set('address')} {...check.field('venue.address')} />
-              <FieldProblem field="venue.address" problems={problems} />
-            </div>
-            <div className="field">
-              <label htmlFor="city">{t('editor.city')}</label>
-              <input
-                id="city"
-                value={draft.city}
-                maxLength={100}
-                onChange={set('city')}
-                {...check.field('venue.city')}
-              />
-              <FieldProblem field="venue.city" problems={problems} />
-            </div>
+            <TextField
+              id="venue_name"
+              label={t('editor.place')}
+              field="venue.name"
+              check={check}
+              value={draft.venueName}
+              onChange={set('venueName')}
+            />
+            <TextField
+              id="address"
+              label={t('editor.address')}
+              field="venue.address"
+              check={check}
+              grow
+              value={draft.address}
+              onChange={set('address')}
+            />
+            <TextField
+              id="city"
+              label={t('editor.city')}
+              field="venue.city"
+              check={check}
+              value={draft.city}
+              maxLength={100}
+              onChange={set('city')}
+            />
           </div>
           <div className="form-row">
-            <div className="field">
-              <label htmlFor="lat">{t('editor.latitude')}</label>
-              <input
-                id="lat"
-                inputMode="decimal"
-                value={draft.lat}
-                onChange={set('lat')}
-                {...check.field('venue.lat')}
-              />
-              <FieldProblem field="venue.lat" problems={problems} />
-            </div>
-            <div className="field">
-              <label htmlFor="lon">{t('editor.longitude')}</label>
-              <input
-                id="lon"
-                inputMode="decimal"
-                value={draft.lon}
-                onChange={set('lon')}
-                {...check.field('venue.lon')}
-              />
-              <FieldProblem field="venue.lon" problems={problems} />
-            </div>
+            <TextField
+              id="lat"
+              label={t('editor.latitude')}
+              field="venue.lat"
+              check={check}
+              inputMode="decimal"
+              value={draft.lat}
+              onChange={set('lat')}
+            />
+            <TextField
+              id="lon"
+              label={t('editor.longitude')}
+              field="venue.lon"
+              check={check}
+              inputMode="decimal"
+              value={draft.lon}
+              onChange={set('lon')}
+            />
           </div>
         </fieldset>
         <div className="form-row">
-          <div className="field field-grow">
-            <label htmlFor="online_url">{t('editor.onlineUrl')}</label>
-            <input
-              id="online_url"
-              type="url"
-              value={draft.onlineUrl}
-              onChange={set('onlineUrl')}
-              {...check.field('online_url')}
-            />
-            <FieldProblem field="online_url" problems={problems} />
-          </div>
-          <div className="field">
-            <label htmlFor="capacity">{t('field.label.capacity')}</label>
-            <input
-              id="capacity"
-              type="number"
-              min={1}
-              placeholder={t('editor.noLimit')}
-              value={draft.capacity}
-              onChange={set('capacity')}
-              {...check.field('capacity')}
-            />
-            <FieldProblem field="capacity" problems={problems} />
-          </div>
+          <TextField
+            id="online_url"
+            label={t('editor.onlineUrl')}
+            field="online_url"
+            check={check}
+            grow
+            type="url"
+            value={draft.onlineUrl}
+            onChange={set('onlineUrl')}
+          />
+          <TextField
+            id="capacity"
+            label={t('field.label.capacity')}
+            field="capacity"
+            check={check}
+            type="number"
+            min={1}
+            placeholder={t('editor.noLimit')}
+            value={draft.capacity}
+            onChange={set('capacity')}
+          />
           <div className="field">
             <label htmlFor="visibility">{t('editor.visibility')}</label>
             <select id="visibility" value={draft.visibility} onChange={set('visibility')}>
