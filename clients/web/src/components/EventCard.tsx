@@ -8,10 +8,12 @@ import { eventPlace, eventWhen } from './format';
 import { EventExcerpt } from './lazyMarkdown';
 import { rsvpLabel } from '../i18n/labels';
 import { Chips, EventTimeText, Reasons } from './ui';
+import { useNow } from './useNow';
 
 export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons?: string[] }) {
   const { t } = useTranslation();
-  const when = eventWhen(event);
+  const now = useNow();
+  const when = eventWhen(event, { now });
   const place = eventPlace(event);
   return (
     <article className="card event-card">

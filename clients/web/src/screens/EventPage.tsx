@@ -23,6 +23,7 @@ import { clock, eventTime, eventWhen, isLive } from '../components/format';
 import { Avatar, Chips, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { useEventChannel } from '../realtime/useEventChannel';
+import { useNow } from '../components/useNow';
 
 export function EventPage() {
   const { t } = useTranslation();
@@ -31,11 +32,12 @@ export function EventPage() {
   const signedIn = useSignedIn();
   useEventChannel(id);
   useTitle(event.data?.title);
+  const now = useNow();
   if (event.isLoading) return <Spinner />;
   if (event.error || !event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
-  const live = isLive(e.starts_at, e.ends_at);
-  const when = eventWhen(e);
+  const live = isLive(e.starts_at, e.ends_at, now);
+  const when = eventWhen(e, { now });
   return (
     <div className="page">
       <p className="crumbs">

@@ -22,6 +22,7 @@ import { useTitle } from '../components/useTitle';
 import { attendeeStatusLabel } from '../i18n/labels';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
+import { useNow } from '../components/useNow';
 
 export function ManageEvent() {
   const { t } = useTranslation();
@@ -29,11 +30,12 @@ export function ManageEvent() {
   const event = useEventQuery(id);
   useEventChannel(id);
   useTitle(event.data && t('manage.title', { title: event.data.title }));
+  const now = useNow();
   if (event.isLoading) return <Spinner />;
   if (!event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
   if (!e.is_organizer) return <ErrorNote>{t('manage.onlyOrganizers')}</ErrorNote>;
-  const when = eventWhen(e);
+  const when = eventWhen(e, { now });
   return (
     <div className="page page-wide">
       <p className="crumbs">

@@ -8,6 +8,7 @@ import { EventStats } from '../components/EventStats';
 import { eventPlace, eventWhen } from '../components/format';
 import { Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useTitle } from '../components/useTitle';
+import { useNow } from '../components/useNow';
 
 export function OrganizerConsole() {
   const { t } = useTranslation();
@@ -37,7 +38,8 @@ export function OrganizerConsole() {
 }
 
 function OrganizedEvent({ event }: { event: MingleEvent }) {
-  const when = eventWhen(event);
+  const now = useNow();
+  const when = eventWhen(event, { now });
   const place = eventPlace(event);
   return (
     <li className="card organizer-row">
