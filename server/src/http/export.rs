@@ -49,10 +49,10 @@ async fn attendees_csv(
             break;
         }
     }
-    // Waitlist positions follow the order of joining it.
-    let mut waiting: Vec<i64> = rows.iter().filter_map(|r| r.waitlisted_at).collect();
+    // Waitlist positions follow the order of joining it, ties by id (as `waitlist_position_at`).
+    let mut waiting: Vec<(i64, Uuid)> = rows.iter().filter_map(|r| Some((r.waitlisted_at?, r.id))).collect();
     waiting.sort_unstable();
-    let position = |r: &AttendeeRow| r.waitlisted_at.map(|at| waiting.partition_point(|w| *w < at) + 1);
+    let position = |r: &AttendeeRow| r.waitlisted_at.map(|at| waiting.partition_point(|w| *w < (at, r.id)) + 1);
     let zone = event.timezone.as_str();
     let time = |ms: i64| render::local(ms, zone).format("%Y-%m-%d %H:%M").to_string();
     let mut csv = csv::Writer::from_writer(Vec::new());

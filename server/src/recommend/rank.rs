@@ -55,6 +55,8 @@ struct Signals<'a> {
     habits: HashMap<(bool, u8), usize>,
     past: usize,
     attended: usize,
+    /// Each candidate's content score: the taste vector against the event's, worked out once.
+    contents: HashMap<Uuid, f32>,
     /// The content score a candidate needs for a phrase of the profile to be named as the
     /// reason: [`PHRASE_FLOOR`] of the best candidate's. A long phrase ("people to pair with on embedded projects")
     /// sits near every event a little; naming it is only true of events that fit the profile as
@@ -80,7 +82,11 @@ impl Recommender {
         };
         let now = crate::store::now_ms();
         let past: Vec<&EventRow> = attended.iter().filter(|e| e.ends_at < now).collect();
-        let phrase_floor = vectors.as_ref().map_or(f32::INFINITY, |v| PHRASE_FLOOR * best_content(&candidates, v));
+        let contents: HashMap<Uuid, f32> = vectors.as_ref().map_or_else(HashMap::new, |v| {
+            v.events.iter().map(|(id, vector)| (*id, dot(&v.taste, vector).max(0.0))).collect()
+        });
+        let best = candidates.iter().filter_map(|e| contents.get(&e.id).copied()).reduce(f32::max);
+        let phrase_floor = best.map_or(f32::INFINITY, |best| PHRASE_FLOOR * best);
         let signals = Signals {
             interests: parse_list(&user.interests),
             w_content: if collaborative.is_some() { W_CONTENT - W_COLLABORATIVE } else { W_CONTENT },
@@ -95,6 +101,7 @@ impl Recommender {
             }),
             past: past.len(),
             attended: attended.len(),
+            contents,
             phrase_floor,
         };
         let mut ranked: Vec<Ranked> = candidates.into_iter().map(|event| signals.rank(event)).collect();
@@ -119,7 +126,7 @@ impl Signals<'_> {
         let shared: Vec<&String> = tags.iter().filter(|t| self.interests.contains(t)).collect();
         let (met, crowd) = self.circle.get(&event.id).copied().unwrap_or((0, 0));
         [
-            self.content(event, &shared),
+            self.content(event),
             interests(&shared, tags.len()),
             self.collaborative(event),
             self.segment(event),
@@ -135,16 +142,16 @@ impl Signals<'_> {
 
     /// Content: the taste vector against the event's, with the phrase of their profile or the
     /// past event it fits best as the reason.
-    fn content(&self, event: &EventRow, shared: &[&String]) -> Option<Part> {
-        let Vectors { taste, phrases, events, history, .. } = self.vectors.as_ref()?;
+    fn content(&self, event: &EventRow) -> Option<Part> {
+        let Vectors { phrases, events, history, .. } = self.vectors.as_ref()?;
         let vector = events.get(&event.id)?;
-        let content = dot(taste, vector).max(0.0);
+        let content = *self.contents.get(&event.id)?;
         // The phrase of their profile this event fits best. Not an interest: an interest is a
         // tag, named by the interests reason when the event carries it, and alone a word means
         // too many things ("embedded" systems, "embedded" finance).
         let best_phrase = phrases
             .iter()
-            .filter(|(p, _)| !shared.contains(&p) && !self.interests.contains(p))
+            .filter(|(p, _)| !self.interests.contains(p))
             .map(|(p, v)| (dot(v, vector), p))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let best_past = history.iter().map(|past| (dot(&past.vector, vector), past)).max_by(|a, b| a.0.total_cmp(&b.0));
@@ -252,15 +259,6 @@ fn reasons(mut parts: Vec<Part>, event: &EventRow) -> Vec<String> {
         reasons.push("New, be among the first".to_owned());
     }
     reasons
-}
-
-/// The best content score among `candidates`.
-fn best_content(candidates: &[EventRow], vectors: &Vectors) -> f32 {
-    candidates
-        .iter()
-        .filter_map(|e| vectors.events.get(&e.id))
-        .map(|v| dot(&vectors.taste, v).max(0.0))
-        .fold(0.0, f32::max)
 }
 
 /// Each candidate's rank by `model`, as a share in [0, 1] (1 = its best candidate), from the

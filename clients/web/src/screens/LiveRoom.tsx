@@ -34,6 +34,7 @@ import { unreadConversations } from '../realtime/dmSlice';
 import { useChannel } from '../realtime/hooks';
 import { useEventChannel } from '../realtime/useEventChannel';
 import { Announcements } from './EventPage';
+import { useNow } from '../components/useNow';
 
 type Panel = 'chat' | 'people' | 'meetings' | 'news';
 
@@ -205,8 +206,7 @@ function PeopleToMeet({
   const code = errorCode(suggestions.error);
   // Once the event has started, suggestions are among the people checked in, the viewer too.
   const rsvp = useRsvpQuery(event.id, { skip: event.my_rsvp !== 'going' });
-  const [openedAt] = useState(() => Date.now());
-  const started = openedAt >= new Date(event.starts_at).getTime();
+  const started = useNow() >= new Date(event.starts_at).getTime();
   const notHereYet = started && rsvp.data != null && !rsvp.data.checked_in_at;
   // The viewer's requests at this event, so a card shows one that waits for an answer. (A
   // declined request takes the two out of each other's suggestions; the Meetings panel says so.)
