@@ -1,7 +1,11 @@
-//! Accounts and sessions: register, login, refresh, logout.
+//! Accounts and sessions: register, login (with a second factor when enrolled), refresh,
+//! logout, the devices signed in, e-mail verification, password reset and change, the TOTP
+//! second factor, exporting one's data and deleting the account.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::users::Me;
 
@@ -24,6 +28,9 @@ pub struct LoginRequest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RefreshRequest {
+    /// The refresh token; empty (or absent) when the web app keeps it in its cookie and sends
+    /// `X-Refresh-Cookie: 1`.
+    #[serde(default)]
     pub refresh_token: String,
 }
 
@@ -37,7 +44,155 @@ pub struct Session {
     /// Seconds until `access_token` expires.
     pub expires_in: u64,
     /// Single-use token for `POST /auth/refresh`. Each refresh returns a new one; presenting an
-    /// already used one revokes the whole session.
+    /// already used one revokes the whole session. Empty when the request sent
+    /// `X-Refresh-Cookie: 1`: the token is then in the `HttpOnly` cookie `mingle_refresh`.
     pub refresh_token: String,
     pub user: Me,
+}
+
+/// Answer to `POST /auth/login`: the session, or, when the account has a second factor, a
+/// ticket to finish signing in with `POST /auth/mfa`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Session(Box<Session>),
+    MfaRequired(MfaChallenge),
+}
+
+/// The password was right; the second factor is next.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MfaChallenge {
+    /// Always `true`.
+    pub mfa_required: bool,
+    /// Single use, valid for `expires_in` seconds and a few wrong codes.
+    pub ticket: String,
+    pub methods: Vec<MfaMethod>,
+    pub expires_in: u64,
+}
+
+/// A second factor a sign-in can finish with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaMethod {
+    /// A six-digit code from an authenticator app.
+    Totp,
+    /// One of the single-use recovery codes shown when the app was set up.
+    RecoveryCode,
+}
+
+/// `POST /auth/mfa`: the ticket and one of `code` or `recovery_code`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct MfaRequest {
+    pub ticket: String,
+    /// Six digits from the authenticator app.
+    pub code: Option<String>,
+    pub recovery_code: Option<String>,
+}
+
+/// Proof that the person at the keyboard owns the account, for changes that need it (change
+/// the password, delete the account, remove the second factor): the current password, or a
+/// fresh code from the authenticator app (or a recovery code).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct Confirmation {
+    pub password: Option<String>,
+    pub code: Option<String>,
+    pub recovery_code: Option<String>,
+}
+
+/// `POST /me/password`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    #[serde(flatten)]
+    pub confirmation: Confirmation,
+    /// 8 to 128 characters.
+    #[schema(min_length = 8, max_length = 128)]
+    pub new_password: String,
+}
+
+/// `POST /me/email`: move the account to a new address (it changes once the link sent there is
+/// opened; the old address is told).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EmailChange {
+    #[schema(format = "email", max_length = 254)]
+    pub new_email: String,
+    pub password: String,
+}
+
+/// `POST /auth/password/forgot`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasswordForgot {
+    pub email: String,
+}
+
+/// `POST /auth/password/reset`: the token from the mailed link and the new password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasswordReset {
+    pub token: String,
+    #[schema(min_length = 8, max_length = 128)]
+    pub new_password: String,
+}
+
+/// `POST /auth/email/verify`: the token from the mailed link.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EmailVerification {
+    pub token: String,
+}
+
+/// What a mailed link did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EmailVerified {
+    /// The address now verified (and, after a change, the account's address).
+    pub email: String,
+}
+
+/// One device signed in to the account.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    /// The browser or app, as it named itself.
+    pub user_agent: String,
+    /// The address it signed in from.
+    pub address: String,
+    /// The session of the token making this request.
+    pub current: bool,
+}
+
+/// `GET /me/sessions`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionInfo>,
+}
+
+/// `POST /me/totp`: a new secret to add to an authenticator app, confirmed by its first code.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// Base32, for typing into the app by hand.
+    pub secret: String,
+    /// `otpauth://totp/...`, what the QR code holds.
+    pub otpauth_uri: String,
+}
+
+/// A code from the authenticator app.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+/// Single-use recovery codes, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// The state of the account's second factor.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SecurityOverview {
+    pub email_verified: bool,
+    pub totp_enabled: bool,
+    /// Unused recovery codes left.
+    pub recovery_codes_left: i64,
+    /// Signed-in devices.
+    pub sessions: i64,
 }

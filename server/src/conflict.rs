@@ -32,6 +32,12 @@ pub enum Conflict {
     MatchmakingOff,
     /// A recommendation model is training already.
     AlreadyTraining,
+    /// There is no TOTP enrolment waiting for its first code.
+    NothingPending,
+    /// A second factor is already enrolled.
+    AlreadyEnrolled,
+    /// The event was cancelled.
+    EventCancelled,
 }
 
 impl Conflict {
@@ -50,6 +56,9 @@ impl Conflict {
             Self::OwnerStays => "owner_stays",
             Self::MatchmakingOff => "matchmaking_off",
             Self::AlreadyTraining => "already_training",
+            Self::NothingPending => "nothing_pending",
+            Self::AlreadyEnrolled => "already_enrolled",
+            Self::EventCancelled => "event_cancelled",
         }
     }
 
@@ -77,6 +86,13 @@ impl Conflict {
                 "Turn on matchmaking in your profile to get suggestions (PATCH /api/v1/me with {\"matchmaking\": true})."
             }
             Self::AlreadyTraining => "A recommendation model is training now. Try again when it is done.",
+            Self::NothingPending => {
+                "There is no authenticator app waiting to be confirmed. Start again from adding an authenticator app."
+            }
+            Self::AlreadyEnrolled => {
+                "An authenticator app is already set up for this account. Remove it first to set up another one."
+            }
+            Self::EventCancelled => "This event was cancelled, so RSVPs and check-in are closed.",
         }
     }
 }
@@ -94,7 +110,7 @@ mod tests {
     use super::Conflict;
 
     /// Every variant. A new one breaks the exhaustive match in `listed` until it is added here too.
-    const ALL: [Conflict; 12] = [
+    const ALL: [Conflict; 15] = [
         Conflict::EmailTaken,
         Conflict::EventEnded,
         Conflict::AlreadyCheckedIn,
@@ -107,6 +123,9 @@ mod tests {
         Conflict::OwnerStays,
         Conflict::MatchmakingOff,
         Conflict::AlreadyTraining,
+        Conflict::NothingPending,
+        Conflict::AlreadyEnrolled,
+        Conflict::EventCancelled,
     ];
 
     fn listed(c: Conflict) -> bool {
@@ -122,7 +141,10 @@ mod tests {
             | Conflict::NotAllowed
             | Conflict::OwnerStays
             | Conflict::MatchmakingOff
-            | Conflict::AlreadyTraining => ALL.contains(&c),
+            | Conflict::AlreadyTraining
+            | Conflict::NothingPending
+            | Conflict::AlreadyEnrolled
+            | Conflict::EventCancelled => ALL.contains(&c),
         }
     }
 

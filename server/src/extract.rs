@@ -31,6 +31,8 @@ pub struct ApiQuery<T>(pub T);
 #[derive(Debug, Clone, Copy)]
 pub struct AuthUser {
     pub id: Uuid,
+    /// The session (sign-in) of the token; `None` for tokens issued before sessions existed.
+    pub session: Option<Uuid>,
 }
 
 /// The signed-in user when there is one. A token that is present but invalid is still a 401,
@@ -72,7 +74,8 @@ impl FromRequestParts<AppState> for AuthUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(&parts.headers)?
             .ok_or_else(|| ApiError::unauthorized("sign in first: bearer token missing"))?;
-        Ok(Self { id: state.tokens.verify_access(token)? })
+        let claims = state.authenticate(token)?;
+        Ok(Self { id: claims.user, session: claims.session })
     }
 }
 
@@ -81,7 +84,7 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer_token(&parts.headers)? {
-            Some(token) => Ok(Self(Some(state.tokens.verify_access(token)?))),
+            Some(token) => Ok(Self(Some(state.authenticate(token)?.user))),
             None => Ok(Self(None)),
         }
     }

@@ -142,7 +142,7 @@ fn rest() -> &'static Rest {
                 ))
                 .await
                 .expect("user");
-            let token = state.tokens.issue_access(user.id).expect("token");
+            let token = state.tokens.issue_access(user.id, Uuid::now_v7()).expect("token");
             let app = crate::app(state);
             let start = chrono::Utc::now() + chrono::Duration::days(1);
             let body = serde_json::json!({

@@ -13,6 +13,7 @@ pub mod extract;
 #[cfg(test)]
 mod fuzz;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod model;
 pub mod realtime;
@@ -105,14 +106,26 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     } else {
         suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model), shutdown)
     };
+    let access_ttl = Duration::from_secs(config.access_token_ttl_secs.max(1));
+    let revocations = Arc::new(auth::Revocations::new(access_ttl));
+    // Sessions revoked before this start, whose access tokens may still be around.
+    revocations.poll(&store, &realtime.access).await.context("reading revoked sessions")?;
+    shutdown.spawn(Arc::clone(&revocations).follow(
+        store.clone(),
+        Arc::clone(&realtime.access),
+        shutdown.workers_token(),
+    ));
+    let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.mail_from, config.listen.ip().is_loopback())?;
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
             &secret,
-            Duration::from_secs(config.access_token_ttl_secs.max(1)),
+            access_ttl,
             Duration::from_secs(config.refresh_token_ttl_days.max(1) * 86_400),
         )),
+        revocations,
         passwords: Arc::new(Passwords::default()),
+        mailer,
         limiter: AuthLimiter::new(AuthLimits {
             per_account_address_per_minute: config.login_per_account_per_minute,
             per_account_per_hour: config.login_per_account_per_hour,
@@ -129,6 +142,8 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
                 per_address: (config.max_connections_per_address > 0 && !config.trust_forwarded_for)
                     .then_some(config.max_connections_per_address),
             },
+            public_base: config.public_base(),
+            require_organizer_mfa: config.require_organizer_mfa,
         }),
         suggester,
         recommender,
@@ -173,6 +188,15 @@ pub async fn run(
     shutdown.spawn(housekeeping(state.clone(), shutdown.workers_token()));
     state.recommender.warm_up(state.store.clone());
     state.recommender.keep_learning(state.store.clone());
+    // A node told to listen on port 0 is reached at the port it got: links in mails say so.
+    let mut state = state;
+    if state.settings.public_base.ends_with(":0") {
+        if let Ok(address) = listener.local_addr() {
+            let mut settings = (*state.settings).clone();
+            settings.public_base = format!("http://{address}");
+            state.settings = Arc::new(settings);
+        }
+    }
     let limits = state.settings.connections;
     let mut server = tokio::spawn(serve::serve(listener, app(state), limits, shutdown.serving_token()));
     tokio::select! {
@@ -216,6 +240,11 @@ async fn housekeeping(state: AppState, stop: tokio_util::sync::CancellationToken
                 Ok(purged) if purged > 0 => tracing::info!(purged, "expired refresh tokens purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging refresh tokens failed"),
+            }
+            match state.store.purge_expired_links().await {
+                Ok(purged) if purged > 0 => tracing::info!(purged, "expired e-mail links and sign-in tickets purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging e-mail links failed"),
             }
         }
         n += 1;

@@ -35,6 +35,8 @@ pub fn me(row: &UserRow) -> Me {
         visibility: row.visibility,
         matchmaking: row.matchmaking,
         created_at: utc(row.created_at),
+        email_verified: row.email_verified_at.is_some(),
+        totp_enabled: row.totp_enabled,
     }
 }
 
@@ -96,6 +98,7 @@ pub fn event(row: &EventRow, ctx: EventContext) -> Event {
         checkin_code: ctx.is_organizer.then(|| row.checkin_code.clone()),
         distance_km: ctx.distance_km,
         created_at: utc(row.created_at),
+        cancelled_at: row.cancelled_at.map(utc),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::auth::{AuthLimiter, Passwords, TokenKeys};
+use crate::auth::{AccessClaims, AuthLimiter, Passwords, Revocations, TokenKeys};
+use crate::error::ApiError;
 use crate::realtime::Realtime;
 use crate::store::Store;
 
@@ -18,13 +19,20 @@ pub struct Settings {
     pub origins: crate::http::security::Origins,
     /// What one HTTP connection may cost (timeouts, connections per address).
     pub connections: crate::serve::ConnectionLimits,
+    /// Where people open Mingle (`scheme://host[:port]`), for links in mails.
+    pub public_base: String,
+    /// Organizers need a second factor to create or edit events.
+    pub require_organizer_mfa: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
     pub tokens: Arc<TokenKeys>,
+    /// Sessions ended before their tokens expire.
+    pub revocations: Arc<Revocations>,
     pub passwords: Arc<Passwords>,
+    pub mailer: crate::mail::Mailer,
     pub limiter: AuthLimiter,
     pub settings: Arc<Settings>,
     pub realtime: Arc<Realtime>,
@@ -34,4 +42,19 @@ pub struct AppState {
     pub model: Arc<crate::model::Model>,
     /// The process's shutdown, which every background loop and connection follows.
     pub shutdown: crate::shutdown::Shutdown,
+}
+
+impl AppState {
+    /// Checks an access token: signature, expiry, and that its session was not ended since.
+    pub fn authenticate(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let claims = self.tokens.verify_access_claims(token)?;
+        if self.revocations.is_revoked(claims.session) {
+            return Err(ApiError::Unauthorized(
+                "session_revoked",
+                "this session was signed out (from another device, by a password change, or the account was closed); sign in again"
+                    .to_owned(),
+            ));
+        }
+        Ok(claims)
+    }
 }

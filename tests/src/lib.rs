@@ -203,6 +203,12 @@ impl TestServer {
         Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
     }
 
+    /// A client whose requests say they come from the browser or app `user_agent`.
+    pub fn client_as(&self, user_agent: &str) -> Client {
+        let http = reqwest::Client::builder().user_agent(user_agent.to_owned()).build().expect("client");
+        Client { http, base: self.base.clone(), token: None }
+    }
+
     /// A client that says it comes from `address` (`X-Forwarded-For`), for a server started with
     /// `--trust-forwarded-for`.
     pub fn client_from(&self, address: &str) -> Client {
@@ -317,6 +323,11 @@ impl Client {
 
     pub async fn delete(&self, path: &str) -> Reply {
         self.send(Method::DELETE, path, None).await
+    }
+
+    /// `DELETE` with a JSON body (deleting the account, removing a second factor).
+    pub async fn delete_with(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::DELETE, path, Some(body)).await
     }
 
     /// Creates an online event starting `starts_in` from now and lasting `lasts`; answers it.
@@ -707,5 +718,11 @@ impl Node {
 
     pub fn client(&self) -> Client {
         Client { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
+    /// A client whose requests say they come from the browser or app `user_agent`.
+    pub fn client_as(&self, user_agent: &str) -> Client {
+        let http = reqwest::Client::builder().user_agent(user_agent.to_owned()).build().expect("client");
+        Client { http, base: self.base.clone(), token: None }
     }
 }

@@ -172,3 +172,138 @@ impl Drop for PrivateRedis {
         self.kill();
     }
 }
+
+/// A real SMTP server (`aiosmtpd` from the project's virtualenv) that keeps every mail it
+/// receives in a Maildir, for tests to read. Killed when dropped.
+#[derive(Debug)]
+pub struct MailServer {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    pub port: u16,
+}
+
+/// One received mail, decoded.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl ReceivedMail {
+    /// The token of the first link in the mail whose path is `path` (`/verify-email`).
+    pub fn token(&self, path: &str) -> Option<String> {
+        let start = self.body.find(&format!("{path}?token="))? + path.len() + "?token=".len();
+        Some(self.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    }
+}
+
+impl MailServer {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let port = free_port();
+        let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd is installed in .venv (./dev test installs it)");
+        let this = Self { child, dir, port };
+        assert!(accepting(port, Duration::from_secs(20)).await, "aiosmtpd accepts connections");
+        this
+    }
+
+    /// `MINGLE_SMTP_URL` for this server.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every mail received so far.
+    pub fn mails(&self) -> Vec<ReceivedMail> {
+        let new = self.dir.path().join("maildir/new");
+        let Ok(entries) = std::fs::read_dir(new) else { return Vec::new() };
+        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
+        files.iter().filter_map(|path| std::fs::read_to_string(path).ok()).map(|raw| parse_mail(&raw)).collect()
+    }
+
+    /// Waits (up to 10 s) for the `n`th mail (counting from 1) to `to` whose subject contains
+    /// `subject`.
+    pub async fn wait_for(&self, to: &str, subject: &str, n: usize) -> ReceivedMail {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let matching: Vec<ReceivedMail> =
+                self.mails().into_iter().filter(|m| m.to.contains(to) && m.subject.contains(subject)).collect();
+            if matching.len() >= n {
+                return matching[n - 1].clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no mail {n} to {to} about {subject:?}: {:?}",
+                self.mails()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// How many mails went to `to`.
+    pub fn count_to(&self, to: &str) -> usize {
+        self.mails().iter().filter(|m| m.to.contains(to)).count()
+    }
+}
+
+impl Drop for MailServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Headers and body of a plain-text mail, the body decoded (quoted-printable or base64).
+fn parse_mail(raw: &str) -> ReceivedMail {
+    let raw = raw.replace("\r\n", "\n");
+    let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+    // Unfold continuation lines.
+    let head = head.replace("\n ", " ").replace("\n\t", " ");
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+            })
+            .unwrap_or_default()
+    };
+    let encoding = header("Content-Transfer-Encoding").to_ascii_lowercase();
+    let body = match encoding.as_str() {
+        "quoted-printable" => decode_quoted_printable(body),
+        "base64" => {
+            use base64::Engine as _;
+            let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(compact).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        _ => body.to_owned(),
+    };
+    ReceivedMail { to: header("To"), subject: header("Subject"), body }
+}
+
+fn decode_quoted_printable(text: &str) -> String {
+    let text = text.replace("=\n", "");
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 3 <= bytes.len() && text.is_char_boundary(i + 3) {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -181,7 +181,7 @@ async fn load_event(state: &AppState, id: Uuid) -> ApiResult<EventRow> {
 /// `event:{id}` get the new counts, and the suggestions of everyone whose standing changed (the
 /// person concerned, if any, and everyone the change moved from the waitlist to a seat) are
 /// recomputed.
-fn seats_changed(state: &AppState, event: Uuid, person: Option<Uuid>, promoted: &[Uuid]) {
+pub(crate) fn seats_changed(state: &AppState, event: Uuid, person: Option<Uuid>, promoted: &[Uuid]) {
     state.realtime.counters_changed(event);
     if !promoted.is_empty() {
         tracing::info!(%event, promoted = promoted.len(), "waitlist promoted");
@@ -200,14 +200,36 @@ async fn require_organizer(state: &AppState, event: Uuid, user: Uuid) -> ApiResu
     }
 }
 
+/// Where the deployment requires it (`MINGLE_REQUIRE_ORGANIZER_MFA`), organizing needs an
+/// account protected by a second factor: organizers hold other people's data.
+async fn require_organizer_mfa(state: &AppState, user: Uuid) -> ApiResult<()> {
+    if !state.settings.require_organizer_mfa {
+        return Ok(());
+    }
+    let protected = state.store.user_by_id(user).await?.is_some_and(|row| row.totp_enabled);
+    if protected {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "mfa_required_for_organizers",
+            "organizers must turn on two-step sign-in first: set up an authenticator app in your account's security \
+             settings"
+                .to_owned(),
+        ))
+    }
+}
+
 /// Create an event; the caller becomes its owner and first organizer.
 #[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])), request_body = CreateEvent,
-    responses((status = 201, body = Event), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Event), (status = 401, body = ErrorBody),
+        (status = 403, description = "`mfa_required_for_organizers` where the deployment requires a second factor", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn create_event(
     State(state): State<AppState>,
     user: AuthUser,
     ApiJson(body): ApiJson<CreateEvent>,
 ) -> ApiResult<(StatusCode, Json<Event>)> {
+    require_organizer_mfa(&state, user.id).await?;
     let fields = event_fields(&body)?;
     if fields.ends_at <= Utc::now().timestamp_millis() {
         return Err(ApiError::invalid("ends_at", "must be in the future"));
@@ -351,6 +373,7 @@ async fn update_event(
 ) -> ApiResult<Json<Event>> {
     load_event(&state, id).await?;
     require_organizer(&state, id, user.id).await?;
+    require_organizer_mfa(&state, user.id).await?;
     let result = state
         .store
         .update_event(id, |current| {

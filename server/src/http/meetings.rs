@@ -39,7 +39,7 @@ async fn participant(state: &AppState, id: Uuid) -> ApiResult<Participant> {
     Ok(Participant { id, display_name: row.display_name, headline: row.headline })
 }
 
-async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting> {
+pub(crate) async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting> {
     let status = row.status;
     let channel = if status == MeetingStatus::Accepted {
         let conversation = state.store.conversation_between(row.from_user, row.to_user).await?;
@@ -64,7 +64,7 @@ async fn render_meeting(state: &AppState, row: &MeetingRow) -> ApiResult<Meeting
 }
 
 /// Tells both participants, on every device, that the meeting changed.
-async fn notify(state: &AppState, meeting: &Meeting) {
+pub(crate) async fn notify(state: &AppState, meeting: &Meeting) {
     let body = MessageBody::Meeting { meeting: Box::new(meeting.clone()) };
     for user in [meeting.from.id, meeting.to.id] {
         if let Err(e) = state.realtime.post(Channel::User(user), None, body.clone()).await {

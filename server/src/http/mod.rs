@@ -1,6 +1,8 @@
 //! HTTP surface: the `/api/v1` routers, the OpenAPI document and its interactive page, health
 //! and metrics endpoints, and the middleware every request passes through.
 
+mod account_data;
+mod account_security;
 mod accounts;
 mod activity;
 mod channels;
@@ -135,6 +137,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         "/api/v1",
         OpenApiRouter::new()
             .merge(accounts::router())
+            .merge(account_security::router())
             .merge(users::router())
             .merge(events::router())
             .merge(channels::router())

@@ -19,7 +19,8 @@ use crate::validate::Problems;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_me, update_me))
+        .routes(routes!(get_me, update_me, super::account_data::delete_me))
+        .routes(routes!(super::account_data::export))
         .routes(routes!(get_user))
         .routes(routes!(list_blocks, block_user))
         .routes(routes!(unblock_user))

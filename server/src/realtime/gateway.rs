@@ -28,6 +28,7 @@ use uuid::Uuid;
 use super::broker::{BrokerEvent, Live};
 use super::outbox::{Next, Outbox};
 use super::service::{from_stored, Realtime};
+use crate::auth::AccessClaims;
 use crate::error::ApiError;
 use crate::extract::{bearer_token, ApiQuery, ClientAddr};
 use crate::state::AppState;
@@ -64,9 +65,9 @@ pub async fn upgrade(
     let token = bearer_token(&headers)?.or(query.access_token.as_deref()).ok_or_else(|| {
         ApiError::unauthorized("sign in first: send the access token as a bearer token or access_token")
     })?;
-    let claims = state.tokens.verify_access_claims(token)?;
+    let claims = state.authenticate(token)?;
     // A token outlives an account deleted after it was issued: no connection for it.
-    if state.store.user_by_id(claims.user).await?.is_none() {
+    if state.store.user_by_id(claims.user).await?.is_none_or(|user| user.deleted_at.is_some()) {
         return Err(ApiError::Unauthorized("invalid_token", "the account of this token no longer exists".to_owned()));
     }
     let ws = ws.map_err(|e| ApiError::BadRequest("websocket_required", e.to_string()))?;
@@ -86,7 +87,7 @@ pub async fn upgrade(
             _ => Codec::Json,
         };
         let (sink, stream) = socket.split();
-        realtime.shutdown.track_connection(connection(sink, stream, state, claims.user, claims.expires_at, codec))
+        realtime.shutdown.track_connection(connection(sink, stream, state, claims, codec))
     }))
 }
 
@@ -200,12 +201,13 @@ fn close_for(error: &axum::Error) -> Option<(u16, &'static str, &'static str)> {
 /// One connection, from the upgrade to its end: the reader loop here, a writer task for the
 /// outbox and a follower task per subscribed channel. Generic over the socket's two halves so
 /// that tests can drive it through in-memory channels.
-async fn connection<W, R>(sink: W, mut stream: R, state: AppState, user: Uuid, mut expires_at: i64, codec: Codec)
+async fn connection<W, R>(sink: W, mut stream: R, state: AppState, mut claims: AccessClaims, codec: Codec)
 where
     W: Sink<Message> + Unpin + Send + 'static,
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
     let realtime = Arc::clone(&state.realtime);
+    let user = claims.user;
     let _guard = realtime.connection_guard();
     let outbox = Arc::new(Outbox::new(realtime.settings.outbox_bytes));
     let conn = Conn { realtime: Arc::clone(&realtime), outbox: Arc::clone(&outbox), codec, user };
@@ -220,13 +222,13 @@ where
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
     let reason: &str = loop {
-        let expiry = token_deadline(expires_at);
+        let expiry = token_deadline(claims.expires_at);
         tokio::select! {
             incoming = stream.next() => {
                 last_heard = Instant::now();
                 match incoming {
                     Some(Ok(Message::Close(_))) => break "client_closed",
-                    Some(Ok(message)) => reader.frame(&conn, &state, message, &mut expires_at).await,
+                    Some(Ok(message)) => reader.frame(&conn, &state, message, &mut claims).await,
                     Some(Err(e)) => {
                         let Some((code, why, reason)) = close_for(&e) else { break "read_failed" };
                         conn.outbox.close(code, why);
@@ -236,7 +238,16 @@ where
                     None => break "client_gone",
                 }
             }
-            () = access.changed() => Box::pin(reader.recheck(&conn)).await,
+            () = access.changed() => {
+                // The same wake-up carries a session signed out elsewhere.
+                if state.revocations.is_revoked(claims.session) {
+                    conn.outbox.close(close::TOKEN_EXPIRED, "session signed out: sign in again");
+                    claims.expires_at = i64::MAX;
+                    claims.session = None;
+                } else {
+                    Box::pin(reader.recheck(&conn)).await;
+                }
+            }
             _ = ping.tick() => {
                 if last_heard.elapsed() > realtime.settings.idle_timeout {
                     conn.outbox.close(close::IDLE_TIMEOUT, "idle timeout");
@@ -246,7 +257,7 @@ where
             }
             () = tokio::time::sleep_until(expiry) => {
                 conn.outbox.close(close::TOKEN_EXPIRED, "access token expired: refresh and reconnect");
-                expires_at = i64::MAX;
+                claims.expires_at = i64::MAX;
             }
             // Fires once: the close is queued behind what is already queued, and the writer
             // ends the loop below once it has gone out.
@@ -330,14 +341,14 @@ impl Reader {
     }
 
     /// Handles one data frame from the client.
-    async fn frame(&mut self, conn: &Conn, state: &AppState, message: Message, expires_at: &mut i64) {
+    async fn frame(&mut self, conn: &Conn, state: &AppState, message: Message, claims: &mut AccessClaims) {
         if matches!(message, Message::Ping(_) | Message::Pong(_)) {
             return;
         }
         match conn.codec.decode(&message) {
             // Boxed: the request's futures (store queries) then take memory only while a
             // request runs, not in every idle connection's task.
-            Ok(frame) => Box::pin(handle(conn, state, frame, &mut self.followers, expires_at)).await,
+            Ok(frame) => Box::pin(handle(conn, state, frame, &mut self.followers, claims)).await,
             Err((id, why)) => {
                 self.malformed += 1;
                 conn.error(id, "malformed_frame", why);
@@ -361,16 +372,16 @@ async fn handle(
     state: &AppState,
     frame: ClientFrame,
     followers: &mut HashMap<String, Follower>,
-    expires_at: &mut i64,
+    current: &mut AccessClaims,
 ) {
     let id = frame.id().chars().take(MAX_ID_LEN).collect::<String>();
     match frame {
         ClientFrame::Ping { .. } => {
             conn.send(&ServerFrame::Reply(Reply::ok(id)));
         }
-        ClientFrame::Auth { access_token, .. } => match state.tokens.verify_access_claims(&access_token) {
+        ClientFrame::Auth { access_token, .. } => match state.authenticate(&access_token) {
             Ok(claims) if claims.user == conn.user => {
-                *expires_at = claims.expires_at;
+                *current = claims;
                 let expires = crate::render::utc(claims.expires_at.saturating_mul(1000));
                 conn.send(&ServerFrame::Reply(Reply { expires_at: Some(expires), ..Reply::ok(id) }));
             }
@@ -670,15 +681,9 @@ mod tests {
         let state = state(&shutdown).await;
         let user = Uuid::now_v7();
         let (sink, stream, mut client) = pipes();
-        let expires_at = chrono::Utc::now().timestamp() + 3600;
-        let connection = tokio::spawn(shutdown.track_connection(connection(
-            sink,
-            stream,
-            state.clone(),
-            user,
-            expires_at,
-            Codec::Json,
-        )));
+        let claims = AccessClaims { user, session: None, expires_at: chrono::Utc::now().timestamp() + 3600 };
+        let connection =
+            tokio::spawn(shutdown.track_connection(connection(sink, stream, state.clone(), claims, Codec::Json)));
 
         client.send(r#"{"type": "ping", "id": "p1"}"#);
         assert_eq!(client.frame().await, ServerFrame::Reply(Reply::ok("p1")));
@@ -725,8 +730,8 @@ mod tests {
         let state = state(&shutdown).await;
         let user = Uuid::now_v7();
         let (sink, stream, mut client) = pipes();
-        let expires_at = chrono::Utc::now().timestamp() + 3600;
-        let connection = tokio::spawn(connection(sink, stream, state.clone(), user, expires_at, Codec::Json));
+        let claims = AccessClaims { user, session: None, expires_at: chrono::Utc::now().timestamp() + 3600 };
+        let connection = tokio::spawn(connection(sink, stream, state.clone(), claims, Codec::Json));
         let channel = Channel::User(user);
         // Not counters: a newer counters snapshot may supersede a queued older one.
         let body = |n: i64| MessageBody::Suggestions { event_id: Uuid::from_u128(n as u128), items: Vec::new() };
@@ -767,8 +772,9 @@ mod tests {
         let shutdown = Shutdown::new();
         let state = state(&shutdown).await;
         let (sink, stream, mut client) = pipes();
-        let expires_at = chrono::Utc::now().timestamp() + 3600;
-        let connection = tokio::spawn(connection(sink, stream, state.clone(), Uuid::now_v7(), expires_at, Codec::Json));
+        let claims =
+            AccessClaims { user: Uuid::now_v7(), session: None, expires_at: chrono::Utc::now().timestamp() + 3600 };
+        let connection = tokio::spawn(connection(sink, stream, state.clone(), claims, Codec::Json));
         let too_long = tokio_tungstenite::tungstenite::Error::Capacity(
             tokio_tungstenite::tungstenite::error::CapacityError::MessageTooLong { size: 2_000_000, max_size: 65_536 },
         );

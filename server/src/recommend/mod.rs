@@ -162,6 +162,9 @@ mod tests {
             matchmaking: true,
             created_at: 0,
             updated_at: 0,
+            email_verified_at: None,
+            totp_enabled: false,
+            deleted_at: None,
         }
     }
 

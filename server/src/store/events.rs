@@ -52,7 +52,7 @@ macro_rules! insert_tags {
 pub(super) const EVENT_SELECT: &str =
     "SELECT e.id, e.owner_id, e.title, e.description, e.tags, e.starts_at, e.ends_at, \
     e.timezone, e.venue_name, e.venue_address, e.venue_city, e.lat, e.lon, e.online_url, e.capacity, \
-    e.visibility, e.checkin_code, e.created_at, e.updated_at, \
+    e.visibility, e.checkin_code, e.created_at, e.updated_at, e.cancelled_at, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going') AS going_count, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waitlist_count, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'interested') AS interested_count, \
@@ -81,6 +81,8 @@ pub struct EventRow {
     pub checkin_code: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the event was cancelled (its organizer closed their account, nobody else runs it).
+    pub cancelled_at: Option<i64>,
     pub going_count: i64,
     pub waitlist_count: i64,
     pub interested_count: i64,
@@ -164,6 +166,7 @@ impl EventRow {
             checkin_code: String::new(),
             created_at: 0,
             updated_at: 0,
+            cancelled_at: None,
             going_count: 0,
             waitlist_count: 0,
             interested_count: 0,
@@ -302,7 +305,8 @@ impl Store {
             let mut qb = QueryBuilder::new(EVENT_SELECT);
             match filter.member {
                 None => {
-                    qb.push(" WHERE e.visibility = 'public'");
+                    // Cancelled events leave public search; their attendees still see them.
+                    qb.push(" WHERE e.visibility = 'public' AND e.cancelled_at IS NULL");
                 }
                 Some((user, membership)) => {
                     qb.push(" WHERE (");

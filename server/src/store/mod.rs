@@ -6,9 +6,11 @@
 //! against each driver; the few places where the engines differ (full-text search, row locks,
 //! write transactions) read their SQL from a [`Dialect`].
 
+mod account;
 mod activity;
 mod announcements;
 mod channels;
+mod closing;
 mod events;
 mod matching;
 mod meetings;
@@ -28,12 +30,14 @@ use uuid::Uuid;
 
 use crate::conflict::Conflict;
 
+pub use account::{LinkAction, LinkPurpose, Redeemed, Ticket, TicketRefused, TICKET_ATTEMPTS};
 pub use announcements::AnnouncementRow;
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
+pub use closing::{ClosedAccount, ExportRows, DELETED_NAME};
 pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
 pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
 pub use rsvps::{AttendeeRow, CheckinOutcome, RsvpChange, RsvpRow, CHECKIN_OPENS_BEFORE_MS};
-pub use sessions::RotateOutcome;
+pub use sessions::{RotateOutcome, SessionRow, SessionSelector};
 pub use users::{NewUser, ProfileChanges, UserRow};
 
 /// Which engine a [`Store`] talks to.

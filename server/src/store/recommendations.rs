@@ -11,7 +11,7 @@ impl Store {
     /// still have a seat, soonest first, at most `limit`.
     pub async fn recommendation_candidates(&self, user: Uuid, limit: i64) -> StoreResult<Vec<EventRow>> {
         let sql = format!(
-            "SELECT * FROM ({EVENT_SELECT} WHERE e.visibility = 'public' AND e.starts_at > $2 \
+            "SELECT * FROM ({EVENT_SELECT} WHERE e.visibility = 'public' AND e.cancelled_at IS NULL AND e.starts_at > $2 \
                AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.user_id = $1) \
                AND NOT EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = e.id AND o.user_id = $1)) c \
              WHERE c.capacity IS NULL OR c.going_count < c.capacity \

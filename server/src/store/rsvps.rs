@@ -106,14 +106,17 @@ impl Store {
         let now = now_ms();
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
-            let sql = format!("SELECT capacity, ends_at FROM events WHERE id = $1{}", d.for_update);
-            let Some((capacity, ends_at)) =
-                sqlx::query_as::<_, (Option<i64>, i64)>(&sql).bind(event).fetch_optional(&mut *tx).await?
+            let sql = format!("SELECT capacity, ends_at, cancelled_at FROM events WHERE id = $1{}", d.for_update);
+            let Some((capacity, ends_at, cancelled_at)) =
+                sqlx::query_as::<_, (Option<i64>, i64, Option<i64>)>(&sql).bind(event).fetch_optional(&mut *tx).await?
             else {
                 return Err(StoreError::NotFound);
             };
             if ends_at <= now {
                 return Err(StoreError::Conflict(Conflict::EventEnded));
+            }
+            if cancelled_at.is_some() {
+                return Err(StoreError::Conflict(Conflict::EventCancelled));
             }
             let sql = format!("SELECT {RSVP_COLUMNS} FROM rsvps WHERE event_id = $1 AND user_id = $2");
             let existing = sqlx::query_as::<_, RsvpRow>(&sql).bind(event).bind(user).fetch_optional(&mut *tx).await?;
@@ -255,12 +258,15 @@ impl Store {
         let now = now_ms();
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
-            let sql = format!("SELECT starts_at, ends_at FROM events WHERE id = $1{}", d.for_update);
-            let Some((starts_at, ends_at)) =
-                sqlx::query_as::<_, (i64, i64)>(&sql).bind(event).fetch_optional(&mut *tx).await?
+            let sql = format!("SELECT starts_at, ends_at, cancelled_at FROM events WHERE id = $1{}", d.for_update);
+            let Some((starts_at, ends_at, cancelled_at)) =
+                sqlx::query_as::<_, (i64, i64, Option<i64>)>(&sql).bind(event).fetch_optional(&mut *tx).await?
             else {
                 return Err(StoreError::NotFound);
             };
+            if cancelled_at.is_some() {
+                return Err(StoreError::Conflict(Conflict::EventCancelled));
+            }
             if now < starts_at - CHECKIN_OPENS_BEFORE_MS || now > ends_at {
                 return Err(StoreError::Conflict(Conflict::CheckinClosed));
             }

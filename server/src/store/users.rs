@@ -9,7 +9,8 @@ use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, St
 use crate::conflict::Conflict;
 
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
-                            visibility, matchmaking, created_at, updated_at";
+                            visibility, matchmaking, created_at, updated_at, email_verified_at, \
+                            totp_secret IS NOT NULL AS totp_enabled, deleted_at";
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
                            seeking, offering, visibility, created_at, updated_at, matchmaking) \
@@ -51,6 +52,12 @@ pub struct UserRow {
     pub matchmaking: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the current e-mail address was confirmed through a link sent to it.
+    pub email_verified_at: Option<i64>,
+    /// A confirmed TOTP second factor is enrolled.
+    pub totp_enabled: bool,
+    /// The account was closed: the row stays as "Deleted user" for what others see.
+    pub deleted_at: Option<i64>,
 }
 
 /// Already validated and normalized profile fields to change; `None` leaves a field alone.
@@ -114,7 +121,7 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
         Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(email).fetch_optional(pool).await?))
     }
 

@@ -300,7 +300,7 @@ async fn a_token_of_a_deleted_account_opens_no_socket() {
     // A token the server signed, for an account that is not (any more) there.
     let secret = server::auth::local_jwt_secret(&server.db.dir()).expect("the server's secret");
     let keys = server::auth::TokenKeys::new(&secret, Duration::from_secs(900), Duration::from_secs(86_400));
-    let token = keys.issue_access(uuid::Uuid::now_v7()).expect("token");
+    let token = keys.issue_access(uuid::Uuid::now_v7(), uuid::Uuid::now_v7()).expect("token");
     let refused = Ws::try_connect(&server.base, Some(&token)).await.expect_err("refused");
     match refused {
         tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status().as_u16(), 401),

@@ -26,6 +26,7 @@ mod cluster;
 mod conversations;
 mod events;
 mod hardening;
+mod identity;
 mod malformed;
 mod meetings;
 mod realtime;

@@ -117,11 +117,11 @@ async fn refresh_token_rotation(backend: Backend) {
     store.insert_refresh_token(b"t1", family, u, later).await.expect("insert");
     assert_eq!(
         store.rotate_refresh_token(b"t1", b"t2", later).await.expect("rotate"),
-        RotateOutcome::Rotated { user_id: u }
+        RotateOutcome::Rotated { user_id: u, session: family }
     );
     assert_eq!(
         store.rotate_refresh_token(b"t2", b"t3", later).await.expect("rotate"),
-        RotateOutcome::Rotated { user_id: u }
+        RotateOutcome::Rotated { user_id: u, session: family }
     );
     // Replaying t1 revokes the family: t3, though never used, is dead too.
     assert_eq!(store.rotate_refresh_token(b"t1", b"x", later).await.expect("replay"), RotateOutcome::Reused);

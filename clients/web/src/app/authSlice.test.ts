@@ -18,6 +18,8 @@ const session: Session = {
     offering: [],
     visibility: 'public',
     matchmaking: false,
+  email_verified: true,
+  totp_enabled: false,
     created_at: '2026-11-25T00:00:00Z',
   },
 };

@@ -30,6 +30,8 @@ const session = (n: number): Session => ({
     offering: [],
     visibility: 'public',
     matchmaking: false,
+  email_verified: true,
+  totp_enabled: false,
     created_at: '',
   },
 });

@@ -1,6 +1,23 @@
 // Generated from docs/openapi.json by `npm run gen` in clients/web; do not edit.
 
 export interface paths {
+  '/api/v1/auth/email/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Open a link mailed to confirm an address, or to move the account to a new one. */
+    post: operations['verify_email'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/login': {
     parameters: {
       query?: never;
@@ -10,7 +27,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign in with e-mail and password. */
+    /**
+     * Sign in with e-mail and password. When the account has a second factor, the answer is a
+     *     ticket for `POST /auth/mfa` instead of the session.
+     */
     post: operations['login'];
     delete?: never;
     options?: never;
@@ -27,8 +47,68 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign out: revokes the session the refresh token belongs to. Idempotent. */
+    /**
+     * Sign out: ends the session the refresh token belongs to, its access tokens and sockets
+     *     included. Idempotent.
+     */
     post: operations['logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish signing in with the second factor: the ticket from login and a code from the
+     *     authenticator app (`code`) or a recovery code (`recovery_code`).
+     */
+    post: operations['mfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password/forgot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a password-reset link. Answers 202 whether or not the address has an account, and
+     *     mails a link only when it has.
+     */
+    post: operations['forgot_password'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with the token from a reset link. Every session of the account ends. */
+    post: operations['reset_password'];
     delete?: never;
     options?: never;
     head?: never;
@@ -65,7 +145,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an account and sign in. */
+    /** Create an account and sign in. A link to confirm the address is mailed to it. */
     post: operations['register'];
     delete?: never;
     options?: never;
@@ -430,7 +510,14 @@ export interface paths {
     get: operations['get_me'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Delete the account. Needs the password or a second-factor code. Personal data is erased;
+     *     messages written stay in conversations as from "Deleted user"; events passed to a
+     *     co-organizer, or (when nobody else organizes them) cancelled with an announcement to their
+     *     attendees; RSVPs withdrawn (seats go to the waitlist); meetings ahead cancelled; every
+     *     session, token and live connection ends at once.
+     */
+    delete: operations['delete_me'];
     options?: never;
     head?: never;
     /** Edit the signed-in user's profile. Absent fields stay as they are. */
@@ -475,6 +562,44 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move the account to a new e-mail address. The change happens when the link mailed to the new
+     *     address is opened; the current address is told. Answers 202 even when the new address has an
+     *     account (so nobody learns who has one); that account's owner is told instead.
+     */
+    post: operations['change_email'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/email/verification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mail the link that confirms the account's address again. */
+    post: operations['resend_verification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/events': {
     parameters: {
       query?: never;
@@ -495,6 +620,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Everything Mingle stores about the signed-in person, as one JSON document (a download). */
+    get: operations['export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/meetings': {
     parameters: {
       query?: never;
@@ -506,6 +648,142 @@ export interface paths {
     get: operations['my_meetings'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the password. Needs the current password or a fresh second-factor code; every other
+     *     device is signed out.
+     */
+    post: operations['change_password'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** New recovery codes (the old ones stop working). Needs the password or a code. */
+    post: operations['new_recovery_codes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/security': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account's security at a glance: verified address, second factor, recovery codes left,
+     *     devices signed in.
+     */
+    get: operations['overview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The devices signed in to the account, most recently used first. */
+    get: operations['list_sessions'];
+    put?: never;
+    post?: never;
+    /** Sign out every other device (this one stays signed in). */
+    delete: operations['revoke_other_sessions'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Sign out one device. Its tokens stop working and its live connections close (code 4001)
+     *     within a second.
+     */
+    delete: operations['revoke_session'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start setting up an authenticator app: a new secret (as text and as the `otpauth://` URI a
+     *     QR code holds). It takes effect once `POST /me/totp/confirm` gets its first code.
+     */
+    post: operations['start_totp'];
+    /** Remove the authenticator app (and its recovery codes). Needs the password or a code. */
+    delete: operations['remove_totp'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish setting up the authenticator app with its first code. Answers the ten recovery
+     *     codes, shown this once.
+     */
+    post: operations['confirm_totp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -683,6 +961,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description `GET /me/export`: everything Mingle stores about the signed-in person, in one document. */
+    AccountExport: {
+      account: components['schemas']['Me'];
+      blocks: components['schemas']['Block'][];
+      /** @description Events this person owns or co-organizes. */
+      events_organized: components['schemas']['ExportedEvent'][];
+      /** Format: date-time */
+      exported_at: string;
+      /** @description Meeting requests sent and received. */
+      meetings: components['schemas']['Meeting'][];
+      /** @description Every chat line and direct message this person wrote. */
+      messages: components['schemas']['ExportedMessage'][];
+      rsvps: components['schemas']['ExportedRsvp'][];
+      /** @description Devices signed in now. */
+      sessions: components['schemas']['SessionInfo'][];
+      suggestion_feedback: components['schemas']['ExportedFeedback'][];
+    };
     /** @description Running totals at the end of one bucket of time. */
     ActivityPoint: {
       /**
@@ -818,6 +1113,16 @@ export interface components {
       /** Format: uuid */
       user_id?: string | null;
     };
+    /**
+     * @description Proof that the person at the keyboard owns the account, for changes that need it (change
+     *     the password, delete the account, remove the second factor): the current password, or a
+     *     fresh code from the authenticator app (or a recovery code).
+     */
+    Confirmation: {
+      code?: string | null;
+      password?: string | null;
+      recovery_code?: string | null;
+    };
     /** @description A direct conversation between two people. */
     Conversation: {
       /** @description The realtime channel: `dm:{id}`. */
@@ -920,6 +1225,24 @@ export interface components {
       /** Format: uuid */
       id: string;
     };
+    /**
+     * @description `POST /me/email`: move the account to a new address (it changes once the link sent there is
+     *     opened; the old address is told).
+     */
+    EmailChange: {
+      /** Format: email */
+      new_email: string;
+      password: string;
+    };
+    /** @description `POST /auth/email/verify`: the token from the mailed link. */
+    EmailVerification: {
+      token: string;
+    };
+    /** @description What a mailed link did. */
+    EmailVerified: {
+      /** @description The address now verified (and, after a change, the account's address). */
+      email: string;
+    };
     /** @description `{"error": {"code": "...", "message": "..."}}` */
     ErrorBody: {
       error: components['schemas']['ErrorDetail'];
@@ -934,6 +1257,12 @@ export interface components {
     };
     /** @description An event as the API answers it. */
     Event: {
+      /**
+       * Format: date-time
+       * @description When the event was cancelled (its organizer closed their account and nobody else
+       *     organizes it); `null` while it is on. A cancelled event takes no RSVPs or check-ins.
+       */
+      cancelled_at?: string | null;
       /** Format: int64 */
       capacity?: number | null;
       /** Format: int64 */
@@ -1001,6 +1330,44 @@ export interface components {
     };
     /** @enum {string} */
     EventVisibility: 'public' | 'unlisted';
+    ExportedEvent: {
+      /** Format: uuid */
+      id: string;
+      /** @description This person owns the event (rather than co-organizing it). */
+      owner: boolean;
+      /** Format: date-time */
+      starts_at: string;
+      title: string;
+    };
+    ExportedFeedback: {
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      event_id: string;
+      /** Format: uuid */
+      target_id: string;
+      /** @description `not_relevant` or `met`. */
+      verdict: string;
+    };
+    ExportedMessage: {
+      /** @description `event:{id}` for an event's chat, `dm:{id}` for a direct conversation. */
+      channel: string;
+      /** @description `chat` or `dm`. */
+      kind: string;
+      /** Format: date-time */
+      sent_at: string;
+      text: string;
+    };
+    ExportedRsvp: {
+      /** Format: date-time */
+      checked_in_at?: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      event_id: string;
+      event_title: string;
+      status: components['schemas']['RsvpStatus'];
+    };
     FieldError: {
       /** @description Dotted path of the offending field, e.g. `venue.lat`. */
       field: string;
@@ -1032,6 +1399,11 @@ export interface components {
       from: string;
       text: string;
     };
+    /**
+     * @description Answer to `POST /auth/login`: the session, or, when the account has a second factor, a
+     *     ticket to finish signing in with `POST /auth/mfa`.
+     */
+    LoginAnswer: components['schemas']['Session'] | components['schemas']['MfaChallenge'];
     LoginRequest: {
       email: string;
       password: string;
@@ -1043,6 +1415,8 @@ export interface components {
       created_at: string;
       display_name: string;
       email: string;
+      /** @description The e-mail address was confirmed through the link sent to it. */
+      email_verified: boolean;
       headline: string;
       /** Format: uuid */
       id: string;
@@ -1051,6 +1425,8 @@ export interface components {
       matchmaking: boolean;
       offering: string[];
       seeking: string[];
+      /** @description Signing in asks for a code from an authenticator app after the password. */
+      totp_enabled: boolean;
       visibility: components['schemas']['ProfileVisibility'];
     };
     Meeting: {
@@ -1126,6 +1502,28 @@ export interface components {
           kind: 'access_changed';
           users: string[];
         };
+    /** @description The password was right; the second factor is next. */
+    MfaChallenge: {
+      /** Format: int64 */
+      expires_in: number;
+      methods: components['schemas']['MfaMethod'][];
+      /** @description Always `true`. */
+      mfa_required: boolean;
+      /** @description Single use, valid for `expires_in` seconds and a few wrong codes. */
+      ticket: string;
+    };
+    /**
+     * @description A second factor a sign-in can finish with.
+     * @enum {string}
+     */
+    MfaMethod: 'totp' | 'recovery_code';
+    /** @description `POST /auth/mfa`: the ticket and one of `code` or `recovery_code`. */
+    MfaRequest: {
+      /** @description Six digits from the authenticator app. */
+      code?: string | null;
+      recovery_code?: string | null;
+      ticket: string;
+    };
     /** @enum {string} */
     MyEventsRole: 'organizing' | 'attending';
     /** @enum {string} */
@@ -1243,6 +1641,12 @@ export interface components {
      */
     Page_Event: {
       items: {
+        /**
+         * Format: date-time
+         * @description When the event was cancelled (its organizer closed their account and nobody else
+         *     organizes it); `null` while it is on. A cancelled event takes no RSVPs or check-ins.
+         */
+        cancelled_at?: string | null;
         /** Format: int64 */
         capacity?: number | null;
         /** Format: int64 */
@@ -1325,6 +1729,20 @@ export interface components {
       /** Format: uuid */
       id: string;
     };
+    /** @description `POST /me/password`. */
+    PasswordChange: components['schemas']['Confirmation'] & {
+      /** @description 8 to 128 characters. */
+      new_password: string;
+    };
+    /** @description `POST /auth/password/forgot`. */
+    PasswordForgot: {
+      email: string;
+    };
+    /** @description `POST /auth/password/reset`: the token from the mailed link and the new password. */
+    PasswordReset: {
+      new_password: string;
+      token: string;
+    };
     /** @description A profile as other people see it. */
     Profile: {
       bio: string;
@@ -1400,8 +1818,16 @@ export interface components {
       /** @description Whether a training is running now. */
       training: boolean;
     };
+    /** @description Single-use recovery codes, shown once. */
+    RecoveryCodes: {
+      codes: string[];
+    };
     RefreshRequest: {
-      refresh_token: string;
+      /**
+       * @description The refresh token; empty (or absent) when the web app keeps it in its cookie and sends
+       *     `X-Refresh-Cookie: 1`.
+       */
+      refresh_token?: string;
     };
     RegisterRequest: {
       display_name: string;
@@ -1468,6 +1894,21 @@ export interface components {
     };
     /** @enum {string} */
     RsvpStatus: 'going' | 'interested' | 'waitlisted';
+    /** @description The state of the account's second factor. */
+    SecurityOverview: {
+      email_verified: boolean;
+      /**
+       * Format: int64
+       * @description Unused recovery codes left.
+       */
+      recovery_codes_left: number;
+      /**
+       * Format: int64
+       * @description Signed-in devices.
+       */
+      sessions: number;
+      totp_enabled: boolean;
+    };
     /** @description Answer to register, login and refresh. */
     Session: {
       /** @description Short-lived JWT for `Authorization: Bearer`. */
@@ -1479,12 +1920,32 @@ export interface components {
       expires_in: number;
       /**
        * @description Single-use token for `POST /auth/refresh`. Each refresh returns a new one; presenting an
-       *     already used one revokes the whole session.
+       *     already used one revokes the whole session. Empty when the request sent
+       *     `X-Refresh-Cookie: 1`: the token is then in the `HttpOnly` cookie `mingle_refresh`.
        */
       refresh_token: string;
       /** @description Always `Bearer`. */
       token_type: string;
       user: components['schemas']['Me'];
+    };
+    /** @description One device signed in to the account. */
+    SessionInfo: {
+      /** @description The address it signed in from. */
+      address: string;
+      /** Format: date-time */
+      created_at: string;
+      /** @description The session of the token making this request. */
+      current: boolean;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      last_used_at: string;
+      /** @description The browser or app, as it named itself. */
+      user_agent: string;
+    };
+    /** @description `GET /me/sessions`. */
+    SessionList: {
+      items: components['schemas']['SessionInfo'][];
     };
     /** @description The suggested person, briefly. */
     SuggestedUser: {
@@ -1520,6 +1981,17 @@ export interface components {
       ends_at: string;
       /** Format: date-time */
       starts_at: string;
+    };
+    /** @description A code from the authenticator app. */
+    TotpCode: {
+      code: string;
+    };
+    /** @description `POST /me/totp`: a new secret to add to an authenticator app, confirmed by its first code. */
+    TotpEnrolment: {
+      /** @description `otpauth://totp/...`, what the QR code holds. */
+      otpauth_uri: string;
+      /** @description Base32, for typing into the app by hand. */
+      secret: string;
     };
     /** @description `PATCH /events/{id}`: absent fields are left as they are; `null` clears an optional field. */
     UpdateEvent: {
@@ -1565,6 +2037,84 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  verify_email: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmailVerification'];
+      };
+    };
+    responses: {
+      /** @description The address is verified (and, after a change, the account's address) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmailVerified'];
+        };
+      };
+      /** @description `invalid_link`, `link_expired` or `link_used` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The new address was registered by someone else meanwhile (`email_taken`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   login: {
     parameters: {
       query?: never;
@@ -1578,13 +2128,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Signed in */
+      /** @description Signed in, or the second factor is next (`mfa_required: true`) */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Session'];
+          'application/json': components['schemas']['LoginAnswer'];
         };
       };
       /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
@@ -1691,6 +2241,218 @@ export interface operations {
         };
       };
       /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  mfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaRequest'];
+      };
+    };
+    responses: {
+      /** @description Signed in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `invalid_code` (wrong or already used code), `invalid_ticket`, `ticket_expired`, `ticket_used` or `too_many_attempts` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Neither or both of `code` and `recovery_code` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many attempts for this account */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  forgot_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordForgot'];
+      };
+    };
+    responses: {
+      /** @description If the address has an account, a link is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not an e-mail address */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests from this address or for this account */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  reset_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordReset'];
+      };
+    };
+    responses: {
+      /** @description Password changed; sign in with it */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `invalid_link`, `link_expired` or `link_used` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Password too short or too long */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2190,6 +2952,15 @@ export interface operations {
         };
       };
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `mfa_required_for_organizers` where the deployment requires a second factor */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3859,6 +4630,91 @@ export interface operations {
       };
     };
   };
+  delete_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Confirmation'];
+      };
+    };
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password` or `invalid_code` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No confirmation (`confirmation_required`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   update_me: {
     parameters: {
       query?: never;
@@ -4139,6 +4995,144 @@ export interface operations {
       };
     };
   };
+  change_email: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmailChange'];
+      };
+    };
+    responses: {
+      /** @description A link is on its way to the new address */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not an e-mail address, or the same as now */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  resend_verification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new link is on its way (earlier ones stop working) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Already verified (`already_verified`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   my_events: {
     parameters: {
       query?: {
@@ -4162,6 +5156,60 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Page_Event'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  export: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountExport'];
         };
       };
       /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
@@ -4232,6 +5280,658 @@ export interface operations {
       };
       /** @description Missing, invalid or expired access token */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  change_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordChange'];
+      };
+    };
+    responses: {
+      /** @description Changed; other sessions ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password` or `invalid_code` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description New password too short or too long, or no confirmation */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  new_recovery_codes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Confirmation'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodes'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password` or `invalid_code` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No authenticator app is set up (`nothing_pending`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  overview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecurityOverview'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  list_sessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionList'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  revoke_other_sessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every other session ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  revoke_session: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Session id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such open session */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  start_totp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolment'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An app is already set up (`already_enrolled`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  remove_totp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Confirmation'];
+      };
+    };
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password` or `invalid_code` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  confirm_totp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpCode'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodes'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Wrong code (`invalid_code`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing to confirm (`nothing_pending`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
         headers: {
           [name: string]: unknown;
         };

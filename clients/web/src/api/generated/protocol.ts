@@ -194,6 +194,11 @@ export interface Announcement {
  * An event as the API answers it.
  */
 export interface Event {
+  /**
+   * When the event was cancelled (its organizer closed their account and nobody else
+   * organizes it); `null` while it is on. A cancelled event takes no RSVPs or check-ins.
+   */
+  cancelled_at?: string | null;
   capacity?: number | null;
   checked_in_count: number;
   /**

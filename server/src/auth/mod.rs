@@ -1,5 +1,13 @@
 //! Credentials and tokens: Argon2id password hashing off the async reactor, short-lived JWT
-//! access tokens, opaque refresh tokens (only their SHA-256 is stored), and login rate limits.
+//! access tokens naming their session, opaque refresh tokens (only their SHA-256 is stored),
+//! login rate limits; [`revocations`] ends sessions within a second on every node, [`totp`] is
+//! the second factor, [`secrets`] the single-use codes and links.
+
+pub mod revocations;
+pub mod secrets;
+pub mod totp;
+
+pub use revocations::Revocations;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -17,7 +25,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, Semaphore};
 use uuid::Uuid;
 
@@ -143,6 +150,10 @@ fn argon2id(
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: Uuid,
+    /// The session (sign-in) the token was issued to; absent in tokens issued before sessions
+    /// could be listed and revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<Uuid>,
     iat: i64,
     exp: i64,
 }
@@ -151,6 +162,7 @@ struct Claims {
 #[derive(Debug, Clone, Copy)]
 pub struct AccessClaims {
     pub user: Uuid,
+    pub session: Option<Uuid>,
     /// Unix seconds.
     pub expires_at: i64,
 }
@@ -184,21 +196,22 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue_access(&self, user: Uuid) -> anyhow::Result<String> {
+    /// An access token for `user` in `session`.
+    pub fn issue_access(&self, user: Uuid, session: Uuid) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(self.access_ttl.as_secs()).unwrap_or(i64::MAX / 2);
-        let claims = Claims { sub: user, iat: now, exp: now + ttl };
+        let claims = Claims { sub: user, sid: Some(session), iat: now, exp: now + ttl };
         Ok(jsonwebtoken::encode(&Header::default(), &claims, &self.encoding)?)
     }
 
-    pub fn verify_access(&self, token: &str) -> Result<Uuid, ApiError> {
-        self.verify_access_claims(token).map(|claims| claims.user)
-    }
-
-    /// Verifies an access token and answers whose it is and when it expires.
+    /// Verifies an access token's signature and expiry and answers whose it is, in which
+    /// session, and when it expires. Whether the session was revoked since is
+    /// [`Revocations`]' question (`AppState::authenticate` asks both).
     pub fn verify_access_claims(&self, token: &str) -> Result<AccessClaims, ApiError> {
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
-            Ok(data) => Ok(AccessClaims { user: data.claims.sub, expires_at: data.claims.exp }),
+            Ok(data) => {
+                Ok(AccessClaims { user: data.claims.sub, session: data.claims.sid, expires_at: data.claims.exp })
+            }
             Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
                 Err(ApiError::Unauthorized("token_expired", "access token expired; refresh it".to_owned()))
             }
@@ -209,15 +222,11 @@ impl TokenKeys {
 
 /// A new random refresh token and the hash under which it is stored.
 pub fn new_refresh_token() -> (String, Vec<u8>) {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = hash_refresh_token(&token);
-    (token, hash)
+    secrets::new_token()
 }
 
 pub fn hash_refresh_token(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+    secrets::hash(token)
 }
 
 /// Reads the JWT secret from the data directory, generating it on first use (mode 0600).

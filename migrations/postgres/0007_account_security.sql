@@ -1,0 +1,64 @@
+-- Accounts that can be verified, recovered, protected and closed: sign-in sessions (one per
+-- login, the family of its refresh tokens) with their devices, verified e-mail, a TOTP second
+-- factor with single-use recovery codes, single-use e-mail links and sign-in tickets, and
+-- deleted accounts (kept as "Deleted user" so their messages stay in conversations).
+
+CREATE TABLE sessions (
+    id           UUID PRIMARY KEY,
+    user_id      UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL,
+    user_agent   TEXT NOT NULL DEFAULT '',
+    address      TEXT NOT NULL DEFAULT '',
+    revoked_at   BIGINT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+-- Every refresh-token family issued before this migration becomes a session.
+INSERT INTO sessions (id, user_id, created_at, last_used_at, revoked_at)
+SELECT family_id, (array_agg(user_id))[1], MIN(created_at), MAX(created_at), MAX(revoked_at)
+FROM refresh_tokens GROUP BY family_id;
+
+ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
+ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+-- Base32 secret of a confirmed TOTP enrolment, the one awaiting its first code, and the last
+-- time step a code was accepted for (each step's code is accepted once).
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_pending TEXT;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+
+CREATE TABLE recovery_codes (
+    user_id   UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash BYTEA NOT NULL,
+    used_at   BIGINT,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+-- Links sent by e-mail: verify an address (`verify`), move the account to a new one (`change`),
+-- or set a new password (`reset`). Only the SHA-256 of the token is stored.
+CREATE TABLE email_tokens (
+    token_hash BYTEA PRIMARY KEY,
+    user_id    UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('verify', 'change', 'reset')),
+    email      TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX email_tokens_user ON email_tokens (user_id);
+
+-- The ticket between a correct password and the second factor.
+CREATE TABLE mfa_tickets (
+    ticket_hash BYTEA PRIMARY KEY,
+    user_id     UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT,
+    attempts    BIGINT NOT NULL DEFAULT 0,
+    user_agent  TEXT NOT NULL DEFAULT '',
+    address     TEXT NOT NULL DEFAULT ''
+);
+
+-- An event its organizer can no longer run (their account was closed and nobody else organizes
+-- it): kept, so attendees see what happened, but closed to RSVPs and left out of search.
+ALTER TABLE events ADD COLUMN cancelled_at BIGINT;
