@@ -128,9 +128,11 @@ pub(crate) async fn delete_me(
     }
     let mut touched: Vec<Uuid> = closed.met_with.clone();
     touched.push(user.id);
-    for meeting in state.store.meetings_of(user.id, None, None).await? {
-        if let Ok(rendered) = render_meeting(&state, &meeting).await {
-            super::meetings::notify(&state, &rendered).await;
+    for id in &closed.cancelled_meetings {
+        if let Some(meeting) = state.store.meeting(*id).await? {
+            if let Ok(rendered) = render_meeting(&state, &meeting).await {
+                super::meetings::notify(&state, &rendered).await;
+            }
         }
     }
     state.realtime.access_changed(touched).await;

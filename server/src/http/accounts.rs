@@ -115,8 +115,7 @@ pub(crate) struct Device {
 
 impl Device {
     pub fn of(headers: &HeaderMap, address: Option<std::net::IpAddr>) -> Self {
-        let user_agent =
-            headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         Self { user_agent, address: address.map(|a| a.to_string()).unwrap_or_default() }
     }
 }

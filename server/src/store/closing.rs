@@ -19,6 +19,8 @@ pub struct ClosedAccount {
     pub cancelled_events: Vec<Uuid>,
     /// Events handed to a co-organizer: (event, new owner).
     pub handed_over: Vec<(Uuid, Uuid)>,
+    /// Meetings ahead that were cancelled (the other side is told).
+    pub cancelled_meetings: Vec<Uuid>,
     /// People whose meetings with them were cancelled.
     pub met_with: Vec<Uuid>,
 }
@@ -110,6 +112,7 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                closed.cancelled_meetings.push(meeting);
                 closed.met_with.push(if from == user { to } else { from });
             }
             for sql in [
