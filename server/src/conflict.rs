@@ -38,6 +38,10 @@ pub enum Conflict {
     AlreadyEnrolled,
     /// The event was cancelled.
     EventCancelled,
+    /// The identity at a provider already signs in to another account.
+    IdentityTaken,
+    /// Unlinking would leave the account with no way to sign in.
+    LastSignInMethod,
 }
 
 impl Conflict {
@@ -59,6 +63,8 @@ impl Conflict {
             Self::NothingPending => "nothing_pending",
             Self::AlreadyEnrolled => "already_enrolled",
             Self::EventCancelled => "event_cancelled",
+            Self::IdentityTaken => "identity_taken",
+            Self::LastSignInMethod => "last_sign_in_method",
         }
     }
 
@@ -93,6 +99,14 @@ impl Conflict {
                 "An authenticator app is already set up for this account. Remove it first to set up another one."
             }
             Self::EventCancelled => "This event was cancelled, so RSVPs and check-in are closed.",
+            Self::IdentityTaken => {
+                "That account at the provider already signs in to another Mingle account. Sign in with it there, or \
+                 unlink it first."
+            }
+            Self::LastSignInMethod => {
+                "This is your only way to sign in. Set a password (through \"Forgot password\") or link another \
+                 provider first."
+            }
         }
     }
 }
@@ -110,7 +124,7 @@ mod tests {
     use super::Conflict;
 
     /// Every variant. A new one breaks the exhaustive match in `listed` until it is added here too.
-    const ALL: [Conflict; 15] = [
+    const ALL: [Conflict; 17] = [
         Conflict::EmailTaken,
         Conflict::EventEnded,
         Conflict::AlreadyCheckedIn,
@@ -126,6 +140,8 @@ mod tests {
         Conflict::NothingPending,
         Conflict::AlreadyEnrolled,
         Conflict::EventCancelled,
+        Conflict::IdentityTaken,
+        Conflict::LastSignInMethod,
     ];
 
     fn listed(c: Conflict) -> bool {
@@ -144,7 +160,9 @@ mod tests {
             | Conflict::AlreadyTraining
             | Conflict::NothingPending
             | Conflict::AlreadyEnrolled
-            | Conflict::EventCancelled => ALL.contains(&c),
+            | Conflict::EventCancelled
+            | Conflict::IdentityTaken
+            | Conflict::LastSignInMethod => ALL.contains(&c),
         }
     }
 

@@ -126,6 +126,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         revocations,
         passwords: Arc::new(Passwords::default()),
         mailer,
+        providers: Arc::new(auth::providers::Providers::new(config.providers()?)?),
         limiter: AuthLimiter::new(AuthLimits {
             per_account_address_per_minute: config.login_per_account_per_minute,
             per_account_per_hour: config.login_per_account_per_hour,
@@ -144,6 +145,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             },
             public_base: config.public_base(),
             require_organizer_mfa: config.require_organizer_mfa,
+            app_redirect_uris: config.app_redirect_uris.iter().filter(|u| !u.is_empty()).cloned().collect(),
         }),
         suggester,
         recommender,
@@ -240,6 +242,9 @@ async fn housekeeping(state: AppState, stop: tokio_util::sync::CancellationToken
                 Ok(purged) if purged > 0 => tracing::info!(purged, "expired refresh tokens purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging refresh tokens failed"),
+            }
+            if let Err(e) = state.store.purge_expired_provider_logins().await {
+                tracing::warn!(error = %e, "purging provider sign-ins failed");
             }
             match state.store.purge_expired_links().await {
                 Ok(purged) if purged > 0 => tracing::info!(purged, "expired e-mail links and sign-in tickets purged"),

@@ -23,6 +23,8 @@ pub struct Settings {
     pub public_base: String,
     /// Organizers need a second factor to create or edit events.
     pub require_organizer_mfa: bool,
+    /// Where apps may receive a one-time sign-in code.
+    pub app_redirect_uris: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     pub passwords: Arc<Passwords>,
     pub mailer: crate::mail::Mailer,
+    /// Identity providers people may sign in with.
+    pub providers: Arc<crate::auth::providers::Providers>,
     pub limiter: AuthLimiter,
     pub settings: Arc<Settings>,
     pub realtime: Arc<Realtime>,

@@ -307,3 +307,98 @@ fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A real OpenID Provider (`oidc-provider`, run by Node from `tests/oidc/`) with one client and
+/// the test users of `tests/oidc/provider.mjs`. Killed when dropped.
+#[derive(Debug)]
+pub struct OidcProvider {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl OidcProvider {
+    /// Starts it on a free port, for a client whose callback is `redirect_uri`.
+    pub async fn start(client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
+        Self::start_on(free_port(), client_id, client_secret, redirect_uri).await
+    }
+
+    pub async fn start_on(port: u16, client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/provider.mjs");
+        let child = Command::new("node")
+            .arg(script)
+            .args([&port.to_string(), client_id, client_secret, redirect_uri])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node is installed and tests/oidc has its packages (./dev test installs them)");
+        let this = Self { child, port };
+        assert!(accepting(port, Duration::from_secs(20)).await, "the OpenID Provider accepts connections");
+        this
+    }
+
+    pub fn issuer(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser for sign-in flows: keeps cookies, follows no redirect by itself.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// Follows a sign-in from `url` (Mingle's `start`, or a provider URL) through the provider's
+/// login page as `login`, like a person in a browser, and answers Mingle's response to the
+/// provider's redirect back (not followed), or the first response that leaves both.
+pub async fn through_provider(browser: &reqwest::Client, url: &str, login: &str) -> reqwest::Response {
+    let mut url = url.to_owned();
+    for _ in 0..20 {
+        let response = browser.get(&url).send().await.expect("request");
+        if response.status().is_redirection() {
+            let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let next = reqwest::Url::parse(&url).and_then(|base| base.join(location)).expect("a redirect");
+            if next.path().ends_with("/callback") || !next.scheme().starts_with("http") {
+                return browser.get(next.as_str()).send().await.expect("callback");
+            }
+            url = next.to_string();
+            continue;
+        }
+        let page = response.text().await.expect("page");
+        let Some(action) = attribute(&page, "<form", "action") else {
+            panic!("no form on the provider's page: {page}")
+        };
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for input in page.split("<input").skip(1) {
+            let Some(name) = attribute(input, "", "name") else { continue };
+            let value = match name.as_str() {
+                "login" => login.to_owned(),
+                "password" => "any password".to_owned(),
+                _ => attribute(input, "", "value").unwrap_or_default(),
+            };
+            fields.push((name, value));
+        }
+        let target = reqwest::Url::parse(&url).and_then(|base| base.join(&action)).expect("form action");
+        let posted = browser.post(target.as_str()).form(&fields).send().await.expect("form");
+        let location = posted.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        url = target.join(location).expect("a redirect after the form").to_string();
+    }
+    panic!("the sign-in did not come back within 20 steps");
+}
+
+/// The value of attribute `name` in the first tag that starts at `tag` in `html`.
+fn attribute(html: &str, tag: &str, name: &str) -> Option<String> {
+    let start = html.find(tag)?;
+    let rest = &html[start..];
+    let end = rest.find('>').unwrap_or(rest.len());
+    let element = &rest[..end];
+    let key = format!("{name}=\"");
+    let from = element.find(&key)? + key.len();
+    let value = &element[from..];
+    Some(value[..value.find('"')?].replace("&amp;", "&"))
+}

@@ -63,7 +63,9 @@ pub(crate) async fn confirm(
 ) -> ApiResult<()> {
     state.limiter.check_login(&account.email, address)?;
     if let Some(password) = &proof.password {
-        if password.len() <= 1024
+        // An account made through a provider has no password to confirm with.
+        if !account.password_hash.is_empty()
+            && password.len() <= 1024
             && state.passwords.verify(password.clone(), Some(account.password_hash.clone())).await?
         {
             return Ok(());

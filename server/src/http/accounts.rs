@@ -71,7 +71,7 @@ fn presented_refresh_token(state: &AppState, headers: &HeaderMap, body: &Refresh
 
 /// Answers a new session: as JSON, or in cookie mode with the refresh token moved into an
 /// `HttpOnly; SameSite=Strict` cookie scoped to `/api/v1/auth` (`Secure` behind HTTPS).
-fn answer(state: &AppState, headers: &HeaderMap, status: StatusCode, mut session: Session) -> Response {
+pub(crate) fn answer(state: &AppState, headers: &HeaderMap, status: StatusCode, mut session: Session) -> Response {
     if !cookie_mode(headers) {
         return (status, Json(session)).into_response();
     }
@@ -79,6 +79,17 @@ fn answer(state: &AppState, headers: &HeaderMap, status: StatusCode, mut session
     let max_age = i64::try_from(state.tokens.refresh_ttl.as_secs()).unwrap_or(i64::MAX / 2);
     let cookie = refresh_cookie(token, cookie::time::Duration::seconds(max_age), state.settings.origins.https());
     (status, [(header::SET_COOKIE, cookie)], Json(session)).into_response()
+}
+
+/// The `Set-Cookie` value that hands `session`'s refresh token to the browser, for a sign-in that
+/// ends in a redirect rather than a JSON answer.
+pub(crate) fn session_cookie(state: &AppState, session: &Session) -> String {
+    let max_age = i64::try_from(state.tokens.refresh_ttl.as_secs()).unwrap_or(i64::MAX / 2);
+    refresh_cookie(
+        session.refresh_token.clone(),
+        cookie::time::Duration::seconds(max_age),
+        state.settings.origins.https(),
+    )
 }
 
 fn refresh_cookie(value: String, max_age: cookie::time::Duration, secure: bool) -> String {
@@ -232,7 +243,8 @@ async fn login(
     state.limiter.check_login(&email, address)?;
 
     let user = state.store.user_by_email(&email).await?;
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // An account made through a provider has no password: it answers like a wrong one.
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).filter(|h| !h.is_empty());
     if !state.passwords.verify(body.password, hash).await? {
         return Err(ApiError::Unauthorized("invalid_credentials", "wrong e-mail or password".to_owned()));
     }
@@ -240,19 +252,25 @@ async fn login(
     state.limiter.signed_in(&email, address);
     let device = Device::of(&headers, address);
     if user.totp_enabled {
-        let (ticket, hash) = secrets::new_token();
-        let expires_at = now_ms() + ttl_ms(TICKET_TTL);
-        state.store.create_ticket(&hash, user.id, &device.user_agent, &device.address, expires_at).await?;
-        let challenge = LoginAnswer::MfaRequired(MfaChallenge {
-            mfa_required: true,
-            ticket,
-            methods: vec![MfaMethod::Totp, MfaMethod::RecoveryCode],
-            expires_in: TICKET_TTL.as_secs(),
-        });
+        let challenge = LoginAnswer::MfaRequired(mfa_challenge(&state, &user, &device).await?);
         return Ok(Json(challenge).into_response());
     }
     let session = new_session(&state, &user, &device).await?;
     Ok(answer(&state, &headers, StatusCode::OK, session))
+}
+
+/// The ticket a sign-in gets when the password (or a provider) was right and the second factor
+/// is next.
+pub(crate) async fn mfa_challenge(state: &AppState, user: &UserRow, device: &Device) -> ApiResult<MfaChallenge> {
+    let (ticket, hash) = secrets::new_token();
+    let expires_at = now_ms() + ttl_ms(TICKET_TTL);
+    state.store.create_ticket(&hash, user.id, &device.user_agent, &device.address, expires_at).await?;
+    Ok(MfaChallenge {
+        mfa_required: true,
+        ticket,
+        methods: vec![MfaMethod::Totp, MfaMethod::RecoveryCode],
+        expires_in: TICKET_TTL.as_secs(),
+    })
 }
 
 /// Finish signing in with the second factor: the ticket from login and a code from the

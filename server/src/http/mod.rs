@@ -10,6 +10,7 @@ mod events;
 mod export;
 mod meetings;
 mod ops;
+mod providers;
 mod recommendations;
 pub mod security;
 mod segments;
@@ -138,6 +139,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .merge(accounts::router())
             .merge(account_security::router())
+            .merge(providers::router())
             .merge(users::router())
             .merge(events::router())
             .merge(channels::router())

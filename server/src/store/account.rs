@@ -225,6 +225,15 @@ impl Store {
         result
     }
 
+    /// Marks `email` verified for `user` (a provider vouched for it).
+    pub async fn mark_email_verified(&self, user: Uuid, email: &str) -> StoreResult<()> {
+        const SQL: &str = "UPDATE users SET email_verified_at = $3 WHERE id = $1 AND email = $2";
+        with_pool!(self, pool, _d => {
+            sqlx::query(SQL).bind(user).bind(email).bind(now_ms()).execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Sets a new password; ends every session but `keep`, answering the ended ones.
     pub async fn set_password(&self, user: Uuid, password_hash: &str, keep: Option<Uuid>) -> StoreResult<Vec<Uuid>> {
         const SQL: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";

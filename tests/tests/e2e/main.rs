@@ -29,6 +29,7 @@ mod hardening;
 mod identity;
 mod malformed;
 mod meetings;
+mod providers;
 mod realtime;
 mod recommendations;
 mod store;
