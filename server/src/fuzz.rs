@@ -217,6 +217,7 @@ proptest! {
         ];
         for (method, uri, body) in requests {
             let Ok(uri) = uri.parse::<axum::http::Uri>() else { continue };
+            let what = format!("{method} {uri}");
             let mut request = Request::builder().method(method).uri(uri);
             if signed_in {
                 request = request.header("authorization", format!("Bearer {}", rest.token));
@@ -228,7 +229,7 @@ proptest! {
             .expect("request");
             let status = rest.runtime.block_on(rest.app.clone().oneshot(request)).expect("infallible").status();
             // 503 is the answer of an endpoint whose model is not installed, not a failure.
-            prop_assert!(!status.is_server_error() || status == StatusCode::SERVICE_UNAVAILABLE, "{}", status);
+            prop_assert!(!status.is_server_error() || status == StatusCode::SERVICE_UNAVAILABLE, "{} for {}", status, what);
         }
     }
 }

@@ -4,6 +4,7 @@
 use protocol::suggestions::Verdict;
 use uuid::Uuid;
 
+use super::users::{USER_COLUMNS, USER_COLUMNS_U};
 use super::{now_ms, with_pool, Store, StoreResult, UserRow};
 
 impl Store {
@@ -83,8 +84,7 @@ impl Store {
     /// The people of [`Store::pair_outcomes`] (same `limit`).
     pub async fn pair_outcome_people(&self, limit: i64) -> StoreResult<Vec<UserRow>> {
         let sql = format!(
-            "SELECT id, email, password_hash, display_name, headline, bio, interests, seeking, offering, visibility, \
-             matchmaking, created_at, updated_at FROM users \
+            "SELECT {USER_COLUMNS} FROM users \
              WHERE id IN (SELECT a FROM ({OUTCOMES}) o UNION SELECT b FROM ({OUTCOMES}) p)"
         );
         Ok(with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(limit).fetch_all(pool).await?))
@@ -119,9 +119,7 @@ impl Store {
 
 fn attendee_sql(checked_in_only: bool, and: &str) -> String {
     format!(
-        "SELECT u.id, u.email, u.password_hash, u.display_name, u.headline, u.bio, u.interests, u.seeking, \
-         u.offering, u.visibility, u.matchmaking, u.created_at, u.updated_at \
-         FROM rsvps r JOIN users u ON u.id = r.user_id \
+        "SELECT {USER_COLUMNS_U} FROM rsvps r JOIN users u ON u.id = r.user_id \
          WHERE r.event_id = $1 AND r.status = 'going' AND u.matchmaking AND u.visibility <> 'hidden'{}{and} \
          ORDER BY u.id",
         if checked_in_only { " AND r.checked_in_at IS NOT NULL" } else { "" }

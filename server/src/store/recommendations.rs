@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::events::{EventRow, EVENT_SELECT};
+use super::users::{USER_COLUMNS, USER_COLUMNS_U};
 use super::{now_ms, with_pool, Store, StoreResult, UserRow};
 
 impl Store {
@@ -58,11 +59,12 @@ impl Store {
 
     /// Everyone with an RSVP to `event` (going, waitlisted or interested), at most `limit`.
     pub async fn audience(&self, event: Uuid, limit: i64) -> StoreResult<Vec<UserRow>> {
-        const SQL: &str = "SELECT u.id, u.email, u.password_hash, u.display_name, u.headline, u.bio, u.interests, \
-             u.seeking, u.offering, u.visibility, u.matchmaking, u.created_at, u.updated_at \
-             FROM rsvps r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 ORDER BY u.id LIMIT $2";
+        let sql = format!(
+            "SELECT {USER_COLUMNS_U} FROM rsvps r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 \
+             ORDER BY u.id LIMIT $2"
+        );
         Ok(
-            with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(SQL).bind(event).bind(limit).fetch_all(pool).await?),
+            with_pool!(self, pool, _d => sqlx::query_as::<_, UserRow>(&sql).bind(event).bind(limit).fetch_all(pool).await?),
         )
     }
 
@@ -97,11 +99,7 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id, email, password_hash, display_name, headline, bio, interests, seeking, offering, visibility, \
-                 matchmaking, created_at, updated_at FROM users WHERE id IN ({})",
-                placeholders.join(", ")
-            );
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({})", placeholders.join(", "));
             let rows = with_pool!(self, pool, _d => {
                 let mut query = sqlx::query_as::<_, UserRow>(&sql);
                 for id in chunk {

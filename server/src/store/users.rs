@@ -8,9 +8,16 @@ use super::names::Name;
 use super::{is_unique_violation, json_list, new_id, now_ms, with_pool, Store, StoreError, StoreResult};
 use crate::conflict::Conflict;
 
-const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, offering, \
-                            visibility, matchmaking, created_at, updated_at, email_verified_at, \
-                            totp_secret IS NOT NULL AS totp_enabled, deleted_at";
+/// The columns of a [`UserRow`], for every query that reads one.
+pub(super) const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, \
+                                       offering, visibility, matchmaking, created_at, updated_at, email_verified_at, \
+                                       totp_secret IS NOT NULL AS totp_enabled, deleted_at";
+
+/// [`USER_COLUMNS`] of the table aliased `u` (in a join).
+pub(super) const USER_COLUMNS_U: &str = "u.id, u.email, u.password_hash, u.display_name, u.headline, u.bio, \
+                                         u.interests, u.seeking, u.offering, u.visibility, u.matchmaking, \
+                                         u.created_at, u.updated_at, u.email_verified_at, \
+                                         u.totp_secret IS NOT NULL AS totp_enabled, u.deleted_at";
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
                            seeking, offering, visibility, created_at, updated_at, matchmaking) \
