@@ -45,6 +45,13 @@ pub fn recovery_codes(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// A fresh set of `n` recovery codes and the hashes they are stored under.
+pub fn recovery_code_set(n: usize) -> (Vec<String>, Vec<Vec<u8>>) {
+    let codes = recovery_codes(n);
+    let hashes = codes.iter().map(|code| hash(code)).collect();
+    (codes, hashes)
+}
+
 /// A recovery code as typed (any case, with or without dashes or spaces) in its stored form's
 /// spelling, or `None` when it cannot be one.
 pub fn normalize_recovery_code(typed: &str) -> Option<String> {

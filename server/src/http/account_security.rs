@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::accounts::{accept_recovery_code, accept_totp, send_address_link, validate_password};
+use super::accounts::{accept_recovery_code, accept_totp, send_address_link, validate_password, WRONG_CODE};
 use crate::auth::{secrets, totp};
 use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
@@ -76,10 +76,7 @@ pub(crate) async fn confirm(
         if accept_totp(state, account.id, code).await? {
             return Ok(());
         }
-        return Err(ApiError::Forbidden(
-            "invalid_code",
-            "that code is wrong or was already used; enter the current code from your authenticator app".to_owned(),
-        ));
+        return Err(ApiError::Forbidden("invalid_code", WRONG_CODE.to_owned()));
     }
     if let Some(code) = &proof.recovery_code {
         if accept_recovery_code(state, account.id, code).await? {
@@ -304,8 +301,7 @@ async fn confirm_totp(
                 .to_owned(),
         ));
     };
-    let codes = secrets::recovery_codes(RECOVERY_CODES);
-    let hashes: Vec<Vec<u8>> = codes.iter().map(|code| secrets::hash(code)).collect();
+    let (codes, hashes) = secrets::recovery_code_set(RECOVERY_CODES);
     state.store.confirm_totp(user.id, step, &hashes).await?;
     tracing::info!(user = %user.id, "authenticator app set up");
     state.mailer.send(Mail {
@@ -354,8 +350,7 @@ async fn new_recovery_codes(
         return Err(ApiError::Conflict(Conflict::NothingPending));
     }
     confirm(&state, &account, &body, address).await?;
-    let codes = secrets::recovery_codes(RECOVERY_CODES);
-    let hashes: Vec<Vec<u8>> = codes.iter().map(|code| secrets::hash(code)).collect();
+    let (codes, hashes) = secrets::recovery_code_set(RECOVERY_CODES);
     state.store.replace_recovery_codes(user.id, &hashes).await?;
     Ok(Json(RecoveryCodes { codes }))
 }

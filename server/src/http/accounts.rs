@@ -103,6 +103,10 @@ fn refresh_cookie(value: String, max_age: cookie::time::Duration, secure: bool) 
         .to_string()
 }
 
+/// What a wrong or replayed second-factor code answers.
+pub(crate) const WRONG_CODE: &str =
+    "that code is wrong or was already used; enter the current code from your authenticator app";
+
 /// How long the links in mails work.
 pub(crate) const VERIFY_LINK_TTL: Duration = Duration::from_secs(48 * 3600);
 pub(crate) const CHANGE_LINK_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -313,10 +317,7 @@ async fn mfa(
         _ => false,
     };
     if !accepted {
-        return Err(ApiError::Unauthorized(
-            "invalid_code",
-            "that code is wrong or was already used; enter the current code from your authenticator app".to_owned(),
-        ));
+        return Err(ApiError::Unauthorized("invalid_code", WRONG_CODE.to_owned()));
     }
     if !state.store.spend_ticket(&hash).await? {
         return Err(ticket_refused(TicketRefused::Used));
