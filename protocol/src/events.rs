@@ -142,7 +142,7 @@ pub struct Event {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventSearch {
-    /// Full-text query over title, description and tags.
+    /// Full-text query over title, description, tags, the venue's name and its city.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only events with this tag.

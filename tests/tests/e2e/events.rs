@@ -184,6 +184,10 @@ async fn search_over_http(backend: Backend) {
     assert_eq!(titles(anon.get("/api/v1/events?q=rust").await), ["Rust Async Night", "Rust in Production"]);
     assert_eq!(titles(anon.get("/api/v1/events?q=carbon%20companies").await), ["Climate Founders Breakfast"]);
     assert_eq!(titles(anon.get("/api/v1/events?q=%22%29%28*%3A%26%7C%21").await), Vec::<String>::new());
+    // Where an event is counts too: its venue's city and name.
+    assert_eq!(titles(anon.get("/api/v1/events?q=berlin").await), ["Rust Async Night"]);
+    assert_eq!(titles(anon.get("/api/v1/events?q=station").await), ["Climate Founders Breakfast"]);
+    assert_eq!(titles(anon.get("/api/v1/events?q=rust%20berlin").await), ["Rust Async Night"]);
     assert_eq!(titles(anon.get("/api/v1/events?tag=Climate%20Tech").await), ["Climate Founders Breakfast"]);
     let near: Page<Event> = anon.get("/api/v1/events?lat=48.85&lon=2.35&radius_km=25").await.expect(200).json();
     assert_eq!(near.items.len(), 1);

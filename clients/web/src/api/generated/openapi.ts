@@ -3339,7 +3339,7 @@ export interface operations {
   search_events: {
     parameters: {
       query?: {
-        /** @description Full-text query over title, description and tags. */
+        /** @description Full-text query over title, description, tags, the venue's name and its city. */
         q?: string;
         /** @description Only events with this tag. */
         tag?: string;
