@@ -34,7 +34,11 @@
 //  11. Ada turns notifications on in her profile; a message that arrives while her tab is hidden
 //      shows one;
 //  12. with the network cut, a reload still opens the app (from the service worker) and shows the
-//      event as Ben last loaded it.
+//      event as Ben last loaded it;
+//  13. a third person's account from sign-up to deletion (account.mjs): the refresh token only in
+//      an HttpOnly cookie, links from real mails (confirming the address, resetting the password),
+//      devices signed out, two-step sign-in with codes computed from the secret on the page,
+//      recovery codes, a new password and address, the data export.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
 // (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go
@@ -47,6 +51,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { accountLifecycle } from './account.mjs';
 import { repoRoot, startServer } from './server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -299,6 +304,12 @@ const ENGLISH_UI = [
   'Save profile',
   'Notifications',
   'Blocked people',
+  'Two-step sign-in',
+  'Where you are signed in',
+  'Download my data',
+  'Delete account',
+  'This device',
+  'Change',
 ];
 
 /** The English interface labels on screen: in its text, its accessible labels and placeholders. */
@@ -372,6 +383,13 @@ async function inRussian(browser, options, base, eventId, title, width) {
   await page.goto(`${base}/profile`);
   await page.getByRole('heading', { name: 'Ваш профиль', level: 1 }).waitFor();
   await noEnglish('the profile');
+  await page.getByRole('link', { name: 'Открыть настройки входа и безопасности' }).click();
+  await page.getByRole('heading', { name: 'Вход и безопасность', level: 1 }).waitFor();
+  await page.getByTestId('device').filter({ hasText: 'Chrome на Linux' }).waitFor();
+  await noEnglish('the security page');
+  await shot(page, 'ru-security', width);
+  await page.goto(`${base}/profile`);
+  await page.getByRole('heading', { name: 'Ваш профиль', level: 1 }).waitFor();
   await page.getByLabel('Язык интерфейса').selectOption('en');
   await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -697,7 +715,8 @@ async function frontDoor(browser, options, base, width) {
   await context.close();
 }
 
-async function scenario(browser, base, width) {
+async function scenario(browser, server, width) {
+  const { base } = server;
   const height = width >= 1000 ? 860 : 844;
   const options = {
     viewport: { width, height },
@@ -866,6 +885,10 @@ async function scenario(browser, base, width) {
   log(width, 'a visitor without an account browses, opens the event, signs up to RSVP and comes back');
   await assertServedTitle(base, eventId, title);
   await frontDoor(browser, options, base, width);
+
+  const accountStarted = Date.now();
+  await accountLifecycle(browser, options, server, width, { shot, log, timeout: TIMEOUT });
+  log(width, `the account's life took ${((Date.now() - accountStarted) / 1000).toFixed(1)} s`);
 
   if (width < 1000 || WIDTHS.length === 1) {
     log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');
@@ -1272,7 +1295,7 @@ async function main() {
       const server = await startServer();
       log('server at', server.base);
       try {
-        await scenario(browser, server.base, width);
+        await scenario(browser, server, width);
         log(`PASS at ${width} px (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
         failed++;

@@ -1,9 +1,11 @@
 // Starts a real `mingle` server for the end-to-end tests: its own port, a throwaway SQLite data
-// directory, the built web app from dist/ (or E2E_WEB_DIR). The binary is the one cargo built
-// (debug or release) under CARGO_TARGET_DIR, or MINGLE_BIN.
+// directory, the built web app from dist/ (or E2E_WEB_DIR), and a real SMTP server it mails to
+// (aiosmtpd from the project's virtualenv, keeping every mail in a Maildir the tests read). The
+// binary is the one cargo built (debug or release) under CARGO_TARGET_DIR, or MINGLE_BIN.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,9 +24,101 @@ function binary() {
   return candidates[0];
 }
 
-/** Starts the server; answers its base URL and a stop function. */
+/** A TCP port nobody listens on now. */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on `port`. */
+async function listening(port, child, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the SMTP server exited with ${child.exitCode}`);
+    const open = await new Promise((done) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.end();
+        done(true);
+      });
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A mail's body as text: quoted-printable (soft line breaks, `=XX` bytes) and base64 undone. */
+function decodeBody(headers, body) {
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding !== 'quoted-printable') return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/**
+ * A real SMTP server that keeps what it receives in a Maildir. `waitFor` answers the first mail to
+ * an address (whose subject matches, if given) that it has not answered before.
+ */
+async function startMailbox(dir) {
+  const port = await freePort();
+  const maildir = join(dir, 'maildir');
+  const python = join(repoRoot, '.venv', 'bin', 'python');
+  const child = spawn(
+    python,
+    ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await listening(port, child);
+  const taken = new Set();
+  const read = () =>
+    ['new', 'cur'].flatMap((box) => {
+      const folder = join(maildir, box);
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder)
+        .sort()
+        .map((name) => ({ id: `${box}/${name}`, raw: readFileSync(join(folder, name), 'utf8') }));
+    });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /** The next mail to `to`, as `{ subject, text }`; waits up to `timeoutMs` for it. */
+    async waitFor(to, { subject = /./, timeoutMs = 20_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        for (const { id, raw } of read()) {
+          if (taken.has(id)) continue;
+          const split = raw.search(/\r?\n\r?\n/);
+          const headers = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+          const recipient = /^to:\s*(.*)$/im.exec(headers)?.[1] ?? '';
+          const title = /^subject:\s*(.*)$/im.exec(headers)?.[1] ?? '';
+          if (!recipient.toLowerCase().includes(to.toLowerCase()) || !subject.test(title)) continue;
+          taken.add(id);
+          return { subject: title, text: decodeBody(headers, raw.slice(split).replace(/^\s+/, '')) };
+        }
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} (${subject}) within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** Starts the server and its mailbox; answers the server's base URL, the mailbox and a stop function. */
 export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'mingle-e2e-'));
+  const mail = await startMailbox(dataDir);
   const child = spawn(
     binary(),
     [
@@ -41,6 +135,8 @@ export async function startServer() {
       '10000',
       '--login-per-account-per-minute',
       '1000',
+      '--smtp-url',
+      mail.url,
     ],
     // The repository root, so the server finds the text model in ./.venv as it does under `./dev run`.
     {
@@ -50,7 +146,7 @@ export async function startServer() {
     },
   );
   const lines = createInterface({ input: child.stdout });
-  const address = await new Promise((resolveAddress, reject) => {
+  const ready = new Promise((resolveAddress, reject) => {
     const timer = setTimeout(() => reject(new Error('mingle did not start within 60 s')), 60_000);
     child.once('exit', (code) => reject(new Error(`mingle exited with ${code} before it was ready`)));
     lines.on('line', (line) => {
@@ -66,9 +162,16 @@ export async function startServer() {
       }
     });
   });
+  const address = await ready.catch(async (error) => {
+    child.kill('SIGKILL');
+    await mail.stop();
+    throw error;
+  });
   return {
     base: `http://${address}`,
+    mail,
     async stop() {
+      await mail.stop();
       child.kill('SIGTERM');
       await new Promise((r) => {
         const force = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -9,17 +9,19 @@ import { codeSentence, fieldSentence } from '../i18n/serverText';
 import type { AuthState } from './authSlice';
 import { sessionStarted, userUpdated } from './authSlice';
 import { attachmentName } from './download';
-import { refreshSession, validAccessToken } from './session';
+import { REFRESH_COOKIE_HEADER, refreshSession, validAccessToken } from './session';
 import type {
   Announcement,
   Block,
   Checkin,
+  Confirmation,
   Conversation,
   ErrorBody,
   EventActivity,
   EventInput,
   EventPatch,
   EventSearch,
+  LoginAnswer,
   Me,
   Meeting,
   MeetingRequest,
@@ -30,6 +32,7 @@ import type {
   RecommendationList,
   Rsvp,
   Schemas,
+  SecurityOverview,
   Session,
   SuggestionList,
 } from './types';
@@ -45,16 +48,21 @@ const rawBaseQuery = fetchBaseQuery({
   },
 });
 
-/** Sends the request with a fresh token; after a 401, refreshes once and retries. */
+/**
+ * Sends the request with a fresh token; after a 401, refreshes once and retries. Signing in,
+ * refreshing and signing out (`/auth/...`) need no access token, so they never wait for one.
+ */
 const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, object, FetchBaseQueryMeta> = async (
   args,
   api,
   extra,
 ) => {
   const store = { getState: () => api.getState() as State, dispatch: api.dispatch };
-  if (store.getState().auth.refreshToken) await validAccessToken(store).catch(() => null);
+  const withToken = !(typeof args === 'string' ? args : args.url).startsWith('/auth/');
+  const signedIn = () => withToken && store.getState().auth.user !== null;
+  if (signedIn()) await validAccessToken(store).catch(() => null);
   let result = await rawBaseQuery(args, api, extra);
-  if (result.error?.status === 401 && store.getState().auth.refreshToken) {
+  if (result.error?.status === 401 && signedIn()) {
     const token = await refreshSession(store).catch(() => null);
     if (token) result = await rawBaseQuery(args, api, extra);
   }
@@ -119,24 +127,53 @@ export const api = createApi({
     'Recommendations',
     'Activity',
     'Conversations',
+    'Security',
+    'Sessions',
   ],
   endpoints: (build) => ({
+    // The sign-in endpoints ask for the refresh token in the HttpOnly cookie (see session.ts).
     register: build.mutation<Session, Schemas['RegisterRequest']>({
-      query: (body) => ({ url: '/auth/register', method: 'POST', body }),
+      query: (body) => ({ url: '/auth/register', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
         dispatch(sessionStarted({ session: data, now: Date.now() }));
       },
     }),
-    login: build.mutation<Session, Schemas['LoginRequest']>({
-      query: (body) => ({ url: '/auth/login', method: 'POST', body }),
+    /** Signs in, or answers the ticket for the second factor (`mfa_required`) when the account has one. */
+    login: build.mutation<LoginAnswer, Schemas['LoginRequest']>({
+      query: (body) => ({ url: '/auth/login', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        if ('access_token' in data) dispatch(sessionStarted({ session: data, now: Date.now() }));
+      },
+    }),
+    secondFactor: build.mutation<Session, Schemas['MfaRequest']>({
+      query: (body) => ({ url: '/auth/mfa', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
         dispatch(sessionStarted({ session: data, now: Date.now() }));
       },
     }),
-    logout: build.mutation<void, Schemas['RefreshRequest']>({
-      query: (body) => ({ url: '/auth/logout', method: 'POST', body }),
+    logout: build.mutation<void, void>({
+      query: () => ({ url: '/auth/logout', method: 'POST', body: {}, headers: REFRESH_COOKIE_HEADER }),
+    }),
+    verifyEmail: build.mutation<Schemas['EmailVerified'], string>({
+      query: (token) => ({
+        url: '/auth/email/verify',
+        method: 'POST',
+        body: { token } satisfies Schemas['EmailVerification'],
+      }),
+      invalidatesTags: ['Me', 'Security'],
+    }),
+    forgotPassword: build.mutation<void, string>({
+      query: (email) => ({
+        url: '/auth/password/forgot',
+        method: 'POST',
+        body: { email } satisfies Schemas['PasswordForgot'],
+      }),
+    }),
+    resetPassword: build.mutation<void, Schemas['PasswordReset']>({
+      query: (body) => ({ url: '/auth/password/reset', method: 'POST', body }),
     }),
     me: build.query<Me, void>({
       query: () => '/me',
@@ -153,6 +190,55 @@ export const api = createApi({
         const { data } = await queryFulfilled;
         dispatch(userUpdated(data));
       },
+    }),
+    security: build.query<SecurityOverview, void>({ query: () => '/me/security', providesTags: ['Security'] }),
+    sessions: build.query<Schemas['SessionList'], void>({ query: () => '/me/sessions', providesTags: ['Sessions'] }),
+    endSession: build.mutation<void, string>({
+      query: (id) => ({ url: `/me/sessions/${id}`, method: 'DELETE' }),
+      invalidatesTags: ['Sessions', 'Security'],
+    }),
+    endOtherSessions: build.mutation<void, void>({
+      query: () => ({ url: '/me/sessions', method: 'DELETE' }),
+      invalidatesTags: ['Sessions', 'Security'],
+    }),
+    changePassword: build.mutation<void, Schemas['PasswordChange']>({
+      query: (body) => ({ url: '/me/password', method: 'POST', body }),
+      invalidatesTags: ['Sessions', 'Security'],
+    }),
+    changeEmail: build.mutation<void, Schemas['EmailChange']>({
+      query: (body) => ({ url: '/me/email', method: 'POST', body }),
+    }),
+    resendVerification: build.mutation<void, void>({
+      query: () => ({ url: '/me/email/verification', method: 'POST' }),
+    }),
+    startTotp: build.mutation<Schemas['TotpEnrolment'], void>({
+      query: () => ({ url: '/me/totp', method: 'POST' }),
+    }),
+    confirmTotp: build.mutation<Schemas['RecoveryCodes'], string>({
+      query: (code) => ({ url: '/me/totp/confirm', method: 'POST', body: { code } satisfies Schemas['TotpCode'] }),
+      invalidatesTags: ['Me', 'Security'],
+    }),
+    removeTotp: build.mutation<void, Confirmation>({
+      query: (body) => ({ url: '/me/totp', method: 'DELETE', body }),
+      invalidatesTags: ['Me', 'Security'],
+    }),
+    newRecoveryCodes: build.mutation<Schemas['RecoveryCodes'], Confirmation>({
+      query: (body) => ({ url: '/me/recovery-codes', method: 'POST', body }),
+      invalidatesTags: ['Security'],
+    }),
+    // The export is read as text (an error's body as JSON), to be saved as the file it is.
+    exportData: build.mutation<{ text: string; fileName: string | null }, void>({
+      query: () => ({
+        url: '/me/export',
+        responseHandler: (response) => (response.ok ? response.text() : response.json()),
+      }),
+      transformResponse: (text: string, meta) => ({
+        text,
+        fileName: attachmentName(meta?.response?.headers.get('content-disposition')),
+      }),
+    }),
+    deleteAccount: build.mutation<void, Confirmation>({
+      query: (body) => ({ url: '/me', method: 'DELETE', body }),
     }),
     user: build.query<Profile, string>({ query: (id) => `/users/${id}` }),
     blocks: build.query<Schemas['Page_Block'], void>({ query: () => '/me/blocks', providesTags: ['Blocks'] }),
@@ -312,8 +398,25 @@ export const api = createApi({
 export const {
   useRegisterMutation,
   useLoginMutation,
+  useSecondFactorMutation,
   useLogoutMutation,
+  useVerifyEmailMutation,
+  useForgotPasswordMutation,
+  useResetPasswordMutation,
   useMeQuery,
+  useSecurityQuery,
+  useSessionsQuery,
+  useEndSessionMutation,
+  useEndOtherSessionsMutation,
+  useChangePasswordMutation,
+  useChangeEmailMutation,
+  useResendVerificationMutation,
+  useStartTotpMutation,
+  useConfirmTotpMutation,
+  useRemoveTotpMutation,
+  useNewRecoveryCodesMutation,
+  useExportDataMutation,
+  useDeleteAccountMutation,
   useUpdateMeMutation,
   useUserQuery,
   useBlocksQuery,

@@ -79,4 +79,23 @@ describe('in Russian', () => {
     );
     expect(missingFields('signup', { name: '', email: '', password: '' })).toBe('Введите имя, адрес почты и пароль.');
   });
+
+  it('explains the account’s own errors: a wrong second factor, a used link, the same address', async () => {
+    await i18n.changeLanguage('ru');
+    expect(errorMessage({ status: 401, data: { error: { code: 'ticket_expired', message: 'x' } } })).toBe(
+      'Вход занял слишком много времени. Введите адрес почты и пароль ещё раз.',
+    );
+    expect(errorMessage({ status: 400, data: { error: { code: 'link_used', message: 'x' } } })).toBe(
+      'Эта ссылка уже использована: каждая ссылка действует один раз.',
+    );
+    expect(
+      errorMessage(
+        apiError({
+          code: 'validation_failed',
+          message: 'x',
+          fields: [{ field: 'new_email', message: 'is already your address' }],
+        }),
+      ),
+    ).toBe('Поле «Новый адрес почты» совпадает с вашим текущим адресом.');
+  });
 });

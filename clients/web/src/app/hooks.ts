@@ -7,4 +7,4 @@ export const useAppDispatch = useDispatch.withTypes<AppDispatch>();
 export const useAppSelector = useSelector.withTypes<RootState>();
 
 /** Whether someone is signed in here; signed out, only the public pages (Discover, events) show. */
-export const useSignedIn = () => useAppSelector((s) => Boolean(s.auth.refreshToken));
+export const useSignedIn = () => useAppSelector((s) => s.auth.user !== null);

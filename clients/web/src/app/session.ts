@@ -1,9 +1,19 @@
 // Access tokens live 15 minutes. Everything that needs one (REST calls, the WebSocket) asks
 // here: the token is refreshed shortly before it expires, or after a 401, through
-// `POST /api/v1/auth/refresh`. Refresh tokens work once, so concurrent callers share one refresh.
+// `POST /api/v1/auth/refresh`. The refresh token itself never reaches the page: with
+// `X-Refresh-Cookie: 1` the server keeps it in an HttpOnly cookie, and rotates it on each refresh.
+//
+// Refresh tokens work once, and presenting a used one ends the whole session, so refreshes never
+// overlap:
+// - within a tab, concurrent callers share one refresh;
+// - across tabs, which share the cookie, refreshes take turns under one Web Lock, and a tab that
+//   waited first looks at the session stored by the tab before it: when that one refreshed
+//   meanwhile, its access token serves here too, and nothing is refreshed twice;
+// - a tab follows what the others store (a refresh, a sign-in, a sign-out) through `storage`
+//   events, so only the first tab to need a new token asks for one.
 
-import type { AuthState } from './authSlice';
-import { sessionEnded, sessionStarted } from './authSlice';
+import type { AuthState, SessionEnd } from './authSlice';
+import { isSessionKey, loadAuth, sessionEnded, sessionShared, sessionStarted } from './authSlice';
 import type { Session } from './types';
 
 interface SessionStore {
@@ -11,41 +21,113 @@ interface SessionStore {
   dispatch: (action: unknown) => unknown;
 }
 
+/** The header that asks the server to keep the refresh token in its cookie. */
+export const REFRESH_COOKIE_HEADER = { 'x-refresh-cookie': '1' } as const;
+
 /** Refresh this long before the access token expires. */
 const MARGIN_MS = 60_000;
+/** A refresh that hangs (a network that neither answers nor fails) must not hold every tab's lock. */
+const REFRESH_TIMEOUT_MS = 15_000;
+/** The Web Lock every tab of the app refreshes under. */
+const LOCK = 'mingle-refresh';
 
-let inFlight: Promise<string | null> | null = null;
+/** The refresh under way, per store (one per tab; tests make several). */
+const inFlight = new WeakMap<SessionStore, Promise<string | null>>();
 
-/** Exchanges the refresh token for a new pair; null (and signed out) when the session is over. */
+/** A refresh token an earlier version of the app kept in storage, presented once to move it into the cookie. */
+let carriedRefreshToken: string | null = null;
+
+/** Hands over a refresh token found in storage: the next refresh presents it, then forgets it. */
+export function carryRefreshToken(token: string): void {
+  carriedRefreshToken = token;
+}
+
+const fresh = (expiresAt: number | null) => expiresAt !== null && expiresAt - Date.now() > MARGIN_MS;
+
+/** The session as the tabs of this browser last stored it; null where there is no storage. */
+function storedSession(): AuthState | null {
+  return typeof globalThis.localStorage === 'undefined' ? null : loadAuth();
+}
+
+/** Runs `task` holding the lock that every tab refreshes under; at once where there are no Web Locks. */
+function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? locks.request(LOCK, task) : task();
+}
+
+/**
+ * Exchanges the refresh cookie for a new access token; null (and signed out, with the reason)
+ * when the session is over. Throws when the server cannot be reached, keeping the session.
+ */
 export function refreshSession(store: SessionStore): Promise<string | null> {
-  if (inFlight) return inFlight;
-  const refreshToken = store.getState().auth.refreshToken;
-  if (!refreshToken) return Promise.resolve(null);
-  inFlight = (async () => {
-    try {
-      const response = await fetch('/api/v1/auth/refresh', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refresh_token: refreshToken }),
-      });
-      if (response.status === 401 || response.status === 403 || response.status === 404) {
-        store.dispatch(sessionEnded());
-        return null;
-      }
-      if (!response.ok) throw new Error(`refresh failed: ${response.status}`);
-      const session = (await response.json()) as Session;
-      store.dispatch(sessionStarted({ session, now: Date.now() }));
-      return session.access_token;
-    } finally {
-      inFlight = null;
-    }
-  })();
-  return inFlight;
+  const running = inFlight.get(store);
+  if (running) return running;
+  const { user, accessToken } = store.getState().auth;
+  if (!user) return Promise.resolve(null);
+  const flight = withRefreshLock(() => refreshOnce(store, accessToken)).finally(() => inFlight.delete(store));
+  inFlight.set(store, flight);
+  return flight;
+}
+
+async function refreshOnce(store: SessionStore, replacing: string | null): Promise<string | null> {
+  const stored = storedSession();
+  if (stored?.accessToken && stored.accessToken !== replacing && fresh(stored.expiresAt)) {
+    store.dispatch(sessionShared(stored));
+    return stored.accessToken;
+  }
+  const carried = carriedRefreshToken;
+  carriedRefreshToken = null;
+  const response = await fetch('/api/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...REFRESH_COOKIE_HEADER },
+    body: JSON.stringify(carried ? { refresh_token: carried } : {}),
+    signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
+  });
+  if (response.status === 401 || response.status === 403 || response.status === 404) {
+    store.dispatch(sessionEnded(await endReason(response)));
+    return null;
+  }
+  if (!response.ok) throw new Error(`refresh failed: ${response.status}`);
+  const session = (await response.json()) as Session;
+  store.dispatch(sessionStarted({ session, now: Date.now() }));
+  return session.access_token;
+}
+
+/** A refresh token used twice means the session was ended (signed out elsewhere); else it ran out. */
+async function endReason(response: Response): Promise<SessionEnd> {
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code === 'refresh_token_reused' ? 'revoked' : 'expired';
 }
 
 /** A valid access token, refreshed first when it is about to expire; null when signed out. */
 export async function validAccessToken(store: SessionStore): Promise<string | null> {
   const { accessToken, expiresAt } = store.getState().auth;
-  if (accessToken && expiresAt && expiresAt - Date.now() > MARGIN_MS) return accessToken;
+  if (accessToken && fresh(expiresAt)) return accessToken;
   return refreshSession(store);
+}
+
+/**
+ * Takes on the session another tab stored: its refreshed token or its sign-in; ended when it
+ * signed out. Nothing happens when it is the session this tab already has.
+ */
+export function followStoredSession(store: SessionStore, stored: AuthState = loadAuth()): void {
+  const mine = store.getState().auth;
+  if (!stored.user) {
+    if (mine.user) store.dispatch(sessionEnded());
+    return;
+  }
+  const same =
+    stored.accessToken === mine.accessToken &&
+    stored.expiresAt === mine.expiresAt &&
+    JSON.stringify(stored.user) === JSON.stringify(mine.user);
+  if (!same) store.dispatch(sessionShared(stored));
+}
+
+/** Follows the session other tabs store; answers the function that stops following. */
+export function followOtherTabs(store: SessionStore): () => void {
+  const onStorage = (event: StorageEvent) => {
+    if (event.storageArea === localStorage && isSessionKey(event.key)) followStoredSession(store);
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
 }

@@ -3,13 +3,17 @@
 
 import { configureStore } from '@reduxjs/toolkit';
 import { api } from './api';
-import authReducer, { loadAuth, saveAuth } from './authSlice';
+import authReducer, { loadAuth, saveAuth, takeStoredRefreshToken } from './authSlice';
+import { carryRefreshToken, followOtherTabs, refreshSession } from './session';
 import channelsReducer, { channelsCleared } from '../realtime/channelsSlice';
 import connectionReducer from '../realtime/connectionSlice';
 import dmReducer, { dmCleared } from '../realtime/dmSlice';
 import { forgetOfflineCopies } from '../pwa/offlineApi';
 
 export function makeStore() {
+  // A refresh token left in storage by an earlier version leaves it now; presented once, it
+  // moves the session into the cookie.
+  const storedRefreshToken = takeStoredRefreshToken();
   const store = configureStore({
     reducer: {
       [api.reducerPath]: api.reducer,
@@ -25,21 +29,26 @@ export function makeStore() {
   store.subscribe(() => {
     const auth = store.getState().auth;
     if (auth === saved) return;
-    const signedIn = !saved.refreshToken && auth.refreshToken;
-    const signedOut = saved.refreshToken && !auth.refreshToken;
+    const before = saved.user?.id ?? null;
+    const after = auth.user?.id ?? null;
     saved = auth;
     saveAuth(auth);
-    // What a visitor loaded on the public pages was answered for nobody: without this person's
-    // RSVPs and roles. It is loaded again for them.
-    if (signedIn) store.dispatch(api.util.resetApiState());
-    if (signedOut) {
-      store.dispatch(api.util.resetApiState());
+    if (before === after) return;
+    // What was loaded was answered for someone else (or, on the public pages, for nobody: without
+    // this person's RSVPs and roles). It is loaded again for whoever is here now.
+    store.dispatch(api.util.resetApiState());
+    if (before) {
       store.dispatch(channelsCleared());
       store.dispatch(dmCleared());
       // The next person to sign in on this device must not see this one's offline copies.
       void forgetOfflineCopies();
     }
   });
+  if (typeof window !== 'undefined') followOtherTabs(store);
+  if (storedRefreshToken) {
+    carryRefreshToken(storedRefreshToken);
+    void refreshSession(store).catch(() => undefined);
+  }
   return store;
 }
 

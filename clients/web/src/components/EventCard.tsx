@@ -1,4 +1,5 @@
-// One event in a list: when, where, who is going, and why it was suggested.
+// One event in a list: when, where, who is going, and why it was suggested; or that it was
+// cancelled.
 
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +15,7 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
   const { t } = useTranslation();
   const now = useNow();
   const when = eventWhen(event, { now });
+  const cancelled = Boolean(event.cancelled_at);
   const place = eventPlace(event);
   return (
     <article className="card event-card">
@@ -26,7 +28,14 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
           <Link to={`/events/${event.id}`}>{event.title}</Link>
         </h3>
         <p className="meta">
-          <EventTimeText when={when} />
+          {cancelled ? (
+            <>
+              <span className="status status-cancelled">{t('event.cancelled')}</span>{' '}
+              <span className="event-time">{when.text}</span>
+            </>
+          ) : (
+            <EventTimeText when={when} />
+          )}
         </p>
         {(place || event.distance_km != null) && (
           <p className="meta event-card-place">

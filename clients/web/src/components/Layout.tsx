@@ -1,8 +1,10 @@
 // The frame around every screen but sign-in and sign-up: signed in, a header with the navigation
-// (a bottom bar on phones), the connection state and the user's menu; signed out (Discover and
-// event pages are public), the ways to sign in and sign up instead.
+// (a bottom bar on phones), the connection state and the user's menu, and a reminder while the
+// e-mail address is not confirmed; signed out (Discover and event pages are public), the ways to
+// sign in and sign up instead. Screens inside sign out through it (`useOutletContext`), so that
+// the session ends once the page they leave for is on screen.
 
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation, useMeetingsQuery, useMeQuery } from '../app/api';
@@ -11,6 +13,8 @@ import { useAppDispatch, useAppSelector, useSignedIn } from '../app/hooks';
 import { unreadConversations } from '../realtime/dmSlice';
 import { AuthLink } from './AuthLinks';
 import { ConnectionBadge } from './ConnectionBadge';
+import { EmailReminder } from './EmailReminder';
+import type { LayoutContext, LayoutNotice } from './layoutContext';
 import { Avatar } from './ui';
 
 const icons = {
@@ -49,7 +53,6 @@ export function Layout() {
   const navigate = useNavigate();
   const location = useLocation();
   const signedIn = useSignedIn();
-  const refreshToken = useAppSelector((s) => s.auth.refreshToken);
   const user = useAppSelector((s) => s.auth.user);
   useMeQuery(undefined, { skip: !signedIn });
   const { data: pending } = useMeetingsQuery({}, { skip: !signedIn });
@@ -66,16 +69,23 @@ export function Layout() {
     dispatch(sessionEnded());
   }, [location.pathname, dispatch]);
 
-  const signOut = async () => {
-    if (refreshToken) await logout({ refresh_token: refreshToken }).catch(() => undefined);
-    const target = publicPageOf(location.pathname);
-    if (target === location.pathname) {
-      dispatch(sessionEnded());
-    } else {
-      leavingTo.current = target;
-      void navigate(target, { replace: true });
-    }
-  };
+  const path = location.pathname;
+  const signOut = useCallback(
+    async ({ to, notice }: { to?: string; notice?: LayoutNotice } = {}) => {
+      await logout().catch(() => undefined);
+      const target = to ?? publicPageOf(path);
+      if (target === path) {
+        dispatch(sessionEnded());
+        if (notice) void navigate(target, { replace: true, state: { notice } });
+      } else {
+        leavingTo.current = target;
+        void navigate(target, { replace: true, state: notice ? { notice } : null });
+      }
+    },
+    [logout, path, dispatch, navigate],
+  );
+  const context = useMemo<LayoutContext>(() => ({ signOut }), [signOut]);
+  const notice = (location.state as { notice?: LayoutNotice } | null)?.notice;
 
   return (
     <div className="shell">
@@ -127,10 +137,11 @@ export function Layout() {
             <div className="topbar-end">
               <ConnectionBadge />
               {user && (
-                <span className="whoami">
+                <NavLink to="/account/security" className="whoami" title={t('nav.account')}>
                   <Avatar id={user.id} name={user.display_name} size={30} />
-                  <span className="whoami-name">{user.display_name}</span>
-                </span>
+                  <span className="whoami-name">{user.display_name}</span>{' '}
+                  <span className="visually-hidden">{t('nav.account')}</span>
+                </NavLink>
               )}
               <button type="button" className="button button-ghost button-small" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -148,8 +159,14 @@ export function Layout() {
           )}
         </div>
       </header>
+      {signedIn && user && !user.email_verified && <EmailReminder email={user.email} />}
       <main id="main" className="main" tabIndex={-1}>
-        <Outlet />
+        {notice === 'accountDeleted' && (
+          <p className="notice notice-page" role="status" data-testid="account-deleted">
+            {t('security.delete.done')}
+          </p>
+        )}
+        <Outlet context={context} />
       </main>
     </div>
   );

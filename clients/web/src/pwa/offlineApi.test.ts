@@ -14,6 +14,7 @@ describe('which API answers are kept offline', () => {
 
   it('never keeps a file export', () => {
     expect(isOfflineReadable('/api/v1/events/1/attendees.csv')).toBe(false);
+    expect(isOfflineReadable('/api/v1/me/export')).toBe(false);
   });
 
   it('never keeps sign-in, the WebSocket or anything outside the API', () => {

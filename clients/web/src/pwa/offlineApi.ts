@@ -7,13 +7,14 @@ export const OFFLINE_API_CACHE = 'mingle-api';
 
 /**
  * API paths whose answers may be kept: every read except sign-in, the WebSocket and file exports
- * (an export made offline must fail, not quietly save an old copy).
+ * (an export made offline must fail, not quietly save an old copy), the account's data included.
  */
 export function isOfflineReadable(pathname: string): boolean {
   return (
     pathname.startsWith('/api/v1/') &&
     !pathname.startsWith('/api/v1/auth/') &&
     pathname !== '/api/v1/ws' &&
+    pathname !== '/api/v1/me/export' &&
     !pathname.endsWith('.csv')
   );
 }

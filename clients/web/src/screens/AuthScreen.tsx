@@ -1,28 +1,35 @@
-// Sign up and sign in. Both return to the page that sent the person here (`from` in the
-// location's state: an event they wanted to RSVP to, a page that needs a session).
+// Sign up and sign in, with the second factor (a code from an authenticator app, or a recovery
+// code) when the account has one. Both return to the page that sent the person here (`from` in
+// the location's state: an event they wanted to RSVP to, a page that needs a session).
 
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { useLoginMutation, useRegisterMutation } from '../app/api';
-import { useAppSelector } from '../app/hooks';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { errorCode, errorMessage, useLoginMutation, useRegisterMutation, useSecondFactorMutation } from '../app/api';
+import { useAppSelector, useSignedIn } from '../app/hooks';
+import { AuthFrame } from '../components/AuthFrame';
 import { ErrorNote, PageTitle, TextField } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { missingFields, useFieldProblems } from '../app/forms';
 
+/** What the sign-in screen was opened to say, from the location's state. */
+export type AuthNotice = 'passwordReset';
+
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const { t } = useTranslation();
-  const signedIn = useAppSelector((s) => Boolean(s.auth.refreshToken));
+  const signedIn = useSignedIn();
+  const ended = useAppSelector((s) => s.auth.ended);
   const navigate = useNavigate();
   const location = useLocation();
-  const from = (location.state as { from?: string } | null)?.from;
+  const { from, notice } = (location.state as { from?: string; notice?: AuthNotice } | null) ?? {};
   const [register, registering] = useRegisterMutation();
   const [login, loggingIn] = useLoginMutation();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The sign-in's ticket once the password was right and the second factor is next. */
+  const [ticket, setTicket] = useState<string | null>(null);
   const check = useFieldProblems();
   /** A change to `field`: what was said about it, or about the form, no longer holds. */
   const edit = (field: string, apply: (value: string) => void) => (e: { target: { value: string } }) => {
@@ -48,89 +55,204 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         if (from) void navigate(from, { replace: true });
         else void navigate('/profile', { replace: true, state: { welcome: true } });
       } else {
-        await login({ email, password }).unwrap();
-        void navigate(from ?? '/', { replace: true });
+        const answer = await login({ email, password }).unwrap();
+        if ('mfa_required' in answer) setTicket(answer.ticket);
+        else void navigate(from ?? '/', { replace: true });
       }
     } catch (err) {
       setError(check.fail(err, ['display_name', 'email', 'password']));
     }
   };
 
+  if (ticket) {
+    return (
+      <AuthFrame>
+        <SecondFactor
+          ticket={ticket}
+          onRestart={(reason) => {
+            setTicket(null);
+            setPassword('');
+            setError(reason);
+          }}
+        />
+      </AuthFrame>
+    );
+  }
+
+  const note =
+    mode === 'signin'
+      ? notice === 'passwordReset'
+        ? t('auth.notice.passwordReset')
+        : ended === 'revoked'
+          ? t('auth.notice.revoked')
+          : ended === 'expired'
+            ? t('auth.notice.expired')
+            : null
+      : null;
+
   return (
-    <main className="auth" id="main">
-      <div className="auth-hero" aria-hidden="true">
-        <div className="auth-hero-inner">
-          <img src="/favicon.svg" alt="" width="56" height="56" />
-          <p className="auth-hero-title">{t('auth.heroTitle')}</p>
-          <p className="auth-hero-text">{t('auth.heroText')}</p>
+    <AuthFrame>
+      <PageTitle>{mode === 'signup' ? t('auth.createAccount') : t('auth.welcomeBack')}</PageTitle>
+      {note && (
+        <p className="notice" role="status" data-testid="auth-notice">
+          {note}
+        </p>
+      )}
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        {mode === 'signup' && (
+          <TextField
+            id="name"
+            label={t('auth.name')}
+            field="display_name"
+            check={check}
+            autoComplete="name"
+            required
+            value={name}
+            onChange={edit('display_name', setName)}
+          />
+        )}
+        <TextField
+          id="email"
+          label={t('auth.email')}
+          field="email"
+          check={check}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={edit('email', setEmail)}
+        />
+        <TextField
+          id="password"
+          label={t('auth.password')}
+          field="password"
+          check={check}
+          hint={mode === 'signup' ? t('auth.passwordHint') : undefined}
+          type="password"
+          autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+          required
+          minLength={8}
+          value={password}
+          onChange={edit('password', setPassword)}
+        />
+        {mode === 'signin' && (
+          <p className="forgot">
+            <Link to="/forgot-password" state={{ email }}>
+              {t('auth.forgot')}
+            </Link>
+          </p>
+        )}
+        <ErrorNote>{error}</ErrorNote>
+        <button className="button button-primary button-wide" type="submit" disabled={busy}>
+          {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
+        </button>
+      </form>
+      <p className="auth-switch">
+        {mode === 'signup' ? (
+          <>
+            {t('auth.haveAccount')}{' '}
+            <Link to="/signin" state={from ? { from } : undefined}>
+              {t('auth.signIn')}
+            </Link>
+          </>
+        ) : (
+          <>
+            {t('auth.newHere')}{' '}
+            <Link to="/signup" state={from ? { from } : undefined}>
+              {t('auth.createAnAccount')}
+            </Link>
+          </>
+        )}
+      </p>
+      <p className="auth-switch">
+        <Link to="/">{t('auth.browse')}</Link>
+      </p>
+    </AuthFrame>
+  );
+}
+
+/** Codes of a sign-in ticket that cannot be used any more: the password is asked again. */
+const TICKET_OVER = ['invalid_ticket', 'ticket_expired', 'ticket_used', 'too_many_attempts'];
+
+/**
+ * The second step of signing in: the six digits the authenticator app shows, or one of the
+ * recovery codes. Once the session starts, the screen moves on by itself.
+ */
+function SecondFactor({ ticket, onRestart }: { ticket: string; onRestart: (reason: string | null) => void }) {
+  const { t } = useTranslation();
+  const [verify, verifying] = useSecondFactorMutation();
+  const [method, setMethod] = useState<'code' | 'recovery_code'>('code');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), [method]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const entered = method === 'code' ? value.replace(/\s/g, '') : value.trim();
+    if (!entered) {
+      setError(method === 'code' ? t('auth.mfa.enterCode') : t('auth.mfa.enterRecoveryCode'));
+      return;
+    }
+    setError(null);
+    try {
+      await verify(method === 'code' ? { ticket, code: entered } : { ticket, recovery_code: entered }).unwrap();
+    } catch (err) {
+      const code = errorCode(err);
+      if (code && TICKET_OVER.includes(code)) onRestart(errorMessage(err));
+      else setError(errorMessage(err));
+    }
+  };
+
+  const other = method === 'code' ? 'recovery_code' : 'code';
+  return (
+    <>
+      <PageTitle>{t('auth.mfa.title')}</PageTitle>
+      <p className="muted" id="mfa-intro">
+        {method === 'code' ? t('auth.mfa.codeIntro') : t('auth.mfa.recoveryIntro')}
+      </p>
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <div className="field">
+          <label htmlFor="mfa-code">{method === 'code' ? t('auth.mfa.code') : t('auth.mfa.recoveryCode')}</label>
+          <input
+            ref={input}
+            id="mfa-code"
+            key={method}
+            className={method === 'code' ? 'one-time-code' : 'recovery-input'}
+            aria-describedby="mfa-intro"
+            value={value}
+            onChange={(e) => {
+              setValue(e.target.value);
+              setError(null);
+            }}
+            {...(method === 'code'
+              ? { inputMode: 'numeric', autoComplete: 'one-time-code', pattern: '[0-9 ]*', maxLength: 7 }
+              : { autoComplete: 'off', autoCapitalize: 'none', spellCheck: false, maxLength: 40 })}
+          />
         </div>
-      </div>
-      <section className="auth-card card">
-        <LanguageSwitch compact />
-        <PageTitle>{mode === 'signup' ? t('auth.createAccount') : t('auth.welcomeBack')}</PageTitle>
-        <form onSubmit={(e) => void submit(e)} className="form" noValidate>
-          {mode === 'signup' && (
-            <TextField
-              id="name"
-              label={t('auth.name')}
-              field="display_name"
-              check={check}
-              autoComplete="name"
-              required
-              value={name}
-              onChange={edit('display_name', setName)}
-            />
-          )}
-          <TextField
-            id="email"
-            label={t('auth.email')}
-            field="email"
-            check={check}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={edit('email', setEmail)}
-          />
-          <TextField
-            id="password"
-            label={t('auth.password')}
-            field="password"
-            check={check}
-            hint={mode === 'signup' ? t('auth.passwordHint') : undefined}
-            type="password"
-            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
-            required
-            minLength={8}
-            value={password}
-            onChange={edit('password', setPassword)}
-          />
-          <ErrorNote>{error}</ErrorNote>
-          <button className="button button-primary button-wide" type="submit" disabled={busy}>
-            {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
-          </button>
-        </form>
-        <p className="auth-switch">
-          {mode === 'signup' ? (
-            <>
-              {t('auth.haveAccount')}{' '}
-              <Link to="/signin" state={from ? { from } : undefined}>
-                {t('auth.signIn')}
-              </Link>
-            </>
-          ) : (
-            <>
-              {t('auth.newHere')}{' '}
-              <Link to="/signup" state={from ? { from } : undefined}>
-                {t('auth.createAnAccount')}
-              </Link>
-            </>
-          )}
-        </p>
-        <p className="auth-switch">
-          <Link to="/">{t('auth.browse')}</Link>
-        </p>
-      </section>
-    </main>
+        <ErrorNote>{error}</ErrorNote>
+        <button className="button button-primary button-wide" type="submit" disabled={verifying.isLoading}>
+          {t('auth.mfa.verify')}
+        </button>
+      </form>
+      <p className="auth-switch">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setMethod(other);
+            setValue('');
+            setError(null);
+          }}
+        >
+          {other === 'recovery_code' ? t('auth.mfa.useRecoveryCode') : t('auth.mfa.useApp')}
+        </button>
+      </p>
+      <p className="auth-switch">
+        <button type="button" className="link-button" onClick={() => onRestart(null)}>
+          {t('auth.mfa.back')}
+        </button>
+      </p>
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
-import { useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
+import { errorCode, useCreateEventMutation, useEventQuery, useUpdateEventMutation } from '../app/api';
 import { useFieldProblems } from '../app/forms';
 import type { EventInput, MingleEvent } from '../app/types';
 import { fromZonedInput, knownZone, toLocalInput, toZonedInput, viewerTimeZone } from '../components/format';
@@ -116,6 +116,8 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(() => initial ?? blank());
   const [error, setError] = useState<string | null>(null);
+  /** This deployment asks organizers for two-step sign-in, and it is not on yet. */
+  const [needsTwoStep, setNeedsTwoStep] = useState(false);
   const check = useFieldProblems();
   const { problems } = check;
 
@@ -128,6 +130,7 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setNeedsTwoStep(false);
     check.reset();
     const hasVenue = draft.venueName.trim() !== '';
     const body: EventInput = {
@@ -154,7 +157,8 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
       const saved = id ? await update({ id, patch: body }).unwrap() : await create(body).unwrap();
       void navigate(`/events/${saved.id}/manage`);
     } catch (err) {
-      setError(check.fail(err, Object.values(FIELDS).flat()));
+      if (errorCode(err) === 'mfa_required_for_organizers') setNeedsTwoStep(true);
+      else setError(check.fail(err, Object.values(FIELDS).flat()));
     }
   };
 
@@ -322,6 +326,12 @@ function EventForm({ id, initial }: { id?: string; initial?: Draft }) {
           </div>
         </div>
         <ErrorNote>{error}</ErrorNote>
+        {needsTwoStep && (
+          <div className="error-note" role="alert" data-testid="needs-two-step">
+            <p>{t('editor.needsTwoStep')}</p>
+            <Link to="/account/security">{t('editor.setUpTwoStep')}</Link>
+          </div>
+        )}
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={creating.isLoading || updating.isLoading}>
             {id ? t('editor.saveChanges') : t('organize.create')}

@@ -1,5 +1,5 @@
 // An event: its details, the user's RSVP (or place on the waitlist), check-in, who is coming and
-// the organizers' announcements. Signed out it is public: the details and announcements, with an
+// the organizers' announcements; a cancelled event says so in place of the RSVP. Signed out it is public: the details and announcements, with an
 // invitation to sign up (and come back here) in place of the RSVP and the attendee list.
 
 import { FormEvent, Suspense, useState } from 'react';
@@ -36,8 +36,10 @@ export function EventPage() {
   if (event.isLoading) return <Spinner />;
   if (event.error || !event.data) return <ErrorNote>{errorMessage(event.error)}</ErrorNote>;
   const e = event.data;
-  const live = isLive(e.starts_at, e.ends_at, now);
-  const when = eventWhen(e, { now });
+  const cancelled = e.cancelled_at ?? null;
+  const live = !cancelled && isLive(e.starts_at, e.ends_at, now);
+  const happening = eventWhen(e, { now });
+  const when = cancelled ? { ...happening, live: false } : happening;
   return (
     <div className="page">
       <p className="crumbs">
@@ -76,6 +78,7 @@ export function EventPage() {
               <div>
                 <dt>{t('eventPage.when')}</dt>
                 <dd>
+                  {cancelled && <span className="status status-cancelled">{t('event.cancelled')}</span>}{' '}
                   <EventTimeText when={when} />
                   <span className="muted small when-clock">
                     {when.whose === 'viewer'
@@ -136,7 +139,14 @@ export function EventPage() {
           {signedIn ? <Attendees eventId={e.id} /> : <AttendeesInvitation />}
         </div>
         <aside className="stack">
-          {signedIn ? (
+          {cancelled ? (
+            <section className="card rsvp-card cancelled-card" aria-labelledby="rsvp-heading" data-testid="cancelled">
+              <h2 id="rsvp-heading" className="section-title">
+                {t('eventPage.cancelledTitle')}
+              </h2>
+              <p className="muted">{t('eventPage.cancelledText', { when: eventTime(cancelled) })}</p>
+            </section>
+          ) : signedIn ? (
             <RsvpPanel
               eventId={e.id}
               seatsLeft={e.seats_left ?? null}

@@ -1,9 +1,9 @@
 // The user's profile: what matchmaking reads (interests, what they seek and offer), who may see
-// it, the matchmaking opt-in, and the people they blocked.
+// it, the matchmaking opt-in, and the people they blocked; the way to the account's security.
 
 import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { errorMessage, useBlocksQuery, useMeQuery, useUnblockMutation, useUpdateMeMutation } from '../app/api';
 import type { Block, Me, ProfileVisibility } from '../app/types';
 import { eventTime } from '../components/format';
@@ -143,6 +143,17 @@ function ProfileForm({ me }: { me: Me }) {
           </span>
         </div>
       </form>
+      <section className="card" aria-labelledby="account-heading">
+        <h2 id="account-heading" className="section-title">
+          {t('security.title')}
+        </h2>
+        <p className="hint">{t('profile.accountHint')}</p>
+        <div className="button-row">
+          <Link className="button button-secondary" to="/account/security">
+            {t('profile.accountLink')}
+          </Link>
+        </div>
+      </section>
       <section className="card" aria-labelledby="language-heading">
         <h2 id="language-heading" className="section-title">
           {t('language.title')}

@@ -1,0 +1,388 @@
+// The account's sign-in and security: the e-mail address (confirmed or not, and changing it), the
+// password, two-step sign-in, the devices signed in, a copy of everything Mingle keeps, and
+// deleting the account.
+
+import { FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import {
+  errorMessage,
+  useChangeEmailMutation,
+  useChangePasswordMutation,
+  useDeleteAccountMutation,
+  useExportDataMutation,
+  useMeQuery,
+  useResendVerificationMutation,
+  useSecurityQuery,
+} from '../app/api';
+import { saveFile } from '../app/download';
+import { useFieldProblems } from '../app/forms';
+import type { Me } from '../app/types';
+import { Devices } from '../components/Devices';
+import { useLayout } from '../components/layoutContext';
+import { useProof } from '../components/proof';
+import { ProofField } from '../components/ProofField';
+import { TwoStepSignIn } from '../components/TwoStepSignIn';
+import { ErrorNote, PageTitle, Spinner, TextField } from '../components/ui';
+import { useTitle } from '../components/useTitle';
+
+export function AccountSecurity() {
+  const { t } = useTranslation();
+  useTitle(t('security.title'));
+  const me = useMeQuery();
+  const security = useSecurityQuery();
+  return (
+    <div className="page page-narrow">
+      <p className="crumbs">
+        <Link to="/profile">← {t('nav.profile')}</Link>
+      </p>
+      <PageTitle>{t('security.title')}</PageTitle>
+      {me.data && security.data ? (
+        <>
+          <SignInDetails me={me.data} totpEnabled={security.data.totp_enabled} />
+          <TwoStepSignIn security={security.data} />
+          <Devices />
+          <YourData />
+          <DeleteAccount totpEnabled={security.data.totp_enabled} />
+        </>
+      ) : security.error ? (
+        <ErrorNote>{errorMessage(security.error)}</ErrorNote>
+      ) : (
+        <Spinner />
+      )}
+    </div>
+  );
+}
+
+/** The address and the password, each with its own form, opened in place. */
+function SignInDetails({ me, totpEnabled }: { me: Me; totpEnabled: boolean }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<'email' | 'password' | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
+  const [resend, resending] = useResendVerificationMutation();
+  const done = (sentence: string) => {
+    setOpen(null);
+    setSaid(sentence);
+  };
+  const resendLink = async () => {
+    try {
+      await resend().unwrap();
+      setSaid(t('reminder.sent', { email: me.email }));
+    } catch (err) {
+      setSaid(errorMessage(err));
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="sign-in-heading">
+      <h2 id="sign-in-heading" className="section-title">
+        {t('security.signIn')}
+      </h2>
+      <div className="setting">
+        <div className="setting-main">
+          <p className="setting-label">{t('security.email')}</p>
+          <p className="setting-value">
+            <span className="setting-email" data-testid="account-email">
+              {me.email}
+            </span>{' '}
+            <span className={`status ${me.email_verified ? 'status-going' : 'status-waitlisted'}`}>
+              {me.email_verified ? t('security.confirmed') : t('security.notConfirmed')}
+            </span>
+          </p>
+          {!me.email_verified && (
+            <button
+              type="button"
+              className="link-button small"
+              disabled={resending.isLoading}
+              onClick={() => void resendLink()}
+            >
+              {t('reminder.resend')}
+            </button>
+          )}
+        </div>
+        {open !== 'email' && (
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-label={t('security.changeEmail')}
+            onClick={() => {
+              setSaid(null);
+              setOpen('email');
+            }}
+          >
+            {t('security.change')}
+          </button>
+        )}
+      </div>
+      {open === 'email' && <ChangeEmail current={me.email} onDone={done} onCancel={() => setOpen(null)} />}
+      <div className="setting">
+        <div className="setting-main">
+          <p className="setting-label">{t('security.password')}</p>
+          <p className="setting-value muted" aria-hidden="true">
+            ••••••••••
+          </p>
+        </div>
+        {open !== 'password' && (
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-label={t('security.changePassword')}
+            onClick={() => {
+              setSaid(null);
+              setOpen('password');
+            }}
+          >
+            {t('security.change')}
+          </button>
+        )}
+      </div>
+      {open === 'password' && <ChangePassword totpEnabled={totpEnabled} onDone={done} onCancel={() => setOpen(null)} />}
+      <p role="status" className="saved" data-testid="sign-in-said">
+        {said}
+      </p>
+    </section>
+  );
+}
+
+function ChangeEmail({
+  current,
+  onDone,
+  onCancel,
+}: {
+  current: string;
+  onDone: (said: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [change, changing] = useChangeEmailMutation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const check = useFieldProblems();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    check.reset();
+    if (!email.trim() || !password) {
+      setError(t('security.fillBoth'));
+      return;
+    }
+    try {
+      await change({ new_email: email.trim(), password }).unwrap();
+      onDone(t('security.emailSent', { email: email.trim(), current }));
+    } catch (err) {
+      setError(check.fail(err, ['new_email', 'password']));
+    }
+  };
+
+  return (
+    <form className="form inset" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.changeEmail')}>
+      <TextField
+        id="new-email"
+        label={t('security.newEmail')}
+        field="new_email"
+        check={check}
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => {
+          setEmail(e.target.value);
+          check.edited('new_email');
+          setError(null);
+        }}
+      />
+      <TextField
+        id="email-password"
+        label={t('proof.password')}
+        field="password"
+        check={check}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          check.edited('password');
+          setError(null);
+        }}
+      />
+      <p className="hint">{t('security.emailHint')}</p>
+      <ErrorNote>{error}</ErrorNote>
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={changing.isLoading}>
+          {t('security.sendLink')}
+        </button>
+        <button type="button" className="button button-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ChangePassword({
+  totpEnabled,
+  onDone,
+  onCancel,
+}: {
+  totpEnabled: boolean;
+  onDone: (said: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [change, changing] = useChangePasswordMutation();
+  const proof = useProof();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const check = useFieldProblems();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    check.reset();
+    if (!proof.filled || !password) {
+      setError(t('security.fillBoth'));
+      return;
+    }
+    try {
+      await change({ ...proof.body(), new_password: password }).unwrap();
+      onDone(t('security.passwordChanged'));
+    } catch (err) {
+      setError(check.fail(err, ['new_password']));
+    }
+  };
+
+  return (
+    <form className="form inset" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.changePassword')}>
+      <ProofField
+        proof={proof}
+        totpEnabled={totpEnabled}
+        passwordLabel={t('security.currentPassword')}
+        onEdit={() => setError(null)}
+      />
+      <TextField
+        id="new-password"
+        label={t('reset.newPassword')}
+        field="new_password"
+        check={check}
+        hint={t('auth.passwordHint')}
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          check.edited('new_password');
+          setError(null);
+        }}
+      />
+      <ErrorNote>{error}</ErrorNote>
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={changing.isLoading}>
+          {t('security.savePassword')}
+        </button>
+        <button type="button" className="button button-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Everything Mingle keeps about the person, as the JSON file the API makes. */
+function YourData() {
+  const { t } = useTranslation();
+  const [exportData, exporting] = useExportDataMutation();
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setError(null);
+    try {
+      const { text, fileName } = await exportData().unwrap();
+      saveFile(new Blob([text], { type: 'application/json' }), fileName ?? 'mingle-export.json');
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="data-heading">
+      <h2 id="data-heading" className="section-title">
+        {t('security.data.title')}
+      </h2>
+      <p className="muted">{t('security.data.text')}</p>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={exporting.isLoading}
+          onClick={() => void download()}
+        >
+          {t('security.data.download')}
+        </button>
+      </div>
+      <ErrorNote>{error}</ErrorNote>
+    </section>
+  );
+}
+
+/** The account's end: what happens is said first, then the password (or a code) confirms it. */
+function DeleteAccount({ totpEnabled }: { totpEnabled: boolean }) {
+  const { t } = useTranslation();
+  const { signOut } = useLayout();
+  const [remove, removing] = useDeleteAccountMutation();
+  const proof = useProof();
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!proof.filled) {
+      setError(t('proof.missing'));
+      return;
+    }
+    try {
+      await remove(proof.body()).unwrap();
+      await signOut({ to: '/', notice: 'accountDeleted' });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <section className="card danger-zone" aria-labelledby="delete-heading">
+      <h2 id="delete-heading" className="section-title">
+        {t('security.delete.title')}
+      </h2>
+      <ul className="consequences">
+        <li>{t('security.delete.erased')}</li>
+        <li>{t('security.delete.messages')}</li>
+        <li>{t('security.delete.events')}</li>
+        <li>{t('security.delete.final')}</li>
+      </ul>
+      {asking ? (
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.delete.title')}>
+          <ProofField proof={proof} totpEnabled={totpEnabled} onEdit={() => setError(null)} />
+          <ErrorNote>{error}</ErrorNote>
+          <div className="button-row">
+            <button type="submit" className="button button-danger" disabled={removing.isLoading}>
+              {t('security.delete.confirm')}
+            </button>
+            <button
+              type="button"
+              className="button button-ghost"
+              onClick={() => {
+                setAsking(false);
+                proof.clear();
+                setError(null);
+              }}
+            >
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="button-row">
+          <button type="button" className="button button-danger" onClick={() => setAsking(true)}>
+            {t('security.delete.start')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
