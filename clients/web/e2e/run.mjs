@@ -38,7 +38,10 @@
 //  13. a third person's account from sign-up to deletion (account.mjs): the refresh token only in
 //      an HttpOnly cookie, links from real mails (confirming the address, resetting the password),
 //      devices signed out, two-step sign-in with codes computed from the secret on the page,
-//      recovery codes, a new password and address, the data export.
+//      recovery codes, a new password and address, the data export;
+//  14. signing in through a real OpenID Provider (providers.mjs): a newcomer's account made in
+//      two clicks, the provider listed on the security page and kept while it is the only way to
+//      sign in, an address the provider does not vouch for refused, linking and unlinking.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
 // (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go
@@ -52,6 +55,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { accountLifecycle } from './account.mjs';
+import { providerSignIn } from './providers.mjs';
 import { repoRoot, startServer } from './server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -758,6 +762,8 @@ async function scenario(browser, server, width) {
   await a.goto(`${base}/organize`);
   await a.getByRole('heading', { name: 'Welcome back' }).waitFor();
   assert.equal(await a.title(), 'Sign in · Mingle');
+  // Under the form, the identity provider the server offers.
+  await a.getByRole('button', { name: `Continue with ${server.provider}` }).waitFor();
   await shot(a, 'sign-in', width);
   // Nothing filled in: the form says what is missing, and asks the server nothing.
   let signInRequests = 0;
@@ -889,6 +895,10 @@ async function scenario(browser, server, width) {
   const accountStarted = Date.now();
   await accountLifecycle(browser, options, server, width, { shot, log, timeout: TIMEOUT });
   log(width, `the account's life took ${((Date.now() - accountStarted) / 1000).toFixed(1)} s`);
+
+  const providerStarted = Date.now();
+  await providerSignIn(browser, options, server, width, { shot, log, timeout: TIMEOUT });
+  log(width, `signing in through a provider took ${((Date.now() - providerStarted) / 1000).toFixed(1)} s`);
 
   if (width < 1000 || WIDTHS.length === 1) {
     log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');

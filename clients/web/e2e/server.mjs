@@ -1,7 +1,9 @@
 // Starts a real `mingle` server for the end-to-end tests: its own port, a throwaway SQLite data
-// directory, the built web app from dist/ (or E2E_WEB_DIR), and a real SMTP server it mails to
-// (aiosmtpd from the project's virtualenv, keeping every mail in a Maildir the tests read). The
-// binary is the one cargo built (debug or release) under CARGO_TARGET_DIR, or MINGLE_BIN.
+// directory, the built web app from dist/ (or E2E_WEB_DIR), a real SMTP server it mails to
+// (aiosmtpd from the project's virtualenv, keeping every mail in a Maildir the tests read), and a
+// real OpenID Provider people sign in with ("Test ID": oidc-provider from tests/oidc, its test
+// users). The binary is the one cargo built (debug or release) under CARGO_TARGET_DIR, or
+// MINGLE_BIN.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -115,10 +117,60 @@ async function startMailbox(dir) {
   };
 }
 
-/** Starts the server and its mailbox; answers the server's base URL, the mailbox and a stop function. */
+/** Where the tests' OpenID Provider lives, with its packages. */
+const OIDC_DIR = join(repoRoot, 'tests', 'oidc');
+/** The identity provider's id and client at Mingle, as the tests' provider knows them. */
+const OIDC = { id: 'test', name: 'Test ID', clientId: 'mingle-e2e', clientSecret: 'e2e-secret' };
+
+/**
+ * The OpenID Provider of tests/oidc on `port`, whose one client sends people back to
+ * `redirectUri`; answers once it listens.
+ */
+async function startProvider(port, redirectUri) {
+  const child = spawn(
+    process.execPath,
+    [join(OIDC_DIR, 'provider.mjs'), String(port), OIDC.clientId, OIDC.clientSecret, redirectUri],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // Its warnings that it runs as a development setup (in-memory, its own keys) are what a test
+  // wants; anything else it says is passed on.
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (!line.startsWith('oidc-provider WARNING')) console.error(line);
+  });
+  const lines = createInterface({ input: child.stdout });
+  await new Promise((ready, reject) => {
+    const timer = setTimeout(() => reject(new Error('the OpenID Provider did not start within 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`the OpenID Provider exited with ${code} before it was ready`)));
+    lines.on('line', (line) => {
+      if (line.trim() !== 'ready') return;
+      clearTimeout(timer);
+      ready();
+    });
+  }).catch((error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/**
+ * Starts the server, its mailbox and its identity provider; answers the server's base URL, the
+ * mailbox, the provider's name and a stop function.
+ */
 export async function startServer() {
+  if (!existsSync(join(OIDC_DIR, 'node_modules', 'oidc-provider'))) {
+    throw new Error('tests/oidc has no node_modules: run `npm ci --prefix tests/oidc` (./dev test does) first');
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'mingle-e2e-'));
   const mail = await startMailbox(dataDir);
+  // The provider's port comes first: Mingle is told its issuer, the provider Mingle's address.
+  const providerPort = await freePort();
   const child = spawn(
     binary(),
     [
@@ -137,6 +189,8 @@ export async function startServer() {
       '1000',
       '--smtp-url',
       mail.url,
+      '--oidc-providers',
+      `id=${OIDC.id},name=${OIDC.name},issuer=http://127.0.0.1:${providerPort},client_id=${OIDC.clientId},client_secret=${OIDC.clientSecret}`,
     ],
     // The repository root, so the server finds the text model in ./.venv as it does under `./dev run`.
     {
@@ -167,10 +221,19 @@ export async function startServer() {
     await mail.stop();
     throw error;
   });
+  const provider = await startProvider(providerPort, `http://${address}/api/v1/auth/oidc/${OIDC.id}/callback`).catch(
+    async (error) => {
+      child.kill('SIGKILL');
+      await mail.stop();
+      throw error;
+    },
+  );
   return {
     base: `http://${address}`,
     mail,
+    provider: OIDC.name,
     async stop() {
+      await provider.stop();
       await mail.stop();
       child.kill('SIGTERM');
       await new Promise((r) => {

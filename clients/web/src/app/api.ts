@@ -50,7 +50,8 @@ const rawBaseQuery = fetchBaseQuery({
 
 /**
  * Sends the request with a fresh token; after a 401, refreshes once and retries. Signing in,
- * refreshing and signing out (`/auth/...`) need no access token, so they never wait for one.
+ * refreshing and signing out (`/auth/...`) need no access token, so they never wait for one;
+ * linking an identity provider (`/auth/oidc/{id}/link`) is for the signed-in account, and does.
  */
 const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, object, FetchBaseQueryMeta> = async (
   args,
@@ -58,7 +59,8 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, o
   extra,
 ) => {
   const store = { getState: () => api.getState() as State, dispatch: api.dispatch };
-  const withToken = !(typeof args === 'string' ? args : args.url).startsWith('/auth/');
+  const url = typeof args === 'string' ? args : args.url;
+  const withToken = !url.startsWith('/auth/') || url.endsWith('/link');
   const signedIn = () => withToken && store.getState().auth.user !== null;
   if (signedIn()) await validAccessToken(store).catch(() => null);
   let result = await rawBaseQuery(args, api, extra);
@@ -129,6 +131,7 @@ export const api = createApi({
     'Conversations',
     'Security',
     'Sessions',
+    'Identities',
   ],
   endpoints: (build) => ({
     // The sign-in endpoints ask for the refresh token in the HttpOnly cookie (see session.ts).
@@ -175,6 +178,12 @@ export const api = createApi({
     resetPassword: build.mutation<void, Schemas['PasswordReset']>({
       query: (body) => ({ url: '/auth/password/reset', method: 'POST', body }),
     }),
+    /** The identity providers to offer ("Continue with ..."); empty when none is configured. */
+    providers: build.query<Schemas['ProviderList'], void>({ query: () => '/auth/providers' }),
+    /** Where to send the browser to link `provider` to the signed-in account. */
+    linkProvider: build.mutation<Schemas['ProviderRedirect'], string>({
+      query: (provider) => ({ url: `/auth/oidc/${encodeURIComponent(provider)}/link`, method: 'POST' }),
+    }),
     me: build.query<Me, void>({
       query: () => '/me',
       providesTags: ['Me'],
@@ -200,6 +209,14 @@ export const api = createApi({
     endOtherSessions: build.mutation<void, void>({
       query: () => ({ url: '/me/sessions', method: 'DELETE' }),
       invalidatesTags: ['Sessions', 'Security'],
+    }),
+    identities: build.query<Schemas['IdentityList'], void>({
+      query: () => '/me/identities',
+      providesTags: ['Identities'],
+    }),
+    unlinkProvider: build.mutation<void, string>({
+      query: (provider) => ({ url: `/me/identities/${encodeURIComponent(provider)}`, method: 'DELETE' }),
+      invalidatesTags: ['Identities'],
     }),
     changePassword: build.mutation<void, Schemas['PasswordChange']>({
       query: (body) => ({ url: '/me/password', method: 'POST', body }),
@@ -403,8 +420,12 @@ export const {
   useVerifyEmailMutation,
   useForgotPasswordMutation,
   useResetPasswordMutation,
+  useProvidersQuery,
+  useLinkProviderMutation,
   useMeQuery,
   useSecurityQuery,
+  useIdentitiesQuery,
+  useUnlinkProviderMutation,
   useSessionsQuery,
   useEndSessionMutation,
   useEndOtherSessionsMutation,

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import reducer, { AuthState, loadAuth, saveAuth, sessionEnded, sessionStarted } from './authSlice';
-import { carryRefreshToken, followStoredSession, refreshSession, validAccessToken } from './session';
+import {
+  carryRefreshToken,
+  followStoredSession,
+  markProviderSignIn,
+  refreshSession,
+  restoreSession,
+  takeProviderSignIn,
+  validAccessToken,
+} from './session';
 import type { Session } from './types';
 
 class MemoryStorage {
@@ -180,5 +188,39 @@ describe('session', () => {
     expect(tabB.getState().auth).toEqual({ accessToken: null, expiresAt: null, user: null, ended: null });
     await expect(refreshSession(tabB)).resolves.toBeNull();
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('restores a session from the cookie alone when back from an identity provider', async () => {
+    const fetch = refreshServer();
+    vi.stubGlobal('fetch', fetch);
+    const store = fakeStore(reducer(undefined, sessionEnded()));
+    await expect(restoreSession(store)).resolves.toBe('access-2');
+    expect(store.getState().auth.user?.email).toBe('e@x.org');
+    expect(new Headers(fetch.mock.calls[0][1]?.headers).get('x-refresh-cookie')).toBe('1');
+  });
+
+  it('stays signed out, saying nothing, when there is no cookie to restore from', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(new Response(JSON.stringify({ error: { code: 'invalid_refresh_token' } }), { status: 401 })),
+      ),
+    );
+    const store = fakeStore(reducer(undefined, sessionEnded()));
+    await expect(restoreSession(store)).resolves.toBeNull();
+    expect(store.getState().auth).toEqual({ accessToken: null, expiresAt: null, user: null, ended: null });
+  });
+});
+
+describe('the mark of a provider sign-in', () => {
+  it('counts once, and only while the sign-in can still be going on', () => {
+    const storage = new MemoryStorage();
+    expect(takeProviderSignIn(storage)).toBe(false);
+    markProviderSignIn(storage, 1_000_000);
+    expect(takeProviderSignIn(storage, 1_000_000 + 60_000)).toBe(true);
+    expect(takeProviderSignIn(storage, 1_000_000 + 60_000)).toBe(false);
+    markProviderSignIn(storage, 1_000_000);
+    expect(takeProviderSignIn(storage, 1_000_000 + 16 * 60_000)).toBe(false);
+    expect(storage.items.size).toBe(0);
   });
 });

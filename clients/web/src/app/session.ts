@@ -11,6 +11,11 @@
 //   meanwhile, its access token serves here too, and nothing is refreshed twice;
 // - a tab follows what the others store (a refresh, a sign-in, a sign-out) through `storage`
 //   events, so only the first tab to need a new token asks for one.
+//
+// A sign-in through an identity provider leaves the page and comes back with only the cookie:
+// the tab marks that it is leaving for one (in sessionStorage, this tab's own), and the page it
+// comes back to refreshes once with the cookie. An anonymous page load without the mark asks
+// nothing.
 
 import type { AuthState, SessionEnd } from './authSlice';
 import { isSessionKey, loadAuth, sessionEnded, sessionShared, sessionStarted } from './authSlice';
@@ -30,6 +35,11 @@ const MARGIN_MS = 60_000;
 const REFRESH_TIMEOUT_MS = 15_000;
 /** The Web Lock every tab of the app refreshes under. */
 const LOCK = 'mingle-refresh';
+
+/** The mark of a sign-in at an identity provider, in sessionStorage. */
+const PROVIDER_MARK = 'mingle.providerSignIn';
+/** A provider sign-in started longer ago than this is not awaited any more (the server allows 10 minutes). */
+const PROVIDER_MARK_MS = 15 * 60_000;
 
 /** The refresh under way, per store (one per tab; tests make several). */
 const inFlight = new WeakMap<SessionStore, Promise<string | null>>();
@@ -69,7 +79,49 @@ export function refreshSession(store: SessionStore): Promise<string | null> {
   return flight;
 }
 
-async function refreshOnce(store: SessionStore, replacing: string | null): Promise<string | null> {
+/**
+ * Marks that this tab leaves for an identity provider's sign-in now, so that the page it comes
+ * back to looks for the session the server started (see `takeProviderSignIn`).
+ */
+export function markProviderSignIn(
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.sessionStorage,
+  now = Date.now(),
+): void {
+  try {
+    storage?.setItem(PROVIDER_MARK, String(now));
+  } catch {
+    // No storage: coming back, the person signs in once more.
+  }
+}
+
+/** Whether this page comes back from a provider's sign-in started here lately; the mark counts once. */
+export function takeProviderSignIn(
+  storage: Pick<Storage, 'getItem' | 'removeItem'> | undefined = globalThis.sessionStorage,
+  now = Date.now(),
+): boolean {
+  try {
+    const at = Number(storage?.getItem(PROVIDER_MARK));
+    storage?.removeItem(PROVIDER_MARK);
+    return at > 0 && now >= at && now - at < PROVIDER_MARK_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the session from the refresh cookie alone, with nobody signed in here yet: the server set
+ * the cookie on the way back from a provider. Without a cookie (the sign-in failed or was
+ * abandoned) the page stays signed out and says nothing.
+ */
+export function restoreSession(store: SessionStore): Promise<string | null> {
+  const running = inFlight.get(store);
+  if (running) return running;
+  const flight = withRefreshLock(() => refreshOnce(store, null, false)).finally(() => inFlight.delete(store));
+  inFlight.set(store, flight);
+  return flight;
+}
+
+async function refreshOnce(store: SessionStore, replacing: string | null, hadSession = true): Promise<string | null> {
   const stored = storedSession();
   if (stored?.accessToken && stored.accessToken !== replacing && fresh(stored.expiresAt)) {
     store.dispatch(sessionShared(stored));
@@ -84,7 +136,7 @@ async function refreshOnce(store: SessionStore, replacing: string | null): Promi
     signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
   });
   if (response.status === 401 || response.status === 403 || response.status === 404) {
-    store.dispatch(sessionEnded(await endReason(response)));
+    if (hadSession) store.dispatch(sessionEnded(await endReason(response)));
     return null;
   }
   if (!response.ok) throw new Error(`refresh failed: ${response.status}`);

@@ -4,7 +4,7 @@
 import { configureStore } from '@reduxjs/toolkit';
 import { api } from './api';
 import authReducer, { loadAuth, saveAuth, takeStoredRefreshToken } from './authSlice';
-import { carryRefreshToken, followOtherTabs, refreshSession } from './session';
+import { carryRefreshToken, followOtherTabs, refreshSession, restoreSession, takeProviderSignIn } from './session';
 import channelsReducer, { channelsCleared } from '../realtime/channelsSlice';
 import connectionReducer from '../realtime/connectionSlice';
 import dmReducer, { dmCleared } from '../realtime/dmSlice';
@@ -48,6 +48,11 @@ export function makeStore() {
   if (storedRefreshToken) {
     carryRefreshToken(storedRefreshToken);
     void refreshSession(store).catch(() => undefined);
+  }
+  // Back from an identity provider: signed in, the server sent the browser to `/` with the
+  // refresh cookie set; a failure or a second factor comes back to the sign-in screen instead.
+  if (takeProviderSignIn() && !store.getState().auth.user && globalThis.location?.pathname !== '/signin') {
+    void restoreSession(store).catch(() => undefined);
   }
   return store;
 }

@@ -1,6 +1,6 @@
 import i18n from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reasonText } from './serverText';
+import { providerErrorSentence, reasonText } from './serverText';
 
 describe('reasons from the server', () => {
   afterEach(() => i18n.changeLanguage('en'));
@@ -21,5 +21,20 @@ describe('reasons from the server', () => {
     for (const reason of ['Only 1 seat left', 'You have met 2 people in common', 'New, be among the first']) {
       expect(reasonText(reason)).toBe(reason);
     }
+  });
+});
+
+describe('why a sign-in through an identity provider did not work', () => {
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it('is said for each code the server sends back, with the way out for the case at hand', async () => {
+    expect(providerErrorSentence('unverified_email', 'signin')).toMatch(/^The identity provider did not vouch/);
+    expect(providerErrorSentence('unverified_email', 'signin')).toMatch(/link the provider/);
+    expect(providerErrorSentence('unverified_email', 'link')).toMatch(/so it was not linked\.$/);
+    expect(providerErrorSentence('something_new', 'signin')).toBe(
+      'Signing in through the identity provider did not work. Try again.',
+    );
+    await i18n.changeLanguage('ru');
+    expect(providerErrorSentence('identity_taken', 'link')).toMatch(/^Этот аккаунт сервиса уже привязан/);
   });
 });

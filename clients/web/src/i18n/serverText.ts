@@ -193,11 +193,42 @@ const CODE_SENTENCES: Record<string, () => string> = {
   unavailable: () => t('error.code.unavailable'),
   internal: () => t('error.code.internal'),
   payload_too_large: () => t('error.code.payload_too_large'),
+  last_sign_in_method: () => t('error.code.last_sign_in_method'),
+  identity_taken: () => t('providers.error.identity_taken'),
+  unknown_provider: () => t('error.code.unknown_provider'),
 };
 
 /** The sentence for an API error code, in the active language; `null` for a code not known here. */
 export function codeSentence(code: string): string | null {
   return Object.hasOwn(CODE_SENTENCES, code) ? CODE_SENTENCES[code]() : null;
+}
+
+/**
+ * Why a sign-in or a link through an identity provider did not work, by the code the server's
+ * redirect back names (`/signin?provider_error=...`, `/account/security?link_error=...`), as keys
+ * of `providers.error`.
+ */
+const PROVIDER_ERRORS: Record<string, () => string> = {
+  state_mismatch: () => t('providers.error.state_mismatch'),
+  provider_refused: () => t('providers.error.provider_refused'),
+  provider_error: () => t('providers.error.provider_error'),
+  invalid_id_token: () => t('providers.error.invalid_id_token'),
+  nonce_mismatch: () => t('providers.error.nonce_mismatch'),
+  unverified_email: () => t('providers.error.unverified_email'),
+  identity_taken: () => t('providers.error.identity_taken'),
+  email_taken: () => t('providers.error.email_taken'),
+  account_closed: () => t('providers.error.account_closed'),
+  unavailable: () => t('error.code.unavailable'),
+};
+
+/**
+ * The sentence for a provider's failed sign-in (`signin`) or link (`link`); a code not known here
+ * says that it did not work.
+ */
+export function providerErrorSentence(code: string, during: 'signin' | 'link'): string {
+  // Linking, the account is already signed in: no password sign-in to suggest.
+  if (during === 'link' && code === 'unverified_email') return t('providers.error.unverified_email_link');
+  return Object.hasOwn(PROVIDER_ERRORS, code) ? PROVIDER_ERRORS[code]() : t('providers.error.unknown');
 }
 
 /** Why the realtime gateway refused a message, by its error code, as keys of `realtime`. */

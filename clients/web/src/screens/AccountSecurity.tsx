@@ -1,5 +1,6 @@
 // The account's sign-in and security: the e-mail address (confirmed or not, and changing it), the
-// password, two-step sign-in, the devices signed in, a copy of everything Mingle keeps, and
+// password (or, for an account made through an identity provider, setting one), the providers
+// linked, two-step sign-in, the devices signed in, a copy of everything Mingle keeps, and
 // deleting the account.
 
 import { FormEvent, useState } from 'react';
@@ -11,6 +12,8 @@ import {
   useChangePasswordMutation,
   useDeleteAccountMutation,
   useExportDataMutation,
+  useForgotPasswordMutation,
+  useIdentitiesQuery,
   useMeQuery,
   useResendVerificationMutation,
   useSecurityQuery,
@@ -19,6 +22,7 @@ import { saveFile } from '../app/download';
 import { useFieldProblems } from '../app/forms';
 import type { Me } from '../app/types';
 import { Devices } from '../components/Devices';
+import { LinkedProviders } from '../components/LinkedProviders';
 import { useLayout } from '../components/layoutContext';
 import { useProof } from '../components/proof';
 import { ProofField } from '../components/ProofField';
@@ -31,19 +35,23 @@ export function AccountSecurity() {
   useTitle(t('security.title'));
   const me = useMeQuery();
   const security = useSecurityQuery();
+  const identities = useIdentitiesQuery();
+  // An account made through a provider has no password until its owner sets one.
+  const hasPassword = identities.data?.has_password ?? true;
   return (
     <div className="page page-narrow">
       <p className="crumbs">
         <Link to="/profile">← {t('nav.profile')}</Link>
       </p>
       <PageTitle>{t('security.title')}</PageTitle>
-      {me.data && security.data ? (
+      {me.data && security.data && !identities.isLoading ? (
         <>
-          <SignInDetails me={me.data} totpEnabled={security.data.totp_enabled} />
+          <SignInDetails me={me.data} totpEnabled={security.data.totp_enabled} hasPassword={hasPassword} />
+          <LinkedProviders identities={identities.data?.items ?? []} />
           <TwoStepSignIn security={security.data} />
           <Devices />
           <YourData />
-          <DeleteAccount totpEnabled={security.data.totp_enabled} />
+          <DeleteAccount totpEnabled={security.data.totp_enabled} hasPassword={hasPassword} />
         </>
       ) : security.error ? (
         <ErrorNote>{errorMessage(security.error)}</ErrorNote>
@@ -54,12 +62,16 @@ export function AccountSecurity() {
   );
 }
 
-/** The address and the password, each with its own form, opened in place. */
-function SignInDetails({ me, totpEnabled }: { me: Me; totpEnabled: boolean }) {
+/**
+ * The address and the password, each with its own form, opened in place. Without a password, the
+ * link to set one is mailed, as for a forgotten one.
+ */
+function SignInDetails({ me, totpEnabled, hasPassword }: { me: Me; totpEnabled: boolean; hasPassword: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<'email' | 'password' | null>(null);
   const [said, setSaid] = useState<string | null>(null);
   const [resend, resending] = useResendVerificationMutation();
+  const [sendPasswordLink, sendingPasswordLink] = useForgotPasswordMutation();
   const done = (sentence: string) => {
     setOpen(null);
     setSaid(sentence);
@@ -68,6 +80,14 @@ function SignInDetails({ me, totpEnabled }: { me: Me; totpEnabled: boolean }) {
     try {
       await resend().unwrap();
       setSaid(t('reminder.sent', { email: me.email }));
+    } catch (err) {
+      setSaid(errorMessage(err));
+    }
+  };
+  const setPassword = async () => {
+    try {
+      await sendPasswordLink(me.email).unwrap();
+      setSaid(t('security.setPasswordSent', { email: me.email }));
     } catch (err) {
       setSaid(errorMessage(err));
     }
@@ -114,26 +134,49 @@ function SignInDetails({ me, totpEnabled }: { me: Me; totpEnabled: boolean }) {
           </button>
         )}
       </div>
-      {open === 'email' && <ChangeEmail current={me.email} onDone={done} onCancel={() => setOpen(null)} />}
+      {open === 'email' &&
+        (hasPassword ? (
+          <ChangeEmail current={me.email} onDone={done} onCancel={() => setOpen(null)} />
+        ) : (
+          <NeedsPassword onCancel={() => setOpen(null)} />
+        ))}
       <div className="setting">
         <div className="setting-main">
           <p className="setting-label">{t('security.password')}</p>
-          <p className="setting-value muted" aria-hidden="true">
-            ••••••••••
-          </p>
+          {hasPassword ? (
+            <p className="setting-value muted" aria-hidden="true">
+              ••••••••••
+            </p>
+          ) : (
+            <>
+              <p className="setting-value">{t('security.noPassword')}</p>
+              <p className="small muted">{t('security.noPasswordHint')}</p>
+            </>
+          )}
         </div>
-        {open !== 'password' && (
+        {!hasPassword ? (
           <button
             type="button"
-            className="button button-ghost button-small"
-            aria-label={t('security.changePassword')}
-            onClick={() => {
-              setSaid(null);
-              setOpen('password');
-            }}
+            className="button button-secondary button-small"
+            disabled={sendingPasswordLink.isLoading}
+            onClick={() => void setPassword()}
           >
-            {t('security.change')}
+            {t('security.setPassword')}
           </button>
+        ) : (
+          open !== 'password' && (
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              aria-label={t('security.changePassword')}
+              onClick={() => {
+                setSaid(null);
+                setOpen('password');
+              }}
+            >
+              {t('security.change')}
+            </button>
+          )
         )}
       </div>
       {open === 'password' && <ChangePassword totpEnabled={totpEnabled} onDone={done} onCancel={() => setOpen(null)} />}
@@ -141,6 +184,21 @@ function SignInDetails({ me, totpEnabled }: { me: Me; totpEnabled: boolean }) {
         {said}
       </p>
     </section>
+  );
+}
+
+/** In place of a form that a password confirms, while the account has none. */
+function NeedsPassword({ onCancel }: { onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="form inset">
+      <p className="small">{t('security.needsPassword')}</p>
+      <div className="button-row">
+        <button type="button" className="button button-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -322,7 +380,7 @@ function YourData() {
 }
 
 /** The account's end: what happens is said first, then the password (or a code) confirms it. */
-function DeleteAccount({ totpEnabled }: { totpEnabled: boolean }) {
+function DeleteAccount({ totpEnabled, hasPassword }: { totpEnabled: boolean; hasPassword: boolean }) {
   const { t } = useTranslation();
   const { signOut } = useLayout();
   const [remove, removing] = useDeleteAccountMutation();
@@ -355,7 +413,9 @@ function DeleteAccount({ totpEnabled }: { totpEnabled: boolean }) {
         <li>{t('security.delete.events')}</li>
         <li>{t('security.delete.final')}</li>
       </ul>
-      {asking ? (
+      {asking && !hasPassword && !totpEnabled ? (
+        <NeedsPassword onCancel={() => setAsking(false)} />
+      ) : asking ? (
         <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.delete.title')}>
           <ProofField proof={proof} totpEnabled={totpEnabled} onEdit={() => setError(null)} />
           <ErrorNote>{error}</ErrorNote>

@@ -1,16 +1,21 @@
 // Sign up and sign in, with the second factor (a code from an authenticator app, or a recovery
 // code) when the account has one. Both return to the page that sent the person here (`from` in
-// the location's state: an event they wanted to RSVP to, a page that needs a session).
+// the location's state: an event they wanted to RSVP to, a page that needs a session). Under the
+// form, "Continue with ..." for each identity provider; the way back from one may land here, with
+// the second factor's ticket or the reason the sign-in did not work.
 
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorCode, errorMessage, useLoginMutation, useRegisterMutation, useSecondFactorMutation } from '../app/api';
 import { useAppSelector, useSignedIn } from '../app/hooks';
+import { providerReturn } from '../app/providers';
 import { AuthFrame } from '../components/AuthFrame';
+import { ProviderButtons } from '../components/ProviderButtons';
 import { ErrorNote, PageTitle, TextField } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { missingFields, useFieldProblems } from '../app/forms';
+import { providerErrorSentence } from '../i18n/serverText';
 
 /** What the sign-in screen was opened to say, from the location's state. */
 export type AuthNotice = 'passwordReset';
@@ -28,8 +33,13 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
-  /** The sign-in's ticket once the password was right and the second factor is next. */
-  const [ticket, setTicket] = useState<string | null>(null);
+  /** What the way back from an identity provider brought, read once (then cleared from the address). */
+  const [returned] = useState(() =>
+    mode === 'signin' ? providerReturn(location.search, location.hash) : { ticket: null, error: null },
+  );
+  /** The sign-in's ticket once the password (or the provider) was right and the second factor is next. */
+  const [ticket, setTicket] = useState<string | null>(returned.ticket);
+  const [providerError, setProviderError] = useState<string | null>(returned.error);
   const check = useFieldProblems();
   /** A change to `field`: what was said about it, or about the form, no longer holds. */
   const edit = (field: string, apply: (value: string) => void) => (e: { target: { value: string } }) => {
@@ -39,6 +49,12 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   };
   const busy = registering.isLoading || loggingIn.isLoading;
   useTitle(mode === 'signup' ? t('auth.signUpTitle') : t('auth.signInTitle'));
+  // The ticket and the error leave the address: a reload or a bookmark does not bring them back.
+  useEffect(() => {
+    const { ticket: inAddress, error: saidInAddress } = providerReturn(location.search, location.hash);
+    if (inAddress || saidInAddress)
+      void navigate(location.pathname, { replace: true, state: location.state as unknown });
+  }, [location, navigate]);
 
   if (signedIn) return <Navigate to={from ?? '/'} replace />;
 
@@ -46,6 +62,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     e.preventDefault();
     const missing = missingFields(mode, { name, email, password });
     setError(missing);
+    setProviderError(null);
     check.reset();
     if (missing) return;
     try {
@@ -98,6 +115,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           {note}
         </p>
       )}
+      <ErrorNote>{providerError && providerErrorSentence(providerError, 'signin')}</ErrorNote>
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
         {mode === 'signup' && (
           <TextField
@@ -147,6 +165,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
         </button>
       </form>
+      <ProviderButtons />
       <p className="auth-switch">
         {mode === 'signup' ? (
           <>

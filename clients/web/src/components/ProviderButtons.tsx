@@ -1,0 +1,31 @@
+// "Continue with ..." under the password form of the sign-in and sign-up screens, one button per
+// identity provider the server offers (none, and nothing shows). See app/providers.ts for the
+// way there and back.
+
+import { useTranslation } from 'react-i18next';
+import { useProvidersQuery } from '../app/api';
+import { startProviderSignIn } from '../app/providers';
+
+export function ProviderButtons() {
+  const { t } = useTranslation();
+  const { data } = useProvidersQuery();
+  const providers = data?.items ?? [];
+  if (providers.length === 0) return null;
+  return (
+    <div className="providers" data-testid="providers">
+      <p className="or-divider">
+        <span>{t('auth.or')}</span>
+      </p>
+      {providers.map((provider) => (
+        <button
+          key={provider.id}
+          type="button"
+          className="button button-ghost button-wide provider-button"
+          onClick={() => startProviderSignIn(provider.id)}
+        >
+          {t('auth.continueWith', { name: provider.name })}
+        </button>
+      ))}
+    </div>
+  );
+}
