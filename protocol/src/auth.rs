@@ -115,7 +115,10 @@ pub struct PasswordChange {
 pub struct EmailChange {
     #[schema(format = "email", max_length = 254)]
     pub new_email: String,
-    pub password: String,
+    /// The current password, or a code from the authenticator app (an account made through a
+    /// provider has no password).
+    #[serde(flatten)]
+    pub confirmation: Confirmation,
 }
 
 /// `POST /auth/password/forgot`.

@@ -197,8 +197,8 @@ async fn change_password(
 #[utoipa::path(post, path = "/me/email", tag = "auth", security(("bearer" = [])), request_body = EmailChange,
     responses(
         (status = 202, description = "A link is on its way to the new address"),
-        (status = 403, description = "`wrong_password`", body = ErrorBody),
-        (status = 422, description = "Not an e-mail address, or the same as now", body = ErrorBody),
+        (status = 403, description = "`wrong_password` or `invalid_code`", body = ErrorBody),
+        (status = 422, description = "Not an e-mail address, the same as now, or no confirmation", body = ErrorBody),
     ))]
 async fn change_email(
     State(state): State<AppState>,
@@ -211,8 +211,7 @@ async fn change_email(
     if email == account.email {
         return Err(ApiError::invalid("new_email", "is already your address"));
     }
-    let proof = Confirmation { password: Some(body.password), ..Confirmation::default() };
-    confirm(&state, &account, &proof, address).await?;
+    confirm(&state, &account, &body.confirmation, address).await?;
     if state.store.user_by_email(&email).await?.is_some() {
         state.mailer.send(Mail {
             to: email.clone(),

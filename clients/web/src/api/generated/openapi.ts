@@ -1368,10 +1368,9 @@ export interface components {
      * @description `POST /me/email`: move the account to a new address (it changes once the link sent there is
      *     opened; the old address is told).
      */
-    EmailChange: {
+    EmailChange: components['schemas']['Confirmation'] & {
       /** Format: email */
       new_email: string;
-      password: string;
     };
     /** @description `POST /auth/email/verify`: the token from the mailed link. */
     EmailVerification: {
@@ -5509,7 +5508,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description `wrong_password` */
+      /** @description `wrong_password` or `invalid_code` */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5536,7 +5535,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Not an e-mail address, or the same as now */
+      /** @description Not an e-mail address, the same as now, or no confirmation */
       422: {
         headers: {
           [name: string]: unknown;
