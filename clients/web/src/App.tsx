@@ -5,6 +5,7 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation, useNavigate, useOutletContext } from 'react-router-dom';
 import { useAppSelector, useSignedIn } from './app/hooks';
+import { takeProviderReturn } from './app/providers';
 import { Layout } from './components/Layout';
 import { AuthScreen } from './screens/AuthScreen';
 import { Discover } from './screens/Discover';
@@ -55,10 +56,27 @@ function SignInWhenSessionEnds() {
   return null;
 }
 
+/**
+ * Back from a provider's sign-in on the front page: on to the page that asked for it (an event's
+ * RSVP, say), once the session is restored.
+ */
+function ReturnAfterProviderSignIn() {
+  const signedIn = useSignedIn();
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => {
+    if (!signedIn || location.pathname !== '/') return;
+    const path = takeProviderReturn();
+    if (path && path !== '/') void navigate(path, { replace: true });
+  }, [signedIn, location.pathname, navigate]);
+  return null;
+}
+
 export function App() {
   return (
     <>
       <SignInWhenSessionEnds />
+      <ReturnAfterProviderSignIn />
       <Routes>
         <Route path="/signin" element={<AuthScreen mode="signin" />} />
         <Route path="/signup" element={<AuthScreen mode="signup" />} />

@@ -5,10 +5,45 @@
 
 import { markProviderSignIn } from './session';
 
-/** Leaves for `provider`'s sign-in (or sign-up: the first one makes the account). */
-export function startProviderSignIn(provider: string): void {
+/** Where the page that sent the person to a provider is remembered, with when. */
+const RETURN_KEY = 'mingle.providerReturnTo';
+/** How long that is remembered: a sign-in at a provider takes minutes, not hours. */
+const RETURN_FOR_MS = 15 * 60_000;
+
+/** `path` when it is a page of this app (never another site's address), else null. */
+export function safeReturnPath(path: string | null | undefined): string | null {
+  if (!path || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return null;
+  return path;
+}
+
+/**
+ * Leaves for `provider`'s sign-in (or sign-up: the first one makes the account), to come back to
+ * `returnTo` (the page that asked the person to sign in) once signed in.
+ */
+export function startProviderSignIn(provider: string, returnTo?: string | null): void {
   markProviderSignIn();
+  const path = safeReturnPath(returnTo);
+  try {
+    if (path) sessionStorage.setItem(RETURN_KEY, JSON.stringify({ path, at: Date.now() }));
+    else sessionStorage.removeItem(RETURN_KEY);
+  } catch {
+    // Storage refused (a private window): the way back lands on the front page.
+  }
   window.location.assign(`/api/v1/auth/oidc/${encodeURIComponent(provider)}/start`);
+}
+
+/** The page a provider sign-in started from, once (then forgotten); null when none or stale. */
+export function takeProviderReturn(now = Date.now()): string | null {
+  try {
+    const raw = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    if (!raw) return null;
+    const { path, at } = JSON.parse(raw) as { path?: string; at?: number };
+    if (typeof at !== 'number' || now - at > RETURN_FOR_MS) return null;
+    return safeReturnPath(path);
+  } catch {
+    return null;
+  }
 }
 
 /**

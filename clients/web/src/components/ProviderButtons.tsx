@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { useProvidersQuery } from '../app/api';
 import { startProviderSignIn } from '../app/providers';
 
-export function ProviderButtons() {
+/** `returnTo`: the page to come back to once signed in (the one that asked for it). */
+export function ProviderButtons({ returnTo }: { returnTo?: string | null }) {
   const { t } = useTranslation();
   const { data } = useProvidersQuery();
   const providers = data?.items ?? [];
@@ -21,7 +22,7 @@ export function ProviderButtons() {
           key={provider.id}
           type="button"
           className="button button-ghost button-wide provider-button"
-          onClick={() => startProviderSignIn(provider.id)}
+          onClick={() => startProviderSignIn(provider.id, returnTo)}
         >
           {t('auth.continueWith', { name: provider.name })}
         </button>

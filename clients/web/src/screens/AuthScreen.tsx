@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorCode, errorMessage, useLoginMutation, useRegisterMutation, useSecondFactorMutation } from '../app/api';
 import { useAppSelector, useSignedIn } from '../app/hooks';
-import { providerReturn } from '../app/providers';
+import { providerReturn, takeProviderReturn } from '../app/providers';
 import { AuthFrame } from '../components/AuthFrame';
 import { ProviderButtons } from '../components/ProviderButtons';
 import { ErrorNote, PageTitle, TextField } from '../components/ui';
@@ -26,7 +26,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const ended = useAppSelector((s) => s.auth.ended);
   const navigate = useNavigate();
   const location = useLocation();
-  const { from, notice } = (location.state as { from?: string; notice?: AuthNotice } | null) ?? {};
+  const { from: asked, notice } = (location.state as { from?: string; notice?: AuthNotice } | null) ?? {};
   const [register, registering] = useRegisterMutation();
   const [login, loggingIn] = useLoginMutation();
   const [name, setName] = useState('');
@@ -37,6 +37,8 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [returned] = useState(() =>
     mode === 'signin' ? providerReturn(location.search, location.hash) : { ticket: null, error: null },
   );
+  /** The page to return to: the one that sent the person here, or the one a provider sign-in left from. */
+  const [from] = useState(() => asked ?? (returned.ticket ? takeProviderReturn() : null) ?? undefined);
   /** The sign-in's ticket once the password (or the provider) was right and the second factor is next. */
   const [ticket, setTicket] = useState<string | null>(returned.ticket);
   const [providerError, setProviderError] = useState<string | null>(returned.error);
@@ -165,7 +167,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
         </button>
       </form>
-      <ProviderButtons />
+      <ProviderButtons returnTo={from} />
       <p className="auth-switch">
         {mode === 'signup' ? (
           <>
