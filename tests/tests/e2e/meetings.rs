@@ -1,7 +1,7 @@
 //! Meetings between attendees: request, live notifications, accept (opening a DM), decline,
 //! cancel, and no double booking.
 
-use chrono::{Duration, SecondsFormat, Timelike, Utc};
+use chrono::{Duration, SecondsFormat, SubsecRound as _, Timelike, Utc};
 use protocol::meetings::{FreeTimes, Meeting, MeetingStatus};
 use protocol::realtime::{ChannelMessage, MessageBody};
 use protocol::users::Me;
@@ -25,7 +25,8 @@ async fn meetings_round_trip_live_without_double_booking(backend: Backend) {
     let (ann, ann_s) = anon.register("Ann").await;
     let (ben, ben_s) = anon.register("Ben").await;
     let (cat, cat_s) = anon.register("Cat").await;
-    let start = Utc::now() + Duration::minutes(30);
+    // Whole seconds, as the times sent below are: a fraction would make "at or after" off by it.
+    let start = Utc::now().trunc_subsecs(0) + Duration::minutes(30);
     let at = |minutes: i64| (start + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let event = org.create_online_event("Meet Night", start - Utc::now(), Duration::minutes(180)).await;
     let id = event["id"].as_str().expect("id").to_owned();
