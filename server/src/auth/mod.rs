@@ -221,15 +221,6 @@ impl TokenKeys {
     }
 }
 
-/// A new random refresh token and the hash under which it is stored.
-pub fn new_refresh_token() -> (String, Vec<u8>) {
-    secrets::new_token()
-}
-
-pub fn hash_refresh_token(token: &str) -> Vec<u8> {
-    secrets::hash(token)
-}
-
 /// Reads the JWT secret from the data directory, generating it on first use (mode 0600).
 pub fn local_jwt_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join("jwt_secret");

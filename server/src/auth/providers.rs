@@ -119,6 +119,8 @@ pub enum ProviderError {
     Refused(String),
     #[error("the provider's answer did not check out: {0}")]
     Invalid(String),
+    #[error("the ID token's nonce is not the one this sign-in sent")]
+    NonceMismatch,
 }
 
 /// Allowed difference between our clock and the provider's.
@@ -266,9 +268,10 @@ impl Providers {
                             Ok(())
                         }
                     });
-                let claims = id_token
-                    .claims(&verifier, &Nonce::new(nonce.to_owned()))
-                    .map_err(|e| ProviderError::Invalid(format!("ID token: {e}")))?;
+                let claims = id_token.claims(&verifier, &Nonce::new(nonce.to_owned())).map_err(|e| match e {
+                    openidconnect::ClaimsVerificationError::InvalidNonce(_) => ProviderError::NonceMismatch,
+                    e => ProviderError::Invalid(format!("ID token: {e}")),
+                })?;
                 let name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_owned());
                 Ok(ExternalIdentity {
                     subject: claims.subject().as_str().to_owned(),

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::secrets::{self, MAX_TOKEN_LEN};
-use crate::auth::{hash_refresh_token, new_refresh_token, totp};
+use crate::auth::totp;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ClientAddr};
 use crate::mail::Mail;
@@ -140,7 +140,7 @@ impl Device {
 pub(crate) async fn new_session(state: &AppState, user: &UserRow, device: &Device) -> ApiResult<Session> {
     let session_id = Uuid::now_v7();
     state.store.create_session(session_id, user.id, &device.user_agent, &device.address).await?;
-    let (refresh_token, hash) = new_refresh_token();
+    let (refresh_token, hash) = secrets::new_token();
     let expires_at = now_ms() + ttl_ms(state.tokens.refresh_ttl);
     state.store.insert_refresh_token(&hash, session_id, user.id, expires_at).await?;
     session(state, user, session_id, refresh_token)
@@ -380,8 +380,8 @@ async fn refresh(
     if presented.is_empty() || presented.len() > MAX_TOKEN_LEN {
         return Err(invalid());
     }
-    let old = hash_refresh_token(&presented);
-    let (new_token, new_hash) = new_refresh_token();
+    let old = secrets::hash(&presented);
+    let (new_token, new_hash) = secrets::new_token();
     let expires_at = now_ms() + ttl_ms(state.tokens.refresh_ttl);
     match state.store.rotate_refresh_token(&old, &new_hash, expires_at).await? {
         RotateOutcome::Rotated { user_id, session: session_id } => {
@@ -413,7 +413,7 @@ async fn logout(
 ) -> ApiResult<Response> {
     let presented = presented_refresh_token(&state, &headers, &body)?;
     if !presented.is_empty() && presented.len() <= MAX_TOKEN_LEN {
-        if let Some(ended) = state.store.revoke_refresh_family(&hash_refresh_token(&presented)).await? {
+        if let Some(ended) = state.store.revoke_refresh_family(&secrets::hash(&presented)).await? {
             state.revocations.revoked(&[ended], &state.realtime.access);
         }
     }
@@ -444,7 +444,7 @@ async fn verify_email(
         outcome = state.store.redeem_email_link(&hash, &LinkAction::Change).await?;
     }
     match outcome {
-        Redeemed::Done { user, email } => {
+        Redeemed::Done { user, email, .. } => {
             tracing::info!(user = %user, "e-mail address verified");
             Ok(Json(EmailVerified { email }))
         }
@@ -514,10 +514,9 @@ async fn reset_password(State(state): State<AppState>, ApiJson(body): ApiJson<Pa
     }
     let password_hash = state.passwords.hash(body.new_password).await?;
     match state.store.redeem_email_link(&secrets::hash(&body.token), &LinkAction::Reset { password_hash }).await? {
-        Redeemed::Done { user, .. } => {
+        Redeemed::Done { user, ended, .. } => {
             tracing::info!(user = %user, "password reset by e-mail");
-            // The reset ended every session in the store; end their tokens and sockets here.
-            state.revocations.poll(&state.store, &state.realtime.access).await?;
+            super::account_security::ended(&state, user, &ended);
             Ok(StatusCode::NO_CONTENT)
         }
         refused => Err(link_refused(&refused)),

@@ -207,13 +207,13 @@ async fn callback(
         .await
     {
         Ok(identity) => identity,
+        Err(ProviderError::NonceMismatch) => {
+            tracing::warn!(provider = %id, "the ID token's nonce did not match");
+            return fail("nonce_mismatch");
+        }
         Err(ProviderError::Invalid(why)) => {
             tracing::warn!(provider = %id, %why, "the provider's answer did not check out");
-            return fail(if why.contains("once") || why.contains("nonce") {
-                "nonce_mismatch"
-            } else {
-                "invalid_id_token"
-            });
+            return fail("invalid_id_token");
         }
         Err(e) => {
             tracing::warn!(provider = %id, error = %e, "finishing a provider sign-in failed");

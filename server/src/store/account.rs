@@ -23,19 +23,23 @@ macro_rules! replace_codes {
     }};
 }
 
-/// Ends every session of `$user` (and its refresh tokens) inside the caller's transaction.
+/// Ends every session of `$user` (and its refresh tokens) inside the caller's transaction, and
+/// evaluates to the sessions that were open (whose tokens and sockets the caller ends).
 macro_rules! end_all_sessions {
     ($tx:expr, $user:expr, $now:expr) => {{
-        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-            .bind($user)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+        let ended: Vec<Uuid> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",
+        )
+        .bind($user)
+        .bind($now)
+        .fetch_all(&mut *$tx)
+        .await?;
         sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
             .bind($user)
             .bind($now)
             .execute(&mut *$tx)
             .await?;
+        ended
     }};
 }
 pub(crate) use end_all_sessions;
@@ -85,10 +89,11 @@ impl LinkAction {
 /// Why a link, ticket or code was not accepted, or what redeeming a link did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeemed {
-    /// Done, for this user and address.
+    /// Done, for this user and address; a reset also ended these sessions.
     Done {
         user: Uuid,
         email: String,
+        ended: Vec<Uuid>,
     },
     /// Already used once.
     Used,
@@ -169,6 +174,7 @@ impl Store {
                 Some((_, _, _, Some(_))) => Redeemed::Used,
                 Some((_, _, expires_at, None)) if expires_at <= now => Redeemed::Expired,
                 Some((user, email, _, None)) => {
+                    let mut ended = Vec::new();
                     sqlx::query("UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1")
                         .bind(hash)
                         .bind(now)
@@ -213,10 +219,10 @@ impl Store {
                                 .execute(&mut *tx)
                                 .await?;
                             // Whoever knew the old password is signed out everywhere.
-                            end_all_sessions!(tx, user, now);
+                            ended = end_all_sessions!(tx, user, now);
                         }
                     }
-                    Redeemed::Done { user, email }
+                    Redeemed::Done { user, email, ended }
                 }
             };
             tx.commit().await?;

@@ -74,15 +74,7 @@ impl Store {
         let now = now_ms();
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
-            let mut closed = ClosedAccount {
-                sessions: sqlx::query_scalar(
-                    "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL",
-                )
-                .bind(user)
-                .fetch_all(&mut *tx)
-                .await?,
-                ..ClosedAccount::default()
-            };
+            let mut closed = ClosedAccount::default();
             let owned: Vec<(Uuid, i64)> = sqlx::query_as(OWNED).bind(user).fetch_all(&mut *tx).await?;
             for (event, ends_at) in owned {
                 let next: Option<Uuid> =
@@ -126,7 +118,7 @@ impl Store {
             ] {
                 sqlx::query(sql).bind(user).execute(&mut *tx).await?;
             }
-            end_all_sessions!(tx, user, now);
+            closed.sessions = end_all_sessions!(tx, user, now);
             sqlx::query(SCRUB)
                 .bind(user)
                 .bind(format!("deleted-{}@deleted.invalid", user.simple()))

@@ -73,13 +73,13 @@ impl Store {
             SessionSelector::One(id) => ("id = $3", Some(id)),
             SessionSelector::AllBut(keep) => ("($3 IS NULL OR id <> $3)", keep),
         };
-        let select = format!("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND {filter}");
-        let update =
-            format!("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND {filter}");
+        let update = format!(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND {filter} RETURNING id"
+        );
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
-            let ids: Vec<Uuid> = sqlx::query_scalar(&select.replace("$3", "$2")).bind(user).bind(other).fetch_all(&mut *tx).await?;
-            sqlx::query(&update).bind(user).bind(now).bind(other).execute(&mut *tx).await?;
+            let ids: Vec<Uuid> =
+                sqlx::query_scalar(&update).bind(user).bind(now).bind(other).fetch_all(&mut *tx).await?;
             for id in &ids {
                 sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL")
                     .bind(id)
