@@ -76,27 +76,45 @@ pub struct MfaChallenge {
 pub enum MfaMethod {
     /// A six-digit code from an authenticator app.
     Totp,
-    /// One of the single-use recovery codes shown when the app was set up.
+    /// One of the single-use recovery codes shown when two-step sign-in was turned on.
     RecoveryCode,
+    /// A passkey registered to the account (`POST /auth/passkey/options` with the ticket).
+    Passkey,
 }
 
-/// `POST /auth/mfa`: the ticket and one of `code` or `recovery_code`.
+impl MfaMethod {
+    /// The method as it is written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+            Self::RecoveryCode => "recovery_code",
+            Self::Passkey => "passkey",
+        }
+    }
+}
+
+/// `POST /auth/mfa`: the ticket and one of `code`, `recovery_code` or `passkey`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct MfaRequest {
     pub ticket: String,
     /// Six digits from the authenticator app.
     pub code: Option<String>,
     pub recovery_code: Option<String>,
+    /// A passkey's answer to the challenge from `POST /auth/passkey/options` with this ticket.
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 /// Proof that the person at the keyboard owns the account, for changes that need it (change
-/// the password, delete the account, remove the second factor): the current password, or a
-/// fresh code from the authenticator app (or a recovery code).
+/// the password, delete the account, remove a second factor): the current password, a fresh
+/// code from the authenticator app, a recovery code, or a passkey (challenge from
+/// `POST /me/passkeys/challenge`). An account with none of these (made through a provider)
+/// confirms by having signed in within the last 10 minutes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Confirmation {
     pub password: Option<String>,
     pub code: Option<String>,
     pub recovery_code: Option<String>,
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 /// `POST /me/password`.
@@ -194,6 +212,11 @@ pub struct RecoveryCodes {
 pub struct SecurityOverview {
     pub email_verified: bool,
     pub totp_enabled: bool,
+    /// Passkeys registered (each is a way to sign in and a second factor).
+    pub passkeys: i64,
+    /// Whether signing in with a password or a provider asks for a second factor (an
+    /// authenticator app or a passkey is set up).
+    pub two_step: bool,
     /// Unused recovery codes left.
     pub recovery_codes_left: i64,
     /// Signed-in devices.
@@ -224,6 +247,9 @@ pub struct ProviderInfo {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProviderList {
     pub items: Vec<ProviderInfo>,
+    /// The domain passkeys belong to (the WebAuthn relying party id), when this deployment
+    /// offers passkeys: pages on that domain or below it can use them.
+    pub passkey_rp_id: Option<String>,
 }
 
 /// Where to send the browser to link a provider to the signed-in account.
@@ -281,4 +307,75 @@ pub struct CallbackQuery {
     pub state: Option<String>,
     /// The provider's error, when the person declined or it failed.
     pub error: Option<String>,
+}
+
+/// A WebAuthn ceremony the server started: pass `options` to `navigator.credentials.create()`
+/// (registration) or `navigator.credentials.get()` (sign-in), after decoding its base64url
+/// fields (`challenge`, `user.id`, each credential `id`), then send the credential back with
+/// `challenge_id`. Single use, valid for 5 minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyChallenge {
+    pub challenge_id: Uuid,
+    /// `{publicKey: {...}}`: WebAuthn's `PublicKeyCredentialCreationOptions` or
+    /// `PublicKeyCredentialRequestOptions`, binary fields as unpadded base64url.
+    #[schema(value_type = Object)]
+    pub options: serde_json::Value,
+}
+
+/// The authenticator's answer to a [`PasskeyChallenge`].
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyAnswer {
+    pub challenge_id: Uuid,
+    /// The `PublicKeyCredential` as JSON (`PublicKeyCredential.toJSON()`): `id`, `rawId`,
+    /// `type` and `response` with its binary fields as unpadded base64url.
+    #[schema(value_type = Object)]
+    pub credential: serde_json::Value,
+}
+
+/// `POST /auth/passkey/options`: sign in with a passkey alone (no body, or no ticket), or finish
+/// a sign-in with a passkey as the second factor (the ticket from login).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PasskeySignInStart {
+    pub ticket: Option<String>,
+}
+
+/// `POST /me/passkeys`: the registration's answer and a name for the passkey.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyRegistration {
+    #[serde(flatten)]
+    pub answer: PasskeyAnswer,
+    /// What the owner calls it ("Phone", "Laptop"); up to 60 characters. Default: "Passkey".
+    #[serde(default)]
+    #[schema(max_length = 60)]
+    pub name: String,
+}
+
+/// A registered passkey.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /me/passkeys`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyList {
+    pub items: Vec<PasskeyInfo>,
+}
+
+/// Answer to `POST /me/passkeys`: the new passkey and, when it turned two-step sign-in on,
+/// the ten recovery codes, shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyAdded {
+    pub passkey: PasskeyInfo,
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// `PATCH /me/passkeys/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyRename {
+    #[schema(min_length = 1, max_length = 60)]
+    pub name: String,
 }

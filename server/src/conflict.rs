@@ -42,6 +42,12 @@ pub enum Conflict {
     IdentityTaken,
     /// Unlinking would leave the account with no way to sign in.
     LastSignInMethod,
+    /// This authenticator already holds a passkey registered here.
+    PasskeyExists,
+    /// Two-step sign-in is off (no authenticator app, no passkey), so there is nothing to do.
+    TwoStepOff,
+    /// The account has no passkey to use.
+    NoPasskeys,
 }
 
 impl Conflict {
@@ -65,6 +71,9 @@ impl Conflict {
             Self::EventCancelled => "event_cancelled",
             Self::IdentityTaken => "identity_taken",
             Self::LastSignInMethod => "last_sign_in_method",
+            Self::PasskeyExists => "passkey_exists",
+            Self::TwoStepOff => "two_step_off",
+            Self::NoPasskeys => "no_passkeys",
         }
     }
 
@@ -104,9 +113,12 @@ impl Conflict {
                  unlink it first."
             }
             Self::LastSignInMethod => {
-                "This is your only way to sign in. Set a password (through \"Forgot password\") or link another \
-                 provider first."
+                "This is your only way to sign in. Set a password (through \"Forgot password\"), add a passkey or \
+                 link another provider first."
             }
+            Self::PasskeyExists => "This device already holds a passkey for Mingle. Use that one, or remove it first.",
+            Self::TwoStepOff => "Two-step sign-in is off. Set up an authenticator app or add a passkey first.",
+            Self::NoPasskeys => "This account has no passkey yet. Add one on your account's security page first.",
         }
     }
 }
@@ -124,7 +136,7 @@ mod tests {
     use super::Conflict;
 
     /// Every variant. A new one breaks the exhaustive match in `listed` until it is added here too.
-    const ALL: [Conflict; 17] = [
+    const ALL: [Conflict; 20] = [
         Conflict::EmailTaken,
         Conflict::EventEnded,
         Conflict::AlreadyCheckedIn,
@@ -142,6 +154,9 @@ mod tests {
         Conflict::EventCancelled,
         Conflict::IdentityTaken,
         Conflict::LastSignInMethod,
+        Conflict::PasskeyExists,
+        Conflict::TwoStepOff,
+        Conflict::NoPasskeys,
     ];
 
     fn listed(c: Conflict) -> bool {
@@ -162,7 +177,10 @@ mod tests {
             | Conflict::AlreadyEnrolled
             | Conflict::EventCancelled
             | Conflict::IdentityTaken
-            | Conflict::LastSignInMethod => ALL.contains(&c),
+            | Conflict::LastSignInMethod
+            | Conflict::PasskeyExists
+            | Conflict::TwoStepOff
+            | Conflict::NoPasskeys => ALL.contains(&c),
         }
     }
 

@@ -127,6 +127,12 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         passwords: Arc::new(Passwords::default()),
         mailer,
         providers: Arc::new(auth::providers::Providers::new(config.providers()?)?),
+        passkeys: auth::passkeys::Passkeys::for_deployment(
+            config.public_origin.as_deref(),
+            &config.allowed_origins,
+            config.passkey_rp_id.as_deref(),
+        )?
+        .map(Arc::new),
         limiter: AuthLimiter::new(AuthLimits {
             per_account_address_per_minute: config.login_per_account_per_minute,
             per_account_per_hour: config.login_per_account_per_hour,

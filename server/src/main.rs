@@ -15,6 +15,7 @@ async fn main() -> anyhow::Result<()> {
         Command::ProtocolSchema => print_json(&protocol::realtime::json_schema()),
         Command::Openapi => print_json(&server::openapi()),
         Command::Matcher => matcher(config).await,
+        Command::Migrate => migrate(&config).await,
         Command::DemoData { seed, users, events } => {
             let shutdown = Shutdown::new();
             let state = server::build_state(&config, &shutdown).await?;
@@ -39,6 +40,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // Last: nothing uses the database any more.
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Applies pending migrations and nothing else: no keys, broker or model, so the job that runs
+/// it needs only the database. (`sqlx` takes a lock for the run, so this is safe beside nodes
+/// that start at the same time.)
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let store = server::store::Store::connect(&url).await.context("connecting to the database")?;
+    tracing::info!(backend = ?store.backend(), "migrations applied");
+    store.close().await;
     Ok(())
 }
 

@@ -37,6 +37,8 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     /// Identity providers people may sign in with.
     pub providers: Arc<crate::auth::providers::Providers>,
+    /// The passkey relying party; `None` where passkeys cannot work (an IP-address origin).
+    pub passkeys: Option<Arc<crate::auth::passkeys::Passkeys>>,
     pub limiter: AuthLimiter,
     pub settings: Arc<Settings>,
     pub realtime: Arc<Realtime>,

@@ -424,6 +424,16 @@ impl Ws {
     }
 
     pub async fn try_connect(base: &str, token: Option<&str>) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        Self::try_connect_with(base, token, None).await
+    }
+
+    /// Connects as [`Ws::try_connect`] does, over TLS with `connector` when `base` is
+    /// `https://` (a gateway whose certificate a test made).
+    pub async fn try_connect_with(
+        base: &str,
+        token: Option<&str>,
+        connector: Option<tokio_tungstenite::Connector>,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
         let url = format!("{}/api/v1/ws", base.replacen("http", "ws", 1));
         let mut request = url.into_client_request()?;
@@ -434,7 +444,8 @@ impl Ws {
             let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header");
             request.headers_mut().insert("authorization", value);
         }
-        let (stream, response) = tokio_tungstenite::connect_async(request).await?;
+        let (stream, response) =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector).await?;
         assert_eq!(
             response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
             Some(realtime::SUBPROTOCOL),
@@ -633,7 +644,7 @@ pub struct Node {
 
 impl Node {
     /// The `mingle` binary next to this test binary (`./dev test` builds it first).
-    fn binary() -> PathBuf {
+    pub fn binary() -> PathBuf {
         let exe = std::env::current_exe().expect("test binary path");
         let dir = exe.parent().and_then(|deps| deps.parent()).expect("target directory");
         let binary = dir.join("mingle");

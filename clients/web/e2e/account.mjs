@@ -42,7 +42,7 @@ function totp(secret, step) {
  * server accepts a step once; it may be one step ahead (the drift the server allows), and waits
  * for the clock when even that one is spent.
  */
-function authenticator(secret) {
+export function authenticator(secret) {
   let last = -1;
   return {
     async code() {

@@ -3,7 +3,9 @@
 // Two people at once, each in a browser of their own:
 // - Nia, new here, continues with Test ID, signs in on the provider's page and is back in the app
 //   signed in (the refresh cookie the server set on the way restores the session); her security
-//   page lists the provider, offers to set a password, and will not unlink her only way in;
+//   page lists the provider, offers to set a password (two-step sign-in would follow the
+//   provider's sign-in, not a password), and will not unlink her only way in; with nothing else
+//   to confirm with, her recent sign-in confirms deleting her account;
 // - Eve, whose address the provider does not vouch for, is told so on the sign-in screen; she
 //   signs up with a password instead, links Test ID from her security page and unlinks it.
 
@@ -49,9 +51,18 @@ async function newcomer(browser, options, { base, provider }, width, { shot, log
   await row.filter({ hasText: 'nia@example.org' }).getByText('Linked', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Set a password' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Change password' }).count(), 0, 'no password to change');
+  // Two-step sign-in would follow her provider's sign-in, not a password she does not have.
+  await page.getByTestId('two-step-text').filter({ hasText: 'After you sign in through a provider' }).waitFor();
   await linked.getByRole('button', { name: `Unlink ${provider}` }).click();
   await linked.getByRole('alert').filter({ hasText: 'This is your only way to sign in' }).waitFor();
   await shot(page, 'security-providers', width, { at: linked });
+
+  log(width, 'with no password or second factor, her recent sign-in confirms deleting her account');
+  const danger = page.getByRole('region', { name: 'Delete account' });
+  await danger.getByRole('button', { name: 'Delete my account…' }).click();
+  await danger.getByText('having signed in within the last 10 minutes confirms this').waitFor();
+  await danger.getByRole('button', { name: 'Delete my account for good' }).click();
+  await page.getByTestId('account-deleted').waitFor();
   await context.close();
 }
 

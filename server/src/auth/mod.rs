@@ -3,6 +3,7 @@
 //! login rate limits; [`revocations`] ends sessions within a second on every node, [`totp`] is
 //! the second factor, [`secrets`] the single-use codes and links.
 
+pub mod passkeys;
 pub mod providers;
 pub mod revocations;
 pub mod secrets;

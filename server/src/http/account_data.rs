@@ -41,6 +41,8 @@ pub(crate) async fn export(State(state): State<AppState>, user: AuthUser) -> Api
         exported_at: chrono::Utc::now(),
         account: render::me(&row),
         sessions: sessions.iter().map(|s| session_info(s, user.session)).collect(),
+        identities: super::providers::linked_identities(&state, user.id).await?,
+        passkeys: state.store.passkeys_of(user.id).await?.iter().map(super::passkeys::info).collect(),
         rsvps: rows
             .rsvps
             .into_iter()
@@ -106,7 +108,7 @@ pub(crate) async fn delete_me(
     ApiJson(body): ApiJson<Confirmation>,
 ) -> ApiResult<StatusCode> {
     let row = account(&state, &user).await?;
-    confirm(&state, &row, &body, address).await?;
+    confirm(&state, &user, &row, &body, address).await?;
     // Seats first, so the waitlist moves up as it would for any withdrawal.
     for event in state.store.upcoming_rsvp_events(user.id).await? {
         match state.store.cancel_rsvp(event, user.id).await {

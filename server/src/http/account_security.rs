@@ -52,11 +52,14 @@ pub(crate) async fn account(state: &AppState, user: &AuthUser) -> ApiResult<User
         .ok_or_else(|| ApiError::unauthorized("account no longer exists"))
 }
 
-/// Checks that the person at the keyboard owns `account`: its password, or a fresh code from
-/// its authenticator app, or one of its recovery codes. Wrong answers are a 403 (not a 401,
-/// which would read as "signed out"), rate-limited like sign-ins.
+/// Checks that the person at the keyboard owns `account`: its password, a fresh code from its
+/// authenticator app, one of its recovery codes, or one of its passkeys. An account with none
+/// of these (made through a provider) has only its sign-in to go by: a session younger than
+/// [`RECENT_SIGN_IN`] confirms. Wrong answers are a 403 (not a 401, which would read as "signed
+/// out"), rate-limited like sign-ins.
 pub(crate) async fn confirm(
     state: &AppState,
+    user: &AuthUser,
     account: &UserRow,
     proof: &Confirmation,
     address: Option<std::net::IpAddr>,
@@ -84,11 +87,41 @@ pub(crate) async fn confirm(
         }
         return Err(ApiError::Forbidden("invalid_code", "that recovery code is wrong or was already used".to_owned()));
     }
-    Err(ApiError::Unprocessable(
-        "confirmation_required",
-        "confirm with your current password (`password`) or a code from your authenticator app (`code`)".to_owned(),
-    ))
+    if let Some(answer) = &proof.passkey {
+        if super::passkeys::confirmation(state, account.id, answer).await? {
+            return Ok(());
+        }
+        return Err(ApiError::Forbidden("passkey_failed", "that passkey does not belong to this account".to_owned()));
+    }
+    let can_prove =
+        !account.password_hash.is_empty() || account.totp_enabled || state.store.passkey_count(account.id).await? > 0;
+    if can_prove {
+        return Err(ApiError::Unprocessable(
+            "confirmation_required",
+            "confirm with your current password (`password`), a code from your authenticator app (`code`), a \
+             recovery code (`recovery_code`) or a passkey (`passkey`)"
+                .to_owned(),
+        ));
+    }
+    let signed_in_at = match user.session {
+        Some(session) => {
+            state.store.sessions_of(user.id).await?.into_iter().find(|row| row.id == session).map(|row| row.created_at)
+        }
+        None => None,
+    };
+    let recent = signed_in_at.is_some_and(|at| crate::store::now_ms() - at < super::accounts::ttl_ms(RECENT_SIGN_IN));
+    if recent {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "reauthentication_required",
+            "to confirm, sign out and sign in again with your provider, then repeat this within 10 minutes".to_owned(),
+        ))
+    }
 }
+
+/// How recent a sign-in confirms a change for an account with nothing else to confirm with.
+const RECENT_SIGN_IN: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Ends `sessions` of `user` here and now: their access tokens stop working and their sockets
 /// close (other nodes follow within a second).
@@ -114,9 +147,12 @@ pub(crate) fn session_info(row: &SessionRow, current: Option<Uuid>) -> SessionIn
     responses((status = 200, body = SecurityOverview), (status = 401, body = ErrorBody)))]
 async fn overview(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<SecurityOverview>> {
     let account = account(&state, &user).await?;
+    let passkeys = state.store.passkey_count(user.id).await?;
     Ok(Json(SecurityOverview {
         email_verified: account.email_verified_at.is_some(),
         totp_enabled: account.totp_enabled,
+        passkeys,
+        two_step: account.totp_enabled || passkeys > 0,
         recovery_codes_left: state.store.recovery_codes_left(user.id).await?,
         sessions: i64::try_from(state.store.sessions_of(user.id).await?.len()).unwrap_or(i64::MAX),
     }))
@@ -175,7 +211,7 @@ async fn change_password(
     validate_password(&mut problems, "new_password", &body.new_password);
     problems.finish()?;
     let account = account(&state, &user).await?;
-    confirm(&state, &account, &body.confirmation, address).await?;
+    confirm(&state, &user, &account, &body.confirmation, address).await?;
     let hash = state.passwords.hash(body.new_password).await?;
     let ended_now = state.store.set_password(user.id, &hash, user.session).await?;
     ended(&state, user.id, &ended_now);
@@ -211,7 +247,7 @@ async fn change_email(
     if email == account.email {
         return Err(ApiError::invalid("new_email", "is already your address"));
     }
-    confirm(&state, &account, &body.confirmation, address).await?;
+    confirm(&state, &user, &account, &body.confirmation, address).await?;
     if state.store.user_by_email(&email).await?.is_some() {
         state.mailer.send(Mail {
             to: email.clone(),
@@ -313,7 +349,8 @@ async fn confirm_totp(
     Ok(Json(RecoveryCodes { codes }))
 }
 
-/// Remove the authenticator app (and its recovery codes). Needs the password or a code.
+/// Remove the authenticator app (and its recovery codes, unless passkeys keep two-step sign-in
+/// on). Needs a confirmation.
 #[utoipa::path(delete, path = "/me/totp", tag = "auth", security(("bearer" = [])), request_body = Confirmation,
     responses(
         (status = 204, description = "Removed"),
@@ -326,7 +363,7 @@ async fn remove_totp(
     ApiJson(body): ApiJson<Confirmation>,
 ) -> ApiResult<StatusCode> {
     let account = account(&state, &user).await?;
-    confirm(&state, &account, &body, address).await?;
+    confirm(&state, &user, &account, &body, address).await?;
     state.store.disable_totp(user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -336,7 +373,7 @@ async fn remove_totp(
     responses(
         (status = 200, body = RecoveryCodes),
         (status = 403, description = "`wrong_password` or `invalid_code`", body = ErrorBody),
-        (status = 409, description = "No authenticator app is set up (`nothing_pending`)", body = ErrorBody),
+        (status = 409, description = "Two-step sign-in is off: no authenticator app or passkey (`two_step_off`)", body = ErrorBody),
     ))]
 async fn new_recovery_codes(
     State(state): State<AppState>,
@@ -345,10 +382,10 @@ async fn new_recovery_codes(
     ApiJson(body): ApiJson<Confirmation>,
 ) -> ApiResult<Json<RecoveryCodes>> {
     let account = account(&state, &user).await?;
-    if !account.totp_enabled {
-        return Err(ApiError::Conflict(Conflict::NothingPending));
+    if !super::accounts::two_step(&state, &account).await? {
+        return Err(ApiError::Conflict(Conflict::TwoStepOff));
     }
-    confirm(&state, &account, &body, address).await?;
+    confirm(&state, &user, &account, &body, address).await?;
     let (codes, hashes) = secrets::recovery_code_set(RECOVERY_CODES);
     state.store.replace_recovery_codes(user.id, &hashes).await?;
     Ok(Json(RecoveryCodes { codes }))

@@ -255,7 +255,7 @@ async fn login(
     let user = user.ok_or_else(|| anyhow::anyhow!("verified a password without an account"))?;
     state.limiter.signed_in(&email, address);
     let device = Device::of(&headers, address);
-    if user.totp_enabled {
+    if two_step(&state, &user).await? {
         let challenge = LoginAnswer::MfaRequired(mfa_challenge(&state, &user, &device).await?);
         return Ok(Json(challenge).into_response());
     }
@@ -263,27 +263,37 @@ async fn login(
     Ok(answer(&state, &headers, StatusCode::OK, session))
 }
 
+/// Whether signing in to `user` with a password or a provider needs a second factor: an
+/// authenticator app or a passkey is set up.
+pub(crate) async fn two_step(state: &AppState, user: &UserRow) -> ApiResult<bool> {
+    Ok(user.totp_enabled || state.store.passkey_count(user.id).await? > 0)
+}
+
 /// The ticket a sign-in gets when the password (or a provider) was right and the second factor
-/// is next.
+/// is next, with the factors this account can finish with.
 pub(crate) async fn mfa_challenge(state: &AppState, user: &UserRow, device: &Device) -> ApiResult<MfaChallenge> {
     let (ticket, hash) = secrets::new_token();
     let expires_at = now_ms() + ttl_ms(TICKET_TTL);
     state.store.create_ticket(&hash, user.id, &device.user_agent, &device.address, expires_at).await?;
-    Ok(MfaChallenge {
-        mfa_required: true,
-        ticket,
-        methods: vec![MfaMethod::Totp, MfaMethod::RecoveryCode],
-        expires_in: TICKET_TTL.as_secs(),
-    })
+    let mut methods = Vec::new();
+    if user.totp_enabled {
+        methods.push(MfaMethod::Totp);
+    }
+    if state.passkeys.is_some() && state.store.passkey_count(user.id).await? > 0 {
+        methods.push(MfaMethod::Passkey);
+    }
+    methods.push(MfaMethod::RecoveryCode);
+    Ok(MfaChallenge { mfa_required: true, ticket, methods, expires_in: TICKET_TTL.as_secs() })
 }
 
 /// Finish signing in with the second factor: the ticket from login and a code from the
-/// authenticator app (`code`) or a recovery code (`recovery_code`).
+/// authenticator app (`code`), a recovery code (`recovery_code`), or a passkey's answer
+/// (`passkey`, to a challenge from `POST /auth/passkey/options` with the ticket).
 #[utoipa::path(post, path = "/auth/mfa", tag = "auth", request_body = MfaRequest,
     responses(
         (status = 200, description = "Signed in", body = Session),
-        (status = 401, description = "`invalid_code` (wrong or already used code), `invalid_ticket`, `ticket_expired`, `ticket_used` or `too_many_attempts`", body = ErrorBody),
-        (status = 422, description = "Neither or both of `code` and `recovery_code`", body = ErrorBody),
+        (status = 401, description = "`invalid_code` (wrong or already used code), `passkey_failed`, `invalid_challenge`, `invalid_ticket`, `ticket_expired`, `ticket_used` or `too_many_attempts`", body = ErrorBody),
+        (status = 422, description = "Not exactly one of `code`, `recovery_code` and `passkey`", body = ErrorBody),
         (status = 429, description = "Too many attempts for this account", body = ErrorBody),
     ))]
 async fn mfa(
@@ -292,10 +302,13 @@ async fn mfa(
     headers: HeaderMap,
     ApiJson(body): ApiJson<MfaRequest>,
 ) -> ApiResult<Response> {
-    if body.code.is_some() == body.recovery_code.is_some() {
+    let answers = usize::from(body.code.is_some())
+        + usize::from(body.recovery_code.is_some())
+        + usize::from(body.passkey.is_some());
+    if answers != 1 {
         return Err(ApiError::Unprocessable(
             "code_required",
-            "send either `code` (from the authenticator app) or `recovery_code`".to_owned(),
+            "send one of `code` (from the authenticator app), `recovery_code` or `passkey`".to_owned(),
         ));
     }
     if body.ticket.is_empty() || body.ticket.len() > MAX_TOKEN_LEN {
@@ -311,9 +324,10 @@ async fn mfa(
         Err(refused) => return Err(ticket_refused(refused)),
     };
     state.limiter.check_login(&format!("mfa:{}", ticket.user), address)?;
-    let accepted = match (&body.code, &body.recovery_code) {
-        (Some(code), _) => accept_totp(&state, ticket.user, code).await?,
-        (_, Some(code)) => accept_recovery_code(&state, ticket.user, code).await?,
+    let accepted = match (&body.code, &body.recovery_code, &body.passkey) {
+        (Some(code), _, _) => accept_totp(&state, ticket.user, code).await?,
+        (_, Some(code), _) => accept_recovery_code(&state, ticket.user, code).await?,
+        (_, _, Some(answer)) => super::passkeys::second_factor(&state, &hash, ticket.user, answer).await?,
         _ => false,
     };
     if !accepted {
@@ -330,7 +344,7 @@ async fn mfa(
     Ok(answer(&state, &headers, StatusCode::OK, session))
 }
 
-fn ticket_refused(refused: TicketRefused) -> ApiError {
+pub(crate) fn ticket_refused(refused: TicketRefused) -> ApiError {
     let (code, message) = match refused {
         TicketRefused::Unknown => ("invalid_ticket", "sign-in ticket not recognized; sign in again"),
         TicketRefused::Used => ("ticket_used", "this sign-in ticket was already used; sign in again"),

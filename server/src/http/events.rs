@@ -206,7 +206,10 @@ async fn require_organizer_mfa(state: &AppState, user: Uuid) -> ApiResult<()> {
     if !state.settings.require_organizer_mfa {
         return Ok(());
     }
-    let protected = state.store.user_by_id(user).await?.is_some_and(|row| row.totp_enabled);
+    let protected = match state.store.user_by_id(user).await? {
+        Some(row) => super::accounts::two_step(state, &row).await?,
+        None => false,
+    };
     if protected {
         Ok(())
     } else {

@@ -10,6 +10,7 @@ mod events;
 mod export;
 mod meetings;
 mod ops;
+mod passkeys;
 mod providers;
 mod recommendations;
 pub mod security;
@@ -140,6 +141,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(accounts::router())
             .merge(account_security::router())
             .merge(providers::router())
+            .merge(passkeys::router())
             .merge(users::router())
             .merge(events::router())
             .merge(channels::router())

@@ -84,7 +84,7 @@ async fn list_providers(State(state): State<AppState>) -> Json<ProviderList> {
             },
         })
         .collect();
-    Json(ProviderList { items })
+    Json(ProviderList { items, passkey_rp_id: state.passkeys.as_ref().map(|p| p.rp_id().to_owned()) })
 }
 
 /// Sign in (or sign up) through a provider: redirects the browser to it.
@@ -246,10 +246,18 @@ async fn callback(
             }
         };
     }
-    if account.totp_enabled {
+    let two_step = match super::accounts::two_step(&state, &account).await {
+        Ok(two_step) => two_step,
+        Err(_) => return fail("unavailable"),
+    };
+    if two_step {
         return match mfa_challenge(&state, &account, &device).await {
             // In the fragment: never sent to a server, never in a log.
-            Ok(challenge) => Redirect::to(&format!("/signin#mfa_ticket={}", challenge.ticket)).into_response(),
+            Ok(challenge) => {
+                let methods: Vec<&str> = challenge.methods.iter().map(|m| m.as_str()).collect();
+                Redirect::to(&format!("/signin#mfa_ticket={}&methods={}", challenge.ticket, methods.join(",")))
+                    .into_response()
+            }
             Err(_) => fail("unavailable"),
         };
     }
@@ -348,7 +356,7 @@ async fn app_token(
     }
     let account = state.store.user_by_id(user).await?.filter(|u| u.deleted_at.is_none()).ok_or_else(invalid)?;
     let device = Device::of(&headers, address);
-    if account.totp_enabled {
+    if super::accounts::two_step(&state, &account).await? {
         return Ok(Json(LoginAnswer::MfaRequired(mfa_challenge(&state, &account, &device).await?)).into_response());
     }
     let session = new_session(&state, &account, &device).await?;
@@ -360,9 +368,15 @@ async fn app_token(
     responses((status = 200, body = IdentityList)))]
 async fn list_identities(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<IdentityList>> {
     let account = super::account_security::account(&state, &user).await?;
-    let items = state
+    let items = linked_identities(&state, user.id).await?;
+    Ok(Json(IdentityList { items, has_password: !account.password_hash.is_empty() }))
+}
+
+/// The identities linked to `user`, as their owner sees them.
+pub(crate) async fn linked_identities(state: &AppState, user: Uuid) -> ApiResult<Vec<LinkedIdentity>> {
+    Ok(state
         .store
-        .identities_of(user.id)
+        .identities_of(user)
         .await?
         .into_iter()
         .map(|row| LinkedIdentity {
@@ -372,8 +386,7 @@ async fn list_identities(State(state): State<AppState>, user: AuthUser) -> ApiRe
             created_at: utc(row.created_at),
             last_used_at: utc(row.last_used_at),
         })
-        .collect();
-    Ok(Json(IdentityList { items, has_password: !account.password_hash.is_empty() }))
+        .collect())
 }
 
 /// Unlink a provider. Refused (409 `last_sign_in_method`) when it is the account's only way to

@@ -43,6 +43,7 @@ macro_rules! end_all_sessions {
     }};
 }
 pub(crate) use end_all_sessions;
+pub(crate) use replace_codes;
 
 /// What an e-mail link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,7 +313,7 @@ impl Store {
         Ok(with_pool!(self, pool, _d => sqlx::query_scalar(SQL).bind(user).fetch_one(pool).await?))
     }
 
-    /// Removes the second factor and its recovery codes.
+    /// Removes the authenticator app, and the recovery codes unless passkeys remain.
     pub async fn disable_totp(&self, user: Uuid) -> StoreResult<()> {
         with_pool!(self, pool, d => {
             let mut tx = pool.begin_with(d.begin_write).await?;
@@ -321,7 +322,13 @@ impl Store {
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+            // Passkeys left keep two-step sign-in on, and with it the recovery codes.
+            sqlx::query(
+                "DELETE FROM recovery_codes WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1)",
+            )
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -351,6 +358,21 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+
+    /// The account of a ticket that may still be used, without counting an attempt (starting a
+    /// passkey check is not a guess).
+    pub async fn peek_ticket(&self, hash: &[u8]) -> StoreResult<Result<Uuid, TicketRefused>> {
+        const SQL: &str = "SELECT user_id, expires_at, used_at, attempts FROM mfa_tickets WHERE ticket_hash = $1";
+        let row: Option<(Uuid, i64, Option<i64>, i64)> =
+            with_pool!(self, pool, _d => sqlx::query_as(SQL).bind(hash).fetch_optional(pool).await?);
+        Ok(match row {
+            None => Err(TicketRefused::Unknown),
+            Some((_, _, Some(_), _)) => Err(TicketRefused::Used),
+            Some((_, expires_at, None, _)) if expires_at <= now_ms() => Err(TicketRefused::Expired),
+            Some((_, _, None, attempts)) if attempts >= TICKET_ATTEMPTS => Err(TicketRefused::TooManyAttempts),
+            Some((user, _, None, _)) => Ok(user),
+        })
     }
 
     /// Counts one attempt on the ticket and answers it while it may still be used.
@@ -392,13 +414,15 @@ impl Store {
         }))
     }
 
-    /// Deletes links and tickets that expired more than a day ago.
+    /// Deletes links, tickets and passkey ceremonies that expired more than a day ago.
     pub async fn purge_expired_links(&self) -> StoreResult<u64> {
         let cutoff = now_ms() - 86_400_000;
         Ok(with_pool!(self, pool, _d => {
             let links = sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1").bind(cutoff).execute(pool).await?;
             let tickets = sqlx::query("DELETE FROM mfa_tickets WHERE expires_at < $1").bind(cutoff).execute(pool).await?;
-            links.rows_affected() + tickets.rows_affected()
+            let ceremonies =
+                sqlx::query("DELETE FROM passkey_challenges WHERE expires_at < $1").bind(cutoff).execute(pool).await?;
+            links.rows_affected() + tickets.rows_affected() + ceremonies.rows_affected()
         }))
     }
 }

@@ -115,6 +115,9 @@ impl Store {
                 "DELETE FROM recovery_codes WHERE user_id = $1",
                 "DELETE FROM email_tokens WHERE user_id = $1",
                 "DELETE FROM mfa_tickets WHERE user_id = $1",
+                "DELETE FROM passkeys WHERE user_id = $1",
+                "DELETE FROM passkey_challenges WHERE user_id = $1",
+                "DELETE FROM identities WHERE user_id = $1",
             ] {
                 sqlx::query(sql).bind(user).execute(&mut *tx).await?;
             }

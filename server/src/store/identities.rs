@@ -63,7 +63,7 @@ impl Store {
     }
 
     /// Unlinks `user`'s identity at `provider`, unless it is their last way to sign in (no
-    /// password and no other identity): [`Conflict::LastSignInMethod`]. Answers whether one was
+    /// password, no other identity, no passkey): [`Conflict::LastSignInMethod`]. Answers whether one was
     /// linked.
     pub async fn unlink_identity(&self, user: Uuid, provider: &str) -> StoreResult<bool> {
         with_pool!(self, pool, d => {
@@ -71,8 +71,10 @@ impl Store {
             let sql = format!("SELECT password_hash <> '' FROM users WHERE id = $1{}", d.for_update);
             let has_password: bool =
                 sqlx::query_scalar(&sql).bind(user).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
-            let others: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM identities WHERE user_id = $1 AND provider <> $2")
+            let others: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM identities WHERE user_id = $1 AND provider <> $2) \
+                 + (SELECT COUNT(*) FROM passkeys WHERE user_id = $1)",
+            )
                     .bind(user)
                     .bind(provider)
                     .fetch_one(&mut *tx)

@@ -113,6 +113,24 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return problems;
 }
 
+/**
+ * Starts the session a sign-in answered (not a ticket for the second factor). A refused sign-in
+ * is its caller's to say, through `unwrap()`; left uncaught here as well, it would also reach the
+ * page as an unhandled rejection.
+ */
+async function startSession(
+  queryFulfilled: Promise<{ data: Session | LoginAnswer }>,
+  dispatch: (action: ReturnType<typeof sessionStarted>) => unknown,
+): Promise<void> {
+  let answer: Session | LoginAnswer;
+  try {
+    answer = (await queryFulfilled).data;
+  } catch {
+    return;
+  }
+  if ('access_token' in answer) dispatch(sessionStarted({ session: answer, now: Date.now() }));
+}
+
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,
@@ -132,30 +150,34 @@ export const api = createApi({
     'Security',
     'Sessions',
     'Identities',
+    'Passkeys',
   ],
   endpoints: (build) => ({
     // The sign-in endpoints ask for the refresh token in the HttpOnly cookie (see session.ts).
     register: build.mutation<Session, Schemas['RegisterRequest']>({
       query: (body) => ({ url: '/auth/register', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
-      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
-        const { data } = await queryFulfilled;
-        dispatch(sessionStarted({ session: data, now: Date.now() }));
-      },
+      onQueryStarted: (_arg, { dispatch, queryFulfilled }) => startSession(queryFulfilled, dispatch),
     }),
     /** Signs in, or answers the ticket for the second factor (`mfa_required`) when the account has one. */
     login: build.mutation<LoginAnswer, Schemas['LoginRequest']>({
       query: (body) => ({ url: '/auth/login', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
-      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
-        const { data } = await queryFulfilled;
-        if ('access_token' in data) dispatch(sessionStarted({ session: data, now: Date.now() }));
-      },
+      onQueryStarted: (_arg, { dispatch, queryFulfilled }) => startSession(queryFulfilled, dispatch),
     }),
     secondFactor: build.mutation<Session, Schemas['MfaRequest']>({
       query: (body) => ({ url: '/auth/mfa', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
-      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
-        const { data } = await queryFulfilled;
-        dispatch(sessionStarted({ session: data, now: Date.now() }));
-      },
+      onQueryStarted: (_arg, { dispatch, queryFulfilled }) => startSession(queryFulfilled, dispatch),
+    }),
+    /**
+     * A passkey challenge for signing in: with no ticket, a passkey alone signs in; with the
+     * ticket of a sign-in that asked for a second factor, a passkey finishes it (`secondFactor`).
+     */
+    passkeySignInOptions: build.mutation<Schemas['PasskeyChallenge'], Schemas['PasskeySignInStart']>({
+      query: (body) => ({ url: '/auth/passkey/options', method: 'POST', body }),
+    }),
+    /** Signs in with a passkey's answer, no password needed. */
+    passkeySignIn: build.mutation<Session, Schemas['PasskeyAnswer']>({
+      query: (body) => ({ url: '/auth/passkey', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
+      onQueryStarted: (_arg, { dispatch, queryFulfilled }) => startSession(queryFulfilled, dispatch),
     }),
     logout: build.mutation<void, void>({
       query: () => ({ url: '/auth/logout', method: 'POST', body: {}, headers: REFRESH_COOKIE_HEADER }),
@@ -242,6 +264,32 @@ export const api = createApi({
     newRecoveryCodes: build.mutation<Schemas['RecoveryCodes'], Confirmation>({
       query: (body) => ({ url: '/me/recovery-codes', method: 'POST', body }),
       invalidatesTags: ['Security'],
+    }),
+    passkeys: build.query<Schemas['PasskeyList'], void>({ query: () => '/me/passkeys', providesTags: ['Passkeys'] }),
+    /** The challenge a new passkey answers, for `addPasskey`. */
+    passkeyRegistrationOptions: build.mutation<Schemas['PasskeyChallenge'], void>({
+      query: () => ({ url: '/me/passkeys/options', method: 'POST' }),
+    }),
+    /** Registers the passkey; the first second factor of the account also brings recovery codes. */
+    addPasskey: build.mutation<Schemas['PasskeyAdded'], Schemas['PasskeyRegistration']>({
+      query: (body) => ({ url: '/me/passkeys', method: 'POST', body }),
+      invalidatesTags: ['Passkeys', 'Security', 'Me'],
+    }),
+    renamePasskey: build.mutation<Schemas['PasskeyInfo'], { id: string; name: string }>({
+      query: ({ id, name }) => ({
+        url: `/me/passkeys/${id}`,
+        method: 'PATCH',
+        body: { name } satisfies Schemas['PasskeyRename'],
+      }),
+      invalidatesTags: ['Passkeys'],
+    }),
+    removePasskey: build.mutation<void, { id: string; confirmation: Confirmation }>({
+      query: ({ id, confirmation }) => ({ url: `/me/passkeys/${id}`, method: 'DELETE', body: confirmation }),
+      invalidatesTags: ['Passkeys', 'Security', 'Me'],
+    }),
+    /** The challenge a passkey answers to confirm a change (the `passkey` of a `Confirmation`). */
+    passkeyConfirmationChallenge: build.mutation<Schemas['PasskeyChallenge'], void>({
+      query: () => ({ url: '/me/passkeys/challenge', method: 'POST' }),
     }),
     // The export is read as text (an error's body as JSON), to be saved as the file it is.
     exportData: build.mutation<{ text: string; fileName: string | null }, void>({
@@ -416,6 +464,14 @@ export const {
   useRegisterMutation,
   useLoginMutation,
   useSecondFactorMutation,
+  usePasskeySignInOptionsMutation,
+  usePasskeySignInMutation,
+  usePasskeysQuery,
+  usePasskeyRegistrationOptionsMutation,
+  useAddPasskeyMutation,
+  useRenamePasskeyMutation,
+  useRemovePasskeyMutation,
+  usePasskeyConfirmationChallengeMutation,
   useLogoutMutation,
   useVerifyEmailMutation,
   useForgotPasswordMutation,

@@ -1,23 +1,24 @@
-// "Is it really you?" for the changes that need it (the password, the second factor, deleting the
-// account): the current password or, when two-step sign-in is on, a code from the authenticator
-// app or a recovery code instead, as the API's `Confirmation` takes them.
+// "Is it really you?" for the changes that need it (the password, the address, a second factor,
+// a passkey, deleting the account), in the ways the account has (see proof.ts): the current
+// password, a code from the authenticator app, a recovery code, or a passkey; with none of them,
+// the sign-in a moment ago is enough, and the field says so.
 
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Proof, ProofMethod } from './proof';
+import { isTyped } from './proof';
+import { ErrorNote } from './ui';
 
 /**
- * The proof's input, labelled for the method in use (`passwordLabel` for the password), with the
- * ways to switch to the others when the account has an authenticator app.
+ * The proof's input, labelled for the method in use (`passwordLabel` for the password), or what
+ * happens when the form is sent, with the ways to switch to the others the account has.
  */
 export function ProofField({
   proof,
-  totpEnabled,
   passwordLabel,
   onEdit,
 }: {
   proof: Proof;
-  totpEnabled: boolean;
   passwordLabel?: string;
   onEdit?: () => void;
 }) {
@@ -27,11 +28,15 @@ export function ProofField({
     password: passwordLabel ?? t('proof.password'),
     code: t('proof.code'),
     recovery_code: t('proof.recoveryCode'),
+    passkey: t('proof.passkey'),
+    recent: t('proof.recent'),
   };
   const switches: Record<ProofMethod, string> = {
     password: t('proof.usePassword'),
     code: t('proof.useCode'),
     recovery_code: t('proof.useRecoveryCode'),
+    passkey: t('proof.usePasskey'),
+    recent: '',
   };
   const attributes =
     proof.method === 'password'
@@ -39,23 +44,40 @@ export function ProofField({
       : proof.method === 'code'
         ? { inputMode: 'numeric' as const, autoComplete: 'one-time-code', pattern: '[0-9 ]*', maxLength: 7 }
         : { autoComplete: 'off', autoCapitalize: 'none', spellCheck: false, maxLength: 40 };
+  const note = proof.passkeyNote;
   return (
     <div className="field">
-      <label htmlFor={id}>{labels[proof.method]}</label>
-      <input
-        id={id}
-        key={proof.method}
-        className={proof.method === 'password' ? undefined : 'one-time-code'}
-        value={proof.value}
-        onChange={(e) => {
-          proof.setValue(e.target.value);
-          onEdit?.();
-        }}
-        {...attributes}
-      />
-      {totpEnabled && (
+      {isTyped(proof.method) ? (
+        <>
+          <label htmlFor={id}>{labels[proof.method]}</label>
+          <input
+            id={id}
+            key={proof.method}
+            className={proof.method === 'password' ? undefined : 'one-time-code'}
+            value={proof.value}
+            onChange={(e) => {
+              proof.setValue(e.target.value);
+              onEdit?.();
+            }}
+            {...attributes}
+          />
+        </>
+      ) : (
+        <p className="small" data-testid="proof-text">
+          {labels[proof.method]}
+        </p>
+      )}
+      {note &&
+        (note.calm ? (
+          <p className="notice" role="status">
+            {note.text}
+          </p>
+        ) : (
+          <ErrorNote>{note.text}</ErrorNote>
+        ))}
+      {proof.methods.length > 1 && (
         <p className="proof-switch">
-          {(['password', 'code', 'recovery_code'] as const)
+          {proof.methods
             .filter((m) => m !== proof.method)
             .map((m) => (
               <button key={m} type="button" className="link-button" onClick={() => proof.switchTo(m)}>

@@ -6,17 +6,22 @@ import { useTranslation } from 'react-i18next';
 import { useProvidersQuery } from '../app/api';
 import { startProviderSignIn } from '../app/providers';
 
-/** `returnTo`: the page to come back to once signed in (the one that asked for it). */
-export function ProviderButtons({ returnTo }: { returnTo?: string | null }) {
+/**
+ * `returnTo`: the page to come back to once signed in (the one that asked for it); `divider`: the
+ * "or" above the buttons, left out when another way to sign in (a passkey) already has one.
+ */
+export function ProviderButtons({ returnTo, divider = true }: { returnTo?: string | null; divider?: boolean }) {
   const { t } = useTranslation();
   const { data } = useProvidersQuery();
   const providers = data?.items ?? [];
   if (providers.length === 0) return null;
   return (
     <div className="providers" data-testid="providers">
-      <p className="or-divider">
-        <span>{t('auth.or')}</span>
-      </p>
+      {divider && (
+        <p className="or-divider">
+          <span>{t('auth.or')}</span>
+        </p>
+      )}
       {providers.map((provider) => (
         <button
           key={provider.id}

@@ -1,7 +1,8 @@
-// Two-step sign-in on the security page: setting up an authenticator app (a QR code of its
-// `otpauth://` URI, the secret for typing in by hand, then the app's first code), the recovery
-// codes that come with it, making new ones, and turning it off. Each change that weakens or
-// replaces the second factor asks for the password or a code first.
+// Two-step sign-in on the security page. It is on while the account has a second factor: an
+// authenticator app, or a passkey (those are added and removed under Passkeys). Here: setting up
+// the app (a QR code of its `otpauth://` URI, the secret for typing in by hand, then the app's
+// first code), the recovery codes that come with the first second factor, making new ones, and
+// removing the app. Each change that weakens or replaces the second factor asks for proof first.
 
 import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +14,7 @@ import {
   useStartTotpMutation,
 } from '../app/api';
 import type { SecurityOverview } from '../app/types';
-import { useProof } from './proof';
+import { type ProofWays, useProof } from './proof';
 import { ProofField } from './ProofField';
 import { QrCode } from './QrCode';
 import { RecoveryCodes } from './RecoveryCodes';
@@ -25,7 +26,28 @@ const groupedSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 /** Recovery codes left at which the page suggests making new ones. */
 const FEW_CODES = 3;
 
-export function TwoStepSignIn({ security }: { security: SecurityOverview }) {
+/** What two-step sign-in asks for, as the key of its sentence. */
+function secondStepKey(security: SecurityOverview) {
+  if (security.totp_enabled && security.passkeys > 0) return 'twoStep.secondBoth';
+  return security.totp_enabled ? 'twoStep.secondApp' : 'twoStep.secondPasskey';
+}
+
+/** What turning two-step sign-in on would do, by what it follows and what it can ask for. */
+const OFF_TEXT = {
+  password: { app: 'twoStep.offText', passkey: 'twoStep.offTextPasskey' },
+  provider: { app: 'twoStep.offTextProviderApp', passkey: 'twoStep.offTextProvider' },
+} as const;
+
+/** `passkeysOffered`: passkeys can be added on this page (see Passkeys), so they are a second step to offer. */
+export function TwoStepSignIn({
+  security,
+  ways,
+  passkeysOffered,
+}: {
+  security: SecurityOverview;
+  ways: ProofWays;
+  passkeysOffered: boolean;
+}) {
   const { t } = useTranslation();
   const [start, starting] = useStartTotpMutation();
   const [setup, setSetup] = useState<{ secret: string; otpauth_uri: string } | null>(null);
@@ -44,7 +66,10 @@ export function TwoStepSignIn({ security }: { security: SecurityOverview }) {
     }
   };
 
-  const on = security.totp_enabled;
+  const on = security.two_step;
+  const app = security.totp_enabled;
+  // What the second step follows: the password, or (an account without one) a provider's sign-in.
+  const after = ways.password ? 'password' : 'provider';
   return (
     <section className="card" aria-labelledby="two-step-heading" data-testid="two-step">
       <div className="section-head">
@@ -63,7 +88,7 @@ export function TwoStepSignIn({ security }: { security: SecurityOverview }) {
             setSaid(on ? t('twoStep.codesSaved') : null);
           }}
         />
-      ) : setup && !on ? (
+      ) : setup && !app ? (
         <TotpSetup
           setup={setup}
           onConfirmed={(fresh) => {
@@ -72,48 +97,62 @@ export function TwoStepSignIn({ security }: { security: SecurityOverview }) {
           }}
           onCancel={() => setSetup(null)}
         />
-      ) : on ? (
+      ) : (
         <>
-          <p className="muted">{t('twoStep.onText')}</p>
-          <p className={security.recovery_codes_left <= FEW_CODES ? 'warning-text' : 'muted'} data-testid="codes-left">
-            {security.recovery_codes_left <= FEW_CODES
-              ? t('twoStep.codesLow', { count: security.recovery_codes_left })
-              : t('twoStep.codesLeft', { count: security.recovery_codes_left })}
+          <p className="muted" data-testid="two-step-text">
+            {on
+              ? t(after === 'password' ? 'twoStep.onAfterPassword' : 'twoStep.onAfterProvider', {
+                  second: t(secondStepKey(security)),
+                })
+              : t(OFF_TEXT[after][passkeysOffered ? 'passkey' : 'app'])}
           </p>
+          {on && (
+            <p
+              className={security.recovery_codes_left <= FEW_CODES ? 'warning-text' : 'muted'}
+              data-testid="codes-left"
+            >
+              {security.recovery_codes_left <= FEW_CODES
+                ? t('twoStep.codesLow', { count: security.recovery_codes_left })
+                : t('twoStep.codesLeft', { count: security.recovery_codes_left })}
+            </p>
+          )}
           {action ? (
             <ProveAndChange
               action={action}
+              ways={ways}
+              // Without a passkey, removing the app turns two-step sign-in off.
+              turnsOff={security.passkeys === 0}
               onDone={(fresh) => {
                 setAction(null);
                 if (fresh) setCodes(fresh);
-                else setSaid(t('twoStep.removed'));
+                else setSaid(security.passkeys === 0 ? t('twoStep.removed') : t('twoStep.appRemoved'));
               }}
               onCancel={() => setAction(null)}
             />
           ) : (
             <div className="button-row">
-              <button type="button" className="button button-secondary" onClick={() => setAction('regenerate')}>
-                {t('twoStep.newCodes')}
-              </button>
-              <button type="button" className="button button-ghost" onClick={() => setAction('remove')}>
-                {t('twoStep.turnOff')}
-              </button>
+              {!app && (
+                <button
+                  type="button"
+                  className={on ? 'button button-secondary' : 'button button-primary'}
+                  disabled={starting.isLoading}
+                  onClick={() => void begin()}
+                >
+                  {t('twoStep.setUp')}
+                </button>
+              )}
+              {on && (
+                <button type="button" className="button button-secondary" onClick={() => setAction('regenerate')}>
+                  {t('twoStep.newCodes')}
+                </button>
+              )}
+              {app && (
+                <button type="button" className="button button-ghost" onClick={() => setAction('remove')}>
+                  {security.passkeys === 0 ? t('twoStep.turnOff') : t('twoStep.removeApp')}
+                </button>
+              )}
             </div>
           )}
-        </>
-      ) : (
-        <>
-          <p className="muted">{t('twoStep.offText')}</p>
-          <div className="button-row">
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={starting.isLoading}
-              onClick={() => void begin()}
-            >
-              {t('twoStep.setUp')}
-            </button>
-          </div>
         </>
       )}
       <ErrorNote>{error}</ErrorNote>
@@ -221,18 +260,23 @@ function TotpSetup({
   );
 }
 
-/** New recovery codes, or two-step sign-in off: after the password or a code. */
+/** New recovery codes, or the authenticator app removed: after proof. */
 function ProveAndChange({
   action,
+  ways,
+  turnsOff,
   onDone,
   onCancel,
 }: {
   action: 'regenerate' | 'remove';
+  ways: ProofWays;
+  /** Removing the app turns two-step sign-in off (no passkey is left to ask for). */
+  turnsOff: boolean;
   onDone: (codes: string[] | null) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const proof = useProof();
+  const proof = useProof(ways);
   const [regenerate, regenerating] = useNewRecoveryCodesMutation();
   const [remove, removing] = useRemoveTotpMutation();
   const [error, setError] = useState<string | null>(null);
@@ -243,10 +287,12 @@ function ProveAndChange({
       setError(t('proof.missing'));
       return;
     }
+    const confirmation = await proof.body();
+    if (!confirmation) return;
     try {
-      if (action === 'regenerate') onDone((await regenerate(proof.body()).unwrap()).codes);
+      if (action === 'regenerate') onDone((await regenerate(confirmation).unwrap()).codes);
       else {
-        await remove(proof.body()).unwrap();
+        await remove(confirmation).unwrap();
         onDone(null);
       }
     } catch (err) {
@@ -256,16 +302,26 @@ function ProveAndChange({
 
   return (
     <form className="form inset" onSubmit={(e) => void submit(e)} noValidate>
-      <p className="small">{action === 'regenerate' ? t('twoStep.newCodesText') : t('twoStep.turnOffText')}</p>
-      <ProofField proof={proof} totpEnabled onEdit={() => setError(null)} />
+      <p className="small">
+        {action === 'regenerate'
+          ? t('twoStep.newCodesText')
+          : turnsOff
+            ? t('twoStep.turnOffText')
+            : t('twoStep.removeAppText')}
+      </p>
+      <ProofField proof={proof} onEdit={() => setError(null)} />
       <ErrorNote>{error}</ErrorNote>
       <div className="button-row">
         <button
           type="submit"
           className={action === 'remove' ? 'button button-danger' : 'button button-primary'}
-          disabled={regenerating.isLoading || removing.isLoading}
+          disabled={regenerating.isLoading || removing.isLoading || proof.busy}
         >
-          {action === 'regenerate' ? t('twoStep.makeNewCodes') : t('twoStep.turnOffConfirm')}
+          {action === 'regenerate'
+            ? t('twoStep.makeNewCodes')
+            : turnsOff
+              ? t('twoStep.turnOffConfirm')
+              : t('twoStep.removeAppConfirm')}
         </button>
         <button type="button" className="button button-ghost" onClick={onCancel}>
           {t('common.cancel')}

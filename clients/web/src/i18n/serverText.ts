@@ -169,6 +169,7 @@ const CODE_SENTENCES: Record<string, () => string> = {
   already_verified: () => t('error.code.already_verified'),
   already_enrolled: () => t('error.code.already_enrolled'),
   nothing_pending: () => t('error.code.nothing_pending'),
+  two_step_off: () => t('error.code.two_step_off'),
   event_cancelled: () => t('error.code.event_cancelled'),
   mfa_required_for_organizers: () => t('error.code.mfa_required_for_organizers'),
   event_ended: () => t('error.code.event_ended'),
@@ -196,6 +197,16 @@ const CODE_SENTENCES: Record<string, () => string> = {
   last_sign_in_method: () => t('error.code.last_sign_in_method'),
   identity_taken: () => t('providers.error.identity_taken'),
   unknown_provider: () => t('error.code.unknown_provider'),
+  passkey_not_recognized: () => t('error.code.passkey_not_recognized'),
+  passkey_failed: () => t('error.code.passkey_failed'),
+  challenge_expired: () => t('error.code.challenge_expired'),
+  challenge_used: () => t('error.code.challenge_used'),
+  invalid_challenge: () => t('error.code.invalid_challenge'),
+  passkeys_unavailable: () => t('error.code.passkeys_unavailable'),
+  passkey_exists: () => t('error.code.passkey_exists'),
+  reauthentication_required: () => t('error.code.reauthentication_required'),
+  no_passkeys: () => t('error.code.no_passkeys'),
+  too_many_passkeys: () => t('error.code.too_many_passkeys'),
 };
 
 /** The sentence for an API error code, in the active language; `null` for a code not known here. */

@@ -1,7 +1,8 @@
 // The account's sign-in and security: the e-mail address (confirmed or not, and changing it), the
-// password (or, for an account made through an identity provider, setting one), the providers
-// linked, two-step sign-in, the devices signed in, a copy of everything Mingle keeps, and
-// deleting the account.
+// password (or, for an account made through an identity provider, setting one), passkeys, the
+// providers linked, two-step sign-in, the devices signed in, a copy of everything Mingle keeps,
+// and deleting the account. Each change that needs proof asks for it in the ways the account has
+// (see components/proof.ts).
 
 import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,11 +21,13 @@ import {
 } from '../app/api';
 import { saveFile } from '../app/download';
 import { useFieldProblems } from '../app/forms';
+import { usePasskeysUsable } from '../app/passkeys';
 import type { Me } from '../app/types';
 import { Devices } from '../components/Devices';
 import { LinkedProviders } from '../components/LinkedProviders';
 import { useLayout } from '../components/layoutContext';
-import { useProof } from '../components/proof';
+import { Passkeys } from '../components/Passkeys';
+import { type ProofWays, useProof } from '../components/proof';
 import { ProofField } from '../components/ProofField';
 import { TwoStepSignIn } from '../components/TwoStepSignIn';
 import { ErrorNote, PageTitle, Spinner, TextField } from '../components/ui';
@@ -38,20 +41,30 @@ export function AccountSecurity() {
   const identities = useIdentitiesQuery();
   // An account made through a provider has no password until its owner sets one.
   const hasPassword = identities.data?.has_password ?? true;
+  const passkeysUsable = usePasskeysUsable();
+  const ways: ProofWays | null = security.data
+    ? {
+        password: hasPassword,
+        code: security.data.totp_enabled,
+        recovery_code: security.data.two_step,
+        passkey: security.data.passkeys > 0 && passkeysUsable,
+      }
+    : null;
   return (
     <div className="page page-narrow">
       <p className="crumbs">
         <Link to="/profile">← {t('nav.profile')}</Link>
       </p>
       <PageTitle>{t('security.title')}</PageTitle>
-      {me.data && security.data && !identities.isLoading ? (
+      {me.data && security.data && ways && !identities.isLoading ? (
         <>
-          <SignInDetails me={me.data} totpEnabled={security.data.totp_enabled} hasPassword={hasPassword} />
+          <SignInDetails me={me.data} ways={ways} />
+          <Passkeys ways={ways} />
           <LinkedProviders identities={identities.data?.items ?? []} />
-          <TwoStepSignIn security={security.data} />
+          <TwoStepSignIn security={security.data} ways={ways} passkeysOffered={passkeysUsable} />
           <Devices />
           <YourData />
-          <DeleteAccount totpEnabled={security.data.totp_enabled} hasPassword={hasPassword} />
+          <DeleteAccount ways={ways} />
         </>
       ) : security.error ? (
         <ErrorNote>{errorMessage(security.error)}</ErrorNote>
@@ -66,7 +79,8 @@ export function AccountSecurity() {
  * The address and the password, each with its own form, opened in place. Without a password, the
  * link to set one is mailed, as for a forgotten one.
  */
-function SignInDetails({ me, totpEnabled, hasPassword }: { me: Me; totpEnabled: boolean; hasPassword: boolean }) {
+function SignInDetails({ me, ways }: { me: Me; ways: ProofWays }) {
+  const hasPassword = ways.password;
   const { t } = useTranslation();
   const [open, setOpen] = useState<'email' | 'password' | null>(null);
   const [said, setSaid] = useState<string | null>(null);
@@ -134,12 +148,7 @@ function SignInDetails({ me, totpEnabled, hasPassword }: { me: Me; totpEnabled: 
           </button>
         )}
       </div>
-      {open === 'email' &&
-        (hasPassword ? (
-          <ChangeEmail current={me.email} onDone={done} onCancel={() => setOpen(null)} />
-        ) : (
-          <NeedsPassword onCancel={() => setOpen(null)} />
-        ))}
+      {open === 'email' && <ChangeEmail current={me.email} ways={ways} onDone={done} onCancel={() => setOpen(null)} />}
       <div className="setting">
         <div className="setting-main">
           <p className="setting-label">{t('security.password')}</p>
@@ -179,7 +188,7 @@ function SignInDetails({ me, totpEnabled, hasPassword }: { me: Me; totpEnabled: 
           )
         )}
       </div>
-      {open === 'password' && <ChangePassword totpEnabled={totpEnabled} onDone={done} onCancel={() => setOpen(null)} />}
+      {open === 'password' && <ChangePassword ways={ways} onDone={done} onCancel={() => setOpen(null)} />}
       <p role="status" className="saved" data-testid="sign-in-said">
         {said}
       </p>
@@ -187,49 +196,38 @@ function SignInDetails({ me, totpEnabled, hasPassword }: { me: Me; totpEnabled: 
   );
 }
 
-/** In place of a form that a password confirms, while the account has none. */
-function NeedsPassword({ onCancel }: { onCancel: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <div className="form inset">
-      <p className="small">{t('security.needsPassword')}</p>
-      <div className="button-row">
-        <button type="button" className="button button-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </div>
-  );
-}
-
 function ChangeEmail({
   current,
+  ways,
   onDone,
   onCancel,
 }: {
   current: string;
+  ways: ProofWays;
   onDone: (said: string) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
   const [change, changing] = useChangeEmailMutation();
+  const proof = useProof(ways);
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const check = useFieldProblems();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     check.reset();
-    if (!email.trim() || !password) {
-      setError(t('security.fillBoth'));
+    if (!email.trim() || !proof.filled) {
+      setError(proof.filled ? t('security.enterNewEmail') : t('security.fillBoth'));
       return;
     }
+    const confirmation = await proof.body();
+    if (!confirmation) return;
     try {
-      await change({ new_email: email.trim(), password }).unwrap();
+      await change({ ...confirmation, new_email: email.trim() }).unwrap();
       onDone(t('security.emailSent', { email: email.trim(), current }));
     } catch (err) {
-      setError(check.fail(err, ['new_email', 'password']));
+      setError(check.fail(err, ['new_email']));
     }
   };
 
@@ -249,24 +247,11 @@ function ChangeEmail({
           setError(null);
         }}
       />
-      <TextField
-        id="email-password"
-        label={t('proof.password')}
-        field="password"
-        check={check}
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={(e) => {
-          setPassword(e.target.value);
-          check.edited('password');
-          setError(null);
-        }}
-      />
+      <ProofField proof={proof} onEdit={() => setError(null)} />
       <p className="hint">{t('security.emailHint')}</p>
       <ErrorNote>{error}</ErrorNote>
       <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={changing.isLoading}>
+        <button type="submit" className="button button-primary" disabled={changing.isLoading || proof.busy}>
           {t('security.sendLink')}
         </button>
         <button type="button" className="button button-ghost" onClick={onCancel}>
@@ -278,17 +263,17 @@ function ChangeEmail({
 }
 
 function ChangePassword({
-  totpEnabled,
+  ways,
   onDone,
   onCancel,
 }: {
-  totpEnabled: boolean;
+  ways: ProofWays;
   onDone: (said: string) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
   const [change, changing] = useChangePasswordMutation();
-  const proof = useProof();
+  const proof = useProof(ways);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const check = useFieldProblems();
@@ -300,8 +285,10 @@ function ChangePassword({
       setError(t('security.fillBoth'));
       return;
     }
+    const confirmation = await proof.body();
+    if (!confirmation) return;
     try {
-      await change({ ...proof.body(), new_password: password }).unwrap();
+      await change({ ...confirmation, new_password: password }).unwrap();
       onDone(t('security.passwordChanged'));
     } catch (err) {
       setError(check.fail(err, ['new_password']));
@@ -310,12 +297,7 @@ function ChangePassword({
 
   return (
     <form className="form inset" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.changePassword')}>
-      <ProofField
-        proof={proof}
-        totpEnabled={totpEnabled}
-        passwordLabel={t('security.currentPassword')}
-        onEdit={() => setError(null)}
-      />
+      <ProofField proof={proof} passwordLabel={t('security.currentPassword')} onEdit={() => setError(null)} />
       <TextField
         id="new-password"
         label={t('reset.newPassword')}
@@ -333,7 +315,7 @@ function ChangePassword({
       />
       <ErrorNote>{error}</ErrorNote>
       <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={changing.isLoading}>
+        <button type="submit" className="button button-primary" disabled={changing.isLoading || proof.busy}>
           {t('security.savePassword')}
         </button>
         <button type="button" className="button button-ghost" onClick={onCancel}>
@@ -379,12 +361,12 @@ function YourData() {
   );
 }
 
-/** The account's end: what happens is said first, then the password (or a code) confirms it. */
-function DeleteAccount({ totpEnabled, hasPassword }: { totpEnabled: boolean; hasPassword: boolean }) {
+/** The account's end: what happens is said first, then the password (or another proof) confirms it. */
+function DeleteAccount({ ways }: { ways: ProofWays }) {
   const { t } = useTranslation();
   const { signOut } = useLayout();
   const [remove, removing] = useDeleteAccountMutation();
-  const proof = useProof();
+  const proof = useProof(ways);
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -394,8 +376,10 @@ function DeleteAccount({ totpEnabled, hasPassword }: { totpEnabled: boolean; has
       setError(t('proof.missing'));
       return;
     }
+    const confirmation = await proof.body();
+    if (!confirmation) return;
     try {
-      await remove(proof.body()).unwrap();
+      await remove(confirmation).unwrap();
       await signOut({ to: '/', notice: 'accountDeleted' });
     } catch (err) {
       setError(errorMessage(err));
@@ -413,14 +397,12 @@ function DeleteAccount({ totpEnabled, hasPassword }: { totpEnabled: boolean; has
         <li>{t('security.delete.events')}</li>
         <li>{t('security.delete.final')}</li>
       </ul>
-      {asking && !hasPassword && !totpEnabled ? (
-        <NeedsPassword onCancel={() => setAsking(false)} />
-      ) : asking ? (
+      {asking ? (
         <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('security.delete.title')}>
-          <ProofField proof={proof} totpEnabled={totpEnabled} onEdit={() => setError(null)} />
+          <ProofField proof={proof} onEdit={() => setError(null)} />
           <ErrorNote>{error}</ErrorNote>
           <div className="button-row">
-            <button type="submit" className="button button-danger" disabled={removing.isLoading}>
+            <button type="submit" className="button button-danger" disabled={removing.isLoading || proof.busy}>
               {t('security.delete.confirm')}
             </button>
             <button

@@ -1,15 +1,26 @@
-// Sign up and sign in, with the second factor (a code from an authenticator app, or a recovery
-// code) when the account has one. Both return to the page that sent the person here (`from` in
-// the location's state: an event they wanted to RSVP to, a page that needs a session). Under the
-// form, "Continue with ..." for each identity provider; the way back from one may land here, with
-// the second factor's ticket or the reason the sign-in did not work.
+// Sign up and sign in, with the second factor (a code from an authenticator app, a passkey, or a
+// recovery code) when the account has one. Both return to the page that sent the person here
+// (`from` in the location's state: an event they wanted to RSVP to, a page that needs a session).
+// Under the form, "Sign in with a passkey" where this page can use passkeys, and "Continue with
+// ..." for each identity provider; the way back from one may land here, with the second factor's
+// ticket or the reason the sign-in did not work.
 
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { errorCode, errorMessage, useLoginMutation, useRegisterMutation, useSecondFactorMutation } from '../app/api';
+import {
+  errorCode,
+  errorMessage,
+  useLoginMutation,
+  usePasskeySignInMutation,
+  usePasskeySignInOptionsMutation,
+  useRegisterMutation,
+  useSecondFactorMutation,
+} from '../app/api';
 import { useAppSelector, useSignedIn } from '../app/hooks';
+import { getPasskey, passkeyFailure, usePasskeysUsable } from '../app/passkeys';
 import { providerReturn, takeProviderReturn } from '../app/providers';
+import type { Schemas } from '../app/types';
 import { AuthFrame } from '../components/AuthFrame';
 import { ProviderButtons } from '../components/ProviderButtons';
 import { ErrorNote, PageTitle, TextField } from '../components/ui';
@@ -19,6 +30,25 @@ import { providerErrorSentence } from '../i18n/serverText';
 
 /** What the sign-in screen was opened to say, from the location's state. */
 export type AuthNotice = 'passwordReset';
+
+type MfaMethod = Schemas['MfaMethod'];
+
+/** A sign-in waiting for its second factor: the ticket, and the factors the account has (unknown after a provider). */
+interface SecondStep {
+  ticket: string;
+  methods: MfaMethod[] | null;
+}
+
+/** What stopped a passkey, said calmly when it was the person's own choice. */
+function PasskeyNote({ note }: { note: { text: string; calm: boolean } | null }) {
+  if (!note) return null;
+  if (!note.calm) return <ErrorNote>{note.text}</ErrorNote>;
+  return (
+    <p className="notice" role="status">
+      {note.text}
+    </p>
+  );
+}
 
 export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const { t } = useTranslation();
@@ -40,7 +70,10 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   /** The page to return to: the one that sent the person here, or the one a provider sign-in left from. */
   const [from] = useState(() => asked ?? (returned.ticket ? takeProviderReturn() : null) ?? undefined);
   /** The sign-in's ticket once the password (or the provider) was right and the second factor is next. */
-  const [ticket, setTicket] = useState<string | null>(returned.ticket);
+  const [ticket, setTicket] = useState<SecondStep | null>(
+    returned.ticket ? { ticket: returned.ticket, methods: null } : null,
+  );
+  const passkeys = usePasskeysUsable() && mode === 'signin';
   const [providerError, setProviderError] = useState<string | null>(returned.error);
   const check = useFieldProblems();
   /** A change to `field`: what was said about it, or about the form, no longer holds. */
@@ -75,7 +108,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         else void navigate('/profile', { replace: true, state: { welcome: true } });
       } else {
         const answer = await login({ email, password }).unwrap();
-        if ('mfa_required' in answer) setTicket(answer.ticket);
+        if ('mfa_required' in answer) setTicket({ ticket: answer.ticket, methods: answer.methods });
         else void navigate(from ?? '/', { replace: true });
       }
     } catch (err) {
@@ -87,7 +120,8 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     return (
       <AuthFrame>
         <SecondFactor
-          ticket={ticket}
+          step={ticket}
+          passkeys={passkeys}
           onRestart={(reason) => {
             setTicket(null);
             setPassword('');
@@ -167,7 +201,16 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
         </button>
       </form>
-      <ProviderButtons returnTo={from} />
+      {passkeys && (
+        <PasskeySignIn
+          onSignedIn={() => void navigate(from ?? '/', { replace: true })}
+          onStart={() => {
+            setError(null);
+            setProviderError(null);
+          }}
+        />
+      )}
+      <ProviderButtons returnTo={from} divider={!passkeys} />
       <p className="auth-switch">
         {mode === 'signup' ? (
           <>
@@ -196,17 +239,87 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
 const TICKET_OVER = ['invalid_ticket', 'ticket_expired', 'ticket_used', 'too_many_attempts'];
 
 /**
- * The second step of signing in: the six digits the authenticator app shows, or one of the
- * recovery codes. Once the session starts, the screen moves on by itself.
+ * Signing in with a passkey alone: the browser's dialog lists the passkeys this device holds for
+ * Mingle, and the one picked names the account.
  */
-function SecondFactor({ ticket, onRestart }: { ticket: string; onRestart: (reason: string | null) => void }) {
+function PasskeySignIn({ onSignedIn, onStart }: { onSignedIn: () => void; onStart: () => void }) {
+  const { t } = useTranslation();
+  const [options] = usePasskeySignInOptionsMutation();
+  const [signIn] = usePasskeySignInMutation();
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ text: string; calm: boolean } | null>(null);
+
+  const start = async () => {
+    onStart();
+    setNote(null);
+    setBusy(true);
+    try {
+      await signIn(await getPasskey(await options({}).unwrap())).unwrap();
+      onSignedIn();
+    } catch (err) {
+      setNote(passkeyFailure(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="providers">
+      <p className="or-divider">
+        <span>{t('auth.or')}</span>
+      </p>
+      <button
+        type="button"
+        className="button button-ghost button-wide provider-button"
+        disabled={busy}
+        onClick={() => void start()}
+      >
+        {t('auth.passkey.signIn')}
+      </button>
+      <PasskeyNote note={note} />
+    </div>
+  );
+}
+
+/**
+ * The second step of signing in: the six digits the authenticator app shows, a passkey, or one
+ * of the recovery codes, in the ways the account has (all of them after a provider's sign-in,
+ * which does not say). An account whose second factor is a passkey is asked for it first. Once
+ * the session starts, the screen moves on by itself.
+ */
+function SecondFactor({
+  step: { ticket, methods },
+  passkeys,
+  onRestart,
+}: {
+  step: SecondStep;
+  /** This page can use passkeys. */
+  passkeys: boolean;
+  onRestart: (reason: string | null) => void;
+}) {
   const { t } = useTranslation();
   const [verify, verifying] = useSecondFactorMutation();
-  const [method, setMethod] = useState<'code' | 'recovery_code'>('code');
+  const [options] = usePasskeySignInOptionsMutation();
+  const offers = (method: MfaMethod) => methods === null || methods.includes(method);
+  const withPasskey = passkeys && offers('passkey');
+  const withApp = offers('totp');
+  const [method, setMethod] = useState<'code' | 'recovery_code' | 'passkey'>(
+    withApp ? 'code' : withPasskey ? 'passkey' : 'recovery_code',
+  );
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<{ text: string; calm: boolean } | null>(null);
+  const [asking, setAsking] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), [method]);
+  const passkeyButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => (input.current ?? passkeyButton.current)?.focus(), [method]);
+
+  /** A failed request: a ticket that is over sends back to the password, anything else is said here. */
+  const failed = (err: unknown) => {
+    const code = errorCode(err);
+    if (code && TICKET_OVER.includes(code)) onRestart(errorMessage(err));
+    else setError(errorMessage(err));
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -219,56 +332,106 @@ function SecondFactor({ ticket, onRestart }: { ticket: string; onRestart: (reaso
     try {
       await verify(method === 'code' ? { ticket, code: entered } : { ticket, recovery_code: entered }).unwrap();
     } catch (err) {
-      const code = errorCode(err);
-      if (code && TICKET_OVER.includes(code)) onRestart(errorMessage(err));
-      else setError(errorMessage(err));
+      failed(err);
     }
   };
 
-  const other = method === 'code' ? 'recovery_code' : 'code';
+  const answerWithPasskey = async () => {
+    setError(null);
+    setNote(null);
+    setAsking(true);
+    try {
+      const challenge = await options({ ticket }).unwrap();
+      let passkey;
+      try {
+        passkey = await getPasskey(challenge);
+      } catch (err) {
+        setNote(passkeyFailure(err));
+        return;
+      }
+      await verify({ ticket, passkey }).unwrap();
+    } catch (err) {
+      failed(err);
+    } finally {
+      setAsking(false);
+    }
+  };
+
+  const switchTo = (next: typeof method) => {
+    setMethod(next);
+    setValue('');
+    setError(null);
+    setNote(null);
+  };
+  const others = (
+    [
+      ['code', withApp, t('auth.mfa.useApp')],
+      ['passkey', withPasskey, t('auth.mfa.usePasskey')],
+      [
+        'recovery_code',
+        offers('recovery_code'),
+        method === 'code' ? t('auth.mfa.useRecoveryCode') : t('auth.mfa.useRecoveryCodeInstead'),
+      ],
+    ] as const
+  ).filter(([m, offered]) => offered && m !== method);
+
   return (
     <>
       <PageTitle>{t('auth.mfa.title')}</PageTitle>
       <p className="muted" id="mfa-intro">
-        {method === 'code' ? t('auth.mfa.codeIntro') : t('auth.mfa.recoveryIntro')}
+        {method === 'code'
+          ? t('auth.mfa.codeIntro')
+          : method === 'passkey'
+            ? t('auth.mfa.passkeyIntro')
+            : t('auth.mfa.recoveryIntro')}
       </p>
-      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
-        <div className="field">
-          <label htmlFor="mfa-code">{method === 'code' ? t('auth.mfa.code') : t('auth.mfa.recoveryCode')}</label>
-          <input
-            ref={input}
-            id="mfa-code"
-            key={method}
-            className={method === 'code' ? 'one-time-code' : 'recovery-input'}
-            aria-describedby="mfa-intro"
-            value={value}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setError(null);
-            }}
-            {...(method === 'code'
-              ? { inputMode: 'numeric', autoComplete: 'one-time-code', pattern: '[0-9 ]*', maxLength: 7 }
-              : { autoComplete: 'off', autoCapitalize: 'none', spellCheck: false, maxLength: 40 })}
-          />
+      {method === 'passkey' ? (
+        <div className="form">
+          <ErrorNote>{error}</ErrorNote>
+          <PasskeyNote note={note} />
+          <button
+            ref={passkeyButton}
+            type="button"
+            className="button button-primary button-wide"
+            disabled={asking || verifying.isLoading}
+            onClick={() => void answerWithPasskey()}
+          >
+            {t('auth.mfa.usePasskey')}
+          </button>
         </div>
-        <ErrorNote>{error}</ErrorNote>
-        <button className="button button-primary button-wide" type="submit" disabled={verifying.isLoading}>
-          {t('auth.mfa.verify')}
-        </button>
-      </form>
-      <p className="auth-switch">
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setMethod(other);
-            setValue('');
-            setError(null);
-          }}
-        >
-          {other === 'recovery_code' ? t('auth.mfa.useRecoveryCode') : t('auth.mfa.useApp')}
-        </button>
-      </p>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+          <div className="field">
+            <label htmlFor="mfa-code">{method === 'code' ? t('auth.mfa.code') : t('auth.mfa.recoveryCode')}</label>
+            <input
+              ref={input}
+              id="mfa-code"
+              key={method}
+              className={method === 'code' ? 'one-time-code' : 'recovery-input'}
+              aria-describedby="mfa-intro"
+              value={value}
+              onChange={(e) => {
+                setValue(e.target.value);
+                setError(null);
+              }}
+              {...(method === 'code'
+                ? { inputMode: 'numeric', autoComplete: 'one-time-code', pattern: '[0-9 ]*', maxLength: 7 }
+                : { autoComplete: 'off', autoCapitalize: 'none', spellCheck: false, maxLength: 40 })}
+            />
+          </div>
+          <ErrorNote>{error}</ErrorNote>
+          <button className="button button-primary button-wide" type="submit" disabled={verifying.isLoading}>
+            {t('auth.mfa.verify')}
+          </button>
+        </form>
+      )}
+      {others.map(([m, , label]) => (
+        <p key={m} className="auth-switch">
+          <button type="button" className="link-button" onClick={() => switchTo(m)}>
+            {label}
+          </button>
+        </p>
+      ))}
       <p className="auth-switch">
         <button type="button" className="link-button" onClick={() => onRestart(null)}>
           {t('auth.mfa.back')}

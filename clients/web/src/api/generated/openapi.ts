@@ -69,7 +69,8 @@ export interface paths {
     put?: never;
     /**
      * Finish signing in with the second factor: the ticket from login and a code from the
-     *     authenticator app (`code`) or a recovery code (`recovery_code`).
+     *     authenticator app (`code`), a recovery code (`recovery_code`), or a passkey's answer
+     *     (`passkey`, to a challenge from `POST /auth/passkey/options` with the ticket).
      */
     post: operations['mfa'];
     delete?: never;
@@ -149,6 +150,47 @@ export interface paths {
     get: operations['start'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey alone: the answer to a challenge from `POST /auth/passkey/options`
+     *     (without a ticket). A passkey verifies its user, so no second factor follows.
+     */
+    post: operations['sign_in'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start signing in with a passkey. Without a ticket: any passkey this site registered, no
+     *     e-mail needed. With the ticket from `POST /auth/login` (or a provider sign-in): one of that
+     *     account's passkeys, as the second factor, finished with `POST /auth/mfa`.
+     */
+    post: operations['sign_in_options'];
     delete?: never;
     options?: never;
     head?: never;
@@ -785,6 +827,89 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The account's passkeys, oldest first. */
+    get: operations['list'];
+    put?: never;
+    /**
+     * Finish adding a passkey with the authenticator's answer. The account's first second factor
+     *     turns two-step sign-in on: the answer then carries ten recovery codes, shown this once.
+     */
+    post: operations['add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/passkeys/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start proving with a passkey that the owner is present, for a change that needs a
+     *     [`protocol::auth::Confirmation`] (send the answer as its `passkey`).
+     */
+    post: operations['confirmation_options'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/passkeys/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding a passkey: options for `navigator.credentials.create()`. An authenticator that
+     *     already holds one of the account's passkeys is left out by the browser.
+     */
+    post: operations['registration_options'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/passkeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a passkey. Needs a [`protocol::auth::Confirmation`]; refused (409
+     *     `last_sign_in_method`) when it is the account's only way to sign in. The last second factor
+     *     gone, two-step sign-in turns off and the recovery codes stop working.
+     */
+    delete: operations['remove'];
+    options?: never;
+    head?: never;
+    /** Rename a passkey. */
+    patch: operations['rename'];
+    trace?: never;
+  };
   '/api/v1/me/password': {
     parameters: {
       query?: never;
@@ -894,7 +1019,10 @@ export interface paths {
      *     QR code holds). It takes effect once `POST /me/totp/confirm` gets its first code.
      */
     post: operations['start_totp'];
-    /** Remove the authenticator app (and its recovery codes). Needs the password or a code. */
+    /**
+     * Remove the authenticator app (and its recovery codes, unless passkeys keep two-step sign-in
+     *     on). Needs a confirmation.
+     */
     delete: operations['remove_totp'];
     options?: never;
     head?: never;
@@ -1100,10 +1228,14 @@ export interface components {
       events_organized: components['schemas']['ExportedEvent'][];
       /** Format: date-time */
       exported_at: string;
+      /** @description Identity providers linked to the account. */
+      identities: components['schemas']['LinkedIdentity'][];
       /** @description Meeting requests sent and received. */
       meetings: components['schemas']['Meeting'][];
       /** @description Every chat line and direct message this person wrote. */
       messages: components['schemas']['ExportedMessage'][];
+      /** @description Passkeys registered (names and dates; the keys are public keys, not secrets). */
+      passkeys: components['schemas']['PasskeyInfo'][];
       rsvps: components['schemas']['ExportedRsvp'][];
       /** @description Devices signed in now. */
       sessions: components['schemas']['SessionInfo'][];
@@ -1254,11 +1386,14 @@ export interface components {
     };
     /**
      * @description Proof that the person at the keyboard owns the account, for changes that need it (change
-     *     the password, delete the account, remove the second factor): the current password, or a
-     *     fresh code from the authenticator app (or a recovery code).
+     *     the password, delete the account, remove a second factor): the current password, a fresh
+     *     code from the authenticator app, a recovery code, or a passkey (challenge from
+     *     `POST /me/passkeys/challenge`). An account with none of these (made through a provider)
+     *     confirms by having signed in within the last 10 minutes.
      */
     Confirmation: {
       code?: string | null;
+      passkey?: null | components['schemas']['PasskeyAnswer'];
       password?: string | null;
       recovery_code?: string | null;
     };
@@ -1672,11 +1807,12 @@ export interface components {
      * @description A second factor a sign-in can finish with.
      * @enum {string}
      */
-    MfaMethod: 'totp' | 'recovery_code';
-    /** @description `POST /auth/mfa`: the ticket and one of `code` or `recovery_code`. */
+    MfaMethod: 'totp' | 'recovery_code' | 'passkey';
+    /** @description `POST /auth/mfa`: the ticket and one of `code`, `recovery_code` or `passkey`. */
     MfaRequest: {
       /** @description Six digits from the authenticator app. */
       code?: string | null;
+      passkey?: null | components['schemas']['PasskeyAnswer'];
       recovery_code?: string | null;
       ticket: string;
     };
@@ -1885,6 +2021,69 @@ export interface components {
       /** Format: uuid */
       id: string;
     };
+    /**
+     * @description Answer to `POST /me/passkeys`: the new passkey and, when it turned two-step sign-in on,
+     *     the ten recovery codes, shown this once.
+     */
+    PasskeyAdded: {
+      passkey: components['schemas']['PasskeyInfo'];
+      recovery_codes?: string[] | null;
+    };
+    /** @description The authenticator's answer to a [`PasskeyChallenge`]. */
+    PasskeyAnswer: {
+      /** Format: uuid */
+      challenge_id: string;
+      /**
+       * @description The `PublicKeyCredential` as JSON (`PublicKeyCredential.toJSON()`): `id`, `rawId`,
+       *     `type` and `response` with its binary fields as unpadded base64url.
+       */
+      credential: Record<string, never>;
+    };
+    /**
+     * @description A WebAuthn ceremony the server started: pass `options` to `navigator.credentials.create()`
+     *     (registration) or `navigator.credentials.get()` (sign-in), after decoding its base64url
+     *     fields (`challenge`, `user.id`, each credential `id`), then send the credential back with
+     *     `challenge_id`. Single use, valid for 5 minutes.
+     */
+    PasskeyChallenge: {
+      /** Format: uuid */
+      challenge_id: string;
+      /**
+       * @description `{publicKey: {...}}`: WebAuthn's `PublicKeyCredentialCreationOptions` or
+       *     `PublicKeyCredentialRequestOptions`, binary fields as unpadded base64url.
+       */
+      options: Record<string, never>;
+    };
+    /** @description A registered passkey. */
+    PasskeyInfo: {
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      last_used_at?: string | null;
+      name: string;
+    };
+    /** @description `GET /me/passkeys`. */
+    PasskeyList: {
+      items: components['schemas']['PasskeyInfo'][];
+    };
+    /** @description `POST /me/passkeys`: the registration's answer and a name for the passkey. */
+    PasskeyRegistration: components['schemas']['PasskeyAnswer'] & {
+      /** @description What the owner calls it ("Phone", "Laptop"); up to 60 characters. Default: "Passkey". */
+      name?: string;
+    };
+    /** @description `PATCH /me/passkeys/{id}`. */
+    PasskeyRename: {
+      name: string;
+    };
+    /**
+     * @description `POST /auth/passkey/options`: sign in with a passkey alone (no body, or no ticket), or finish
+     *     a sign-in with a passkey as the second factor (the ticket from login).
+     */
+    PasskeySignInStart: {
+      ticket?: string | null;
+    };
     /** @description `POST /me/password`. */
     PasswordChange: components['schemas']['Confirmation'] & {
       /** @description 8 to 128 characters. */
@@ -1946,6 +2145,11 @@ export interface components {
     /** @description `GET /auth/providers`. */
     ProviderList: {
       items: components['schemas']['ProviderInfo'][];
+      /**
+       * @description The domain passkeys belong to (the WebAuthn relying party id), when this deployment
+       *     offers passkeys: pages on that domain or below it can use them.
+       */
+      passkey_rp_id?: string | null;
     };
     /** @description Where to send the browser to link a provider to the signed-in account. */
     ProviderRedirect: {
@@ -2076,6 +2280,11 @@ export interface components {
       email_verified: boolean;
       /**
        * Format: int64
+       * @description Passkeys registered (each is a way to sign in and a second factor).
+       */
+      passkeys: number;
+      /**
+       * Format: int64
        * @description Unused recovery codes left.
        */
       recovery_codes_left: number;
@@ -2085,6 +2294,11 @@ export interface components {
        */
       sessions: number;
       totp_enabled: boolean;
+      /**
+       * @description Whether signing in with a password or a provider asks for a second factor (an
+       *     authenticator app or a passkey is set up).
+       */
+      two_step: boolean;
     };
     /** @description Answer to register, login and refresh. */
     Session: {
@@ -2468,7 +2682,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description `invalid_code` (wrong or already used code), `invalid_ticket`, `ticket_expired`, `ticket_used` or `too_many_attempts` */
+      /** @description `invalid_code` (wrong or already used code), `passkey_failed`, `invalid_challenge`, `invalid_ticket`, `ticket_expired`, `ticket_used` or `too_many_attempts` */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2495,7 +2709,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Neither or both of `code` and `recovery_code` */
+      /** @description Not exactly one of `code`, `recovery_code` and `passkey` */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2757,6 +2971,177 @@ export interface operations {
         };
       };
       /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  sign_in: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyAnswer'];
+      };
+    };
+    responses: {
+      /** @description Signed in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkey_not_recognized`, `passkey_failed`, `invalid_challenge` or `challenge_expired` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkeys_unavailable` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  sign_in_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': null | components['schemas']['PasskeySignInStart'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyChallenge'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `invalid_ticket`, `ticket_expired`, `ticket_used`, or `no_passkeys` (the account has none) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkeys_unavailable` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       429: {
         headers: {
           [name: string]: unknown;
@@ -5911,6 +6296,484 @@ export interface operations {
       };
     };
   };
+  list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyList'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyRegistration'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyAdded'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkey_failed`, `invalid_challenge` or `challenge_expired` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkey_exists` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Name too long */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  confirmation_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyChallenge'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkeys_unavailable` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `no_passkeys`: the account has none */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  registration_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyChallenge'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `passkeys_unavailable` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `too_many_passkeys` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Passkey id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Confirmation'];
+      };
+    };
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `wrong_password`, `invalid_code`, `passkey_failed` or `reauthentication_required` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `last_sign_in_method` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  rename: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Passkey id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyRename'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyInfo'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   change_password: {
     parameters: {
       query?: never;
@@ -6044,7 +6907,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description No authenticator app is set up (`nothing_pending`) */
+      /** @description Two-step sign-in is off: no authenticator app or passkey (`two_step_off`) */
       409: {
         headers: {
           [name: string]: unknown;
