@@ -12,10 +12,27 @@ describe('the way back from an identity provider', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('brings the second factor’s ticket in the fragment, or the code of what went wrong', () => {
-    expect(providerReturn('', '#mfa_ticket=abc-DEF_123')).toEqual({ ticket: 'abc-DEF_123', error: null });
-    expect(providerReturn('?provider_error=unverified_email', '')).toEqual({ ticket: null, error: 'unverified_email' });
-    expect(providerReturn('', '')).toEqual({ ticket: null, error: null });
-    expect(providerReturn('?provider_error=', '#mfa_ticket=')).toEqual({ ticket: null, error: null });
+    expect(providerReturn('', '#mfa_ticket=abc-DEF_123')).toEqual({
+      ticket: 'abc-DEF_123',
+      methods: null,
+      error: null,
+    });
+    expect(providerReturn('', '#mfa_ticket=t&methods=passkey,recovery_code,carrier_pigeon')).toEqual({
+      ticket: 't',
+      methods: ['passkey', 'recovery_code'],
+      error: null,
+    });
+    expect(providerReturn('?provider_error=unverified_email', '')).toEqual({
+      ticket: null,
+      methods: null,
+      error: 'unverified_email',
+    });
+    expect(providerReturn('', '')).toEqual({ ticket: null, methods: null, error: null });
+    expect(providerReturn('?provider_error=', '#mfa_ticket=&methods=totp')).toEqual({
+      ticket: null,
+      methods: null,
+      error: null,
+    });
   });
 
   it('comes back only to pages of this app', () => {

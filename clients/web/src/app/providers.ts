@@ -4,6 +4,9 @@
 // `/signin#mfa_ticket=...` when the second factor is next, or to `/signin?provider_error=...`.
 
 import { markProviderSignIn } from './session';
+import type { Schemas } from './types';
+
+type MfaMethod = Schemas['MfaMethod'];
 
 /** Where the page that sent the person to a provider is remembered, with when. */
 const RETURN_KEY = 'mingle.providerReturnTo';
@@ -46,12 +49,23 @@ export function takeProviderReturn(now = Date.now()): string | null {
   }
 }
 
+/** The second factors a sign-in can finish with, as the server names them. */
+const MFA_METHODS: readonly MfaMethod[] = ['totp', 'recovery_code', 'passkey'];
+
 /**
  * What the server's redirect back from a provider brought to the sign-in screen: a second-factor
- * ticket (in the fragment, which never reaches a server or a log) or the code of what went wrong.
+ * ticket with the ways to finish (in the fragment, which never reaches a server or a log), or the
+ * code of what went wrong. `methods` is null when the server named none (offer every way).
  */
-export function providerReturn(search: string, hash: string): { ticket: string | null; error: string | null } {
-  const ticket = new URLSearchParams(hash.replace(/^#/, '')).get('mfa_ticket');
+export function providerReturn(
+  search: string,
+  hash: string,
+): { ticket: string | null; methods: MfaMethod[] | null; error: string | null } {
+  const fragment = new URLSearchParams(hash.replace(/^#/, ''));
+  const ticket = fragment.get('mfa_ticket');
+  const named = (fragment.get('methods') ?? '')
+    .split(',')
+    .filter((m): m is MfaMethod => (MFA_METHODS as readonly string[]).includes(m));
   const error = new URLSearchParams(search).get('provider_error');
-  return { ticket: ticket || null, error: error || null };
+  return { ticket: ticket || null, methods: ticket && named.length > 0 ? named : null, error: error || null };
 }

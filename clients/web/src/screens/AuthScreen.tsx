@@ -65,13 +65,13 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [error, setError] = useState<string | null>(null);
   /** What the way back from an identity provider brought, read once (then cleared from the address). */
   const [returned] = useState(() =>
-    mode === 'signin' ? providerReturn(location.search, location.hash) : { ticket: null, error: null },
+    mode === 'signin' ? providerReturn(location.search, location.hash) : { ticket: null, methods: null, error: null },
   );
   /** The page to return to: the one that sent the person here, or the one a provider sign-in left from. */
   const [from] = useState(() => asked ?? (returned.ticket ? takeProviderReturn() : null) ?? undefined);
   /** The sign-in's ticket once the password (or the provider) was right and the second factor is next. */
   const [ticket, setTicket] = useState<SecondStep | null>(
-    returned.ticket ? { ticket: returned.ticket, methods: null } : null,
+    returned.ticket ? { ticket: returned.ticket, methods: returned.methods } : null,
   );
   const passkeys = usePasskeysUsable() && mode === 'signin';
   const [providerError, setProviderError] = useState<string | null>(returned.error);
