@@ -123,6 +123,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             access_ttl,
             Duration::from_secs(config.refresh_token_ttl_days.max(1) * 86_400),
         )),
+        sealer: Arc::new(auth::sealed::Sealer::from_token_secret(&secret)),
         revocations,
         passwords: Arc::new(Passwords::default()),
         mailer,

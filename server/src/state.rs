@@ -31,6 +31,8 @@ pub struct Settings {
 pub struct AppState {
     pub store: Store,
     pub tokens: Arc<TokenKeys>,
+    /// Seals authenticator-app secrets at rest.
+    pub sealer: Arc<crate::auth::sealed::Sealer>,
     /// Sessions ended before their tokens expire.
     pub revocations: Arc<Revocations>,
     pub passwords: Arc<Passwords>,

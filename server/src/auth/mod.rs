@@ -1,11 +1,13 @@
 //! Credentials and tokens: Argon2id password hashing off the async reactor, short-lived JWT
 //! access tokens naming their session, opaque refresh tokens (only their SHA-256 is stored),
 //! login rate limits; [`revocations`] ends sessions within a second on every node, [`totp`] is
-//! the second factor, [`secrets`] the single-use codes and links.
+//! the second factor (its secrets kept [`sealed`]), [`passkeys`] the other one, [`secrets`] the
+//! single-use codes and links.
 
 pub mod passkeys;
 pub mod providers;
 pub mod revocations;
+pub mod sealed;
 pub mod secrets;
 pub mod totp;
 

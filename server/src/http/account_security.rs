@@ -306,7 +306,7 @@ async fn start_totp(State(state): State<AppState>, user: AuthUser) -> ApiResult<
     }
     let secret = totp::new_secret();
     let otpauth_uri = totp::uri(&secret, &account.email)?;
-    state.store.set_pending_totp(user.id, &secret).await?;
+    state.store.set_pending_totp(user.id, &state.sealer.seal(&secret)?).await?;
     Ok(Json(TotpEnrolment { secret, otpauth_uri }))
 }
 
@@ -327,6 +327,7 @@ async fn confirm_totp(
     let account = account(&state, &user).await?;
     let (_, pending, _) = state.store.totp_state(user.id).await?;
     let Some(pending) = pending else { return Err(ApiError::Conflict(Conflict::NothingPending)) };
+    let pending = state.sealer.open(&pending)?;
     state.limiter.check_login(&format!("mfa:{}", user.id), address)?;
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     let Some(step) = totp::matching_step(&pending, &body.code, now)? else {

@@ -358,6 +358,15 @@ pub(crate) fn ticket_refused(refused: TicketRefused) -> ApiError {
 pub(crate) async fn accept_totp(state: &AppState, user: Uuid, code: &str) -> ApiResult<bool> {
     let (secret, _, _) = state.store.totp_state(user).await?;
     let Some(secret) = secret else { return Ok(false) };
+    // A secret sealed under another key (the token secret changed) matches no code: the owner
+    // still gets in with a recovery code or a passkey.
+    let secret = match state.sealer.open(&secret) {
+        Ok(secret) => secret,
+        Err(e) => {
+            tracing::error!(user = %user, error = %e, "authenticator-app secret does not open");
+            return Ok(false);
+        }
+    };
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     match totp::matching_step(&secret, code, now)? {
         Some(step) => Ok(state.store.accept_totp_step(user, step).await?),

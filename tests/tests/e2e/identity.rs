@@ -206,6 +206,11 @@ async fn a_second_factor_guards_sign_in(backend: Backend) {
     let code = totp::code_at(&enrolment.secret, now_secs()).expect("code");
     let codes: RecoveryCodes = ada.post("/api/v1/me/totp/confirm", json!({"code": code})).await.expect(200).json();
     assert_eq!(codes.codes.len(), 10);
+    // The database holds the secret sealed, not as the app got it.
+    let me: Me = ada.get("/api/v1/me").await.expect(200).json();
+    let (stored, _, _) = server.store.totp_state(me.id).await.expect("read");
+    let stored = stored.expect("a secret");
+    assert!(stored.starts_with("v1:") && !stored.contains(&enrolment.secret), "{stored}");
     ada.post("/api/v1/events", event).await.expect(201);
     let again = ada.post("/api/v1/me/totp", json!({})).await.expect(409);
     assert_eq!(again.code(), "already_enrolled");
