@@ -41,12 +41,21 @@
 //      recovery codes, a new password and address, the data export;
 //  14. signing in through a real OpenID Provider (providers.mjs): a newcomer's account made in
 //      two clicks, the provider listed on the security page and kept while it is the only way to
-//      sign in, an address the provider does not vouch for refused, linking and unlinking.
+//      sign in, an address the provider does not vouch for refused, linking and unlinking;
+//  15. passkeys with Chromium's virtual authenticator (passkeys.mjs): added, named and renamed on
+//      the security page (bringing recovery codes), signing in with one alone and as the second
+//      step, a closed dialog said calmly, and the account deleted with a passkey as the proof;
+//  16. the event day of one attendee (eventday.mjs): not yet checked in, "People to meet" tells him
+//      to check in first (to join, online only, where no code is asked), and once he has, it
+//      suggests; on a phone a message and an announcement mark the Chat and News tabs until
+//      opened; in the background, a meeting request and a message become notifications, and a
+//      click on each opens the request or the conversation.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
 // (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go
 // to a scratch folder). Cards say where and when on one clock: London's events unlabelled, New York's named. On a phone, the header
-// keeps the offline state and Retry whole. E2E_WIDTHS=360 runs other widths.
+// keeps the offline state and Retry whole. E2E_WIDTHS=360 runs other widths; E2E_ONLY=account,
+// providers, passkeys or eventday runs only that part (13 to 16), on a server of its own per width.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -55,6 +64,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { accountLifecycle } from './account.mjs';
+import { eventDay } from './eventday.mjs';
+import { passkeys } from './passkeys.mjs';
 import { providerSignIn } from './providers.mjs';
 import { repoRoot, startServer } from './server.mjs';
 
@@ -65,6 +76,10 @@ const SHOTS = process.env.E2E_SHOTS_DIR ?? join(repoRoot, 'docs', 'screenshots')
 const CHECK_SHOTS = join(tmpdir(), 'mingle-e2e-screenshots');
 const takeShots = process.env.E2E_SCREENSHOTS !== '0';
 const WIDTHS = (process.env.E2E_WIDTHS ?? '1280,390').split(',').map(Number);
+/** The one part to run (a key of PARTS); the whole scenario when unset. */
+const ONLY = process.env.E2E_ONLY ?? null;
+/** The parts that can run alone: each needs only its server and a browser. */
+const PARTS = { account: accountLifecycle, providers: providerSignIn, passkeys, eventday: eventDay };
 const TIMEOUT = 20_000;
 
 // Awkward but real content: a meeting link as long as the ones video tools hand out (240
@@ -719,17 +734,21 @@ async function frontDoor(browser, options, base, width) {
   await context.close();
 }
 
-async function scenario(browser, server, width) {
-  const { base } = server;
-  const height = width >= 1000 ? 860 : 844;
-  const options = {
-    viewport: { width, height },
+/** A browser context at `width`: a desktop, or a phone (touch, two device pixels per pixel). */
+function contextOptions(width) {
+  return {
+    viewport: { width, height: width >= 1000 ? 860 : 844 },
     deviceScaleFactor: width >= 1000 ? 1 : 2,
     isMobile: width < 1000,
     hasTouch: width < 1000,
     locale: 'en-GB',
     timezoneId: 'Europe/London',
   };
+}
+
+async function scenario(browser, server, width) {
+  const { base } = server;
+  const options = contextOptions(width);
   const ctxA = await browser.newContext(options);
   const ctxB = await browser.newContext(options);
   ctxA.setDefaultTimeout(TIMEOUT);
@@ -899,6 +918,14 @@ async function scenario(browser, server, width) {
   const providerStarted = Date.now();
   await providerSignIn(browser, options, server, width, { shot, log, timeout: TIMEOUT });
   log(width, `signing in through a provider took ${((Date.now() - providerStarted) / 1000).toFixed(1)} s`);
+
+  const passkeysStarted = Date.now();
+  await passkeys(browser, options, server, width, { shot, log, timeout: TIMEOUT });
+  log(width, `passkeys took ${((Date.now() - passkeysStarted) / 1000).toFixed(1)} s`);
+
+  const eventDayStarted = Date.now();
+  await eventDay(browser, options, server, width, { shot, log, timeout: TIMEOUT });
+  log(width, `the event day took ${((Date.now() - eventDayStarted) / 1000).toFixed(1)} s`);
 
   if (width < 1000 || WIDTHS.length === 1) {
     log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');
@@ -1305,7 +1332,11 @@ async function main() {
       const server = await startServer();
       log('server at', server.base);
       try {
-        await scenario(browser, server, width);
+        if (ONLY) {
+          const part = PARTS[ONLY];
+          if (!part) throw new Error(`E2E_ONLY=${ONLY}: the parts that run alone are ${Object.keys(PARTS).join(', ')}`);
+          await part(browser, contextOptions(width), server, width, { shot, log, timeout: TIMEOUT });
+        } else await scenario(browser, server, width);
         log(`PASS at ${width} px (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
         failed++;

@@ -47,12 +47,12 @@ describe('what a notification tells', () => {
     expect(noticeFor(meeting('accepted'), 'ada')).toBeNull();
   });
 
-  it('tells of a direct message from someone else, and opens Messages', () => {
+  it('tells of a direct message from someone else, and opens its conversation', () => {
     expect(noticeFor(dm(), 'ada')).toEqual({
       title: 'Message from Ben Okafor',
       body: 'Shall we grab a coffee?',
       tag: 'dm:c1',
-      url: '/messages',
+      url: '/messages?open=c1',
     });
     expect(noticeFor(dm(ada), 'ada')).toBeNull();
   });

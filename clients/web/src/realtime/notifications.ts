@@ -52,7 +52,7 @@ export function noticeFor(body: MessageBody, me: string): Notice | null {
         title: i18n.t('notifications.messageFrom', { name: body.from.display_name }),
         body: body.preview,
         tag: `dm:${body.conversation_id}`,
-        url: '/messages',
+        url: `/messages?open=${encodeURIComponent(body.conversation_id)}`,
       };
     default:
       return null;

@@ -1,7 +1,7 @@
 // The live room during an event: announcements, the event chat, who is online, people to meet
 // (with the reasons), meeting requests and direct messages, all live over the one WebSocket.
 
-import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { FormEvent, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
@@ -15,6 +15,7 @@ import {
   useMeetingsQuery,
   useAnnouncementsQuery,
   useBlockMutation,
+  useConversationsQuery,
   useRsvpQuery,
   useSuggestionFeedbackMutation,
   useSuggestionsQuery,
@@ -52,6 +53,9 @@ export function LiveRoom() {
   const [tab, setTab] = useState<Panel>('chat');
   const [dm, setDm] = useState<{ channel: string; name: string } | null>(null);
   const badges = useTabBadges(id, tab, me?.id);
+  // On a phone, a conversation behind another tab is not on screen: it closes until the Chat tab
+  // is open again, so that what arrives meanwhile counts as unread and marks the tab.
+  const oneSection = useOneSectionAtATime();
 
   const names = useMemo(() => {
     const map: Record<string, string> = {};
@@ -108,10 +112,11 @@ export function LiveRoom() {
           <PeopleToMeet event={e} suggestions={suggestions} onMessage={openDm} />
         </div>
         <div className="live-panel panel-chat" id="panel-chat" role="region" aria-label={t('live.conversations')}>
+          <UnreadConversations onOpen={openDm} />
           <div className="card chat-card">
             <ChatPanel channel={`event:${e.id}:chat`} title={t('live.eventChat')} names={names} />
           </div>
-          {dm && (
+          {dm && (tab === 'chat' || !oneSection) && (
             <div className="card chat-card dm-card">
               <ChatPanel
                 key={dm.channel}
@@ -137,6 +142,20 @@ export function LiveRoom() {
         </div>
       </div>
     </div>
+  );
+}
+
+/** The phone layout of styles.css, where the live room shows one section at a time. */
+const ONE_SECTION = '(max-width: 760px)';
+
+function useOneSectionAtATime(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = window.matchMedia(ONE_SECTION);
+      query.addEventListener('change', changed);
+      return () => query.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(ONE_SECTION).matches,
   );
 }
 
@@ -184,6 +203,34 @@ function useTabBadges(eventId: string, tab: Panel, me: string | undefined) {
   return { chat: unread, meetings: waiting.length, news: tab === 'news' ? 0 : unseen.length, newsSeen };
 }
 
+/**
+ * The conversations with messages not read yet, each a button that opens it: the Chat tab's badge
+ * counts them, and this is where they are read.
+ */
+function UnreadConversations({ onOpen }: { onOpen: (channel: string, name: string) => void }) {
+  const { t } = useTranslation();
+  const unread = useAppSelector((s) => s.dm.unread);
+  const anything = Object.keys(unread).length > 0;
+  const conversations = useConversationsQuery(undefined, { skip: !anything });
+  const waiting = anything ? (conversations.data?.items ?? []).filter((c) => unread[c.id]) : [];
+  if (waiting.length === 0) return null;
+  return (
+    <ul className="unread-conversations" aria-label={t('live.unreadConversations')}>
+      {waiting.map((c) => (
+        <li key={c.id}>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() => onOpen(c.channel, c.with.display_name)}
+          >
+            {t('live.unreadFrom', { count: unread[c.id], name: c.with.display_name })}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function PeopleToMeet({
   event,
   suggestions,
@@ -208,6 +255,8 @@ function PeopleToMeet({
   const rsvp = useRsvpQuery(event.id, { skip: event.my_rsvp !== 'going' });
   const started = useNow() >= new Date(event.starts_at).getTime();
   const notHereYet = started && rsvp.data != null && !rsvp.data.checked_in_at;
+  // Online only, there is no code to bring: an attendee joins from the event's page.
+  const onlineOnly = !event.venue && Boolean(event.online_url);
   // The viewer's requests at this event, so a card shows one that waits for an answer. (A
   // declined request takes the two out of each other's suggestions; the Meetings panel says so.)
   const me = useAppSelector((s) => s.auth.user?.id);
@@ -275,10 +324,12 @@ function PeopleToMeet({
         (notHereYet ? (
           <div className="callout" data-testid="check-in-first">
             <p>
-              {t('live.checkedIn', { count: event.checked_in_count })} {t('live.checkInToMeet')}
+              {onlineOnly
+                ? `${t('live.joined', { count: event.checked_in_count })} ${t('live.joinToMeet')}`
+                : `${t('live.checkedIn', { count: event.checked_in_count })} ${t('live.checkInToMeet')}`}
             </p>
             <Link className="button button-primary button-small" to={`/events/${event.id}`}>
-              {t('live.checkIn')}
+              {onlineOnly ? t('live.join') : t('live.checkIn')}
             </Link>
           </div>
         ) : (

@@ -1,9 +1,11 @@
 // The user's direct conversations, newest activity first, with unread ones marked; choosing one
 // opens it live beside the list (below it on phones). A new message from anyone moves its
-// conversation to the top as it arrives.
+// conversation to the top as it arrives. `?open={id}` (where a message's notification leads)
+// opens that conversation at once.
 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { errorMessage, useConversationsQuery } from '../app/api';
 import { useAppSelector } from '../app/hooks';
 import type { ConversationSummary } from '../app/types';
@@ -18,6 +20,13 @@ interface Selected {
   name: string;
   userId: string;
 }
+
+const selected = (c: ConversationSummary): Selected => ({
+  id: c.id,
+  channel: c.channel,
+  name: c.with.display_name,
+  userId: c.with.id,
+});
 
 function ConversationPage({
   cursor,
@@ -96,9 +105,19 @@ export function MessagesScreen() {
   const { t } = useTranslation();
   useTitle(t('messages.title'));
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [open, setOpen] = useState<Selected | null>(null);
-  const select = (c: ConversationSummary) =>
-    setOpen({ id: c.id, channel: c.channel, name: c.with.display_name, userId: c.with.id });
+  const [chosen, setChosen] = useState<Selected | null>(null);
+  // The conversation the address names (the newest activity is on the first page) is open until
+  // another is chosen or it is closed; then the address lets go of it.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('open');
+  const first = useConversationsQuery(undefined, { skip: asked == null });
+  const named = asked ? first.data?.items.find((c) => c.id === asked) : undefined;
+  const open = named ? selected(named) : chosen;
+  const choose = (next: Selected | null) => {
+    setChosen(next);
+    if (asked != null) setParams({}, { replace: true });
+  };
+  const select = (c: ConversationSummary) => choose(selected(c));
   return (
     <div className="page">
       <PageTitle>{t('messages.title')}</PageTitle>
@@ -124,7 +143,7 @@ export function MessagesScreen() {
               channel={open.channel}
               title={t('messages.chatWith', { name: open.name })}
               names={{ [open.userId]: open.name }}
-              onClose={() => setOpen(null)}
+              onClose={() => choose(null)}
             />
           </div>
         )}
