@@ -255,33 +255,47 @@ async fn login(
     let user = user.ok_or_else(|| anyhow::anyhow!("verified a password without an account"))?;
     state.limiter.signed_in(&email, address);
     let device = Device::of(&headers, address);
-    if two_step(&state, &user).await? {
-        let challenge = LoginAnswer::MfaRequired(mfa_challenge(&state, &user, &device).await?);
+    let factors = second_factors(&state, &user).await?;
+    if !factors.is_empty() {
+        let challenge = LoginAnswer::MfaRequired(mfa_challenge(&state, &user, &device, factors).await?);
         return Ok(Json(challenge).into_response());
     }
     let session = new_session(&state, &user, &device).await?;
     Ok(answer(&state, &headers, StatusCode::OK, session))
 }
 
-/// Whether signing in to `user` with a password or a provider needs a second factor: an
-/// authenticator app or a passkey is set up.
-pub(crate) async fn two_step(state: &AppState, user: &UserRow) -> ApiResult<bool> {
-    Ok(user.totp_enabled || state.store.passkey_count(user.id).await? > 0)
+/// The second factors `user` has set up (an authenticator app, passkeys). Any at all turns
+/// two-step sign-in on: a password or a provider then signs in only with one of them.
+pub(crate) async fn second_factors(state: &AppState, user: &UserRow) -> ApiResult<Vec<MfaMethod>> {
+    let mut factors = Vec::new();
+    if user.totp_enabled {
+        factors.push(MfaMethod::Totp);
+    }
+    if state.store.passkey_count(user.id).await? > 0 {
+        factors.push(MfaMethod::Passkey);
+    }
+    Ok(factors)
 }
 
-/// The ticket a sign-in gets when the password (or a provider) was right and the second factor
-/// is next, with the factors this account can finish with.
-pub(crate) async fn mfa_challenge(state: &AppState, user: &UserRow, device: &Device) -> ApiResult<MfaChallenge> {
+/// Whether two-step sign-in is on for `user`.
+pub(crate) async fn two_step(state: &AppState, user: &UserRow) -> ApiResult<bool> {
+    Ok(!second_factors(state, user).await?.is_empty())
+}
+
+/// The ticket a sign-in gets when the password (or a provider) was right and one of `factors`
+/// (from [`second_factors`]) is next. Recovery codes always finish it; passkeys only where this
+/// deployment offers them.
+pub(crate) async fn mfa_challenge(
+    state: &AppState,
+    user: &UserRow,
+    device: &Device,
+    factors: Vec<MfaMethod>,
+) -> ApiResult<MfaChallenge> {
     let (ticket, hash) = secrets::new_token();
     let expires_at = now_ms() + ttl_ms(TICKET_TTL);
     state.store.create_ticket(&hash, user.id, &device.user_agent, &device.address, expires_at).await?;
-    let mut methods = Vec::new();
-    if user.totp_enabled {
-        methods.push(MfaMethod::Totp);
-    }
-    if state.passkeys.is_some() && state.store.passkey_count(user.id).await? > 0 {
-        methods.push(MfaMethod::Passkey);
-    }
+    let mut methods: Vec<MfaMethod> =
+        factors.into_iter().filter(|f| *f != MfaMethod::Passkey || state.passkeys.is_some()).collect();
     methods.push(MfaMethod::RecoveryCode);
     Ok(MfaChallenge { mfa_required: true, ticket, methods, expires_in: TICKET_TTL.as_secs() })
 }

@@ -64,17 +64,16 @@ pub(crate) fn info(row: &PasskeyRow) -> PasskeyInfo {
     }
 }
 
-/// The library's credentials of stored passkeys (a row that no longer reads is skipped).
+/// The library's credential of a stored passkey; `None` (logged) when it no longer reads.
+fn key(row: &PasskeyRow) -> Option<Passkey> {
+    serde_json::from_str::<Passkey>(&row.credential)
+        .inspect_err(|e| tracing::error!(passkey = %row.id, error = %e, "stored passkey does not read"))
+        .ok()
+}
+
+/// The credentials of stored passkeys (a row that no longer reads is skipped).
 fn keys(rows: &[PasskeyRow]) -> Vec<Passkey> {
-    rows.iter()
-        .filter_map(|row| match serde_json::from_str::<Passkey>(&row.credential) {
-            Ok(key) => Some(key),
-            Err(e) => {
-                tracing::error!(passkey = %row.id, error = %e, "stored passkey does not read");
-                None
-            }
-        })
-        .collect()
+    rows.iter().filter_map(key).collect()
 }
 
 async fn start(
@@ -212,7 +211,7 @@ async fn sign_in(
     let user =
         state.store.user_by_id(row.user_id).await?.filter(|u| u.deleted_at.is_none()).ok_or_else(not_recognized)?;
     state.limiter.check_login(&user.email, address)?;
-    let key = keys(std::slice::from_ref(&row)).pop().ok_or_else(not_recognized)?;
+    let key = key(&row).ok_or_else(not_recognized)?;
     let result = passkeys.finish_discoverable(&credential, &ceremony.state, &key).map_err(|r| refused(&r, false))?;
     record_use(&state, &row, key, &result).await?;
     state.limiter.signed_in(&user.email, address);
@@ -279,7 +278,7 @@ async fn verify_owned(
     let Some(row) = state.store.passkey_by_credential(&id).await?.filter(|row| row.user_id == user) else {
         return Ok(false);
     };
-    let Some(key) = keys(std::slice::from_ref(&row)).pop() else { return Ok(false) };
+    let Some(key) = key(&row) else { return Ok(false) };
     match passkeys.finish_authentication(&credential, &ceremony.state) {
         Ok(result) => {
             record_use(state, &row, key, &result).await?;
@@ -357,7 +356,7 @@ async fn add(
         name: &name,
         credential: &credential,
     };
-    let codes_issued = state.store.add_passkey(&passkey, &hashes).await?;
+    let (row, codes_issued) = state.store.add_passkey(&passkey, &hashes).await?;
     tracing::info!(user = %user.id, passkey = %id, "passkey added");
     state.mailer.send(Mail {
         to: account.email,
@@ -369,13 +368,6 @@ async fn add(
             account.display_name
         ),
     });
-    let row = state
-        .store
-        .passkeys_of(user.id)
-        .await?
-        .into_iter()
-        .find(|row| row.id == id)
-        .ok_or(ApiError::NotFound("not_found", "passkey not found".to_owned()))?;
     Ok((StatusCode::CREATED, Json(PasskeyAdded { passkey: info(&row), recovery_codes: codes_issued.then_some(codes) })))
 }
 

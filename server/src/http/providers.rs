@@ -246,12 +246,12 @@ async fn callback(
             }
         };
     }
-    let two_step = match super::accounts::two_step(&state, &account).await {
-        Ok(two_step) => two_step,
+    let factors = match super::accounts::second_factors(&state, &account).await {
+        Ok(factors) => factors,
         Err(_) => return fail("unavailable"),
     };
-    if two_step {
-        return match mfa_challenge(&state, &account, &device).await {
+    if !factors.is_empty() {
+        return match mfa_challenge(&state, &account, &device, factors).await {
             // In the fragment: never sent to a server, never in a log.
             Ok(challenge) => {
                 let methods: Vec<&str> = challenge.methods.iter().map(|m| m.as_str()).collect();
@@ -356,8 +356,10 @@ async fn app_token(
     }
     let account = state.store.user_by_id(user).await?.filter(|u| u.deleted_at.is_none()).ok_or_else(invalid)?;
     let device = Device::of(&headers, address);
-    if super::accounts::two_step(&state, &account).await? {
-        return Ok(Json(LoginAnswer::MfaRequired(mfa_challenge(&state, &account, &device).await?)).into_response());
+    let factors = super::accounts::second_factors(&state, &account).await?;
+    if !factors.is_empty() {
+        let challenge = mfa_challenge(&state, &account, &device, factors).await?;
+        return Ok(Json(LoginAnswer::MfaRequired(challenge)).into_response());
     }
     let session = new_session(&state, &account, &device).await?;
     Ok(answer(&state, &headers, StatusCode::OK, session))

@@ -368,10 +368,9 @@ impl Store {
             with_pool!(self, pool, _d => sqlx::query_as(SQL).bind(hash).fetch_optional(pool).await?);
         Ok(match row {
             None => Err(TicketRefused::Unknown),
-            Some((_, _, Some(_), _)) => Err(TicketRefused::Used),
-            Some((_, expires_at, None, _)) if expires_at <= now_ms() => Err(TicketRefused::Expired),
-            Some((_, _, None, attempts)) if attempts >= TICKET_ATTEMPTS => Err(TicketRefused::TooManyAttempts),
-            Some((user, _, None, _)) => Ok(user),
+            Some((user, expires_at, used_at, attempts)) => {
+                usable(expires_at, used_at, attempts, now_ms()).map(|()| user)
+            }
         })
     }
 
@@ -389,15 +388,17 @@ impl Store {
                 sqlx::query_as(&sql).bind(hash).fetch_optional(&mut *tx).await?;
             let outcome = match row {
                 None => Err(TicketRefused::Unknown),
-                Some((_, _, Some(_), _, _, _)) => Err(TicketRefused::Used),
-                Some((_, expires_at, None, _, _, _)) if expires_at <= now => Err(TicketRefused::Expired),
-                Some((_, _, None, attempts, _, _)) if attempts >= TICKET_ATTEMPTS => Err(TicketRefused::TooManyAttempts),
-                Some((user, _, None, _, user_agent, address)) => {
-                    sqlx::query("UPDATE mfa_tickets SET attempts = attempts + 1 WHERE ticket_hash = $1")
-                        .bind(hash)
-                        .execute(&mut *tx)
-                        .await?;
-                    Ok(Ticket { user, user_agent, address })
+                Some((user, expires_at, used_at, attempts, user_agent, address)) => {
+                    match usable(expires_at, used_at, attempts, now) {
+                        Ok(()) => {
+                            sqlx::query("UPDATE mfa_tickets SET attempts = attempts + 1 WHERE ticket_hash = $1")
+                                .bind(hash)
+                                .execute(&mut *tx)
+                                .await?;
+                            Ok(Ticket { user, user_agent, address })
+                        }
+                        Err(refused) => Err(refused),
+                    }
                 }
             };
             tx.commit().await?;
@@ -424,6 +425,19 @@ impl Store {
                 sqlx::query("DELETE FROM passkey_challenges WHERE expires_at < $1").bind(cutoff).execute(pool).await?;
             links.rows_affected() + tickets.rows_affected() + ceremonies.rows_affected()
         }))
+    }
+}
+
+/// Whether a ticket with this state may still be used at `now`, and if not, why.
+fn usable(expires_at: i64, used_at: Option<i64>, attempts: i64, now: i64) -> Result<(), TicketRefused> {
+    if used_at.is_some() {
+        Err(TicketRefused::Used)
+    } else if expires_at <= now {
+        Err(TicketRefused::Expired)
+    } else if attempts >= TICKET_ATTEMPTS {
+        Err(TicketRefused::TooManyAttempts)
+    } else {
+        Ok(())
     }
 }
 

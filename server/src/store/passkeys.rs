@@ -90,33 +90,39 @@ impl Store {
     /// Registers a passkey. When it is the account's first second factor (no authenticator app,
     /// no other passkey), two-step sign-in turns on and `recovery_hashes` become its recovery
     /// codes: answers whether they did. [`Conflict::PasskeyExists`] when the credential is
-    /// registered already (to any account).
-    pub async fn add_passkey(&self, passkey: &NewPasskey<'_>, recovery_hashes: &[Vec<u8>]) -> StoreResult<bool> {
-        const INSERT: &str = "INSERT INTO passkeys (id, user_id, credential_id, name, credential, created_at) \
-                              VALUES ($1, $2, $3, $4, $5, $6)";
+    /// registered already (to any account). Answers the stored passkey too.
+    pub async fn add_passkey(
+        &self,
+        passkey: &NewPasskey<'_>,
+        recovery_hashes: &[Vec<u8>],
+    ) -> StoreResult<(PasskeyRow, bool)> {
+        let insert = format!(
+            "INSERT INTO passkeys (id, user_id, credential_id, name, credential, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {PASSKEY_COLUMNS}"
+        );
         const TWO_STEP: &str = "SELECT totp_secret IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1) \
                                 FROM users WHERE id = $1";
-        let outcome: Result<bool, sqlx::Error> = with_pool!(self, pool, d => async {
+        let outcome: Result<(PasskeyRow, bool), sqlx::Error> = with_pool!(self, pool, d => async {
             let mut tx = pool.begin_with(d.begin_write).await?;
             let two_step: bool = sqlx::query_scalar(TWO_STEP).bind(passkey.user).fetch_one(&mut *tx).await?;
-            sqlx::query(INSERT)
+            let row = sqlx::query_as::<_, PasskeyRow>(&insert)
                 .bind(passkey.id)
                 .bind(passkey.user)
                 .bind(passkey.credential_id)
                 .bind(passkey.name)
                 .bind(passkey.credential)
                 .bind(now_ms())
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
             if !two_step {
                 super::account::replace_codes!(tx, passkey.user, recovery_hashes);
             }
             tx.commit().await?;
-            Ok(!two_step)
+            Ok((row, !two_step))
         }
         .await);
         match outcome {
-            Ok(codes_issued) => Ok(codes_issued),
+            Ok(added) => Ok(added),
             Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(Conflict::PasskeyExists)),
             Err(e) => Err(e.into()),
         }
