@@ -34,7 +34,24 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Answer to register, login and refresh.
+/// Answer to `POST /auth/register` when sign-up confirms the address first: the same whether or
+/// not the address already has an account, so it tells nobody who has one. A mail to the address
+/// says what comes next (a link that finishes signing up, or a note to an account's owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignupPending {
+    /// The address the mail went to, as the server normalized it.
+    pub email: String,
+    /// Always `true`: the account works once the link mailed to `email` is opened.
+    pub verification_required: bool,
+}
+
+/// `POST /auth/email/resend`: mail a new link that finishes signing up to `email`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VerificationResend {
+    pub email: String,
+}
+
+/// Answer to register (without address confirmation first), login and refresh.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Session {
     /// Short-lived JWT for `Authorization: Bearer`.
@@ -164,6 +181,10 @@ pub struct EmailVerification {
 pub struct EmailVerified {
     /// The address now verified (and, after a change, the account's address).
     pub email: String,
+    /// When the link finished a sign-up: the new account's session (as after signing in).
+    /// Absent for an account that was already in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
 }
 
 /// One device signed in to the account.

@@ -1,8 +1,10 @@
-//! Operations endpoints: liveness, readiness, and the recommendation model's state.
+//! Operations endpoints: liveness, readiness, the recommendation model's state, and the
+//! capacity forecast.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// `GET /healthz`: the process is up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -79,4 +81,138 @@ pub struct RetrainStarted {
     pub training: bool,
     /// The version serving until the new one is ready; `null` when none is.
     pub version_in_service: Option<u64>,
+}
+
+/// `GET /ops/capacity`: how many connections, messages and check-ins the next 15 and 60 minutes
+/// hold, and the replicas that takes. Recomputed in the background every minute from the event
+/// calendar and the history of past events; the answer is the latest computation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CapacityForecast {
+    pub generated_at: DateTime<Utc>,
+    /// One forecast per horizon, the shortest first: the peak of each quantity between now and
+    /// the end of the horizon, so that capacity is in place for the whole window.
+    pub horizons: Vec<CapacityHorizon>,
+    /// Connections not tied to a live event: people with the app open (accounts whose session
+    /// was used within the last two access-token lifetimes) less those the model places at live
+    /// events now. Held flat over the horizons.
+    pub baseline_connections: u64,
+    /// The events that drive the forecast, the largest crowd inside the 60-minute horizon first
+    /// (at most 10).
+    pub drivers: Vec<CapacityDriver>,
+    /// What the model learned from past events.
+    pub history: CapacityHistory,
+    /// What one replica is planned to carry.
+    pub plan: CapacityPlan,
+}
+
+/// The forecast for one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CapacityHorizon {
+    /// 15 or 60.
+    pub minutes: u32,
+    /// When the forecast connections peak inside the horizon.
+    pub peak_at: DateTime<Utc>,
+    /// Concurrent WebSocket connections at the peak.
+    pub connections: u64,
+    /// Chat messages posted per second, at the peak.
+    pub messages_per_second: f64,
+    /// Messages delivered to sockets per second (each message reaches everyone in its room), at
+    /// the peak.
+    pub deliveries_per_second: f64,
+    /// Check-ins per minute, at the peak (each one updates the matcher's lists).
+    pub checkins_per_minute: f64,
+    /// Matcher work at the peak, in workers' worth: check-ins over what a worker handles, plus
+    /// the full builds of events that start.
+    pub matcher_workers: f64,
+    pub replicas: ReplicaCounts,
+}
+
+/// Recommended replicas per role: what the peak needs with the headroom, within the bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReplicaCounts {
+    /// Server nodes: for the connections or the deliveries, whichever needs more.
+    pub node: u32,
+    /// `mingle matcher` workers: for the check-ins and full builds.
+    pub matcher: u32,
+}
+
+/// One event behind the forecast, and why it counts as much as it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CapacityDriver {
+    pub event_id: Uuid,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub kind: EventKind,
+    /// The band of the hour it starts, in its own time zone.
+    pub hour_band: HourBand,
+    /// Online only (no venue).
+    pub online: bool,
+    pub going: u64,
+    pub interested: u64,
+    pub checked_in: u64,
+    /// The share of people going who checked in at past events of the same kind, hour band and
+    /// place, drawn towards broader groups when there were few.
+    pub show_up_rate: f64,
+    /// People expected to come: going × show-up rate; once check-ins start, scaled by how they
+    /// compare with what was expected by now.
+    pub expected_attendees: f64,
+    /// The most of them present at once inside the 60-minute horizon.
+    pub peak_present: f64,
+    /// Chat messages posted in its room so far.
+    pub messages: u64,
+    /// Chat messages per attendee-minute expected of its room: history's, drawn towards what
+    /// the room has posted so far as its attendee-minutes grow.
+    pub messages_per_attendee_minute: f64,
+}
+
+/// An event's kind, by how long it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Up to 3 hours: meetups, talks, breakfasts.
+    Short,
+    /// Up to 12 hours: workshops, conference days.
+    Long,
+    /// Longer: conferences and hackathons over several days.
+    MultiDay,
+}
+
+/// When an event starts, in its own time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HourBand {
+    /// Before noon.
+    Morning,
+    /// Noon to 17:00.
+    Afternoon,
+    /// From 17:00.
+    Evening,
+}
+
+/// What the forecast learned from past events (the last 90 days).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CapacityHistory {
+    /// Past events with at least one person going.
+    pub events: u64,
+    /// Check-ins at them.
+    pub checkins: u64,
+    /// Checked in / going over all of them (each event's rate, averaged), before shrinkage.
+    pub show_up_rate: f64,
+    /// Chat messages per attendee per minute at events, drawn towards the prior while there was
+    /// little chat.
+    pub messages_per_attendee_minute: f64,
+}
+
+/// What one replica is planned to carry (the `MINGLE_CAPACITY_*` settings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CapacityPlan {
+    pub node_connections: u64,
+    pub node_deliveries_per_second: f64,
+    pub matcher_checkins_per_second: f64,
+    /// Seconds a worker takes for the full build of a 10,000-person event (the work grows with
+    /// the square of the attendees).
+    pub matcher_full_build_secs: f64,
+    /// Planned spare capacity: 0.4 plans each replica at 1 / 1.4 = 71% of what it carries.
+    pub headroom: f64,
 }

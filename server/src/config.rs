@@ -166,6 +166,16 @@ pub struct Config {
     #[arg(long, env = "MINGLE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
 
+    /// Sign-up confirms the address before the account works: registering answers 202 and the
+    /// same body whether or not the address has an account, and mails either a link that
+    /// finishes signing up or, to an existing account's owner, a note that someone tried.
+    /// Signing in waits until the link is opened. Default: on when MINGLE_SMTP_URL is set, off
+    /// otherwise (a loopback trial without a mail server signs up at once, with the mail in the
+    /// log). Off, registering an address that has an account answers 409 `email_taken`.
+    #[arg(long, env = "MINGLE_SIGNUP_VERIFY_FIRST", num_args = 0..=1, default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub signup_verify_first: Option<bool>,
+
     /// Sender of account mail, as `Name <address>` or a bare address.
     #[arg(long, env = "MINGLE_MAIL_FROM", default_value = "Mingle <mingle@localhost>", global = true)]
     pub mail_from: String,
@@ -199,6 +209,59 @@ pub struct Config {
     /// New WebSocket connections allowed per client address per minute.
     #[arg(long, env = "MINGLE_WS_CONNECTS_PER_ADDRESS_PER_MINUTE", default_value_t = 600, global = true)]
     pub ws_connects_per_address_per_minute: u32,
+
+    /// Seconds between two capacity forecasts (`GET /ops/capacity`, the
+    /// `mingle_capacity_*` metrics). The first is made when the node starts.
+    #[arg(long, env = "MINGLE_CAPACITY_INTERVAL_SECS", default_value_t = 60, global = true)]
+    pub capacity_interval_secs: u64,
+
+    /// Concurrent connections one server node is planned to hold. Default: the load test's idle
+    /// scenario, 100,000 connections held on 6 nodes (16,667 each, at most 19,000 per process
+    /// under its open-file limit of 20,000), rounded down.
+    #[arg(long, env = "MINGLE_CAPACITY_NODE_CONNECTIONS", default_value_t = 16_000, global = true)]
+    pub capacity_node_connections: u64,
+
+    /// Messages one server node is planned to deliver to sockets per second. Default: the load
+    /// test's fan-out, 127,953 deliveries per CPU-second with 10,000 in one room (the lowest of
+    /// its three room sizes), on the one CPU a node requests.
+    #[arg(long, env = "MINGLE_CAPACITY_NODE_DELIVERIES_PER_SECOND", default_value_t = 128_000.0, global = true)]
+    pub capacity_node_deliveries_per_second: f64,
+
+    /// Check-ins per second one matcher worker is planned to answer (each is an incremental
+    /// update of the event's lists). Default: the load test's live match, 5 check-ins a second
+    /// into a 10,000-person event at 18.6% of a CPU, about 27 per CPU-second, on the one core of
+    /// a worker's two that libtorch's pool takes, rounded down.
+    #[arg(long, env = "MINGLE_CAPACITY_MATCHER_CHECKINS_PER_SECOND", default_value_t = 25.0, global = true)]
+    pub capacity_matcher_checkins_per_second: f64,
+
+    /// Seconds a matcher worker takes for the full build of a 10,000-person event, which happens
+    /// when an event starts; the work grows with the square of the people. Default:
+    /// `cargo bench -p matcher --bench score` on the 2-core development machine (README,
+    /// "Benchmarks"; 2.1 s on one H200).
+    #[arg(long, env = "MINGLE_CAPACITY_MATCHER_FULL_BUILD_SECS", default_value_t = 5.1, global = true)]
+    pub capacity_matcher_full_build_secs: f64,
+
+    /// Spare capacity planned on top of the forecast peak: replicas = ceil(peak / per-replica
+    /// capacity × (1 + headroom)). 0.4 plans each replica at 71% of its measured capacity, the
+    /// margin of the nodes' CPU target of 70%.
+    #[arg(long, env = "MINGLE_CAPACITY_HEADROOM", default_value_t = 0.4, global = true)]
+    pub capacity_headroom: f64,
+
+    /// Fewest server nodes recommended (the base HorizontalPodAutoscaler's minReplicas).
+    #[arg(long, env = "MINGLE_CAPACITY_NODE_MIN_REPLICAS", default_value_t = 2, global = true)]
+    pub capacity_node_min_replicas: u32,
+
+    /// Most server nodes recommended (the base HorizontalPodAutoscaler's maxReplicas).
+    #[arg(long, env = "MINGLE_CAPACITY_NODE_MAX_REPLICAS", default_value_t = 10, global = true)]
+    pub capacity_node_max_replicas: u32,
+
+    /// Fewest matcher workers recommended (the base HorizontalPodAutoscaler's minReplicas).
+    #[arg(long, env = "MINGLE_CAPACITY_MATCHER_MIN_REPLICAS", default_value_t = 1, global = true)]
+    pub capacity_matcher_min_replicas: u32,
+
+    /// Most matcher workers recommended (the base HorizontalPodAutoscaler's maxReplicas).
+    #[arg(long, env = "MINGLE_CAPACITY_MATCHER_MAX_REPLICAS", default_value_t = 4, global = true)]
+    pub capacity_matcher_max_replicas: u32,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -225,6 +288,35 @@ pub enum Command {
     ProtocolSchema,
     /// Print the OpenAPI document of the REST API (docs/openapi.json, what `/openapi.json` serves).
     Openapi,
+    /// Replay the capacity forecast minute by minute over simulated days and the demo world,
+    /// against "the same as the last hour", and print the result as Markdown (docs/capacity.md).
+    /// Needs no database: the demo world goes to a temporary SQLite file.
+    CapacityBacktest {
+        /// Seed of the simulated days.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Simulated days evaluated.
+        #[arg(long, default_value_t = 8)]
+        days: usize,
+        /// Simulated days before them that only build history.
+        #[arg(long, default_value_t = 14)]
+        warmup_days: usize,
+        /// Seed of the demo world (`demo-data --seed`).
+        #[arg(long, default_value_t = 42)]
+        demo_seed: u64,
+        /// Users of the demo world.
+        #[arg(long, default_value_t = 3000)]
+        demo_users: usize,
+        /// Events of the demo world.
+        #[arg(long, default_value_t = 300)]
+        demo_events: usize,
+        /// The demo world's last days evaluated (the days before them are its history).
+        #[arg(long, default_value_t = 14)]
+        demo_days: usize,
+        /// Also write the report to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Run a matcher worker: take suggestion jobs from the Redis stream, compute (on the GPU
     /// when there is one) and publish the lists; embed texts for the nodes; train the
     /// recommendation model and publish it. Needs DATABASE_URL (shared) and REDIS_URL.
@@ -289,6 +381,11 @@ impl Config {
         Ok(providers)
     }
 
+    /// Whether sign-up confirms the address first: as configured, else whenever mail can be sent.
+    pub fn signup_verify_first(&self) -> bool {
+        self.signup_verify_first.unwrap_or_else(|| self.smtp_url.as_deref().is_some_and(|url| !url.is_empty()))
+    }
+
     /// Where people open Mingle, for links in mails: `MINGLE_PUBLIC_ORIGIN`, or this node's
     /// own address.
     pub fn public_base(&self) -> String {
@@ -325,6 +422,16 @@ mod tests {
             assert!(example.contains(&format!("{env}=")), "{env} missing from .env.example");
             assert!(arg.get_help().is_some(), "--{} is undocumented", arg.get_id());
         }
+    }
+
+    #[test]
+    fn sign_up_confirms_the_address_first_where_mail_can_be_sent() {
+        let parse = |args: &[&str]| Config::try_parse_from([&["mingle"][..], args].concat()).expect("options parse");
+        assert!(!parse(&[]).signup_verify_first());
+        assert!(parse(&["--smtp-url", "smtp://127.0.0.1:25"]).signup_verify_first());
+        assert!(!parse(&["--smtp-url", "smtp://127.0.0.1:25", "--signup-verify-first=false"]).signup_verify_first());
+        assert!(parse(&["--signup-verify-first"]).signup_verify_first());
+        assert!(parse(&["--signup-verify-first", "yes"]).signup_verify_first());
     }
 
     #[test]

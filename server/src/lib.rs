@@ -5,6 +5,7 @@
 //! the order [`shutdown`] states.
 
 pub mod auth;
+pub mod capacity;
 pub mod config;
 pub mod conflict;
 pub mod demo;
@@ -116,6 +117,10 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         shutdown.workers_token(),
     ));
     let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.mail_from, config.listen.ip().is_loopback())?;
+    let can_mail = config.smtp_url.as_deref().is_some_and(|url| !url.is_empty());
+    if config.signup_verify_first() && !can_mail && !config.listen.ip().is_loopback() {
+        tracing::warn!("MINGLE_SIGNUP_VERIFY_FIRST is on without MINGLE_SMTP_URL: nobody can finish signing up");
+    }
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
@@ -151,6 +156,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
                     .then_some(config.max_connections_per_address),
             },
             public_base: config.public_base(),
+            signup_verify_first: config.signup_verify_first(),
             require_organizer_mfa: config.require_organizer_mfa,
             app_redirect_uris: config.app_redirect_uris.iter().filter(|u| !u.is_empty()).cloned().collect(),
         }),
@@ -158,6 +164,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         recommender,
         model,
         realtime,
+        capacity: capacity::Forecaster::new(config),
         shutdown: shutdown.clone(),
     })
 }
@@ -197,6 +204,7 @@ pub async fn run(
     shutdown.spawn(housekeeping(state.clone(), shutdown.workers_token()));
     state.recommender.warm_up(state.store.clone());
     state.recommender.keep_learning(state.store.clone());
+    state.capacity.keep_forecasting(state.store.clone(), &shutdown);
     // A node told to listen on port 0 is reached at the port it got: links in mails say so.
     let mut state = state;
     if state.settings.public_base.ends_with(":0") {

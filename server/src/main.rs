@@ -1,4 +1,5 @@
-//! The `mingle` binary: configuration, logging, then serve (or generate demo data).
+//! The `mingle` binary: configuration, logging, then serve (or generate demo data, backtest the
+//! capacity forecast).
 
 use anyhow::Context as _;
 use clap::Parser as _;
@@ -16,6 +17,27 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => print_json(&server::openapi()),
         Command::Matcher => matcher(config).await,
         Command::Migrate => migrate(&config).await,
+        Command::CapacityBacktest {
+            seed,
+            days,
+            warmup_days,
+            demo_seed,
+            demo_users,
+            demo_events,
+            demo_days,
+            report,
+        } => {
+            let options = server::capacity::backtest::Options {
+                seed,
+                days,
+                warmup_days,
+                demo_seed,
+                demo_users,
+                demo_events,
+                demo_days,
+            };
+            capacity_backtest(&config, &options, report.as_deref()).await
+        }
         Command::DemoData { seed, users, events } => {
             let shutdown = Shutdown::new();
             let state = server::build_state(&config, &shutdown).await?;
@@ -55,6 +77,21 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     let store = server::store::Store::connect(&url).await.context("connecting to the database")?;
     tracing::info!(backend = ?store.backend(), "migrations applied");
     store.close().await;
+    Ok(())
+}
+
+/// The capacity forecast's backtest, printed as Markdown and written to `report` when given.
+async fn capacity_backtest(
+    config: &Config,
+    options: &server::capacity::backtest::Options,
+    report: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let plan = server::capacity::replicas::Plan::from_config(config);
+    let text = server::capacity::backtest::run(options, &plan).await?;
+    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+    if let Some(path) = report {
+        std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
 }
 

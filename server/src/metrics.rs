@@ -60,6 +60,30 @@ fn describe() {
     describe_counter!("matcher_updates_total", "Suggestion list updates, by kind of change");
     describe_histogram!("matcher_update_seconds", Unit::Seconds, "Time to update an event's suggestion lists");
     describe_gauge!("matcher_jobs_running", "Matcher jobs running now on this process");
+    describe_gauge!(
+        "mingle_capacity_forecast_connections",
+        "Forecast peak of concurrent connections within the horizon (15m, 60m), cluster-wide"
+    );
+    describe_gauge!(
+        "mingle_capacity_forecast_messages_per_second",
+        "Forecast peak of chat messages posted per second within the horizon, cluster-wide"
+    );
+    describe_gauge!(
+        "mingle_capacity_forecast_deliveries_per_second",
+        "Forecast peak of messages delivered to sockets per second within the horizon, cluster-wide"
+    );
+    describe_gauge!(
+        "mingle_capacity_forecast_checkins_per_minute",
+        "Forecast peak of check-ins per minute within the horizon, cluster-wide"
+    );
+    describe_gauge!(
+        "mingle_capacity_recommended_replicas",
+        "Replicas the forecast peak within the horizon needs, by role (node, matcher)"
+    );
+    describe_gauge!(
+        "mingle_capacity_forecast_timestamp_seconds",
+        "When the capacity forecast was last made (Unix seconds)"
+    );
 }
 
 pub fn render() -> String {

@@ -21,6 +21,9 @@ pub struct Settings {
     pub connections: crate::serve::ConnectionLimits,
     /// Where people open Mingle (`scheme://host[:port]`), for links in mails.
     pub public_base: String,
+    /// Sign-up confirms the address before the account works, and answers the same whether or
+    /// not the address has an account.
+    pub signup_verify_first: bool,
     /// Organizers need a second factor to create or edit events.
     pub require_organizer_mfa: bool,
     /// Where apps may receive a one-time sign-in code.
@@ -48,6 +51,8 @@ pub struct AppState {
     pub recommender: Arc<crate::recommend::Recommender>,
     /// The text model, shared by suggestions and recommendations.
     pub model: Arc<crate::model::Model>,
+    /// The capacity forecast, made in the background, answered by `GET /ops/capacity`.
+    pub capacity: Arc<crate::capacity::Forecaster>,
     /// The process's shutdown, which every background loop and connection follows.
     pub shutdown: crate::shutdown::Shutdown,
 }

@@ -1,6 +1,8 @@
 // The account's whole life in the browser, against the real server and its real SMTP mailbox:
-// Grace signs up, her refresh token stays out of the page's storage (an HttpOnly cookie that a
-// reload signs in with), and she opens the confirmation link from her mail. From Sign-in and
+// Grace signs up and is told to check her mail; signing in before she opens the link says so and
+// sends the link again, and only the newest link works; opening it signs her in at her new
+// profile, her address confirmed. Her refresh token stays out of the page's storage (an HttpOnly
+// cookie that a reload signs in with). From Sign-in and
 // security she sees her devices, signs out one made over plain HTTP (its token stops working) and
 // then every other, and a second browser of hers lands on the sign-in screen saying so. She turns
 // on two-step sign-in with a code computed here from the secret on the page (RFC 6238), saves her
@@ -115,14 +117,48 @@ export async function accountLifecycle(browser, options, server, width, { shot, 
   let password = PASSWORD;
   const mainNav = page.getByRole('navigation', { name: 'Main' });
 
-  log(width, 'Grace signs up; her refresh token is a cookie, and a reload signs her in with it');
+  log(width, 'Grace signs up, and is told to check her mail');
   await page.goto(`${base}/signup`);
   await page.getByLabel('Your name').fill('Grace Hopper');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+  await page
+    .getByTestId('check-mail')
+    .filter({ hasText: `We sent a mail to ${email}.` })
+    .waitFor();
+  assert.equal(await page.title(), 'Check your mail · Mingle');
+  assert.equal(await page.evaluate(() => localStorage.getItem('mingle.session')), null, 'not signed in yet');
+  assert.ok(!(await refreshCookie(context))?.value, 'no refresh cookie yet');
+  await shot(page, 'check-mail', width);
+  const first = linkIn(
+    (await mail.waitFor(email, { subject: /^Confirm your e-mail address/ })).text,
+    base,
+    '/verify-email',
+  );
+
+  log(width, 'signing in before the link is opened says so, and sends the link again');
+  await page.getByRole('link', { name: 'Back to sign in' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Confirm your address first' }).waitFor();
+  await page.getByRole('button', { name: 'Send the link again' }).click();
+  await page.getByTestId('link-resent').filter({ hasText: `a new link is on its way` }).waitFor();
+  const newest = linkIn(
+    (await mail.waitFor(email, { subject: /^Confirm your e-mail address/ })).text,
+    base,
+    '/verify-email',
+  );
+  await page.goto(first);
+  await page.getByRole('heading', { name: 'This link did not work' }).waitFor();
+
+  log(width, 'the newest link signs her in at her new profile; a reload signs her in with the cookie');
+  await page.goto(newest);
   await page.getByRole('heading', { name: /Welcome! Tell people about you/ }).waitFor();
-  await page.getByTestId('email-reminder').filter({ hasText: email }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/profile');
+  assert.equal(await page.getByTestId('email-reminder').count(), 0, 'the address is confirmed');
   const firstCookie = await refreshTokenNotStored(page, context);
   // The event she alone organizes, which her account's end cancels.
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mingle.session')).accessToken);
@@ -154,12 +190,10 @@ export async function accountLifecycle(browser, options, server, width, { shot, 
   const rotated = await refreshTokenNotStored(page, context);
   assert.notEqual(rotated, firstCookie, 'the refresh rotated the cookie');
 
-  log(width, 'she opens the link mailed to her, and her address is confirmed');
-  const confirmation = await mail.waitFor(email, { subject: /^Confirm your e-mail address/ });
-  await page.goto(linkIn(confirmation.text, base, '/verify-email'));
-  await page.getByTestId('email-verified').filter({ hasText: email }).waitFor();
-  // The reminder goes once the account is read again (just after the page says so).
-  await page.getByTestId('email-reminder').waitFor({ state: 'detached' });
+  log(width, 'the link she opened does not work twice');
+  await page.goto(newest);
+  await page.getByRole('alert').filter({ hasText: 'This link was already used' }).waitFor();
+  await page.getByText(`Your address ${email} is confirmed: nothing more to do.`).waitFor();
 
   log(width, 'her devices: one signed in over HTTP is signed out, then a second browser of hers');
   const other = await browser.newContext(options);

@@ -10,6 +10,7 @@
 // become browser notifications, and a click on each opens the request, or the conversation.
 
 import assert from 'node:assert/strict';
+import { apiSignUp } from './signup.mjs';
 
 const PASSWORD = 'correct horse battery';
 
@@ -24,16 +25,10 @@ async function api(base, token, method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-/** Someone signed up through the API, with a profile and matchmaking on: their id and token. */
-async function person(base, name, email, profile) {
-  const response = await fetch(`${base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ display_name: name, email, password: PASSWORD }),
-  });
-  assert.ok(response.ok, `register ${email}: ${response.status}`);
-  const { access_token: token } = await response.json();
-  const me = await api(base, token, 'PATCH', '/me', { ...profile, matchmaking: true });
+/** Someone signed up through the API (and their mail), with a profile and matchmaking on: their id and token. */
+async function person(server, name, email, profile) {
+  const { access_token: token } = await apiSignUp(server, { name, email, password: PASSWORD });
+  const me = await api(server.base, token, 'PATCH', '/me', { ...profile, matchmaking: true });
   return { id: me.id, token };
 }
 
@@ -147,18 +142,18 @@ async function clickNotification(page, context, title, cause) {
 export async function eventDay(browser, options, server, width, { shot, log, timeout }) {
   const { base } = server;
   const run = `${width}-${Date.now().toString(36)}`;
-  const olga = await person(base, 'Olga Petrova', `olga-${run}@example.com`, {
+  const olga = await person(server, 'Olga Petrova', `olga-${run}@example.com`, {
     headline: 'Organizer of developer tools meetups',
     interests: ['developer tools'],
   });
-  const cleo = await person(base, 'Cleo Park', `cleo-${run}@example.com`, {
+  const cleo = await person(server, 'Cleo Park', `cleo-${run}@example.com`, {
     headline: 'Founder of a developer tools startup',
     interests: ['developer tools', 'startups', 'rust'],
     seeking: ['product design for developer tools'],
     offering: ['Rust mentoring', 'advice for founders building developer tools'],
   });
   const danEmail = `dan-${run}@example.com`;
-  const dan = await person(base, 'Dan Reyes', danEmail, {
+  const dan = await person(server, 'Dan Reyes', danEmail, {
     headline: 'Product designer who loves developer tools',
     interests: ['design', 'developer tools', 'startups'],
     seeking: ['Rust mentoring', 'founders building developer tools'],

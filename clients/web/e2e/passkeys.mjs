@@ -13,6 +13,7 @@
 
 import assert from 'node:assert/strict';
 import { authenticator as authenticatorApp } from './account.mjs';
+import { confirmSignUp } from './signup.mjs';
 
 const PASSWORD = 'correct horse battery';
 
@@ -68,6 +69,8 @@ export async function passkeys(browser, options, server, width, { shot, log, tim
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up' }).click();
+  // The link from her mail, opened here at localhost, where her passkeys belong.
+  await confirmSignUp(page, base, server.mail, email);
   await page.getByRole('heading', { name: /Welcome! Tell people about you/ }).waitFor();
   await page.goto(`${base}/account/security`);
   const card = page.getByRole('region', { name: 'Passkeys' });

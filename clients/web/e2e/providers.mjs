@@ -7,9 +7,11 @@
 //   provider's sign-in, not a password), and will not unlink her only way in; with nothing else
 //   to confirm with, her recent sign-in confirms deleting her account;
 // - Eve, whose address the provider does not vouch for, is told so on the sign-in screen; she
-//   signs up with a password instead, links Test ID from her security page and unlinks it.
+//   signs up with a password instead (through the link mailed to her), links Test ID from her
+//   security page and unlinks it.
 
 import assert from 'node:assert/strict';
+import { confirmSignUp } from './signup.mjs';
 
 /** Signs in on the provider's own login page as `login` (any password does); consent is automatic. */
 async function atProvider(page, login) {
@@ -66,7 +68,7 @@ async function newcomer(browser, options, { base, provider }, width, { shot, log
   await context.close();
 }
 
-async function unvouched(browser, options, { base, provider }, width, { log, timeout }) {
+async function unvouched(browser, options, { base, mail, provider }, width, { log, timeout }) {
   const { context, page } = await browserOf('Eve', browser, options, { log, timeout });
   log(width, 'Eve, whose address the provider does not vouch for, is told so, and links it to her account');
   await page.goto(`${base}/signup`);
@@ -80,6 +82,7 @@ async function unvouched(browser, options, { base, provider }, width, { log, tim
   await page.getByLabel('Email').fill('eve@example.org');
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Sign up' }).click();
+  await confirmSignUp(page, base, mail, 'eve@example.org');
   await page.getByRole('link', { name: 'Open sign-in and security' }).click();
   const linked = page.getByRole('region', { name: 'Other ways to sign in' });
   const row = linked.getByTestId('identity').filter({ hasText: provider });

@@ -1,14 +1,16 @@
 // End-to-end tests of the web app in Debian's Chromium (never a downloaded browser), against a
 // real server started here. Two people, each in their own browser context, at a desktop and at a
 // phone width:
-//   1. both sign up (Ben by keyboard alone) and fill in their profiles with matchmaking on;
+//   1. both sign up (Ben by keyboard alone), each through the link mailed to them, and fill in
+//      their profiles with matchmaking on;
 //   2. Ada creates an event (already started, with a venue and a long video link) and checks
 //      herself in from the attendee list; she also creates an online event with a 63-letter word
 //      and Arabic in its title, Hebrew and Arabic in its description and a 240-character link,
 //      and every screen it appears on (editor, manage, event page, live room with a chat line,
 //      organizer console, Discover) must fit; its card says "Online" and "Live now", on her clock;
 //      a visitor without an account (a browser of their own) lists and searches Discover, opens
-//      one of Ada's events, signs up from its "Sign up to RSVP" and is brought back to it to RSVP;
+//      one of Ada's events, signs up from its "Sign up to RSVP" and, through the link mailed to
+//      them, is brought back to it to RSVP;
 //      at a phone width, a browser in Russian signs up and sees Discover, an event, the live room
 //      and the profile in Russian, with no English label left, until the profile's switch makes
 //      it English;
@@ -68,6 +70,7 @@ import { eventDay } from './eventday.mjs';
 import { passkeys } from './passkeys.mjs';
 import { providerSignIn } from './providers.mjs';
 import { repoRoot, startServer } from './server.mjs';
+import { apiSignUp, confirmSignUp } from './signup.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.E2E_SHOTS_DIR ?? join(repoRoot, 'docs', 'screenshots');
@@ -161,7 +164,7 @@ async function shot(page, name, width, { docs = true, at = null } = {}) {
   await page.screenshot({ path: join(dir, `${name}-${width >= 1000 ? 'desktop' : 'mobile'}.png`), fullPage: false });
 }
 
-async function signUp(page, base, { name, email, headline, interests, seeking, offering, keyboard = false }) {
+async function signUp(page, { base, mail }, { name, email, headline, interests, seeking, offering, keyboard = false }) {
   await page.goto(`${base}/signup`);
   if (keyboard) {
     // By keyboard alone: the heading has focus, then Tab walks the form in order, Enter submits.
@@ -182,6 +185,7 @@ async function signUp(page, base, { name, email, headline, interests, seeking, o
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign up' }).click();
   }
+  await confirmSignUp(page, base, mail, email);
   await page.getByRole('heading', { name: /Welcome! Tell people about you/ }).waitFor();
   await page.getByLabel('Headline').fill(headline);
   for (const [label, values] of [
@@ -348,7 +352,7 @@ async function englishLeaks(page) {
  * a search), an event page with an RSVP, the live room and the profile, each in Russian with no
  * English label left over; then the profile's switch turns the app English at once, for good.
  */
-async function inRussian(browser, options, base, eventId, title, width) {
+async function inRussian(browser, options, { base, mail }, eventId, title, width) {
   const context = await browser.newContext({ ...options, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
@@ -362,9 +366,14 @@ async function inRussian(browser, options, base, eventId, title, width) {
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
   await page.getByRole('alert').filter({ hasText: 'Введите имя, адрес почты и пароль.' }).waitFor();
   await page.getByLabel('Ваше имя').fill('Дарья Смирнова');
-  await page.getByLabel('Электронная почта').fill(`darya-${width}-${Date.now().toString(36)}@example.com`);
+  const email = `darya-${width}-${Date.now().toString(36)}@example.com`;
+  await page.getByLabel('Электронная почта').fill(email);
   await page.getByLabel('Пароль').fill('correct horse battery');
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
+  await page.getByRole('heading', { name: 'Проверьте почту' }).waitFor();
+  assert.equal(await page.title(), 'Проверьте почту · Mingle');
+  await noEnglish('“Check your mail”');
+  await confirmSignUp(page, base, mail, email);
   await page.getByRole('heading', { name: 'Добро пожаловать! Расскажите о себе' }).waitFor();
   await noEnglish('the new profile');
 
@@ -535,16 +544,10 @@ async function opensOffline(organizer, page, context, base, eventId, title, widt
   await heading(renamed).waitFor();
 }
 
-/** Signs someone up through the API, with a profile and matchmaking on; answers their token. */
-async function apiPerson(base, { name, email, ...profile }) {
-  const response = await fetch(`${base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ display_name: name, email, password: 'correct horse battery' }),
-  });
-  assert.ok(response.ok, `register ${email}: ${response.status}`);
-  const { access_token: token } = await response.json();
-  await api(base, token, 'PATCH', '/me', { ...profile, matchmaking: true });
+/** Signs someone up through the API (and their mail), with a profile and matchmaking on; answers their token. */
+async function apiPerson(server, { name, email, ...profile }) {
+  const { access_token: token } = await apiSignUp(server, { name, email, password: 'correct horse battery' });
+  await api(server.base, token, 'PATCH', '/me', { ...profile, matchmaking: true });
   return token;
 }
 
@@ -554,8 +557,9 @@ async function apiPerson(base, { name, email, ...profile }) {
  * one fills "When", and the request goes. Cleo declines it: Ben's Meetings panel shows it under
  * "Declined" (and the two are no longer suggested to each other).
  */
-async function clashAndDecline(b, base, eventId, code, width) {
-  const cleo = await apiPerson(base, {
+async function clashAndDecline(b, server, eventId, code, width) {
+  const { base } = server;
+  const cleo = await apiPerson(server, {
     name: 'Cleo Park',
     email: `cleo-${Date.now().toString(36)}@example.com`,
     headline: 'Founder of a developer tools startup',
@@ -660,7 +664,7 @@ async function assertServedTitle(base, eventId, title) {
  * error, no WebSocket opens. (The visitor answers the Hack Night, so that the counts of Ada's
  * event stay those of the people the other steps bring.)
  */
-async function frontDoor(browser, options, base, width) {
+async function frontDoor(browser, options, { base, mail }, width) {
   const title = 'Rust London Hack Night';
 
   const context = await browser.newContext(options);
@@ -715,9 +719,12 @@ async function frontDoor(browser, options, base, width) {
   assert.equal(await page.title(), 'Sign up · Mingle');
   signedOut = false;
   await page.getByLabel('Your name').fill('Noor Visitor');
-  await page.getByLabel('Email').fill(`noor-${width}-${Date.now().toString(36)}@example.com`);
+  const email = `noor-${width}-${Date.now().toString(36)}@example.com`;
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Sign up' }).click();
+  // The link mailed to her, opened in this browser, signs her in and brings her back.
+  await confirmSignUp(page, base, mail, email);
   await page.waitForURL(`${base}${eventPath}`);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   await page.getByRole('button', { name: 'Interested', exact: true }).click();
@@ -796,7 +803,7 @@ async function scenario(browser, server, width) {
   assert.equal(signInRequests, 0, 'an empty form is not sent');
 
   log(width, 'both sign up and fill their profiles');
-  await signUp(a, base, {
+  await signUp(a, server, {
     name: 'Ada Lovelace',
     email: `ada-${run}@example.com`,
     headline: 'Founder building developer tools in Rust',
@@ -805,7 +812,7 @@ async function scenario(browser, server, width) {
     offering: ['Rust mentoring', 'advice on fundraising for startups'],
   });
   await shot(a, 'profile', width);
-  await signUp(b, base, {
+  await signUp(b, server, {
     name: 'Ben Okafor',
     email: `ben-${run}@example.com`,
     headline: 'Product designer who loves developer tools',
@@ -909,7 +916,7 @@ async function scenario(browser, server, width) {
 
   log(width, 'a visitor without an account browses, opens the event, signs up to RSVP and comes back');
   await assertServedTitle(base, eventId, title);
-  await frontDoor(browser, options, base, width);
+  await frontDoor(browser, options, server, width);
 
   const accountStarted = Date.now();
   await accountLifecycle(browser, options, server, width, { shot, log, timeout: TIMEOUT });
@@ -929,7 +936,7 @@ async function scenario(browser, server, width) {
 
   if (width < 1000 || WIDTHS.length === 1) {
     log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');
-    await inRussian(browser, options, base, eventId, title, width);
+    await inRussian(browser, options, server, eventId, title, width);
   }
 
   log(width, 'an online event with a long word, a long link and right-to-left text fits every screen');
@@ -1188,7 +1195,7 @@ async function scenario(browser, server, width) {
   await showPanel(a, width, 'Chat');
 
   log(width, 'a request clashing with the arranged meeting is offered free times; a decline is shown');
-  await clashAndDecline(b, base, eventId, code, width);
+  await clashAndDecline(b, server, eventId, code, width);
   await showPanel(b, width, 'Chat');
 
   log(width, "Ben's network drops; Ada keeps talking; nothing is lost or doubled when it is back");

@@ -149,6 +149,7 @@ impl Person {
             visibility: self.visibility,
             matchmaking: self.matchmaking,
             created_at: self.created_at,
+            pending_since: None,
         }
     }
 }

@@ -1,5 +1,9 @@
 //! `/auth`: register, login (with the second factor when enrolled), refresh, logout, and the
 //! links mailed for verifying an address and resetting a forgotten password.
+//!
+//! With `MINGLE_SIGNUP_VERIFY_FIRST`, sign-up confirms the address before the account works, and
+//! its answer is the same whether or not the address has an account: only the mailbox learns
+//! which it was. The account waits (`pending`) until a link mailed to the address is opened.
 
 use std::time::Duration;
 
@@ -9,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use protocol::auth::{
     EmailVerification, EmailVerified, LoginAnswer, LoginRequest, MfaChallenge, MfaMethod, MfaRequest, PasswordForgot,
-    PasswordReset, RefreshRequest, RegisterRequest, Session,
+    PasswordReset, RefreshRequest, RegisterRequest, Session, SignupPending, VerificationResend,
 };
 use protocol::error::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,12 +22,15 @@ use uuid::Uuid;
 
 use crate::auth::secrets::{self, MAX_TOKEN_LEN};
 use crate::auth::totp;
+use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ClientAddr};
 use crate::mail::Mail;
 use crate::render;
 use crate::state::AppState;
-use crate::store::{now_ms, LinkAction, LinkPurpose, Redeemed, RotateOutcome, TicketRefused, UserRow};
+use crate::store::{
+    now_ms, LinkAction, LinkPurpose, NewUser, Redeemed, RotateOutcome, StoreError, TicketRefused, UserRow,
+};
 use crate::validate::{self, Problems};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -34,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(logout))
         .routes(routes!(verify_email))
+        .routes(routes!(resend_signup_link))
         .routes(routes!(forgot_password))
         .routes(routes!(reset_password))
 }
@@ -71,14 +79,25 @@ fn presented_refresh_token(state: &AppState, headers: &HeaderMap, body: &Refresh
 
 /// Answers a new session: as JSON, or in cookie mode with the refresh token moved into an
 /// `HttpOnly; SameSite=Strict` cookie scoped to `/api/v1/auth` (`Secure` behind HTTPS).
-pub(crate) fn answer(state: &AppState, headers: &HeaderMap, status: StatusCode, mut session: Session) -> Response {
+pub(crate) fn answer(state: &AppState, headers: &HeaderMap, status: StatusCode, session: Session) -> Response {
+    answer_holding(state, headers, status, session, |session| session)
+}
+
+/// Like [`answer`], for a body that `wrap` makes around the session.
+fn answer_holding<T: serde::Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    mut session: Session,
+    wrap: impl FnOnce(Session) -> T,
+) -> Response {
     if !cookie_mode(headers) {
-        return (status, Json(session)).into_response();
+        return (status, Json(wrap(session))).into_response();
     }
     let token = std::mem::take(&mut session.refresh_token);
     let max_age = i64::try_from(state.tokens.refresh_ttl.as_secs()).unwrap_or(i64::MAX / 2);
     let cookie = refresh_cookie(token, cookie::time::Duration::seconds(max_age), state.settings.origins.https());
-    (status, [(header::SET_COOKIE, cookie)], Json(session)).into_response()
+    (status, [(header::SET_COOKIE, cookie)], Json(wrap(session))).into_response()
 }
 
 /// The `Set-Cookie` value that hands `session`'s refresh token to the browser, for a sign-in that
@@ -193,13 +212,17 @@ pub(crate) async fn send_address_link(
     Ok(())
 }
 
-/// Create an account and sign in. A link to confirm the address is mailed to it.
+/// Create an account. Without address confirmation first: signed in at once (201), a link to
+/// confirm the address mailed to it. With it (`MINGLE_SIGNUP_VERIFY_FIRST`): 202 and the same
+/// body whether or not the address has an account; the mail says what comes next, and the
+/// account works once the link in it is opened.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created and signed in", body = Session),
-        (status = 409, description = "E-mail already registered (`email_taken`)", body = ErrorBody),
+        (status = 201, description = "Account created and signed in (sign-up without address confirmation first)", body = Session),
+        (status = 202, description = "Sign-up confirms the address first: a mail is on its way to it, whether or not it has an account", body = SignupPending),
+        (status = 409, description = "E-mail already registered (`email_taken`; only without address confirmation first)", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
-        (status = 429, description = "Too many attempts from this address", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address, or mails to this e-mail address", body = ErrorBody),
     ))]
 async fn register(
     State(state): State<AppState>,
@@ -217,12 +240,98 @@ async fn register(
     problems.finish()?;
     state.limiter.check_address(address)?;
 
+    if state.settings.signup_verify_first {
+        // Every answer mails the address: no more often than a password reset may.
+        state.limiter.check_login(&format!("mail:{email}"), address)?;
+        sign_up_verify_first(&state, &email, body.password, display_name).await?;
+        let pending = SignupPending { email, verification_required: true };
+        return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());
+    }
     let hash = state.passwords.hash(body.password).await?;
-    let user = state.store.create_user(&crate::store::NewUser::registered(email, hash, display_name)).await?;
+    let user = state.store.create_user(&NewUser::registered(email, hash, display_name)).await?;
     tracing::info!(user = %user.id, "account registered");
     send_address_link(&state, &user, &user.email, LinkPurpose::Verify).await?;
     let session = new_session(&state, &user, &Device::of(&headers, address)).await?;
     Ok(answer(&state, &headers, StatusCode::CREATED, session))
+}
+
+/// A sign-up that confirms the address first. What happens depends on the address, and only its
+/// mailbox learns which: a new address gets a waiting account and the link that finishes it; an
+/// account in use gets a note that someone tried (nothing changes); a sign-up already waiting gets
+/// a new link, or, when this attempt's password differs from the first one, a link to choose the
+/// password (nobody can tell which attempt was the owner's). Each way costs one Argon2
+/// computation, so the time taken tells nothing either.
+async fn sign_up_verify_first(state: &AppState, email: &str, password: String, display_name: String) -> ApiResult<()> {
+    let existing = match state.store.user_by_email(email).await? {
+        Some(existing) => existing,
+        None => {
+            let hash = state.passwords.hash(password.clone()).await?;
+            match state.store.create_user(&NewUser::registered(email.to_owned(), hash, display_name).pending()).await {
+                Ok(user) => {
+                    tracing::info!(user = %user.id, "sign-up waiting for its address");
+                    return send_address_link(state, &user, email, LinkPurpose::Verify).await;
+                }
+                // Registered by another request meanwhile: answered as a taken address.
+                Err(StoreError::Conflict(Conflict::EmailTaken)) => {
+                    state.store.user_by_email(email).await?.ok_or_else(|| anyhow::anyhow!("{email} vanished"))?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    if !existing.pending() {
+        // The same work as a new sign-up, thrown away.
+        state.passwords.hash(password).await?;
+        mail_signup_attempt(state, &existing);
+        return Ok(());
+    }
+    let stored = Some(existing.password_hash.clone()).filter(|hash| !hash.is_empty());
+    let same_password = state.passwords.verify(password, stored).await?;
+    if same_password && !existing.pending_contested {
+        return send_address_link(state, &existing, email, LinkPurpose::Verify).await;
+    }
+    if !existing.pending_contested {
+        tracing::info!(user = %existing.id, "a waiting sign-up was repeated with another password");
+        state.store.contest_pending_signup(existing.id).await?;
+    }
+    send_finish_link(state, &existing).await
+}
+
+/// Tells the owner of `user` that someone tried to sign up with their address.
+fn mail_signup_attempt(state: &AppState, user: &UserRow) {
+    let base = &state.settings.public_base;
+    state.mailer.send(Mail {
+        to: user.email.clone(),
+        subject: "Someone tried to sign up for Mingle with your address".to_owned(),
+        body: format!(
+            "Hello {},\n\nSomeone tried to create a Mingle account with this address. If it was you, sign in \
+             at {base}/signin, or reset your password at {base}/forgot-password. If not, ignore this mail: \
+             nothing changed.\n",
+            user.display_name
+        ),
+    });
+}
+
+/// Mails the address of a contested sign-up (see [`sign_up_verify_first`]) a link to choose its
+/// password: a reset link, whose use also confirms the address and finishes the sign-up. It
+/// names nobody: the name came with a sign-up that may not be the owner's.
+async fn send_finish_link(state: &AppState, user: &UserRow) -> ApiResult<()> {
+    let (token, hash) = secrets::new_token();
+    let expires_at = now_ms() + ttl_ms(VERIFY_LINK_TTL);
+    state.store.create_email_link(&hash, user.id, LinkPurpose::Reset, &user.email, expires_at).await?;
+    let link = format!("{}/reset-password?token={token}", state.settings.public_base);
+    state.mailer.send(Mail {
+        to: user.email.clone(),
+        subject: "Finish signing up for Mingle".to_owned(),
+        body: format!(
+            "Hello,\n\nSomeone signed up for Mingle with this address more than once, with different passwords. \
+             Only the owner of the address can say which is right, so neither is kept: open this link to \
+             choose your password and finish signing up:\n\n{link}\n\nThe link works once, for 48 hours. \
+             If you did not sign up for Mingle, ignore this mail: nobody can sign in with this address \
+             until the link is opened.\n"
+        ),
+    });
+    Ok(())
 }
 
 /// Sign in with e-mail and password. When the account has a second factor, the answer is a
@@ -231,6 +340,7 @@ async fn register(
     responses(
         (status = 200, description = "Signed in, or the second factor is next (`mfa_required: true`)", body = LoginAnswer),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = ErrorBody),
+        (status = 403, description = "The password is right, but the sign-up waits for its address to be confirmed (`email_not_verified`)", body = ErrorBody),
         (status = 429, description = "Too many attempts for this account or address", body = ErrorBody),
     ))]
 async fn login(
@@ -253,6 +363,13 @@ async fn login(
         return Err(ApiError::Unauthorized("invalid_credentials", "wrong e-mail or password".to_owned()));
     }
     let user = user.ok_or_else(|| anyhow::anyhow!("verified a password without an account"))?;
+    // Told only to whoever knows the password: it reveals nothing to anyone else.
+    if user.pending() {
+        return Err(ApiError::Forbidden(
+            "email_not_verified",
+            "confirm your address first: open the link we mailed you, or ask for a new one".to_owned(),
+        ));
+    }
     state.limiter.signed_in(&email, address);
     let device = Device::of(&headers, address);
     let factors = second_factors(&state, &user).await?;
@@ -461,17 +578,21 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Open a link mailed to confirm an address, or to move the account to a new one.
+/// Open a link mailed to confirm an address, or to move the account to a new one. A link that
+/// finishes a sign-up also signs in: the answer carries the session (in the web app's cookie
+/// with `X-Refresh-Cookie: 1`, as after login).
 #[utoipa::path(post, path = "/auth/email/verify", tag = "auth", request_body = EmailVerification,
     responses(
-        (status = 200, description = "The address is verified (and, after a change, the account's address)", body = EmailVerified),
+        (status = 200, description = "The address is verified (and, after a change, the account's address); after a sign-up, with the session", body = EmailVerified),
         (status = 400, description = "`invalid_link`, `link_expired` or `link_used`", body = ErrorBody),
         (status = 409, description = "The new address was registered by someone else meanwhile (`email_taken`)", body = ErrorBody),
     ))]
 async fn verify_email(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<EmailVerification>,
-) -> ApiResult<Json<EmailVerified>> {
+) -> ApiResult<Response> {
     if body.token.is_empty() || body.token.len() > MAX_TOKEN_LEN {
         return Err(link_refused(&Redeemed::Unknown));
     }
@@ -481,12 +602,47 @@ async fn verify_email(
         outcome = state.store.redeem_email_link(&hash, &LinkAction::Change).await?;
     }
     match outcome {
-        Redeemed::Done { user, email, .. } => {
+        Redeemed::Done { user, email, activated: false, .. } => {
             tracing::info!(user = %user, "e-mail address verified");
-            Ok(Json(EmailVerified { email }))
+            Ok(Json(EmailVerified { email, session: None }).into_response())
+        }
+        Redeemed::Done { user, email, activated: true, .. } => {
+            tracing::info!(user = %user, "sign-up finished: e-mail address verified");
+            let account = state.store.user_by_id(user).await?.ok_or_else(|| anyhow::anyhow!("verified no account"))?;
+            let session = new_session(&state, &account, &Device::of(&headers, address)).await?;
+            Ok(answer_holding(&state, &headers, StatusCode::OK, session, |session| EmailVerified {
+                email,
+                session: Some(session),
+            }))
         }
         refused => Err(link_refused(&refused)),
     }
+}
+
+/// Ask for a new link that finishes signing up. Answers 202 whatever the address, and mails a
+/// link only when a sign-up waits for it.
+#[utoipa::path(post, path = "/auth/email/resend", tag = "auth", request_body = VerificationResend,
+    responses(
+        (status = 202, description = "If a sign-up waits for the address, a new link is on its way"),
+        (status = 422, description = "Not an e-mail address", body = ErrorBody),
+        (status = 429, description = "Too many requests from this address or for this e-mail address", body = ErrorBody),
+    ))]
+async fn resend_signup_link(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    ApiJson(body): ApiJson<VerificationResend>,
+) -> ApiResult<StatusCode> {
+    let email = validate::email(&body.email).map_err(|message| ApiError::invalid("email", message))?;
+    state.limiter.check_address(address)?;
+    state.limiter.check_login(&format!("mail:{email}"), address)?;
+    if let Some(user) = state.store.user_by_email(&email).await?.filter(UserRow::pending) {
+        if user.pending_contested {
+            send_finish_link(&state, &user).await?;
+        } else {
+            send_address_link(&state, &user, &email, LinkPurpose::Verify).await?;
+        }
+    }
+    Ok(StatusCode::ACCEPTED)
 }
 
 fn link_refused(outcome: &Redeemed) -> ApiError {
@@ -535,10 +691,12 @@ async fn forgot_password(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// Set a new password with the token from a reset link. Every session of the account ends.
+/// Set a new password with the token from a reset link. Every session of the account ends. For a
+/// sign-up still waiting for its address, the link proves the mailbox: the address is verified
+/// and the account works from now on.
 #[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = PasswordReset,
     responses(
-        (status = 204, description = "Password changed; sign in with it"),
+        (status = 204, description = "Password changed (and a waiting sign-up finished); sign in with it"),
         (status = 400, description = "`invalid_link`, `link_expired` or `link_used`", body = ErrorBody),
         (status = 422, description = "Password too short or too long", body = ErrorBody),
     ))]
@@ -551,8 +709,8 @@ async fn reset_password(State(state): State<AppState>, ApiJson(body): ApiJson<Pa
     }
     let password_hash = state.passwords.hash(body.new_password).await?;
     match state.store.redeem_email_link(&secrets::hash(&body.token), &LinkAction::Reset { password_hash }).await? {
-        Redeemed::Done { user, ended, .. } => {
-            tracing::info!(user = %user, "password reset by e-mail");
+        Redeemed::Done { user, ended, activated, .. } => {
+            tracing::info!(user = %user, finished_sign_up = activated, "password reset by e-mail");
             super::account_security::ended(&state, user, &ended);
             Ok(StatusCode::NO_CONTENT)
         }

@@ -1,5 +1,6 @@
-//! Operations endpoints: liveness, readiness, Prometheus metrics, and the recommendation
-//! model's state and retraining on demand (these two behind `MINGLE_OPS_TOKEN`).
+//! Operations endpoints: liveness, readiness, Prometheus metrics, the recommendation model's
+//! state and retraining on demand, and the capacity forecast (these three behind
+//! `MINGLE_OPS_TOKEN`).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -8,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use protocol::error::ErrorBody;
 use protocol::ops::{
-    BrokerState, Health, HealthStatus, NotReadyReason, Readiness, ReadyStatus, RecommendationModel,
+    BrokerState, CapacityForecast, Health, HealthStatus, NotReadyReason, Readiness, ReadyStatus, RecommendationModel,
     RecommendationModelStatus, RetrainStarted,
 };
 use sha2::{Digest as _, Sha256};
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(readyz))
         .routes(routes!(recommendation_model))
         .routes(routes!(retrain_recommendations))
+        .routes(routes!(capacity))
 }
 
 /// Prometheus metrics, in the text exposition format rather than JSON, so not in the document.
@@ -83,6 +85,20 @@ async fn retrain_recommendations(
     }
     let version_in_service = state.recommender.collaborative().map(|m| m.version);
     Ok((StatusCode::ACCEPTED, Json(RetrainStarted { training: true, version_in_service })))
+}
+
+/// The capacity forecast: connections, messages, deliveries and check-ins at their peak within
+/// the next 15 and 60 minutes, the server nodes and matcher workers that takes, and the events
+/// behind it. Made in the background (`MINGLE_CAPACITY_INTERVAL_SECS`); this answers the latest,
+/// whose `generated_at` says when. 503 `unavailable` until the first is made after start-up.
+#[utoipa::path(get, path = "/ops/capacity", tag = "operations", security(("ops" = [])),
+    responses((status = 200, body = CapacityForecast), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`: MINGLE_OPS_TOKEN is not set", body = ErrorBody),
+        (status = 503, description = "`unavailable`: no forecast made yet", body = ErrorBody)))]
+async fn capacity(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<CapacityForecast>, ApiError> {
+    operator(&state, &headers)?;
+    let latest = state.capacity.latest().ok_or(ApiError::Unavailable)?;
+    Ok(Json(CapacityForecast::clone(&latest)))
 }
 
 /// The process is up.

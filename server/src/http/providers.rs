@@ -7,7 +7,9 @@
 //! Which account a provider's identity signs in to: the one it was linked to; else, when the
 //! provider vouches for the address, the account with that address if that account's address
 //! is verified too (an unverified one could be someone else's pre-registration), or a new
-//! account. A signed-in person links an identity explicitly from their profile.
+//! account. A sign-up still waiting for the address (verify-first sign-up) is given to the
+//! provider's user, without the password its registrant chose. A signed-in person links an
+//! identity explicitly from their profile.
 
 use std::time::Duration;
 
@@ -300,6 +302,7 @@ async fn account_for(state: &AppState, provider: &str, identity: &ExternalIdenti
     };
     let email = crate::validate::email(email).map_err(|_| "unverified_email")?;
     let account = match state.store.user_by_email(&email).await.map_err(unavailable)? {
+        Some(waiting) if waiting.pending() => claim(state, &waiting, &email, provider).await?,
         // Only an address both sides have verified joins the two: an unverified account with
         // this address may have been registered by someone else, waiting for its owner.
         Some(existing) if existing.email_verified_at.is_some() => existing,
@@ -315,7 +318,13 @@ async fn account_for(state: &AppState, provider: &str, identity: &ExternalIdenti
             let user = state.store.create_user(&NewUser::registered(email.clone(), String::new(), name)).await;
             let user = match user {
                 Ok(user) => user,
-                Err(StoreError::Conflict(_)) => return Err("email_taken"),
+                // A sign-up for the address arrived meanwhile: it is the provider's user's too.
+                Err(StoreError::Conflict(_)) => match state.store.user_by_email(&email).await.map_err(unavailable)? {
+                    Some(waiting) if waiting.pending() => {
+                        return claim_and_link(state, &waiting, &email, provider, identity).await
+                    }
+                    _ => return Err("email_taken"),
+                },
                 Err(e) => return Err(unavailable(e)),
             };
             state.store.mark_email_verified(user.id, &email).await.map_err(unavailable)?;
@@ -323,11 +332,56 @@ async fn account_for(state: &AppState, provider: &str, identity: &ExternalIdenti
             state.store.user_by_id(user.id).await.map_err(unavailable)?.ok_or("unavailable")?
         }
     };
-    match state.store.link_identity(provider, &identity.subject, account.id, &email).await {
+    link(state, account, &email, provider, identity).await
+}
+
+/// Links `identity` to `account`, answering the account.
+async fn link(
+    state: &AppState,
+    account: UserRow,
+    email: &str,
+    provider: &str,
+    identity: &ExternalIdentity,
+) -> Result<UserRow, &'static str> {
+    match state.store.link_identity(provider, &identity.subject, account.id, email).await {
         Ok(()) => Ok(account),
         Err(StoreError::Conflict(c)) => Err(c.code()),
-        Err(e) => Err(unavailable(e)),
+        Err(e) => {
+            tracing::error!(error = %e, "linking an identity");
+            Err("unavailable")
+        }
     }
+}
+
+/// [`claim`], then [`link`].
+async fn claim_and_link(
+    state: &AppState,
+    waiting: &UserRow,
+    email: &str,
+    provider: &str,
+    identity: &ExternalIdentity,
+) -> Result<UserRow, &'static str> {
+    let account = claim(state, waiting, email, provider).await?;
+    link(state, account, email, provider, identity).await
+}
+
+/// Gives the sign-up `waiting` for `email` to the provider's user, who proved the address: its
+/// password goes (it was chosen by someone who never proved the address, perhaps to take over
+/// the account once its owner starts using it), the address is verified, and the account is in
+/// use. Answers the account as it is now.
+async fn claim(state: &AppState, waiting: &UserRow, email: &str, provider: &str) -> Result<UserRow, &'static str> {
+    let unavailable = |e: StoreError| {
+        tracing::error!(error = %e, "claiming a waiting sign-up");
+        "unavailable"
+    };
+    if state.store.claim_pending_signup(waiting.id, email).await.map_err(unavailable)? {
+        tracing::info!(user = %waiting.id, %provider, "waiting sign-up claimed through a provider");
+    }
+    // Claimed here, or finished meanwhile through its link: either way verified now.
+    let account = state.store.user_by_id(waiting.id).await.map_err(unavailable)?;
+    account
+        .filter(|a| a.deleted_at.is_none() && a.email_verified_at.is_some() && !a.pending())
+        .ok_or("unverified_email")
 }
 
 /// An app exchanges its one-time code and PKCE verifier for the session (or, with a second

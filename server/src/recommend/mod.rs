@@ -165,6 +165,8 @@ mod tests {
             email_verified_at: None,
             totp_enabled: false,
             deleted_at: None,
+            pending_since: None,
+            pending_contested: false,
         }
     }
 

@@ -90,11 +90,13 @@ impl LinkAction {
 /// Why a link, ticket or code was not accepted, or what redeeming a link did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeemed {
-    /// Done, for this user and address; a reset also ended these sessions.
+    /// Done, for this user and address; a reset also ended these sessions. `activated`: the
+    /// account was a sign-up waiting for this address, and is now in use.
     Done {
         user: Uuid,
         email: String,
         ended: Vec<Uuid>,
+        activated: bool,
     },
     /// Already used once.
     Used,
@@ -159,6 +161,10 @@ impl Store {
     /// same transaction: marks the address verified (`Verify`), moves the account to the new
     /// address and marks it verified (`Change`; [`Conflict::EmailTaken`] if someone registered
     /// it meanwhile), or sets the new password and ends every session (`Reset`).
+    ///
+    /// A sign-up waiting for the address the link went to is finished by `Verify` and `Reset`
+    /// alike: both prove the mailbox is the registrant's. A contested one (two passwords were
+    /// offered for it) keeps neither after `Verify`: its password is cleared.
     pub async fn redeem_email_link(&self, hash: &[u8], action: &LinkAction) -> StoreResult<Redeemed> {
         let now = now_ms();
         let purpose = action.purpose();
@@ -176,6 +182,16 @@ impl Store {
                 Some((_, _, expires_at, None)) if expires_at <= now => Redeemed::Expired,
                 Some((user, email, _, None)) => {
                     let mut ended = Vec::new();
+                    // Whether the account is a sign-up waiting for this very address.
+                    let waiting: Option<bool> = sqlx::query_scalar(
+                        "SELECT pending_since IS NOT NULL FROM users WHERE id = $1 AND email = $2 \
+                         AND deleted_at IS NULL",
+                    )
+                    .bind(user)
+                    .bind(&email)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let activated = waiting == Some(true) && purpose != LinkPurpose::Change;
                     sqlx::query("UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1")
                         .bind(hash)
                         .bind(now)
@@ -186,8 +202,10 @@ impl Store {
                             // Only the address the link was sent to: a link for an old address
                             // verifies nothing after the account moved.
                             sqlx::query(
-                                "UPDATE users SET email_verified_at = $3 WHERE id = $1 AND email = $2 \
-                                 AND deleted_at IS NULL",
+                                "UPDATE users SET email_verified_at = $3, \
+                                 password_hash = CASE WHEN pending_contested THEN '' ELSE password_hash END, \
+                                 pending_since = NULL, pending_contested = FALSE \
+                                 WHERE id = $1 AND email = $2 AND deleted_at IS NULL",
                             )
                             .bind(user)
                             .bind(&email)
@@ -219,17 +237,59 @@ impl Store {
                                 .bind(now)
                                 .execute(&mut *tx)
                                 .await?;
+                            if activated {
+                                sqlx::query(
+                                    "UPDATE users SET email_verified_at = $2, pending_since = NULL, \
+                                     pending_contested = FALSE WHERE id = $1",
+                                )
+                                .bind(user)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
                             // Whoever knew the old password is signed out everywhere.
                             ended = end_all_sessions!(tx, user, now);
                         }
                     }
-                    Redeemed::Done { user, email, ended }
+                    Redeemed::Done { user, email, ended, activated }
                 }
             };
             tx.commit().await?;
             Ok(outcome)
         });
         result
+    }
+
+    /// Gives the sign-up waiting for `email` to whoever a provider vouched owns the address:
+    /// verified, in use, and without the password the registrant chose (whoever registered never
+    /// proved the address, and may not be its owner). `false` when `user` is not such a sign-up.
+    pub async fn claim_pending_signup(&self, user: Uuid, email: &str) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE users SET password_hash = '', email_verified_at = $3, pending_since = NULL, \
+                           pending_contested = FALSE, updated_at = $3 \
+                           WHERE id = $1 AND email = $2 AND pending_since IS NOT NULL AND deleted_at IS NULL";
+        Ok(with_pool!(self, pool, _d => {
+            sqlx::query(SQL).bind(user).bind(email).bind(now_ms()).execute(pool).await?.rows_affected() == 1
+        }))
+    }
+
+    /// Marks the sign-up waiting as `user` contested (it was repeated with another password),
+    /// and takes back its unused confirmation links: opening one would keep the password of
+    /// whoever registered first.
+    pub async fn contest_pending_signup(&self, user: Uuid) -> StoreResult<()> {
+        with_pool!(self, pool, d => {
+            let mut tx = pool.begin_with(d.begin_write).await?;
+            sqlx::query("UPDATE users SET pending_contested = TRUE WHERE id = $1 AND pending_since IS NOT NULL")
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+                .bind(user)
+                .bind(LinkPurpose::Verify.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Marks `email` verified for `user` (a provider vouched for it).

@@ -9,6 +9,7 @@
 mod account;
 mod activity;
 mod announcements;
+mod capacity;
 mod channels;
 mod closing;
 mod events;
@@ -34,6 +35,7 @@ use crate::conflict::Conflict;
 
 pub use account::{LinkAction, LinkPurpose, Redeemed, Ticket, TicketRefused, TICKET_ATTEMPTS};
 pub use announcements::AnnouncementRow;
+pub use capacity::{CalendarRow, PastEventRow, ARRIVAL_BIN_MS};
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
 pub use closing::{ClosedAccount, ExportRows, DELETED_NAME};
 pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};

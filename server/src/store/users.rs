@@ -11,19 +11,21 @@ use crate::conflict::Conflict;
 /// The columns of a [`UserRow`], for every query that reads one.
 pub(super) const USER_COLUMNS: &str = "id, email, password_hash, display_name, headline, bio, interests, seeking, \
                                        offering, visibility, matchmaking, created_at, updated_at, email_verified_at, \
-                                       totp_secret IS NOT NULL AS totp_enabled, deleted_at";
+                                       totp_secret IS NOT NULL AS totp_enabled, deleted_at, pending_since, \
+                                       pending_contested";
 
 /// [`USER_COLUMNS`] of the table aliased `u` (in a join).
 pub(super) const USER_COLUMNS_U: &str = "u.id, u.email, u.password_hash, u.display_name, u.headline, u.bio, \
                                          u.interests, u.seeking, u.offering, u.visibility, u.matchmaking, \
                                          u.created_at, u.updated_at, u.email_verified_at, \
-                                         u.totp_secret IS NOT NULL AS totp_enabled, u.deleted_at";
+                                         u.totp_secret IS NOT NULL AS totp_enabled, u.deleted_at, u.pending_since, \
+                                         u.pending_contested";
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, password_hash, display_name, headline, bio, interests, \
-                           seeking, offering, visibility, created_at, updated_at, matchmaking) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)";
+                           seeking, offering, visibility, created_at, updated_at, matchmaking, pending_since) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)";
 
-/// Binds a [`NewUser`] as parameters `$2..=$12` of [`INSERT_USER`].
+/// Binds a [`NewUser`] as parameters `$2..=$13` of [`INSERT_USER`].
 macro_rules! bind_new_user {
     ($query:expr, $user:expr) => {{
         let user: &NewUser = $user;
@@ -39,6 +41,7 @@ macro_rules! bind_new_user {
             .bind(user.visibility.as_str())
             .bind(user.created_at)
             .bind(user.matchmaking)
+            .bind(user.pending_since)
     }};
 }
 
@@ -65,6 +68,18 @@ pub struct UserRow {
     pub totp_enabled: bool,
     /// The account was closed: the row stays as "Deleted user" for what others see.
     pub deleted_at: Option<i64>,
+    /// A sign-up waiting for its address to be confirmed (since then): nobody signs in to it yet.
+    pub pending_since: Option<i64>,
+    /// The waiting sign-up was repeated with another password: it finishes only by choosing a
+    /// password through a link mailed to the address.
+    pub pending_contested: bool,
+}
+
+impl UserRow {
+    /// Whether this account is a sign-up still waiting for its address.
+    pub fn pending(&self) -> bool {
+        self.pending_since.is_some()
+    }
 }
 
 /// Already validated and normalized profile fields to change; `None` leaves a field alone.
@@ -94,6 +109,8 @@ pub struct NewUser {
     pub visibility: ProfileVisibility,
     pub matchmaking: bool,
     pub created_at: i64,
+    /// `Some(created_at)` for a sign-up that waits for its address before anyone signs in.
+    pub pending_since: Option<i64>,
 }
 
 impl NewUser {
@@ -110,7 +127,13 @@ impl NewUser {
             visibility: ProfileVisibility::Public,
             matchmaking: false,
             created_at: now_ms(),
+            pending_since: None,
         }
+    }
+
+    /// The same account, waiting for its address to be confirmed before anyone signs in to it.
+    pub fn pending(self) -> Self {
+        Self { pending_since: Some(self.created_at), ..self }
     }
 }
 

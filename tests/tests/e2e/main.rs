@@ -21,6 +21,7 @@ macro_rules! on_both_backends {
 }
 
 mod accounts;
+mod capacity;
 mod chaos;
 mod cluster;
 mod conversations;
@@ -34,6 +35,7 @@ mod passkeys;
 mod providers;
 mod realtime;
 mod recommendations;
+mod signup;
 mod store;
 mod suggestions;
 mod web;

@@ -7,20 +7,30 @@ use base64::Engine as _;
 use protocol::auth::{IdentityList, LoginAnswer, ProviderList, ProviderRedirect, Session};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use tests::services::{browser, through_provider, OidcProvider};
+use tests::services::{browser, through_provider, MailServer, OidcProvider};
 use tests::{Backend, TestServer};
 
-on_both_backends!(provider_sign_in_sign_up_and_linking, an_app_signs_in_with_its_own_pkce);
+on_both_backends!(
+    provider_sign_in_sign_up_and_linking,
+    an_app_signs_in_with_its_own_pkce,
+    a_provider_takes_over_a_waiting_sign_up_without_its_password
+);
 
 const APP_REDIRECT: &str = "com.example.mingle:/signed-in";
 
 /// A Mingle node with the test provider configured, and the provider.
 async fn node_and_provider(backend: Backend) -> (TestServer, OidcProvider) {
+    node_and_provider_with(backend, &[]).await
+}
+
+/// [`node_and_provider`] with more options for the node.
+async fn node_and_provider_with(backend: Backend, extra: &[&str]) -> (TestServer, OidcProvider) {
     let port = tests::services::free_port();
     let issuer = format!("http://127.0.0.1:{port}");
     let providers = format!("id=test,name=Test ID,issuer={issuer},client_id=mingle-test,client_secret=test-secret");
-    let server =
-        TestServer::start_with(backend, &["--oidc-providers", &providers, "--app-redirect-uris", APP_REDIRECT]).await;
+    let mut args = vec!["--oidc-providers", &providers, "--app-redirect-uris", APP_REDIRECT];
+    args.extend_from_slice(extra);
+    let server = TestServer::start_with(backend, &args).await;
     let callback = format!("{}/api/v1/auth/oidc/test/callback", server.base);
     let provider = OidcProvider::start_on(port, "mingle-test", "test-secret", &callback).await;
     (server, provider)
@@ -165,4 +175,35 @@ async fn an_app_signs_in_with_its_own_pkce(backend: Backend) {
     assert_eq!(elsewhere.expect(422).code(), "invalid_redirect_uri");
     let plain = anon.get(&format!("/api/v1/auth/oidc/test/start?redirect_uri={APP_REDIRECT}")).await;
     assert_eq!(plain.expect(422).code(), "code_challenge_required");
+}
+
+/// Someone registers Ada's address before she ever comes (verify-first sign-up, with mail): when
+/// Ada signs in through a provider that vouches for the address, the waiting account becomes
+/// hers, and the password chosen in advance opens nothing.
+async fn a_provider_takes_over_a_waiting_sign_up_without_its_password(backend: Backend) {
+    let mail = MailServer::start().await;
+    let (server, _provider) = node_and_provider_with(backend, &["--smtp-url", &mail.url()]).await;
+    let anon = server.client();
+    let planted = json!({"email": "ada@example.org", "password": "chosen in advance", "display_name": "Ada"});
+    anon.post("/api/v1/auth/register", planted).await.expect(202);
+    let link = mail.wait_for("ada@example.org", "Confirm your e-mail address", 1).await;
+    let waiting = anon.post("/api/v1/auth/login", json!({"email": "ada@example.org", "password": "chosen in advance"}));
+    assert_eq!(waiting.await.expect(403).code(), "email_not_verified");
+
+    let (to, session) = sign_in_as(&server, "ada").await;
+    assert_eq!(to, "/", "signed in, not refused as email_taken or unverified_email");
+    let ada = session.expect("signed in");
+    assert_eq!(ada.user.email, "ada@example.org");
+    assert!(ada.user.email_verified);
+    let identities: IdentityList =
+        anon.with_token(&ada.access_token).get("/api/v1/me/identities").await.expect(200).json();
+    assert_eq!((identities.items.len(), identities.has_password), (1, false), "the planted password is gone");
+    let planted = anon.post("/api/v1/auth/login", json!({"email": "ada@example.org", "password": "chosen in advance"}));
+    assert_eq!(planted.await.expect(401).code(), "invalid_credentials");
+    // The link mailed for the planted sign-up confirms an address already confirmed: no session.
+    let token = link.token("/verify-email").expect("a link");
+    let opened = anon.post("/api/v1/auth/email/verify", json!({"token": token})).await.expect(200);
+    assert!(opened.body.get("session").is_none(), "{}", opened.body);
+    let (_, again) = sign_in_as(&server, "ada").await;
+    assert_eq!(again.expect("signed in").user.id, ada.user.id, "the same account each time");
 }

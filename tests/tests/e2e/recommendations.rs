@@ -169,6 +169,7 @@ async fn two_crowds(
         visibility: protocol::users::ProfileVisibility::Public,
         matchmaking: false,
         created_at: 0,
+        pending_since: None,
     };
     let ids = server.store.create_users_bulk(&(0..40).map(person).collect::<Vec<_>>()).await.expect("users");
     let going = |i: usize, user: uuid::Uuid, event: uuid::Uuid| RsvpRow {

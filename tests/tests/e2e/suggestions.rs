@@ -223,6 +223,7 @@ async fn weights_are_learned_from_outcomes(backend: Backend) {
         visibility: protocol::users::ProfileVisibility::Public,
         matchmaking: true,
         created_at: 0,
+        pending_since: None,
     };
     let mut people = Vec::new();
     for i in 0..12 {

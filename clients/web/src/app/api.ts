@@ -34,6 +34,7 @@ import type {
   Schemas,
   SecurityOverview,
   Session,
+  SignupPending,
   SuggestionList,
 } from './types';
 
@@ -114,21 +115,26 @@ export function fieldErrors(error: unknown): Record<string, string> {
 }
 
 /**
- * Starts the session a sign-in answered (not a ticket for the second factor). A refused sign-in
- * is its caller's to say, through `unwrap()`; left uncaught here as well, it would also reach the
- * page as an unhandled rejection.
+ * Starts the session a sign-in answered (not a ticket for the second factor, nor a sign-up that
+ * waits for its address). A refused sign-in is its caller's to say, through `unwrap()`; left
+ * uncaught here as well, it would also reach the page as an unhandled rejection.
  */
 async function startSession(
-  queryFulfilled: Promise<{ data: Session | LoginAnswer }>,
+  queryFulfilled: Promise<{ data: Session | LoginAnswer | SignupPending }>,
   dispatch: (action: ReturnType<typeof sessionStarted>) => unknown,
 ): Promise<void> {
-  let answer: Session | LoginAnswer;
+  let answer: Session | LoginAnswer | SignupPending;
   try {
     answer = (await queryFulfilled).data;
   } catch {
     return;
   }
   if ('access_token' in answer) dispatch(sessionStarted({ session: answer, now: Date.now() }));
+}
+
+/** Whether a sign-up waits for its address (a mail is on its way) rather than signed in at once. */
+export function waitsForMail(answer: Session | SignupPending): answer is SignupPending {
+  return 'verification_required' in answer && answer.verification_required;
 }
 
 export const api = createApi({
@@ -154,7 +160,8 @@ export const api = createApi({
   ],
   endpoints: (build) => ({
     // The sign-in endpoints ask for the refresh token in the HttpOnly cookie (see session.ts).
-    register: build.mutation<Session, Schemas['RegisterRequest']>({
+    /** Signs up: signed in at once, or, where sign-up confirms the address first, a mail is on its way. */
+    register: build.mutation<Session | SignupPending, Schemas['RegisterRequest']>({
       query: (body) => ({ url: '/auth/register', method: 'POST', body, headers: REFRESH_COOKIE_HEADER }),
       onQueryStarted: (_arg, { dispatch, queryFulfilled }) => startSession(queryFulfilled, dispatch),
     }),
@@ -182,13 +189,32 @@ export const api = createApi({
     logout: build.mutation<void, void>({
       query: () => ({ url: '/auth/logout', method: 'POST', body: {}, headers: REFRESH_COOKIE_HEADER }),
     }),
+    /** Opens a mailed link; one that finishes a sign-up also signs in (its session starts here). */
     verifyEmail: build.mutation<Schemas['EmailVerified'], string>({
       query: (token) => ({
         url: '/auth/email/verify',
         method: 'POST',
         body: { token } satisfies Schemas['EmailVerification'],
+        headers: REFRESH_COOKIE_HEADER,
       }),
       invalidatesTags: ['Me', 'Security'],
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        let session: Session | null | undefined;
+        try {
+          session = (await queryFulfilled).data.session;
+        } catch {
+          return;
+        }
+        if (session) dispatch(sessionStarted({ session, now: Date.now() }));
+      },
+    }),
+    /** A new link that finishes the sign-up waiting for an address (answered alike for any address). */
+    resendSignupLink: build.mutation<void, string>({
+      query: (email) => ({
+        url: '/auth/email/resend',
+        method: 'POST',
+        body: { email } satisfies Schemas['VerificationResend'],
+      }),
     }),
     forgotPassword: build.mutation<void, string>({
       query: (email) => ({
@@ -474,6 +500,7 @@ export const {
   usePasskeyConfirmationChallengeMutation,
   useLogoutMutation,
   useVerifyEmailMutation,
+  useResendSignupLinkMutation,
   useForgotPasswordMutation,
   useResetPasswordMutation,
   useProvidersQuery,

@@ -30,6 +30,9 @@ describe('errorMessage', () => {
     expect(errorMessage(apiError({ code: 'slot_taken', message: 'slot taken' }))).toBe(
       'One of you already has a meeting at that time. Pick another time.',
     );
+    expect(errorMessage(apiError({ code: 'email_not_verified', message: 'confirm your address first' }))).toBe(
+      'Confirm your address first: open the link we mailed you, or ask for a new one.',
+    );
   });
 
   it('keeps the server sentence for a code it does not know, and names a lost connection', () => {
@@ -73,6 +76,9 @@ describe('in Russian', () => {
     expect(
       errorMessage(apiError({ code: 'email_taken', message: 'An account with this e-mail address already exists.' })),
     ).toBe('Аккаунт с этим адресом почты уже есть. Войдите или укажите другой адрес.');
+    expect(errorMessage(apiError({ code: 'email_not_verified', message: 'confirm your address first' }))).toBe(
+      'Сначала подтвердите адрес: откройте ссылку из нашего письма или запросите новую.',
+    );
     expect(errorMessage(apiError({ code: 'something_new', message: 'Server words.' }))).toBe('Server words.');
     expect(errorMessage({ status: 'FETCH_ERROR', error: 'TypeError' })).toBe(
       'Сервер недоступен. Проверьте подключение к интернету.',

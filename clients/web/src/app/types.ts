@@ -17,6 +17,7 @@ export type ProfileUpdate = Schemas['ProfileUpdate'];
 export type Profile = Schemas['Profile'];
 export type Session = Schemas['Session'];
 export type LoginAnswer = Schemas['LoginAnswer'];
+export type SignupPending = Schemas['SignupPending'];
 export type MfaChallenge = Schemas['MfaChallenge'];
 export type SecurityOverview = Schemas['SecurityOverview'];
 export type SessionInfo = Schemas['SessionInfo'];

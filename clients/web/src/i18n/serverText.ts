@@ -151,6 +151,7 @@ export function fieldSentence({ field, message }: { field: string; message: stri
 const CODE_SENTENCES: Record<string, () => string> = {
   email_taken: () => t('error.code.email_taken'),
   invalid_credentials: () => t('error.code.invalid_credentials'),
+  email_not_verified: () => t('error.code.email_not_verified'),
   refresh_token_expired: () => t('error.code.session_over'),
   invalid_refresh_token: () => t('error.code.session_over'),
   refresh_token_reused: () => t('error.code.session_revoked'),

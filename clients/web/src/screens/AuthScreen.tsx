@@ -1,6 +1,9 @@
 // Sign up and sign in, with the second factor (a code from an authenticator app, a passkey, or a
 // recovery code) when the account has one. Both return to the page that sent the person here
 // (`from` in the location's state: an event they wanted to RSVP to, a page that needs a session).
+// Where sign-up confirms the address first, it ends on "Check your mail" instead, and the page is
+// remembered for when the mailed link is opened; signing in to such an account before then says
+// so and offers the link again.
 // Under the form, "Sign in with a passkey" where this page can use passkeys, and "Continue with
 // ..." for each identity provider; the way back from one may land here, with the second factor's
 // ticket or the reason the sign-in did not work.
@@ -16,17 +19,21 @@ import {
   usePasskeySignInOptionsMutation,
   useRegisterMutation,
   useSecondFactorMutation,
+  waitsForMail,
 } from '../app/api';
 import { useAppSelector, useSignedIn } from '../app/hooks';
 import { getPasskey, passkeyFailure, usePasskeysUsable } from '../app/passkeys';
 import { providerReturn, takeProviderReturn } from '../app/providers';
+import { rememberSignupReturn } from '../app/signupReturn';
 import type { Schemas } from '../app/types';
 import { AuthFrame } from '../components/AuthFrame';
 import { ProviderButtons } from '../components/ProviderButtons';
+import { ResendSignupLink } from '../components/ResendSignupLink';
 import { ErrorNote, PageTitle, TextField } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { missingFields, useFieldProblems } from '../app/forms';
 import { providerErrorSentence } from '../i18n/serverText';
+import { CheckYourMail } from './CheckYourMail';
 
 /** What the sign-in screen was opened to say, from the location's state. */
 export type AuthNotice = 'passwordReset';
@@ -63,6 +70,17 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The address a sign-up mailed, once it waits for its link ("Check your mail"). */
+  const [mailedTo, setMailedTo] = useState<string | null>(null);
+  /** The address of an account that waits for its link, after a sign-in with the right password. */
+  const [unconfirmed, setUnconfirmed] = useState<string | null>(null);
+  // Sign-in and sign-up are this one screen: a link from one to the other starts at the form.
+  const [shownMode, setShownMode] = useState(mode);
+  if (shownMode !== mode) {
+    setShownMode(mode);
+    setMailedTo(null);
+    setUnconfirmed(null);
+  }
   /** What the way back from an identity provider brought, read once (then cleared from the address). */
   const [returned] = useState(() =>
     mode === 'signin' ? providerReturn(location.search, location.hash) : { ticket: null, methods: null, error: null },
@@ -81,9 +99,10 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     apply(e.target.value);
     check.edited(field);
     setError(null);
+    setUnconfirmed(null);
   };
   const busy = registering.isLoading || loggingIn.isLoading;
-  useTitle(mode === 'signup' ? t('auth.signUpTitle') : t('auth.signInTitle'));
+  useTitle(mailedTo ? t('auth.checkMail.title') : mode === 'signup' ? t('auth.signUpTitle') : t('auth.signInTitle'));
   // The ticket and the error leave the address: a reload or a bookmark does not bring them back.
   useEffect(() => {
     const { ticket: inAddress, error: saidInAddress } = providerReturn(location.search, location.hash);
@@ -97,12 +116,18 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
     e.preventDefault();
     const missing = missingFields(mode, { name, email, password });
     setError(missing);
+    setUnconfirmed(null);
     setProviderError(null);
     check.reset();
     if (missing) return;
     try {
       if (mode === 'signup') {
-        await register({ email, password, display_name: name }).unwrap();
+        const answer = await register({ email, password, display_name: name }).unwrap();
+        if (waitsForMail(answer)) {
+          rememberSignupReturn(answer.email, from);
+          setMailedTo(answer.email);
+          return;
+        }
         // A new account starts with its profile, unless it was made to act somewhere (an RSVP).
         if (from) void navigate(from, { replace: true });
         else void navigate('/profile', { replace: true, state: { welcome: true } });
@@ -112,9 +137,18 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
         else void navigate(from ?? '/', { replace: true });
       }
     } catch (err) {
+      if (errorCode(err) === 'email_not_verified') setUnconfirmed(email.trim());
       setError(check.fail(err, ['display_name', 'email', 'password']));
     }
   };
+
+  if (mailedTo) {
+    return (
+      <AuthFrame>
+        <CheckYourMail email={mailedTo} />
+      </AuthFrame>
+    );
+  }
 
   if (ticket) {
     return (
@@ -197,6 +231,7 @@ export function AuthScreen({ mode }: { mode: 'signin' | 'signup' }) {
           </p>
         )}
         <ErrorNote>{error}</ErrorNote>
+        {unconfirmed && <ResendSignupLink email={unconfirmed} />}
         <button className="button button-primary button-wide" type="submit" disabled={busy}>
           {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
         </button>

@@ -1,12 +1,15 @@
 // The page a confirmation mail links to (`/verify-email?token=...`), for a new account's address
 // and for a change of address alike: the link is used as the page opens, and the page says what
-// it did, or why it could not and how to get a new link.
+// it did, or why it could not and how to get a new link. A link that finishes a sign-up (one that
+// confirms the address first) signs in, and moves on as a sign-up does: to the page that asked
+// for it, or to the new profile.
 
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { errorCode, errorMessage, useResendVerificationMutation, useVerifyEmailMutation } from '../app/api';
 import { useAppSelector } from '../app/hooks';
+import { takeSignupReturn } from '../app/signupReturn';
 import { AuthLink } from '../components/AuthLinks';
 import { ErrorNote, PageTitle, Spinner } from '../components/ui';
 import { useTitle } from '../components/useTitle';
@@ -17,6 +20,7 @@ export function VerifyEmail() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const user = useAppSelector((s) => s.auth.user);
+  const navigate = useNavigate();
   const [verify, verification] = useVerifyEmailMutation();
   const [resend, resending] = useResendVerificationMutation();
   const [resent, setResent] = useState<string | null>(null);
@@ -25,8 +29,18 @@ export function VerifyEmail() {
   useEffect(() => {
     if (!token || used.current) return;
     used.current = true;
-    void verify(token);
-  }, [token, verify]);
+    verify(token)
+      .unwrap()
+      .then(({ email, session }) => {
+        // A finished sign-up: its session has started with the answer (which also clears the
+        // cache this page reads), so it moves on as a sign-up does.
+        if (!session) return;
+        const from = takeSignupReturn(email);
+        if (from) void navigate(from, { replace: true });
+        else void navigate('/profile', { replace: true, state: { welcome: true } });
+      })
+      .catch(() => undefined);
+  }, [token, verify, navigate]);
 
   const failed = !token || verification.isError;
   const failure = !token

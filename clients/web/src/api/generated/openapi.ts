@@ -1,6 +1,26 @@
 // Generated from docs/openapi.json by `npm run gen` in clients/web; do not edit.
 
 export interface paths {
+  '/api/v1/auth/email/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a new link that finishes signing up. Answers 202 whatever the address, and mails a
+     *     link only when a sign-up waits for it.
+     */
+    post: operations['resend_signup_link'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/email/verify': {
     parameters: {
       query?: never;
@@ -10,7 +30,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Open a link mailed to confirm an address, or to move the account to a new one. */
+    /**
+     * Open a link mailed to confirm an address, or to move the account to a new one. A link that
+     *     finishes a sign-up also signs in: the answer carries the session (in the web app's cookie
+     *     with `X-Refresh-Cookie: 1`, as after login).
+     */
     post: operations['verify_email'];
     delete?: never;
     options?: never;
@@ -226,7 +250,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Set a new password with the token from a reset link. Every session of the account ends. */
+    /**
+     * Set a new password with the token from a reset link. Every session of the account ends. For a
+     *     sign-up still waiting for its address, the link proves the mailbox: the address is verified
+     *     and the account works from now on.
+     */
     post: operations['reset_password'];
     delete?: never;
     options?: never;
@@ -281,7 +309,12 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an account and sign in. A link to confirm the address is mailed to it. */
+    /**
+     * Create an account. Without address confirmation first: signed in at once (201), a link to
+     *     confirm the address mailed to it. With it (`MINGLE_SIGNUP_VERIFY_FIRST`): 202 and the same
+     *     body whether or not the address has an account; the mail says what comes next, and the
+     *     account works once the link in it is opened.
+     */
     post: operations['register'];
     delete?: never;
     options?: never;
@@ -1156,6 +1189,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/ops/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The capacity forecast: connections, messages, deliveries and check-ins at their peak within
+     *     the next 15 and 60 minutes, the server nodes and matcher workers that takes, and the events
+     *     behind it. Made in the background (`MINGLE_CAPACITY_INTERVAL_SECS`); this answers the latest,
+     *     whose `generated_at` says when. 503 `unavailable` until the first is made after start-up.
+     */
+    get: operations['capacity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ops/recommendations/model': {
     parameters: {
       query?: never;
@@ -1345,6 +1400,170 @@ export interface components {
     };
     /** @enum {string} */
     BrokerState: 'connected' | 'disconnected';
+    /** @description One event behind the forecast, and why it counts as much as it does. */
+    CapacityDriver: {
+      /** Format: int64 */
+      checked_in: number;
+      /** Format: date-time */
+      ends_at: string;
+      /** Format: uuid */
+      event_id: string;
+      /**
+       * Format: double
+       * @description People expected to come: going × show-up rate; once check-ins start, scaled by how they
+       *     compare with what was expected by now.
+       */
+      expected_attendees: number;
+      /** Format: int64 */
+      going: number;
+      /** @description The band of the hour it starts, in its own time zone. */
+      hour_band: components['schemas']['HourBand'];
+      /** Format: int64 */
+      interested: number;
+      kind: components['schemas']['EventKind'];
+      /**
+       * Format: int64
+       * @description Chat messages posted in its room so far.
+       */
+      messages: number;
+      /**
+       * Format: double
+       * @description Chat messages per attendee-minute expected of its room: history's, drawn towards what
+       *     the room has posted so far as its attendee-minutes grow.
+       */
+      messages_per_attendee_minute: number;
+      /** @description Online only (no venue). */
+      online: boolean;
+      /**
+       * Format: double
+       * @description The most of them present at once inside the 60-minute horizon.
+       */
+      peak_present: number;
+      /**
+       * Format: double
+       * @description The share of people going who checked in at past events of the same kind, hour band and
+       *     place, drawn towards broader groups when there were few.
+       */
+      show_up_rate: number;
+      /** Format: date-time */
+      starts_at: string;
+      title: string;
+    };
+    /**
+     * @description `GET /ops/capacity`: how many connections, messages and check-ins the next 15 and 60 minutes
+     *     hold, and the replicas that takes. Recomputed in the background every minute from the event
+     *     calendar and the history of past events; the answer is the latest computation.
+     */
+    CapacityForecast: {
+      /**
+       * Format: int64
+       * @description Connections not tied to a live event: people with the app open (accounts whose session
+       *     was used within the last two access-token lifetimes) less those the model places at live
+       *     events now. Held flat over the horizons.
+       */
+      baseline_connections: number;
+      /**
+       * @description The events that drive the forecast, the largest crowd inside the 60-minute horizon first
+       *     (at most 10).
+       */
+      drivers: components['schemas']['CapacityDriver'][];
+      /** Format: date-time */
+      generated_at: string;
+      /** @description What the model learned from past events. */
+      history: components['schemas']['CapacityHistory'];
+      /**
+       * @description One forecast per horizon, the shortest first: the peak of each quantity between now and
+       *     the end of the horizon, so that capacity is in place for the whole window.
+       */
+      horizons: components['schemas']['CapacityHorizon'][];
+      /** @description What one replica is planned to carry. */
+      plan: components['schemas']['CapacityPlan'];
+    };
+    /** @description What the forecast learned from past events (the last 90 days). */
+    CapacityHistory: {
+      /**
+       * Format: int64
+       * @description Check-ins at them.
+       */
+      checkins: number;
+      /**
+       * Format: int64
+       * @description Past events with at least one person going.
+       */
+      events: number;
+      /**
+       * Format: double
+       * @description Chat messages per attendee per minute at events, drawn towards the prior while there was
+       *     little chat.
+       */
+      messages_per_attendee_minute: number;
+      /**
+       * Format: double
+       * @description Checked in / going over all of them (each event's rate, averaged), before shrinkage.
+       */
+      show_up_rate: number;
+    };
+    /** @description The forecast for one horizon. */
+    CapacityHorizon: {
+      /**
+       * Format: double
+       * @description Check-ins per minute, at the peak (each one updates the matcher's lists).
+       */
+      checkins_per_minute: number;
+      /**
+       * Format: int64
+       * @description Concurrent WebSocket connections at the peak.
+       */
+      connections: number;
+      /**
+       * Format: double
+       * @description Messages delivered to sockets per second (each message reaches everyone in its room), at
+       *     the peak.
+       */
+      deliveries_per_second: number;
+      /**
+       * Format: double
+       * @description Matcher work at the peak, in workers' worth: check-ins over what a worker handles, plus
+       *     the full builds of events that start.
+       */
+      matcher_workers: number;
+      /**
+       * Format: double
+       * @description Chat messages posted per second, at the peak.
+       */
+      messages_per_second: number;
+      /**
+       * Format: int32
+       * @description 15 or 60.
+       */
+      minutes: number;
+      /**
+       * Format: date-time
+       * @description When the forecast connections peak inside the horizon.
+       */
+      peak_at: string;
+      replicas: components['schemas']['ReplicaCounts'];
+    };
+    /** @description What one replica is planned to carry (the `MINGLE_CAPACITY_*` settings). */
+    CapacityPlan: {
+      /**
+       * Format: double
+       * @description Planned spare capacity: 0.4 plans each replica at 1 / 1.4 = 71% of what it carries.
+       */
+      headroom: number;
+      /** Format: double */
+      matcher_checkins_per_second: number;
+      /**
+       * Format: double
+       * @description Seconds a worker takes for the full build of a 10,000-person event (the work grows with
+       *     the square of the attendees).
+       */
+      matcher_full_build_secs: number;
+      /** Format: int64 */
+      node_connections: number;
+      /** Format: double */
+      node_deliveries_per_second: number;
+    };
     /** @description A message on a channel. */
     ChannelMessage: {
       /** @description What the message says; its `kind` depends on the channel (see [`MessageBody`]). */
@@ -1515,6 +1734,7 @@ export interface components {
     EmailVerified: {
       /** @description The address now verified (and, after a change, the account's address). */
       email: string;
+      session?: null | components['schemas']['Session'];
     };
     /** @description `{"error": {"code": "...", "message": "..."}}` */
     ErrorBody: {
@@ -1591,6 +1811,11 @@ export interface components {
       /** @description Running totals at the end of each bucket, oldest first, starting from an empty bucket. */
       points: components['schemas']['ActivityPoint'][];
     };
+    /**
+     * @description An event's kind, by how long it runs.
+     * @enum {string}
+     */
+    EventKind: 'short' | 'long' | 'multi_day';
     EventRecommendation: {
       event: components['schemas']['Event'];
       /** @description Why, in words, strongest first. */
@@ -1661,6 +1886,11 @@ export interface components {
     };
     /** @enum {string} */
     HealthStatus: 'ok';
+    /**
+     * @description When an event starts, in its own time zone.
+     * @enum {string}
+     */
+    HourBand: 'morning' | 'afternoon' | 'evening';
     /** @description `GET /me/identities`. */
     IdentityList: {
       /** @description The account also has a password. */
@@ -2217,6 +2447,19 @@ export interface components {
       /** @description 8 to 128 characters. */
       password: string;
     };
+    /** @description Recommended replicas per role: what the peak needs with the headroom, within the bounds. */
+    ReplicaCounts: {
+      /**
+       * Format: int32
+       * @description `mingle matcher` workers: for the check-ins and full builds.
+       */
+      matcher: number;
+      /**
+       * Format: int32
+       * @description Server nodes: for the connections or the deliveries, whichever needs more.
+       */
+      node: number;
+    };
     /** @description `POST /events/{id}/meetings`. */
     RequestMeeting: {
       /**
@@ -2300,7 +2543,7 @@ export interface components {
        */
       two_step: boolean;
     };
-    /** @description Answer to register, login and refresh. */
+    /** @description Answer to register (without address confirmation first), login and refresh. */
     Session: {
       /** @description Short-lived JWT for `Authorization: Bearer`. */
       access_token: string;
@@ -2337,6 +2580,17 @@ export interface components {
     /** @description `GET /me/sessions`. */
     SessionList: {
       items: components['schemas']['SessionInfo'][];
+    };
+    /**
+     * @description Answer to `POST /auth/register` when sign-up confirms the address first: the same whether or
+     *     not the address already has an account, so it tells nobody who has one. A mail to the address
+     *     says what comes next (a link that finishes signing up, or a note to an account's owner).
+     */
+    SignupPending: {
+      /** @description The address the mail went to, as the server normalized it. */
+      email: string;
+      /** @description Always `true`: the account works once the link mailed to `email` is opened. */
+      verification_required: boolean;
     };
     /** @description The suggested person, briefly. */
     SuggestedUser: {
@@ -2419,6 +2673,10 @@ export interface components {
     };
     /** @enum {string} */
     Verdict: 'not_relevant' | 'met';
+    /** @description `POST /auth/email/resend`: mail a new link that finishes signing up to `email`. */
+    VerificationResend: {
+      email: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -2428,6 +2686,73 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  resend_signup_link: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerificationResend'];
+      };
+    };
+    responses: {
+      /** @description If a sign-up waits for the address, a new link is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not an e-mail address */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests from this address or for this e-mail address */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   verify_email: {
     parameters: {
       query?: never;
@@ -2441,7 +2766,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The address is verified (and, after a change, the account's address) */
+      /** @description The address is verified (and, after a change, the account's address); after a sign-up, with the session */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2539,6 +2864,15 @@ export interface operations {
       };
       /** @description Wrong e-mail or password (`invalid_credentials`) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The password is right, but the sign-up waits for its address to be confirmed (`email_not_verified`) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3232,7 +3566,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Password changed; sign in with it */
+      /** @description Password changed (and a waiting sign-up finished); sign in with it */
       204: {
         headers: {
           [name: string]: unknown;
@@ -3423,13 +3757,22 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Account created and signed in */
+      /** @description Account created and signed in (sign-up without address confirmation first) */
       201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Sign-up confirms the address first: a mail is on its way to it, whether or not it has an account */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignupPending'];
         };
       };
       /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
@@ -3441,7 +3784,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description E-mail already registered (`email_taken`) */
+      /** @description E-mail already registered (`email_taken`; only without address confirmation first) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3477,7 +3820,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Too many attempts from this address */
+      /** @description Too many attempts from this address, or mails to this e-mail address */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7786,6 +8129,51 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Health'];
+        };
+      };
+    };
+  };
+  capacity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CapacityForecast'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `ops_disabled`: MINGLE_OPS_TOKEN is not set */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `unavailable`: no forecast made yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
     };
