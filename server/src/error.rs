@@ -109,6 +109,12 @@ impl IntoResponse for ApiError {
             Self::Unavailable => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             }
+            // The refused body was never read, so this connection cannot carry another request:
+            // say so, or a client that pools connections sends its next request down one that
+            // is closing and gets no answer.
+            Self::PayloadTooLarge => {
+                response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             _ => {}
         }
         response

@@ -147,6 +147,8 @@ async fn every_endpoint_rejects_garbage_cleanly(backend: Backend) {
         .await;
     assert_eq!(reply.status.as_u16(), 413, "{}", reply.body);
     assert_eq!(reply.code(), "payload_too_large");
+    let connection = reply.headers.get("connection").and_then(|v| v.to_str().ok());
+    assert_eq!(connection, Some("close"), "the unread body ends the connection");
 
     let reply = anon.get("/api/v1/no/such/thing").await.expect(404);
     assert_eq!(reply.code(), "route_not_found");
