@@ -10,20 +10,10 @@
 // become browser notifications, and a click on each opens the request, or the conversation.
 
 import assert from 'node:assert/strict';
+import { api } from './server.mjs';
 import { apiSignUp } from './signup.mjs';
 
 const PASSWORD = 'correct horse battery';
-
-async function api(base, token, method, path, body) {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** Someone signed up through the API (and their mail), with a profile and matchmaking on: their id and token. */
 async function person(server, name, email, profile) {

@@ -69,7 +69,7 @@ import { accountLifecycle } from './account.mjs';
 import { eventDay } from './eventday.mjs';
 import { passkeys } from './passkeys.mjs';
 import { providerSignIn } from './providers.mjs';
-import { repoRoot, startServer } from './server.mjs';
+import { api, repoRoot, startServer } from './server.mjs';
 import { apiSignUp, confirmSignUp } from './signup.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -216,17 +216,6 @@ async function waitForConnection(page, status) {
 /** On a phone the live room shows one section at a time. */
 async function showPanel(page, width, tab) {
   if (width < 760) await page.getByRole('tab', { name: tab }).click();
-}
-
-async function api(base, token, method, path, body) {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text);
 }
 
 /** The cards of the Discover screen's search results (not its picks). */

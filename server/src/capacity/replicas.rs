@@ -85,12 +85,9 @@ impl Plan {
 }
 
 #[cfg(test)]
-mod tests {
-    use clap::Parser as _;
-
-    use super::*;
-
-    fn plan() -> Plan {
+impl Plan {
+    /// The defaults: the load test's capacities, 40% headroom and the autoscalers' bounds.
+    pub(crate) fn measured() -> Self {
         Plan {
             node_connections: 16_000.0,
             node_deliveries_per_second: 128_000.0,
@@ -100,6 +97,17 @@ mod tests {
             node_replicas: (2, 10),
             matcher_replicas: (1, 4),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan::measured()
     }
 
     #[test]

@@ -161,15 +161,7 @@ mod tests {
             demo_events: 120,
             demo_days: 7,
         };
-        let plan = Plan {
-            node_connections: 16_000.0,
-            node_deliveries_per_second: 128_000.0,
-            matcher_checkins_per_second: 25.0,
-            matcher_full_build_secs: 5.1,
-            headroom: 0.4,
-            node_replicas: (2, 10),
-            matcher_replicas: (1, 4),
-        };
+        let plan = Plan::measured();
         let s = scenario(&options, &plan).await.expect("the demo world");
         assert_eq!(s.days.len(), 7);
         assert!(!s.has_sessions);

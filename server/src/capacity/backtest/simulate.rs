@@ -236,15 +236,7 @@ mod tests {
     use crate::capacity::backtest::evaluate::{evaluate, Method, Quantity, Role};
 
     fn plan() -> Plan {
-        Plan {
-            node_connections: 16_000.0,
-            node_deliveries_per_second: 128_000.0,
-            matcher_checkins_per_second: 25.0,
-            matcher_full_build_secs: 5.1,
-            headroom: 0.4,
-            node_replicas: (2, 10),
-            matcher_replicas: (1, 4),
-        }
+        Plan::measured()
     }
 
     #[test]
