@@ -52,6 +52,17 @@ pub struct Weights {
     pub context: f32,
 }
 
+impl Weights {
+    /// A short name for this weight set, for telling sets apart in analytics: `default` for the
+    /// built-in one, else the four weights to three places.
+    pub fn version(&self) -> String {
+        if *self == Self::default() {
+            return "default".to_owned();
+        }
+        format!("w{:.3}-{:.3}-{:.3}-{:.3}", self.fit, self.about, self.tags, self.context)
+    }
+}
+
 impl Default for Weights {
     /// Fit dominates: people come to meet someone who has what they seek. Similarity and shared
     /// interests make a conversation easy; shared context (the same earlier events, the same

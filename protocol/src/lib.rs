@@ -4,6 +4,7 @@
 //! This crate knows only serde and the schema derive. Field names are snake_case; timestamps are
 //! RFC 3339 strings; identifiers are UUIDs.
 
+pub mod analytics;
 pub mod auth;
 pub mod error;
 pub mod events;
@@ -26,6 +27,11 @@ pub const API_VERSION: &str = "v1";
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// Where the page is a list shown to a signed-in person (event search and browsing): the id
+    /// its items were recorded under, for a client to quote when one is opened
+    /// (`POST /analytics/events`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// Deserializes a field that distinguishes "absent" (`None`) from "explicitly null"

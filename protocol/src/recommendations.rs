@@ -21,6 +21,9 @@ pub struct RecommendationList {
     /// Version of the collaborative model that ranked them; `null` while there is none (too
     /// little activity yet, or not trained since start-up): content and context alone.
     pub model_version: Option<u64>,
+    /// The id the list's items were recorded under, for a client to quote when it opens one
+    /// (`POST /analytics/events`).
+    pub request_id: uuid::Uuid,
 }
 
 /// Query of `GET /recommendations/events`.

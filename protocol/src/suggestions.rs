@@ -27,6 +27,10 @@ pub struct Suggestion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SuggestionList {
     pub items: Vec<Suggestion>,
+    /// The id the list's items were recorded under (`GET` answers only), for a client to quote
+    /// when it opens one (`POST /analytics/events`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

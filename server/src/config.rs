@@ -262,6 +262,32 @@ pub struct Config {
     /// Most matcher workers recommended (the base HorizontalPodAutoscaler's maxReplicas).
     #[arg(long, env = "MINGLE_CAPACITY_MATCHER_MAX_REPLICAS", default_value_t = 4, global = true)]
     pub capacity_matcher_max_replicas: u32,
+
+    /// Record usage analytics (what lists showed and what people did; docs/analytics.md).
+    #[arg(long, env = "MINGLE_ANALYTICS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub analytics: bool,
+
+    /// Days raw analytics events are kept; the hourly rollups stay.
+    #[arg(long, env = "MINGLE_ANALYTICS_RETENTION_DAYS", default_value_t = 180, global = true)]
+    pub analytics_retention_days: u32,
+
+    /// Share of people (0 to 1) served a newly trained recommendation model first, while an
+    /// experiment measures it against the one in service (docs/analytics.md, "Rollout"). 0 puts
+    /// each new model in service for everyone at once.
+    #[arg(long, env = "MINGLE_CANARY_SHARE", default_value_t = 0.0, global = true)]
+    pub canary_share: f64,
+
+    /// Longest a canary experiment runs, in hours; a canary not shown better by then is retired.
+    #[arg(long, env = "MINGLE_CANARY_MAX_HOURS", default_value_t = 72, global = true)]
+    pub canary_max_hours: u64,
+
+    /// Impressions each arm of a canary experiment needs before it is decided.
+    #[arg(long, env = "MINGLE_CANARY_MIN_EXPOSURES", default_value_t = 1_000, global = true)]
+    pub canary_min_exposures: i64,
+
+    /// Longest an analytics event waits before its batch is written, in milliseconds.
+    #[arg(long, env = "MINGLE_ANALYTICS_FLUSH_MS", default_value_t = 500, global = true)]
+    pub analytics_flush_ms: u64,
 }
 
 #[derive(Debug, Clone, Subcommand)]

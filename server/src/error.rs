@@ -59,6 +59,11 @@ impl ApiError {
         Self::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
+    /// The machine-readable code the client gets.
+    pub fn code(&self) -> &'static str {
+        self.parts().1
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest(code, _) => (StatusCode::BAD_REQUEST, code),

@@ -4,6 +4,7 @@
 //! keys, and [`run`] serves [`app`] on a listener until the shutdown signal, then shuts down in
 //! the order [`shutdown`] states.
 
+pub mod analytics;
 pub mod auth;
 pub mod capacity;
 pub mod config;
@@ -121,6 +122,28 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     if config.signup_verify_first() && !can_mail && !config.listen.ip().is_loopback() {
         tracing::warn!("MINGLE_SIGNUP_VERIFY_FIRST is on without MINGLE_SMTP_URL: nobody can finish signing up");
     }
+    let analytics = analytics::Analytics::start(
+        analytics::Keys::from_token_secret(&secret),
+        store.clone(),
+        analytics::Settings {
+            enabled: config.analytics,
+            retention_days: config.analytics_retention_days,
+            flush: Duration::from_millis(config.analytics_flush_ms.clamp(10, 60_000)),
+            redis_url: config.redis_url.clone(),
+        },
+        shutdown,
+    )
+    .await
+    .context("starting the analytics pipeline")?;
+    realtime.count_chat_in(analytics.clone());
+    recommender.set_rollout(recommend::Rollout {
+        share: if config.canary_share.is_finite() { config.canary_share.clamp(0.0, 1.0) } else { 0.0 },
+        max_duration: Duration::from_secs(config.canary_max_hours.max(1) * 3600),
+        policy: analytics::rollout::Policy {
+            min_exposures: config.canary_min_exposures.max(1),
+            ..analytics::rollout::Policy::default()
+        },
+    });
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
@@ -164,6 +187,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         recommender,
         model,
         realtime,
+        analytics,
         capacity: capacity::Forecaster::new(config),
         shutdown: shutdown.clone(),
     })
@@ -204,6 +228,7 @@ pub async fn run(
     shutdown.spawn(housekeeping(state.clone(), shutdown.workers_token()));
     state.recommender.warm_up(state.store.clone());
     state.recommender.keep_learning(state.store.clone());
+    state.recommender.keep_deciding(state.store.clone());
     state.capacity.keep_forecasting(state.store.clone(), &shutdown);
     // A node told to listen on port 0 is reached at the port it got: links in mails say so.
     let mut state = state;

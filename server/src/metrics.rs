@@ -58,6 +58,28 @@ fn describe() {
         "Reconnections of the Redis broker, by connection (subscriber, publisher)"
     );
     describe_counter!("matcher_updates_total", "Suggestion list updates, by kind of change");
+    describe_counter!("mingle_analytics_events_accepted_total", "Analytics events taken from clients' batches");
+    describe_counter!(
+        "mingle_analytics_events_refused_total",
+        "Clients' analytics batches refused, by reason (error code)"
+    );
+    describe_counter!(
+        "mingle_analytics_events_ignored_total",
+        "Page views left out because the browser asked not to be tracked"
+    );
+    describe_counter!("mingle_analytics_events_written_total", "Analytics events written to the database");
+    describe_counter!("mingle_analytics_events_dropped_total", "Analytics events lost: queue full, or writes failing");
+    describe_gauge!("mingle_analytics_queue_depth", "Analytics events waiting in this node's queue");
+    describe_gauge!("mingle_analytics_write_lag_seconds", "Age of the oldest event of the last batch written");
+    describe_gauge!(
+        "mingle_analytics_rollup_lag_seconds",
+        "Time since the newest event counted in the rollups happened"
+    );
+    describe_histogram!(
+        "mingle_analytics_write_seconds",
+        Unit::Seconds,
+        "Time to write one analytics batch with its rollups"
+    );
     describe_histogram!("matcher_update_seconds", Unit::Seconds, "Time to update an event's suggestion lists");
     describe_gauge!("matcher_jobs_running", "Matcher jobs running now on this process");
     describe_gauge!(

@@ -51,6 +51,8 @@ pub struct AppState {
     pub recommender: Arc<crate::recommend::Recommender>,
     /// The text model, shared by suggestions and recommendations.
     pub model: Arc<crate::model::Model>,
+    /// Usage analytics: where handlers record what people were shown and did.
+    pub analytics: crate::analytics::Analytics,
     /// The capacity forecast, made in the background, answered by `GET /ops/capacity`.
     pub capacity: Arc<crate::capacity::Forecaster>,
     /// The process's shutdown, which every background loop and connection follows.

@@ -146,6 +146,7 @@ pub struct TestServer {
     pub store: Store,
     pub realtime: std::sync::Arc<server::realtime::Realtime>,
     pub recommender: std::sync::Arc<server::recommend::Recommender>,
+    pub analytics: server::analytics::Analytics,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
     pub db: std::sync::Arc<TestDb>,
@@ -190,13 +191,24 @@ impl TestServer {
         let store = state.store.clone();
         let realtime = state.realtime.clone();
         let recommender = state.recommender.clone();
+        let analytics = state.analytics.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::run(listener, state, async move {
             let _ = stopped.await;
         }));
-        Self { addr, base: format!("http://{addr}"), store, realtime, recommender, stop: Some(stop), task, db }
+        Self {
+            addr,
+            base: format!("http://{addr}"),
+            store,
+            realtime,
+            recommender,
+            analytics,
+            stop: Some(stop),
+            task,
+            db,
+        }
     }
 
     pub fn client(&self) -> Client {

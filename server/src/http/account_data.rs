@@ -118,6 +118,9 @@ pub(crate) async fn delete_me(
         }
     }
     let closed = state.store.close_account(user.id).await?;
+    // Its analytics go too: what is stored now, and behind it what is still on its way.
+    state.store.analytics_forget(&state.analytics.key(user.id)).await?;
+    state.analytics.forget(user.id);
     ended(&state, user.id, &closed.sessions);
     tracing::info!(
         user = %user.id,

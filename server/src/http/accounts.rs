@@ -250,6 +250,7 @@ async fn register(
     let hash = state.passwords.hash(body.password).await?;
     let user = state.store.create_user(&NewUser::registered(email, hash, display_name)).await?;
     tracing::info!(user = %user.id, "account registered");
+    state.analytics.record(Some(user.id), protocol::analytics::UsageEvent::SignedUp);
     send_address_link(&state, &user, &user.email, LinkPurpose::Verify).await?;
     let session = new_session(&state, &user, &Device::of(&headers, address)).await?;
     Ok(answer(&state, &headers, StatusCode::CREATED, session))
@@ -269,6 +270,8 @@ async fn sign_up_verify_first(state: &AppState, email: &str, password: String, d
             match state.store.create_user(&NewUser::registered(email.to_owned(), hash, display_name).pending()).await {
                 Ok(user) => {
                     tracing::info!(user = %user.id, "sign-up waiting for its address");
+                    // Its cohort counts it once it is active: a sign-up never finished is not.
+                    state.analytics.record(Some(user.id), protocol::analytics::UsageEvent::SignedUp);
                     return send_address_link(state, &user, email, LinkPurpose::Verify).await;
                 }
                 // Registered by another request meanwhile: answered as a taken address.

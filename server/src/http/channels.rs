@@ -63,7 +63,11 @@ async fn history(
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next_cursor = if more { rows.last().map(|r| r.seq.to_string()) } else { None };
     // An unreadable body (logged by `from_stored`) is left out like a pruned message.
-    Ok(Json(Page { items: rows.into_iter().filter_map(|row| from_stored(row).ok()).collect(), next_cursor }))
+    Ok(Json(Page {
+        items: rows.into_iter().filter_map(|row| from_stored(row).ok()).collect(),
+        next_cursor,
+        request_id: None,
+    }))
 }
 
 /// Open (or find) the direct conversation with another user; subscribe to its `channel` to chat.
@@ -150,7 +154,7 @@ async fn list_conversations(
             }
         })
         .collect();
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(Page { items, next_cursor, request_id: None }))
 }
 
 /// The `text` of a stored DM body (`{"text"}`); empty for anything else.

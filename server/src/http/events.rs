@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use chrono_tz::Tz;
+use protocol::analytics::{ListKind, UsageEvent};
 use protocol::error::ErrorBody;
 use protocol::events::{
     Announcement, Attendee, Checkin, CheckinRequest, CreateAnnouncement, CreateEvent, Event, EventSearch,
@@ -238,6 +239,7 @@ async fn create_event(
         return Err(ApiError::invalid("ends_at", "must be in the future"));
     }
     let row = state.store.create_event(&NewEvent { owner_id: user.id, fields, checkin_code: random_code(6) }).await?;
+    state.analytics.record(Some(user.id), UsageEvent::EventCreated { event_id: row.id });
     Ok((StatusCode::CREATED, Json(render_one(&state, &row, Some(user.id)).await?)))
 }
 
@@ -306,7 +308,12 @@ async fn search_events(
     let mut rows = state.store.search_events(&filter).await?;
     let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
     let items = render_events(&state, &rows, viewer, near.map(|(lat, lon, _)| (lat, lon))).await?;
-    Ok(Json(Page { items, next_cursor }))
+    // What a signed-in person was shown, so that an open and an RSVP can be credited to it.
+    let request_id = viewer.map(|viewer| {
+        let list = if filter.words.is_some() { ListKind::Search } else { ListKind::Browse };
+        state.analytics.shown(viewer, list, items.iter().map(|e| e.id), None, None, None)
+    });
+    Ok(Json(Page { items, next_cursor, request_id }))
 }
 
 /// The caller's own events, unlisted ones included: those they organize, those they RSVPed to,
@@ -334,7 +341,7 @@ async fn my_events(
     };
     let mut rows = state.store.search_events(&filter).await?;
     let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
-    Ok(Json(Page { items: render_events(&state, &rows, Some(user.id), None).await?, next_cursor }))
+    Ok(Json(Page { items: render_events(&state, &rows, Some(user.id), None).await?, next_cursor, request_id: None }))
 }
 
 /// Trims the extra row fetched to detect a next page and answers the cursor after the last kept.
@@ -482,6 +489,7 @@ async fn set_rsvp(
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
     seats_changed(&state, id, Some(user.id), &change.promoted);
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
+    state.analytics.record(Some(user.id), UsageEvent::Rsvp { event_id: id, status: row.status });
     if row.status != RsvpStatus::Going {
         // Interested or waitlisted: no seat, so no event chat or presence (any more).
         state.realtime.access_changed(vec![user.id]).await;
@@ -506,6 +514,7 @@ async fn cancel_rsvp(
 ) -> ApiResult<StatusCode> {
     let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
     seats_changed(&state, id, Some(user.id), &change.promoted);
+    state.analytics.record(Some(user.id), UsageEvent::RsvpWithdrawn { event_id: id });
     state.realtime.access_changed(vec![user.id]).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -552,7 +561,7 @@ async fn list_attendees(
             waitlist_position,
         });
     }
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(Page { items, next_cursor, request_id: None }))
 }
 
 /// Check in. Organizers send the attendee's `user_id` or personal `code`; attendees check
@@ -611,6 +620,9 @@ async fn check_in(
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),
     };
+    if newly {
+        state.analytics.record_at(at, Some(attendee), &UsageEvent::CheckIn { event_id: id });
+    }
     Ok(Json(Checkin { event_id: id, user_id: attendee, checked_in_at: render::utc(at), newly_checked_in: newly }))
 }
 
@@ -655,7 +667,7 @@ async fn list_announcements(
     load_event(&state, id).await?;
     let mut rows = state.store.announcements(id, before, limit).await?;
     let next_cursor = page_cursor(&mut rows, limit, |r| (r.created_at, r.id));
-    Ok(Json(Page { items: rows.iter().map(render::announcement).collect(), next_cursor }))
+    Ok(Json(Page { items: rows.iter().map(render::announcement).collect(), next_cursor, request_id: None }))
 }
 
 /// Add a co-organizer (organizers).

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Duration;
+use protocol::analytics::UsageEvent;
 use protocol::error::ErrorBody;
 use protocol::events::RsvpStatus;
 use protocol::meetings::{
@@ -132,6 +133,9 @@ async fn request_meeting(
             place,
         })
         .await?;
+    state
+        .analytics
+        .record(Some(user.id), UsageEvent::MeetingRequested { event_id, meeting_id: row.id, with: other.id });
     let meeting = render_meeting(&state, &row).await?;
     notify(&state, &meeting).await;
     Ok((StatusCode::CREATED, Json(meeting)))
@@ -206,6 +210,18 @@ async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -
         StoreError::NotFound => ApiError::not_found("meeting"),
         other => other.into(),
     })?;
+    let answered = match action {
+        MeetingAction::Accept => {
+            Some(UsageEvent::MeetingAccepted { event_id: row.event_id, meeting_id: row.id, with: row.from_user })
+        }
+        MeetingAction::Decline => {
+            Some(UsageEvent::MeetingDeclined { event_id: row.event_id, meeting_id: row.id, with: row.from_user })
+        }
+        MeetingAction::Cancel => None,
+    };
+    if let Some(answered) = answered {
+        state.analytics.record(Some(user.id), answered);
+    }
     let meeting = render_meeting(&state, &row).await?;
     notify(&state, &meeting).await;
     state.suggester.people_changed(row.event_id, [row.from_user, row.to_user]);
@@ -253,7 +269,7 @@ async fn my_meetings(
     for row in &rows {
         items.push(render_meeting(&state, row).await?);
     }
-    Ok(Json(Page { items, next_cursor: None }))
+    Ok(Json(Page { items, next_cursor: None, request_id: None }))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod account_data;
 mod account_security;
 mod accounts;
 mod activity;
+mod analytics;
 mod channels;
 mod events;
 mod export;
@@ -58,6 +59,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "suggestions", description = "People to meet at an event, with reasons, and feedback on them"),
         (name = "meetings", description = "Meetings between attendees: request, accept, decline, cancel"),
         (name = "recommendations", description = "Upcoming events for the signed-in user, with reasons"),
+        (name = "analytics", description = "Usage events from clients, and the organizer's event dashboard (docs/analytics.md)"),
         (name = "operations", description = "Liveness, readiness and the recommendation model (`/ops/*` need `MINGLE_OPS_TOKEN`); `/metrics` is Prometheus text"),
         (name = "realtime", description = "Channel history and conversations; live delivery is over `GET /api/v1/ws` (see docs/protocol.md)"),
     )
@@ -150,7 +152,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             .merge(recommendations::router())
             .merge(segments::router())
             .merge(export::router())
-            .merge(activity::router()),
+            .merge(activity::router())
+            .merge(analytics::router()),
     )
 }
 

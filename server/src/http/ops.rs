@@ -29,6 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(recommendation_model))
         .routes(routes!(retrain_recommendations))
         .routes(routes!(capacity))
+        .routes(routes!(platform_analytics))
+        .routes(routes!(model_registry))
+        .routes(routes!(force_decision))
 }
 
 /// Prometheus metrics, in the text exposition format rather than JSON, so not in the document.
@@ -99,6 +102,69 @@ async fn capacity(State(state): State<AppState>, headers: HeaderMap) -> Result<J
     operator(&state, &headers)?;
     let latest = state.capacity.latest().ok_or(ApiError::Unavailable)?;
     Ok(Json(CapacityForecast::clone(&latest)))
+}
+
+/// The platform over the last `days` days (default 30): active people per day, week and month,
+/// retention by sign-up week, each recommender version's CTR@5, CTR@10 and RSVP rate, each
+/// matcher weight set's suggestion-to-meeting acceptance, events created and attended per day,
+/// and the analytics pipeline's state. Read from rollups; a minute or so behind.
+#[utoipa::path(get, path = "/ops/analytics", tag = "operations", security(("ops" = [])),
+    params(protocol::analytics::PlatformQuery),
+    responses((status = 200, body = protocol::analytics::PlatformAnalytics), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`: MINGLE_OPS_TOKEN is not set", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn platform_analytics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    crate::extract::ApiQuery(query): crate::extract::ApiQuery<protocol::analytics::PlatformQuery>,
+) -> Result<Json<protocol::analytics::PlatformAnalytics>, ApiError> {
+    operator(&state, &headers)?;
+    let days = query.days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        return Err(ApiError::invalid("days", "must be between 1 and 365"));
+    }
+    let now = crate::analytics::now_ms();
+    Ok(Json(crate::analytics::dashboards::platform(&state.store, days, now, state.analytics.state()).await?))
+}
+
+/// The model registry: recommender versions with their training window and how they did with
+/// people, the canary experiment running (with its newest look: both arms, lift, z, p-value), and
+/// the decisions that ended the last experiments.
+#[utoipa::path(get, path = "/ops/models", tag = "operations", security(("ops" = [])),
+    responses((status = 200, body = protocol::analytics::ModelRegistry), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`", body = ErrorBody)))]
+async fn model_registry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<protocol::analytics::ModelRegistry>, ApiError> {
+    operator(&state, &headers)?;
+    Ok(Json(crate::analytics::registry::read(&state).await?))
+}
+
+/// Ends the running canary experiment now: `promote` puts the canary in service for everyone,
+/// `rollback` takes it away. Recorded as forced, with the numbers of the newest look.
+#[utoipa::path(post, path = "/ops/models/recommender/{verdict}", tag = "operations", security(("ops" = [])),
+    params(("verdict" = String, Path, description = "`promote` or `rollback`")),
+    responses((status = 200, body = protocol::analytics::ExperimentDecision), (status = 401, body = ErrorBody),
+        (status = 404, description = "`no_experiment`: no canary is running", body = ErrorBody),
+        (status = 400, body = ErrorBody)))]
+async fn force_decision(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    crate::extract::ApiPath(verdict): crate::extract::ApiPath<String>,
+) -> Result<Json<protocol::analytics::ExperimentDecision>, ApiError> {
+    operator(&state, &headers)?;
+    let verdict = match verdict.as_str() {
+        "promote" => crate::analytics::rollout::Verdict::Promote,
+        "rollback" => crate::analytics::rollout::Verdict::Rollback,
+        _ => return Err(ApiError::BadRequest("invalid_path", "the verdict is `promote` or `rollback`".to_owned())),
+    };
+    let decided = state
+        .recommender
+        .force(&state.store, verdict)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no_experiment", "no canary experiment is running".to_owned()))?;
+    Ok(Json(crate::analytics::registry::decision(decided)))
 }
 
 /// The process is up.

@@ -328,6 +328,7 @@ async fn account_for(state: &AppState, provider: &str, identity: &ExternalIdenti
                 Err(e) => return Err(unavailable(e)),
             };
             state.store.mark_email_verified(user.id, &email).await.map_err(unavailable)?;
+            state.analytics.record(Some(user.id), protocol::analytics::UsageEvent::SignedUp);
             tracing::info!(user = %user.id, %provider, "account created through a provider");
             state.store.user_by_id(user.id).await.map_err(unavailable)?.ok_or("unavailable")?
         }

@@ -7,6 +7,8 @@ use protocol::recommendations::{EventRecommendation, RecommendationList, Recomme
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use protocol::analytics::ListKind;
+
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, AuthUser};
 use crate::recommend::Recommender;
@@ -55,8 +57,10 @@ async fn recommended_events(
         state.store.user_by_id(user.id).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     let inputs = Recommender::inputs(&state.store, me, near).await?;
     let recommender = std::sync::Arc::clone(&state.recommender);
-    let model_version = recommender.collaborative().map(|c| c.version);
-    let ranked = tokio::task::spawn_blocking(move || recommender.rank(inputs, limit as usize))
+    // While a canary runs, the person's arm picks the model.
+    let (model, variant) = recommender.model_for(&state.analytics.key(user.id));
+    let model_version = model.as_ref().map(|c| c.version);
+    let ranked = tokio::task::spawn_blocking(move || recommender.rank_with(inputs, limit as usize, model))
         .await
         .map_err(anyhow::Error::from)?;
     let rows: Vec<_> = ranked.iter().map(|r| r.event.clone()).collect();
@@ -65,6 +69,14 @@ async fn recommended_events(
         .into_iter()
         .zip(events)
         .map(|(r, event)| EventRecommendation { event, score: r.score, reasons: r.reasons })
-        .collect();
-    Ok(Json(RecommendationList { items, model_version }))
+        .collect::<Vec<_>>();
+    let request_id = state.analytics.shown(
+        user.id,
+        ListKind::Recommendations,
+        items.iter().map(|r| r.event.id),
+        None,
+        model_version.map(|v| v.to_string()),
+        variant.map(|v| v.as_str()),
+    );
+    Ok(Json(RecommendationList { items, model_version, request_id }))
 }

@@ -3,9 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use protocol::analytics::{ListKind, UsageEvent};
 use protocol::error::ErrorBody;
 use protocol::events::RsvpStatus;
-use protocol::suggestions::{SuggestionFeedback, SuggestionList};
+use protocol::suggestions::{SuggestionFeedback, SuggestionList, Verdict};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -48,7 +49,17 @@ async fn suggestions(
 ) -> ApiResult<Json<SuggestionList>> {
     check_participant(&state, id, user.id).await?;
     match state.suggester.list(id, user.id).await {
-        Ok(items) => Ok(Json(SuggestionList { items })),
+        Ok(items) => {
+            let request_id = state.analytics.shown(
+                user.id,
+                ListKind::Suggestions,
+                items.iter().map(|s| s.user.id),
+                Some(id),
+                state.suggester.weights_version(),
+                None,
+            );
+            Ok(Json(SuggestionList { items, request_id: Some(request_id) }))
+        }
         Err(SuggestError::Unavailable(why)) => {
             tracing::error!(%why, "matcher unavailable");
             Err(ApiError::Unavailable)
@@ -88,6 +99,9 @@ async fn feedback(
         return Err(ApiError::NotFound("not_found", "no such attendee at this event".to_owned()));
     }
     state.store.record_suggestion_feedback(id, user.id, target, body.verdict).await?;
+    if body.verdict == Verdict::Met {
+        state.analytics.record(Some(user.id), UsageEvent::Met { event_id: id, with: target });
+    }
     state.suggester.people_changed(id, [user.id, target]);
     Ok(StatusCode::NO_CONTENT)
 }

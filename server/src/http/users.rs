@@ -97,7 +97,7 @@ async fn list_blocks(State(state): State<AppState>, user: AuthUser) -> ApiResult
         .into_iter()
         .map(|(user_id, display_name, at)| Block { user_id, display_name, created_at: render::utc(at) })
         .collect();
-    Ok(Json(Page { items, next_cursor: None }))
+    Ok(Json(Page { items, next_cursor: None, request_id: None }))
 }
 
 /// Block a user: neither sees the other's profile, in attendee lists or (later) in chat and

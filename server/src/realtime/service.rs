@@ -86,6 +86,8 @@ pub struct Realtime {
     counters_changed: dashmap::DashSet<Uuid>,
     /// The users connected to this node, woken when their access changes.
     pub access: Arc<AccessWatch>,
+    /// Where chat activity is counted; set once the analytics pipeline has started.
+    analytics: std::sync::OnceLock<crate::analytics::Analytics>,
 }
 
 impl std::fmt::Debug for Realtime {
@@ -117,10 +119,16 @@ impl Realtime {
             connections: AtomicUsize::new(0),
             counters_changed: dashmap::DashSet::new(),
             access: Arc::new(AccessWatch::default()),
+            analytics: std::sync::OnceLock::new(),
         });
         shutdown.spawn(housekeeping(Arc::downgrade(&realtime), shutdown.workers_token()));
         shutdown.spawn(Arc::clone(&realtime.access).listen(Arc::clone(&realtime.broker), shutdown.workers_token()));
         realtime
+    }
+
+    /// Counts chat activity in `analytics` from now on.
+    pub fn count_chat_in(&self, analytics: crate::analytics::Analytics) {
+        let _ = self.analytics.set(analytics);
     }
 
     /// Whether `user` may receive `channel`.
@@ -210,6 +218,12 @@ impl Realtime {
         let stored = self.store.append_message(&channel.to_string(), sender, &encoded).await?;
         let message = Arc::new(to_message(stored, body));
         metrics::counter!("realtime_messages_posted_total").increment(1);
+        if let (Channel::EventChat(event_id), Some(sender), MessageBody::Chat { .. }) = (channel, sender, &message.body)
+        {
+            if let Some(analytics) = self.analytics.get() {
+                analytics.record(Some(sender), protocol::analytics::UsageEvent::ChatActivity { event_id, messages: 1 });
+            }
+        }
         if let Err(e) = self.broker.publish(Arc::clone(&message)).await {
             // Stored already: subscribers find it by offset on their next message or resync.
             tracing::warn!(error = %e, %channel, "fan-out failed; subscribers will backfill from storage");

@@ -34,6 +34,7 @@
 //! nodes, `segments.rs` k-means segments (newcomers' and organizers' audience segments),
 //! `vectors.rs` the texts that are embedded and the vectors built from them.
 
+mod canary;
 mod rank;
 mod segments;
 mod shared;
@@ -50,6 +51,7 @@ use crate::model::Model;
 use crate::shutdown::Shutdown;
 use crate::store::{EventRow, Store, UserRow};
 
+pub use canary::{Canary, Rollout, KIND as REGISTRY_KIND};
 pub use shared::SharedModels;
 pub use training::{Collaborative, RETRAIN_EVERY};
 
@@ -79,8 +81,12 @@ pub struct Inputs {
 
 pub struct Recommender {
     model: Arc<Model>,
-    /// The collaborative model in service, if any; replaced whole by each training.
+    /// The collaborative model in service, if any; replaced whole by each training (or by its
+    /// canary's promotion).
     collaborative: RwLock<Option<Arc<Collaborative>>>,
+    /// A newer model served to a share of people while its experiment runs.
+    canary: RwLock<Option<Arc<Canary>>>,
+    rollout: RwLock<Rollout>,
     versions: AtomicU64,
     /// Held while a model trains: one training at a time, on schedule or on demand.
     training: Arc<tokio::sync::Mutex<()>>,
@@ -116,6 +122,8 @@ impl Recommender {
         Arc::new(Self {
             model,
             collaborative: RwLock::new(None),
+            canary: RwLock::new(None),
+            rollout: RwLock::new(Rollout::default()),
             versions: AtomicU64::new(0),
             training: Arc::new(tokio::sync::Mutex::new(())),
             shutdown: shutdown.clone(),

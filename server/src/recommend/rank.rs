@@ -67,13 +67,18 @@ struct Signals<'a> {
 impl Recommender {
     /// The best `limit` events with reasons. Blocking: embeds what is not cached.
     pub fn rank(self: &Arc<Self>, inputs: Inputs, limit: usize) -> Vec<Ranked> {
+        let model = self.collaborative();
+        self.rank_with(inputs, limit, model)
+    }
+
+    /// [`Recommender::rank`] with a given collaborative model (an experiment's arm).
+    pub fn rank_with(self: &Arc<Self>, inputs: Inputs, limit: usize, model: Option<Arc<Collaborative>>) -> Vec<Ranked> {
         let Inputs { user, candidates, attended, circle, near } = inputs;
         let vectors = self
             .vectors(&user, &candidates, &attended)
             .inspect_err(|why| tracing::warn!(%why, "recommending without text signals"))
             .ok();
         // One model for the whole ranking, even if a training swaps in a new one meanwhile.
-        let model = self.collaborative();
         let collaborative =
             model.as_deref().and_then(|model| collaborative_ranks(model, &candidates, &attended, vectors.as_ref()));
         let segment = match (&model, &vectors) {

@@ -151,7 +151,7 @@ impl Recommender {
     }
 
     /// A node's loop: puts each newer published model in service.
-    pub(super) fn follow_workers(self: &Arc<Self>, workers: Arc<SharedModels>) {
+    pub(super) fn follow_workers(self: &Arc<Self>, workers: Arc<SharedModels>, store: Store) {
         let recommender = Arc::downgrade(self);
         let stop = self.shutdown.workers_token();
         self.shutdown.spawn(async move {
@@ -162,23 +162,27 @@ impl Recommender {
                     () = stop.cancelled() => return,
                 }
                 let Some(recommender) = recommender.upgrade() else { return };
-                if let Err(e) = recommender.follow_once(&workers).await {
+                if let Err(e) = recommender.follow_once(&workers, &store).await {
                     tracing::warn!(error = %e, "reading the workers' recommendation model failed");
                 }
             }
         });
     }
 
-    async fn follow_once(&self, workers: &SharedModels) -> anyhow::Result<()> {
+    async fn follow_once(&self, workers: &SharedModels, store: &Store) -> anyhow::Result<()> {
         self.workers_training.store(workers.is_training().await?, Ordering::Relaxed);
+        // While an experiment runs, newer models wait for it to end.
+        if self.canary().is_some() {
+            return Ok(());
+        }
         let in_service = self.collaborative().map(|m| m.version);
         let Some((version, _)) = workers.published().await? else { return Ok(()) };
         if in_service.is_some_and(|v| v >= version) {
             return Ok(());
         }
         if let Some(model) = workers.load().await? {
-            tracing::info!(version = model.version, "recommendation model from the matcher workers in service");
-            self.put_in_service(model);
+            tracing::info!(version = model.version, "recommendation model from the matcher workers");
+            self.offer(model, Some(store));
         }
         Ok(())
     }

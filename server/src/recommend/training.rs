@@ -93,7 +93,7 @@ impl Recommender {
         let Some(mut trained) = self.train(store).await? else { return Ok(None) };
         trained.version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         let version = trained.version;
-        self.put_in_service(trained);
+        self.offer(trained, Some(store));
         Ok(Some(version))
     }
 
@@ -166,7 +166,7 @@ impl Recommender {
     /// a node that follows the workers' models puts each new one in service instead.
     pub fn keep_learning(self: &Arc<Self>, store: Store) {
         if let Some(workers) = &self.workers {
-            return self.follow_workers(Arc::clone(workers));
+            return self.follow_workers(Arc::clone(workers), store);
         }
         let recommender = Arc::downgrade(self);
         let stop = self.shutdown.workers_token();
@@ -178,6 +178,10 @@ impl Recommender {
                     () = stop.cancelled() => return,
                 }
                 let Some(recommender) = recommender.upgrade() else { return };
+                // While an experiment runs, the next model waits for it to end.
+                if recommender.canary().is_some() {
+                    continue;
+                }
                 if let Err(e) = recommender.retrain(&store).await {
                     tracing::warn!(error = %e, "training the event recommendation model failed");
                 }

@@ -8,6 +8,7 @@
 
 mod account;
 mod activity;
+mod analytics;
 mod announcements;
 mod capacity;
 mod channels;
@@ -16,6 +17,7 @@ mod events;
 mod identities;
 mod matching;
 mod meetings;
+mod models;
 mod names;
 mod passkeys;
 mod recommendations;
@@ -34,6 +36,7 @@ use uuid::Uuid;
 use crate::conflict::Conflict;
 
 pub use account::{LinkAction, LinkPurpose, Redeemed, Ticket, TicketRefused, TICKET_ATTEMPTS};
+pub use analytics::{week_of, ActiveRow, AnalyticsRow, CohortRow, HourlySum, StageRow, DAY_MS as ANALYTICS_DAY_MS};
 pub use announcements::AnnouncementRow;
 pub use capacity::{CalendarRow, PastEventRow, ARRIVAL_BIN_MS};
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
@@ -41,6 +44,7 @@ pub use closing::{ClosedAccount, ExportRows, DELETED_NAME};
 pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
 pub use identities::{IdentityRow, ProviderLogin};
 pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
+pub use models::{ArmSums, DecisionRow, ModelRow};
 pub use passkeys::{Ceremony, CeremonyPurpose, NewPasskey, PasskeyRow};
 pub use rsvps::{AttendeeRow, CheckinOutcome, RsvpChange, RsvpRow, CHECKIN_OPENS_BEFORE_MS};
 pub use sessions::{RotateOutcome, SessionRow, SessionSelector};

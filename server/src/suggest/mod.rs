@@ -131,6 +131,15 @@ impl Suggester {
     }
 
     /// `user`'s current list at `event`, computing the event first if it never was.
+    /// The name of the weight set this node's lists are scored with; `None` where workers score
+    /// them (each worker learns its own).
+    pub fn weights_version(&self) -> Option<String> {
+        match &self.matcher {
+            Matcher::InProcess(engine) => Some(engine.weights().version()),
+            Matcher::Workers(_) => None,
+        }
+    }
+
     pub async fn list(self: &Arc<Self>, event: Uuid, user: Uuid) -> Result<Vec<Suggestion>, SuggestError> {
         match &self.matcher {
             Matcher::InProcess(engine) => {

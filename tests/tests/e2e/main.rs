@@ -21,6 +21,7 @@ macro_rules! on_both_backends {
 }
 
 mod accounts;
+mod analytics;
 mod capacity;
 mod chaos;
 mod cluster;

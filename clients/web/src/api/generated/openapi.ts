@@ -1,6 +1,29 @@
 // Generated from docs/openapi.json by `npm run gen` in clients/web; do not edit.
 
 export interface paths {
+  '/api/v1/analytics/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Page views and opens from a client, up to 100 events and 64 KiB, taken whole or refused whole.
+     *     A signed-in client authenticates with its bearer token or, from `navigator.sendBeacon` (which
+     *     cannot set headers), with `access_token` in the body; signed out, only page views are taken.
+     *     Page views from a browser that sends `DNT: 1` or `Sec-GPC: 1` are left out (`ignored`). The
+     *     events are queued and written within about a second, never on this request's path.
+     */
+    post: operations['record_events'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/email/resend': {
     parameters: {
       query?: never;
@@ -422,6 +445,45 @@ export interface paths {
      *     from just before the first of them until now. Organizers only.
      */
     get: operations['event_activity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/analytics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How the event is doing: its funnel (people who viewed it, RSVP'd, checked in, chatted, asked
+     *     for a meeting, had one accepted, met someone), the same over time, where its RSVPs came from
+     *     (recommendations, search, browsing, notifications, a direct link), and the share of checked-in
+     *     attendees with an accepted meeting. Organizers only; read from rollups, about a second behind.
+     */
+    get: operations['event_analytics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/analytics/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One chart of `GET /events/{id}/analytics` as CSV, for a spreadsheet. Organizers only. */
+    get: operations['export_event_analytics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1189,6 +1251,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/ops/analytics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The platform over the last `days` days (default 30): active people per day, week and month,
+     *     retention by sign-up week, each recommender version's CTR@5, CTR@10 and RSVP rate, each
+     *     matcher weight set's suggestion-to-meeting acceptance, events created and attended per day,
+     *     and the analytics pipeline's state. Read from rollups; a minute or so behind.
+     */
+    get: operations['platform_analytics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ops/capacity': {
     parameters: {
       query?: never;
@@ -1205,6 +1289,47 @@ export interface paths {
     get: operations['capacity'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ops/models': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The model registry: recommender versions with their training window and how they did with
+     *     people, the canary experiment running (with its newest look: both arms, lift, z, p-value), and
+     *     the decisions that ended the last experiments.
+     */
+    get: operations['model_registry'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ops/models/recommender/{verdict}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ends the running canary experiment now: `promote` puts the canary in service for everyone,
+     *     `rollback` takes it away. Recorded as forced, with the numbers of the newest look.
+     */
+    post: operations['force_decision'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1296,6 +1421,17 @@ export interface components {
       sessions: components['schemas']['SessionInfo'][];
       suggestion_feedback: components['schemas']['ExportedFeedback'][];
     };
+    /** @description Distinct active people on a day and in the 7 and 30 days ending with it. */
+    ActivePoint: {
+      /** Format: int64 */
+      daily: number;
+      /** Format: date */
+      day: string;
+      /** Format: int64 */
+      monthly: number;
+      /** Format: int64 */
+      weekly: number;
+    };
     /** @description Running totals at the end of one bucket of time. */
     ActivityPoint: {
       /**
@@ -1329,6 +1465,15 @@ export interface components {
        */
       rsvps: number;
     };
+    /**
+     * @description `POST /analytics/events`: up to 100 events, 64 KiB. A signed-in client authenticates with its
+     *     bearer token; `navigator.sendBeacon`, which cannot set headers, puts the same token in
+     *     `access_token`. Without a token only `page_view` events are taken, filed under nobody.
+     */
+    AnalyticsBatch: {
+      access_token?: string | null;
+      events: components['schemas']['ClientEvent'][];
+    };
     Announcement: {
       /** Format: uuid */
       author_id: string;
@@ -1347,6 +1492,13 @@ export interface components {
     AppTokenRequest: {
       code: string;
       code_verifier: string;
+    };
+    /** @description One arm of an experiment: exposures (impressions) and successes (RSVPs or opens). */
+    ArmNumbers: {
+      /** Format: int64 */
+      exposures: number;
+      /** Format: int64 */
+      successes: number;
     };
     /** @description One entry of an event's attendee list. */
     Attendee: {
@@ -1384,6 +1536,16 @@ export interface components {
       /** Format: int64 */
       audience: number;
       segments: components['schemas']['AudienceSegment'][];
+    };
+    /**
+     * @description The answer to a batch: how many events were queued, and how many were left out on purpose
+     *     (page views from a browser that asked not to be tracked).
+     */
+    BatchAccepted: {
+      /** Format: int32 */
+      accepted: number;
+      /** Format: int32 */
+      ignored: number;
     };
     /** @description A user this account has blocked. */
     Block: {
@@ -1604,6 +1766,33 @@ export interface components {
       user_id?: string | null;
     };
     /**
+     * @description One event of a client's batch: what happened (`page_view` or `open`), when, and optionally
+     *     whose action it was, which must then be the sender's own.
+     */
+    ClientEvent: components['schemas']['UsageEvent'] & {
+      /**
+       * Format: uuid
+       * @description The person who acted; when given, it must be the signed-in sender.
+       */
+      actor?: string | null;
+      /**
+       * Format: date-time
+       * @description When it happened on the client; at most a minute ahead of the server and a day old.
+       */
+      at: string;
+    };
+    /**
+     * @description People who signed up in one week (from its Monday), and the share of them active in each
+     *     following week (index 0 is the sign-up week itself).
+     */
+    Cohort: {
+      retained: number[];
+      /** Format: int64 */
+      size: number;
+      /** Format: date */
+      week: string;
+    };
+    /**
      * @description Proof that the person at the keyboard owns the account, for changes that need it (change
      *     the password, delete the account, remove a second factor): the current password, a fresh
      *     code from the authenticator app, a recovery code, or a passkey (challenge from
@@ -1691,6 +1880,17 @@ export interface components {
       title: string;
       venue?: null | components['schemas']['Venue'];
       visibility?: components['schemas']['EventVisibility'];
+    };
+    DayVolume: {
+      /**
+       * Format: int64
+       * @description Check-ins that day.
+       */
+      attended: number;
+      /** Format: date */
+      day: string;
+      /** Format: int64 */
+      events_created: number;
     };
     /**
      * @description The notice on `user:{id}` that someone wrote to them: enough to show an unread badge and a
@@ -1811,6 +2011,25 @@ export interface components {
       /** @description Running totals at the end of each bucket, oldest first, starting from an empty bucket. */
       points: components['schemas']['ActivityPoint'][];
     };
+    /** @description `GET /events/{id}/analytics`: organizers only; read from rollups, about a minute behind. */
+    EventAnalytics: {
+      /**
+       * Format: date-time
+       * @description When the newest event counted here happened; `null` before any.
+       */
+      as_of?: string | null;
+      /**
+       * Format: int32
+       * @description Width of `over_time`'s buckets, in minutes.
+       */
+      bucket_minutes: number;
+      /** Format: uuid */
+      event_id: string;
+      funnel: components['schemas']['FunnelStep'][];
+      networking: components['schemas']['Networking'];
+      over_time: components['schemas']['FunnelPoint'][];
+      sources: components['schemas']['SourceShare'][];
+    };
     /**
      * @description An event's kind, by how long it runs.
      * @enum {string}
@@ -1828,6 +2047,48 @@ export interface components {
     };
     /** @enum {string} */
     EventVisibility: 'public' | 'unlisted';
+    /** @description How an experiment ended. */
+    ExperimentDecision: {
+      canary_version: string;
+      control_version?: string | null;
+      /** Format: date-time */
+      decided_at: string;
+      experiment: string;
+      /** @description Whether an operator decided it. */
+      forced: boolean;
+      kind: string;
+      numbers?: null | components['schemas']['ExperimentLook'];
+      /** @description `promote` or `rollback`. */
+      verdict: string;
+    };
+    /** @description The numbers of a look at an experiment, or of its decision. */
+    ExperimentLook: {
+      canary: components['schemas']['ArmNumbers'];
+      /** @description RSVPs per impression, the primary metric. */
+      control: components['schemas']['ArmNumbers'];
+      /**
+       * Format: double
+       * @description z of the guardrail (opens per impression); rolled back when significantly negative.
+       */
+      guard_z: number;
+      /**
+       * Format: double
+       * @description Canary rate over control rate, minus 1.
+       */
+      lift: number;
+      /** Format: double */
+      p_value: number;
+      reason: string;
+      /** @description `promote`, `wait` or `rollback`. */
+      verdict: string;
+      /** Format: double */
+      z: number;
+      /**
+       * Format: double
+       * @description The |z| a look needs (alpha over the planned looks).
+       */
+      z_needed: number;
+    };
     ExportedEvent: {
       /** Format: uuid */
       id: string;
@@ -1879,6 +2140,35 @@ export interface components {
       /** @description Up to five, earliest first; empty when the event has no such time left. */
       slots: components['schemas']['TimeSlot'][];
     };
+    /** @description People reaching each stage for the first time in one bucket. */
+    FunnelPoint: {
+      /** Format: date-time */
+      at: string;
+      /** Format: int64 */
+      chatted: number;
+      /** Format: int64 */
+      checked_in: number;
+      /** Format: int64 */
+      meeting_accepted: number;
+      /** Format: int64 */
+      meeting_requested: number;
+      /** Format: int64 */
+      met: number;
+      /** Format: int64 */
+      rsvped: number;
+      /** Format: int64 */
+      viewed: number;
+    };
+    FunnelStep: {
+      /**
+       * Format: double
+       * @description `people` over the previous step's (1 for the first step; 0 when the previous is 0).
+       */
+      of_previous: number;
+      /** Format: int64 */
+      people: number;
+      stage: components['schemas']['Stage'];
+    };
     /** @description `GET /healthz`: the process is up. */
     Health: {
       /** @description Always `ok`. */
@@ -1921,6 +2211,11 @@ export interface components {
       provider_name: string;
     };
     /**
+     * @description A list of items shown to someone.
+     * @enum {string}
+     */
+    ListKind: 'recommendations' | 'search' | 'browse' | 'suggestions' | 'notifications';
+    /**
      * @description Answer to `POST /auth/login`: the session, or, when the account has a second factor, a
      *     ticket to finish signing in with `POST /auth/mfa`.
      */
@@ -1928,6 +2223,25 @@ export interface components {
     LoginRequest: {
       email: string;
       password: string;
+    };
+    /**
+     * @description How one matcher weight set did: suggestions shown, meetings asked of suggested people, and
+     *     how many of those were accepted.
+     */
+    MatcherOutcome: {
+      /**
+       * Format: double
+       * @description Accepted over requests (0 with no request).
+       */
+      acceptance_rate: number;
+      /** Format: int64 */
+      accepted: number;
+      /** Format: int64 */
+      impressions: number;
+      /** Format: int64 */
+      requests: number;
+      /** @description `default` for the built-in weights, else a fingerprint of the learned ones. */
+      weights_version: string;
     };
     /** @description The signed-in user's own account and profile. */
     Me: {
@@ -2046,8 +2360,50 @@ export interface components {
       recovery_code?: string | null;
       ticket: string;
     };
+    /**
+     * @description `GET /ops/models`: the registry (newest versions first), the experiment running, and the
+     *     decisions that ended the last ones.
+     */
+    ModelRegistry: {
+      decisions: components['schemas']['ExperimentDecision'][];
+      running?: null | components['schemas']['RunningExperiment'];
+      versions: components['schemas']['ModelVersion'][];
+    };
+    /** @description A model version in the registry. */
+    ModelVersion: {
+      /** Format: date-time */
+      first_served: string;
+      /**
+       * Format: int64
+       * @description RSVPs and check-ins it learned from (its training data window ends at `trained_at`).
+       */
+      interactions: number;
+      /** @description `recommender`. */
+      kind: string;
+      online?: null | components['schemas']['RecommenderOutcome'];
+      /** @description `canary`, `current`, `retired` (replaced by a newer current) or `rolled_back`. */
+      status: string;
+      /** Format: date-time */
+      trained_at: string;
+      version: string;
+    };
     /** @enum {string} */
     MyEventsRole: 'organizing' | 'attending';
+    /** @description How the event did at bringing people together. */
+    Networking: {
+      /** Format: int64 */
+      checked_in: number;
+      /**
+       * Format: double
+       * @description `with_accepted_meeting / checked_in` (0 with nobody checked in).
+       */
+      share: number;
+      /**
+       * Format: int64
+       * @description Checked-in people with at least one accepted meeting.
+       */
+      with_accepted_meeting: number;
+    };
     /** @enum {string} */
     NotReadyReason: 'database';
     /** @description `POST /api/v1/conversations`. */
@@ -2059,6 +2415,27 @@ export interface components {
       /** Format: uuid */
       user_id: string;
     };
+    /**
+     * @description A screen of the web app (or a mobile app's equivalent), never its full address.
+     * @enum {string}
+     */
+    Page:
+      | 'discover'
+      | 'event'
+      | 'live'
+      | 'manage_event'
+      | 'edit_event'
+      | 'organize'
+      | 'new_event'
+      | 'meetings'
+      | 'messages'
+      | 'profile'
+      | 'account_security'
+      | 'sign_in'
+      | 'sign_up'
+      | 'verify_email'
+      | 'reset_password'
+      | 'operator';
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
      *     page, and stop when it is `null`.
@@ -2076,6 +2453,13 @@ export interface components {
         id: string;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2093,6 +2477,13 @@ export interface components {
         waitlist_position?: number | null;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2108,6 +2499,13 @@ export interface components {
         user_id: string;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2134,6 +2532,13 @@ export interface components {
         sent_at: string;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2156,6 +2561,13 @@ export interface components {
         with: components['schemas']['ConversationPeer'];
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2215,6 +2627,13 @@ export interface components {
         waitlist_count: number;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /**
      * @description One page of a list endpoint. `next_cursor` is opaque; pass it back as `cursor` to get the next
@@ -2243,6 +2662,13 @@ export interface components {
         updated_at: string;
       }[];
       next_cursor?: string | null;
+      /**
+       * Format: uuid
+       * @description Where the page is a list shown to a signed-in person (event search and browsing): the id
+       *     its items were recorded under, for a client to quote when one is opened
+       *     (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /** @description Someone taking part in a meeting, as the other party sees them. */
     Participant: {
@@ -2328,6 +2754,33 @@ export interface components {
       new_password: string;
       token: string;
     };
+    PipelineState: {
+      /** Format: int64 */
+      queued: number;
+      /**
+       * Format: double
+       * @description Age of the newest event already counted in the rollups (the hourly rollups are updated in
+       *     the same transaction as the raw events, so this is the time since the last write).
+       */
+      rollup_lag_secs: number;
+      /**
+       * Format: double
+       * @description Age of the oldest event not yet written, in seconds (0 when none waits).
+       */
+      write_lag_secs: number;
+    };
+    /** @description `GET /ops/analytics`: the platform over the last `days` days (operator token). */
+    PlatformAnalytics: {
+      active: components['schemas']['ActivePoint'][];
+      cohorts: components['schemas']['Cohort'][];
+      /** Format: int32 */
+      days: number;
+      matchers: components['schemas']['MatcherOutcome'][];
+      /** @description Events waiting to be written, and how far behind the writer and the rollups are. */
+      pipeline: components['schemas']['PipelineState'];
+      recommenders: components['schemas']['RecommenderOutcome'][];
+      volume: components['schemas']['DayVolume'][];
+    };
     /** @description A profile as other people see it. */
     Profile: {
       bio: string;
@@ -2402,6 +2855,12 @@ export interface components {
        *     little activity yet, or not trained since start-up): content and context alone.
        */
       model_version?: number | null;
+      /**
+       * Format: uuid
+       * @description The id the list's items were recorded under, for a client to quote when it opens one
+       *     (`POST /analytics/events`).
+       */
+      request_id: string;
     };
     /** @description The collaborative recommendation model in service. */
     RecommendationModel: {
@@ -2428,6 +2887,30 @@ export interface components {
       model?: null | components['schemas']['RecommendationModel'];
       /** @description Whether a training is running now. */
       training: boolean;
+    };
+    /** @description How one recommender version did with the people it ranked for. */
+    RecommenderOutcome: {
+      /** Format: double */
+      ctr_at_10: number;
+      /**
+       * Format: double
+       * @description Opens of items shown in the first 5 and 10 places, over impressions in those places.
+       */
+      ctr_at_5: number;
+      /** Format: int64 */
+      impressions: number;
+      /** @description `content` for lists ranked without a collaborative model. */
+      model_version: string;
+      /**
+       * Format: double
+       * @description RSVPs per impression.
+       */
+      rsvp_rate: number;
+      /**
+       * Format: int64
+       * @description RSVPs attributed to this version's lists.
+       */
+      rsvps: number;
     };
     /** @description Single-use recovery codes, shown once. */
     RecoveryCodes: {
@@ -2518,6 +3001,20 @@ export interface components {
     };
     /** @enum {string} */
     RsvpStatus: 'going' | 'interested' | 'waitlisted';
+    /** @description The experiment running now. */
+    RunningExperiment: {
+      canary_version: string;
+      control_version?: string | null;
+      experiment: string;
+      last_look?: null | components['schemas']['ExperimentLook'];
+      /**
+       * Format: double
+       * @description Share of people served the canary.
+       */
+      share: number;
+      /** Format: date-time */
+      started_at: string;
+    };
     /** @description The state of the account's second factor. */
     SecurityOverview: {
       email_verified: boolean;
@@ -2592,6 +3089,27 @@ export interface components {
       /** @description Always `true`: the account works once the link mailed to `email` is opened. */
       verification_required: boolean;
     };
+    /**
+     * @description How a person came to an event they RSVP'd to: the list they last opened it from in the week
+     *     before, or `link` when they opened it from no list (a shared link, a bookmark).
+     * @enum {string}
+     */
+    Source: 'recommendations' | 'search' | 'browse' | 'notifications' | 'link';
+    SourceShare: {
+      /** Format: int64 */
+      rsvps: number;
+      /**
+       * Format: double
+       * @description Share of the event's attributed RSVPs, in [0, 1].
+       */
+      share: number;
+      source: components['schemas']['Source'];
+    };
+    /**
+     * @description A step of an event's funnel: people who reached it at least once.
+     * @enum {string}
+     */
+    Stage: 'viewed' | 'rsvped' | 'checked_in' | 'chatted' | 'meeting_requested' | 'meeting_accepted' | 'met';
     /** @description The suggested person, briefly. */
     SuggestedUser: {
       display_name: string;
@@ -2619,6 +3137,12 @@ export interface components {
      */
     SuggestionList: {
       items: components['schemas']['Suggestion'][];
+      /**
+       * Format: uuid
+       * @description The id the list's items were recorded under (`GET` answers only), for a client to quote
+       *     when it opens one (`POST /analytics/events`).
+       */
+      request_id?: string | null;
     };
     /** @description A span of time. */
     TimeSlot: {
@@ -2654,6 +3178,139 @@ export interface components {
       venue?: null | components['schemas']['Venue'];
       visibility?: null | components['schemas']['EventVisibility'];
     };
+    /**
+     * @description One thing that happened, as the analytics pipeline stores it. The server records every kind
+     *     but `page_view` and `open` itself; a client sends only those two (see [`ClientEvent`]).
+     */
+    UsageEvent:
+      | {
+          /**
+           * Format: uuid
+           * @description The event the list belongs to (suggestions, notifications).
+           */
+          event_id?: string | null;
+          /**
+           * Format: uuid
+           * @description The event (recommendations, search, browse, notifications) or person (suggestions).
+           */
+          item: string;
+          /** @enum {string} */
+          kind: 'impression';
+          list: components['schemas']['ListKind'];
+          /** @description The recommender model version or the matcher weight set that ranked the list. */
+          model_version?: string | null;
+          /**
+           * Format: int32
+           * @description 0-based place in the list.
+           */
+          position: number;
+          /**
+           * Format: uuid
+           * @description One id per answered list, shared by its items and quoted by an `open`.
+           */
+          request_id: string;
+          /** @description The person's experiment arm for that model (`control` or `canary`). */
+          variant?: string | null;
+        }
+      | {
+          /** Format: uuid */
+          item: string;
+          /** @enum {string} */
+          kind: 'open';
+          list?: null | components['schemas']['ListKind'];
+          /** Format: int32 */
+          position?: number | null;
+          /**
+           * Format: uuid
+           * @description The `request_id` of the impression the item was opened from.
+           */
+          request_id?: string | null;
+        }
+      | {
+          /**
+           * Format: uuid
+           * @description The event the screen is about (event, live, manage and edit screens).
+           */
+          event_id?: string | null;
+          /** @enum {string} */
+          kind: 'page_view';
+          page: components['schemas']['Page'];
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'rsvp';
+          status: components['schemas']['RsvpStatus'];
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'rsvp_withdrawn';
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'check_in';
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'meeting_requested';
+          /** Format: uuid */
+          meeting_id: string;
+          /** Format: uuid */
+          with: string;
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'meeting_accepted';
+          /** Format: uuid */
+          meeting_id: string;
+          /** Format: uuid */
+          with: string;
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'meeting_declined';
+          /** Format: uuid */
+          meeting_id: string;
+          /** Format: uuid */
+          with: string;
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'met';
+          /** Format: uuid */
+          with: string;
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'chat_activity';
+          /** Format: int32 */
+          messages: number;
+        }
+      | {
+          /** Format: uuid */
+          event_id: string;
+          /** @enum {string} */
+          kind: 'event_created';
+        }
+      | {
+          /** @enum {string} */
+          kind: 'signed_up';
+        };
     /** @description A physical place. */
     Venue: {
       address?: string;
@@ -2686,6 +3343,90 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  record_events: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalyticsBatch'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchAccepted'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `not_your_action`: an event names another person as its actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Body not sent as `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `unknown_event_kind`, `server_recorded_kind`, `event_in_future`, `event_too_old`, `batch_too_large`, `validation_failed` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   resend_signup_link: {
     parameters: {
       query?: never;
@@ -4450,6 +5191,153 @@ export interface operations {
         };
       };
       /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  event_analytics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventAnalytics'];
+        };
+      };
+      /** @description Malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, `invalid_cursor`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Invalid fields (`validation_failed`, with `fields`) or body of the wrong shape (`invalid_body`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  export_event_analytics: {
+    parameters: {
+      query: {
+        chart: 'funnel' | 'over_time' | 'sources' | 'networking';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
       400: {
         headers: {
           [name: string]: unknown;
@@ -8133,6 +9021,53 @@ export interface operations {
       };
     };
   };
+  platform_analytics: {
+    parameters: {
+      query?: {
+        /** @description 1 to 365, default 30. */
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformAnalytics'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `ops_disabled`: MINGLE_OPS_TOKEN is not set */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   capacity: {
     parameters: {
       query?: never;
@@ -8169,6 +9104,89 @@ export interface operations {
       };
       /** @description `unavailable`: no forecast made yet */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  model_registry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelRegistry'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `ops_disabled` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  force_decision: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description `promote` or `rollback` */
+        verdict: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExperimentDecision'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `no_experiment`: no canary is running */
+      404: {
         headers: {
           [name: string]: unknown;
         };
