@@ -27,8 +27,8 @@
 //   7. Ben's network is cut; Ada posts while he is away; when it is back, Ben has every message
 //      exactly once, in order (resumed with `since` on a new WebSocket), and his own next message
 //      reaches Ada once;
-//   8. an announcement from Ada reaches Ben's live room; on the manage screen she reads turnout
-//      and the audience in groups, and exports the attendee list as CSV;
+//   8. an announcement from Ada reaches Ben's live room; on the manage screen she reads the funnel
+//      and the networking outcome, and the audience in groups, and exports the attendee list as CSV;
 //   9. Ada writes from her Messages list; Ben, without the conversation open, sees an unread badge
 //      live, finds the conversation on top of his list and reads it;
 //  10. a search with more results than a page shows the rest with "Load more", and Back keeps
@@ -51,13 +51,19 @@
 //      to check in first (to join, online only, where no code is asked), and once he has, it
 //      suggests; on a phone a message and an announcement mark the Chat and News tabs until
 //      opened; in the background, a meeting request and a message become notifications, and a
-//      click on each opens the request or the conversation.
+//      click on each opens the request or the conversation;
+//  17. usage analytics (analytics.mjs): two attendees open an event from Discover (a search and a
+//      tag), RSVP and one checks in, and a third whose browser sends Global Privacy Control views
+//      it and sends nothing; the organizer's funnel counts two views and two RSVPs, says where the
+//      RSVPs came from and downloads as CSV; the operator's page refuses a wrong token and shows
+//      the platform's charts with the right one.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
 // (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go
 // to a scratch folder). Cards say where and when on one clock: London's events unlabelled, New York's named. On a phone, the header
 // keeps the offline state and Retry whole. E2E_WIDTHS=360 runs other widths; E2E_ONLY=account,
-// providers, passkeys or eventday runs only that part (13 to 16), on a server of its own per width.
+// providers, passkeys, eventday or analytics runs only that part (13 to 17), on a server of its own
+// per width.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -66,6 +72,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { accountLifecycle } from './account.mjs';
+import { analytics } from './analytics.mjs';
 import { eventDay } from './eventday.mjs';
 import { passkeys } from './passkeys.mjs';
 import { providerSignIn } from './providers.mjs';
@@ -82,7 +89,7 @@ const WIDTHS = (process.env.E2E_WIDTHS ?? '1280,390').split(',').map(Number);
 /** The one part to run (a key of PARTS); the whole scenario when unset. */
 const ONLY = process.env.E2E_ONLY ?? null;
 /** The parts that can run alone: each needs only its server and a browser. */
-const PARTS = { account: accountLifecycle, providers: providerSignIn, passkeys, eventday: eventDay };
+const PARTS = { account: accountLifecycle, providers: providerSignIn, passkeys, eventday: eventDay, analytics };
 const TIMEOUT = 20_000;
 
 // Awkward but real content: a meeting link as long as the ones video tools hand out (240
@@ -589,19 +596,31 @@ async function clashAndDecline(b, server, eventId, code, width) {
 
 /**
  * The manage screen's insights, with Ada, Ben and Cleo going and checked in, and Ben having
- * asked two of them (one accepted): the turnout funnel, the audience in groups (or, without the
- * text model, a sentence that says why not), and the attendee list downloaded as CSV with Ada's
- * token.
+ * asked two of them (Ada accepted): the funnel (three checked in, two with a meeting accepted,
+ * the networking outcome), the audience in groups (or, without the text model, a sentence that
+ * says why not), and the attendee list downloaded as CSV with Ada's token.
  */
 async function organizerInsights(page, eventId, width) {
-  const turnout = page.getByTestId('turnout');
-  const stage = (id) => turnout.getByTestId(id).locator('.funnel-head');
-  await stage('funnel-asked')
-    .filter({ hasText: /^Asked someone to meet\s*1 · 33% of checked in$/ })
-    .waitFor();
-  assert.match(await stage('funnel-accepted').textContent(), /^Meetings accepted\s*1$/);
-  assert.match(await stage('funnel-going').textContent(), /^Going\s*3$/);
-  assert.match(await stage('funnel-checked-in').textContent(), /^Checked in\s*3 · 100% of going$/);
+  const funnel = page.getByTestId('analytics-funnel');
+  const stage = (id) => funnel.getByTestId(`stage-${id}`).locator('.funnel-head');
+  // The analytics are written about every second and the screen asks again every 15 seconds.
+  const soon = { timeout: 40_000 };
+  await stage('checked_in')
+    .filter({ hasText: /^Checked in\s*3 · 100% of the step before$/ })
+    .waitFor(soon);
+  await stage('rsvped')
+    .filter({ hasText: /^RSVP'd\s*3\b/ })
+    .waitFor(soon);
+  await stage('meeting_requested')
+    .filter({ hasText: /^Asked someone to meet\s*1\b/ })
+    .waitFor(soon);
+  await stage('meeting_accepted')
+    .filter({ hasText: /^Had a meeting accepted\s*2\b/ })
+    .waitFor(soon);
+  await page
+    .getByTestId('networking-outcome')
+    .filter({ hasText: /^67%\s*2 of 3 checked-in attendees had a meeting accepted\.$/ })
+    .waitFor(soon);
   const groups = page.getByTestId('audience-groups');
   await groups.getByTestId('segment').or(groups.getByTestId('audience-unavailable')).first().waitFor();
   if ((await groups.getByTestId('segment').count()) > 0) {
@@ -634,7 +653,7 @@ async function organizerInsights(page, eventId, width) {
       .sort(),
     ['Ada Lovelace', 'Ben Okafor', 'Cleo Park'],
   );
-  await shot(page, 'insights', width, { at: turnout });
+  await shot(page, 'insights', width, { at: funnel });
 }
 
 /** The page the server sends for an event names it, escaped: its title, and Open Graph tags for previews. */
@@ -922,6 +941,10 @@ async function scenario(browser, server, width) {
   const eventDayStarted = Date.now();
   await eventDay(browser, options, server, width, { shot, log, timeout: TIMEOUT });
   log(width, `the event day took ${((Date.now() - eventDayStarted) / 1000).toFixed(1)} s`);
+
+  const analyticsStarted = Date.now();
+  await analytics(browser, options, server, width, { shot, log, timeout: TIMEOUT });
+  log(width, `usage analytics took ${((Date.now() - analyticsStarted) / 1000).toFixed(1)} s`);
 
   if (width < 1000 || WIDTHS.length === 1) {
     log(width, 'a browser in Russian signs up and sees the main screens in Russian, then switches to English');
@@ -1258,7 +1281,7 @@ async function scenario(browser, server, width) {
   await b.locator('.announcement', { hasText: 'main hall doors' }).waitFor();
   await a.locator('.chart svg').first().waitFor();
   await shot(a, 'organizer', width);
-  log(width, 'Ada reads turnout and audience groups, and exports the attendee list');
+  log(width, 'Ada reads the funnel and audience groups, and exports the attendee list');
   await organizerInsights(a, eventId, width);
 
   log(width, 'Ada writes from her messages; Ben learns of it without the conversation open');

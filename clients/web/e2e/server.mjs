@@ -2,7 +2,7 @@
 // directory, the built web app from dist/ (or E2E_WEB_DIR), a real SMTP server it mails to
 // (aiosmtpd from the project's virtualenv, keeping every mail in a Maildir the tests read), and a
 // real OpenID Provider people sign in with ("Test ID": oidc-provider from tests/oidc, its test
-// users). The binary is the one cargo built (debug or release) under CARGO_TARGET_DIR, or
+// users), with an operator token for the operator's pages (`opsToken`). The binary is the one cargo built (debug or release) under CARGO_TARGET_DIR, or
 // MINGLE_BIN.
 
 import assert from 'node:assert/strict';
@@ -120,6 +120,9 @@ async function startMailbox(dir) {
 
 /** Where the tests' OpenID Provider lives, with its packages. */
 const OIDC_DIR = join(repoRoot, 'tests', 'oidc');
+/** The operator token (MINGLE_OPS_TOKEN) the test server takes on `/ops/...`. */
+const OPS_TOKEN = 'e2e-operator-token';
+
 /** The identity provider's id and client at Mingle, as the tests' provider knows them. */
 const OIDC = { id: 'test', name: 'Test ID', clientId: 'mingle-e2e', clientSecret: 'e2e-secret' };
 
@@ -162,7 +165,7 @@ async function startProvider(port, redirectUri) {
 
 /**
  * Starts the server, its mailbox and its identity provider; answers the server's base URL, the
- * mailbox, the provider's name and a stop function.
+ * mailbox, the provider's name, the operator token and a stop function.
  */
 export async function startServer() {
   if (!existsSync(join(OIDC_DIR, 'node_modules', 'oidc-provider'))) {
@@ -196,7 +199,7 @@ export async function startServer() {
     // The repository root, so the server finds the text model in ./.venv as it does under `./dev run`.
     {
       cwd: repoRoot,
-      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' },
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info', MINGLE_OPS_TOKEN: OPS_TOKEN },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -233,6 +236,7 @@ export async function startServer() {
     base: `http://${address}`,
     mail,
     provider: OIDC.name,
+    opsToken: OPS_TOKEN,
     async stop() {
       await provider.stop();
       await mail.stop();

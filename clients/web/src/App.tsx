@@ -1,9 +1,11 @@
 // Routes. Discover and an event's page are the public front door: signed-out visitors browse and
 // search events there, and are asked to sign up when they act; so are the pages mailed links
-// open (confirming an address, resetting a password). Everything else needs a session.
+// open (confirming an address, resetting a password). The operator's dashboard stands apart, with
+// a token of its own. Everything else needs a session.
 
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation, useNavigate, useOutletContext } from 'react-router-dom';
+import { PageViews } from './analytics/PageViews';
 import { useAppSelector, useSignedIn } from './app/hooks';
 import { takeProviderReturn } from './app/providers';
 import { Layout } from './components/Layout';
@@ -21,9 +23,12 @@ import { ResetPassword } from './screens/ResetPassword';
 import { VerifyEmail } from './screens/VerifyEmail';
 import { Spinner } from './components/ui';
 
-// The organizer's screen carries the chart library, the security page the QR code's; each loads
-// on first use.
+// The organizer's screen and the operator's carry the chart library, the security page the QR
+// code's; each loads on first use.
 const ManageEvent = lazy(() => import('./screens/ManageEvent').then((m) => ({ default: m.ManageEvent })));
+const OperatorDashboard = lazy(() =>
+  import('./screens/OperatorDashboard').then((m) => ({ default: m.OperatorDashboard })),
+);
 const AccountSecurity = lazy(() => import('./screens/AccountSecurity').then((m) => ({ default: m.AccountSecurity })));
 
 /** The routes inside need a session: signed out, sign in first, then come back here. */
@@ -77,11 +82,20 @@ export function App() {
     <>
       <SignInWhenSessionEnds />
       <ReturnAfterProviderSignIn />
+      <PageViews />
       <Routes>
         <Route path="/signin" element={<AuthScreen mode="signin" />} />
         <Route path="/signup" element={<AuthScreen mode="signup" />} />
         <Route path="/forgot-password" element={<ForgotPassword />} />
         <Route path="/reset-password" element={<ResetPassword />} />
+        <Route
+          path="/operator"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <OperatorDashboard />
+            </Suspense>
+          }
+        />
         <Route element={<Layout />}>
           <Route index element={<Discover />} />
           <Route path="events/:id" element={<EventPage />} />

@@ -1,10 +1,12 @@
-// Entry point: the store, the realtime connection and the router around the app.
+// Entry point: the store, the usage tracker, the realtime connection and the router around the app.
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
 import { BrowserRouter } from 'react-router-dom';
 import './i18n';
+import { TrackerContext } from './analytics/context';
+import { storeSession, UsageTracker } from './analytics/tracker';
 import { App } from './App';
 import { makeStore } from './app/store';
 import { AppUpdate } from './pwa/AppUpdate';
@@ -12,16 +14,20 @@ import { RealtimeProvider } from './realtime/RealtimeProvider';
 import './styles.css';
 
 const store = makeStore();
+const tracker = new UsageTracker(storeSession(store));
+tracker.start();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <Provider store={store}>
-      <RealtimeProvider>
-        <BrowserRouter>
-          <App />
-          <AppUpdate />
-        </BrowserRouter>
-      </RealtimeProvider>
+      <TrackerContext.Provider value={tracker}>
+        <RealtimeProvider>
+          <BrowserRouter>
+            <App />
+            <AppUpdate />
+          </BrowserRouter>
+        </RealtimeProvider>
+      </TrackerContext.Provider>
     </Provider>
   </StrictMode>,
 );

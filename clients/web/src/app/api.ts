@@ -18,6 +18,8 @@ import type {
   Conversation,
   ErrorBody,
   EventActivity,
+  EventAnalytics,
+  EventChart,
   EventInput,
   EventPatch,
   EventSearch,
@@ -157,6 +159,7 @@ export const api = createApi({
     'Sessions',
     'Identities',
     'Passkeys',
+    'Analytics',
   ],
   endpoints: (build) => ({
     // The sign-in endpoints ask for the refresh token in the HttpOnly cookie (see session.ts).
@@ -483,6 +486,24 @@ export const api = createApi({
       }),
       keepUnusedDataFor: 0,
     }),
+    /** The event's funnel, its course over time, where RSVPs came from and how people met (organizers). */
+    eventAnalytics: build.query<EventAnalytics, string>({
+      query: (id) => `/events/${id}/analytics`,
+      providesTags: (_r, _e, id) => [{ type: 'Analytics', id }],
+    }),
+    // One chart of the analytics as CSV, read as text like the attendee list.
+    analyticsCsv: build.query<{ text: string; fileName: string | null }, { id: string; chart: EventChart }>({
+      query: ({ id, chart }) => ({
+        url: `/events/${id}/analytics/export`,
+        params: { chart },
+        responseHandler: 'content-type',
+      }),
+      transformResponse: (text: string, meta) => ({
+        text,
+        fileName: attachmentName(meta?.response?.headers.get('content-disposition')),
+      }),
+      keepUnusedDataFor: 0,
+    }),
   }),
 });
 
@@ -550,4 +571,6 @@ export const {
   useActivityQuery,
   useSegmentsQuery,
   useLazyAttendeesCsvQuery,
+  useEventAnalyticsQuery,
+  useLazyAnalyticsCsvQuery,
 } = api;

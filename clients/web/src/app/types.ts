@@ -41,5 +41,25 @@ export type ConversationSummary = Schemas['ConversationSummary'];
 export type EventActivity = Schemas['EventActivity'];
 export type ErrorBody = Schemas['ErrorBody'];
 
+// Usage analytics: what the app sends, and the organizer's and the operator's dashboards.
+/** A screen of the app as analytics names it (`discover`, `event`, ...). */
+export type Page = Schemas['Page'];
+export type ListKind = Schemas['ListKind'];
+export type ClientEvent = Schemas['ClientEvent'];
+export type AnalyticsBatch = Schemas['AnalyticsBatch'];
+export type EventAnalytics = Schemas['EventAnalytics'];
+/** A chart of the event's analytics, as its CSV export names it. */
+export type EventChart = QueryOf<'export_event_analytics'>['chart'];
+export type FunnelPoint = Schemas['FunnelPoint'];
+export type Stage = Schemas['Stage'];
+export type Source = Schemas['Source'];
+export type PlatformAnalytics = Schemas['PlatformAnalytics'];
+export type ActivePoint = Schemas['ActivePoint'];
+export type Cohort = Schemas['Cohort'];
+export type RecommenderOutcome = Schemas['RecommenderOutcome'];
+export type MatcherOutcome = Schemas['MatcherOutcome'];
+export type DayVolume = Schemas['DayVolume'];
+export type PipelineState = Schemas['PipelineState'];
+
 /** Channel messages and their bodies are the realtime protocol's, whichever way they arrive. */
 export type { ChannelMessage, DmNotice, MessageBody } from '../api/generated/protocol';

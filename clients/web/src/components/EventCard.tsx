@@ -1,5 +1,5 @@
 // One event in a list: when, where, who is going, and why it was suggested; or that it was
-// cancelled.
+// cancelled. Opening it tells the list (`onOpen`), which records where it was opened from.
 
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,15 @@ import { rsvpLabel } from '../i18n/labels';
 import { Chips, EventTimeText, Reasons } from './ui';
 import { useNow } from './useNow';
 
-export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons?: string[] }) {
+export function EventCard({
+  event,
+  reasons = [],
+  onOpen,
+}: {
+  event: MingleEvent;
+  reasons?: string[];
+  onOpen?: () => void;
+}) {
   const { t } = useTranslation();
   const now = useNow();
   const when = eventWhen(event, { now });
@@ -25,7 +33,9 @@ export function EventCard({ event, reasons = [] }: { event: MingleEvent; reasons
       </div>
       <div className="event-card-body">
         <h3 className="event-card-title" dir="auto">
-          <Link to={`/events/${event.id}`}>{event.title}</Link>
+          <Link to={`/events/${event.id}`} onClick={onOpen}>
+            {event.title}
+          </Link>
         </h3>
         <p className="meta">
           {cancelled ? (

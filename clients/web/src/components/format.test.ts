@@ -2,8 +2,11 @@ import i18n from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MingleEvent } from '../app/types';
 import {
+  calendarDay,
   clock,
   eventPlace,
+  formatCount,
+  formatPercent,
   eventTime,
   eventWhen,
   fromLocalInput,
@@ -12,6 +15,7 @@ import {
   isHappening,
   isLive,
   recentTime,
+  shortDuration,
   timeRange,
   toLocalInput,
   toZonedInput,
@@ -294,5 +298,28 @@ describe('in the app’s language', () => {
     const when = eventWhen(inPerson('2026-12-10T16:00:00Z', '2026-12-10T18:00:00Z', 'Europe/Moscow'), at);
     expect([when.month, when.day]).toEqual(['дек.', '10']);
     expect(eventPlace({ venue, online_url: 'https://meet.example.com/abc' })).toBe('The Foundry · Онлайн');
+  });
+});
+
+describe('numbers and days on the dashboards', () => {
+  it('writes a server day as that calendar day, whatever the viewer’s zone', () => {
+    expect(calendarDay('2026-12-05', { locale: 'en-GB' })).toBe('5 Dec');
+    expect(calendarDay('2026-01-01', { locale: 'en-US', year: true })).toBe('Jan 1, 2026');
+    expect(calendarDay('2026-12-31', { locale: 'ru' })).toBe('31 дек.');
+  });
+
+  it('writes counts and shares in the language', () => {
+    expect(plain(formatCount(12345, 'ru'))).toBe('12 345');
+    expect(formatCount(12345, 'en')).toBe('12,345');
+    expect(formatPercent(2 / 3, 0, 'en')).toBe('67%');
+    expect(formatPercent(0.1234, 1, 'en')).toBe('12.3%');
+    expect(plain(formatPercent(0.5, 0, 'ru'))).toBe('50 %');
+  });
+
+  it('says a lag in the unit that reads best', () => {
+    expect(shortDuration(1.25, 'en')).toBe('1.3 sec');
+    expect(shortDuration(0, 'en')).toBe('0 sec');
+    expect(shortDuration(300, 'en')).toBe('5 min');
+    expect(shortDuration(7200, 'en')).toBe('2 hr');
   });
 });

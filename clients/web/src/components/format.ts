@@ -65,6 +65,50 @@ export function clock(iso: string, locale = currentLocale()): string {
 }
 
 /**
+ * The start of a chart's bucket on the viewer's clock: its time ("16:00") for buckets shorter than
+ * a day, its date ("10 Dec") for day-long ones.
+ */
+export function bucketTime(iso: string, bucketMinutes: number, locale = currentLocale()): string {
+  if (bucketMinutes < 1440) return clock(iso, locale);
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(new Date(iso));
+}
+
+/**
+ * A calendar day as the server counts days (`YYYY-MM-DD`, in UTC), as "10 Dec", or "10 Dec 2026"
+ * with `year`; never moved to the day before or after by the viewer's zone.
+ */
+export function calendarDay(day: string, { year = false, locale = currentLocale() } = {}): string {
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    ...(year ? { year: 'numeric' } : {}),
+    timeZone: 'UTC',
+  }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** A whole number as the app's language writes it: "1,234" ("1 234" in Russian). */
+export function formatCount(n: number, locale = currentLocale()): string {
+  return n.toLocaleString(locale);
+}
+
+/** A share in [0, 1] as a percentage ("67%"), with `digits` after the point at most. */
+export function formatPercent(share: number, digits = 0, locale = currentLocale()): string {
+  return share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: digits });
+}
+
+/** A number of seconds, short: "12 sec", "4.5 min", "2 hr" ("12 с", "4,5 мин", "2 ч" in Russian). */
+export function shortDuration(seconds: number, locale = currentLocale()): string {
+  const [value, unit] =
+    seconds < 90 ? [seconds, 'second'] : seconds < 90 * 60 ? [seconds / 60, 'minute'] : [seconds / 3600, 'hour'];
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    maximumFractionDigits: value < 10 ? 1 : 0,
+  }).format(value);
+}
+
+/**
  * When something happened, as short as a list beside a name allows, on the viewer's clock: the
  * time today ("09:05"), the weekday within the past week ("Sat"), the date this year ("5 Dec"),
  * and the full date before that ("5 Dec 2025").

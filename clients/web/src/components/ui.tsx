@@ -80,6 +80,16 @@ export function FieldProblem({ field, problems }: { field: string; problems: Rec
   );
 }
 
+/** A bar as wide as `share` of its track; the numbers beside it say the same in words. */
+export function Bar({ share, tone = 'accent' }: { share: number; tone?: 'accent' | 'green' }) {
+  const width = `${Math.round(Math.min(1, Math.max(0, share)) * 1000) / 10}%`;
+  return (
+    <span className="bar" aria-hidden="true">
+      <span className={`bar-fill bar-${tone}`} style={{ width }} />
+    </span>
+  );
+}
+
 export function ErrorNote({ children }: { children: ReactNode }) {
   if (!children) return null;
   return (

@@ -208,6 +208,7 @@ const CODE_SENTENCES: Record<string, () => string> = {
   reauthentication_required: () => t('error.code.reauthentication_required'),
   no_passkeys: () => t('error.code.no_passkeys'),
   too_many_passkeys: () => t('error.code.too_many_passkeys'),
+  ops_disabled: () => t('error.code.ops_disabled'),
 };
 
 /** The sentence for an API error code, in the active language; `null` for a code not known here. */

@@ -2,12 +2,14 @@
 // lives in the address bar (see discoverSearch.ts): typing updates it in place after a pause,
 // so Back from an event returns to the same results and a search can be shared as a link.
 // Signed out it is the front door: every upcoming event, searchable, and an invitation to sign
-// up where the picks would be.
+// up where the picks would be. Opening an event from a list records which list answer it came
+// from and its place there, for the organizer's "where RSVPs came from".
 
 import { FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { skipToken } from '@reduxjs/toolkit/query';
+import { useTracker } from '../analytics/context';
 import { errorMessage, useRecommendationsQuery, useSearchEventsInfiniteQuery } from '../app/api';
 import { useSignedIn } from '../app/hooks';
 import { SignUpInvitation } from '../components/AuthLinks';
@@ -71,7 +73,13 @@ export function Discover() {
   // Signed out, with no picks to show, the list of every upcoming event stands in for them.
   const listing = search ?? (signedIn ? null : { limit: PAGE_SIZE });
   const results = useSearchEventsInfiniteQuery(listing ?? skipToken);
-  const found = results.data?.pages.flatMap((page) => page.items) ?? [];
+  // Each page is a list answer of its own, with its own id; places count from its top.
+  const found =
+    results.data?.pages.flatMap((page) =>
+      page.items.map((event, position) => ({ event, position, requestId: page.request_id })),
+    ) ?? [];
+  const tracker = useTracker();
+  const listKind = search?.q ? 'search' : 'browse';
 
   const set = (key: keyof SearchForm) => (e: { target: { value: string } }) =>
     setForm({ ...form, [key]: e.target.value });
@@ -190,8 +198,12 @@ export function Discover() {
             <Empty>{search ? t('discover.noMatch') : t('discover.noUpcoming')}</Empty>
           )}
           <div className="grid" aria-live="polite">
-            {found.map((e) => (
-              <EventCard key={e.id} event={e} />
+            {found.map(({ event, position, requestId }) => (
+              <EventCard
+                key={event.id}
+                event={event}
+                onOpen={() => tracker.open({ item: event.id, list: listKind, position, request_id: requestId })}
+              />
             ))}
           </div>
           {results.hasNextPage && (
@@ -214,8 +226,20 @@ export function Discover() {
           {recommended.error && <ErrorNote>{errorMessage(recommended.error)}</ErrorNote>}
           {recommended.data && recommended.data.items.length === 0 && <Empty>{t('discover.noPicks')}</Empty>}
           <div className="grid">
-            {recommended.data?.items.map((r) => (
-              <EventCard key={r.event.id} event={r.event} reasons={r.reasons} />
+            {recommended.data?.items.map((r, position) => (
+              <EventCard
+                key={r.event.id}
+                event={r.event}
+                reasons={r.reasons}
+                onOpen={() =>
+                  tracker.open({
+                    item: r.event.id,
+                    list: 'recommendations',
+                    position,
+                    request_id: recommended.data?.request_id,
+                  })
+                }
+              />
             ))}
           </div>
         </section>

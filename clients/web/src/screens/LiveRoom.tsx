@@ -22,6 +22,7 @@ import {
   useUnblockMutation,
   useUpdateMeMutation,
 } from '../app/api';
+import { useTracker } from '../analytics/context';
 import { useAppSelector } from '../app/hooks';
 import type { MingleEvent, Suggestion, SuggestionList } from '../app/types';
 import { BlockConfirm, UndoNote } from '../components/Blocking';
@@ -251,6 +252,10 @@ function PeopleToMeet({
   const [blocked, setBlocked] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const code = errorCode(suggestions.error);
+  // Asking someone suggested to meet, or writing to them, opens them from the list.
+  const tracker = useTracker();
+  const opened = (s: Suggestion, position: number) =>
+    tracker.open({ item: s.user.id, list: 'suggestions', position, request_id: suggestions.data?.request_id });
   // Once the event has started, suggestions are among the people checked in, the viewer too.
   const rsvp = useRsvpQuery(event.id, { skip: event.my_rsvp !== 'going' });
   const started = useNow() >= new Date(event.starts_at).getTime();
@@ -264,7 +269,8 @@ function PeopleToMeet({
   const mine = (meetings.data?.items ?? []).filter((m) => m.from.id === me);
   const pendingWith = new Set(mine.filter((m) => m.status === 'pending').map((m) => m.to.id));
 
-  const message = async (s: Suggestion) => {
+  const message = async (s: Suggestion, position: number) => {
+    opened(s, position);
     setError(null);
     try {
       const conversation = await openConversation(s.user.id).unwrap();
@@ -346,7 +352,7 @@ function PeopleToMeet({
         />
       )}
       <ul className="suggestions" aria-live="polite">
-        {suggestions.data?.items.map((s) => (
+        {suggestions.data?.items.map((s, position) => (
           <li key={s.user.id} className="suggestion" data-testid="suggestion">
             <div className="person">
               <Avatar id={s.user.id} name={s.user.display_name} />
@@ -368,7 +374,10 @@ function PeopleToMeet({
                   <button
                     type="button"
                     className="button button-primary button-small"
-                    onClick={() => setAsking(s.user.id)}
+                    onClick={() => {
+                      opened(s, position);
+                      setAsking(s.user.id);
+                    }}
                     aria-label={t('live.requestWith', { name: s.user.display_name })}
                   >
                     {t('live.requestMeeting')}
@@ -377,7 +386,7 @@ function PeopleToMeet({
                 <button
                   type="button"
                   className="button button-secondary button-small"
-                  onClick={() => void message(s)}
+                  onClick={() => void message(s, position)}
                   aria-label={t('meetings.messageTo', { name: s.user.display_name })}
                 >
                   {t('meetings.message')}

@@ -1,6 +1,6 @@
 // Running an event: its check-in code, announcements, checking attendees in by their personal
-// code, who is coming (and its export), charts of RSVPs, check-ins and meetings over time, turnout
-// and the audience in groups.
+// code, who is coming (and its export), charts of RSVPs, check-ins and meetings over time, the
+// event's analytics (its funnel, where RSVPs came from, how people met) and the audience in groups.
 
 import { FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,9 +14,10 @@ import {
   useCheckinMutation,
   useEventQuery,
 } from '../app/api';
-import { clock, eventTime, eventWhen } from '../components/format';
+import { bucketTime, eventWhen } from '../components/format';
+import { Funnel, FunnelOverTime, NetworkingOutcome, RsvpSources } from '../components/EventAnalytics';
 import { EventStats } from '../components/EventStats';
-import { AttendeeExport, AudienceGroups, Turnout } from '../components/OrganizerInsights';
+import { AttendeeExport, AudienceGroups } from '../components/OrganizerInsights';
 import { Avatar, Empty, ErrorNote, EventTimeText, PageTitle, Spinner } from '../components/ui';
 import { useTitle } from '../components/useTitle';
 import { attendeeStatusLabel } from '../i18n/labels';
@@ -75,7 +76,12 @@ export function ManageEvent() {
           <CheckinDesk eventId={e.id} />
           <PostAnnouncement eventId={e.id} />
         </div>
-        <Turnout event={e} />
+        <Funnel eventId={e.id} />
+        <div className="stack">
+          <NetworkingOutcome eventId={e.id} />
+          <RsvpSources eventId={e.id} />
+        </div>
+        <FunnelOverTime eventId={e.id} />
         <AudienceGroups eventId={e.id} />
         <Announcements eventId={e.id} />
         <AttendeeTable eventId={e.id} />
@@ -89,7 +95,7 @@ function ActivityChart({ eventId }: { eventId: string }) {
   const activity = useActivityQuery(eventId, { pollingInterval: 30_000 });
   const points = (activity.data?.points ?? []).map((p) => ({
     ...p,
-    label: activity.data && activity.data.bucket_minutes >= 1440 ? eventTime(p.at).split(',')[0] : clock(p.at),
+    label: bucketTime(p.at, activity.data?.bucket_minutes ?? 60),
   }));
   return (
     <section className="card chart-card" aria-labelledby="activity-heading">
