@@ -314,6 +314,30 @@ pub enum Command {
     ProtocolSchema,
     /// Print the OpenAPI document of the REST API (docs/openapi.json, what `/openapi.json` serves).
     Openapi,
+    /// Drive the demo world's people through days of recommendations with hidden tastes, and show
+    /// the rollout loop promoting a better recommender, rolling back a broken one and leaving an
+    /// identical one, as Markdown (docs/rollout.md). Needs no database: each scenario gets a
+    /// temporary SQLite file.
+    Simulate {
+        /// Seed of the demo world and of the simulated visits.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// People of the demo world who visit.
+        #[arg(long, default_value_t = 2_000)]
+        people: usize,
+        /// Events of the demo world.
+        #[arg(long, default_value_t = 400)]
+        events: usize,
+        /// Share of people in the canary.
+        #[arg(long, default_value_t = 0.5)]
+        share: f64,
+        /// Longest each experiment is simulated, in days.
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        /// Also write the report to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Replay the capacity forecast minute by minute over simulated days and the demo world,
     /// against "the same as the last hour", and print the result as Markdown (docs/capacity.md).
     /// Needs no database: the demo world goes to a temporary SQLite file.

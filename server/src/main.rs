@@ -38,6 +38,17 @@ async fn main() -> anyhow::Result<()> {
             };
             capacity_backtest(&config, &options, report.as_deref()).await
         }
+        Command::Simulate { seed, people, events, share, days, report } => {
+            let options = server::analytics::simulate::Options {
+                seed,
+                people,
+                events,
+                share: share.clamp(0.01, 0.99),
+                max_days: days.max(1),
+                ..server::analytics::simulate::Options::default()
+            };
+            simulate(&options, report.as_deref()).await
+        }
         Command::DemoData { seed, users, events } => {
             let shutdown = Shutdown::new();
             let state = server::build_state(&config, &shutdown).await?;
@@ -48,6 +59,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `mingle simulate`: each scenario on a temporary SQLite database, removed afterwards.
+async fn simulate(
+    options: &server::analytics::simulate::Options,
+    report: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("mingle-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let started = std::time::Instant::now();
+    let base = dir.clone();
+    let outcomes = server::analytics::simulate::run(options, move |n| {
+        let url = server::store::Store::sqlite_url(&base.join(format!("scenario-{n}.db")));
+        async move { server::store::Store::connect(&url).await }
+    })
+    .await;
+    std::fs::remove_dir_all(&dir).ok();
+    let text = server::analytics::simulate::report(options, &outcomes?);
+    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+    if let Some(path) = report {
+        std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "simulation done");
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

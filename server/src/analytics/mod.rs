@@ -8,6 +8,8 @@
 //! - [`batch`]: the checks of a client's `POST /analytics/events`.
 //! - [`rollout`]: canary assignment and the decision to promote or roll back a model version.
 //! - [`dashboards`]: the two dashboards, from the rollups.
+//! - [`registry`]: the model registry as `GET /ops/models` shows it.
+//! - [`simulate`]: `mingle simulate`, the rollout loop on the demo world's people.
 
 pub mod batch;
 pub mod dashboards;
@@ -16,6 +18,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod rollout;
 pub mod rows;
+pub mod simulate;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -6,9 +6,11 @@
 //!   for the whole experiment, and a new experiment shuffles everyone afresh.
 //! - **Test.** The primary metric is a rate (RSVPs per recommendation impression; accepted
 //!   meetings per suggestion impression). The arms are compared with a one-sided two-proportion
-//!   z-test (pooled variance) in each direction. Because the decision is looked at again and
-//!   again as exposure grows, each look uses alpha / `looks` (Bonferroni over the planned
-//!   looks), so the chance of a wrong promotion over the whole experiment stays under alpha.
+//!   z-test (pooled variance) in each direction. The test is run at planned looks only: each
+//!   time the smaller arm's exposure passes another `max_exposures / looks` (at least
+//!   `min_exposures`), however often the loop wakes. Each look uses alpha / `looks` (Bonferroni
+//!   over the planned looks), so the chance of a wrong promotion over the whole experiment stays
+//!   under alpha.
 //! - **Guardrail.** A second rate (opens per impression) must not be worse: a canary whose
 //!   guardrail is significantly worse at alpha, uncorrected (caution first), is rolled back
 //!   even when its primary metric is not yet known.
@@ -79,6 +81,15 @@ pub struct Policy {
     pub looks: u32,
 }
 
+impl Policy {
+    /// The look the arms' exposure has reached: 0 before the first, then 1, 2, ... up to `looks`.
+    /// A decision is taken only when this grows.
+    pub fn look_reached(&self, control: Arm, canary: Arm) -> i64 {
+        let step = (self.max_exposures / i64::from(self.looks.max(1))).max(self.min_exposures).max(1);
+        (control.exposures.min(canary.exposures) / step).min(i64::from(self.looks))
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Self { min_exposures: 1_000, max_exposures: 50_000, alpha: 0.05, looks: 20 }
@@ -138,6 +149,20 @@ impl Decision {
             reason: self.reason.clone(),
         }
     }
+}
+
+/// An experiment's arms from the rollup's sums per version and arm: (control, canary) on the
+/// primary metric (RSVPs per impression), then on the guardrail (opens per impression).
+pub fn arms(sums: &[crate::store::ArmSums], control_version: &str, canary_version: &str) -> (Arm, Arm, Arm, Arm) {
+    let pick = |version: &str, variant: Variant| {
+        let row = sums.iter().find(|s| s.model_version == version && s.variant == variant.as_str());
+        row.map_or((Arm::default(), Arm::default()), |s| {
+            (Arm { exposures: s.impressions, successes: s.rsvps }, Arm { exposures: s.impressions, successes: s.opens })
+        })
+    };
+    let (control, guard_control) = pick(control_version, Variant::Control);
+    let (canary, guard_canary) = pick(canary_version, Variant::Canary);
+    (control, canary, guard_control, guard_canary)
 }
 
 /// Standard normal upper tail, P(Z > z).

@@ -702,6 +702,29 @@ fn affinity(person: &Person, event: &PlannedEvent) -> f64 {
     theme * place
 }
 
+/// The demo world as the rollout simulator sees it (`mingle simulate`): how much each person
+/// wants each event, from the hidden traits that drive the world's own RSVPs (themes, home city),
+/// scaled to [0, 1]. Row-major, people by events.
+#[derive(Debug, Clone)]
+pub struct Tastes {
+    pub people: usize,
+    pub events: usize,
+    pub affinity: Vec<f32>,
+}
+
+/// The [`Tastes`] of the world `demo-data --seed seed --users users --events events` makes.
+pub fn tastes(seed: u64, users: usize, events: usize) -> Tastes {
+    let plan = plan(seed, users, events, now_ms());
+    // A primary theme in the home city scores 10 × 8.
+    let most = 80.0;
+    let affinity = plan
+        .people
+        .iter()
+        .flat_map(|person| plan.events.iter().map(move |event| (affinity(person, event) / most).min(1.0) as f32))
+        .collect();
+    Tastes { people: plan.people.len(), events: plan.events.len(), affinity }
+}
+
 /// A code of `len` characters from [`CODE_ALPHABET`].
 fn code(rng: &mut ChaCha8Rng, len: usize) -> String {
     (0..len).map(|_| char::from(*pick(rng, CODE_ALPHABET))).collect()

@@ -48,6 +48,8 @@ pub struct Canary {
     pub control: Option<u64>,
     /// The newest look at it.
     pub last: std::sync::Mutex<Option<Decision>>,
+    /// Planned looks taken (see [`Policy::look_reached`]).
+    looks_done: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for Canary {
@@ -119,6 +121,7 @@ impl Recommender {
             started_at: crate::store::now_ms(),
             control: current.map(|c| c.version),
             last: std::sync::Mutex::new(None),
+            looks_done: std::sync::atomic::AtomicI64::new(0),
         };
         *self.canary.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(canary));
     }
@@ -166,19 +169,17 @@ impl Recommender {
         }
         let rollout = self.rollout();
         let sums = store.experiment_arms("recommendations", canary.started_at).await?;
-        let arm = |version: Option<u64>, variant: Variant| {
-            let version = version.map_or_else(String::new, |v| v.to_string());
-            let row = sums.iter().find(|s| s.model_version == version && s.variant == variant.as_str());
-            row.map_or((Arm::default(), Arm::default()), |s| {
-                (
-                    Arm { exposures: s.impressions, successes: s.rsvps },
-                    Arm { exposures: s.impressions, successes: s.opens },
-                )
-            })
-        };
-        let (control, guard_control) = arm(canary.control, Variant::Control);
-        let (treated, guard_treated) = arm(Some(canary.model.version), Variant::Canary);
+        let control_version = canary.control.map_or_else(String::new, |v| v.to_string());
+        let (control, treated, guard_control, guard_treated) =
+            rollout::arms(&sums, &control_version, &canary.model.version.to_string());
         let mut decision = rollout::decide(control, treated, guard_control, guard_treated, &rollout.policy);
+        // Between planned looks nothing is decided, however often this runs.
+        let reached = rollout.policy.look_reached(control, treated);
+        let looked = canary.looks_done.swap(reached, std::sync::atomic::Ordering::Relaxed);
+        if reached <= looked && decision.verdict != Verdict::Wait {
+            decision.verdict = Verdict::Wait;
+            decision.reason = format!("between planned looks (look {reached} of {})", rollout.policy.looks);
+        }
         let age = crate::store::now_ms() - canary.started_at;
         if decision.verdict == Verdict::Wait && age >= rollout.max_duration.as_millis() as i64 {
             decision.verdict = Verdict::Rollback;

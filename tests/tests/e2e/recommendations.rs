@@ -10,7 +10,8 @@ on_both_backends!(
     new_users_get_relevant_events_with_reasons,
     organizers_see_audience_segments,
     the_collaborative_model_learns_which_events_go_together,
-    operators_retrain_on_demand_and_new_events_are_ranked_by_the_model
+    operators_retrain_on_demand_and_new_events_are_ranked_by_the_model,
+    a_new_model_is_served_to_its_canary_share_until_promoted
 );
 
 fn titles(list: &Value) -> Vec<String> {
@@ -357,4 +358,62 @@ async fn a_node_serves_the_model_and_the_vectors_of_matcher_workers() {
         reasons_of(&list, "Jazz trio jam").contains(r#"Fits \"a jazz trio to play with\" from your profile"#),
         "{list}"
     );
+}
+
+/// With a canary share, a second model is served to about that share of people, each always to
+/// the same arm; the registry shows the experiment; an operator's promotion puts the canary in
+/// service for everyone and is recorded as forced, with the numbers of its last look.
+async fn a_new_model_is_served_to_its_canary_share_until_promoted(backend: Backend) {
+    const TOKEN: &str = "operator-token-for-tests";
+    let server = TestServer::start_with(backend, &["--ops-token", TOKEN, "--canary-share", "0.5"]).await;
+    let (org, _) = server.client().register("Olga").await;
+    two_crowds(&server, &org, [&[], &[]]).await;
+    let ops = server.client().with_token(TOKEN);
+    assert_eq!(ops.post("/ops/models/recommender/promote", json!({})).await.expect(404).code(), "no_experiment");
+
+    assert_eq!(server.recommender.retrain(&server.store).await.expect("trained"), Some(1));
+    assert!(server.recommender.canary().is_none(), "the first model goes straight into service");
+    assert_eq!(server.recommender.retrain(&server.store).await.expect("trained"), Some(2));
+    let registry = ops.get("/ops/models").await.expect(200).body;
+    let running = &registry["running"];
+    assert_eq!((running["canary_version"].as_str(), running["control_version"].as_str()), (Some("2"), Some("1")));
+    assert_eq!(running["share"], 0.5);
+
+    // Twenty people, asked twice each: the same version both times, and both versions in use.
+    let mut versions = Vec::new();
+    for i in 0..20 {
+        let (person, _) = server.client().register(&format!("Reader {i}")).await;
+        let first = person.get("/api/v1/recommendations/events").await.expect(200).body["model_version"].clone();
+        let second = person.get("/api/v1/recommendations/events").await.expect(200).body["model_version"].clone();
+        assert_eq!(first, second, "a person stays in their arm");
+        versions.push(first.as_u64().expect("a version"));
+    }
+    assert!(versions.contains(&1) && versions.contains(&2), "both arms served: {versions:?}");
+
+    let decided = ops.post("/ops/models/recommender/promote", json!({})).await.expect(200).body;
+    assert_eq!((decided["verdict"].as_str(), decided["forced"].as_bool()), (Some("promote"), Some(true)));
+    assert_eq!(decided["canary_version"], "2");
+    assert!(server.recommender.canary().is_none());
+    assert_eq!(server.recommender.collaborative().map(|m| m.version), Some(2));
+    let (late, _) = server.client().register("Late reader").await;
+    assert_eq!(late.get("/api/v1/recommendations/events").await.expect(200).body["model_version"], 2);
+    // The registry lists both versions (the first retired) and the forced decision.
+    for _ in 0..50 {
+        let registry = ops.get("/ops/models").await.expect(200).body;
+        let statuses: Vec<(String, String)> = registry["versions"]
+            .as_array()
+            .expect("versions")
+            .iter()
+            .map(|v| (v["version"].as_str().unwrap_or("").to_owned(), v["status"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        if statuses.contains(&("2".to_owned(), "current".to_owned()))
+            && statuses.contains(&("1".to_owned(), "retired".to_owned()))
+        {
+            assert!(registry["running"].is_null());
+            assert_eq!(registry["decisions"][0]["verdict"], "promote");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the registry never showed the promotion: {}", ops.get("/ops/models").await.body);
 }
