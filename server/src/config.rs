@@ -338,6 +338,23 @@ pub enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Fill a database with a month of the demo world's activity through the analytics writer, then
+    /// time the organizer's and the operator's dashboards, and print the result as Markdown. Uses
+    /// `--database-url` when given (its analytics tables must be empty), else a temporary SQLite
+    /// file.
+    AnalyticsBench {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 3_000)]
+        people: usize,
+        #[arg(long, default_value_t = 300)]
+        events: usize,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Timed calls of each dashboard.
+        #[arg(long, default_value_t = 200)]
+        calls: usize,
+    },
     /// Replay the capacity forecast minute by minute over simulated days and the demo world,
     /// against "the same as the last hour", and print the result as Markdown (docs/capacity.md).
     /// Needs no database: the demo world goes to a temporary SQLite file.

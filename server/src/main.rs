@@ -49,6 +49,10 @@ async fn main() -> anyhow::Result<()> {
             };
             simulate(&options, report.as_deref()).await
         }
+        Command::AnalyticsBench { seed, people, events, days, calls } => {
+            let options = server::analytics::bench::Options { seed, people, events, days, calls: calls.max(1) };
+            analytics_bench(&config, &options).await
+        }
         Command::DemoData { seed, users, events } => {
             let shutdown = Shutdown::new();
             let state = server::build_state(&config, &shutdown).await?;
@@ -82,6 +86,25 @@ async fn simulate(
         std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
     }
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "simulation done");
+    Ok(())
+}
+
+/// `mingle analytics-bench` on `--database-url`, or on a temporary SQLite file removed afterwards.
+async fn analytics_bench(config: &Config, options: &server::analytics::bench::Options) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("mingle-analytics-bench-{}", std::process::id()));
+    let url = match config.database_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => url.to_owned(),
+        None => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            server::store::Store::sqlite_url(&dir.join("bench.db"))
+        }
+    };
+    let store = server::store::Store::connect(&url).await.context("connecting to the database")?;
+    let measured = server::analytics::bench::run(&store, options).await;
+    store.close().await;
+    std::fs::remove_dir_all(&dir).ok();
+    let text = server::analytics::bench::report(options, &measured?);
+    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
     Ok(())
 }
 

@@ -10,8 +10,10 @@
 //! - [`dashboards`]: the two dashboards, from the rollups.
 //! - [`registry`]: the model registry as `GET /ops/models` shows it.
 //! - [`simulate`]: `mingle simulate`, the rollout loop on the demo world's people.
+//! - [`bench`]: `mingle analytics-bench`, the dashboards timed over a month of activity.
 
 pub mod batch;
+pub mod bench;
 pub mod dashboards;
 pub mod keys;
 pub mod pipeline;

@@ -90,6 +90,17 @@ async fn main() -> anyhow::Result<()> {
     let client = Client { http: http.build()?, base: args.base.clone(), token: None };
     let dial = Dial { base: args.base.clone(), tls };
 
+    // A deployment just brought up may answer before its database does (503 `unavailable`):
+    // wait until the nodes behind the gateway say they are ready, several times in a row.
+    let ready_by = Instant::now() + Duration::from_secs(120);
+    let mut ready_in_a_row = 0;
+    while ready_in_a_row < 3 {
+        let ready = client.http.get(format!("{}/readyz", args.base)).send().await.is_ok_and(|r| r.status() == 200);
+        ready_in_a_row = if ready { ready_in_a_row + 1 } else { 0 };
+        ensure!(Instant::now() < ready_by, "the deployment was not ready within 120 s");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
     // Fresh names every run, so the check can run again against the same deployment.
     let run = uuid::Uuid::new_v4().simple().to_string();
     let (organizer, _) = client.register(&format!("Olga {}", &run[..12])).await;
