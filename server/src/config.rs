@@ -285,6 +285,11 @@ pub struct Config {
     #[arg(long, env = "MINGLE_CANARY_MIN_EXPOSURES", default_value_t = 1_000, global = true)]
     pub canary_min_exposures: i64,
 
+    /// Analytics batches (`POST /analytics/events`) one person, or one signed-out address, may
+    /// send per minute.
+    #[arg(long, env = "MINGLE_ANALYTICS_BATCHES_PER_MINUTE", default_value_t = 120, global = true)]
+    pub analytics_batches_per_minute: u32,
+
     /// Longest an analytics event waits before its batch is written, in milliseconds.
     #[arg(long, env = "MINGLE_ANALYTICS_FLUSH_MS", default_value_t = 500, global = true)]
     pub analytics_flush_ms: u64,

@@ -130,6 +130,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             retention_days: config.analytics_retention_days,
             flush: Duration::from_millis(config.analytics_flush_ms.clamp(10, 60_000)),
             redis_url: config.redis_url.clone(),
+            batches_per_minute: config.analytics_batches_per_minute,
         },
         shutdown,
     )

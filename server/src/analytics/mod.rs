@@ -35,11 +35,24 @@ pub use keys::Keys;
 use pipeline::{Item, Queue};
 
 /// The recording end every handler holds; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Analytics {
     keys: Keys,
     /// `None` when analytics are off (`MINGLE_ANALYTICS=false`): recording does nothing.
     queue: Option<Queue>,
+    /// Clients' batches per sender (a person, or a signed-out address).
+    senders: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
+}
+
+impl std::fmt::Debug for Analytics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analytics").field("enabled", &self.queue.is_some()).finish_non_exhaustive()
+    }
+}
+
+fn senders(per_minute: u32) -> std::sync::Arc<governor::DefaultKeyedRateLimiter<String>> {
+    let quota = std::num::NonZeroU32::new(per_minute).unwrap_or(std::num::NonZeroU32::MIN);
+    std::sync::Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(quota)))
 }
 
 /// How the pipeline runs.
@@ -49,6 +62,8 @@ pub struct Settings {
     pub retention_days: u32,
     pub flush: Duration,
     pub redis_url: Option<String>,
+    /// Batches a client may send per minute: a person, or a signed-out address.
+    pub batches_per_minute: u32,
 }
 
 impl Analytics {
@@ -56,7 +71,7 @@ impl Analytics {
     /// when it is cancelled).
     pub async fn start(keys: Keys, store: Store, settings: Settings, shutdown: &Shutdown) -> anyhow::Result<Self> {
         if !settings.enabled {
-            return Ok(Self { keys, queue: None });
+            return Ok(Self { keys, queue: None, senders: senders(settings.batches_per_minute) });
         }
         let redis = match settings.redis_url.as_deref().filter(|u| !u.is_empty()) {
             // Two connections: the writer's blocking read must not hold up the shipping.
@@ -77,12 +92,17 @@ impl Analytics {
                 shutdown.spawn(task);
             },
         );
-        Ok(Self { keys, queue: Some(queue) })
+        Ok(Self { keys, queue: Some(queue), senders: senders(settings.batches_per_minute) })
     }
 
-    /// Recording turned off (tools and tests that build a state without the pipeline).
-    pub fn off(keys: Keys) -> Self {
-        Self { keys, queue: None }
+    /// Whether a client (`sender`: a person's id or a signed-out address) may send another batch
+    /// now; also forgets senders idle for long.
+    pub fn allow_batch(&self, sender: &str) -> bool {
+        // Forgetting idle senders walks them all: now and then, not on every batch.
+        if self.senders.len() > 10_000 && rand::random::<u16>() < 64 {
+            self.senders.retain_recent();
+        }
+        self.senders.check_key(&sender.to_owned()).is_ok()
     }
 
     pub fn enabled(&self) -> bool {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::analytics::batch::{self, RawBatch};
 use crate::analytics::{dashboards, now_ms};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{bearer_token, ApiJson, ApiPath, ApiQuery, AuthUser};
+use crate::extract::{bearer_token, ApiJson, ApiPath, ApiQuery, AuthUser, ClientAddr};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,9 +41,11 @@ fn no_tracking(headers: &HeaderMap) -> bool {
         (status = 401, body = ErrorBody),
         (status = 403, description = "`not_your_action`: an event names another person as its actor", body = ErrorBody),
         (status = 413, body = ErrorBody),
+        (status = 429, description = "`rate_limited`: more batches a minute from one person or signed-out address than `MINGLE_ANALYTICS_BATCHES_PER_MINUTE` (120)", body = ErrorBody),
         (status = 422, description = "`unknown_event_kind`, `server_recorded_kind`, `event_in_future`, `event_too_old`, `batch_too_large`, `validation_failed`", body = ErrorBody)))]
 async fn record_events(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RawBatch>,
 ) -> ApiResult<(StatusCode, Json<BatchAccepted>)> {
@@ -55,6 +57,15 @@ async fn record_events(
         Some(token) => Some(state.authenticate(token)?.user),
         None => None,
     };
+    let sender_key = match (sender, address) {
+        (Some(person), _) => person.to_string(),
+        (None, Some(address)) => address.to_string(),
+        (None, None) => "unknown".to_owned(),
+    };
+    if !state.analytics.allow_batch(&sender_key) {
+        metrics::counter!("mingle_analytics_events_refused_total", "reason" => "rate_limited").increment(1);
+        return Err(ApiError::RateLimited { retry_after_secs: 1 });
+    }
     let checked = batch::check(body.events, sender, now_ms(), no_tracking(&headers)).inspect_err(|e| {
         metrics::counter!("mingle_analytics_events_refused_total", "reason" => e.code()).increment(1);
     })?;

@@ -13,7 +13,11 @@ use tests::{redis_url, Backend, Client, TestDb, TestServer, Ws};
 
 const TOKEN: &str = "operator-token-for-tests";
 
-on_both_backends!(a_funnel_fills_from_what_people_see_and_do, a_batch_is_checked_strictly);
+on_both_backends!(
+    a_funnel_fills_from_what_people_see_and_do,
+    a_batch_is_checked_strictly,
+    a_sender_is_held_to_its_rate
+);
 
 fn now() -> String {
     Utc::now().to_rfc3339()
@@ -220,6 +224,22 @@ async fn a_batch_is_checked_strictly(backend: Backend) {
     assert_eq!(anon.post("/api/v1/analytics/events", beacon).await.expect(202).body["accepted"], 1);
     let forged = json!({"events": [view], "access_token": "not-a-token"});
     assert_eq!(anon.post("/api/v1/analytics/events", forged).await.expect(401).code(), "invalid_token");
+}
+
+async fn a_sender_is_held_to_its_rate(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--analytics-batches-per-minute", "2"]).await;
+    let anon = server.client();
+    let (ann, _) = anon.register("Ann").await;
+    let view = json!([{"at": now(), "kind": "page_view", "page": "discover"}]);
+    send(&ann, view.clone()).await.expect(202);
+    send(&ann, view.clone()).await.expect(202);
+    let refused = send(&ann, view.clone()).await.expect(429);
+    assert_eq!(refused.code(), "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    // Another person, and a signed-out address, have their own allowance.
+    let (ben, _) = anon.register("Ben").await;
+    send(&ben, view.clone()).await.expect(202);
+    send(&anon, view).await.expect(202);
 }
 
 /// Two nodes on one database and Redis: each ships its events to the stream, and the writers

@@ -3416,7 +3416,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Too many requests */
+      /** @description `rate_limited`: more batches a minute from one person or signed-out address than `MINGLE_ANALYTICS_BATCHES_PER_MINUTE` (120) */
       429: {
         headers: {
           [name: string]: unknown;
