@@ -4,7 +4,9 @@
 // and his browser sends no analytics at all. Olga's manage screen then counts two people who
 // viewed the page (not three) and two RSVPs, one checked in, one RSVP from the search and one
 // from browsing, and downloads the funnel as CSV. An operator opens /operator: a wrong token is
-// refused and said so, the right one shows the platform's charts, and forgetting it asks again.
+// refused and said so, the right one shows the platform's charts and, under them, the models (no
+// canary experiment runs on a server without a trained model, so none can be promoted or rolled
+// back), and forgetting the token asks again.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -266,6 +268,20 @@ export async function analytics(browser, options, server, width, { shot, log, ti
   await opsPage.getByText('The last 7 days, counted in UTC days.').waitFor();
   await opsPage.mouse.move(0, 0);
   await shot(opsPage, 'operator', width);
+
+  log(width, 'under the charts, the models: no experiment runs, so there is nothing to promote or roll back');
+  const models = opsPage.getByTestId('ops-models');
+  await models.getByRole('heading', { name: 'Models', level: 2 }).waitFor();
+  const experiment = models.getByTestId('ops-experiment');
+  await experiment.getByText('No experiment is running.', { exact: true }).waitFor();
+  await experiment.getByText(/newly trained model is first served to that share of people/).waitFor();
+  assert.match(await experiment.textContent(), /MINGLE_CANARY_SHARE/);
+  for (const name of ['Promote now', 'Roll back now']) {
+    assert.equal(await opsPage.getByRole('button', { name }).count(), 0, `no "${name}" without an experiment`);
+  }
+  await models.getByTestId('ops-versions').locator('.empty, [data-testid="model-version"]').first().waitFor();
+  await models.getByTestId('ops-decisions').getByText('No experiment has ended yet.', { exact: true }).waitFor();
+  await shot(opsPage, 'operator-models', width, { at: models });
   await opsPage.getByRole('button', { name: 'Forget token' }).click();
   await opsPage.getByLabel('Operator token').waitFor();
   assert.equal(await opsPage.evaluate(() => sessionStorage.getItem('mingle.opsToken')), null, 'forgotten');

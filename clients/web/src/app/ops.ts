@@ -1,13 +1,14 @@
-// The operator's side of the API: `GET /ops/analytics` with the deployment's operator token
-// (MINGLE_OPS_TOKEN), never a person's. Its endpoint joins the app's API only once the operator
-// screen loads, and asks the server directly: the app's own requests add the person's token and
+// The operator's side of the API: `GET /ops/analytics`, the model registry at `GET /ops/models`
+// and the forced end of a canary experiment, with the deployment's operator token
+// (MINGLE_OPS_TOKEN), never a person's. These endpoints join the app's API only once the operator
+// screen loads, and ask the server directly: the app's own requests add the person's token and
 // refresh their session after a 401, which an operator's wrong token must not do.
 //
 // The token is kept for this tab only (sessionStorage), until it closes or the operator forgets it.
 
 import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
 import { api } from './api';
-import type { PlatformAnalytics } from './types';
+import type { ExperimentDecision, ModelRegistry, PlatformAnalytics } from './types';
 
 /** Where the operator token waits while the tab is open. */
 const TOKEN_KEY = 'mingle.opsToken';
@@ -38,25 +39,56 @@ export function keepOpsToken(
   }
 }
 
-const opsApi = api.injectEndpoints({
+/** How an operator ends a canary experiment early. */
+export type ForcedVerdict = 'promote' | 'rollback';
+
+/**
+ * Asks the server for `path` with the operator token. An error reads as the app's others do
+ * (`{ status, data }`), so `errorMessage` says it.
+ */
+async function opsRequest<T>(
+  path: string,
+  token: string,
+  init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {},
+): Promise<{ data: T } | { error: FetchBaseQueryError }> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+  } catch (error) {
+    return { error: { status: 'FETCH_ERROR', error: String(error) } };
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) return { error: { status: response.status, data: body } };
+  return { data: body as T };
+}
+
+const opsApi = api.enhanceEndpoints({ addTagTypes: ['Models'] }).injectEndpoints({
   endpoints: (build) => ({
     platformAnalytics: build.query<PlatformAnalytics, { token: string; days: Period }>({
-      // An error reads as the app's others do (`{ status, data }`), so `errorMessage` says it.
-      async queryFn({ token, days }) {
-        let response: Response;
-        try {
-          response = await fetch(`/ops/analytics?days=${days}`, { headers: { authorization: `Bearer ${token}` } });
-        } catch (error) {
-          return { error: { status: 'FETCH_ERROR', error: String(error) } satisfies FetchBaseQueryError };
-        }
-        const body: unknown = await response.json().catch(() => null);
-        if (!response.ok) return { error: { status: response.status, data: body } satisfies FetchBaseQueryError };
-        return { data: body as PlatformAnalytics };
-      },
+      queryFn: ({ token, days }) => opsRequest<PlatformAnalytics>(`/ops/analytics?days=${days}`, token),
       // Nothing is kept once the screen is left: the token is part of what the cache would keep.
       keepUnusedDataFor: 0,
+    }),
+    /** The recommender's versions, the canary experiment running and the decisions that ended the last ones. */
+    modelRegistry: build.query<ModelRegistry, { token: string }>({
+      queryFn: ({ token }) => opsRequest<ModelRegistry>('/ops/models', token),
+      providesTags: ['Models'],
+      keepUnusedDataFor: 0,
+    }),
+    /**
+     * Ends the running canary experiment now. The registry is read again either way: after a
+     * refusal (`no_experiment`) it is out of date too.
+     */
+    forceDecision: build.mutation<ExperimentDecision, { token: string; verdict: ForcedVerdict }>({
+      queryFn: ({ token, verdict }) =>
+        opsRequest<ExperimentDecision>(`/ops/models/recommender/${verdict}`, token, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      invalidatesTags: ['Models'],
     }),
   }),
 });
 
-export const { usePlatformAnalyticsQuery } = opsApi;
+export const { usePlatformAnalyticsQuery, useModelRegistryQuery, useForceDecisionMutation } = opsApi;

@@ -60,6 +60,12 @@ export type RecommenderOutcome = Schemas['RecommenderOutcome'];
 export type MatcherOutcome = Schemas['MatcherOutcome'];
 export type DayVolume = Schemas['DayVolume'];
 export type PipelineState = Schemas['PipelineState'];
+export type ModelRegistry = Schemas['ModelRegistry'];
+export type ModelVersion = Schemas['ModelVersion'];
+export type RunningExperiment = Schemas['RunningExperiment'];
+export type ExperimentLook = Schemas['ExperimentLook'];
+export type ArmNumbers = Schemas['ArmNumbers'];
+export type ExperimentDecision = Schemas['ExperimentDecision'];
 
 /** Channel messages and their bodies are the realtime protocol's, whichever way they arrive. */
 export type { ChannelMessage, DmNotice, MessageBody } from '../api/generated/protocol';

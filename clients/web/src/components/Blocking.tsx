@@ -1,8 +1,9 @@
 // Blocking someone, asked twice and undoable: an inline question before the block, and a short
 // note with "Undo" after it, since a block hides both people from each other at once.
 
-import { KeyboardEvent, useEffect, useId, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmInPlace } from './ui';
 
 /** How long the "Undo" note stays once it is neither hovered nor focused. */
 const UNDO_MS = 8000;
@@ -20,37 +21,14 @@ export function BlockConfirm({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const questionId = useId();
-  const cancel = useRef<HTMLButtonElement>(null);
-  const opener = useRef<Element | null>(null);
-  // The safe answer has focus, so a second Enter does not block by accident; answering "no" gives
-  // focus back to the button that asked.
-  useEffect(() => {
-    opener.current = document.activeElement;
-    cancel.current?.focus();
-  }, []);
-  const dismiss = () => {
-    onCancel();
-    if (opener.current instanceof HTMLElement) opener.current.focus();
-  };
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      dismiss();
-    }
-  };
   return (
-    <div className="confirm" role="group" aria-labelledby={questionId} onKeyDown={onKeyDown}>
-      <p id={questionId}>{t('block.question', { name })}</p>
-      <div className="button-row">
-        <button type="button" className="button button-danger button-small" disabled={busy} onClick={onConfirm}>
-          {t('block.confirm')}
-        </button>
-        <button type="button" ref={cancel} className="button button-ghost button-small" onClick={dismiss}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </div>
+    <ConfirmInPlace
+      question={t('block.question', { name })}
+      confirmLabel={t('block.confirm')}
+      busy={busy}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    />
   );
 }
 

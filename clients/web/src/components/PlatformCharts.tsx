@@ -3,7 +3,6 @@
 // and matcher weight set does; events created and attended per day; and whether the analytics
 // pipeline keeps up. Drawn where a shape says more than numbers, tabled where the numbers matter.
 
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   Bar as Bars,
@@ -18,35 +17,15 @@ import {
   YAxis,
 } from 'recharts';
 import type { ActivePoint, Cohort, DayVolume, MatcherOutcome, PipelineState, RecommenderOutcome } from '../app/types';
-import { AXIS_TICK, GRID_STROKE, LEGEND_STYLE, seriesOrder, TOOLTIP_ITEM } from './charts';
+import { AXIS_TICK, GRID_STROKE, LEGEND_STYLE, seriesOrder, shortVersion, TOOLTIP_ITEM } from './charts';
 import { calendarDay, formatCount, formatPercent, shortDuration } from './format';
+import { Panel, ScrollingTable } from './OpsPanel';
 import { Bar, Empty } from './ui';
 
 /** The order of each chart's series, in its legend and tooltip. */
 const ACTIVE_ORDER = seriesOrder(['daily', 'weekly', 'monthly']);
 const RECOMMENDER_ORDER = seriesOrder(['ctr_at_5', 'rsvp_rate']);
 const VOLUME_ORDER = seriesOrder(['events_created', 'attended']);
-
-/** A card with a heading; `wide` spans the whole row of the dashboard. */
-function Panel({ id, title, wide, children }: { id: string; title: string; wide?: boolean; children: ReactNode }) {
-  return (
-    <section className={wide ? 'card ops-wide' : 'card'} aria-labelledby={`${id}-heading`} data-testid={id}>
-      <h2 id={`${id}-heading`} className="section-title">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
-
-/** A table that scrolls sideways inside its card on a narrow screen (reachable by keyboard). */
-function ScrollingTable({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
-      <table className="data-table">{children}</table>
-    </div>
-  );
-}
 
 /** Distinct people active on each day, and in the 7 and 30 days ending with it. */
 export function ActivePeople({ active }: { active: ActivePoint[] }) {
@@ -198,9 +177,6 @@ export function CohortRetention({ cohorts }: { cohorts: Cohort[] }) {
     </Panel>
   );
 }
-
-/** A version's name as an axis tick: fingerprints are long, their start tells them apart. */
-const shortVersion = (version: string) => (version.length > 12 ? `${version.slice(0, 10)}…` : version);
 
 /** Each recommender version's click-through in its top places and the RSVPs its lists brought. */
 export function RecommenderVersions({ recommenders }: { recommenders: RecommenderOutcome[] }) {

@@ -5,8 +5,10 @@ import {
   calendarDay,
   clock,
   eventPlace,
+  formatChange,
   formatCount,
   formatPercent,
+  formatStatistic,
   eventTime,
   eventWhen,
   fromLocalInput,
@@ -314,6 +316,16 @@ describe('numbers and days on the dashboards', () => {
     expect(formatPercent(2 / 3, 0, 'en')).toBe('67%');
     expect(formatPercent(0.1234, 1, 'en')).toBe('12.3%');
     expect(plain(formatPercent(0.5, 0, 'ru'))).toBe('50 %');
+  });
+
+  it('writes a change with its sign and a statistic with its decimals', () => {
+    expect(formatChange(0.1234, 1, 'en')).toBe('+12.3%');
+    expect(formatChange(-0.04, 1, 'en')).toBe('-4%');
+    expect(formatChange(0, 1, 'en')).toBe('0%');
+    expect(plain(formatChange(0.5, 1, 'ru'))).toBe('+50 %');
+    expect(formatStatistic(1.959964, 2, 'en')).toBe('1.96');
+    expect(formatStatistic(-0.4, 2, 'en')).toBe('-0.40');
+    expect(formatStatistic(2.807, 2, 'ru')).toBe('2,81');
   });
 
   it('says a lag in the unit that reads best', () => {

@@ -96,6 +96,16 @@ export function formatPercent(share: number, digits = 0, locale = currentLocale(
   return share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: digits });
 }
 
+/** A change as a signed percentage ("+12.3%", "-4%"), with `digits` after the point at most. */
+export function formatChange(share: number, digits = 1, locale = currentLocale()): string {
+  return share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: digits, signDisplay: 'exceptZero' });
+}
+
+/** A statistic with a fixed number of decimals ("1.96", "-0.40"; "1,96" in Russian). */
+export function formatStatistic(value: number, digits = 2, locale = currentLocale()): string {
+  return value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
 /** A number of seconds, short: "12 sec", "4.5 min", "2 hr" ("12 с", "4,5 мин", "2 ч" in Russian). */
 export function shortDuration(seconds: number, locale = currentLocale()): string {
   const [value, unit] =

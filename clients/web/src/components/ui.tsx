@@ -90,6 +90,70 @@ export function Bar({ share, tone = 'accent' }: { share: number; tone?: 'accent'
   );
 }
 
+/**
+ * A question answered in place before an action a second click should not take by accident:
+ * the safe answer has focus, so a second Enter does nothing, and answering "no" (Cancel or
+ * Escape) gives focus back to the button that asked. `tone` is the confirming button's:
+ * `danger` for what takes something away, `accent` for what only moves things on.
+ */
+export function ConfirmInPlace({
+  question,
+  confirmLabel,
+  tone = 'danger',
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  question: ReactNode;
+  confirmLabel: string;
+  tone?: 'danger' | 'accent';
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const questionId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    opener.current = document.activeElement;
+    cancel.current?.focus();
+  }, []);
+  const dismiss = () => {
+    onCancel();
+    if (opener.current instanceof HTMLElement) opener.current.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      dismiss();
+    }
+  };
+  return (
+    <div
+      className={tone === 'danger' ? 'confirm' : 'confirm confirm-accent'}
+      role="group"
+      aria-labelledby={questionId}
+      onKeyDown={onKeyDown}
+    >
+      <p id={questionId}>{question}</p>
+      <div className="button-row">
+        <button
+          type="button"
+          className={`button ${tone === 'danger' ? 'button-danger' : 'button-primary'} button-small`}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {confirmLabel}
+        </button>
+        <button type="button" ref={cancel} className="button button-ghost button-small" onClick={dismiss}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function ErrorNote({ children }: { children: ReactNode }) {
   if (!children) return null;
   return (

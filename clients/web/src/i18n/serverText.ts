@@ -1,9 +1,10 @@
 // Sentences the server writes in English without a code of their own (a field's problem in a
-// validation error, the reasons under a suggestion or a recommended event), matched by their
-// fixed English wording and said in the active language. Wording the patterns do not know is shown
-// as the server wrote it.
+// validation error, the reasons under a suggestion or a recommended event, the rollout loop's
+// reasons on the operator's page), matched by their fixed English wording and said in the active
+// language. Wording the patterns do not know is shown as the server wrote it.
 
 import i18n from 'i18next';
+import { formatChange, formatCount, formatStatistic } from '../components/format';
 
 /** One known English sentence: its pattern, and the translation given what the pattern captured. */
 type Known = [RegExp, (...captured: string[]) => string];
@@ -63,6 +64,56 @@ const REASONS: Known[] = [
 /** A suggestion's or a recommendation's reason in the active language. */
 export function reasonText(reason: string): string {
   return translate(REASONS, reason);
+}
+
+/** The numbers in the rollout loop's reasons, as the server writes them ("1.96", "+12.3%"), in the app's language. */
+const z = (value: string) => formatStatistic(Number(value));
+const lift = (percent: string) => formatChange(Number(percent) / 100);
+const exposures = (n: string) => formatCount(Number(n));
+
+/**
+ * Why the rollout loop decided what it did at a look at a canary experiment. The two that wrap
+ * another reason (an operator's, and the experiment's time running out) say the inner one too.
+ */
+const LOOK_REASONS: Known[] = [
+  [/^forced by an operator \((.*)\)$/, (inner) => t('operator.reasons.forced', { reason: lookReasonText(inner) })],
+  [
+    /^not shown better within (\d+) hours: (.*)$/,
+    (hours, inner) => t('operator.reasons.timedOut', { count: count(hours), reason: lookReasonText(inner) }),
+  ],
+  [
+    /^(\d+) exposures in the smaller arm; a decision needs (\d+)$/,
+    (least, needed) => t('operator.reasons.tooFew', { shown: exposures(least), needed: exposures(needed) }),
+  ],
+  [
+    /^guardrail: the canary's opens per impression are worse \(z = (-?[\d.]+)\)$/,
+    (guard) => t('operator.reasons.guardrail', { z: z(guard) }),
+  ],
+  [
+    /^better: z = (-?[\d.]+) ≥ ([\d.]+), lift ([+-]?[\d.]+)%$/,
+    (found, needed, change) => t('operator.reasons.better', { z: z(found), needed: z(needed), lift: lift(change) }),
+  ],
+  [
+    /^worse: z = (-?[\d.]+) ≤ -([\d.]+), lift ([+-]?[\d.]+)%$/,
+    (found, needed, change) => t('operator.reasons.worse', { z: z(found), needed: z(needed), lift: lift(change) }),
+  ],
+  [
+    /^no significant gain after (\d+) exposures per arm \(z = (-?[\d.]+)\): the current version stays$/,
+    (least, found) => t('operator.reasons.noGain', { shown: exposures(least), z: z(found) }),
+  ],
+  [
+    /^not significant yet: z = (-?[\d.]+), needs ±([\d.]+)$/,
+    (found, needed) => t('operator.reasons.notYet', { z: z(found), needed: z(needed) }),
+  ],
+  [
+    /^between planned looks \(look (\d+) of (\d+)\)$/,
+    (look, looks) => t('operator.reasons.betweenLooks', { look: count(look), looks: count(looks) }),
+  ],
+];
+
+/** The rollout loop's reason for a look or a decision, in the active language. */
+export function lookReasonText(reason: string): string {
+  return translate(LOOK_REASONS, reason);
 }
 
 /** The problems the server's validation names after a field ("must not be empty"), as keys of `field.problem`. */
@@ -209,6 +260,7 @@ const CODE_SENTENCES: Record<string, () => string> = {
   no_passkeys: () => t('error.code.no_passkeys'),
   too_many_passkeys: () => t('error.code.too_many_passkeys'),
   ops_disabled: () => t('error.code.ops_disabled'),
+  no_experiment: () => t('error.code.no_experiment'),
 };
 
 /** The sentence for an API error code, in the active language; `null` for a code not known here. */

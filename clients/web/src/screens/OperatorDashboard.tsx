@@ -1,6 +1,7 @@
 // The operator's dashboard at /operator, outside the app's own frame: an operator need not have
 // an account. It asks for the deployment's operator token (kept for this tab only, until it is
-// forgotten), then shows the platform over the last 7, 30 or 90 days.
+// forgotten), then shows the platform over the last 7, 30 or 90 days, and under it the
+// recommender's models and their canary experiment.
 
 import { FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { skipToken } from '@reduxjs/toolkit/query';
 import { errorMessage } from '../app/api';
 import { keepOpsToken, keptOpsToken, type Period, PERIODS, usePlatformAnalyticsQuery } from '../app/ops';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ModelRollout } from '../components/ModelRollout';
 import {
   ActivePeople,
   CohortRetention,
@@ -94,6 +96,7 @@ export function OperatorDashboard() {
                 <RecommenderVersions recommenders={data.recommenders} />
                 <MatcherWeights matchers={data.matchers} />
               </div>
+              {token && <ModelRollout token={token} />}
             </>
           )}
         </div>
