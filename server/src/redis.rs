@@ -34,6 +34,44 @@ pub fn nothing_came(e: &fred::error::Error) -> bool {
     *e.kind() == fred::error::ErrorKind::Timeout
 }
 
+/// An entry of a stream: its id and its fields.
+pub type StreamEntry = fred::types::streams::XReadValue<String, String, String>;
+
+/// Up to `count` new entries of `stream` for `consumer` of `group`, waiting up to `block_ms` for
+/// the first; none when nothing came in that time.
+pub async fn read_group(
+    client: &Client,
+    stream: &str,
+    group: &str,
+    consumer: &str,
+    count: u64,
+    block_ms: u64,
+) -> anyhow::Result<Vec<StreamEntry>> {
+    use fred::prelude::StreamsInterface as _;
+    let read: fred::types::Value =
+        client.xreadgroup(group, consumer, Some(count), Some(block_ms), false, stream, ">").await?;
+    if read.is_null() {
+        return Ok(Vec::new());
+    }
+    Ok(read.into_xread_response::<String, String, String, String>()?.into_values().flatten().collect())
+}
+
+/// Up to `count` entries of `stream` that another consumer of `group` took and left
+/// unacknowledged for `idle`, now `consumer`'s.
+pub async fn claim_idle(
+    client: &Client,
+    stream: &str,
+    group: &str,
+    consumer: &str,
+    idle: std::time::Duration,
+    count: u64,
+) -> anyhow::Result<Vec<StreamEntry>> {
+    use fred::prelude::StreamsInterface as _;
+    let answer: fred::types::Value =
+        client.xautoclaim(stream, group, consumer, idle.as_millis() as u64, "0-0", Some(count), false).await?;
+    Ok(answer.into_xautoclaim_values::<String, String, String>()?.1)
+}
+
 /// How this worker process names itself to Redis (consumer groups, locks): host and process id.
 pub fn worker_name() -> String {
     format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "matcher".into()), std::process::id())

@@ -202,35 +202,19 @@ async fn write_from_stream(store: Store, client: Client, stream: String, stats: 
     let consumer = format!("writer-{}", uuid::Uuid::new_v4().simple());
     let mut last_claim = tokio::time::Instant::now() - CLAIM_IDLE;
     loop {
-        let mut entries: Vec<(String, std::collections::HashMap<String, String>)> = Vec::new();
+        let mut entries = Vec::new();
         if last_claim.elapsed() >= CLAIM_IDLE / 2 {
             last_claim = tokio::time::Instant::now();
-            let claimed: Result<Value, _> = client
-                .xautoclaim(&stream, GROUP, consumer.as_str(), CLAIM_IDLE.as_millis() as u64, "0-0", Some(10), false)
-                .await;
-            if let Ok(answer) = claimed {
-                if let Ok((_, taken)) = answer.into_xautoclaim_values::<String, String, String>() {
-                    entries = taken;
-                }
+            match crate::redis::claim_idle(&client, &stream, GROUP, &consumer, CLAIM_IDLE, 10).await {
+                Ok(taken) => entries = taken,
+                Err(e) => tracing::warn!(error = %e, "taking over abandoned analytics failed"),
             }
         }
         if entries.is_empty() {
-            let read = client.xreadgroup::<Value, _, _, _, _>(
-                GROUP,
-                consumer.as_str(),
-                Some(10),
-                Some(READ_BLOCK_MS),
-                false,
-                &stream,
-                ">",
-            );
+            let read = crate::redis::read_group(&client, &stream, GROUP, &consumer, 10, READ_BLOCK_MS);
             tokio::select! {
                 read = read => match read {
-                    Ok(Value::Null) => {}
-                    Ok(streams) => match streams.into_xread_response::<String, String, String, String>() {
-                        Ok(streams) => entries = streams.into_values().flatten().collect(),
-                        Err(e) => tracing::warn!(error = %e, "unreadable analytics entries"),
-                    },
+                    Ok(read) => entries = read,
                     Err(e) => {
                         tracing::warn!(error = %e, "reading analytics from Redis failed");
                         tokio::time::sleep(Duration::from_secs(1)).await;

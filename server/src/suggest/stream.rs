@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fred::prelude::{Client, HashesInterface, KeysInterface, StreamsInterface};
-use fred::types::streams::XReadValue;
 use fred::types::Value;
 use protocol::suggestions::Suggestion;
 use uuid::Uuid;
@@ -81,7 +80,7 @@ impl JobQueue {
 }
 
 /// One job as read from the stream.
-type Entry = XReadValue<String, String, String>;
+type Entry = crate::redis::StreamEntry;
 
 /// Runs a matcher worker until `shutdown` resolves.
 pub async fn run_worker(
@@ -110,23 +109,10 @@ pub async fn run_worker(
             }
         }
         if entries.is_empty() {
-            let read = worker.client.xreadgroup::<Value, _, _, _, _>(
-                GROUP,
-                worker.consumer.as_str(),
-                Some(BATCH),
-                Some(READ_BLOCK_MS),
-                false,
-                JOBS,
-                ">",
-            );
+            let read = crate::redis::read_group(&worker.client, JOBS, GROUP, &worker.consumer, BATCH, READ_BLOCK_MS);
             tokio::select! {
                 read = read => match read {
-                    // Nil when nothing came within the block time.
-                    Ok(Value::Null) => {}
-                    Ok(streams) => match streams.into_xread_response::<String, String, String, String>() {
-                        Ok(streams) => entries = streams.into_values().flatten().collect(),
-                        Err(e) => tracing::warn!(error = %e, "unreadable jobs"),
-                    },
+                    Ok(read) => entries = read,
                     Err(e) => {
                         tracing::warn!(error = %e, "reading jobs failed");
                         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -154,11 +140,7 @@ struct Worker {
 impl Worker {
     /// Jobs of workers presumed dead, now this worker's.
     async fn claim(&self) -> anyhow::Result<Vec<Entry>> {
-        let answer: Value = self
-            .client
-            .xautoclaim(JOBS, GROUP, self.consumer.as_str(), CLAIM_IDLE.as_millis() as u64, "0-0", Some(BATCH), false)
-            .await?;
-        let (_, entries) = answer.into_xautoclaim_values::<String, String, String>()?;
+        let entries = crate::redis::claim_idle(&self.client, JOBS, GROUP, &self.consumer, CLAIM_IDLE, BATCH).await?;
         if !entries.is_empty() {
             tracing::info!(jobs = entries.len(), "took over jobs of a worker presumed dead");
         }
