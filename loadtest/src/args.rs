@@ -21,6 +21,7 @@ pub enum Scenario {
     ReconnectStorm,
     LiveMatch,
     Rest,
+    Analytics,
 }
 
 /// Mingle's realtime and REST performance next to a Socket.IO peer, on this machine.
@@ -61,7 +62,8 @@ pub struct Args {
 
     /// An empty PostgreSQL database for the REST scenario's second run; without it, only
     /// SQLite is measured. When the idle scenario runs on several Mingle nodes, they share it
-    /// first (with Redis, see --redis-url), leaving their few accounts behind.
+    /// first (with Redis, see --redis-url), leaving their few accounts behind. The analytics
+    /// scenario creates databases of its own beside it (with `psql`, as this role) and drops them.
     #[arg(long, env = "LOADTEST_POSTGRES_URL")]
     pub postgres_url: Option<String>,
 
@@ -126,6 +128,15 @@ pub struct Args {
     #[arg(long, env = "LOADTEST_REST_SECS")]
     pub rest_secs: Option<u64>,
 
+    /// Seconds of each run of the analytics scenario (the REST traffic and a small chat, with
+    /// analytics off, then on with clients sending batches as fast as the server takes them).
+    #[arg(long, env = "LOADTEST_ANALYTICS_SECS")]
+    pub analytics_secs: Option<u64>,
+
+    /// Clients sending analytics batches of 100 events at once, each signed in as its own account.
+    #[arg(long, env = "LOADTEST_ANALYTICS_SENDERS", default_value_t = 4)]
+    pub analytics_senders: usize,
+
     /// Loopback source addresses (127.0.0.1 upwards) client sockets are spread over.
     #[arg(long, env = "LOADTEST_SOURCE_ADDRESSES", default_value_t = 16)]
     pub source_addresses: usize,
@@ -174,6 +185,8 @@ pub struct Plan {
     pub search_rate: f64,
     pub rsvp_rate: f64,
     pub rest_secs: u64,
+    pub analytics_secs: u64,
+    pub analytics_senders: usize,
     pub source_addresses: usize,
     pub connect_concurrency: usize,
     /// Idle connections one process holds at most (see [`Plan::fit_open_files`]).
@@ -205,6 +218,7 @@ impl Args {
                 Scenario::ReconnectStorm,
                 Scenario::LiveMatch,
                 Scenario::Rest,
+                Scenario::Analytics,
             ]
         } else {
             let mut s = self.scenarios.clone();
@@ -228,6 +242,8 @@ impl Args {
             search_rate: self.search_rate,
             rsvp_rate: self.rsvp_rate,
             rest_secs: self.rest_secs.unwrap_or(scale(20, 5) as u64),
+            analytics_secs: self.analytics_secs.unwrap_or(scale(30, 10) as u64),
+            analytics_senders: self.analytics_senders,
             source_addresses: self.source_addresses,
             connect_concurrency: self.connect_concurrency,
             idle_per_process: self.connections_per_process.unwrap_or(usize::MAX),
@@ -337,9 +353,11 @@ impl Plan {
             (self.idle_hold_secs, "--idle-hold-secs"),
             (self.step_secs, "--step-secs"),
             (self.rest_secs, "--rest-secs"),
+            (self.analytics_secs, "--analytics-secs"),
         ] {
             ensure!((1..=MAX_WINDOW_SECS).contains(&secs), "{name} must be 1 to {MAX_WINDOW_SECS}");
         }
+        ensure!((1..=64).contains(&self.analytics_senders), "--analytics-senders must be 1 to 64");
         ensure!(self.live_attendees >= 2 && self.live_attendees <= 50_000, "--live-attendees must be 2 to 50000");
         // Newcomers wait with an open socket for their turn; the server closes sockets that are
         // silent for a minute, so every check-in must be due well within that.
@@ -374,10 +392,12 @@ mod tests {
         assert_eq!(full.idle_checkpoints, [10_000, 25_000, 50_000, 100_000]);
         assert_eq!(full.fanout_connections.last(), Some(&10_000));
         assert_eq!(full.live_attendees, 10_000);
-        assert_eq!(full.scenarios.len(), 6);
+        assert_eq!(full.scenarios.len(), 7);
         let quick = parse(&["--quick"]).expect("quick is valid");
         assert!(quick.idle_checkpoints.last().is_some_and(|&n| n <= 5_000));
         assert!(quick.step_secs < full.step_secs);
+        assert_eq!(quick.scenarios, full.scenarios, "a quick run tries every scenario");
+        assert!(quick.analytics_secs < full.analytics_secs);
     }
 
     #[test]
@@ -430,6 +450,8 @@ mod tests {
         assert!(err(&["--source-addresses", "0"]).contains("1 to 254"));
         assert!(err(&["--step-secs", "0"]).contains("--step-secs"));
         assert!(err(&["--rest-secs", "3600"]).contains("--rest-secs"));
+        assert!(err(&["--analytics-secs", "0"]).contains("--analytics-secs"));
+        assert!(err(&["--analytics-senders", "0"]).contains("--analytics-senders"));
         assert!(err(&["--fanout-rate", "0"]).contains("--fanout-rate"));
         assert!(err(&["--chat-rooms", "0"]).contains("--chat-rooms"));
         assert!(err(&["--live-arrivals", "1000", "--live-rate", "1"]).contains("45 seconds"));

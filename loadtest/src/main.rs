@@ -7,6 +7,7 @@
 //! may hold, it runs on a cluster of server nodes with copies of this tool as its clients
 //! (`loadtest idle-worker`, see `worker.rs`).
 
+mod analytics;
 mod args;
 mod crowd;
 mod engineio;
@@ -33,13 +34,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Parser as _;
 
+use crate::analytics::{AnalyticsResult, AnalyticsRun};
 use crate::args::{Args, Plan, Role, Scenario};
 use crate::mingle::Api;
 use crate::net::SourceAddresses;
 use crate::peers::{Flavor, Target};
 use crate::report::{Machine, Results};
 use crate::scenarios::{Dial, FanoutPlan, IdleResult, SpreadServer};
-use crate::servers::{Cluster, Server};
+use crate::servers::{Cluster, ScratchDatabase, Server};
 use crate::worker::{ClientWorkers, Job};
 
 /// Accounts the realtime scenarios' connections share (each in every room).
@@ -109,14 +111,16 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     if plan.scenarios.contains(&Scenario::Rest) {
-        let mut backends = vec![("SQLite", None)];
-        match &args.postgres_url {
-            Some(url) => backends.push(("PostgreSQL", Some(url.as_str()))),
-            None => results.notes.push("REST on PostgreSQL not measured: no --postgres-url".to_owned()),
-        }
-        for (backend, url) in backends {
+        for (backend, url) in backends(&args, "REST", &mut results) {
             if let Err(e) = run_rest(&args, &plan, backend, url, &mut results).await {
                 results.notes.push(format!("REST on {backend} failed: {e:#}"));
+            }
+        }
+    }
+    if plan.scenarios.contains(&Scenario::Analytics) {
+        for (backend, url) in backends(&args, "analytics", &mut results) {
+            if let Err(e) = run_analytics(&args, &plan, &dial, backend, url, &mut results).await {
+                results.notes.push(format!("analytics on {backend} failed: {e:#}"));
             }
         }
     }
@@ -465,6 +469,17 @@ async fn run_live_match(args: &Args, plan: &Plan, dial: &Dial, results: &mut Res
     Ok(())
 }
 
+/// The database backends a scenario runs on: SQLite, and PostgreSQL when `--postgres-url` names
+/// a database (a note says so when it does not).
+fn backends<'a>(args: &'a Args, scenario: &str, results: &mut Results) -> Vec<(&'static str, Option<&'a str>)> {
+    let mut backends = vec![("SQLite", None)];
+    match &args.postgres_url {
+        Some(url) => backends.push(("PostgreSQL", Some(url.as_str()))),
+        None => results.notes.push(format!("{scenario} on PostgreSQL not measured: no --postgres-url")),
+    }
+    backends
+}
+
 async fn run_rest(
     args: &Args,
     plan: &Plan,
@@ -482,4 +497,116 @@ async fn run_rest(
     server.stop().await;
     results.rest.push(outcome?);
     Ok(())
+}
+
+/// The analytics scenario on one backend: a server with analytics off, then a fresh one with
+/// analytics on, each on a fresh database with the demo world.
+async fn run_analytics(
+    args: &Args,
+    plan: &Plan,
+    dial: &Dial,
+    backend: &str,
+    url: Option<&str>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    let load = analytics::Load {
+        length: Duration::from_secs(plan.analytics_secs),
+        search_rate: plan.search_rate,
+        rsvp_rate: plan.rsvp_rate,
+        senders: plan.analytics_senders,
+    };
+    let mut runs = Vec::with_capacity(2);
+    for on in [false, true] {
+        let state = if on { "on" } else { "off" };
+        say(&format!(
+            "analytics {state}, {backend}: demo world, then {} s of {} searches/s, {} RSVPs/s and a chat{}",
+            plan.analytics_secs,
+            plan.search_rate,
+            plan.rsvp_rate,
+            if on { format!(", {} clients sending analytics batches", load.senders) } else { String::new() }
+        ));
+        // Each server gets a database of its own: the demo world goes only into an empty one.
+        let database = match url {
+            Some(url) => Some(ScratchDatabase::create(url, &format!("analytics_{state}")).await?),
+            None => None,
+        };
+        let name = format!("analytics-{}-{state}", backend.to_lowercase());
+        let url = database.as_ref().map(|d| d.url.as_str());
+        let outcome = analytics_run(args, dial, &name, backend, url, on, &load).await;
+        if let Some(database) = database {
+            database.remove().await;
+        }
+        runs.push(outcome?);
+    }
+    let (Some(on), Some(off)) = (runs.pop(), runs.pop()) else { anyhow::bail!("a run is missing") };
+    let result = AnalyticsResult::new(backend, &load, off, on);
+    for run in [&result.off, &result.on] {
+        let state = if run.analytics { "on" } else { "off" };
+        if let Some(e) = &run.chat_first_error {
+            results.notes.push(format!(
+                "analytics {state}, {backend}: {} chat connections failed and {} were closed, first: {e}",
+                run.chat_failed, run.chat_dropped
+            ));
+        }
+        if let Some(e) = &run.first_batch_error {
+            results
+                .notes
+                .push(format!("analytics {state}, {backend}: {} batches not accepted, first: {e}", run.batch_errors));
+        }
+        if run.dropped > 0 {
+            results.notes.push(format!("analytics {state}, {backend}: the server dropped {} events", run.dropped));
+        }
+        if run.drain_secs.is_none() {
+            results.notes.push(format!(
+                "analytics {state}, {backend}: {} events still queued 10 s after the run",
+                run.queued_after
+            ));
+        }
+        if run.idle_after_secs.is_none() {
+            results.notes.push(format!(
+                "analytics {state}, {backend}: the server was still busy 180 s after setting up; measured anyway"
+            ));
+        }
+    }
+    results.analytics.push(result);
+    Ok(())
+}
+
+/// One run of the analytics scenario: its server, an event chat in each room, its members.
+async fn analytics_run(
+    args: &Args,
+    dial: &Dial,
+    name: &str,
+    backend: &str,
+    url: Option<&str>,
+    on: bool,
+    load: &analytics::Load,
+) -> anyhow::Result<AnalyticsRun> {
+    // Set both ways, so that the tool's own environment does not decide it.
+    let env = [("MINGLE_ANALYTICS", if on { "true" } else { "false" })];
+    let server = servers::start_mingle_with(&args.mingle_bin, name, url, true, &env).await?;
+    let outcome = async {
+        let api = Api::new(server.addr)?;
+        let organizer = api.register("organizer@bench.mingle.test", "Organizer").await?;
+        let start = chrono::Utc::now() - chrono::Duration::hours(1);
+        let end = chrono::Utc::now() + chrono::Duration::hours(8);
+        let mut events = Vec::with_capacity(analytics::CHAT_ROOMS);
+        for i in 0..analytics::CHAT_ROOMS {
+            events.push(
+                api.create_event(&organizer.token, &format!("Load test room {i}"), &["loadtest"], start, end).await?.id,
+            );
+        }
+        let tokens = accounts_in_rooms(&api, "member", QUICK_ACCOUNTS, &events).await?;
+        let target = Target {
+            flavor: Flavor::Mingle,
+            addr: server.addr,
+            pid: server.pid,
+            rooms: events.iter().map(|e| format!("event:{e}:chat")).collect(),
+            tokens,
+        };
+        analytics::measure(&api, &target, dial, backend, on, load).await
+    }
+    .await;
+    server.stop().await;
+    outcome
 }

@@ -1,8 +1,9 @@
 //! Mingle's REST API as the scenarios use it to set up: accounts, profiles, events, RSVPs and
-//! check-ins, and the requests the REST scenario times.
+//! check-ins, and the requests the REST and analytics scenarios time.
 
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
+use protocol::analytics::{AnalyticsBatch, BatchAccepted};
 use protocol::auth::{RegisterRequest, Session};
 use protocol::events::{CheckinRequest, CreateEvent, EventVisibility, RsvpIntent, RsvpRequest};
 use reqwest::StatusCode;
@@ -152,6 +153,15 @@ impl Api {
         let status = response.status();
         let _ = response.bytes().await;
         Ok(status)
+    }
+
+    /// `POST /analytics/events` as the account of `token`; answers how many events the server
+    /// took.
+    pub async fn analytics_events(&self, token: &str, batch: &AnalyticsBatch) -> anyhow::Result<u32> {
+        let response =
+            self.http.post(format!("{}/analytics/events", self.base)).bearer_auth(token).json(batch).send().await?;
+        let answer: BatchAccepted = Self::expect(response, "POST /analytics/events").await?.json().await?;
+        Ok(answer.accepted)
     }
 
     /// Upcoming public events (first page), as JSON.

@@ -99,6 +99,26 @@ fn parse_cpu_seconds(stat: &str) -> anyhow::Result<f64> {
     }
 }
 
+/// Waits until the process has used less than `percent` of a core over the last 2 s, at most
+/// `limit`; answers how long that took, or none when the limit came first (or /proc could not be
+/// read).
+pub async fn wait_idle(pid: u32, percent: f64, limit: Duration) -> Option<Duration> {
+    const WINDOW: Duration = Duration::from_secs(2);
+    let started = Instant::now();
+    let mut before = cpu_seconds(pid).ok()?;
+    loop {
+        tokio::time::sleep(WINDOW).await;
+        let now = cpu_seconds(pid).ok()?;
+        if (now - before) / WINDOW.as_secs_f64() * 100.0 < percent {
+            return Some(started.elapsed());
+        }
+        if started.elapsed() >= limit {
+            return None;
+        }
+        before = now;
+    }
+}
+
 /// The process's soft limit on open files.
 pub fn open_files_limit(pid: u32) -> Option<u64> {
     let limits = rlimit::ProcLimits::read_process(i32::try_from(pid).ok()?).ok()?;

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::{AnalyticsResult, AnalyticsRun};
 use crate::live_match::LiveMatchResult;
 use crate::rest::RestResult;
 use crate::scenarios::{ChatResult, FanoutResult, IdleResult, StormResult};
@@ -46,6 +47,9 @@ pub struct Results {
     pub storm: Vec<StormResult>,
     pub live_match: Option<LiveMatchResult>,
     pub rest: Vec<RestResult>,
+    /// Absent from the results of runs before the scenario existed.
+    #[serde(default)]
+    pub analytics: Vec<AnalyticsResult>,
     /// Failures and caveats, in the order they happened.
     pub notes: Vec<String>,
 }
@@ -321,6 +325,7 @@ impl Results {
         self.fanout_section(&mut md, plots);
         self.chat_and_storm_sections(&mut md);
         self.live_and_rest_sections(&mut md);
+        self.analytics_section(&mut md);
         md
     }
 
@@ -697,6 +702,110 @@ impl Results {
         }
     }
 
+    fn analytics_section(&self, md: &mut String) {
+        let Some(first) = self.analytics.first() else { return };
+        let _ = writeln!(md, "## Analytics\n");
+        let _ = writeln!(
+            md,
+            "What recording usage analytics (`docs/analytics.md`) costs the requests people wait \
+             for. On each backend, a server with analytics off (`MINGLE_ANALYTICS=false`), then a \
+             fresh one with analytics on, each on a fresh database with the demo world. Once the \
+             server is idle (a fresh one spends its first minute on a core, embedding the events \
+             and training the recommender), each runs the REST scenario's traffic ({:.0} searches/s and {:.0} RSVPs/s; latency from when each \
+             request was due) and a chat ({} connections in {} event chats, {:.0} messages/s over \
+             all of them; latency from send to receipt) for {:.0} s. With analytics on, {} clients, \
+             each signed in as its own account, also send batches of {} events (page views and \
+             opens), each as soon as the last was answered. Events written and dropped come from \
+             the server's `/metrics`: written/s counts `mingle_analytics_events_written_total` over \
+             the run, and what was still queued then is waited for, up to 10 s. The server's own \
+             events count among those written (RSVPs, chat activity; these searches are signed \
+             out, so they record no impressions). Server and client share the machine's {} cores.\n",
+            first.off.rest.search_rate,
+            first.off.rest.rsvp_rate,
+            first.chat_connections,
+            first.chat_rooms,
+            first.chat_rate,
+            first.secs,
+            first.senders,
+            first.batch_events,
+            self.machine.cpus
+        );
+        for r in &self.analytics {
+            let _ = writeln!(md, "### {}\n", r.backend);
+            let mut table = Table::new(&[
+                ("measured", Align::Left),
+                ("analytics off", Align::Right),
+                ("analytics on", Align::Right),
+                ("on - off", Align::Right),
+            ]);
+            let (off, on) = (&r.off, &r.on);
+            table.row([
+                "client events accepted/s".to_owned(),
+                "-".to_owned(),
+                thousands(on.accepted_per_sec()),
+                String::new(),
+            ]);
+            table.row([
+                "events written/s".to_owned(),
+                thousands(off.written_per_sec()),
+                thousands(on.written_per_sec()),
+                String::new(),
+            ]);
+            table.row(["written after the run".to_owned(), drained(off), drained(on), String::new()]);
+            table.row([
+                "events dropped".to_owned(),
+                thousands(off.dropped as f64),
+                thousands(on.dropped as f64),
+                String::new(),
+            ]);
+            table.row([
+                "queue at most / write lag at most".to_owned(),
+                pipeline_peaks(off),
+                pipeline_peaks(on),
+                String::new(),
+            ]);
+            table.row(["writer busy / mean batch write".to_owned(), writer(off), writer(on), String::new()]);
+            table.row(["batch p50 / p99 / max ms".to_owned(), "-".to_owned(), on.batches.cell(), String::new()]);
+            table.row([
+                "search p50 / p99 / max ms".to_owned(),
+                off.rest.search.cell(),
+                on.rest.search.cell(),
+                added_ms(off.rest.search.p99_ms, on.rest.search.p99_ms),
+            ]);
+            table.row([
+                "RSVP p50 / p99 / max ms".to_owned(),
+                off.rest.rsvp.cell(),
+                on.rest.rsvp.cell(),
+                added_ms(off.rest.rsvp.p99_ms, on.rest.rsvp.p99_ms),
+            ]);
+            table.row([
+                "chat delivery p50 / p99 / max ms".to_owned(),
+                off.chat.latency.cell(),
+                on.chat.latency.cell(),
+                added_ms(off.chat.latency.p99_ms, on.chat.latency.p99_ms),
+            ]);
+            table.row([
+                "REST errors / chat delivered".to_owned(),
+                errors_and_delivered(off),
+                errors_and_delivered(on),
+                String::new(),
+            ]);
+            table.row([
+                "server CPU".to_owned(),
+                format!("{:.0}%", off.server_cpu_percent),
+                format!("{:.0}%", on.server_cpu_percent),
+                format!("{:+.0}%", on.server_cpu_percent - off.server_cpu_percent),
+            ]);
+            table.row([
+                "client CPU".to_owned(),
+                format!("{:.0}%", off.client_cpu_percent),
+                format!("{:.0}%", on.client_cpu_percent),
+                String::new(),
+            ]);
+            let _ = writeln!(md, "{table}");
+        }
+    }
+
     /// Writes the page, the JSON and the plots; answers notes about what could not be drawn.
     pub fn write(&self, page: &Path) -> anyhow::Result<Vec<String>> {
         let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("benchmarks").to_owned();
@@ -780,6 +889,40 @@ impl Results {
         }
         Ok(())
     }
+}
+
+/// What a run of the analytics scenario wrote after its window, and how long that took.
+fn drained(run: &AnalyticsRun) -> String {
+    match run.drain_secs {
+        Some(secs) => format!("{} in {secs:.1} s", thousands(run.written_after as f64)),
+        None => format!(
+            "{}, {} still queued after 10 s",
+            thousands(run.written_after as f64),
+            thousands(run.queued_after as f64)
+        ),
+    }
+}
+
+fn pipeline_peaks(run: &AnalyticsRun) -> String {
+    format!("{} / {:.1} s", thousands(run.queue_peak as f64), run.write_lag_peak_secs)
+}
+
+/// The share of the window the analytics writer spent writing, and a batch's mean write.
+fn writer(run: &AnalyticsRun) -> String {
+    if run.write_mean_ms <= 0.0 {
+        return format!("{:.0}% / -", run.writer_busy_percent);
+    }
+    format!("{:.0}% / {} ms", run.writer_busy_percent, fmt_ms(run.write_mean_ms))
+}
+
+fn errors_and_delivered(run: &AnalyticsRun) -> String {
+    format!("{} / {:.1}%", run.rest.search_errors + run.rest.rsvp_errors, run.chat.delivered_ratio * 100.0)
+}
+
+/// The change of a latency, signed: `+3.20 ms`.
+fn added_ms(off: f64, on: f64) -> String {
+    let change = on - off;
+    format!("{}{} ms", if change < 0.0 { "-" } else { "+" }, fmt_ms(change.abs()))
 }
 
 /// One line of a chart.
@@ -922,6 +1065,99 @@ mod tests {
         assert!(md.contains("Mingle ran as 6 processes and the client as 6"), "{md}");
         assert!(md.contains("| Mingle (6 nodes) | 0 |"), "{md}");
         assert!(md.contains("| Mingle | 6 | 16,666 |"), "{md}");
+    }
+
+    fn analytics_run(analytics: bool, p99_ms: f64) -> AnalyticsRun {
+        let latency =
+            crate::stats::Summary { count: 100, p50_ms: 1.0, p99_ms, max_ms: 2.0 * p99_ms, ..Default::default() };
+        AnalyticsRun {
+            analytics,
+            secs: 10.0,
+            idle_after_secs: Some(40.0),
+            rest: RestResult {
+                backend: "SQLite".to_owned(),
+                secs: 10.0,
+                search_rate: 100.0,
+                rsvp_rate: 25.0,
+                search: latency,
+                rsvp: latency,
+                search_errors: 0,
+                rsvp_errors: 1,
+                rsvp_conflicts: 0,
+                server_cpu_percent: 50.0,
+            },
+            chat: crate::scenarios::Step {
+                offered_per_sec: 8.0,
+                published: 80,
+                expected: 4_000,
+                delivered: 4_000,
+                delivered_per_sec: 400.0,
+                delivered_ratio: 1.0,
+                latency,
+                server_cpu_percent: 50.0,
+                server_peak_rss_kib: 0,
+                client_cpu_percent: 20.0,
+                refused: 0,
+                secs: 10.0,
+            },
+            chat_failed: 0,
+            chat_dropped: 0,
+            chat_first_error: None,
+            batches: if analytics { latency } else { Default::default() },
+            accepted: if analytics { 250_000 } else { 0 },
+            batch_errors: 0,
+            first_batch_error: None,
+            written: if analytics { 200_000 } else { 0 },
+            written_after: if analytics { 50_000 } else { 0 },
+            drain_secs: Some(if analytics { 6.5 } else { 0.0 }),
+            queued_after: 0,
+            dropped: 0,
+            queue_peak: if analytics { 60_000 } else { 0 },
+            write_lag_peak_secs: if analytics { 4.25 } else { 0.0 },
+            writer_busy_percent: if analytics { 96.0 } else { 0.0 },
+            write_mean_ms: if analytics { 95.5 } else { 0.0 },
+            server_cpu_percent: if analytics { 150.0 } else { 40.0 },
+            client_cpu_percent: 30.0,
+        }
+    }
+
+    #[test]
+    fn the_analytics_section_sets_each_backend_off_beside_on() {
+        let mut results = Results::default();
+        results.machine.cpus = 2;
+        let load = crate::analytics::Load {
+            length: std::time::Duration::from_secs(10),
+            search_rate: 100.0,
+            rsvp_rate: 25.0,
+            senders: 4,
+        };
+        results.analytics.push(AnalyticsResult::new(
+            "SQLite",
+            &load,
+            analytics_run(false, 10.0),
+            analytics_run(true, 14.5),
+        ));
+        let md = results.markdown("benchmarks");
+        assert!(md.contains("## Analytics") && md.contains("### SQLite"), "{md}");
+        assert!(md.contains("| client events accepted/s | - | 25,000 | |"), "{md}");
+        assert!(md.contains("| events written/s | 0 | 20,000 | |"), "{md}");
+        assert!(md.contains("| written after the run | 0 in 0.0 s | 50,000 in 6.5 s | |"), "{md}");
+        assert!(
+            md.contains("| search p50 / p99 / max ms | 1.00 / 10.0 / 20.0 | 1.00 / 14.5 / 29.0 | +4.50 ms |"),
+            "{md}"
+        );
+        assert!(md.contains("| server CPU | 40% | 150% | +110% |"), "{md}");
+        assert!(md.contains("| writer busy / mean batch write | 0% / - | 96% / 95.5 ms | |"), "{md}");
+        assert!(md.contains("4 clients"), "{md}");
+    }
+
+    #[test]
+    fn results_from_before_the_analytics_scenario_still_read() {
+        let mut json = serde_json::to_value(Results::default()).expect("serializes");
+        json.as_object_mut().expect("an object").remove("analytics");
+        let results: Results = serde_json::from_value(json).expect("reads without the analytics runs");
+        assert!(results.analytics.is_empty());
+        assert!(!results.markdown("benchmarks").contains("## Analytics"));
     }
 
     #[test]

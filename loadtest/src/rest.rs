@@ -62,100 +62,148 @@ pub async fn run(
     search_rate: f64,
     rsvp_rate: f64,
 ) -> anyhow::Result<RestResult> {
-    let events = api.upcoming(100).await?;
-    let event_ids: Vec<uuid::Uuid> =
-        events.iter().filter_map(|e| e["id"].as_str().and_then(|id| id.parse().ok())).collect();
-    anyhow::ensure!(!event_ids.is_empty(), "the demo world has no upcoming events");
-    let words = Arc::new(queries(&events));
-    let bar = crowd::bar(ACCOUNTS as u64, format!("REST ({backend}): accounts"));
-    let mut accounts: Vec<Account> = Vec::with_capacity(ACCOUNTS);
-    for i in 0..ACCOUNTS {
-        accounts.push(api.register(&format!("rest-{i}@bench.mingle.test"), &format!("Rest {i}")).await?);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let accounts = Arc::new(accounts);
-    let event_ids = Arc::new(event_ids);
+    Ok(Traffic::prepare(api, backend).await?.run(pid, length, search_rate, rsvp_rate).await)
+}
 
-    let search = Arc::new(Mutex::new(micros_histogram()));
-    let rsvp = Arc::new(Mutex::new(micros_histogram()));
-    let (search_errors, rsvp_errors, conflicts) =
-        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-    let permits = Arc::new(Semaphore::new(IN_FLIGHT));
-    let sampler = Sampler::start(pid);
-    let total_rate = search_rate + rsvp_rate;
-    let total = (length.as_secs_f64() * total_rate).round() as u64;
-    let bar = crowd::bar(total, format!("REST ({backend})"));
-    let start = Instant::now();
-    let mut tasks = Vec::with_capacity(total as usize);
-    for k in 0..total {
-        let due = start + Duration::from_secs_f64(k as f64 / total_rate);
-        tokio::time::sleep_until(due).await;
-        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { break };
-        // Interleave the two kinds in proportion to their rates.
-        let is_rsvp = ((k + 1) as f64 * rsvp_rate / total_rate).floor() > (k as f64 * rsvp_rate / total_rate).floor();
-        let (api, words, accounts, event_ids, bar) =
-            (api.clone(), Arc::clone(&words), Arc::clone(&accounts), Arc::clone(&event_ids), bar.clone());
-        let (search, rsvp, search_errors, rsvp_errors, conflicts) = (
-            Arc::clone(&search),
-            Arc::clone(&rsvp),
-            Arc::clone(&search_errors),
-            Arc::clone(&rsvp_errors),
-            Arc::clone(&conflicts),
-        );
-        tasks.push(tokio::spawn(async move {
-            let k = k as usize;
-            if is_rsvp {
-                let account = &accounts[k % accounts.len()];
-                let event = event_ids[(k / accounts.len()) % event_ids.len()];
-                let status = if (k / accounts.len() / event_ids.len()).is_multiple_of(2) {
-                    RsvpIntent::Going
-                } else {
-                    RsvpIntent::Interested
-                };
-                match api.rsvp(&account.token, event, status).await {
-                    Ok(s) if s.is_success() => {}
-                    Ok(s) if s == reqwest::StatusCode::CONFLICT => {
-                        conflicts.fetch_add(1, Ordering::Relaxed);
-                    }
-                    _ => {
-                        rsvp_errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                record(&rsvp, due);
-            } else {
-                match api.search(&words[k % words.len()]).await {
-                    Ok(s) if s.is_success() => {}
-                    _ => {
-                        search_errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                record(&search, due);
-            }
-            drop(permit);
+/// The REST traffic set up on one server: the words searched for, the demo world's upcoming
+/// events and the accounts that RSVP to them.
+#[derive(Debug)]
+pub struct Traffic {
+    api: Api,
+    backend: String,
+    words: Arc<Vec<String>>,
+    event_ids: Arc<Vec<uuid::Uuid>>,
+    accounts: Arc<Vec<Account>>,
+    progress: bool,
+}
+
+impl Traffic {
+    /// Reads the upcoming events and registers the accounts.
+    pub async fn prepare(api: &Api, backend: &str) -> anyhow::Result<Self> {
+        let events = api.upcoming(100).await?;
+        let event_ids: Vec<uuid::Uuid> =
+            events.iter().filter_map(|e| e["id"].as_str().and_then(|id| id.parse().ok())).collect();
+        anyhow::ensure!(!event_ids.is_empty(), "the demo world has no upcoming events");
+        let words = queries(&events);
+        let bar = crowd::bar(ACCOUNTS as u64, format!("REST ({backend}): accounts"));
+        let mut accounts: Vec<Account> = Vec::with_capacity(ACCOUNTS);
+        for i in 0..ACCOUNTS {
+            accounts.push(api.register(&format!("rest-{i}@bench.mingle.test"), &format!("Rest {i}")).await?);
             bar.inc(1);
-        }));
+        }
+        bar.finish_and_clear();
+        Ok(Self {
+            api: api.clone(),
+            backend: backend.to_owned(),
+            words: Arc::new(words),
+            event_ids: Arc::new(event_ids),
+            accounts: Arc::new(accounts),
+            progress: true,
+        })
     }
-    for task in tasks {
-        let _ = task.await;
+
+    /// The same traffic without its progress bar, for a run that shows its own beside it.
+    pub fn without_progress(self) -> Self {
+        Self { progress: false, ..self }
     }
-    bar.finish_and_clear();
-    let usage = sampler.lap();
-    let summary = |h: &Mutex<hdrhistogram::Histogram<u64>>| {
-        Summary::of(&h.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-    };
-    Ok(RestResult {
-        backend: backend.to_owned(),
-        secs: length.as_secs_f64(),
-        search_rate,
-        rsvp_rate,
-        search: summary(&search),
-        rsvp: summary(&rsvp),
-        search_errors: search_errors.load(Ordering::Acquire),
-        rsvp_errors: rsvp_errors.load(Ordering::Acquire),
-        rsvp_conflicts: conflicts.load(Ordering::Acquire),
-        server_cpu_percent: usage.cpu_percent,
-    })
+
+    /// The upcoming events of the demo world that the RSVPs go to.
+    pub fn event_ids(&self) -> &[uuid::Uuid] {
+        &self.event_ids
+    }
+
+    /// Sends the searches and RSVPs for `length` and waits for the last answer.
+    pub async fn run(&self, pid: u32, length: Duration, search_rate: f64, rsvp_rate: f64) -> RestResult {
+        let search = Arc::new(Mutex::new(micros_histogram()));
+        let rsvp = Arc::new(Mutex::new(micros_histogram()));
+        let (search_errors, rsvp_errors, conflicts) =
+            (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let permits = Arc::new(Semaphore::new(IN_FLIGHT));
+        let sampler = Sampler::start(pid);
+        let total_rate = search_rate + rsvp_rate;
+        let total = (length.as_secs_f64() * total_rate).round() as u64;
+        let bar = if self.progress {
+            crowd::bar(total, format!("REST ({})", self.backend))
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let start = Instant::now();
+        let mut tasks = Vec::with_capacity(total as usize);
+        for k in 0..total {
+            let due = start + Duration::from_secs_f64(k as f64 / total_rate);
+            tokio::time::sleep_until(due).await;
+            let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { break };
+            // Interleave the two kinds in proportion to their rates.
+            let is_rsvp =
+                ((k + 1) as f64 * rsvp_rate / total_rate).floor() > (k as f64 * rsvp_rate / total_rate).floor();
+            let (api, words, accounts, event_ids, bar) = (
+                self.api.clone(),
+                Arc::clone(&self.words),
+                Arc::clone(&self.accounts),
+                Arc::clone(&self.event_ids),
+                bar.clone(),
+            );
+            let (search, rsvp, search_errors, rsvp_errors, conflicts) = (
+                Arc::clone(&search),
+                Arc::clone(&rsvp),
+                Arc::clone(&search_errors),
+                Arc::clone(&rsvp_errors),
+                Arc::clone(&conflicts),
+            );
+            tasks.push(tokio::spawn(async move {
+                let k = k as usize;
+                if is_rsvp {
+                    let account = &accounts[k % accounts.len()];
+                    let event = event_ids[(k / accounts.len()) % event_ids.len()];
+                    let status = if (k / accounts.len() / event_ids.len()).is_multiple_of(2) {
+                        RsvpIntent::Going
+                    } else {
+                        RsvpIntent::Interested
+                    };
+                    match api.rsvp(&account.token, event, status).await {
+                        Ok(s) if s.is_success() => {}
+                        Ok(s) if s == reqwest::StatusCode::CONFLICT => {
+                            conflicts.fetch_add(1, Ordering::Relaxed);
+                        }
+                        _ => {
+                            rsvp_errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    record(&rsvp, due);
+                } else {
+                    match api.search(&words[k % words.len()]).await {
+                        Ok(s) if s.is_success() => {}
+                        _ => {
+                            search_errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    record(&search, due);
+                }
+                drop(permit);
+                bar.inc(1);
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        bar.finish_and_clear();
+        let usage = sampler.lap();
+        let summary = |h: &Mutex<hdrhistogram::Histogram<u64>>| {
+            Summary::of(&h.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        };
+        RestResult {
+            backend: self.backend.clone(),
+            secs: length.as_secs_f64(),
+            search_rate,
+            rsvp_rate,
+            search: summary(&search),
+            rsvp: summary(&rsvp),
+            search_errors: search_errors.load(Ordering::Acquire),
+            rsvp_errors: rsvp_errors.load(Ordering::Acquire),
+            rsvp_conflicts: conflicts.load(Ordering::Acquire),
+            server_cpu_percent: usage.cpu_percent,
+        }
+    }
 }
 
 fn record(histogram: &Mutex<hdrhistogram::Histogram<u64>>, due: Instant) {

@@ -570,33 +570,78 @@ pub async fn chat(
     rate: f64,
     length: Duration,
 ) -> ChatResult {
-    let deliveries = Arc::new(Deliveries::default());
-    let mut crowd = Crowd::default();
-    crowd
-        .grow(target, &dial.sources, 0, connections, |i| Some(i % rooms), &deliveries, dial.concurrency, "chat rooms")
-        .await;
-    let publishing = Arc::new(Publishing::default());
-    let publishers = start_publishers(target, dial, &crowd, rooms, |i| i, 24, &deliveries, &publishing);
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let sampler = Sampler::start(target.pid);
+    let mut chat = ChatRooms::open(target, dial, connections, rooms).await;
     let label = format!("chat {} x{connections} in {rooms}", target.name());
-    // Each message reaches only its room's members: count expected deliveries per room.
-    let per_room = connections as f64 / rooms as f64;
-    let mut step =
-        measure(&deliveries, &publishing, &sampler, 1, rate, length, Duration::from_secs(2), &label, 0).await;
-    step.expected = (step.published as f64 * per_room).round() as u64;
-    step.delivered_ratio = if step.expected == 0 { 0.0 } else { step.delivered as f64 / step.expected as f64 };
-    let result = ChatResult {
-        server: target.name().to_owned(),
-        connections,
-        rooms,
-        failed: crowd.failed(),
-        dropped: crowd.dropped(),
-        first_error: crowd.first_error(),
-        step,
-    };
-    stop(crowd, publishers).await;
+    let step = chat.measure(rate, length, &label).await;
+    let (failed, dropped, first_error) = chat.failures();
+    let result =
+        ChatResult { server: target.name().to_owned(), connections, rooms, failed, dropped, first_error, step };
+    chat.close().await;
     result
+}
+
+/// Chat rooms held open, with one publisher each, between measurement windows: the chat
+/// scenario, and the chat that runs beside other traffic (the analytics scenario).
+#[derive(Debug)]
+pub struct ChatRooms {
+    connections: usize,
+    rooms: usize,
+    crowd: Crowd,
+    publishers: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    deliveries: Arc<Deliveries>,
+    publishing: Arc<Publishing>,
+    sampler: Sampler,
+    windows: usize,
+}
+
+impl ChatRooms {
+    /// Opens `connections` spread evenly over `rooms` and one publisher per room, silent until
+    /// a window asks for a rate.
+    pub async fn open(target: &Target, dial: &Dial, connections: usize, rooms: usize) -> Self {
+        let deliveries = Arc::new(Deliveries::default());
+        let mut crowd = Crowd::default();
+        crowd
+            .grow(
+                target,
+                &dial.sources,
+                0,
+                connections,
+                |i| Some(i % rooms),
+                &deliveries,
+                dial.concurrency,
+                "chat rooms",
+            )
+            .await;
+        let publishing = Arc::new(Publishing::default());
+        let publishers = start_publishers(target, dial, &crowd, rooms, |i| i, 24, &deliveries, &publishing);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let sampler = Sampler::start(target.pid);
+        Self { connections, rooms, crowd, publishers, deliveries, publishing, sampler, windows: 0 }
+    }
+
+    /// One window: messages at `rate` per second over all rooms for `length`, then 2 s for the
+    /// last of them to arrive.
+    pub async fn measure(&mut self, rate: f64, length: Duration, label: &str) -> Step {
+        let (deliveries, publishing, sampler) = (&self.deliveries, &self.publishing, &self.sampler);
+        let drain = Duration::from_secs(2);
+        let mut step = measure(deliveries, publishing, sampler, 1, rate, length, drain, label, self.windows).await;
+        self.windows += 1;
+        // Each message reaches only its room's members: count expected deliveries per room.
+        let per_room = self.connections as f64 / self.rooms as f64;
+        step.expected = (step.published as f64 * per_room).round() as u64;
+        step.delivered_ratio = if step.expected == 0 { 0.0 } else { step.delivered as f64 / step.expected as f64 };
+        step
+    }
+
+    /// Connections that failed to open, were closed by the server, and the first reason.
+    pub fn failures(&self) -> (usize, usize, Option<String>) {
+        (self.crowd.failed(), self.crowd.dropped(), self.crowd.first_error())
+    }
+
+    /// Stops the publishers, then closes every connection.
+    pub async fn close(self) {
+        stop(self.crowd, self.publishers).await;
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The servers under test, started by the tool itself so that it knows their process ids and
 //! gives each a fresh, throwaway state: Mingle (`mingle serve` on SQLite in a temporary
-//! directory, or on a given PostgreSQL database) and the Socket.IO peer (`node server.js`).
+//! directory, or on a given PostgreSQL database or one made beside it) and the Socket.IO peer
+//! (`node server.js`).
 //! When one process cannot hold a scenario's connections, several: a Mingle cluster
 //! ([`start_mingle_cluster`]) or as many Socket.IO processes.
 
@@ -22,6 +23,7 @@ pub const MINGLE_BENCH_ENV: &[(&str, &str)] = &[
     ("MINGLE_LOGIN_PER_ACCOUNT_PER_MINUTE", "100000000"),
     ("MINGLE_LOGIN_PER_ACCOUNT_PER_HOUR", "100000000"),
     ("MINGLE_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+    ("MINGLE_ANALYTICS_BATCHES_PER_MINUTE", "100000000"),
     // Runs last longer than the default 15-minute token life.
     ("MINGLE_ACCESS_TOKEN_TTL_SECS", "14400"),
 ];
@@ -115,11 +117,28 @@ async fn demo_data(binary: &Path, data_dir: &Path, database_url: Option<&str>, l
 
 /// Starts `mingle serve` with fresh state. `demo` first fills the database with the demo world.
 pub async fn start_mingle(binary: &Path, name: &str, database_url: Option<&str>, demo: bool) -> anyhow::Result<Server> {
-    let shared = Shared { database_url: database_url.map(str::to_owned), ..Shared::default() };
-    start_mingle_node(binary, name, demo, &shared).await
+    start_mingle_with(binary, name, database_url, demo, &[]).await
 }
 
-async fn start_mingle_node(binary: &Path, name: &str, demo: bool, shared: &Shared) -> anyhow::Result<Server> {
+/// [`start_mingle`] with more of the server's configuration in `env` (`MINGLE_ANALYTICS`).
+pub async fn start_mingle_with(
+    binary: &Path,
+    name: &str,
+    database_url: Option<&str>,
+    demo: bool,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Server> {
+    let shared = Shared { database_url: database_url.map(str::to_owned), ..Shared::default() };
+    start_mingle_node(binary, name, demo, &shared, env).await
+}
+
+async fn start_mingle_node(
+    binary: &Path,
+    name: &str,
+    demo: bool,
+    shared: &Shared,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Server> {
     let dir = scratch_dir(name)?;
     let log = dir.join("server.log");
     if demo {
@@ -136,6 +155,7 @@ async fn start_mingle_node(binary: &Path, name: &str, demo: bool, shared: &Share
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
         .env_remove("MINGLE_JWT_SECRET")
+        .envs(env.iter().copied())
         .kill_on_drop(true);
     if let Some(url) = &shared.database_url {
         command.env("DATABASE_URL", url);
@@ -198,10 +218,10 @@ pub async fn start_mingle_cluster(
     };
     // The first node alone first: on a shared database it applies the migrations, which the
     // others then find done instead of racing over them.
-    let first = start_mingle_node(binary, "idle-node-0", false, &shared).await?;
+    let first = start_mingle_node(binary, "idle-node-0", false, &shared, &[]).await?;
     let others = futures_util::future::join_all((1..count).map(|i| {
         let shared = &shared;
-        async move { start_mingle_node(binary, &format!("idle-node-{i}"), false, shared).await }
+        async move { start_mingle_node(binary, &format!("idle-node-{i}"), false, shared, &[]).await }
     }))
     .await;
     let mut nodes = vec![first];
@@ -209,6 +229,58 @@ pub async fn start_mingle_cluster(
         nodes.push(node.with_context(|| format!("starting Mingle node {}", i + 1))?);
     }
     Ok(Cluster { nodes, sharing, note })
+}
+
+/// A PostgreSQL database of one server's own, made beside the one `--postgres-url` names (on the
+/// same server, as the same role, with `psql`, which `./dev bench` installs) and dropped after:
+/// a scenario that starts several servers on the demo world needs an empty database for each.
+#[derive(Debug)]
+pub struct ScratchDatabase {
+    /// The database the scratch one is made from and dropped through.
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates (again, when an earlier run left it) the database `{name of admin_url}_{suffix}`.
+    pub async fn create(admin_url: &str, suffix: &str) -> anyhow::Result<Self> {
+        let mut url = url::Url::parse(admin_url).context("reading --postgres-url")?;
+        let base = url.path().trim_start_matches('/');
+        let base =
+            if !base.is_empty() && base.len() <= 40 && base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                base.to_owned()
+            } else {
+                "mingle".to_owned()
+            };
+        let name = format!("{base}_{suffix}");
+        anyhow::ensure!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{name:?} is no database name");
+        psql(
+            admin_url,
+            &[&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"), &format!("CREATE DATABASE \"{name}\"")],
+        )
+        .await?;
+        url.set_path(&format!("/{name}"));
+        Ok(Self { admin_url: admin_url.to_owned(), name, url: url.to_string() })
+    }
+
+    /// Drops the database (its server has stopped); a failure leaves it for the next run's
+    /// [`ScratchDatabase::create`].
+    pub async fn remove(self) {
+        let _ = psql(&self.admin_url, &[&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)]).await;
+    }
+}
+
+/// Runs each statement with `psql` against the database of `url`, stopping at the first error.
+async fn psql(url: &str, statements: &[&str]) -> anyhow::Result<()> {
+    let mut command = Command::new("psql");
+    command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]);
+    for statement in statements {
+        command.args(["-c", statement]);
+    }
+    let out = command.stdin(Stdio::null()).output().await.context("running psql (Debian: postgresql-client)")?;
+    anyhow::ensure!(out.status.success(), "psql failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    Ok(())
 }
 
 /// `count` Socket.IO peer processes, each on its own port. Idle connections need nothing from

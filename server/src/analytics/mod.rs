@@ -109,6 +109,12 @@ impl Analytics {
         self.queue.is_some()
     }
 
+    /// Whether a client's batch of `n` events may be queued now (see [`Queue::takes_client_batch`]);
+    /// always when analytics are off (nothing is queued).
+    pub fn takes_client_batch(&self, n: usize) -> bool {
+        self.queue.as_ref().is_none_or(|q| q.takes_client_batch(n))
+    }
+
     /// A person's pseudonymous key.
     pub fn key(&self, person: Uuid) -> String {
         self.keys.of(person)

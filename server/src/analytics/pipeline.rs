@@ -19,6 +19,8 @@ use crate::store::{AnalyticsRow, Store};
 pub const QUEUE_CAPACITY: usize = 100_000;
 /// Items written in one transaction at most.
 const BATCH: usize = 2_000;
+/// Rows written in one transaction at most on SQLite (see [`write_local`]).
+const SQLITE_BATCH: usize = 500;
 const GROUP: &str = "writers";
 /// Stream entries kept at most (about the same as one node's queue, in batches).
 const STREAM_CAP: usize = 50_000;
@@ -62,6 +64,13 @@ pub struct Queue {
 }
 
 impl Queue {
+    /// Whether a client's batch of `n` events may be taken: it must leave at least half the
+    /// queue free, so that clients flooding it are told to wait (503) instead of having their
+    /// events dropped, and the server's own events always find room.
+    pub fn takes_client_batch(&self, n: usize) -> bool {
+        self.tx.capacity() >= QUEUE_CAPACITY / 2 + n
+    }
+
     /// Queues an item without waiting; a full queue drops it (and says so in the metrics).
     pub fn push(&self, item: Item) {
         let at = match &item {
@@ -144,9 +153,25 @@ async fn write_local(
     stats: Arc<Stats>,
     stop: CancellationToken,
 ) {
+    // SQLite has one writer at a time: a busy analytics writer holds the lock other writes (an
+    // RSVP, a chat line) wait for. There it writes smaller batches and rests as long as each took,
+    // so it holds the lock at most half the time.
+    let sqlite = store.backend() == crate::store::Backend::Sqlite;
     while let Some(items) = gather(&mut rx, flush, &stop).await {
         taken(&stats, items.len());
-        write(&store, items, &stats).await;
+        let started = tokio::time::Instant::now();
+        let chunk = if sqlite { SQLITE_BATCH } else { BATCH };
+        let mut items = items;
+        while !items.is_empty() {
+            let rest = items.split_off(items.len().min(chunk));
+            let began = tokio::time::Instant::now();
+            write(&store, items, &stats).await;
+            items = rest;
+            if sqlite && !stop.is_cancelled() {
+                tokio::time::sleep(began.elapsed()).await;
+            }
+        }
+        metrics::histogram!("mingle_analytics_gather_to_written_seconds").record(started.elapsed().as_secs_f64());
         if stop.is_cancelled() && rx.is_empty() {
             break;
         }

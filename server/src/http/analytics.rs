@@ -41,6 +41,7 @@ fn no_tracking(headers: &HeaderMap) -> bool {
         (status = 401, body = ErrorBody),
         (status = 403, description = "`not_your_action`: an event names another person as its actor", body = ErrorBody),
         (status = 413, body = ErrorBody),
+        (status = 503, description = "`analytics_busy`: the analytics queue is more than half full; send the batch again after `Retry-After`", body = ErrorBody),
         (status = 429, description = "`rate_limited`: more batches a minute from one person or signed-out address than `MINGLE_ANALYTICS_BATCHES_PER_MINUTE` (120)", body = ErrorBody),
         (status = 422, description = "`unknown_event_kind`, `server_recorded_kind`, `event_in_future`, `event_too_old`, `batch_too_large`, `validation_failed`", body = ErrorBody)))]
 async fn record_events(
@@ -69,6 +70,15 @@ async fn record_events(
     let checked = batch::check(body.events, sender, now_ms(), no_tracking(&headers)).inspect_err(|e| {
         metrics::counter!("mingle_analytics_events_refused_total", "reason" => e.code()).increment(1);
     })?;
+    // A queue more than half full tells clients to come back later rather than drop what they
+    // send (the server's own events keep the other half).
+    if !state.analytics.takes_client_batch(checked.events.len()) {
+        metrics::counter!("mingle_analytics_events_refused_total", "reason" => "busy").increment(1);
+        return Err(ApiError::Busy(
+            "analytics_busy",
+            "analytics are arriving faster than they are written; send this batch again in a few seconds".to_owned(),
+        ));
+    }
     let accepted = checked.events.len() as u32;
     for (at, event) in &checked.events {
         state.analytics.record_at(*at, sender, event);
