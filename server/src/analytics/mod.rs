@@ -105,10 +105,6 @@ impl Analytics {
         self.senders.check_key(&sender.to_owned()).is_ok()
     }
 
-    pub fn enabled(&self) -> bool {
-        self.queue.is_some()
-    }
-
     /// Whether a client's batch of `n` events may be queued now (see [`Queue::takes_client_batch`]);
     /// always when analytics are off (nothing is queued).
     pub fn takes_client_batch(&self, n: usize) -> bool {

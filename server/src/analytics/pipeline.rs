@@ -47,8 +47,8 @@ pub enum Item {
 /// Counters of the pipeline, for `/metrics` and `GET /ops/analytics`.
 #[derive(Debug, Default)]
 pub struct Stats {
-    /// Items in this node's queue (and, with Redis, shipped but not yet written by anyone is not
-    /// known here; the stream's length is read when asked).
+    /// Items in this node's queue (with Redis, batches already shipped to the stream are not
+    /// counted).
     pub queued: AtomicU64,
     /// Unix ms of the oldest item not yet written by this node's writer, 0 when none.
     pub oldest_waiting: AtomicI64,
@@ -159,7 +159,6 @@ async fn write_local(
     let sqlite = store.backend() == crate::store::Backend::Sqlite;
     while let Some(items) = gather(&mut rx, flush, &stop).await {
         taken(&stats, items.len());
-        let started = tokio::time::Instant::now();
         let chunk = if sqlite { SQLITE_BATCH } else { BATCH };
         let mut items = items;
         while !items.is_empty() {
@@ -171,7 +170,6 @@ async fn write_local(
                 tokio::time::sleep(began.elapsed()).await;
             }
         }
-        metrics::histogram!("mingle_analytics_gather_to_written_seconds").record(started.elapsed().as_secs_f64());
         if stop.is_cancelled() && rx.is_empty() {
             break;
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{with_pool, Backend, Store, StoreResult};
+use super::{with_pool, Store, StoreResult};
 
 /// How long after an `open` an RSVP is still credited to the list it was opened from, and after
 /// a suggestion a meeting request to its list.
@@ -499,10 +499,6 @@ impl Store {
         with_pool!(self, pool, _d => {
             Ok(sqlx::query_as(sql).bind(from_day).fetch_all(pool).await?)
         })
-    }
-
-    pub fn analytics_partitioned(&self) -> bool {
-        self.backend() == Backend::Postgres
     }
 }
 
