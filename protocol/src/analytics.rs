@@ -481,17 +481,29 @@ pub struct PlatformQuery {
 /// A model version in the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ModelVersion {
-    /// `recommender`.
+    /// `recommender` (a collaborative model) or `matcher` (a weight set of the suggestions'
+    /// score).
     pub kind: String,
+    /// A number for recommenders; `default` or the four weights (`w{fit}-{about}-{tags}-{context}`)
+    /// for weight sets.
     pub version: String,
+    /// When it was trained (weight sets: learned); its training data window ends here.
     pub trained_at: DateTime<Utc>,
-    /// RSVPs and check-ins it learned from (its training data window ends at `trained_at`).
+    /// What it learned from: RSVPs and check-ins (recommenders), or outcomes of suggested pairs
+    /// (weight sets).
     pub interactions: i64,
     pub first_served: DateTime<Utc>,
     /// `canary`, `current`, `retired` (replaced by a newer current) or `rolled_back`.
     pub status: String,
-    /// How it did with people, from the rollups (recommenders: CTR and RSVP rate).
+    /// Offline metrics by name, where they apply: for a learned weight set, `loss_hand_set` and
+    /// `loss_learned` (balanced logistic loss on the outcomes it was fitted to; lower is better,
+    /// 0.693 is a coin toss), `positives` and `negatives`.
+    pub offline: std::collections::BTreeMap<String, f64>,
+    /// How a recommender did with people, from the rollups: CTR and RSVP rate.
     pub online: Option<RecommenderOutcome>,
+    /// How a weight set did with people, from the rollups: suggestions shown, meetings asked,
+    /// accepted.
+    pub online_suggestions: Option<MatcherOutcome>,
 }
 
 /// One arm of an experiment: exposures (impressions) and successes (RSVPs or opens).
@@ -523,6 +535,8 @@ pub struct ExperimentLook {
 /// The experiment running now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RunningExperiment {
+    /// `recommender` or `matcher`.
+    pub kind: String,
     pub experiment: String,
     pub canary_version: String,
     pub control_version: Option<String>,
@@ -552,8 +566,10 @@ pub struct ExperimentDecision {
 /// decisions that ended the last ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ModelRegistry {
+    /// Recommender versions, then matcher weight sets, newest first.
     pub versions: Vec<ModelVersion>,
-    pub running: Option<RunningExperiment>,
+    /// The experiments running: at most one per kind.
+    pub running: Vec<RunningExperiment>,
     pub decisions: Vec<ExperimentDecision>,
 }
 

@@ -271,9 +271,10 @@ pub struct Config {
     #[arg(long, env = "MINGLE_ANALYTICS_RETENTION_DAYS", default_value_t = 180, global = true)]
     pub analytics_retention_days: u32,
 
-    /// Share of people (0 to 1) served a newly trained recommendation model first, while an
-    /// experiment measures it against the one in service (docs/analytics.md, "Rollout"). 0 puts
-    /// each new model in service for everyone at once.
+    /// Share of people (0 to 1) served a newly trained recommendation model, or a newly learned
+    /// weight set of the matcher's score, first, while an experiment measures it against the one
+    /// in service (docs/analytics.md, "Rollout"). 0 puts each new version in service for everyone
+    /// at once.
     #[arg(long, env = "MINGLE_CANARY_SHARE", default_value_t = 0.0, global = true)]
     pub canary_share: f64,
 

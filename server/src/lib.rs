@@ -137,14 +137,16 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     .await
     .context("starting the analytics pipeline")?;
     realtime.count_chat_in(analytics.clone());
-    recommender.set_rollout(recommend::Rollout {
+    let rollout = analytics::rollout::Rollout {
         share: if config.canary_share.is_finite() { config.canary_share.clamp(0.0, 1.0) } else { 0.0 },
         max_duration: Duration::from_secs(config.canary_max_hours.max(1) * 3600),
         policy: analytics::rollout::Policy {
             min_exposures: config.canary_min_exposures.max(1),
             ..analytics::rollout::Policy::default()
         },
-    });
+    };
+    recommender.set_rollout(rollout);
+    suggester.set_rollout(rollout);
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(

@@ -160,6 +160,7 @@ async fn matcher(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::new();
     let state = server::build_state(&config, &shutdown).await?;
     let engine = server::suggest::Engine::new(state.store.clone(), std::sync::Arc::clone(&state.model));
+    engine.weighting().set_rollout(state.recommender.rollout());
     engine.keep_learning(&shutdown);
     // Beside the suggestion jobs: embeddings for the nodes, and the recommendation model.
     let embeddings =

@@ -146,6 +146,7 @@ pub struct TestServer {
     pub store: Store,
     pub realtime: std::sync::Arc<server::realtime::Realtime>,
     pub recommender: std::sync::Arc<server::recommend::Recommender>,
+    pub suggester: std::sync::Arc<server::suggest::Suggester>,
     pub analytics: server::analytics::Analytics,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
@@ -191,6 +192,7 @@ impl TestServer {
         let store = state.store.clone();
         let realtime = state.realtime.clone();
         let recommender = state.recommender.clone();
+        let suggester = state.suggester.clone();
         let analytics = state.analytics.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
@@ -204,6 +206,7 @@ impl TestServer {
             store,
             realtime,
             recommender,
+            suggester,
             analytics,
             stop: Some(stop),
             task,

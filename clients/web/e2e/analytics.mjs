@@ -4,9 +4,10 @@
 // and his browser sends no analytics at all. Olga's manage screen then counts two people who
 // viewed the page (not three) and two RSVPs, one checked in, one RSVP from the search and one
 // from browsing, and downloads the funnel as CSV. An operator opens /operator: a wrong token is
-// refused and said so, the right one shows the platform's charts and, under them, the models (no
-// canary experiment runs on a server without a trained model, so none can be promoted or rolled
-// back), and forgetting the token asks again.
+// refused and said so, the right one shows the platform's charts and, under them, the models: the
+// recommender's and the "People to meet" weight sets', each with its own experiment panel (none
+// runs on a server without MINGLE_CANARY_SHARE, so nothing can be promoted or rolled back), and
+// forgetting the token asks again.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -269,17 +270,23 @@ export async function analytics(browser, options, server, width, { shot, log, ti
   await opsPage.mouse.move(0, 0);
   await shot(opsPage, 'operator', width);
 
-  log(width, 'under the charts, the models: no experiment runs, so there is nothing to promote or roll back');
+  log(width, 'under the charts, the models: no experiment of either kind runs, so there is nothing to end');
   const models = opsPage.getByTestId('ops-models');
   await models.getByRole('heading', { name: 'Models', level: 2 }).waitFor();
-  const experiment = models.getByTestId('ops-experiment');
-  await experiment.getByText('No experiment is running.', { exact: true }).waitFor();
-  await experiment.getByText(/newly trained model is first served to that share of people/).waitFor();
-  assert.match(await experiment.textContent(), /MINGLE_CANARY_SHARE/);
+  for (const [kind, note] of [
+    ['recommender', /newly trained model is first served to that share of people/],
+    ['matcher', /newly learned weight set first ranks the suggestions of that share of people/],
+  ]) {
+    const experiment = models.getByTestId(`ops-experiment-${kind}`);
+    await experiment.getByText('No experiment is running.', { exact: true }).waitFor();
+    await experiment.getByText(note).waitFor();
+    assert.match(await experiment.textContent(), /MINGLE_CANARY_SHARE/);
+  }
   for (const name of ['Promote now', 'Roll back now']) {
     assert.equal(await opsPage.getByRole('button', { name }).count(), 0, `no "${name}" without an experiment`);
   }
   await models.getByTestId('ops-versions').locator('.empty, [data-testid="model-version"]').first().waitFor();
+  await models.getByTestId('ops-weight-sets').locator('.empty, [data-testid="weight-set"]').first().waitFor();
   await models.getByTestId('ops-decisions').getByText('No experiment has ended yet.', { exact: true }).waitFor();
   await shot(opsPage, 'operator-models', width, { at: models });
   await opsPage.getByRole('button', { name: 'Forget token' }).click();

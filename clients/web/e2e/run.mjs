@@ -56,7 +56,7 @@
 //      tag), RSVP and one checks in, and a third whose browser sends Global Privacy Control views
 //      it and sends nothing; the organizer's funnel counts two views and two RSVPs, says where the
 //      RSVPs came from and downloads as CSV; the operator's page refuses a wrong token and shows
-//      the platform's charts with the right one, and the models with no experiment running.
+//      the platform's charts with the right one, and both kinds of model with no experiment running.
 // Every main screen is checked for sideways scrolling (and for anything drawn past an edge) and
 // with axe-core (no serious accessibility problem), and its screenshot goes to docs/screenshots/
 // (E2E_SCREENSHOTS=0 skips the files, E2E_SHOTS_DIR writes them elsewhere; the awkward event's go

@@ -168,6 +168,10 @@ fn day_date(day: i64) -> NaiveDate {
     DateTime::<Utc>::from_timestamp_millis(day * ANALYTICS_DAY_MS).unwrap_or_default().date_naive()
 }
 
+/// Days after which a day's active counts can no longer change: the writer takes nothing more than
+/// a day old, and a day more covers batches held up on their way (a Redis stream).
+const FINAL_AFTER_DAYS: i64 = 2;
+
 /// `GET /ops/analytics`: the last `days` days up to `now`.
 pub async fn platform(store: &Store, days: u32, now: i64, pipeline: PipelineState) -> StoreResult<PlatformAnalytics> {
     let today = now.div_euclid(ANALYTICS_DAY_MS);
@@ -175,7 +179,7 @@ pub async fn platform(store: &Store, days: u32, now: i64, pipeline: PipelineStat
     let from = first_day * ANALYTICS_DAY_MS;
 
     let active = store
-        .analytics_active(first_day, today)
+        .analytics_active(first_day, today, today - FINAL_AFTER_DAYS)
         .await?
         .into_iter()
         .map(|r| ActivePoint { day: day_date(r.day), daily: r.daily, weekly: r.weekly, monthly: r.monthly })
@@ -212,6 +216,38 @@ pub async fn platform(store: &Store, days: u32, now: i64, pipeline: PipelineStat
             &["impression", "open", "rsvp", "meeting_requested", "meeting_accepted", "event_created", "check_in"],
         )
         .await?;
+    let (recommenders, matchers) = model_outcomes(&sums);
+    let mut volume: BTreeMap<i64, (i64, i64)> = (first_day..=today).map(|d| (d, (0, 0))).collect();
+    for s in &sums {
+        let slot = match s.kind.as_str() {
+            "event_created" => volume.get_mut(&s.day).map(|v| &mut v.0),
+            "check_in" => volume.get_mut(&s.day).map(|v| &mut v.1),
+            _ => None,
+        };
+        if let Some(count) = slot {
+            *count += s.amount;
+        }
+    }
+    Ok(PlatformAnalytics {
+        days,
+        active,
+        cohorts,
+        recommenders,
+        matchers,
+        volume: volume
+            .into_iter()
+            .map(|(day, (events_created, attended))| DayVolume { day: day_date(day), events_created, attended })
+            .collect(),
+        pipeline,
+    })
+}
+
+/// Kinds of the daily sums [`model_outcomes`] reads.
+pub const OUTCOME_KINDS: [&str; 5] = ["impression", "open", "rsvp", "meeting_requested", "meeting_accepted"];
+
+/// Each recommender version's and each matcher weight set's outcomes, from the daily sums of
+/// [`OUTCOME_KINDS`] (other kinds are ignored).
+pub fn model_outcomes(sums: &[crate::store::HourlySum]) -> (Vec<RecommenderOutcome>, Vec<MatcherOutcome>) {
     #[derive(Default)]
     struct Rec {
         impressions: i64,
@@ -229,9 +265,8 @@ pub async fn platform(store: &Store, days: u32, now: i64, pipeline: PipelineStat
     }
     let mut recs: BTreeMap<String, Rec> = BTreeMap::new();
     let mut matches: BTreeMap<String, Match> = BTreeMap::new();
-    let mut volume: BTreeMap<i64, (i64, i64)> = (first_day..=today).map(|d| (d, (0, 0))).collect();
     let version = |v: &str, none: &str| if v.is_empty() { none.to_owned() } else { v.to_owned() };
-    for s in &sums {
+    for s in sums {
         match (s.kind.as_str(), s.list.as_str(), s.source.as_str()) {
             ("impression", "recommendations", _) => {
                 let r = recs.entry(version(&s.model_version, "content")).or_default();
@@ -264,50 +299,31 @@ pub async fn platform(store: &Store, days: u32, now: i64, pipeline: PipelineStat
             ("meeting_accepted", _, "suggestions") => {
                 matches.entry(version(&s.model_version, "default")).or_default().accepted += s.amount
             }
-            ("event_created", _, _) => {
-                if let Some(v) = volume.get_mut(&s.day) {
-                    v.0 += s.amount;
-                }
-            }
-            ("check_in", _, _) => {
-                if let Some(v) = volume.get_mut(&s.day) {
-                    v.1 += s.amount;
-                }
-            }
             _ => {}
         }
     }
-    Ok(PlatformAnalytics {
-        days,
-        active,
-        cohorts,
-        recommenders: recs
-            .into_iter()
-            .map(|(model_version, r)| RecommenderOutcome {
-                model_version,
-                impressions: r.impressions,
-                ctr_at_5: ratio(r.opened_5, r.shown_5),
-                ctr_at_10: ratio(r.opened_10, r.shown_10),
-                rsvps: r.rsvps,
-                rsvp_rate: ratio(r.rsvps, r.impressions),
-            })
-            .collect(),
-        matchers: matches
-            .into_iter()
-            .map(|(weights_version, m)| MatcherOutcome {
-                weights_version,
-                impressions: m.impressions,
-                requests: m.requests,
-                accepted: m.accepted,
-                acceptance_rate: ratio(m.accepted, m.requests),
-            })
-            .collect(),
-        volume: volume
-            .into_iter()
-            .map(|(day, (events_created, attended))| DayVolume { day: day_date(day), events_created, attended })
-            .collect(),
-        pipeline,
-    })
+    let recommenders = recs
+        .into_iter()
+        .map(|(model_version, r)| RecommenderOutcome {
+            model_version,
+            impressions: r.impressions,
+            ctr_at_5: ratio(r.opened_5, r.shown_5),
+            ctr_at_10: ratio(r.opened_10, r.shown_10),
+            rsvps: r.rsvps,
+            rsvp_rate: ratio(r.rsvps, r.impressions),
+        })
+        .collect();
+    let matchers = matches
+        .into_iter()
+        .map(|(weights_version, m)| MatcherOutcome {
+            weights_version,
+            impressions: m.impressions,
+            requests: m.requests,
+            accepted: m.accepted,
+            acceptance_rate: ratio(m.accepted, m.requests),
+        })
+        .collect();
+    (recommenders, matchers)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod bench;
 pub mod dashboards;
+pub mod experiment;
 pub mod keys;
 pub mod pipeline;
 pub mod registry;

@@ -7,10 +7,13 @@ use protocol::analytics::{ExperimentDecision, ModelRegistry, ModelVersion, Runni
 use crate::error::ApiError;
 use crate::recommend::REGISTRY_KIND;
 use crate::state::AppState;
-use crate::store::DecisionRow;
+use crate::store::{DecisionRow, ModelRow};
+use crate::suggest::rollout::KIND as MATCHER_KIND;
 
-/// Versions and decisions shown at most.
+/// Versions of each kind and decisions shown at most.
 const SHOWN: i64 = 50;
+/// Days of outcomes each version's online numbers sum.
+const OUTCOME_DAYS: i64 = 365;
 
 fn time(ms: i64) -> DateTime<chrono::Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
@@ -30,32 +33,56 @@ pub fn decision(row: DecisionRow) -> ExperimentDecision {
     }
 }
 
+fn version(m: ModelRow) -> ModelVersion {
+    ModelVersion {
+        offline: serde_json::from_str(&m.offline).unwrap_or_default(),
+        kind: m.kind,
+        version: m.version,
+        trained_at: time(m.trained_at),
+        interactions: m.interactions,
+        first_served: time(m.first_served),
+        status: m.status,
+        online: None,
+        online_suggestions: None,
+    }
+}
+
 pub async fn read(state: &AppState) -> Result<ModelRegistry, ApiError> {
-    let now = super::now_ms();
-    let outcomes = super::dashboards::platform(&state.store, 365, now, state.analytics.state()).await?.recommenders;
-    let versions = state
-        .store
-        .models(REGISTRY_KIND, SHOWN)
-        .await?
+    let from = super::now_ms() - OUTCOME_DAYS * 86_400_000;
+    let sums = state.store.analytics_daily(from, &super::dashboards::OUTCOME_KINDS).await?;
+    let (recommenders, matchers) = super::dashboards::model_outcomes(&sums);
+    let mut versions: Vec<ModelVersion> =
+        state.store.models(REGISTRY_KIND, SHOWN).await?.into_iter().map(version).collect();
+    for v in &mut versions {
+        v.online = recommenders.iter().find(|o| o.model_version == v.version).cloned();
+    }
+    let weight_rows = state.store.models(MATCHER_KIND, SHOWN).await?;
+    let mut running: Vec<RunningExperiment> = state
+        .recommender
+        .canary()
+        .map(|c| c.experiment.running(state.recommender.rollout_share()))
         .into_iter()
-        .map(|m| ModelVersion {
-            online: outcomes.iter().find(|o| o.model_version == m.version).cloned(),
-            kind: m.kind,
-            version: m.version,
-            trained_at: time(m.trained_at),
-            interactions: m.interactions,
-            first_served: time(m.first_served),
-            status: m.status,
-        })
         .collect();
-    let running = state.recommender.canary().map(|c| RunningExperiment {
-        experiment: c.experiment.clone(),
-        canary_version: c.model.version.to_string(),
-        control_version: c.control.map(|v| v.to_string()),
-        share: state.recommender.rollout_share(),
-        started_at: time(c.started_at),
-        last_look: c.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().map(|d| d.look()),
-    });
+    match state.suggester.engine() {
+        Some(engine) => {
+            let weighting = engine.weighting();
+            running.extend(weighting.canary().map(|c| c.experiment.running(weighting.rollout().share)));
+        }
+        // Matching runs in workers: the registry says which set is on trial.
+        None => running.extend(weight_rows.iter().find(|r| r.status == "canary").map(|r| RunningExperiment {
+            kind: MATCHER_KIND.to_owned(),
+            experiment: crate::suggest::rollout::experiment_name(&r.version),
+            canary_version: r.version.clone(),
+            control_version: weight_rows.iter().find(|c| c.status == "current").map(|c| c.version.clone()),
+            share: state.recommender.rollout_share(),
+            started_at: time(r.first_served),
+            last_look: None,
+        })),
+    }
+    versions.extend(weight_rows.into_iter().map(|m| {
+        let online = matchers.iter().find(|o| o.weights_version == m.version).cloned();
+        ModelVersion { online_suggestions: online, ..version(m) }
+    }));
     let decisions = state.store.experiment_decisions(SHOWN).await?.into_iter().map(decision).collect();
     Ok(ModelRegistry { versions, running, decisions })
 }

@@ -4,8 +4,8 @@
 //! - **Assignment.** A person is in the canary when a stable hash of their pseudonymous key and
 //!   the experiment's name falls below the canary share: the same person stays in the same arm
 //!   for the whole experiment, and a new experiment shuffles everyone afresh.
-//! - **Test.** The primary metric is a rate (RSVPs per recommendation impression; accepted
-//!   meetings per suggestion impression). The arms are compared with a one-sided two-proportion
+//! - **Test.** The primary metric is a rate ([`Metric`]: RSVPs per recommendation impression;
+//!   accepted meetings per suggestion impression). The arms are compared with a one-sided two-proportion
 //!   z-test (pooled variance) in each direction. The test is run at planned looks only: each
 //!   time the smaller arm's exposure passes another `max_exposures / looks` (at least
 //!   `min_exposures`), however often the loop wakes. Each look uses alpha / `looks` (Bonferroni
@@ -17,8 +17,54 @@
 //! - **End.** A canary that shows no significant gain once both arms reached `max_exposures` is
 //!   retired: the current version stays.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// How new versions are rolled out (`MINGLE_CANARY_SHARE`, `MINGLE_CANARY_MAX_HOURS`,
+/// `MINGLE_CANARY_MIN_EXPOSURES`), the same for recommenders and matcher weight sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rollout {
+    /// Share of people served the canary, 0 to 1; 0 puts each new version in service at once.
+    pub share: f64,
+    /// Longest an experiment runs; then a canary not yet shown better is retired.
+    pub max_duration: Duration,
+    pub policy: Policy,
+}
+
+impl Default for Rollout {
+    fn default() -> Self {
+        Self { share: 0.0, max_duration: Duration::from_secs(72 * 3600), policy: Policy::default() }
+    }
+}
+
+/// What an experiment is decided on: the list whose impressions are the exposure, and the
+/// success counted per impression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// RSVPs credited to recommendation lists, per recommendation impression.
+    RsvpsPerRecommendation,
+    /// Accepted meetings asked of suggested people, per suggestion impression.
+    AcceptedPerSuggestion,
+}
+
+impl Metric {
+    /// The list the exposure is counted on (as the rollup names it).
+    pub fn list(self) -> &'static str {
+        match self {
+            Self::RsvpsPerRecommendation => "recommendations",
+            Self::AcceptedPerSuggestion => "suggestions",
+        }
+    }
+
+    fn successes(self, sums: &crate::store::ArmSums) -> i64 {
+        match self {
+            Self::RsvpsPerRecommendation => sums.rsvps,
+            Self::AcceptedPerSuggestion => sums.accepted,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,6 +158,10 @@ impl Verdict {
             Self::Rollback => "rollback",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Promote, Self::Wait, Self::Rollback].into_iter().find(|v| v.as_str() == text)
+    }
 }
 
 /// A decision with the numbers behind it.
@@ -152,12 +202,18 @@ impl Decision {
 }
 
 /// An experiment's arms from the rollup's sums per version and arm: (control, canary) on the
-/// primary metric (RSVPs per impression), then on the guardrail (opens per impression).
-pub fn arms(sums: &[crate::store::ArmSums], control_version: &str, canary_version: &str) -> (Arm, Arm, Arm, Arm) {
+/// primary `metric`, then on the guardrail (opens per impression).
+pub fn arms(
+    sums: &[crate::store::ArmSums],
+    metric: Metric,
+    control_version: &str,
+    canary_version: &str,
+) -> (Arm, Arm, Arm, Arm) {
     let pick = |version: &str, variant: Variant| {
         let row = sums.iter().find(|s| s.model_version == version && s.variant == variant.as_str());
         row.map_or((Arm::default(), Arm::default()), |s| {
-            (Arm { exposures: s.impressions, successes: s.rsvps }, Arm { exposures: s.impressions, successes: s.opens })
+            let primary = Arm { exposures: s.impressions, successes: metric.successes(s) };
+            (primary, Arm { exposures: s.impressions, successes: s.opens })
         })
     };
     let (control, guard_control) = pick(control_version, Variant::Control);

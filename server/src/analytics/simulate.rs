@@ -173,7 +173,8 @@ where
             // A serving node looks every minute; looking once a simulated hour changes nothing
             // but the count of looks.
             let sums = store.experiment_arms("recommendations", start).await?;
-            let (control, canary, guard_control, guard_canary) = rollout::arms(&sums, "1", "2");
+            let (control, canary, guard_control, guard_canary) =
+                rollout::arms(&sums, rollout::Metric::RsvpsPerRecommendation, "1", "2");
             let reached = options.policy.look_reached(control, canary);
             if reached <= looks {
                 continue;

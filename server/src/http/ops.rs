@@ -141,17 +141,20 @@ async fn model_registry(
     Ok(Json(crate::analytics::registry::read(&state).await?))
 }
 
-/// Ends the running canary experiment now: `promote` puts the canary in service for everyone,
-/// `rollback` takes it away. Recorded as forced, with the numbers of the newest look.
-#[utoipa::path(post, path = "/ops/models/recommender/{verdict}", tag = "operations", security(("ops" = [])),
-    params(("verdict" = String, Path, description = "`promote` or `rollback`")),
+/// Ends the running canary experiment of `kind` now (`recommender` or `matcher`): `promote` puts
+/// the canary in service for everyone, `rollback` takes it away. Recorded as forced, with the
+/// numbers of the newest look. Where matching runs in workers, they apply a weight set's decision
+/// at their next look (within a minute).
+#[utoipa::path(post, path = "/ops/models/{kind}/{verdict}", tag = "operations", security(("ops" = [])),
+    params(("kind" = String, Path, description = "`recommender` or `matcher`"),
+        ("verdict" = String, Path, description = "`promote` or `rollback`")),
     responses((status = 200, body = protocol::analytics::ExperimentDecision), (status = 401, body = ErrorBody),
-        (status = 404, description = "`no_experiment`: no canary is running", body = ErrorBody),
+        (status = 404, description = "`no_experiment`: no canary of that kind is running", body = ErrorBody),
         (status = 400, body = ErrorBody)))]
 async fn force_decision(
     State(state): State<AppState>,
     headers: HeaderMap,
-    crate::extract::ApiPath(verdict): crate::extract::ApiPath<String>,
+    crate::extract::ApiPath((kind, verdict)): crate::extract::ApiPath<(String, String)>,
 ) -> Result<Json<protocol::analytics::ExperimentDecision>, ApiError> {
     operator(&state, &headers)?;
     let verdict = match verdict.as_str() {
@@ -159,11 +162,15 @@ async fn force_decision(
         "rollback" => crate::analytics::rollout::Verdict::Rollback,
         _ => return Err(ApiError::BadRequest("invalid_path", "the verdict is `promote` or `rollback`".to_owned())),
     };
-    let decided = state
-        .recommender
-        .force(&state.store, verdict)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no_experiment", "no canary experiment is running".to_owned()))?;
+    let decided = match kind.as_str() {
+        crate::recommend::REGISTRY_KIND => state.recommender.force(&state.store, verdict).await?,
+        crate::suggest::rollout::KIND => match state.suggester.engine() {
+            Some(engine) => engine.weighting().force(&state.store, verdict).await?,
+            None => crate::suggest::rollout::force_in_registry(&state.store, verdict).await?,
+        },
+        _ => return Err(ApiError::BadRequest("invalid_path", "the kind is `recommender` or `matcher`".to_owned())),
+    };
+    let decided = decided.ok_or_else(|| ApiError::NotFound("no_experiment", format!("no {kind} canary is running")))?;
     Ok(Json(crate::analytics::registry::decision(decided)))
 }
 

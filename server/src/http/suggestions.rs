@@ -49,16 +49,16 @@ async fn suggestions(
 ) -> ApiResult<Json<SuggestionList>> {
     check_participant(&state, id, user.id).await?;
     match state.suggester.list(id, user.id).await {
-        Ok(items) => {
+        Ok(listed) => {
             let request_id = state.analytics.shown(
                 user.id,
                 ListKind::Suggestions,
-                items.iter().map(|s| s.user.id),
+                listed.items.iter().map(|s| s.user.id),
                 Some(id),
-                state.suggester.weights_version(),
-                None,
+                Some(listed.weights_version),
+                listed.variant.map(crate::analytics::rollout::Variant::as_str),
             );
-            Ok(Json(SuggestionList { items, request_id: Some(request_id) }))
+            Ok(Json(SuggestionList { items: listed.items, request_id: Some(request_id) }))
         }
         Err(SuggestError::Unavailable(why)) => {
             tracing::error!(%why, "matcher unavailable");

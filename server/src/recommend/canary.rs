@@ -13,7 +13,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::analytics::rollout::{self, Arm, Decision, Policy, Variant, Verdict};
+use crate::analytics::experiment::Experiment;
+use crate::analytics::rollout::{self, Decision, Metric, Rollout, Variant, Verdict};
 use crate::store::{DecisionRow, ModelRow, Store};
 
 use super::{Collaborative, Recommender};
@@ -23,38 +24,18 @@ pub const KIND: &str = "recommender";
 /// How often the running experiment is looked at.
 const LOOK_EVERY: Duration = Duration::from_secs(60);
 
-/// How new versions are rolled out.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rollout {
-    /// Share of people served the canary, 0 to 1; 0 puts each new version in service at once.
-    pub share: f64,
-    /// Longest an experiment runs; then a canary not yet shown better is retired.
-    pub max_duration: Duration,
-    pub policy: Policy,
-}
-
-impl Default for Rollout {
-    fn default() -> Self {
-        Self { share: 0.0, max_duration: Duration::from_secs(72 * 3600), policy: Policy::default() }
-    }
-}
-
 /// A version served to the canary share.
 pub struct Canary {
     pub model: Arc<Collaborative>,
-    pub experiment: String,
-    pub started_at: i64,
-    /// The version in service when it started (the control arm).
-    pub control: Option<u64>,
-    /// The newest look at it.
-    pub last: std::sync::Mutex<Option<Decision>>,
-    /// Planned looks taken (see [`Policy::look_reached`]).
-    looks_done: std::sync::atomic::AtomicI64,
+    pub experiment: Experiment,
 }
 
 impl std::fmt::Debug for Canary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Canary").field("experiment", &self.experiment).field("version", &self.model.version).finish()
+        f.debug_struct("Canary")
+            .field("experiment", &self.experiment.name)
+            .field("version", &self.model.version)
+            .finish()
     }
 }
 
@@ -70,6 +51,7 @@ fn registry_row(model: &Collaborative, status: &str) -> ModelRow {
         interactions: model.interactions as i64,
         first_served: crate::store::now_ms(),
         status: status.to_owned(),
+        offline: "{}".to_owned(),
     }
 }
 
@@ -83,7 +65,7 @@ impl Recommender {
         self.rollout().share
     }
 
-    fn rollout(&self) -> Rollout {
+    pub fn rollout(&self) -> Rollout {
         *self.rollout.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -96,7 +78,7 @@ impl Recommender {
     /// experiment runs.
     pub fn model_for(&self, key: &str) -> (Option<Arc<Collaborative>>, Option<Variant>) {
         let Some(canary) = self.canary() else { return (self.collaborative(), None) };
-        match rollout::assign(key, &canary.experiment, self.rollout().share) {
+        match rollout::assign(key, &canary.experiment.name, self.rollout().share) {
             Variant::Canary => (Some(Arc::clone(&canary.model)), Some(Variant::Canary)),
             Variant::Control => (self.collaborative(), Some(Variant::Control)),
         }
@@ -112,17 +94,17 @@ impl Recommender {
             self.put_in_service(model);
             return;
         }
-        let experiment = experiment_of(&model);
-        tracing::info!(version = model.version, %experiment, share = rollout.share, "recommendation model served to its canary share");
+        let experiment = Experiment::new(
+            KIND,
+            experiment_of(&model),
+            Metric::RsvpsPerRecommendation,
+            current.map(|c| c.version.to_string()),
+            model.version.to_string(),
+        );
+        tracing::info!(version = model.version, experiment = %experiment.name, share = rollout.share,
+            "recommendation model served to its canary share");
         self.record(store, registry_row(&model, "canary"), None);
-        let canary = Canary {
-            model: Arc::new(model),
-            experiment,
-            started_at: crate::store::now_ms(),
-            control: current.map(|c| c.version),
-            last: std::sync::Mutex::new(None),
-            looks_done: std::sync::atomic::AtomicI64::new(0),
-        };
+        let canary = Canary { model: Arc::new(model), experiment };
         *self.canary.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(canary));
     }
 
@@ -138,97 +120,45 @@ impl Recommender {
         });
     }
 
-    /// Ends the running experiment as `decision` says: the canary goes into service or away.
-    fn apply(&self, store: &Store, canary: &Canary, verdict: &str) {
+    /// Ends the running experiment as `verdict` says: the canary goes into service or away.
+    fn apply(&self, store: &Store, canary: &Canary, verdict: Verdict) {
         let mut slot = self.canary.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if slot.as_ref().is_none_or(|c| c.experiment != canary.experiment) {
+        if slot.as_ref().is_none_or(|c| c.experiment.name != canary.experiment.name) {
             return;
         }
         *slot = None;
         drop(slot);
         let model = &canary.model;
-        if verdict == Verdict::Promote.as_str() {
+        if verdict == Verdict::Promote {
             let retired = self.collaborative().map(|c| registry_row(&c, "retired"));
             self.record(Some(store), registry_row(model, "current"), retired);
             *self.collaborative.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(model));
-            tracing::info!(version = model.version, experiment = %canary.experiment, "canary promoted: in service for everyone");
+            tracing::info!(version = model.version, experiment = %canary.experiment.name, "canary promoted: in service for everyone");
         } else {
             self.record(Some(store), registry_row(model, "rolled_back"), None);
-            tracing::info!(version = model.version, experiment = %canary.experiment, "canary rolled back");
+            tracing::info!(version = model.version, experiment = %canary.experiment.name, "canary rolled back");
         }
-        metrics::counter!("mingle_model_decisions_total", "kind" => KIND, "verdict" => verdict.to_owned()).increment(1);
     }
 
     /// Looks at the running experiment once: applies a decision recorded by another node or an
     /// operator, or decides from the rollups and records it. Answers the look's decision.
     pub async fn look(&self, store: &Store) -> anyhow::Result<Option<Decision>> {
         let Some(canary) = self.canary() else { return Ok(None) };
-        if let Some(decided) = store.experiment_decision(&canary.experiment).await? {
-            self.apply(store, &canary, &decided.verdict);
-            return Ok(serde_json::from_str(&decided.numbers).ok());
+        let (stands, numbers) = canary.experiment.look(store, &self.rollout()).await?;
+        if let Some(verdict) = stands.filter(|v| *v != Verdict::Wait) {
+            self.apply(store, &canary, verdict);
         }
-        let rollout = self.rollout();
-        let sums = store.experiment_arms("recommendations", canary.started_at).await?;
-        let control_version = canary.control.map_or_else(String::new, |v| v.to_string());
-        let (control, treated, guard_control, guard_treated) =
-            rollout::arms(&sums, &control_version, &canary.model.version.to_string());
-        let mut decision = rollout::decide(control, treated, guard_control, guard_treated, &rollout.policy);
-        // Between planned looks nothing is decided, however often this runs.
-        let reached = rollout.policy.look_reached(control, treated);
-        let looked = canary.looks_done.swap(reached, std::sync::atomic::Ordering::Relaxed);
-        if reached <= looked && decision.verdict != Verdict::Wait {
-            decision.verdict = Verdict::Wait;
-            decision.reason = format!("between planned looks (look {reached} of {})", rollout.policy.looks);
-        }
-        let age = crate::store::now_ms() - canary.started_at;
-        if decision.verdict == Verdict::Wait && age >= rollout.max_duration.as_millis() as i64 {
-            decision.verdict = Verdict::Rollback;
-            decision.reason =
-                format!("not shown better within {} hours: {}", rollout.max_duration.as_secs() / 3600, decision.reason);
-        }
-        tracing::info!(experiment = %canary.experiment, verdict = decision.verdict.as_str(), reason = %decision.reason,
-            control = ?decision.control, canary = ?decision.canary, z = decision.z, "canary looked at");
-        *canary.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(decision.clone());
-        if decision.verdict != Verdict::Wait {
-            self.decide(store, &canary, &decision, false).await?;
-        }
-        Ok(Some(decision))
-    }
-
-    /// Records `decision` for the running experiment (unless one stands) and applies what stands.
-    async fn decide(
-        &self,
-        store: &Store,
-        canary: &Canary,
-        decision: &Decision,
-        forced: bool,
-    ) -> anyhow::Result<DecisionRow> {
-        let row = DecisionRow {
-            experiment: canary.experiment.clone(),
-            kind: KIND.to_owned(),
-            control: canary.control.map(|v| v.to_string()),
-            canary: canary.model.version.to_string(),
-            verdict: decision.verdict.as_str().to_owned(),
-            forced,
-            numbers: serde_json::to_string(decision)?,
-            reason: decision.reason.clone(),
-            decided_at: crate::store::now_ms(),
-        };
-        let stands = store.decide_experiment(&row).await?;
-        self.apply(store, canary, &stands.verdict);
-        Ok(stands)
+        Ok(numbers)
     }
 
     /// An operator ends the running experiment (`promote` or `rollback`); `None` when none runs.
     pub async fn force(&self, store: &Store, verdict: Verdict) -> anyhow::Result<Option<DecisionRow>> {
         let Some(canary) = self.canary() else { return Ok(None) };
-        let mut decision =
-            canary.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone().unwrap_or_else(|| {
-                rollout::decide(Arm::default(), Arm::default(), Arm::default(), Arm::default(), &Policy::default())
-            });
-        decision.verdict = verdict;
-        decision.reason = format!("forced by an operator ({})", decision.reason);
-        Ok(Some(self.decide(store, &canary, &decision, true).await?))
+        let stands = canary.experiment.force(store, verdict).await?;
+        if let Some(verdict) = Verdict::parse(&stands.verdict) {
+            self.apply(store, &canary, verdict);
+        }
+        Ok(Some(stands))
     }
 
     /// Looks at the running experiment every minute, for as long as the recommender lives.

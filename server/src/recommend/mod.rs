@@ -47,11 +47,12 @@ use std::sync::{Arc, RwLock};
 
 use uuid::Uuid;
 
+use crate::analytics::rollout::Rollout;
 use crate::model::Model;
 use crate::shutdown::Shutdown;
 use crate::store::{EventRow, Store, UserRow};
 
-pub use canary::{Canary, Rollout, KIND as REGISTRY_KIND};
+pub use canary::{Canary, KIND as REGISTRY_KIND};
 pub use shared::SharedModels;
 pub use training::{Collaborative, RETRAIN_EVERY};
 

@@ -465,9 +465,44 @@ impl Store {
         })
     }
 
-    /// Distinct active people per day of `[from_day, to_day]`, with the 7- and 30-day windows
-    /// ending on each day.
-    pub async fn analytics_active(&self, from_day: i64, to_day: i64) -> StoreResult<Vec<ActiveRow>> {
+    /// Active people on each day of `[from_day, to_day]`: that day, the 7 days and the 30 days up
+    /// to it. Days before `final_before` can no longer change (the writer takes nothing older
+    /// than a day): their counts are kept in `analytics_active_counts` once counted, so only the
+    /// days not kept yet are counted over the sliding windows.
+    pub async fn analytics_active(&self, from_day: i64, to_day: i64, final_before: i64) -> StoreResult<Vec<ActiveRow>> {
+        let kept: Vec<ActiveRow> = with_pool!(self, pool, _d => {
+            sqlx::query_as(
+                "SELECT day, daily, weekly, monthly FROM analytics_active_counts WHERE day >= $1 AND day <= $2 ORDER BY day",
+            )
+            .bind(from_day)
+            .bind(to_day)
+            .fetch_all(pool)
+            .await?
+        });
+        let have: HashSet<i64> = kept.iter().map(|r| r.day).collect();
+        let missing: Vec<i64> = (from_day..=to_day).filter(|d| !have.contains(d)).collect();
+        let (Some(&first), Some(&last)) = (missing.first(), missing.last()) else { return Ok(kept) };
+        let counted = self.count_active(first, last).await?;
+        let finals: Vec<&ActiveRow> =
+            counted.iter().filter(|r| r.day < final_before && !have.contains(&r.day)).collect();
+        for chunk in finals.chunks(500) {
+            with_pool!(self, pool, _d => {
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO analytics_active_counts (day, daily, weekly, monthly) ");
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.day).push_bind(r.daily).push_bind(r.weekly).push_bind(r.monthly);
+                });
+                q.push(" ON CONFLICT (day) DO NOTHING");
+                q.build().execute(pool).await?;
+            });
+        }
+        let mut rows: Vec<ActiveRow> = kept;
+        rows.extend(counted.into_iter().filter(|r| !have.contains(&r.day)));
+        rows.sort_by_key(|r| r.day);
+        Ok(rows)
+    }
+
+    /// [`Store::analytics_active`] counted from `analytics_active_days`, for `[from_day, to_day]`.
+    async fn count_active(&self, from_day: i64, to_day: i64) -> StoreResult<Vec<ActiveRow>> {
         let sql =
             "WITH RECURSIVE days(day) AS (SELECT CAST($1 AS BIGINT) UNION ALL SELECT day + 1 FROM days WHERE day < $2)
              SELECT d.day AS day,

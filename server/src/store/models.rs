@@ -13,6 +13,8 @@ pub struct ModelRow {
     pub interactions: i64,
     pub first_served: i64,
     pub status: String,
+    /// Offline metrics as a JSON object of named numbers (`{}` where none apply).
+    pub offline: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -36,6 +38,8 @@ pub struct ArmSums {
     pub impressions: i64,
     pub opens: i64,
     pub rsvps: i64,
+    /// Accepted meetings credited to the list.
+    pub accepted: i64,
 }
 
 impl Store {
@@ -43,8 +47,8 @@ impl Store {
     pub async fn model_served(&self, row: &ModelRow) -> StoreResult<()> {
         with_pool!(self, pool, _d => {
             sqlx::query(
-                "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status, offline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (kind, version, trained_at) DO UPDATE SET status = excluded.status",
             )
             .bind(&row.kind)
@@ -53,6 +57,7 @@ impl Store {
             .bind(row.interactions)
             .bind(row.first_served)
             .bind(&row.status)
+            .bind(&row.offline)
             .execute(pool)
             .await?;
         });
@@ -77,12 +82,26 @@ impl Store {
     pub async fn models(&self, kind: &str, limit: i64) -> StoreResult<Vec<ModelRow>> {
         with_pool!(self, pool, _d => {
             Ok(sqlx::query_as(
-                "SELECT kind, version, trained_at, interactions, first_served, status FROM model_versions
+                "SELECT kind, version, trained_at, interactions, first_served, status, offline FROM model_versions
                  WHERE kind = $1 ORDER BY first_served DESC LIMIT $2",
             )
             .bind(kind)
             .bind(limit)
             .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The newest registration of `version` of `kind`, if it was ever served.
+    pub async fn model(&self, kind: &str, version: &str) -> StoreResult<Option<ModelRow>> {
+        with_pool!(self, pool, _d => {
+            Ok(sqlx::query_as(
+                "SELECT kind, version, trained_at, interactions, first_served, status, offline FROM model_versions
+                 WHERE kind = $1 AND version = $2 ORDER BY first_served DESC LIMIT 1",
+            )
+            .bind(kind)
+            .bind(version)
+            .fetch_optional(pool)
             .await?)
         })
     }
@@ -135,8 +154,9 @@ impl Store {
         })
     }
 
-    /// Impressions, opens and attributed RSVPs of `list` since `from` (Unix ms, rounded down to
-    /// its hour), per model version and arm, for the lists served in an experiment.
+    /// Impressions, opens, and the RSVPs and accepted meetings credited to `list` since `from`
+    /// (Unix ms, rounded down to its hour), per model version and arm, for the lists served in an
+    /// experiment.
     pub async fn experiment_arms(&self, list: &str, from: i64) -> StoreResult<Vec<ArmSums>> {
         let hour = from.div_euclid(3_600_000) * 3_600_000;
         with_pool!(self, pool, _d => {
@@ -144,9 +164,10 @@ impl Store {
                 "SELECT model_version, variant,
                         CAST(SUM(CASE WHEN kind = 'impression' AND list = $1 THEN amount ELSE 0 END) AS BIGINT) AS impressions,
                         CAST(SUM(CASE WHEN kind = 'open' AND list = $1 THEN amount ELSE 0 END) AS BIGINT) AS opens,
-                        CAST(SUM(CASE WHEN kind = 'rsvp' AND source = $1 THEN amount ELSE 0 END) AS BIGINT) AS rsvps
+                        CAST(SUM(CASE WHEN kind = 'rsvp' AND source = $1 THEN amount ELSE 0 END) AS BIGINT) AS rsvps,
+                        CAST(SUM(CASE WHEN kind = 'meeting_accepted' AND source = $1 THEN amount ELSE 0 END) AS BIGINT) AS accepted
                  FROM analytics_hourly
-                 WHERE hour >= $2 AND variant <> '' AND kind IN ('impression', 'open', 'rsvp')
+                 WHERE hour >= $2 AND variant <> '' AND kind IN ('impression', 'open', 'rsvp', 'meeting_accepted')
                  GROUP BY model_version, variant",
             )
             .bind(list)

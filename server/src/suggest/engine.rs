@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -24,7 +24,9 @@ use protocol::suggestions::{SuggestedUser, Suggestion};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::{lock, Model, Priority};
+use super::rollout::{LearnedSet, Scoring, Served, Weighting};
+use crate::analytics::rollout::Variant;
+use crate::model::{Model, Priority};
 use crate::shutdown::Shutdown;
 use crate::store::{now_ms, parse_list, Store, UserRow};
 
@@ -36,6 +38,8 @@ const PER_ROW: usize = 30;
 const OUTCOMES_LEARNED: i64 = 20_000;
 /// How often the weights are learned again.
 const RETRAIN_EVERY: Duration = Duration::from_secs(600);
+/// How often a running weights experiment is looked at.
+const LOOK_EVERY: Duration = Duration::from_secs(60);
 /// How long after an event ends its pool stays in memory.
 const ENDED_GRACE: Duration = Duration::from_secs(6 * 3600);
 
@@ -105,11 +109,20 @@ impl Job {
 
 /// What a full build is for: whether the event has started (then only people checked in are in
 /// the pool), the score's weights, and whether someone waits for it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Occasion {
     started: bool,
-    weights: Weights,
+    scoring: Scoring,
     waited_for: bool,
+}
+
+/// One person's list, with the weight set that scored it and their arm while a weights
+/// experiment runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub items: Vec<Suggestion>,
+    pub weights_version: String,
+    pub variant: Option<Variant>,
 }
 
 /// Lists that changed: each person with their new list (empty when they left the pool).
@@ -135,9 +148,12 @@ struct Embedded {
 /// One event's pool and the lists last rendered from it.
 struct EventState {
     started: bool,
-    /// The weights the pool was built with.
-    weights: Weights,
+    /// The weights the pools were built with.
+    scoring: Scoring,
     pool: Pool<Uuid>,
+    /// While a weights experiment runs: the same people scored with the canary's set, for the
+    /// people in its arm.
+    canary: Option<Pool<Uuid>>,
     cards: HashMap<Uuid, SuggestedUser>,
     /// Everyone's vectors, for the reasons.
     embedded: HashMap<Uuid, Arc<Embedded>>,
@@ -199,8 +215,9 @@ enum Update {
 pub struct Engine {
     store: Store,
     model: Arc<Model>,
-    /// The score's weights: learned from outcomes once there are enough, the defaults before.
-    weights: Mutex<Weights>,
+    /// The score's weights: learned from outcomes once there are enough, the defaults before;
+    /// a newly learned set may be on trial with a canary share.
+    weighting: Weighting,
     events: Pools,
 }
 
@@ -212,14 +229,31 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store, model: Arc<Model>) -> Arc<Self> {
-        Arc::new(Self { store, model, weights: Mutex::new(Weights::default()), events: Pools::default() })
+        Arc::new(Self { store, model, weighting: Weighting::default(), events: Pools::default() })
     }
 
-    /// `user`'s current list at `event`, or `None` when this engine has not computed the event.
-    pub async fn list(&self, event: Uuid, user: Uuid) -> Option<Vec<Suggestion>> {
+    /// The weight sets in force, their rollout and experiment.
+    pub fn weighting(&self) -> &Weighting {
+        &self.weighting
+    }
+
+    /// `user`'s current list at `event`, or `None` when this engine has not computed the event,
+    /// or computed it with weight sets no longer in force (a decision ended an experiment).
+    pub async fn list(&self, event: Uuid, user: Uuid) -> Option<Listed> {
         let slot = self.events.get(&event)?;
         let state = slot.state.lock().await;
-        state.as_ref().map(|s| s.lists.get(&user).cloned().unwrap_or_default())
+        let scoring = self.weighting.scoring();
+        state.as_ref().filter(|s| s.scoring == scoring).map(|s| {
+            let (weights_version, variant) = s.scoring.served.of(user);
+            Listed { items: s.lists.get(&user).cloned().unwrap_or_default(), weights_version, variant }
+        })
+    }
+
+    /// What `event`'s lists are scored with, or `None` when this engine has not computed it.
+    pub async fn served(&self, event: Uuid) -> Option<Served> {
+        let slot = self.events.get(&event)?;
+        let state = slot.state.lock().await;
+        state.as_ref().map(|s| s.scoring.served.clone())
     }
 
     /// Every non-empty list at `event`, or `None` when this engine has not computed the event.
@@ -245,9 +279,9 @@ impl Engine {
         };
         slot.ends_at.store(row.ends_at, Ordering::Relaxed);
         let started = row.starts_at <= now_ms();
-        let weights = *lock(&self.weights);
+        let scoring = self.weighting.scoring();
         let incremental = state.as_ref().is_some_and(|s| {
-            !job.full && s.started == started && s.weights == weights && job.users.len() <= (s.pool.len() / 8).max(16)
+            !job.full && s.started == started && s.scoring == scoring && job.users.len() <= (s.pool.len() / 8).max(16)
         });
         let clock = Instant::now();
         let this = Arc::clone(self);
@@ -282,7 +316,7 @@ impl Engine {
                 context.entry(user).or_default().push(key);
             }
             let previous = state.take().map(|s| s.lists).unwrap_or_default();
-            let occasion = Occasion { started, weights, waited_for };
+            let occasion = Occasion { started, scoring, waited_for };
             tokio::task::spawn_blocking(move || this.build(occasion, people, &excluded, context, previous))
                 .await
                 .map_err(anyhow::Error::from)??
@@ -322,28 +356,39 @@ impl Engine {
         if let Some(fit) = learned.fit {
             tracing::info!(weights = ?learned.weights, positives = learned.positives, negatives = learned.negatives,
                 loss_before = fit.loss_before, loss_after = fit.loss_after, "matcher weights learned");
-            *lock(&self.weights) = learned.weights;
+            let set = LearnedSet {
+                weights: learned.weights,
+                positives: learned.positives,
+                negatives: learned.negatives,
+                loss_before: fit.loss_before,
+                loss_after: fit.loss_after,
+            };
+            self.weighting.offer(&self.store, set).await?;
         }
         Ok(())
     }
 
-    /// The score's weights in force.
-    pub fn weights(&self) -> Weights {
-        *lock(&self.weights)
-    }
-
-    /// Retrains every [`RETRAIN_EVERY`] in the background, for as long as the engine lives.
+    /// Learns every [`RETRAIN_EVERY`] and looks at a running weights experiment every
+    /// [`LOOK_EVERY`], in the background, for as long as the engine lives.
     pub fn keep_learning(self: &Arc<Self>, shutdown: &Shutdown) {
         let engine = Arc::downgrade(self);
         let stop = shutdown.workers_token();
         shutdown.spawn(async move {
-            let mut tick = tokio::time::interval(RETRAIN_EVERY);
+            let mut tick = tokio::time::interval(LOOK_EVERY);
+            let mut learned_at: Option<Instant> = None;
             loop {
                 tokio::select! {
                     _ = tick.tick() => {}
                     () = stop.cancelled() => return,
                 }
                 let Some(engine) = engine.upgrade() else { return };
+                if let Err(e) = engine.weighting.look(&engine.store).await {
+                    tracing::warn!(error = %e, "looking at the matcher weights experiment failed");
+                }
+                if learned_at.is_some_and(|at| at.elapsed() < RETRAIN_EVERY) {
+                    continue;
+                }
+                learned_at = Some(Instant::now());
                 if let Err(e) = engine.retrain().await {
                     tracing::warn!(error = %e, "learning the matcher's weights failed");
                 }
@@ -354,7 +399,7 @@ impl Engine {
     /// A full build, on a blocking thread.
     fn build(
         &self,
-        Occasion { started, weights, waited_for }: Occasion,
+        Occasion { started, scoring, waited_for }: Occasion,
         people: Vec<UserRow>,
         excluded: &[(Uuid, Uuid)],
         mut context: HashMap<Uuid, Vec<String>>,
@@ -362,12 +407,15 @@ impl Engine {
     ) -> Result<(EventState, Changed), SuggestError> {
         let embedded = self.embed(&people.iter().collect::<Vec<_>>(), waited_for)?;
         let cards = people.iter().map(|p| (p.id, card(p))).collect();
-        let attendees = people
+        let attendees: Vec<(Uuid, Attendee)> = people
             .iter()
             .map(|p| (p.id, attendee(p, &embedded[&p.id], context.remove(&p.id).unwrap_or_default())))
             .collect();
-        let pool = Pool::build(self.model.pool_settings(LIST_SIZE, PER_ROW, weights), attendees, excluded);
-        let mut state = EventState { started, weights, pool, cards, embedded, lists: HashMap::new() };
+        let canary = scoring.canary.map(|weights| {
+            Pool::build(self.model.pool_settings(LIST_SIZE, PER_ROW, weights), attendees.clone(), excluded)
+        });
+        let pool = Pool::build(self.model.pool_settings(LIST_SIZE, PER_ROW, scoring.control), attendees, excluded);
+        let mut state = EventState { started, scoring, pool, canary, cards, embedded, lists: HashMap::new() };
         let everyone: Vec<Uuid> = people.iter().map(|p| p.id).collect();
         for user in &everyone {
             let list = self.render(&state, user);
@@ -401,6 +449,9 @@ impl Engine {
                 Update::Left(user) => {
                     // The pool answers whose lists showed them (they are re-picked).
                     touched.extend(state.pool.remove(&user));
+                    if let Some(canary) = &mut state.canary {
+                        touched.extend(canary.remove(&user));
+                    }
                     state.cards.remove(&user);
                     state.embedded.remove(&user);
                     touched.insert(user);
@@ -414,6 +465,9 @@ impl Engine {
                     }
                     state.cards.insert(row.id, new_card);
                     state.embedded.insert(row.id, Arc::clone(&embedded[&row.id]));
+                    if let Some(canary) = &mut state.canary {
+                        touched.extend(canary.upsert(row.id, person.clone(), excluded.iter().copied()));
+                    }
                     touched.extend(state.pool.upsert(row.id, person, excluded));
                     touched.insert(row.id);
                 }
@@ -430,15 +484,19 @@ impl Engine {
         Ok((state, changed))
     }
 
-    /// `user`'s list with reasons, from the pool.
+    /// `user`'s list with reasons, from their arm's pool.
     fn render(&self, state: &EventState, user: &Uuid) -> Vec<Suggestion> {
-        let (Some(picks), Some(me)) = (state.pool.list(user), state.pool.attendee(user)) else { return Vec::new() };
+        let pool = match &state.canary {
+            Some(canary) if state.scoring.served.of(*user).1 == Some(Variant::Canary) => canary,
+            _ => &state.pool,
+        };
+        let (Some(picks), Some(me)) = (pool.list(user), pool.attendee(user)) else { return Vec::new() };
         let profiles = &state.embedded;
         let mine = profiles.get(user);
         picks
             .into_iter()
             .filter_map(|(other, score)| {
-                let them = state.pool.attendee(&other)?;
+                let them = pool.attendee(&other)?;
                 let theirs = profiles.get(&other);
                 let vector = |phrase: &str| {
                     mine.and_then(|e| e.phrases.get(phrase)).or_else(|| theirs.and_then(|e| e.phrases.get(phrase)))

@@ -9,6 +9,7 @@
 //! and one event is never updated twice at once.
 
 mod engine;
+pub mod rollout;
 pub mod stream;
 
 use std::sync::Arc;
@@ -16,10 +17,9 @@ use std::time::Duration;
 
 use dashmap::DashMap;
 use protocol::realtime::{Channel, MessageBody};
-use protocol::suggestions::Suggestion;
 use uuid::Uuid;
 
-pub use engine::{Applied, Changed, Engine, Job, SuggestError};
+pub use engine::{Applied, Changed, Engine, Job, Listed, SuggestError};
 
 use crate::model::Model;
 use crate::realtime::Realtime;
@@ -130,24 +130,34 @@ impl Suggester {
         Ok(())
     }
 
-    /// `user`'s current list at `event`, computing the event first if it never was.
-    /// The name of the weight set this node's lists are scored with; `None` where workers score
-    /// them (each worker learns its own).
-    pub fn weights_version(&self) -> Option<String> {
+    /// How new weight sets are rolled out (in this process; workers have their own setting).
+    pub fn set_rollout(&self, rollout: crate::analytics::rollout::Rollout) {
+        if let Matcher::InProcess(engine) = &self.matcher {
+            engine.weighting().set_rollout(rollout);
+        }
+    }
+
+    /// The engine matching in this process, if matching runs here.
+    pub fn engine(&self) -> Option<&Arc<Engine>> {
         match &self.matcher {
-            Matcher::InProcess(engine) => Some(engine.weights().version()),
+            Matcher::InProcess(engine) => Some(engine),
             Matcher::Workers(_) => None,
         }
     }
 
-    pub async fn list(self: &Arc<Self>, event: Uuid, user: Uuid) -> Result<Vec<Suggestion>, SuggestError> {
+    /// `user`'s current list at `event` with the weight set that scored it, computing the event
+    /// first if it never was.
+    pub async fn list(self: &Arc<Self>, event: Uuid, user: Uuid) -> Result<Listed, SuggestError> {
         match &self.matcher {
             Matcher::InProcess(engine) => {
                 if let Some(list) = engine.list(event, user).await {
                     return Ok(list);
                 }
                 self.run(event, Job::full_now()).await?;
-                Ok(engine.list(event, user).await.unwrap_or_default())
+                Ok(engine.list(event, user).await.unwrap_or_else(|| {
+                    let (weights_version, variant) = engine.weighting().scoring().served.of(user);
+                    Listed { items: Vec::new(), weights_version, variant }
+                }))
             }
             Matcher::Workers(queue) => {
                 if let Some(list) = queue.list(event, user).await? {

@@ -22,8 +22,9 @@ use fred::types::Value;
 use protocol::suggestions::Suggestion;
 use uuid::Uuid;
 
-use super::engine::{Engine, Job};
+use super::engine::{Engine, Job, Listed};
 use super::publish;
+use super::rollout::Served;
 use crate::realtime::Realtime;
 
 /// The stream of jobs.
@@ -42,6 +43,8 @@ const CLAIM_IDLE: Duration = Duration::from_secs(30);
 const LISTS_TTL_SECS: i64 = 7 * 86_400;
 /// The hash field that marks an event as computed, even when every list is empty.
 const COMPUTED: &str = "computed_at";
+/// The hash field naming the weight sets the lists were scored with ([`Served`], JSON).
+const SERVED: &str = "served";
 
 fn lists_key(event: Uuid) -> String {
     format!("mingle:suggestions:{event}")
@@ -67,15 +70,25 @@ impl JobQueue {
         Ok(())
     }
 
-    /// `user`'s list at `event`, or `None` when no worker has computed the event yet.
-    pub async fn list(&self, event: Uuid, user: Uuid) -> anyhow::Result<Option<Vec<Suggestion>>> {
+    /// `user`'s list at `event` with the weight set that scored it, or `None` when no worker has
+    /// computed the event yet.
+    pub async fn list(&self, event: Uuid, user: Uuid) -> anyhow::Result<Option<Listed>> {
         let key = lists_key(event);
-        let list: Option<String> = self.client.hget(&key, user.to_string()).await?;
-        if let Some(json) = list {
-            return Ok(Some(serde_json::from_str(&json)?));
+        let (list, served, computed): (Option<String>, Option<String>, Option<String>) =
+            self.client.hmget(&key, vec![user.to_string(), SERVED.to_owned(), COMPUTED.to_owned()]).await?;
+        if list.is_none() && computed.is_none() {
+            return Ok(None);
         }
-        let computed: bool = self.client.hexists(&key, COMPUTED).await?;
-        Ok(computed.then(Vec::new))
+        let items = match list {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        };
+        // Lists published before weight sets were recorded beside them: the hand-set weights.
+        let served = served
+            .and_then(|s| serde_json::from_str::<Served>(&s).ok())
+            .unwrap_or_else(|| Served { version: matcher::Weights::default().version(), canary: None });
+        let (weights_version, variant) = served.of(user);
+        Ok(Some(Listed { items, weights_version, variant }))
     }
 }
 
@@ -204,6 +217,9 @@ impl Worker {
             // Replace the whole hash at once, so readers never see half of two versions.
             let staging = format!("{key}:staging");
             let mut fields: Vec<(String, String)> = vec![(COMPUTED.to_owned(), crate::store::now_ms().to_string())];
+            if let Some(served) = self.engine.served(event).await {
+                fields.push((SERVED.to_owned(), serde_json::to_string(&served)?));
+            }
             fields.extend(lists.iter().map(|(u, l)| (u.to_string(), json(l))));
             let _: Value = self.client.del(&staging).await?;
             for chunk in fields.chunks(1_000) {

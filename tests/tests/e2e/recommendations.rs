@@ -375,7 +375,8 @@ async fn a_new_model_is_served_to_its_canary_share_until_promoted(backend: Backe
     assert!(server.recommender.canary().is_none(), "the first model goes straight into service");
     assert_eq!(server.recommender.retrain(&server.store).await.expect("trained"), Some(2));
     let registry = ops.get("/ops/models").await.expect(200).body;
-    let running = &registry["running"];
+    let running = &registry["running"][0];
+    assert_eq!(running["kind"], "recommender");
     assert_eq!((running["canary_version"].as_str(), running["control_version"].as_str()), (Some("2"), Some("1")));
     assert_eq!(running["share"], 0.5);
 
@@ -409,7 +410,7 @@ async fn a_new_model_is_served_to_its_canary_share_until_promoted(backend: Backe
         if statuses.contains(&("2".to_owned(), "current".to_owned()))
             && statuses.contains(&("1".to_owned(), "retired".to_owned()))
         {
-            assert!(registry["running"].is_null());
+            assert_eq!(registry["running"], json!([]));
             assert_eq!(registry["decisions"][0]["verdict"], "promote");
             return;
         }

@@ -9,6 +9,7 @@ use tests::{suggested_names, suggestions, Backend, Client, TestServer, Ws};
 on_both_backends!(complementary_attendees_are_suggested_to_each_other_live);
 on_both_backends!(lists_follow_profile_edits_blocks_and_shared_history);
 on_both_backends!(weights_are_learned_from_outcomes);
+on_both_backends!(a_learned_weight_set_is_served_to_its_canary_share_until_decided);
 
 async fn profile(client: &Client, headline: &str, interests: &[&str], seeking: &[&str], offering: &[&str]) {
     client
@@ -205,12 +206,28 @@ async fn lists_follow_profile_edits_blocks_and_shared_history(backend: Backend) 
 /// The score's weights follow what happened: here people met those with similar work and
 /// interests and turned down complementary strangers, so similarity gains weight and fit loses.
 async fn weights_are_learned_from_outcomes(backend: Backend) {
-    use protocol::suggestions::Verdict;
-    use server::store::NewUser;
     let server = TestServer::start(backend).await;
     let (org, _) = server.client().register("Olga").await;
     let event = org.create_online_event("Outcomes", Duration::hours(1), Duration::hours(2)).await;
     let event: uuid::Uuid = event["id"].as_str().expect("id").parse().expect("uuid");
+    seed_outcomes(&server, event, 0, 12).await;
+    let engine = server::suggest::Engine::new(
+        server.store.clone(),
+        server::model::engine(tests::model_dir(), server::model::DEFAULT_CACHE_BYTES),
+    );
+    let prior = engine.weighting().current();
+    engine.retrain().await.expect("retrain");
+    let learned = engine.weighting().current();
+    assert!(learned.about > prior.about && learned.fit < prior.fit, "{prior:?} -> {learned:?}");
+    let sum = learned.fit + learned.about + learned.tags + learned.context;
+    assert!((sum - 1.0).abs() < 1e-4, "weights stay a convex combination: {learned:?}");
+}
+
+/// Outcomes at `event` of suggested pairs among `count` trios of new people (numbered from
+/// `first`): engineers met engineers like them and turned down complementary pastry chefs.
+async fn seed_outcomes(server: &TestServer, event: uuid::Uuid, first: usize, count: usize) {
+    use protocol::suggestions::Verdict;
+    use server::store::NewUser;
     let person = |i: usize, headline: &str, interests: &[&str], seeking: &str, offering: &str| NewUser {
         email: format!("p{i}@example.org"),
         password_hash: "unused".into(),
@@ -226,25 +243,131 @@ async fn weights_are_learned_from_outcomes(backend: Backend) {
         pending_since: None,
     };
     let mut people = Vec::new();
-    for i in 0..12 {
+    for i in first..first + count {
         people.push(person(i, "Rust compiler engineer", &["rust"], "a climate investor", "Rust mentoring"));
         people.push(person(100 + i, "Rust compiler engineer", &["rust"], "a climate investor", "Rust mentoring"));
         people.push(person(200 + i, "Pastry chef", &["baking"], "Rust mentoring", "a climate investor"));
     }
     let ids = server.store.create_users_bulk(&people).await.expect("users");
-    for i in 0..12 {
+    for i in 0..count {
         let (engineer, peer, chef) = (ids[3 * i], ids[3 * i + 1], ids[3 * i + 2]);
         server.store.record_suggestion_feedback(event, engineer, peer, Verdict::Met).await.expect("met");
         server.store.record_suggestion_feedback(event, engineer, chef, Verdict::NotRelevant).await.expect("declined");
     }
-    let engine = server::suggest::Engine::new(
-        server.store.clone(),
-        server::model::engine(tests::model_dir(), server::model::DEFAULT_CACHE_BYTES),
+}
+
+/// The rollup's suggestion impressions since the epoch, per weight set and arm.
+async fn suggestion_arms(server: &TestServer) -> Vec<(String, String, i64)> {
+    let sums = server.store.experiment_arms("suggestions", 0).await.expect("arms");
+    let mut arms: Vec<_> = sums.into_iter().map(|s| (s.model_version, s.variant, s.impressions)).collect();
+    arms.sort();
+    arms
+}
+
+/// With a canary share, newly learned weights are served to about that share of attendees (their
+/// lists come from a pool scored with the new set, the others' from the set in service), each
+/// impression says which set and arm; the registry shows the experiment; an operator's rollback
+/// keeps the set in service and the same set is never offered again; a newer set is promoted.
+async fn a_learned_weight_set_is_served_to_its_canary_share_until_decided(backend: Backend) {
+    const TOKEN: &str = "operator-token-for-tests";
+    let server =
+        TestServer::start_with(backend, &["--ops-token", TOKEN, "--canary-share", "0.5", "--analytics-flush-ms", "50"])
+            .await;
+    let ops = server.client().with_token(TOKEN);
+    let (org, _) = server.client().register("Olga").await;
+    let event = org.create_online_event("Canary night", Duration::hours(1), Duration::hours(3)).await;
+    let id = event["id"].as_str().expect("id").to_owned();
+    let mut attendees = Vec::new();
+    for i in 0..16 {
+        let (client, _) = server.client().register(&format!("Guest {i}")).await;
+        let (seeking, offering) =
+            if i % 2 == 0 { ("a Rust mentor", "climate intros") } else { ("climate intros", "a Rust mentor") };
+        profile(&client, &format!("Guest number {i}"), &["rust", "climate-tech"], &[seeking], &[offering]).await;
+        client.go_to(&id).await;
+        attendees.push(client);
+    }
+    assert_eq!(ops.post("/ops/models/matcher/rollback", json!({})).await.expect(404).code(), "no_experiment");
+    assert_eq!(ops.post("/ops/models/nothing/rollback", json!({})).await.expect(400).code(), "invalid_path");
+
+    let engine = server.suggester.engine().expect("matching in process").clone();
+    seed_outcomes(&server, id.parse().expect("uuid"), 0, 12).await;
+    engine.retrain().await.expect("learned");
+    let canary = engine.weighting().canary().expect("the learned set is on trial");
+    let learned = canary.experiment.canary.clone();
+    assert_eq!(engine.weighting().current().version(), "default", "the hand-set weights stay in service");
+    let registry = ops.get("/ops/models").await.expect(200).body;
+    let running = registry["running"].as_array().expect("running").iter().find(|r| r["kind"] == "matcher").cloned();
+    let running = running.expect("the matcher experiment is listed");
+    assert_eq!(
+        (running["canary_version"].as_str(), running["control_version"].as_str()),
+        (Some(&*learned), Some("default"))
     );
-    let prior = engine.weights();
-    engine.retrain().await.expect("retrain");
-    let learned = engine.weights();
-    assert!(learned.about > prior.about && learned.fit < prior.fit, "{prior:?} -> {learned:?}");
-    let sum = learned.fit + learned.about + learned.tags + learned.context;
-    assert!((sum - 1.0).abs() < 1e-4, "weights stay a convex combination: {learned:?}");
+    let on_trial = registry["versions"].as_array().expect("versions").iter().find(|v| v["version"] == learned.as_str());
+    let on_trial = on_trial.expect("the learned set is registered").clone();
+    assert_eq!((on_trial["kind"].as_str(), on_trial["status"].as_str()), (Some("matcher"), Some("canary")));
+    assert_eq!(on_trial["interactions"], 24, "12 met and 12 turned down");
+    let (before, after) = (on_trial["offline"]["loss_hand_set"].as_f64(), on_trial["offline"]["loss_learned"].as_f64());
+    assert!(before.zip(after).is_some_and(|(b, a)| a < b), "{on_trial}");
+
+    // Everyone asks twice: each impression names the set and arm of the list shown, both arms are
+    // in use, and each person stays in theirs.
+    for client in &attendees {
+        for _ in 0..2 {
+            client.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200);
+        }
+    }
+    let mut arms = Vec::new();
+    for _ in 0..100 {
+        arms = suggestion_arms(&server).await;
+        if arms.iter().map(|a| a.2).sum::<i64>() > 0 && arms.iter().all(|a| a.2 % 2 == 0) && arms.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let names: Vec<(&str, &str)> = arms.iter().map(|(v, a, _)| (v.as_str(), a.as_str())).collect();
+    assert_eq!(names, [("default", "control"), (learned.as_str(), "canary")], "{arms:?}");
+
+    // Rolled back by an operator: the hand-set weights stay, and the same set is not tried again.
+    let decided = ops.post("/ops/models/matcher/rollback", json!({})).await.expect(200).body;
+    assert_eq!((decided["verdict"].as_str(), decided["forced"].as_bool()), (Some("rollback"), Some(true)));
+    assert_eq!((decided["kind"].as_str(), decided["canary_version"].as_str()), (Some("matcher"), Some(&*learned)));
+    assert!(engine.weighting().canary().is_none());
+    engine.retrain().await.expect("learned again");
+    assert!(engine.weighting().canary().is_none(), "a set rolled back is not offered again");
+    let status = |registry: &Value, version: &str| {
+        registry["versions"]
+            .as_array()
+            .expect("versions")
+            .iter()
+            .find(|v| v["version"] == version)
+            .map(|v| v["status"].clone())
+    };
+    assert_eq!(status(&ops.get("/ops/models").await.body, &learned), Some(json!("rolled_back")));
+
+    // More outcomes make a newer set; promoted, it is in service for everyone.
+    seed_outcomes(&server, id.parse().expect("uuid"), 50, 6).await;
+    engine.retrain().await.expect("learned");
+    let newer = engine.weighting().canary().expect("a newer set on trial").experiment.canary.clone();
+    assert_ne!(newer, learned);
+    let decided = ops.post("/ops/models/matcher/promote", json!({})).await.expect(200).body;
+    assert_eq!(decided["verdict"], "promote");
+    assert_eq!(engine.weighting().current().version(), newer);
+    let registry = ops.get("/ops/models").await.expect(200).body;
+    assert_eq!(status(&registry, &newer), Some(json!("current")));
+    assert_eq!(status(&registry, "default"), Some(json!("retired")));
+    assert!(registry["running"].as_array().expect("running").is_empty());
+    // The event's lists are rebuilt with it at the next ask, for everyone.
+    for client in &attendees[..4] {
+        client.get(&format!("/api/v1/events/{id}/suggestions")).await.expect(200);
+    }
+    for _ in 0..100 {
+        let platform = ops.get("/ops/analytics?days=1").await.expect(200).body;
+        let shown =
+            platform["matchers"].as_array().expect("matchers").iter().find(|m| m["weights_version"] == newer.as_str());
+        if shown.is_some_and(|m| m["impressions"].as_i64() > Some(0)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no list was scored with the promoted set: {}", ops.get("/ops/analytics?days=1").await.body);
 }

@@ -1,5 +1,5 @@
 // The operator's side of the API: `GET /ops/analytics`, the model registry at `GET /ops/models`
-// and the forced end of a canary experiment, with the deployment's operator token
+// and the forced end of a kind's canary experiment, with the deployment's operator token
 // (MINGLE_OPS_TOKEN), never a person's. These endpoints join the app's API only once the operator
 // screen loads, and ask the server directly: the app's own requests add the person's token and
 // refresh their session after a 401, which an operator's wrong token must not do.
@@ -43,6 +43,13 @@ export function keepOpsToken(
 export type ForcedVerdict = 'promote' | 'rollback';
 
 /**
+ * The kinds of model the server rolls out by canary experiment, at most one experiment each: the
+ * recommender (events picked for someone) and the matcher's weight sets ("People to meet").
+ */
+export const MODEL_KINDS = ['recommender', 'matcher'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/**
  * Asks the server for `path` with the operator token. An error reads as the app's others do
  * (`{ status, data }`), so `errorMessage` says it.
  */
@@ -62,26 +69,29 @@ async function opsRequest<T>(
   return { data: body as T };
 }
 
-const opsApi = api.enhanceEndpoints({ addTagTypes: ['Models'] }).injectEndpoints({
+export const opsApi = api.enhanceEndpoints({ addTagTypes: ['Models'] }).injectEndpoints({
   endpoints: (build) => ({
     platformAnalytics: build.query<PlatformAnalytics, { token: string; days: Period }>({
       queryFn: ({ token, days }) => opsRequest<PlatformAnalytics>(`/ops/analytics?days=${days}`, token),
       // Nothing is kept once the screen is left: the token is part of what the cache would keep.
       keepUnusedDataFor: 0,
     }),
-    /** The recommender's versions, the canary experiment running and the decisions that ended the last ones. */
+    /**
+     * The recommender's versions and the matcher's weight sets, the canary experiments running
+     * and the decisions that ended the last ones.
+     */
     modelRegistry: build.query<ModelRegistry, { token: string }>({
       queryFn: ({ token }) => opsRequest<ModelRegistry>('/ops/models', token),
       providesTags: ['Models'],
       keepUnusedDataFor: 0,
     }),
     /**
-     * Ends the running canary experiment now. The registry is read again either way: after a
+     * Ends the canary experiment of `kind` now. The registry is read again either way: after a
      * refusal (`no_experiment`) it is out of date too.
      */
-    forceDecision: build.mutation<ExperimentDecision, { token: string; verdict: ForcedVerdict }>({
-      queryFn: ({ token, verdict }) =>
-        opsRequest<ExperimentDecision>(`/ops/models/recommender/${verdict}`, token, {
+    forceDecision: build.mutation<ExperimentDecision, { token: string; kind: ModelKind; verdict: ForcedVerdict }>({
+      queryFn: ({ token, kind, verdict }) =>
+        opsRequest<ExperimentDecision>(`/ops/models/${kind}/${verdict}`, token, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: '{}',

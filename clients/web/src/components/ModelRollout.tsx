@@ -1,35 +1,33 @@
-// The recommender's models on the operator's page (`GET /ops/models`): the canary experiment
-// running, with its newest look in plain words and a way to end it now; every version in the
-// registry with its status and how it did with people; and how the last experiments ended.
+// The models on the operator's page (`GET /ops/models`): for the recommender and for the
+// matcher's weight sets, the canary experiment running, with its newest look in plain words and a
+// way to end it now; every version in the registry with its status and how it did with people;
+// and how the last experiments ended.
 
 import { useEffect, useRef, useState } from 'react';
-import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../app/api';
-import { type ForcedVerdict, useForceDecisionMutation, useModelRegistryQuery } from '../app/ops';
+import {
+  type ForcedVerdict,
+  MODEL_KINDS,
+  type ModelKind,
+  useForceDecisionMutation,
+  useModelRegistryQuery,
+} from '../app/ops';
 import type { ExperimentDecision, ExperimentLook, ModelVersion, RunningExperiment } from '../app/types';
 import { lookReasonText } from '../i18n/serverText';
-import { shortVersion } from './charts';
 import { type ArmName, evidence, exposureShares, perThousand, smallerArm } from './experiment';
 import { eventTime, formatChange, formatCount, formatPercent, formatStatistic, recentTime } from './format';
+import { DECIDED, STATUSES, VERDICTS, badge } from './modelBadges';
+import { BASELINE, KIND_WORDS, controlVersion, kindName, versionName, wordsOf } from './modelKinds';
 import { Panel, ScrollingTable } from './OpsPanel';
 import { Bar, ConfirmInPlace, Empty, ErrorNote, Spinner } from './ui';
+import { WeightSets } from './WeightSets';
 
 /** How often the registry is read again while the page is open: the server looks every minute. */
 const REFRESH_MS = 60_000;
 
 /** Decisions listed at most; the server keeps more. */
 const DECISIONS_SHOWN = 10;
-
-/** A badge's words and colour (a `status-*` class), for the values the server is known to send. */
-type Badge = { label: () => string; tone: string };
-
-/** A word the server sends that this page does not know yet is shown as it came, in grey. */
-function badge(known: Record<string, Badge>, value: string): { label: string; tone: string } {
-  return Object.hasOwn(known, value)
-    ? { label: known[value].label(), tone: known[value].tone }
-    : { label: value, tone: 'status-declined' };
-}
 
 /** The models section: what the registry holds, read with the operator token. */
 export function ModelRollout({ token }: { token: string }) {
@@ -46,9 +44,17 @@ export function ModelRollout({ token }: { token: string }) {
       {registry.error && <ErrorNote>{errorMessage(registry.error)}</ErrorNote>}
       {data && (
         <div className="ops-grid">
-          <CanaryExperiment running={data.running ?? null} token={token} />
+          {MODEL_KINDS.map((kind) => (
+            <CanaryExperiment
+              key={kind}
+              kind={kind}
+              running={data.running.find((r) => r.kind === kind) ?? null}
+              token={token}
+            />
+          ))}
           <ExperimentDecisions decisions={data.decisions} />
-          <ModelVersions versions={data.versions} />
+          <ModelVersions versions={data.versions.filter((v) => v.kind === 'recommender')} />
+          <WeightSets versions={data.versions.filter((v) => v.kind === 'matcher')} />
         </div>
       )}
     </section>
@@ -56,11 +62,20 @@ export function ModelRollout({ token }: { token: string }) {
 }
 
 /**
- * The experiment running, or a word on how one starts; "Promote now" and "Roll back now" end it
- * early, each asked again in place first.
+ * The experiment of `kind` running, or a word on how one starts; "Promote now" and "Roll back now"
+ * end it early, each asked again in place first.
  */
-export function CanaryExperiment({ running, token }: { running: RunningExperiment | null; token: string }) {
+export function CanaryExperiment({
+  kind,
+  running,
+  token,
+}: {
+  kind: ModelKind;
+  running: RunningExperiment | null;
+  token: string;
+}) {
   const { t } = useTranslation();
+  const words = KIND_WORDS[kind];
   const [asking, setAsking] = useState<ForcedVerdict | null>(null);
   const [force, forcing] = useForceDecisionMutation();
   const done = useRef<HTMLParagraphElement>(null);
@@ -72,23 +87,16 @@ export function CanaryExperiment({ running, token }: { running: RunningExperimen
   const decide = (verdict: ForcedVerdict) => {
     setAsking(null);
     // The outcome, or why the server refused, is said under the buttons (`forcing`).
-    void force({ token, verdict });
+    void force({ token, kind, verdict });
   };
-  const canary = running ? shortVersion(running.canary_version) : '';
+  const canary = running ? versionName(kind, running.canary_version) : '';
   return (
-    <Panel id="ops-experiment" title={t('operator.experiment')} level={3}>
+    <Panel id={`ops-experiment-${kind}`} title={words.experiment()} level={3}>
       {running ? (
         <>
-          <p>
-            {t(running.control_version ? 'operator.experimentRunning' : 'operator.experimentAgainstContent', {
-              canary,
-              control: running.control_version ? shortVersion(running.control_version) : '',
-              share: formatPercent(running.share, 1),
-              since: eventTime(running.started_at),
-            })}
-          </p>
+          <ExperimentSummary kind={kind} running={running} />
           {running.last_look ? (
-            <LastLook look={running.last_look} running={running} />
+            <LastLook kind={kind} look={running.last_look} running={running} />
           ) : (
             <Empty>{t('operator.notLookedYet')}</Empty>
           )}
@@ -103,9 +111,7 @@ export function CanaryExperiment({ running, token }: { running: RunningExperimen
           {asking && (
             <ConfirmInPlace
               key={asking}
-              question={t(asking === 'promote' ? 'operator.promoteQuestion' : 'operator.rollbackQuestion', {
-                version: canary,
-              })}
+              question={(asking === 'promote' ? words.promoteQuestion : words.rollbackQuestion)({ version: canary })}
               confirmLabel={t(asking === 'promote' ? 'operator.promoteConfirm' : 'operator.rollbackConfirm')}
               tone={asking === 'promote' ? 'accent' : 'danger'}
               busy={forcing.isLoading}
@@ -117,15 +123,15 @@ export function CanaryExperiment({ running, token }: { running: RunningExperimen
       ) : (
         <>
           <Empty>{t('operator.noExperiment')}</Empty>
-          <p className="hint">{t('operator.noExperimentNote')}</p>
+          <p className="hint">{words.noExperimentNote()}</p>
         </>
       )}
       {forcing.isLoading && <Spinner />}
       {forcing.error && <ErrorNote>{errorMessage(forcing.error)}</ErrorNote>}
       {forcing.data && !forcing.isLoading && (
         <p className="ops-done" role="status" tabIndex={-1} ref={done}>
-          {t(forcing.data.verdict === 'promote' ? 'operator.promoted' : 'operator.rolledBack', {
-            version: shortVersion(forcing.data.canary_version),
+          {(forcing.data.verdict === 'promote' ? words.promoted : words.rolledBack)({
+            version: versionName(kind, forcing.data.canary_version),
           })}
         </p>
       )}
@@ -133,23 +139,32 @@ export function CanaryExperiment({ running, token }: { running: RunningExperimen
   );
 }
 
-/** The look's verdicts, as badges. */
-const VERDICTS: Record<string, Badge> = {
-  promote: { label: () => i18n.t('operator.verdict.promote'), tone: 'status-promote' },
-  wait: { label: () => i18n.t('operator.verdict.wait'), tone: 'status-wait' },
-  rollback: { label: () => i18n.t('operator.verdict.rollback'), tone: 'status-rollback' },
-};
+/** Which version a share of people gets, against what everyone else gets, since when. */
+function ExperimentSummary({ kind, running }: { kind: ModelKind; running: RunningExperiment }) {
+  const words = KIND_WORDS[kind];
+  const control = controlVersion(kind, running.control_version);
+  const vars = {
+    canary: versionName(kind, running.canary_version),
+    share: formatPercent(running.share, 1),
+    since: eventTime(running.started_at),
+  };
+  return (
+    <p>{control ? words.running({ ...vars, control: versionName(kind, control) }) : words.againstBaseline(vars)}</p>
+  );
+}
 
-/** The newest look: both arms' numbers, the test's, and why the loop decided what it did. */
-function LastLook({ look, running }: { look: ExperimentLook; running: RunningExperiment }) {
+/**
+ * The newest look: both arms' numbers, the test's, and why the loop decided what it did. The arms'
+ * successes are the kind's primary metric: RSVPs, or accepted meetings.
+ */
+function LastLook({ kind, look, running }: { kind: ModelKind; look: ExperimentLook; running: RunningExperiment }) {
   const { t } = useTranslation();
+  const words = KIND_WORDS[kind];
   const verdict = badge(VERDICTS, look.verdict);
   const shares = exposureShares(look);
   const smaller = smallerArm(look);
   const arms: { arm: ArmName; name: string; version: string }[] = [
-    // Without a control version, the control arm is ranked by content alone, which the
-    // dashboards call "content".
-    { arm: 'control', name: t('operator.armControl'), version: running.control_version ?? 'content' },
+    { arm: 'control', name: t('operator.armControl'), version: running.control_version ?? BASELINE[kind] },
     { arm: 'canary', name: t('operator.armCanary'), version: running.canary_version },
   ];
   return (
@@ -163,9 +178,9 @@ function LastLook({ look, running }: { look: ExperimentLook; running: RunningExp
             <th scope="col">{t('operator.arm')}</th>
             <th scope="col">{t('operator.modelVersion')}</th>
             <th scope="col">{t('operator.impressions')}</th>
-            <th scope="col">{t('operator.rsvps')}</th>
+            <th scope="col">{words.successes()}</th>
             <th scope="col" className="ops-long-heading">
-              {t('operator.perThousand')}
+              {words.perThousand()}
             </th>
           </tr>
         </thead>
@@ -175,7 +190,7 @@ function LastLook({ look, running }: { look: ExperimentLook; running: RunningExp
             return (
               <tr key={arm} data-testid={`arm-${arm}`}>
                 <th scope="row">{name}</th>
-                <td title={version}>{shortVersion(version)}</td>
+                <td title={version}>{versionName(kind, version)}</td>
                 <td>
                   <span className="rate">
                     {formatCount(look[arm].exposures)}
@@ -217,22 +232,14 @@ function LastLook({ look, running }: { look: ExperimentLook; running: RunningExp
         <Bar share={evidence(look)} />
       </div>
       <p>
-        <strong>{t('operator.reason')}</strong> {lookReasonText(look.reason)}
+        <strong>{t('operator.reason')}</strong> {lookReasonText(look.reason, kind)}
       </p>
-      <p className="hint">{t('operator.lookNote')}</p>
+      <p className="hint">{words.lookNote()}</p>
     </>
   );
 }
 
-/** A version's status in the registry, as a badge. */
-const STATUSES: Record<string, Badge> = {
-  canary: { label: () => i18n.t('operator.modelStatus.canary'), tone: 'status-canary' },
-  current: { label: () => i18n.t('operator.modelStatus.current'), tone: 'status-current' },
-  retired: { label: () => i18n.t('operator.modelStatus.retired'), tone: 'status-retired' },
-  rolled_back: { label: () => i18n.t('operator.modelStatus.rolled_back'), tone: 'status-rolled-back' },
-};
-
-/** Every version in the registry, newest first, with what it learned from and how it did. */
+/** Every recommender version in the registry, newest first, with what it learned from and how it did. */
 export function ModelVersions({ versions }: { versions: ModelVersion[] }) {
   const { t } = useTranslation();
   const percent = (share: number) => formatPercent(share, 1);
@@ -263,7 +270,7 @@ export function ModelVersions({ versions }: { versions: ModelVersion[] }) {
                 return (
                   <tr key={`${v.kind}-${v.version}`} data-testid="model-version">
                     <th scope="row" title={v.version}>
-                      {shortVersion(v.version)}
+                      {versionName(v.kind, v.version)}
                     </th>
                     <td>
                       <span className={`status ${status.tone}`}>{status.label}</span>
@@ -287,18 +294,12 @@ export function ModelVersions({ versions }: { versions: ModelVersion[] }) {
   );
 }
 
-/** How an experiment ended, as a badge. */
-const DECIDED: Record<string, Badge> = {
-  promote: { label: () => i18n.t('operator.decided.promote'), tone: 'status-promote' },
-  rollback: { label: () => i18n.t('operator.decided.rollback'), tone: 'status-rollback' },
-};
-
-/** The last experiments' ends: promoted or rolled back, by whom, when, and why. */
+/** The last experiments' ends, of either kind: promoted or rolled back, by whom, when, and why. */
 export function ExperimentDecisions({ decisions }: { decisions: ExperimentDecision[] }) {
   const { t } = useTranslation();
   const shown = decisions.slice(0, DECISIONS_SHOWN);
   return (
-    <Panel id="ops-decisions" title={t('operator.decisions')} level={3}>
+    <Panel id="ops-decisions" title={t('operator.decisions')} level={3} wide>
       {shown.length === 0 ? (
         <Empty>{t('operator.decisionsEmpty')}</Empty>
       ) : (
@@ -306,10 +307,13 @@ export function ExperimentDecisions({ decisions }: { decisions: ExperimentDecisi
           <ol className="ops-decisions">
             {shown.map((d) => {
               const verdict = badge(DECIDED, d.verdict);
-              const canary = shortVersion(d.canary_version);
+              const words = wordsOf(d.kind);
+              const canary = versionName(d.kind, d.canary_version);
+              const control = controlVersion(d.kind, d.control_version);
               return (
                 <li key={d.experiment} data-testid="decision">
                   <p className="ops-decision-head">
+                    <strong>{kindName(d.kind)}</strong>
                     <span className={`status ${verdict.tone}`}>{verdict.label}</span>
                     <span className="meta">
                       {d.forced ? t('operator.forced') : t('operator.byNumbers')} ·{' '}
@@ -317,11 +321,11 @@ export function ExperimentDecisions({ decisions }: { decisions: ExperimentDecisi
                     </span>
                   </p>
                   <p>
-                    {d.control_version
-                      ? t('operator.decisionVersions', { canary, control: shortVersion(d.control_version) })
-                      : t('operator.decisionAgainstContent', { canary })}
+                    {control
+                      ? words.decisionVersions({ canary, control: versionName(d.kind, control) })
+                      : words.decisionAgainstBaseline({ canary })}
                   </p>
-                  {d.numbers && <p className="hint">{lookReasonText(d.numbers.reason)}</p>}
+                  {d.numbers && <p className="hint">{lookReasonText(d.numbers.reason, d.kind)}</p>}
                 </li>
               );
             })}

@@ -43,38 +43,57 @@ describe('the rollout loop’s reasons on the operator’s page', () => {
   afterEach(() => i18n.changeLanguage('en'));
 
   it('read as sentences, with the numbers in the language’s own way', async () => {
-    expect(lookReasonText('not significant yet: z = 1.85, needs ±2.81')).toBe(
+    expect(lookReasonText('not significant yet: z = 1.85, needs ±2.81', 'recommender')).toBe(
       'Not significant yet: z = 1.85, needs ±2.81.',
     );
-    expect(lookReasonText('better: z = 5.40 ≥ 2.81, lift +33.3%')).toBe('Better: z = 5.40 ≥ 2.81, lift +33.3%.');
-    expect(lookReasonText('worse: z = -3.02 ≤ -2.81, lift -25.0%')).toBe('Worse: z = -3.02 ≤ −2.81, lift -25%.');
-    expect(lookReasonText('412 exposures in the smaller arm; a decision needs 1000')).toBe(
+    expect(lookReasonText('better: z = 5.40 ≥ 2.81, lift +33.3%', 'recommender')).toBe(
+      'Better: z = 5.40 ≥ 2.81, lift +33.3%.',
+    );
+    expect(lookReasonText('worse: z = -3.02 ≤ -2.81, lift -25.0%', 'recommender')).toBe(
+      'Worse: z = -3.02 ≤ −2.81, lift -25%.',
+    );
+    expect(lookReasonText('412 exposures in the smaller arm; a decision needs 1000', 'recommender')).toBe(
       'Impressions in the smaller arm: 412; a decision needs 1,000.',
     );
     await i18n.changeLanguage('ru');
-    expect(lookReasonText("guardrail: the canary's opens per impression are worse (z = -2.10)")).toBe(
+    expect(lookReasonText("guardrail: the canary's opens per impression are worse (z = -2.10)", 'recommender')).toBe(
       'Ограничитель: события канарейки открывают реже на один показ (z = -2,10).',
     );
-    expect(lookReasonText('between planned looks (look 3 of 20)')).toBe(
+    expect(lookReasonText('between planned looks (look 3 of 20)', 'recommender')).toBe(
       'Между плановыми проверками (проверка 3 из 20).',
     );
   });
 
   it('say the reason an operator or the clock cut short, and leave unknown wording as written', async () => {
-    expect(lookReasonText('forced by an operator (not significant yet: z = 0.40, needs ±2.81)')).toBe(
+    expect(lookReasonText('forced by an operator (not significant yet: z = 0.40, needs ±2.81)', 'recommender')).toBe(
       'Decided by an operator. Not significant yet: z = 0.40, needs ±2.81.',
     );
     expect(
       lookReasonText(
         'not shown better within 72 hours: no significant gain after 50000 exposures per arm (z = 0.31): the current version stays',
+        'recommender',
       ),
     ).toBe(
       'Not shown better within 72 hours. No significant gain after 50,000 impressions per arm (z = 0.31): the current version stays.',
     );
-    expect(lookReasonText('a reason from a newer server')).toBe('a reason from a newer server');
+    expect(lookReasonText('a reason from a newer server', 'recommender')).toBe('a reason from a newer server');
     await i18n.changeLanguage('ru');
-    expect(lookReasonText('not shown better within 72 hours: between planned looks (look 20 of 20)')).toBe(
-      'За 72 часа не показала себя лучше. Между плановыми проверками (проверка 20 из 20).',
+    expect(
+      lookReasonText('not shown better within 72 hours: between planned looks (look 20 of 20)', 'recommender'),
+    ).toBe('За 72 часа не показала себя лучше. Между плановыми проверками (проверка 20 из 20).');
+  });
+
+  it('name what a weight set’s guardrail counts: suggested people asked to meet or written to', async () => {
+    const guardrail = "guardrail: the canary's opens per impression are worse (z = -2.10)";
+    expect(lookReasonText(guardrail, 'matcher')).toBe(
+      'Guardrail: the people the canary suggests are asked to meet or written to less often per impression (z = -2.10).',
+    );
+    expect(lookReasonText(`forced by an operator (${guardrail})`, 'matcher')).toBe(
+      'Decided by an operator. Guardrail: the people the canary suggests are asked to meet or written to less often per impression (z = -2.10).',
+    );
+    await i18n.changeLanguage('ru');
+    expect(lookReasonText(guardrail, 'matcher')).toBe(
+      'Ограничитель: людям из подборки канарейки реже предлагают встречу или пишут на один показ (z = -2,10).',
     );
   });
 

@@ -72,14 +72,19 @@ const lift = (percent: string) => formatChange(Number(percent) / 100);
 const exposures = (n: string) => formatCount(Number(n));
 
 /**
- * Why the rollout loop decided what it did at a look at a canary experiment. The two that wrap
- * another reason (an operator's, and the experiment's time running out) say the inner one too.
+ * Why the rollout loop decided what it did at a look at a canary experiment of `kind`. The two that
+ * wrap another reason (an operator's, and the experiment's time running out) say the inner one
+ * too. The guardrail counts opens of what was shown: events for the recommender, and for the
+ * matcher the suggested people someone asked to meet or wrote to.
  */
-const LOOK_REASONS: Known[] = [
-  [/^forced by an operator \((.*)\)$/, (inner) => t('operator.reasons.forced', { reason: lookReasonText(inner) })],
+const lookReasons = (kind: string): Known[] => [
+  [
+    /^forced by an operator \((.*)\)$/,
+    (inner) => t('operator.reasons.forced', { reason: lookReasonText(inner, kind) }),
+  ],
   [
     /^not shown better within (\d+) hours: (.*)$/,
-    (hours, inner) => t('operator.reasons.timedOut', { count: count(hours), reason: lookReasonText(inner) }),
+    (hours, inner) => t('operator.reasons.timedOut', { count: count(hours), reason: lookReasonText(inner, kind) }),
   ],
   [
     /^(\d+) exposures in the smaller arm; a decision needs (\d+)$/,
@@ -87,7 +92,8 @@ const LOOK_REASONS: Known[] = [
   ],
   [
     /^guardrail: the canary's opens per impression are worse \(z = (-?[\d.]+)\)$/,
-    (guard) => t('operator.reasons.guardrail', { z: z(guard) }),
+    (guard) =>
+      t(kind === 'matcher' ? 'operator.reasons.guardrailMatcher' : 'operator.reasons.guardrail', { z: z(guard) }),
   ],
   [
     /^better: z = (-?[\d.]+) ≥ ([\d.]+), lift ([+-]?[\d.]+)%$/,
@@ -111,9 +117,9 @@ const LOOK_REASONS: Known[] = [
   ],
 ];
 
-/** The rollout loop's reason for a look or a decision, in the active language. */
-export function lookReasonText(reason: string): string {
-  return translate(LOOK_REASONS, reason);
+/** The rollout loop's reason for a look or a decision about a model of `kind`, in the active language. */
+export function lookReasonText(reason: string, kind: string): string {
+  return translate(lookReasons(kind), reason);
 }
 
 /** The problems the server's validation names after a field ("must not be empty"), as keys of `field.problem`. */

@@ -1,7 +1,7 @@
 // The operator's dashboard at /operator, outside the app's own frame: an operator need not have
 // an account. It asks for the deployment's operator token (kept for this tab only, until it is
-// forgotten), then shows the platform over the last 7, 30 or 90 days, and under it the
-// recommender's models and their canary experiment.
+// forgotten), then shows the platform over the last 7, 30 or 90 days, and under it the models
+// (the recommender's and the matcher's weight sets) and their canary experiments.
 
 import { FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';

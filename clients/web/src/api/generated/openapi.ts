@@ -1316,7 +1316,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/ops/models/recommender/{verdict}': {
+  '/ops/models/{kind}/{verdict}': {
     parameters: {
       query?: never;
       header?: never;
@@ -1326,8 +1326,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Ends the running canary experiment now: `promote` puts the canary in service for everyone,
-     *     `rollback` takes it away. Recorded as forced, with the numbers of the newest look.
+     * Ends the running canary experiment of `kind` now (`recommender` or `matcher`): `promote` puts
+     *     the canary in service for everyone, `rollback` takes it away. Recorded as forced, with the
+     *     numbers of the newest look. Where matching runs in workers, they apply a weight set's decision
+     *     at their next look (within a minute).
      */
     post: operations['force_decision'];
     delete?: never;
@@ -2366,7 +2368,9 @@ export interface components {
      */
     ModelRegistry: {
       decisions: components['schemas']['ExperimentDecision'][];
-      running?: null | components['schemas']['RunningExperiment'];
+      /** @description The experiments running: at most one per kind. */
+      running: components['schemas']['RunningExperiment'][];
+      /** @description Recommender versions, then matcher weight sets, newest first. */
       versions: components['schemas']['ModelVersion'][];
     };
     /** @description A model version in the registry. */
@@ -2375,16 +2379,36 @@ export interface components {
       first_served: string;
       /**
        * Format: int64
-       * @description RSVPs and check-ins it learned from (its training data window ends at `trained_at`).
+       * @description What it learned from: RSVPs and check-ins (recommenders), or outcomes of suggested pairs
+       *     (weight sets).
        */
       interactions: number;
-      /** @description `recommender`. */
+      /**
+       * @description `recommender` (a collaborative model) or `matcher` (a weight set of the suggestions'
+       *     score).
+       */
       kind: string;
+      /**
+       * @description Offline metrics by name, where they apply: for a learned weight set, `loss_hand_set` and
+       *     `loss_learned` (balanced logistic loss on the outcomes it was fitted to; lower is better,
+       *     0.693 is a coin toss), `positives` and `negatives`.
+       */
+      offline: {
+        [key: string]: number;
+      };
       online?: null | components['schemas']['RecommenderOutcome'];
+      online_suggestions?: null | components['schemas']['MatcherOutcome'];
       /** @description `canary`, `current`, `retired` (replaced by a newer current) or `rolled_back`. */
       status: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description When it was trained (weight sets: learned); its training data window ends here.
+       */
       trained_at: string;
+      /**
+       * @description A number for recommenders; `default` or the four weights (`w{fit}-{about}-{tags}-{context}`)
+       *     for weight sets.
+       */
       version: string;
     };
     /** @enum {string} */
@@ -3006,6 +3030,8 @@ export interface components {
       canary_version: string;
       control_version?: string | null;
       experiment: string;
+      /** @description `recommender` or `matcher`. */
+      kind: string;
       last_look?: null | components['schemas']['ExperimentLook'];
       /**
        * Format: double
@@ -9163,6 +9189,8 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description `recommender` or `matcher` */
+        kind: string;
         /** @description `promote` or `rollback` */
         verdict: string;
       };
@@ -9194,7 +9222,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description `no_experiment`: no canary is running */
+      /** @description `no_experiment`: no canary of that kind is running */
       404: {
         headers: {
           [name: string]: unknown;
