@@ -61,6 +61,24 @@ impl Weights {
         }
         format!("w{:.3}-{:.3}-{:.3}-{:.3}", self.fit, self.about, self.tags, self.context)
     }
+
+    /// The set a [`Weights::version`] names (to its three places), or `None` for anything else.
+    /// A version is all a node needs to score with a set another node learned.
+    pub fn from_version(version: &str) -> Option<Self> {
+        if version == "default" {
+            return Some(Self::default());
+        }
+        let mut parts = version.strip_prefix('w')?.split('-').map(|p| p.parse::<f32>().ok().filter(|w| w.is_finite()));
+        let weights =
+            Self { fit: parts.next()??, about: parts.next()??, tags: parts.next()??, context: parts.next()?? };
+        let each = [weights.fit, weights.about, weights.tags, weights.context];
+        (parts.next().is_none() && each.iter().all(|w| (0.0..=1.0).contains(w))).then_some(weights)
+    }
+
+    /// This set as its version names it: the weights to three places.
+    pub fn rounded(&self) -> Self {
+        Self::from_version(&self.version()).unwrap_or(*self)
+    }
 }
 
 impl Default for Weights {
@@ -240,6 +258,28 @@ pub fn reasons(a: &Attendee, b: &Attendee, phrase_similarity: &dyn Fn(&str, &str
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_version_names_its_weights() {
+        let learned = Weights { fit: 0.4231, about: 0.2774, tags: 0.1496, context: 0.15 };
+        let named = Weights::from_version(&learned.version()).expect("a version");
+        assert_eq!(named, Weights { fit: 0.423, about: 0.277, tags: 0.15, context: 0.15 });
+        assert_eq!(named.version(), learned.version());
+        assert_eq!(learned.rounded(), named);
+        assert_eq!(Weights::from_version("default"), Some(Weights::default()));
+        for bad in [
+            "",
+            "w",
+            "w0.5-0.2-0.15",
+            "w0.5-0.2-0.15-0.15-0.1",
+            "wNaN-0-0-0",
+            "w2-0-0-0",
+            "x0.5-0.2-0.15-0.15",
+            "w-1-0-0-0",
+        ] {
+            assert_eq!(Weights::from_version(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     fn person(about: &[f32]) -> Attendee {

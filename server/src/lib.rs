@@ -103,10 +103,18 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         let shared = recommend::SharedModels::connect(workers_url()?).await?;
         (Arc::clone(&model), recommend::Recommender::following(model, shared, shutdown))
     };
+    let rollout = analytics::rollout::Rollout {
+        share: if config.canary_share.is_finite() { config.canary_share.clamp(0.0, 1.0) } else { 0.0 },
+        max_duration: Duration::from_secs(config.canary_max_hours.max(1) * 3600),
+        policy: analytics::rollout::Policy {
+            min_exposures: config.canary_min_exposures.max(1),
+            ..analytics::rollout::Policy::default()
+        },
+    };
     let suggester = if config.matcher_workers() {
         suggest::Suggester::with_workers(store.clone(), Arc::clone(&realtime), workers_url()?, shutdown).await?
     } else {
-        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model), shutdown)
+        suggest::Suggester::in_process(store.clone(), Arc::clone(&realtime), Arc::clone(&model), rollout, shutdown)
     };
     let access_ttl = Duration::from_secs(config.access_token_ttl_secs.max(1));
     let revocations = Arc::new(auth::Revocations::new(access_ttl));
@@ -137,16 +145,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     .await
     .context("starting the analytics pipeline")?;
     realtime.count_chat_in(analytics.clone());
-    let rollout = analytics::rollout::Rollout {
-        share: if config.canary_share.is_finite() { config.canary_share.clamp(0.0, 1.0) } else { 0.0 },
-        max_duration: Duration::from_secs(config.canary_max_hours.max(1) * 3600),
-        policy: analytics::rollout::Policy {
-            min_exposures: config.canary_min_exposures.max(1),
-            ..analytics::rollout::Policy::default()
-        },
-    };
     recommender.set_rollout(rollout);
-    suggester.set_rollout(rollout);
     Ok(AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(

@@ -31,21 +31,29 @@ pub struct Experiment {
 
 impl Experiment {
     pub fn new(kind: &'static str, name: String, metric: Metric, control: Option<String>, canary: String) -> Self {
-        Self {
-            kind,
-            name,
-            metric,
-            control,
-            canary,
-            started_at: crate::store::now_ms(),
-            last: Mutex::new(None),
-            looks_done: AtomicI64::new(0),
-        }
+        Self::started_at(kind, name, metric, control, canary, crate::store::now_ms())
+    }
+
+    /// An experiment that started at `started_at` (Unix ms; a restart resumes it there).
+    pub fn started_at(
+        kind: &'static str,
+        name: String,
+        metric: Metric,
+        control: Option<String>,
+        canary: String,
+        started_at: i64,
+    ) -> Self {
+        Self { kind, name, metric, control, canary, started_at, last: Mutex::new(None), looks_done: AtomicI64::new(0) }
     }
 
     /// The newest look, if any.
     pub fn last_look(&self) -> Option<Decision> {
         self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Takes `look` as the newest look (looked at elsewhere in this process).
+    pub fn remember(&self, look: Decision) {
+        *self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(look);
     }
 
     /// The experiment as `GET /ops/models` shows it.
@@ -96,8 +104,9 @@ impl Experiment {
         Ok((Verdict::parse(&stands.verdict), Some(decision)))
     }
 
-    /// An operator ends the experiment with `verdict`, with the numbers of the newest look.
-    /// Answers the decision that stands (an earlier one, if another node decided first).
+    /// An operator ends the experiment with `verdict`, with the numbers of the newest look (none
+    /// where this process has not looked). Answers the decision that stands (an earlier one, if
+    /// another node decided first).
     pub async fn force(&self, store: &Store, verdict: Verdict) -> anyhow::Result<DecisionRow> {
         let mut decision = self.last_look().unwrap_or_else(|| {
             rollout::decide(Arm::default(), Arm::default(), Arm::default(), Arm::default(), &Policy::default())

@@ -318,6 +318,29 @@ mod tests {
     }
 
     #[test]
+    fn each_metric_reads_its_own_successes() {
+        let sums = |version: &str, variant: &str, impressions, rsvps, accepted| crate::store::ArmSums {
+            model_version: version.into(),
+            variant: variant.into(),
+            impressions,
+            opens: impressions / 10,
+            rsvps,
+            accepted,
+        };
+        let rows = [
+            sums("default", "control", 1_000, 40, 7),
+            sums("w1", "canary", 900, 30, 12),
+            sums("w1", "control", 5, 5, 5),
+        ];
+        let (control, canary, guard_control, guard_canary) =
+            arms(&rows, Metric::AcceptedPerSuggestion, "default", "w1");
+        assert_eq!((control, canary), (Arm { exposures: 1_000, successes: 7 }, Arm { exposures: 900, successes: 12 }));
+        assert_eq!((guard_control.successes, guard_canary.successes), (100, 90));
+        let (control, canary, ..) = arms(&rows, Metric::RsvpsPerRecommendation, "default", "w1");
+        assert_eq!((control.successes, canary.successes), (40, 30));
+    }
+
+    #[test]
     fn decides_promote_wait_and_rollback() {
         let policy = Policy::default();
         let guard = arm(20_000, 0.2);

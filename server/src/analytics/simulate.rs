@@ -110,7 +110,9 @@ where
         let store = store_for(n).await?;
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ (n as u64 + 1));
         let experiment = format!("simulated-{n}");
-        let start = crate::store::now_ms() - i64::from(options.max_days) * ANALYTICS_DAY_MS;
+        // On a whole hour, as an experiment's numbers are read from its first whole hour.
+        let start =
+            (crate::store::now_ms() - i64::from(options.max_days) * ANALYTICS_DAY_MS).div_euclid(HOUR_MS) * HOUR_MS;
         let mut answered = vec![false; tastes.people * tastes.events];
         let mut looks = 0;
         let mut last = None;

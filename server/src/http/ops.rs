@@ -166,7 +166,7 @@ async fn force_decision(
         crate::recommend::REGISTRY_KIND => state.recommender.force(&state.store, verdict).await?,
         crate::suggest::rollout::KIND => match state.suggester.engine() {
             Some(engine) => engine.weighting().force(&state.store, verdict).await?,
-            None => crate::suggest::rollout::force_in_registry(&state.store, verdict).await?,
+            None => crate::suggest::rollout::force_in_registry(&state.store, verdict, None).await?,
         },
         _ => return Err(ApiError::BadRequest("invalid_path", "the kind is `recommender` or `matcher`".to_owned())),
     };

@@ -106,6 +106,58 @@ impl Store {
         })
     }
 
+    /// Registers a matcher weight set with `status` unless it was ever registered, or unless it
+    /// would be a second one on trial; answers whether it was registered.
+    pub async fn register_weights(&self, row: &ModelRow) -> StoreResult<bool> {
+        let done = with_pool!(self, pool, _d => {
+            sqlx::query(
+                "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status, offline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(&row.kind)
+            .bind(&row.version)
+            .bind(row.trained_at)
+            .bind(row.interactions)
+            .bind(row.first_served)
+            .bind(&row.status)
+            .bind(&row.offline)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Puts registered version `version` of `kind` in service: every other current one of that
+    /// kind is retired, in one transaction. With `from_status`, only a version with that status
+    /// moves (ending a trial twice changes nothing).
+    pub async fn make_current(&self, kind: &str, version: &str, from_status: Option<&str>) -> StoreResult<()> {
+        with_pool!(self, pool, d => {
+            let mut tx = pool.begin_with(d.begin_write).await?;
+            let moved = sqlx::query(
+                "UPDATE model_versions SET status = 'current'
+                 WHERE kind = $1 AND version = $2 AND ($3 IS NULL OR status = $3)",
+            )
+            .bind(kind)
+            .bind(version)
+            .bind(from_status)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved > 0 {
+                sqlx::query(
+                    "UPDATE model_versions SET status = 'retired' WHERE kind = $1 AND version <> $2 AND status = 'current'",
+                )
+                .bind(kind)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Records the decision that ends an experiment, unless one is recorded already; answers the
     /// decision that stands (this one, or the earlier one).
     pub async fn decide_experiment(&self, row: &DecisionRow) -> StoreResult<DecisionRow> {
@@ -155,10 +207,12 @@ impl Store {
     }
 
     /// Impressions, opens, and the RSVPs and accepted meetings credited to `list` since `from`
-    /// (Unix ms, rounded down to its hour), per model version and arm, for the lists served in an
-    /// experiment.
+    /// (Unix ms, rounded up to a whole hour), per model version and arm, for the lists served in
+    /// an experiment.
     pub async fn experiment_arms(&self, list: &str, from: i64) -> StoreResult<Vec<ArmSums>> {
-        let hour = from.div_euclid(3_600_000) * 3_600_000;
+        // From the first whole hour of the experiment: the hour it started in may hold an earlier
+        // experiment's impressions of the same control version.
+        let hour = (from + 3_599_999).div_euclid(3_600_000) * 3_600_000;
         with_pool!(self, pool, _d => {
             Ok(sqlx::query_as(
                 "SELECT model_version, variant,

@@ -80,25 +80,31 @@ pub struct Job {
     /// goes before background work.
     #[serde(default)]
     pub waited_for: bool,
+    /// Only wanted when the event's lists are missing or scored with sets no longer in force (a
+    /// request found none): several such requests build once.
+    #[serde(default)]
+    pub if_missing: bool,
 }
 
 impl Job {
     pub fn full() -> Self {
-        Self { full: true, users: BTreeSet::new(), waited_for: false }
+        Self { full: true, users: BTreeSet::new(), waited_for: false, if_missing: false }
     }
 
-    /// A full build someone is waiting for.
+    /// A full build someone is waiting for, unless the event's lists are current by then.
     pub fn full_now() -> Self {
-        Self { waited_for: true, ..Self::full() }
+        Self { waited_for: true, if_missing: true, ..Self::full() }
     }
 
     pub fn people(users: impl IntoIterator<Item = Uuid>) -> Self {
-        Self { full: false, users: users.into_iter().collect(), waited_for: false }
+        Self { full: false, users: users.into_iter().collect(), waited_for: false, if_missing: false }
     }
 
     pub fn merge(&mut self, other: Job) {
         self.full |= other.full;
         self.waited_for |= other.waited_for;
+        // A job wanted whatever the state absorbs one wanted only when lists are missing.
+        self.if_missing &= other.if_missing;
         if self.full {
             self.users.clear();
         } else {
@@ -249,6 +255,11 @@ impl Engine {
         })
     }
 
+    /// The events this engine holds lists of.
+    pub fn held_events(&self) -> Vec<Uuid> {
+        self.events.slots.iter().map(|s| *s.key()).collect()
+    }
+
     /// What `event`'s lists are scored with, or `None` when this engine has not computed it.
     pub async fn served(&self, event: Uuid) -> Option<Served> {
         let slot = self.events.get(&event)?;
@@ -280,6 +291,10 @@ impl Engine {
         slot.ends_at.store(row.ends_at, Ordering::Relaxed);
         let started = row.starts_at <= now_ms();
         let scoring = self.weighting.scoring();
+        if job.if_missing && state.as_ref().is_some_and(|s| s.started == started && s.scoring == scoring) {
+            // Another request's build made the lists while this one waited for the event.
+            return Ok(Applied { full: false, changed: Vec::new() });
+        }
         let incremental = state.as_ref().is_some_and(|s| {
             !job.full && s.started == started && s.scoring == scoring && job.users.len() <= (s.pool.len() / 8).max(16)
         });
@@ -382,8 +397,8 @@ impl Engine {
                     () = stop.cancelled() => return,
                 }
                 let Some(engine) = engine.upgrade() else { return };
-                if let Err(e) = engine.weighting.look(&engine.store).await {
-                    tracing::warn!(error = %e, "looking at the matcher weights experiment failed");
+                if let Err(e) = engine.weighting.sync(&engine.store).await {
+                    tracing::warn!(error = %e, "reading the matcher weights in force failed");
                 }
                 if learned_at.is_some_and(|at| at.elapsed() < RETRAIN_EVERY) {
                     continue;

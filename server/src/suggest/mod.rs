@@ -31,6 +31,9 @@ use stream::JobQueue;
 const DEBOUNCE: Duration = Duration::from_millis(50);
 /// How long a request for a list nobody has computed yet waits for a worker to compute it.
 const FIRST_LIST_WAIT: Duration = Duration::from_secs(5);
+/// How often an engine's holder checks whether the weight sets in force changed, to rebuild the
+/// lists it holds.
+pub(crate) const WEIGHTS_WATCH: Duration = Duration::from_secs(5);
 
 /// Where jobs go.
 enum Matcher {
@@ -58,12 +61,44 @@ impl std::fmt::Debug for Suggester {
 }
 
 impl Suggester {
-    /// Matching in this process.
-    pub fn in_process(store: Store, realtime: Arc<Realtime>, model: Arc<Model>, shutdown: &Shutdown) -> Arc<Self> {
+    /// Matching in this process, new weight sets rolled out as `rollout` says.
+    pub fn in_process(
+        store: Store,
+        realtime: Arc<Realtime>,
+        model: Arc<Model>,
+        rollout: crate::analytics::rollout::Rollout,
+        shutdown: &Shutdown,
+    ) -> Arc<Self> {
         let engine = Engine::new(store.clone(), model);
+        engine.weighting().set_rollout(rollout);
         engine.keep_learning(shutdown);
-        let matcher = Matcher::InProcess(engine);
-        Arc::new(Self { store, realtime, matcher, pending: DashMap::new(), shutdown: shutdown.clone() })
+        let matcher = Matcher::InProcess(Arc::clone(&engine));
+        let this = Arc::new(Self { store, realtime, matcher, pending: DashMap::new(), shutdown: shutdown.clone() });
+        this.rebuild_when_weights_change(&engine);
+        this
+    }
+
+    /// Rebuilds every event the engine holds when the weight sets in force change (a trial
+    /// starts or ends), so lists are pushed scored as the registry says.
+    fn rebuild_when_weights_change(self: &Arc<Self>, engine: &Arc<Engine>) {
+        let (this, engine) = (Arc::downgrade(self), Arc::downgrade(engine));
+        let stop = self.shutdown.workers_token();
+        self.shutdown.spawn(async move {
+            let mut seen = 0;
+            let mut tick = tokio::time::interval(WEIGHTS_WATCH);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.cancelled() => return,
+                }
+                let (Some(this), Some(engine)) = (this.upgrade(), engine.upgrade()) else { return };
+                let generation = engine.weighting().generation();
+                if generation != seen {
+                    seen = generation;
+                    engine.held_events().into_iter().for_each(|event| this.changed(event));
+                }
+            }
+        });
     }
 
     /// Matching in `mingle matcher` workers reached through Redis at `redis_url`.
@@ -128,13 +163,6 @@ impl Suggester {
             Matcher::Workers(queue) => queue.submit(event, &job).await?,
         }
         Ok(())
-    }
-
-    /// How new weight sets are rolled out (in this process; workers have their own setting).
-    pub fn set_rollout(&self, rollout: crate::analytics::rollout::Rollout) {
-        if let Matcher::InProcess(engine) = &self.matcher {
-            engine.weighting().set_rollout(rollout);
-        }
     }
 
     /// The engine matching in this process, if matching runs here.

@@ -1,18 +1,21 @@
-//! Matcher weight sets in service (docs/rollout.md, "Matcher weight sets"): the set everyone's
+//! Matcher weight sets in service (docs/analytics.md, "Matcher weight sets"): the set everyone's
 //! "people to meet" are scored with, and a newly learned set served to a canary share of people
 //! until it is promoted or rolled back by its measured effect.
 //!
-//! - **Versions.** A set is named by its weights ([`Weights::version`]), and learning is
-//!   deterministic, so every node and worker that learns from the same outcomes names the same
-//!   set, and the experiment (`matcher-{version}`) is the same everywhere: the first to decide, or
-//!   an operator, records the decision and every engine applies it.
-//! - **Arms.** During an experiment each event keeps two pools, one per weight set, built from the
-//!   same attendees; a person's list comes from their arm's pool ([`Served::of`], a stable hash
-//!   of their id and the experiment). Both pools cost memory and compute while it runs.
-//! - **Metric.** Accepted meetings per suggestion impression ([`Metric::AcceptedPerSuggestion`]),
-//!   opens per impression as the guardrail.
-//! - **Never twice.** A set rolled back is not offered again; a set the registry says is current
-//!   (a restart) goes back into service at once; while an experiment runs, newer sets wait.
+//! - **The registry is the truth.** A set is named by its weights ([`Weights::version`], three
+//!   places), so its registry row is all any node or worker needs to score with it. Every engine
+//!   reads the registry each minute ([`Weighting::sync`]) and serves its `current` set and its
+//!   `canary` set, whoever learned them; a restarted or late engine simply joins.
+//! - **Once each.** A set is registered once (a unique index), so a set retired or rolled back is
+//!   never tried again, and at most one set is on trial at a time: the first engine to register a
+//!   canary starts the experiment (`matcher-{version}`, from the row's first service), the others
+//!   join it, and newer sets wait for it to end.
+//! - **Arms.** During an experiment each event keeps two pools, one per set, built from the same
+//!   attendees; a person's list comes from their arm's pool ([`Served::of`], a stable hash of their
+//!   id and the experiment). Both pools cost memory and compute while it runs.
+//! - **Decision.** Every engine looks at the numbers (accepted meetings per suggestion impression,
+//!   opens per impression as the guardrail); the first decision recorded stands, and ends the
+//!   trial in the registry in one transaction.
 
 use std::sync::{Arc, Mutex};
 
@@ -21,12 +24,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::analytics::experiment::Experiment;
-use crate::analytics::rollout::{self, Metric, Rollout, Variant, Verdict};
+use crate::analytics::rollout::{self, Decision, Metric, Rollout, Variant, Verdict};
 use crate::model::lock;
 use crate::store::{DecisionRow, ModelRow, Store};
 
 /// The registry's name for matcher weight sets.
 pub const KIND: &str = "matcher";
+/// Registry rows read at each look.
+const ROWS: i64 = 50;
 
 /// What an event's lists were scored with, as any node reads it (workers store it beside the
 /// lists they publish).
@@ -65,7 +70,7 @@ pub struct Scoring {
     pub canary: Option<Weights>,
 }
 
-/// A learned set served to the canary share.
+/// A set on trial with the canary share.
 #[derive(Debug)]
 pub struct WeightCanary {
     pub weights: Weights,
@@ -96,11 +101,19 @@ impl LearnedSet {
     }
 }
 
-/// The weights in force on one engine.
+/// The sets in force, changed together.
+#[derive(Debug, Default)]
+struct InForce {
+    current: Weights,
+    canary: Option<Arc<WeightCanary>>,
+    /// Grows with every change, so whoever holds lists knows to rebuild them.
+    generation: u64,
+}
+
+/// The weights in force on one engine, as the registry last said.
 #[derive(Debug, Default)]
 pub struct Weighting {
-    current: Mutex<Weights>,
-    canary: Mutex<Option<Arc<WeightCanary>>>,
+    in_force: Mutex<InForce>,
     rollout: Mutex<Rollout>,
 }
 
@@ -109,29 +122,29 @@ pub fn experiment_name(version: &str) -> String {
     format!("matcher-{version}")
 }
 
-/// Registers `version` with `status`, or moves its existing registration to `status` (another
-/// engine may have registered the same set).
-async fn register(store: &Store, version: &str, status: &str, offline: Option<String>, outcomes: i64) {
-    let result = match store.model(KIND, version).await {
-        Ok(Some(row)) => store.model_status(KIND, version, row.trained_at, status).await,
-        Ok(None) => {
-            let now = crate::store::now_ms();
-            let row = ModelRow {
-                kind: KIND.to_owned(),
-                version: version.to_owned(),
-                trained_at: now,
-                interactions: outcomes,
-                first_served: now,
-                status: status.to_owned(),
-                offline: offline.unwrap_or_else(|| "{}".to_owned()),
-            };
-            store.model_served(&row).await
-        }
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = %e, version, status, "recording a matcher weight set failed");
+fn row(version: &str, status: &str, interactions: i64, offline: String) -> ModelRow {
+    let now = crate::store::now_ms();
+    ModelRow {
+        kind: KIND.to_owned(),
+        version: version.to_owned(),
+        trained_at: now,
+        interactions,
+        first_served: now,
+        status: status.to_owned(),
+        offline,
     }
+}
+
+/// The registry's view: the set in service (the newest `current` row, else the hand-set one) and
+/// the set on trial, if any.
+fn read_registry(rows: &[ModelRow]) -> (String, Option<&ModelRow>) {
+    let current = rows
+        .iter()
+        .filter(|r| r.status == "current" && Weights::from_version(&r.version).is_some())
+        .max_by_key(|r| r.first_served)
+        .map_or_else(|| Weights::default().version(), |r| r.version.clone());
+    let trial = rows.iter().find(|r| r.status == "canary" && Weights::from_version(&r.version).is_some());
+    (current, trial)
 }
 
 impl Weighting {
@@ -145,138 +158,161 @@ impl Weighting {
 
     /// The set in service.
     pub fn current(&self) -> Weights {
-        *lock(&self.current)
+        lock(&self.in_force).current
     }
 
     pub fn canary(&self) -> Option<Arc<WeightCanary>> {
-        lock(&self.canary).clone()
+        lock(&self.in_force).canary.clone()
+    }
+
+    /// Grows whenever the sets in force change.
+    pub fn generation(&self) -> u64 {
+        lock(&self.in_force).generation
     }
 
     /// What pools built now are built with.
     pub fn scoring(&self) -> Scoring {
-        let control = self.current();
-        let canary = self.canary();
         let share = self.rollout().share;
+        let in_force = lock(&self.in_force);
         Scoring {
             served: Served {
-                version: control.version(),
-                canary: canary.as_ref().map(|c| ServedCanary {
+                version: in_force.current.version(),
+                canary: in_force.canary.as_ref().map(|c| ServedCanary {
                     experiment: c.experiment.name.clone(),
                     share,
                     version: c.experiment.canary.clone(),
                 }),
             },
-            control,
-            canary: canary.map(|c| c.weights),
+            control: in_force.current,
+            canary: in_force.canary.as_ref().map(|c| c.weights),
         }
     }
 
-    /// Puts a learned set in front of people: nothing when it is the set in service, was rolled
-    /// back before, or an experiment runs; at once when rollout is off or the registry already
-    /// has it as current (a restart); else as the canary of a new experiment.
+    /// Follows the registry: looks at the set on trial (recording a decision when one is
+    /// reached, and ending the trial in the registry once a decision stands), then serves the
+    /// registry's current set and the set on trial, if any.
+    pub async fn sync(&self, store: &Store) -> anyhow::Result<()> {
+        let mut rows = store.models(KIND, ROWS).await?;
+        let (current, trial) = read_registry(&rows);
+        if let Some(trial) = trial {
+            let experiment = self.experiment_for(trial, &current);
+            let (stands, _) = experiment.experiment.look(store, &self.rollout()).await?;
+            if let Some(verdict) = stands.filter(|v| *v != Verdict::Wait) {
+                end_trial(store, &trial.version, verdict).await?;
+                rows = store.models(KIND, ROWS).await?;
+            }
+        }
+        let (current, trial) = read_registry(&rows);
+        let trial = trial.map(|t| self.experiment_for(t, &current));
+        let current = Weights::from_version(&current).unwrap_or_default();
+        let mut in_force = lock(&self.in_force);
+        let same_trial = match (&in_force.canary, &trial) {
+            (Some(a), Some(b)) => a.experiment.name == b.experiment.name,
+            (None, None) => true,
+            _ => false,
+        };
+        if in_force.current != current || !same_trial {
+            tracing::info!(weights = %current.version(), trial = ?trial.as_ref().map(|t| &t.experiment.canary),
+                "matcher weights in force");
+            in_force.current = current;
+            in_force.canary = trial;
+            in_force.generation += 1;
+        }
+        Ok(())
+    }
+
+    /// The trial of registry row `trial`: the one running here already (keeping its looks), or a
+    /// new one from the row's first service.
+    fn experiment_for(&self, trial: &ModelRow, control: &str) -> Arc<WeightCanary> {
+        let name = experiment_name(&trial.version);
+        if let Some(running) = self.canary().filter(|c| c.experiment.name == name) {
+            return running;
+        }
+        let experiment = Experiment::started_at(
+            KIND,
+            name,
+            Metric::AcceptedPerSuggestion,
+            Some(control.to_owned()),
+            trial.version.clone(),
+            trial.first_served,
+        );
+        Arc::new(WeightCanary { weights: Weights::from_version(&trial.version).unwrap_or_default(), experiment })
+    }
+
+    /// Offers a learned set (scored as its version names it): registered in service at once when
+    /// rollout is off, else as the set on trial; nothing when it is the set in service, was ever
+    /// registered before, or another set is on trial.
     pub async fn offer(&self, store: &Store, learned: LearnedSet) -> anyhow::Result<()> {
         let version = learned.weights.version();
-        let current = self.current();
-        if version == current.version() || self.canary().is_some() {
+        if version == self.current().version() {
             return Ok(());
         }
-        let known = store.model(KIND, &version).await?;
         let outcomes = (learned.positives + learned.negatives) as i64;
-        match known.as_ref().map(|r| r.status.as_str()) {
-            Some("rolled_back") => return Ok(()),
-            Some("current") => {
-                *lock(&self.current) = learned.weights;
-                return Ok(());
+        let hand_set = Weights::default().version();
+        // The hand-set weights are in the registry as the first set in service, so the decisions
+        // that retire them have both ends.
+        store.register_weights(&row(&hand_set, "current", 0, "{}".to_owned())).await?;
+        if self.rollout().share <= 0.0 {
+            if store.register_weights(&row(&version, "current", outcomes, learned.offline())).await? {
+                store.make_current(KIND, &version, None).await?;
+                tracing::info!(weights = %version, "matcher weights in service");
             }
-            _ => {}
+        } else if store.register_weights(&row(&version, "canary", outcomes, learned.offline())).await? {
+            tracing::info!(weights = %version, share = self.rollout().share, "matcher weights on trial with the canary share");
         }
-        let rollout = self.rollout();
-        if rollout.share <= 0.0 {
-            register(store, &current.version(), "retired", None, 0).await;
-            register(store, &version, "current", Some(learned.offline()), outcomes).await;
-            tracing::info!(weights = %version, "matcher weights in service");
-            *lock(&self.current) = learned.weights;
-            return Ok(());
-        }
-        // The control is in the registry too, so the decision's numbers have both ends.
-        register(store, &current.version(), "current", None, 0).await;
-        register(store, &version, "canary", Some(learned.offline()), outcomes).await;
-        tracing::info!(weights = %version, share = rollout.share, "matcher weights served to their canary share");
-        let experiment = Experiment::new(
-            KIND,
-            experiment_name(&version),
-            Metric::AcceptedPerSuggestion,
-            Some(current.version()),
-            version,
-        );
-        *lock(&self.canary) = Some(Arc::new(WeightCanary { weights: learned.weights, experiment }));
-        Ok(())
+        self.sync(store).await
     }
 
-    /// Ends the running experiment as `verdict` says.
-    async fn apply(&self, store: &Store, canary: &WeightCanary, verdict: Verdict) {
-        {
-            let mut slot = lock(&self.canary);
-            if slot.as_ref().is_none_or(|c| c.experiment.name != canary.experiment.name) {
-                return;
-            }
-            *slot = None;
-        }
-        let version = &canary.experiment.canary;
-        if verdict == Verdict::Promote {
-            let retired = self.current().version();
-            *lock(&self.current) = canary.weights;
-            register(store, &retired, "retired", None, 0).await;
-            register(store, version, "current", None, 0).await;
-            tracing::info!(weights = %version, "matcher weights promoted: in service for everyone");
-        } else {
-            register(store, version, "rolled_back", None, 0).await;
-            tracing::info!(weights = %version, "matcher weights rolled back");
-        }
-    }
-
-    /// Looks at the running experiment once and applies what stands.
-    pub async fn look(&self, store: &Store) -> anyhow::Result<()> {
-        let Some(canary) = self.canary() else { return Ok(()) };
-        let (stands, _) = canary.experiment.look(store, &self.rollout()).await?;
-        if let Some(verdict) = stands.filter(|v| *v != Verdict::Wait) {
-            self.apply(store, &canary, verdict).await;
-        }
-        Ok(())
-    }
-
-    /// An operator ends the running experiment; `None` when none runs here.
+    /// An operator ends the trial running; `None` when none runs. Every engine applies it at its
+    /// next look; this one at once.
     pub async fn force(&self, store: &Store, verdict: Verdict) -> anyhow::Result<Option<DecisionRow>> {
-        let Some(canary) = self.canary() else { return Ok(None) };
-        let stands = canary.experiment.force(store, verdict).await?;
-        if let Some(verdict) = Verdict::parse(&stands.verdict) {
-            self.apply(store, &canary, verdict).await;
-        }
-        Ok(Some(stands))
+        let last = self.canary().and_then(|c| c.experiment.last_look());
+        let stands = force_in_registry(store, verdict, last).await?;
+        self.sync(store).await?;
+        Ok(stands)
     }
 }
 
-/// On a node whose matching runs in workers: an operator ends the experiment the registry shows
-/// running; the workers apply the decision at their next look. `None` when none runs.
-pub async fn force_in_registry(store: &Store, verdict: Verdict) -> anyhow::Result<Option<DecisionRow>> {
-    let rows = store.models(KIND, 50).await?;
-    let Some(canary) = rows.iter().find(|r| r.status == "canary") else { return Ok(None) };
-    let control = rows.iter().find(|r| r.status == "current").map(|r| r.version.clone());
-    let experiment = Experiment::new(
-        KIND,
-        experiment_name(&canary.version),
-        Metric::AcceptedPerSuggestion,
-        control,
-        canary.version.clone(),
-    );
-    let stands = experiment.force(store, verdict).await?;
-    let status = if Verdict::parse(&stands.verdict) == Some(Verdict::Promote) { "current" } else { "rolled_back" };
-    if status == "current" {
-        for row in rows.iter().filter(|r| r.status == "current") {
-            store.model_status(KIND, &row.version, row.trained_at, "retired").await?;
+/// Ends the trial of `version` in the registry as `verdict` says (a second call changes nothing).
+async fn end_trial(store: &Store, version: &str, verdict: Verdict) -> anyhow::Result<()> {
+    if verdict == Verdict::Promote {
+        store.make_current(KIND, version, Some("canary")).await?;
+        tracing::info!(weights = %version, "matcher weights promoted: in service for everyone");
+    } else {
+        let rows = store.models(KIND, ROWS).await?;
+        if let Some(row) = rows.iter().find(|r| r.version == version && r.status == "canary") {
+            store.model_status(KIND, version, row.trained_at, "rolled_back").await?;
+            tracing::info!(weights = %version, "matcher weights rolled back");
         }
     }
-    store.model_status(KIND, &canary.version, canary.trained_at, status).await?;
+    Ok(())
+}
+
+/// An operator ends the trial the registry shows running, with `last` as its numbers where this
+/// process looked at it; every engine follows at its next look. `None` when none runs.
+pub async fn force_in_registry(
+    store: &Store,
+    verdict: Verdict,
+    last: Option<Decision>,
+) -> anyhow::Result<Option<DecisionRow>> {
+    let rows = store.models(KIND, ROWS).await?;
+    let (current, trial) = read_registry(&rows);
+    let Some(trial) = trial else { return Ok(None) };
+    let experiment = Experiment::started_at(
+        KIND,
+        experiment_name(&trial.version),
+        Metric::AcceptedPerSuggestion,
+        Some(current),
+        trial.version.clone(),
+        trial.first_served,
+    );
+    if let Some(last) = last {
+        experiment.remember(last);
+    }
+    let stands = experiment.force(store, verdict).await?;
+    if let Some(verdict) = Verdict::parse(&stands.verdict) {
+        end_trial(store, &trial.version, verdict).await?;
+    }
     Ok(Some(stands))
 }
 

@@ -109,7 +109,7 @@ pub async fn run_worker(
         anyhow::ensure!(e.details().contains("BUSYGROUP"), "creating the consumer group: {e}");
     }
     tracing::info!(%consumer, "matcher worker ready");
-    let mut worker = Worker { engine, realtime, client, consumer, versions: HashMap::new() };
+    let mut worker = Worker { engine, realtime, client, consumer, versions: HashMap::new(), weights_seen: 0 };
     let mut last_claim: Option<Instant> = None;
     tokio::pin!(shutdown);
     loop {
@@ -135,6 +135,7 @@ pub async fn run_worker(
                 () = &mut shutdown => break,
             }
         }
+        worker.follow_weights().await;
         worker.process(entries).await;
     }
     tracing::info!("matcher worker stopped");
@@ -148,9 +149,26 @@ struct Worker {
     consumer: String,
     /// Per event, the version this worker's own last update produced.
     versions: HashMap<Uuid, i64>,
+    /// The generation of the weight sets in force the held lists were built with.
+    weights_seen: u64,
 }
 
 impl Worker {
+    /// Rebuilds and publishes every event this worker holds when the weight sets in force
+    /// changed (a trial started or ended), so no node serves lists scored with a set gone.
+    async fn follow_weights(&mut self) {
+        let generation = self.engine.weighting().generation();
+        if generation == self.weights_seen {
+            return;
+        }
+        self.weights_seen = generation;
+        for event in self.engine.held_events() {
+            if let Err(e) = self.apply(event, Job::full()).await {
+                tracing::warn!(error = %e, %event, "rebuilding with the weights in force failed");
+            }
+        }
+    }
+
     /// Jobs of workers presumed dead, now this worker's.
     async fn claim(&self) -> anyhow::Result<Vec<Entry>> {
         let entries = crate::redis::claim_idle(&self.client, JOBS, GROUP, &self.consumer, CLAIM_IDLE, BATCH).await?;

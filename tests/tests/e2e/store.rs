@@ -19,7 +19,8 @@ on_both_backends!(
     waitlist_promotes_in_order,
     concurrent_rsvps_never_exceed_capacity,
     search_filters_and_pages,
-    checkin_rules
+    checkin_rules,
+    active_counts_are_kept_once_final
 );
 
 async fn store(backend: Backend) -> (Store, TestDb) {
@@ -306,4 +307,40 @@ async fn checkin_rules(backend: Backend) {
     assert!(matches!(store.cancel_rsvp(soon, a).await, Err(StoreError::Conflict(Conflict::AlreadyCheckedIn))));
     let code = store.rsvp(soon, a).await.expect("q").expect("row").personal_code;
     assert_eq!(store.rsvp_by_code(soon, &code).await.expect("q").expect("row").user_id, a);
+}
+
+/// The platform dashboard's active people: a day's counts are kept once the day is final and read
+/// back as kept (a late row for it changes nothing), while days not final yet are counted afresh.
+async fn active_counts_are_kept_once_final(backend: Backend) {
+    use protocol::analytics::{Page, UsageEvent};
+    use server::analytics::{rows::row, Keys};
+    const DAY: i64 = 86_400_000;
+    let (store, _db) = store(backend).await;
+    let keys = Keys::from_token_secret(&[7; 32]);
+    let seen = |person: u128, day: i64| {
+        let view = UsageEvent::PageView { page: Page::Discover, event_id: None };
+        row(&keys, day * DAY + 3_600_000, Some(Uuid::from_u128(person)), &view)
+    };
+    let today = now_ms().div_euclid(DAY);
+    // Three people on the day ten days ago, one more on the day before yesterday, one today.
+    let old = today - 10;
+    store
+        .analytics_write(vec![seen(1, old), seen(2, old), seen(3, old), seen(4, today - 2), seen(5, today)])
+        .await
+        .expect("written");
+    let counts = |rows: &[server::store::ActiveRow]| -> Vec<(i64, i64, i64, i64)> {
+        rows.iter().map(|r| (r.day - today, r.daily, r.weekly, r.monthly)).collect()
+    };
+    let first = store.analytics_active(old, today, today - 2).await.expect("counted");
+    assert_eq!(first.len(), 11);
+    let first = counts(&first);
+    assert_eq!(first[0], (-10, 3, 3, 3));
+    assert_eq!(first[8], (-2, 1, 1, 4));
+    assert_eq!(first[10], (0, 1, 2, 5));
+    // A late row for a kept day is not counted again; one for a day not final yet is.
+    store.analytics_write(vec![seen(6, old), seen(7, today - 1)]).await.expect("written");
+    let second = counts(&store.analytics_active(old, today, today - 2).await.expect("counted"));
+    assert_eq!(second[0], (-10, 3, 3, 3), "kept");
+    assert_eq!(second[9], (-1, 1, 2, 6), "counted afresh, with the late row of the kept day in its window");
+    assert_eq!(second[10], (0, 1, 3, 7));
 }

@@ -295,6 +295,14 @@ async fn a_learned_weight_set_is_served_to_its_canary_share_until_decided(backen
     let canary = engine.weighting().canary().expect("the learned set is on trial");
     let learned = canary.experiment.canary.clone();
     assert_eq!(engine.weighting().current().version(), "default", "the hand-set weights stay in service");
+    // Another engine on the same database (a worker, a restarted node) follows the registry.
+    let other = server::suggest::Engine::new(
+        server.store.clone(),
+        server::model::engine(tests::model_dir(), server::model::DEFAULT_CACHE_BYTES),
+    );
+    other.weighting().sync(&server.store).await.expect("synced");
+    let joined = other.weighting().canary().map(|c| (c.experiment.name.clone(), c.experiment.started_at));
+    assert_eq!(joined, Some((canary.experiment.name.clone(), canary.experiment.started_at)), "one trial, one start");
     let registry = ops.get("/ops/models").await.expect(200).body;
     let running = registry["running"].as_array().expect("running").iter().find(|r| r["kind"] == "matcher").cloned();
     let running = running.expect("the matcher experiment is listed");
@@ -352,6 +360,8 @@ async fn a_learned_weight_set_is_served_to_its_canary_share_until_decided(backen
     let decided = ops.post("/ops/models/matcher/promote", json!({})).await.expect(200).body;
     assert_eq!(decided["verdict"], "promote");
     assert_eq!(engine.weighting().current().version(), newer);
+    other.weighting().sync(&server.store).await.expect("synced");
+    assert_eq!((other.weighting().current().version(), other.weighting().canary().is_none()), (newer.clone(), true));
     let registry = ops.get("/ops/models").await.expect(200).body;
     assert_eq!(status(&registry, &newer), Some(json!("current")));
     assert_eq!(status(&registry, "default"), Some(json!("retired")));

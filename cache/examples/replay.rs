@@ -1,0 +1,303 @@
+//! `cache-bench`: replays one seeded day against every policy at several byte budgets and prints
+//! Markdown tables: hit rates (overall and on the event-day part), database loads, prefetch
+//! precision and cost, and how well the hot-set estimate matched.
+//!
+//! ```text
+//! cargo run --release --example cache-bench -- --seed 7 --people 5000 --budgets-mb 1,4,16
+//! ```
+
+use std::error::Error;
+use std::io::Write as _;
+use std::time::Instant;
+
+use cache::key::KeyKind;
+use cache::predict::Rule;
+use cache::replay::{hot_set_accuracy, replay, PolicyKind, ReplaySettings, Report, HOT_SET_HORIZONS_MS};
+use cache::trace::{Trace, TraceConfig, HOUR_MS, MINUTE_MS};
+
+const USAGE: &str = "usage: cache-bench [--seed N] [--people N] [--budgets-mb A,B,C] [--staging-share F] \
+[--threshold F] [--max-loads N] [--horizon-s N] [--tick-s N] [--policies all|baselines|predictive] \
+[--direct-prefetch] [--no-hot-set]";
+
+/// The command line.
+struct Args {
+    seed: u64,
+    people: usize,
+    budgets_mb: Vec<f64>,
+    staging_share: Option<f64>,
+    threshold: Option<f64>,
+    max_loads: Option<usize>,
+    horizon_s: Option<u64>,
+    tick_s: Option<u64>,
+    policies: Vec<PolicyKind>,
+    /// Also run the predictive tier with no staging area (prefetches straight into moka).
+    direct_prefetch: bool,
+    hot_set: bool,
+}
+
+impl Args {
+    fn parse() -> Result<Args, String> {
+        let mut args = Args {
+            seed: 7,
+            people: 5_000,
+            budgets_mb: vec![1.0, 4.0, 16.0],
+            staging_share: None,
+            threshold: None,
+            max_loads: None,
+            horizon_s: None,
+            tick_s: None,
+            policies: PolicyKind::ALL.to_vec(),
+            direct_prefetch: false,
+            hot_set: true,
+        };
+        let mut words = std::env::args().skip(1);
+        while let Some(flag) = words.next() {
+            let mut value = || words.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+            let bad = |e: &dyn std::fmt::Display| format!("bad value for {flag}: {e}\n{USAGE}");
+            match flag.as_str() {
+                "--seed" => args.seed = value()?.parse().map_err(|e| bad(&e))?,
+                "--people" => args.people = value()?.parse().map_err(|e| bad(&e))?,
+                "--budgets-mb" => {
+                    args.budgets_mb =
+                        value()?.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| bad(&e))?
+                }
+                "--staging-share" => args.staging_share = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--threshold" => args.threshold = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--max-loads" => args.max_loads = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--horizon-s" => args.horizon_s = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--tick-s" => args.tick_s = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--policies" => {
+                    args.policies = match value()?.as_str() {
+                        "all" => PolicyKind::ALL.to_vec(),
+                        "baselines" => vec![PolicyKind::NoCache, PolicyKind::Lru, PolicyKind::TinyLfu],
+                        "predictive" => vec![PolicyKind::TinyLfu, PolicyKind::Predictive],
+                        other => return Err(bad(&other)),
+                    }
+                }
+                "--direct-prefetch" => args.direct_prefetch = true,
+                "--no-hot-set" => args.hot_set = false,
+                "--help" | "-h" => return Err(USAGE.to_string()),
+                other => return Err(format!("unknown flag {other}\n{USAGE}")),
+            }
+        }
+        Ok(args)
+    }
+
+    fn settings(&self, budget_bytes: u64) -> ReplaySettings {
+        let mut settings = ReplaySettings::new(budget_bytes);
+        if let Some(share) = self.staging_share {
+            settings.staging_share = share;
+        }
+        if let Some(threshold) = self.threshold {
+            settings.prefetch.min_probability = threshold;
+        }
+        if let Some(loads) = self.max_loads {
+            settings.prefetch.max_loads_per_tick = loads;
+        }
+        if let Some(horizon) = self.horizon_s {
+            settings.prefetch.horizon_ms = horizon * 1_000;
+        }
+        if let Some(tick) = self.tick_s {
+            settings.tick_ms = tick * 1_000;
+        }
+        settings
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args = Args::parse()?;
+    let mut out = std::io::stdout().lock();
+
+    let generating = Instant::now();
+    let trace = Trace::generate(&TraceConfig::new(args.seed, args.people));
+    let generated_in = generating.elapsed();
+    let summary = trace.summary();
+    writeln!(out, "## Trace: seed {}, {} people\n", args.seed, args.people)?;
+    writeln!(
+        out,
+        "{} reads ({} in the event-day windows), {} sessions, {} writes; {} distinct keys, {} of distinct \
+         values; at most {} of distinct values read within 15 minutes, {} within an hour. Generated in {:.2?}.\n",
+        summary.requests,
+        summary.event_day_requests,
+        summary.sessions,
+        summary.changes,
+        summary.distinct_keys,
+        mb(summary.distinct_bytes),
+        mb(summary.peak_15_min_bytes),
+        mb(summary.peak_hour_bytes),
+        generated_in,
+    )?;
+    let windows: Vec<String> = trace
+        .event_day
+        .iter()
+        .map(|w| {
+            let hm = |ms: u64| format!("{:02}:{:02}", ms / HOUR_MS, ms % HOUR_MS / MINUTE_MS);
+            format!("{}–{}", hm(w.start_ms), hm(w.end_ms))
+        })
+        .collect();
+    writeln!(out, "Event-day windows: {}.\n", windows.join(", "))?;
+    let unbounded = replay(&trace, PolicyKind::Lru, &ReplaySettings::new(1 << 40));
+    writeln!(
+        out,
+        "Ceiling without prediction: a cache that never evicts hits {} of reads, {} on the event-day part \
+         (the rest are first reads and reads right after a write).\n",
+        percent(unbounded.overall.hit_rate()),
+        percent(unbounded.event_day.hit_rate()),
+    )?;
+
+    let mut runs: Vec<(String, Report)> = Vec::new();
+    for &budget_mb in &args.budgets_mb {
+        let budget_bytes = (budget_mb * 1024.0 * 1024.0) as u64;
+        let settings = args.settings(budget_bytes);
+        for &policy in &args.policies {
+            runs.push((policy.label().to_string(), replay(&trace, policy, &settings)));
+        }
+        if args.direct_prefetch {
+            let direct = ReplaySettings { staging_share: 0.0, ..settings.clone() };
+            runs.push((
+                "moka TinyLFU + predictive, no staging".to_string(),
+                replay(&trace, PolicyKind::Predictive, &direct),
+            ));
+        }
+    }
+
+    writeln!(out, "## Hit rates and loads at equal memory\n")?;
+    writeln!(
+        out,
+        "| policy | budget | hit rate | event-day hit rate | event-day Δ vs TinyLFU | miss loads | prefetch loads \
+         | prefetch precision | wasted prefetches | all loads | replay time |"
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for (label, report) in &runs {
+        let baseline = runs
+            .iter()
+            .find(|(_, r)| r.policy == PolicyKind::TinyLfu && r.budget_bytes == report.budget_bytes)
+            .map(|(_, r)| r.event_day.hit_rate());
+        let delta =
+            baseline.map_or("".to_string(), |b| format!("{:+.1} pts", 100.0 * (report.event_day.hit_rate() - b)));
+        let prefetching = report.policy.prefetches();
+        writeln!(
+            out,
+            "| {label} | {} | {} | {} | {delta} | {} | {} | {} | {} | {} | {:.2} s |",
+            mb(report.budget_bytes),
+            percent(report.overall.hit_rate()),
+            percent(report.event_day.hit_rate()),
+            report.miss_loads,
+            report.prefetch_loads,
+            if prefetching { percent(report.prefetch_precision()) } else { "–".to_string() },
+            if prefetching { report.prefetch_wasted.to_string() } else { "–".to_string() },
+            report.total_loads(),
+            report.elapsed.as_secs_f64(),
+        )?;
+    }
+
+    writeln!(out, "\n## Event-day hit rate by kind of key\n")?;
+    let kinds = KeyKind::ALL;
+    let header: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    writeln!(out, "| policy | budget | {} |", header.join(" | "))?;
+    writeln!(out, "|---|---:|{}", "---:|".repeat(kinds.len()))?;
+    if let Some((_, any)) = runs.first() {
+        let shares: Vec<String> = kinds
+            .iter()
+            .map(|&k| percent(any.event_day.requests_of(k) as f64 / any.event_day.requests.max(1) as f64))
+            .collect();
+        writeln!(out, "| share of event-day reads | | {} |", shares.join(" | "))?;
+    }
+    for (label, report) in runs.iter().filter(|(_, r)| r.policy != PolicyKind::NoCache) {
+        let rates: Vec<String> = kinds.iter().map(|&k| percent(report.event_day.hit_rate_of(k))).collect();
+        writeln!(out, "| {label} | {} | {} |", mb(report.budget_bytes), rates.join(" | "))?;
+    }
+
+    writeln!(out, "\n## Prefetches by rule of the predictor (loads / read / precision)\n")?;
+    let rules: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+    writeln!(out, "| policy | budget | {} | loads right after a write |", rules.join(" | "))?;
+    writeln!(out, "|---|---:|{}---:|", "---:|".repeat(Rule::ALL.len()))?;
+    for (label, report) in runs.iter().filter(|(_, r)| r.policy.prefetches()) {
+        let cells: Vec<String> = report
+            .by_rule
+            .iter()
+            .map(|&(loads, used)| format!("{loads} / {used} / {}", percent(used as f64 / loads.max(1) as f64)))
+            .collect();
+        writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            mb(report.budget_bytes),
+            cells.join(" | "),
+            report.write_refreshes
+        )?;
+    }
+
+    writeln!(out, "\n## Target: event-day hit rate at least 15 points above moka TinyLFU\n")?;
+    for (_, report) in
+        runs.iter().filter(|(label, r)| r.policy == PolicyKind::Predictive && label == PolicyKind::Predictive.label())
+    {
+        let Some((_, baseline)) =
+            runs.iter().find(|(_, r)| r.policy == PolicyKind::TinyLfu && r.budget_bytes == report.budget_bytes)
+        else {
+            continue;
+        };
+        let gain = 100.0 * (report.event_day.hit_rate() - baseline.event_day.hit_rate());
+        writeln!(
+            out,
+            "- {}: {} → {} ({gain:+.1} points): {}",
+            mb(report.budget_bytes),
+            percent(baseline.event_day.hit_rate()),
+            percent(report.event_day.hit_rate()),
+            if gain >= 15.0 { "reached" } else { "not reached" },
+        )?;
+    }
+    if let Some((_, report)) = runs.iter().find(|(_, r)| r.policy.prefetches()) {
+        writeln!(
+            out,
+            "\nTime in the predictor (one predictive replay, {}): {:.2} s of {:.2} s.",
+            mb(report.budget_bytes),
+            report.predicting.as_secs_f64(),
+            report.elapsed.as_secs_f64()
+        )?;
+    }
+
+    if args.hot_set {
+        let settings = args.settings(0);
+        let measuring = Instant::now();
+        let accuracy = hot_set_accuracy(
+            &trace,
+            &settings.predictor,
+            &HOT_SET_HORIZONS_MS,
+            7 * HOUR_MS,
+            23 * HOUR_MS,
+            5 * MINUTE_MS,
+        );
+        writeln!(out, "\n## Hot-set estimate (07:00–23:00, every 5 minutes)\n")?;
+        writeln!(
+            out,
+            "| horizon | samples | mean actual distinct keys | mean estimate | distinct MAPE | requests MAPE \
+             | bytes MAPE | event-day distinct MAPE | event-day requests MAPE |"
+        )?;
+        writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+        for a in &accuracy {
+            writeln!(
+                out,
+                "| {} min | {} | {:.0} | {:.0} | {} | {} | {} | {} | {} |",
+                a.horizon_ms / MINUTE_MS,
+                a.samples,
+                a.mean_actual_distinct,
+                a.mean_predicted_distinct,
+                percent(a.distinct_mape),
+                percent(a.requests_mape),
+                percent(a.bytes_mape),
+                percent(a.event_day_distinct_mape),
+                percent(a.event_day_requests_mape),
+            )?;
+        }
+        writeln!(out, "\nMeasured in {:.2?}.", measuring.elapsed())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,775 @@
+//! The in-process cache tier and the policies it is measured against, behind one trait.
+//!
+//! [`Tier`] is the tier a server node runs: `moka`'s TinyLFU-admitted cache bounded in bytes, plus
+//! an optional staging area for prefetched values. [`Lru`] is the same contract over a plain
+//! least-recently-used list, and [`NoCache`] keeps nothing; the replay swaps them through
+//! [`CachePolicy`].
+//!
+//! Why a staging area: TinyLFU admits a new key into a full cache only when the key has been read
+//! more often than the entry it would evict. A prefetched key has, by definition, not been read
+//! yet, so a prefetch into a full moka cache is rejected on the spot (the replay measures this:
+//! see `README.md`). Prefetched values therefore wait in a small LRU area carved out of the same
+//! byte budget; on their first hit they move to the main cache, where moka's admission judges them
+//! like any other refill. Memory comparisons stay fair: the staging area and the main cache
+//! together never exceed the budget.
+//!
+//! Versions: every write invalidates with the version it produced, and the tier remembers the
+//! newest invalidations in a small, bounded set of fences. A refill built before the write carries
+//! the older version and is refused, so a slow load can never put back what a write removed. The
+//! fence memory is counted in the budget.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use moka::notification::RemovalCause;
+use moka::ops::compute::Op;
+
+use crate::key::{accepts, Key, KeyKind, Known, Payload, Versioned};
+
+/// Bytes charged per entry on top of its payload: the key, the version, the map and list links.
+/// An estimate, charged the same way by every policy so budgets compare.
+pub const ENTRY_OVERHEAD: u32 = 128;
+
+/// Bytes charged per remembered invalidation (key, version, map slot, queue slot).
+pub const FENCE_BYTES: u64 = 96;
+
+/// How many invalidations a tier remembers at most. A fence only has to outlive the slowest load
+/// that could race the write; 1,024 covers minutes of writes at the rates the replay sees.
+pub const FENCE_CAPACITY: usize = 1024;
+
+/// The bytes an entry holding `value` is charged.
+pub fn entry_weight(value: &Versioned<Payload>) -> u32 {
+    u32::try_from(value.value.len()).unwrap_or(u32::MAX).saturating_add(ENTRY_OVERHEAD)
+}
+
+/// What every policy the replay compares can do. Methods take `&self` so a tier can be shared by
+/// a server's tasks; the replay drives them from one thread.
+pub trait CachePolicy: Send + Sync {
+    /// A short name for reports.
+    fn name(&self) -> &'static str;
+    /// The value under `key`, counting a hit or a miss. A key invalidated since it was filled is a
+    /// miss until it is filled again.
+    fn get(&self, key: &Key) -> Option<Versioned<Payload>>;
+    /// Fills `key` after a miss, under the version rule; answers whether the value was kept.
+    fn put(&self, key: Key, value: Versioned<Payload>) -> bool;
+    /// Fills `key` ahead of a predicted read. Its first hit counts as a used prefetch; if it leaves
+    /// the cache unread it counts as wasted.
+    fn prefetch_put(&self, key: Key, value: Versioned<Payload>) -> bool;
+    /// Drops `key` because a write produced `version`; older refills are refused from now on.
+    fn invalidate(&self, key: &Key, version: u64);
+    /// Whether a fresh value for `key` is held, without counting a read.
+    fn contains(&self, key: &Key) -> bool;
+    /// The counters so far.
+    fn stats(&self) -> Stats;
+    /// Bytes in use, entries and fences together.
+    fn weighted_bytes(&self) -> u64;
+    /// Runs deferred bookkeeping (eviction, admission, listeners) now. The replay calls it after
+    /// every write so budgets and counters are exact at each step.
+    fn run_maintenance(&self) {}
+}
+
+/// A snapshot of a policy's counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub hits: [u64; 6],
+    pub misses: [u64; 6],
+    /// Values put by `prefetch_put` and kept.
+    pub prefetched: u64,
+    /// Prefetched values read at least once.
+    pub prefetch_used: u64,
+    /// Prefetched values that left the cache (evicted, invalidated, replaced) unread.
+    pub prefetch_wasted: u64,
+    /// Refills refused by the version rule.
+    pub refused_stale: u64,
+}
+
+impl Stats {
+    pub fn hits_total(&self) -> u64 {
+        self.hits.iter().sum()
+    }
+
+    pub fn misses_total(&self) -> u64 {
+        self.misses.iter().sum()
+    }
+
+    pub fn hits_of(&self, kind: KeyKind) -> u64 {
+        self.hits[kind.index()]
+    }
+
+    pub fn misses_of(&self, kind: KeyKind) -> u64 {
+        self.misses[kind.index()]
+    }
+}
+
+/// The shared atomic form of [`Stats`], which moka's eviction listener also writes.
+#[derive(Default)]
+struct Counters {
+    hits: [AtomicU64; 6],
+    misses: [AtomicU64; 6],
+    prefetched: AtomicU64,
+    prefetch_used: AtomicU64,
+    prefetch_wasted: AtomicU64,
+    refused_stale: AtomicU64,
+}
+
+impl Counters {
+    fn hit(&self, key: &Key) {
+        self.hits[key.kind().index()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn miss(&self, key: &Key) {
+        self.misses[key.kind().index()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> Stats {
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Stats {
+            hits: std::array::from_fn(|i| load(&self.hits[i])),
+            misses: std::array::from_fn(|i| load(&self.misses[i])),
+            prefetched: load(&self.prefetched),
+            prefetch_used: load(&self.prefetch_used),
+            prefetch_wasted: load(&self.prefetch_wasted),
+            refused_stale: load(&self.refused_stale),
+        }
+    }
+}
+
+/// A cached value and, for a prefetched one, whether it has been read yet. The flag is shared by
+/// the clones moka hands out, so the first reader and the eviction listener see the same answer.
+#[derive(Clone)]
+struct Entry {
+    value: Versioned<Payload>,
+    prefetch: Option<Arc<AtomicBool>>,
+}
+
+impl Entry {
+    fn filled(value: Versioned<Payload>) -> Self {
+        Entry { value, prefetch: None }
+    }
+
+    fn prefetched(value: Versioned<Payload>) -> Self {
+        Entry { value, prefetch: Some(Arc::new(AtomicBool::new(false))) }
+    }
+
+    /// Marks a read; answers whether this was the first read of a prefetched value.
+    fn first_read_of_prefetch(&self) -> bool {
+        self.prefetch.as_ref().is_some_and(|used| !used.swap(true, Ordering::Relaxed))
+    }
+
+    /// Whether this is a prefetched value nobody has read.
+    fn unread_prefetch(&self) -> bool {
+        self.prefetch.as_ref().is_some_and(|used| !used.load(Ordering::Relaxed))
+    }
+}
+
+/// Locks a mutex, carrying on with the data if a panicking thread poisoned it: every structure
+/// behind these locks stays consistent between method calls, so the data is still sound.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The newest invalidation versions of recently written keys, oldest forgotten first.
+struct Fences {
+    capacity: usize,
+    newest: HashMap<Key, u64>,
+    order: VecDeque<Key>,
+}
+
+impl Fences {
+    fn new(capacity: usize) -> Self {
+        Fences { capacity, newest: HashMap::new(), order: VecDeque::new() }
+    }
+
+    fn reserved_bytes(&self) -> u64 {
+        self.capacity as u64 * FENCE_BYTES
+    }
+
+    fn note(&mut self, key: Key, version: u64) {
+        if self.capacity == 0 {
+            return;
+        }
+        match self.newest.get_mut(&key) {
+            Some(known) => *known = (*known).max(version),
+            None => {
+                if self.order.len() == self.capacity {
+                    if let Some(oldest) = self.order.pop_front() {
+                        self.newest.remove(&oldest);
+                    }
+                }
+                self.newest.insert(key, version);
+                self.order.push_back(key);
+            }
+        }
+    }
+
+    fn known(&self, key: &Key) -> Option<Known> {
+        self.newest.get(key).map(|&v| Known::Invalidated(v))
+    }
+}
+
+/// How many fences a budget affords: [`FENCE_CAPACITY`], but never more than a sixteenth of it.
+fn fence_capacity(budget_bytes: u64) -> usize {
+    let affordable = budget_bytes / 16 / FENCE_BYTES;
+    usize::try_from(affordable).unwrap_or(usize::MAX).min(FENCE_CAPACITY)
+}
+
+const NIL: usize = usize::MAX;
+
+/// A least-recently-used list bounded in bytes: a map into a slab of doubly linked slots.
+struct LruList<V> {
+    capacity: u64,
+    bytes: u64,
+    map: HashMap<Key, usize>,
+    slots: Vec<Slot<V>>,
+    free: Vec<usize>,
+    /// Most recently used.
+    head: usize,
+    /// Least recently used: the next to go.
+    tail: usize,
+}
+
+struct Slot<V> {
+    key: Key,
+    value: Option<V>,
+    weight: u32,
+    prev: usize,
+    next: usize,
+}
+
+impl<V> LruList<V> {
+    fn new(capacity: u64) -> Self {
+        LruList { capacity, bytes: 0, map: HashMap::new(), slots: Vec::new(), free: Vec::new(), head: NIL, tail: NIL }
+    }
+
+    fn contains(&self, key: &Key) -> bool {
+        self.map.contains_key(key)
+    }
+
+    fn peek(&self, key: &Key) -> Option<&V> {
+        self.map.get(key).and_then(|&i| self.slots[i].value.as_ref())
+    }
+
+    /// The value under `key`, which becomes the most recently used.
+    fn get(&mut self, key: &Key) -> Option<&V> {
+        let i = *self.map.get(key)?;
+        self.unlink(i);
+        self.push_front(i);
+        self.slots[i].value.as_ref()
+    }
+
+    fn remove(&mut self, key: &Key) -> Option<V> {
+        let i = self.map.remove(key)?;
+        Some(self.release(i))
+    }
+
+    /// Inserts or replaces `key`, then evicts from the cold end until the bytes fit. Answers what
+    /// left: the replaced value, evicted values, or the new value itself when it alone is larger
+    /// than the whole list.
+    fn insert(&mut self, key: Key, value: V, weight: u32) -> Vec<(Key, V)> {
+        let mut gone = Vec::new();
+        if u64::from(weight) > self.capacity {
+            gone.push((key, value));
+            return gone;
+        }
+        if let Some(old) = self.remove(&key) {
+            gone.push((key, old));
+        }
+        let slot = Slot { key, value: Some(value), weight, prev: NIL, next: NIL };
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.slots[i] = slot;
+                i
+            }
+            None => {
+                self.slots.push(slot);
+                self.slots.len() - 1
+            }
+        };
+        self.map.insert(key, i);
+        self.push_front(i);
+        self.bytes += u64::from(weight);
+        while self.bytes > self.capacity && self.tail != NIL {
+            let victim = self.tail;
+            let victim_key = self.slots[victim].key;
+            self.map.remove(&victim_key);
+            gone.push((victim_key, self.release(victim)));
+        }
+        gone
+    }
+
+    fn release(&mut self, i: usize) -> V {
+        self.unlink(i);
+        self.bytes -= u64::from(self.slots[i].weight);
+        self.free.push(i);
+        self.slots[i].value.take().expect("a linked slot always holds a value")
+    }
+
+    fn unlink(&mut self, i: usize) {
+        let (prev, next) = (self.slots[i].prev, self.slots[i].next);
+        if prev == NIL {
+            self.head = next;
+        } else {
+            self.slots[prev].next = next;
+        }
+        if next == NIL {
+            self.tail = prev;
+        } else {
+            self.slots[next].prev = prev;
+        }
+        self.slots[i].prev = NIL;
+        self.slots[i].next = NIL;
+    }
+
+    fn push_front(&mut self, i: usize) {
+        self.slots[i].next = self.head;
+        self.slots[i].prev = NIL;
+        if self.head != NIL {
+            self.slots[self.head].prev = i;
+        }
+        self.head = i;
+        if self.tail == NIL {
+            self.tail = i;
+        }
+    }
+}
+
+/// Keeps nothing: every read is a miss. The floor of the comparison.
+#[derive(Default)]
+pub struct NoCache {
+    counters: Counters,
+}
+
+impl NoCache {
+    pub fn new() -> Self {
+        NoCache::default()
+    }
+}
+
+impl CachePolicy for NoCache {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn get(&self, key: &Key) -> Option<Versioned<Payload>> {
+        self.counters.miss(key);
+        None
+    }
+
+    fn put(&self, _key: Key, _value: Versioned<Payload>) -> bool {
+        false
+    }
+
+    fn prefetch_put(&self, _key: Key, _value: Versioned<Payload>) -> bool {
+        false
+    }
+
+    fn invalidate(&self, _key: &Key, _version: u64) {}
+
+    fn contains(&self, _key: &Key) -> bool {
+        false
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    fn weighted_bytes(&self) -> u64 {
+        0
+    }
+}
+
+/// A least-recently-used cache of a byte budget: admits everything, evicts the coldest.
+pub struct Lru {
+    inner: Mutex<LruState>,
+    counters: Counters,
+}
+
+struct LruState {
+    list: LruList<Entry>,
+    fences: Fences,
+}
+
+impl Lru {
+    /// An LRU cache using at most `budget_bytes`, its fences included.
+    pub fn new(budget_bytes: u64) -> Self {
+        let fences = Fences::new(fence_capacity(budget_bytes));
+        let list = LruList::new(budget_bytes.saturating_sub(fences.reserved_bytes()));
+        Lru { inner: Mutex::new(LruState { list, fences }), counters: Counters::default() }
+    }
+
+    fn store(&self, key: Key, entry: Entry, refill: bool) -> bool {
+        let mut state = lock(&self.inner);
+        let known =
+            state.list.peek(&key).map(|held| Known::Value(held.value.version)).or_else(|| state.fences.known(&key));
+        if !accepts(known, entry.value.version) {
+            if refill {
+                Counters::add(&self.counters.refused_stale);
+            }
+            return false;
+        }
+        let weight = entry_weight(&entry.value);
+        let prefetched = entry.prefetch.is_some();
+        let gone = state.list.insert(key, entry, weight);
+        let kept = state.list.contains(&key);
+        for (_, left) in &gone {
+            if left.unread_prefetch() {
+                Counters::add(&self.counters.prefetch_wasted);
+            }
+        }
+        if prefetched && kept {
+            Counters::add(&self.counters.prefetched);
+        }
+        kept
+    }
+}
+
+impl CachePolicy for Lru {
+    fn name(&self) -> &'static str {
+        "lru"
+    }
+
+    fn get(&self, key: &Key) -> Option<Versioned<Payload>> {
+        let mut state = lock(&self.inner);
+        match state.list.get(key) {
+            Some(entry) => {
+                self.counters.hit(key);
+                if entry.first_read_of_prefetch() {
+                    Counters::add(&self.counters.prefetch_used);
+                }
+                Some(entry.value.clone())
+            }
+            None => {
+                self.counters.miss(key);
+                None
+            }
+        }
+    }
+
+    fn put(&self, key: Key, value: Versioned<Payload>) -> bool {
+        self.store(key, Entry::filled(value), true)
+    }
+
+    fn prefetch_put(&self, key: Key, value: Versioned<Payload>) -> bool {
+        if lock(&self.inner).list.contains(&key) {
+            return false;
+        }
+        self.store(key, Entry::prefetched(value), false)
+    }
+
+    fn invalidate(&self, key: &Key, version: u64) {
+        let mut state = lock(&self.inner);
+        state.fences.note(*key, version);
+        if let Some(left) = state.list.remove(key) {
+            if left.unread_prefetch() {
+                Counters::add(&self.counters.prefetch_wasted);
+            }
+        }
+    }
+
+    fn contains(&self, key: &Key) -> bool {
+        lock(&self.inner).list.contains(key)
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    fn weighted_bytes(&self) -> u64 {
+        let state = lock(&self.inner);
+        state.list.bytes + state.fences.reserved_bytes()
+    }
+}
+
+type MainCache = moka::sync::Cache<Key, Entry, BuildHasherDefault<DefaultHasher>>;
+
+/// The in-process tier: moka's TinyLFU cache bounded in bytes, with an optional staging area for
+/// prefetched values (see the module comment for why).
+pub struct Tier {
+    main: MainCache,
+    staging: Option<Mutex<LruList<Entry>>>,
+    fences: Mutex<Fences>,
+    counters: Arc<Counters>,
+    budget_bytes: u64,
+}
+
+impl Tier {
+    /// A tier of `budget_bytes` in all, of which `staging_share` (0 to 0.9) holds prefetched
+    /// values until their first read. With a share of 0, prefetches go straight into moka.
+    pub fn new(budget_bytes: u64, staging_share: f64) -> Self {
+        let fences = Fences::new(fence_capacity(budget_bytes));
+        let for_entries = budget_bytes.saturating_sub(fences.reserved_bytes());
+        let share = staging_share.clamp(0.0, 0.9);
+        // Truncation is intended: the staging area gets at most its share.
+        let staging_bytes = (for_entries as f64 * share) as u64;
+        let main_bytes = for_entries - staging_bytes;
+        let counters = Arc::new(Counters::default());
+        let listener_counters = Arc::clone(&counters);
+        // The hasher is fixed, not random per process, so a replay is reproducible: moka's
+        // frequency sketch and admission decisions depend on key hashes.
+        let main = moka::sync::Cache::builder()
+            .max_capacity(main_bytes)
+            .weigher(|_key: &Key, entry: &Entry| entry_weight(&entry.value))
+            .eviction_listener(move |_key, entry: Entry, cause: RemovalCause| {
+                let left = cause.was_evicted() || cause == RemovalCause::Explicit || cause == RemovalCause::Replaced;
+                if left && entry.unread_prefetch() {
+                    Counters::add(&listener_counters.prefetch_wasted);
+                }
+            })
+            .build_with_hasher(BuildHasherDefault::<DefaultHasher>::default());
+        let staging = (staging_bytes > 0).then(|| Mutex::new(LruList::new(staging_bytes)));
+        Tier { main, staging, fences: Mutex::new(fences), counters, budget_bytes }
+    }
+
+    /// The budget this tier was built with.
+    pub fn budget_bytes(&self) -> u64 {
+        self.budget_bytes
+    }
+
+    fn fence_allows(&self, key: &Key, version: u64) -> bool {
+        accepts(lock(&self.fences).known(key), version)
+    }
+
+    /// Puts into moka under the version rule. Reading the current entry through moka's compute
+    /// path counts as a read for its frequency sketch, so that path is taken only when an entry
+    /// is there to compare against; a plain insert is the usual case after a miss.
+    fn store_main(&self, key: Key, entry: Entry) -> bool {
+        if self.main.contains_key(&key) {
+            let incoming = entry.value.version;
+            let result = self.main.entry(key).and_compute_with(|current| match current {
+                Some(held) if !accepts(Some(Known::Value(held.value().value.version)), incoming) => Op::Nop,
+                _ => Op::Put(entry),
+            });
+            !matches!(result, moka::ops::compute::CompResult::Unchanged(_))
+        } else {
+            self.main.insert(key, entry);
+            true
+        }
+    }
+
+    fn drop_staged(&self, key: &Key) {
+        if let Some(staging) = &self.staging {
+            if let Some(left) = lock(staging).remove(key) {
+                if left.unread_prefetch() {
+                    Counters::add(&self.counters.prefetch_wasted);
+                }
+            }
+        }
+    }
+}
+
+impl CachePolicy for Tier {
+    fn name(&self) -> &'static str {
+        "tinylfu"
+    }
+
+    fn get(&self, key: &Key) -> Option<Versioned<Payload>> {
+        if let Some(entry) = self.main.get(key) {
+            self.counters.hit(key);
+            if entry.first_read_of_prefetch() {
+                Counters::add(&self.counters.prefetch_used);
+            }
+            return Some(entry.value);
+        }
+        if let Some(staging) = &self.staging {
+            let staged = lock(staging).remove(key);
+            if let Some(entry) = staged {
+                self.counters.hit(key);
+                Counters::add(&self.counters.prefetch_used);
+                let value = entry.value.clone();
+                // Read once: from here on moka's admission decides whether it stays.
+                self.store_main(*key, Entry::filled(entry.value));
+                return Some(value);
+            }
+        }
+        self.counters.miss(key);
+        None
+    }
+
+    fn put(&self, key: Key, value: Versioned<Payload>) -> bool {
+        if !self.fence_allows(&key, value.version) {
+            Counters::add(&self.counters.refused_stale);
+            return false;
+        }
+        self.drop_staged(&key);
+        self.store_main(key, Entry::filled(value))
+    }
+
+    fn prefetch_put(&self, key: Key, value: Versioned<Payload>) -> bool {
+        if self.contains(&key) || !self.fence_allows(&key, value.version) {
+            return false;
+        }
+        match &self.staging {
+            Some(staging) => {
+                let weight = entry_weight(&value);
+                let gone = lock(staging).insert(key, Entry::prefetched(value), weight);
+                let mut kept = true;
+                for (left_key, left) in gone {
+                    if left_key == key {
+                        kept = false;
+                    }
+                    if left.unread_prefetch() {
+                        Counters::add(&self.counters.prefetch_wasted);
+                    }
+                }
+                if kept {
+                    Counters::add(&self.counters.prefetched);
+                }
+                kept
+            }
+            None => {
+                Counters::add(&self.counters.prefetched);
+                self.main.insert(key, Entry::prefetched(value));
+                true
+            }
+        }
+    }
+
+    fn invalidate(&self, key: &Key, version: u64) {
+        lock(&self.fences).note(*key, version);
+        self.main.invalidate(key);
+        self.drop_staged(key);
+    }
+
+    fn contains(&self, key: &Key) -> bool {
+        self.main.contains_key(key) || self.staging.as_ref().is_some_and(|s| lock(s).contains(key))
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    fn weighted_bytes(&self) -> u64 {
+        let staged = self.staging.as_ref().map_or(0, |s| lock(s).bytes);
+        self.main.weighted_size() + staged + lock(&self.fences).reserved_bytes()
+    }
+
+    fn run_maintenance(&self) {
+        self.main.run_pending_tasks();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::{EventId, PersonId};
+
+    fn value(version: u64, bytes: usize) -> Versioned<Payload> {
+        Versioned::new(version, Arc::from(vec![0u8; bytes]))
+    }
+
+    fn profile(i: u128) -> Key {
+        Key::Profile(PersonId(i))
+    }
+
+    fn policies(budget: u64) -> Vec<Box<dyn CachePolicy>> {
+        vec![Box::new(Lru::new(budget)), Box::new(Tier::new(budget, 0.0)), Box::new(Tier::new(budget, 0.25))]
+    }
+
+    #[test]
+    fn the_byte_budget_holds_whatever_is_put() {
+        let budget = 256 * 1024;
+        for policy in policies(budget) {
+            for i in 0..2_000u128 {
+                let key = profile(i % 700);
+                if policy.get(&key).is_none() {
+                    policy.put(key, value(0, 500 + (i as usize * 37) % 3_000));
+                }
+                if i % 3 == 0 {
+                    policy.prefetch_put(profile(10_000 + i), value(0, 2_000));
+                }
+                policy.run_maintenance();
+                assert!(
+                    policy.weighted_bytes() <= budget,
+                    "{} holds {} bytes over a budget of {budget}",
+                    policy.name(),
+                    policy.weighted_bytes()
+                );
+            }
+            assert!(policy.weighted_bytes() > budget / 2, "{} should fill most of its budget", policy.name());
+        }
+    }
+
+    #[test]
+    fn a_read_after_an_invalidation_misses_until_refilled() {
+        for policy in policies(1 << 20) {
+            let key = Key::EventPage(EventId(7));
+            policy.put(key, value(1, 2_000));
+            policy.run_maintenance();
+            assert_eq!(policy.get(&key).map(|v| v.version), Some(1), "{}", policy.name());
+            policy.invalidate(&key, 2);
+            policy.run_maintenance();
+            assert!(policy.get(&key).is_none(), "{} served a value older than a write", policy.name());
+            assert!(!policy.contains(&key));
+            policy.put(key, value(2, 2_000));
+            policy.run_maintenance();
+            assert_eq!(policy.get(&key).map(|v| v.version), Some(2), "{}", policy.name());
+        }
+    }
+
+    #[test]
+    fn a_late_refill_from_before_a_write_is_refused() {
+        for policy in policies(1 << 20) {
+            let key = Key::AttendeeCount(EventId(3));
+            // A load read version 4; meanwhile a write made version 5 and invalidated.
+            policy.invalidate(&key, 5);
+            assert!(!policy.put(key, value(4, 100)), "{}", policy.name());
+            assert!(!policy.prefetch_put(key, value(4, 100)), "{}", policy.name());
+            assert_eq!(policy.stats().refused_stale, 1, "{}", policy.name());
+            assert!(policy.put(key, value(5, 100)), "{}", policy.name());
+            policy.run_maintenance();
+            // A value that is there is never replaced by an older one either.
+            assert!(!policy.put(key, value(4, 100)), "{}", policy.name());
+            assert_eq!(policy.get(&key).map(|v| v.version), Some(5), "{}", policy.name());
+        }
+    }
+
+    #[test]
+    fn prefetches_count_once_when_read_and_as_waste_when_dropped_unread() {
+        for policy in policies(1 << 20) {
+            let read = Key::Suggestions(PersonId(1), EventId(1));
+            let unread = Key::Suggestions(PersonId(2), EventId(1));
+            assert!(policy.prefetch_put(read, value(0, 3_000)));
+            assert!(policy.prefetch_put(unread, value(0, 3_000)));
+            assert!(!policy.prefetch_put(read, value(0, 3_000)), "a held key is not loaded twice");
+            policy.run_maintenance();
+            assert!(policy.get(&read).is_some());
+            assert!(policy.get(&read).is_some());
+            policy.invalidate(&unread, 1);
+            policy.run_maintenance();
+            let stats = policy.stats();
+            assert_eq!(stats.prefetched, 2, "{}", policy.name());
+            assert_eq!(stats.prefetch_used, 1, "{}", policy.name());
+            assert_eq!(stats.prefetch_wasted, 1, "{}", policy.name());
+            assert_eq!(stats.hits_of(KeyKind::Suggestions), 2, "{}", policy.name());
+        }
+    }
+
+    #[test]
+    fn an_lru_evicts_the_least_recently_used() {
+        let entry = 1_000 + ENTRY_OVERHEAD as u64;
+        let policy = Lru::new(3 * entry + fence_capacity(3 * entry) as u64 * FENCE_BYTES);
+        for i in 0..3 {
+            policy.put(profile(i), value(0, 1_000));
+        }
+        assert!(policy.get(&profile(0)).is_some());
+        policy.put(profile(3), value(0, 1_000));
+        assert!(policy.contains(&profile(0)));
+        assert!(!policy.contains(&profile(1)), "the coldest entry leaves first");
+        assert!(policy.contains(&profile(2)) && policy.contains(&profile(3)));
+    }
+
+    #[test]
+    fn no_cache_misses_everything() {
+        let policy = NoCache::new();
+        policy.put(profile(1), value(0, 10));
+        assert!(policy.get(&profile(1)).is_none());
+        assert_eq!(policy.stats().misses_of(KeyKind::Profile), 1);
+    }
+}
