@@ -45,23 +45,31 @@ pub struct ArmSums {
 impl Store {
     /// Registers a version served from `at` with `status`, or updates its status.
     pub async fn model_served(&self, row: &ModelRow) -> StoreResult<()> {
-        with_pool!(self, pool, _d => {
-            sqlx::query(
-                "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status, offline)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (kind, version, trained_at) DO UPDATE SET status = excluded.status",
-            )
-            .bind(&row.kind)
-            .bind(&row.version)
-            .bind(row.trained_at)
-            .bind(row.interactions)
-            .bind(row.first_served)
-            .bind(&row.status)
-            .bind(&row.offline)
-            .execute(pool)
+        self.insert_model(row, "ON CONFLICT (kind, version, trained_at) DO UPDATE SET status = excluded.status")
             .await?;
-        });
         Ok(())
+    }
+
+    /// Inserts `row`, with `on_conflict` saying what a registered one becomes; answers the rows
+    /// written.
+    async fn insert_model(&self, row: &ModelRow, on_conflict: &str) -> StoreResult<u64> {
+        let sql = format!(
+            "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status, offline)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) {on_conflict}"
+        );
+        Ok(with_pool!(self, pool, _d => {
+            sqlx::query(&sql)
+                .bind(&row.kind)
+                .bind(&row.version)
+                .bind(row.trained_at)
+                .bind(row.interactions)
+                .bind(row.first_served)
+                .bind(&row.status)
+                .bind(&row.offline)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 
     /// Sets the status of a registered version.
@@ -92,40 +100,10 @@ impl Store {
         })
     }
 
-    /// The newest registration of `version` of `kind`, if it was ever served.
-    pub async fn model(&self, kind: &str, version: &str) -> StoreResult<Option<ModelRow>> {
-        with_pool!(self, pool, _d => {
-            Ok(sqlx::query_as(
-                "SELECT kind, version, trained_at, interactions, first_served, status, offline FROM model_versions
-                 WHERE kind = $1 AND version = $2 ORDER BY first_served DESC LIMIT 1",
-            )
-            .bind(kind)
-            .bind(version)
-            .fetch_optional(pool)
-            .await?)
-        })
-    }
-
     /// Registers a matcher weight set with `status` unless it was ever registered, or unless it
     /// would be a second one on trial; answers whether it was registered.
     pub async fn register_weights(&self, row: &ModelRow) -> StoreResult<bool> {
-        let done = with_pool!(self, pool, _d => {
-            sqlx::query(
-                "INSERT INTO model_versions (kind, version, trained_at, interactions, first_served, status, offline)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            )
-            .bind(&row.kind)
-            .bind(&row.version)
-            .bind(row.trained_at)
-            .bind(row.interactions)
-            .bind(row.first_served)
-            .bind(&row.status)
-            .bind(&row.offline)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(done == 1)
+        Ok(self.insert_model(row, "ON CONFLICT DO NOTHING").await? == 1)
     }
 
     /// Puts registered version `version` of `kind` in service: every other current one of that
