@@ -56,10 +56,13 @@ impl Weights {
     /// A short name for this weight set, for telling sets apart in analytics: `default` for the
     /// built-in one, else the four weights to three places.
     pub fn version(&self) -> String {
-        if *self == Self::default() {
+        let name = |w: &Self| format!("w{:.3}-{:.3}-{:.3}-{:.3}", w.fit, w.about, w.tags, w.context);
+        let named = name(self);
+        // A learned set that rounds to the built-in one is the built-in one.
+        if named == name(&Self::default()) {
             return "default".to_owned();
         }
-        format!("w{:.3}-{:.3}-{:.3}-{:.3}", self.fit, self.about, self.tags, self.context)
+        named
     }
 
     /// The set a [`Weights::version`] names (to its three places), or `None` for anything else.
@@ -266,6 +269,8 @@ mod tests {
         assert_eq!(named.version(), learned.version());
         assert_eq!(learned.rounded(), named);
         assert_eq!(Weights::from_version("default"), Some(Weights::default()));
+        let almost = Weights { fit: 0.5001, ..Weights::default() };
+        assert_eq!(almost.version(), "default", "a set that rounds to the built-in one is named as it");
         for bad in [
             "",
             "w",

@@ -100,6 +100,19 @@ impl Store {
         })
     }
 
+    /// The versions of `kind` in service or on trial, newest first.
+    pub async fn models_in_force(&self, kind: &str) -> StoreResult<Vec<ModelRow>> {
+        with_pool!(self, pool, _d => {
+            Ok(sqlx::query_as(
+                "SELECT kind, version, trained_at, interactions, first_served, status, offline FROM model_versions
+                 WHERE kind = $1 AND status IN ('current', 'canary') ORDER BY first_served DESC",
+            )
+            .bind(kind)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// Registers a matcher weight set with `status` unless it was ever registered, or unless it
     /// would be a second one on trial; answers whether it was registered.
     pub async fn register_weights(&self, row: &ModelRow) -> StoreResult<bool> {

@@ -255,9 +255,18 @@ impl Engine {
         })
     }
 
-    /// The events this engine holds lists of.
+    /// The events this engine holds lists of, but for those that have ended.
     pub fn held_events(&self) -> Vec<Uuid> {
-        self.events.slots.iter().map(|s| *s.key()).collect()
+        let now = now_ms();
+        self.events
+            .slots
+            .iter()
+            .filter(|s| {
+                let ends_at = s.ends_at.load(Ordering::Relaxed);
+                ends_at == 0 || ends_at > now
+            })
+            .map(|s| *s.key())
+            .collect()
     }
 
     /// What `event`'s lists are scored with, or `None` when this engine has not computed it.
@@ -617,6 +626,24 @@ mod tests {
 
     fn slot_ending(pools: &Pools, id: u128, ends_at: i64) {
         pools.slot(Uuid::from_u128(id)).ends_at.store(ends_at, Ordering::Relaxed);
+    }
+
+    #[test]
+    fn jobs_merge_idempotently_and_a_real_job_outweighs_an_if_missing_one() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut job = Job::people([a]);
+        job.merge(Job::people([a]));
+        assert_eq!(job, Job::people([a]));
+        job.merge(Job::people([b]));
+        assert_eq!(job.users.len(), 2);
+        let mut asked = Job::full_now();
+        asked.merge(Job::full_now());
+        assert!(asked.if_missing && asked.waited_for && asked.full);
+        asked.merge(Job::people([a]));
+        assert!(!asked.if_missing && asked.waited_for && asked.full && asked.users.is_empty());
+        let mut changed = Job::full();
+        changed.merge(Job::full_now());
+        assert!(!changed.if_missing && changed.waited_for);
     }
 
     #[test]

@@ -30,8 +30,6 @@ use crate::store::{DecisionRow, ModelRow, Store};
 
 /// The registry's name for matcher weight sets.
 pub const KIND: &str = "matcher";
-/// Registry rows read at each look.
-const ROWS: i64 = 50;
 
 /// What an event's lists were scored with, as any node reads it (workers store it beside the
 /// lists they publish).
@@ -115,6 +113,9 @@ struct InForce {
 pub struct Weighting {
     in_force: Mutex<InForce>,
     rollout: Mutex<Rollout>,
+    /// One sync at a time: a sync that read the registry before a decision never finishes after
+    /// one that read it after.
+    syncing: tokio::sync::Mutex<()>,
 }
 
 /// The experiment a weight set is on trial in.
@@ -192,18 +193,25 @@ impl Weighting {
     /// reached, and ending the trial in the registry once a decision stands), then serves the
     /// registry's current set and the set on trial, if any.
     pub async fn sync(&self, store: &Store) -> anyhow::Result<()> {
-        let mut rows = store.models(KIND, ROWS).await?;
+        let _one = self.syncing.lock().await;
+        let mut rows = store.models_in_force(KIND).await?;
         let (current, trial) = read_registry(&rows);
+        let mut looked = None;
         if let Some(trial) = trial {
             let experiment = self.experiment_for(trial, &current);
             let (stands, _) = experiment.experiment.look(store, &self.rollout()).await?;
             if let Some(verdict) = stands.filter(|v| *v != Verdict::Wait) {
                 end_trial(store, &trial.version, verdict).await?;
-                rows = store.models(KIND, ROWS).await?;
+                rows = store.models_in_force(KIND).await?;
             }
+            looked = Some(experiment);
         }
         let (current, trial) = read_registry(&rows);
-        let trial = trial.map(|t| self.experiment_for(t, &current));
+        let trial = trial.map(|t| match looked.take() {
+            // The trial just looked at keeps that look.
+            Some(looked) if looked.experiment.name == experiment_name(&t.version) => looked,
+            _ => self.experiment_for(t, &current),
+        });
         let current = Weights::from_version(&current).unwrap_or_default();
         let mut in_force = lock(&self.in_force);
         let same_trial = match (&in_force.canary, &trial) {
@@ -244,7 +252,8 @@ impl Weighting {
     /// registered before, or another set is on trial.
     pub async fn offer(&self, store: &Store, learned: LearnedSet) -> anyhow::Result<()> {
         let version = learned.weights.version();
-        if version == self.current().version() {
+        // While a trial runs, nothing changes its control: newer sets wait.
+        if version == self.current().version() || self.canary().is_some() {
             return Ok(());
         }
         let outcomes = (learned.positives + learned.negatives) as i64;
@@ -264,9 +273,11 @@ impl Weighting {
     }
 
     /// An operator ends the trial running; `None` when none runs. Every engine applies it at its
-    /// next look; this one at once.
+    /// next look; this one at once. The decision carries this engine's last look at that trial
+    /// (after catching up with the registry, so never a look at another one).
     pub async fn force(&self, store: &Store, verdict: Verdict) -> anyhow::Result<Option<DecisionRow>> {
-        let last = self.canary().and_then(|c| c.experiment.last_look());
+        self.sync(store).await?;
+        let last = self.canary().map(|c| (c.experiment.name.clone(), c.experiment.last_look()));
         let stands = force_in_registry(store, verdict, last).await?;
         self.sync(store).await?;
         Ok(stands)
@@ -279,7 +290,7 @@ async fn end_trial(store: &Store, version: &str, verdict: Verdict) -> anyhow::Re
         store.make_current(KIND, version, Some("canary")).await?;
         tracing::info!(weights = %version, "matcher weights promoted: in service for everyone");
     } else {
-        let rows = store.models(KIND, ROWS).await?;
+        let rows = store.models_in_force(KIND).await?;
         if let Some(row) = rows.iter().find(|r| r.version == version && r.status == "canary") {
             store.model_status(KIND, version, row.trained_at, "rolled_back").await?;
             tracing::info!(weights = %version, "matcher weights rolled back");
@@ -288,14 +299,15 @@ async fn end_trial(store: &Store, version: &str, verdict: Verdict) -> anyhow::Re
     Ok(())
 }
 
-/// An operator ends the trial the registry shows running, with `last` as its numbers where this
-/// process looked at it; every engine follows at its next look. `None` when none runs.
+/// An operator ends the trial the registry shows running, with `last` (an experiment's name and
+/// this process's newest look at it) as its numbers when it is that trial; every engine follows
+/// at its next look. `None` when none runs.
 pub async fn force_in_registry(
     store: &Store,
     verdict: Verdict,
-    last: Option<Decision>,
+    last: Option<(String, Option<Decision>)>,
 ) -> anyhow::Result<Option<DecisionRow>> {
-    let rows = store.models(KIND, ROWS).await?;
+    let rows = store.models_in_force(KIND).await?;
     let (current, trial) = read_registry(&rows);
     let Some(trial) = trial else { return Ok(None) };
     let experiment = Experiment::started_at(
@@ -306,8 +318,8 @@ pub async fn force_in_registry(
         trial.version.clone(),
         trial.first_served,
     );
-    if let Some(last) = last {
-        experiment.remember(last);
+    if let Some((_, Some(look))) = last.filter(|(name, _)| *name == experiment.name) {
+        experiment.remember(look);
     }
     let stands = experiment.force(store, verdict).await?;
     if let Some(verdict) = Verdict::parse(&stands.verdict) {

@@ -135,8 +135,8 @@ pub async fn run_worker(
                 () = &mut shutdown => break,
             }
         }
-        worker.follow_weights().await;
-        worker.process(entries).await;
+        let rebuild = worker.weights_changed();
+        worker.process(entries, rebuild).await;
     }
     tracing::info!("matcher worker stopped");
     Ok(())
@@ -154,19 +154,16 @@ struct Worker {
 }
 
 impl Worker {
-    /// Rebuilds and publishes every event this worker holds when the weight sets in force
-    /// changed (a trial started or ended), so no node serves lists scored with a set gone.
-    async fn follow_weights(&mut self) {
+    /// The events to rebuild and publish because the weight sets in force changed since the
+    /// lists this worker holds were built (a trial started or ended), so no node serves lists
+    /// scored with a set gone.
+    fn weights_changed(&mut self) -> Vec<Uuid> {
         let generation = self.engine.weighting().generation();
         if generation == self.weights_seen {
-            return;
+            return Vec::new();
         }
         self.weights_seen = generation;
-        for event in self.engine.held_events() {
-            if let Err(e) = self.apply(event, Job::full()).await {
-                tracing::warn!(error = %e, %event, "rebuilding with the weights in force failed");
-            }
-        }
+        self.engine.held_events()
     }
 
     /// Jobs of workers presumed dead, now this worker's.
@@ -178,19 +175,24 @@ impl Worker {
         Ok(entries)
     }
 
-    async fn process(&mut self, entries: Vec<Entry>) {
+    /// Applies the jobs read, merged per event, and a full rebuild of each event in `rebuild`.
+    async fn process(&mut self, entries: Vec<Entry>, rebuild: Vec<Uuid>) {
         let mut events: HashMap<Uuid, (Job, Vec<String>)> = HashMap::new();
         let mut malformed = Vec::new();
-        for (id, fields) in entries {
+        let jobs = entries.into_iter().map(|(id, fields)| {
             let event = fields.get("event").and_then(|e| e.parse::<Uuid>().ok());
             let job = fields.get("job").and_then(|j| serde_json::from_str::<Job>(j).ok());
-            match (event, job) {
-                (Some(event), Some(job)) => {
-                    let (merged, ids) = events.entry(event).or_default();
+            (Some(id), event.zip(job))
+        });
+        for (id, job) in jobs.chain(rebuild.into_iter().map(|event| (None, Some((event, Job::full()))))) {
+            match job {
+                Some((event, job)) => {
+                    // Merging is idempotent: the first job starts the event's merge as itself.
+                    let (merged, ids) = events.entry(event).or_insert_with(|| (job.clone(), Vec::new()));
                     merged.merge(job);
-                    ids.push(id);
+                    ids.extend(id);
                 }
-                _ => malformed.push(id),
+                None => malformed.extend(id),
             }
         }
         if !malformed.is_empty() {
@@ -210,7 +212,9 @@ impl Worker {
         let version_key = version_key(event);
         let current: Option<i64> = self.client.get(&version_key).await?;
         if self.versions.get(&event).copied() != current {
+            // Another worker took a job of this event: the pool here is stale whatever it holds.
             job.full = true;
+            job.if_missing = false;
         }
         let applied = self.engine.apply(event, job).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let key = lists_key(event);
