@@ -71,19 +71,9 @@ pub async fn read(state: &AppState) -> Result<ModelRegistry, ApiError> {
         // Matching runs in workers: the registry says which set is on trial (the workers look at
         // it; this node has no look of its own to show).
         None => running.extend(weight_rows.iter().find(|r| r.status == "canary").map(|r| {
-            RunningExperiment {
-                kind: MATCHER_KIND.to_owned(),
-                experiment: crate::suggest::rollout::experiment_name(&r.version),
-                canary_version: r.version.clone(),
-                control_version: weight_rows
-                    .iter()
-                    .filter(|c| c.status == "current")
-                    .max_by_key(|c| c.first_served)
-                    .map(|c| c.version.clone()),
-                share: state.recommender.rollout_share(),
-                started_at: time(r.first_served),
-                last_look: None,
-            }
+            let current = weight_rows.iter().filter(|c| c.status == "current").max_by_key(|c| c.first_served);
+            let control = current.map(|c| c.version.clone());
+            crate::suggest::rollout::trial_experiment(r, control).running(state.recommender.rollout_share())
         })),
     }
     versions.extend(weight_rows.into_iter().map(|m| {

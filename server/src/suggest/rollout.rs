@@ -123,6 +123,19 @@ pub fn experiment_name(version: &str) -> String {
     format!("matcher-{version}")
 }
 
+/// The experiment of registry row `trial` against the set `control`, dated from the row's first
+/// service (a restart resumes it there).
+pub fn trial_experiment(trial: &ModelRow, control: Option<String>) -> Experiment {
+    Experiment::started_at(
+        KIND,
+        experiment_name(&trial.version),
+        Metric::AcceptedPerSuggestion,
+        control,
+        trial.version.clone(),
+        trial.first_served,
+    )
+}
+
 fn row(version: &str, status: &str, interactions: i64, offline: String) -> ModelRow {
     let now = crate::store::now_ms();
     ModelRow {
@@ -236,14 +249,7 @@ impl Weighting {
         if let Some(running) = self.canary().filter(|c| c.experiment.name == name) {
             return running;
         }
-        let experiment = Experiment::started_at(
-            KIND,
-            name,
-            Metric::AcceptedPerSuggestion,
-            Some(control.to_owned()),
-            trial.version.clone(),
-            trial.first_served,
-        );
+        let experiment = trial_experiment(trial, Some(control.to_owned()));
         Arc::new(WeightCanary { weights: Weights::from_version(&trial.version).unwrap_or_default(), experiment })
     }
 
@@ -310,14 +316,7 @@ pub async fn force_in_registry(
     let rows = store.models_in_force(KIND).await?;
     let (current, trial) = read_registry(&rows);
     let Some(trial) = trial else { return Ok(None) };
-    let experiment = Experiment::started_at(
-        KIND,
-        experiment_name(&trial.version),
-        Metric::AcceptedPerSuggestion,
-        Some(current),
-        trial.version.clone(),
-        trial.first_served,
-    );
+    let experiment = trial_experiment(trial, Some(current));
     if let Some((_, Some(look))) = last.filter(|(name, _)| *name == experiment.name) {
         experiment.remember(look);
     }
