@@ -34,3 +34,24 @@ pub trait Catalog {
     /// interested in its tag.
     fn audience(&self, event: EventId) -> &[PersonId];
 }
+
+impl<T: Catalog + ?Sized> Catalog for &T {
+    fn calendar(&self) -> &[ScheduledEvent] {
+        (**self).calendar()
+    }
+    fn recommendations(&self, person: PersonId) -> &[EventId] {
+        (**self).recommendations(person)
+    }
+    fn suggestions(&self, person: PersonId, event: EventId) -> &[PersonId] {
+        (**self).suggestions(person, event)
+    }
+    fn search_results(&self, query: QueryId, page: u8) -> &[EventId] {
+        (**self).search_results(query, page)
+    }
+    fn organizer(&self, event: EventId) -> Option<PersonId> {
+        (**self).organizer(event)
+    }
+    fn audience(&self, event: EventId) -> &[PersonId] {
+        (**self).audience(event)
+    }
+}

@@ -23,5 +23,5 @@ pub use log::{Change, Item, Op};
 pub use predict::{HotSet, Prediction, Predictor, PredictorConfig};
 pub use prefetch::{PrefetchConfig, Prefetcher};
 pub use replay::{replay, PolicyKind, ReplaySettings, Report};
-pub use tier::{CachePolicy, Lru, NoCache, Stats, Tier};
+pub use tier::{CachePolicy, Clock, Lru, NoCache, Stats, Tier};
 pub use trace::{Trace, TraceConfig};

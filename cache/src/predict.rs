@@ -396,8 +396,8 @@ impl Hazard {
 }
 
 /// The predictor. See the module comment for the rules.
-pub struct Predictor<'a> {
-    catalog: &'a dyn Catalog,
+pub struct Predictor<C> {
+    catalog: C,
     config: PredictorConfig,
     clock_ms: u64,
     /// Session model: `[state][target][gap bin]` counts, then one cell per state for sessions
@@ -427,8 +427,10 @@ pub struct Predictor<'a> {
     last_sweep_ms: u64,
 }
 
-impl<'a> Predictor<'a> {
-    pub fn new(catalog: &'a dyn Catalog, config: PredictorConfig) -> Self {
+impl<C: Catalog> Predictor<C> {
+    /// A predictor for the period `catalog` covers: a reference for a replay, an owned catalog
+    /// for a server that keeps the predictor in a background task.
+    pub fn new(catalog: C, config: PredictorConfig) -> Self {
         let mut events = Vec::new();
         let mut event_index = Map::default();
         let mut attending: Map<PersonId, Vec<usize>> = Map::default();

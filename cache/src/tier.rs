@@ -17,6 +17,13 @@
 //! newest invalidations in a small, bounded set of fences. A refill built before the write carries
 //! the older version and is refused, so a slow load can never put back what a write removed. The
 //! fence memory is counted in the budget.
+//!
+//! A server node builds its tier with [`Clock::Shared`]: every version comes from one clock (a
+//! write takes the next tick; a load is stamped with the tick it started at). Then a forgotten
+//! fence can leave a floor behind (no refill older than the newest fence forgotten is taken), and
+//! a write that changes every key of a kind (a model swap, a new event on every list) is one floor
+//! for the kind rather than one fence per key. The replay's versions count per key, so its tiers
+//! use [`Clock::PerKey`], where a floor would compare unrelated counters and neither applies.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -102,6 +109,18 @@ impl Stats {
     pub fn misses_of(&self, kind: KeyKind) -> u64 {
         self.misses[kind.index()]
     }
+
+    /// These counters and `other`'s together: a tier's and those of the tiers it replaced.
+    pub fn add(&self, other: &Stats) -> Stats {
+        Stats {
+            hits: std::array::from_fn(|i| self.hits[i] + other.hits[i]),
+            misses: std::array::from_fn(|i| self.misses[i] + other.misses[i]),
+            prefetched: self.prefetched + other.prefetched,
+            prefetch_used: self.prefetch_used + other.prefetch_used,
+            prefetch_wasted: self.prefetch_wasted + other.prefetch_wasted,
+            refused_stale: self.refused_stale + other.refused_stale,
+        }
+    }
 }
 
 /// The shared atomic form of [`Stats`], which moka's eviction listener also writes.
@@ -175,16 +194,29 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Where the versions a tier compares come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// Each key counts its own writes (the replay).
+    PerKey,
+    /// One clock for every key (a server node): versions of different keys compare.
+    Shared,
+}
+
 /// The newest invalidation versions of recently written keys, oldest forgotten first.
 struct Fences {
     capacity: usize,
     newest: HashMap<Key, u64>,
     order: VecDeque<Key>,
+    /// With a shared clock, the newest version of any fence forgotten: no refill older than it is
+    /// taken, since it may have raced a write whose fence is gone. Always 0 with per-key clocks.
+    floor: u64,
+    clock: Clock,
 }
 
 impl Fences {
-    fn new(capacity: usize) -> Self {
-        Fences { capacity, newest: HashMap::new(), order: VecDeque::new() }
+    fn new(capacity: usize, clock: Clock) -> Self {
+        Fences { capacity, newest: HashMap::new(), order: VecDeque::new(), floor: 0, clock }
     }
 
     fn reserved_bytes(&self) -> u64 {
@@ -200,7 +232,10 @@ impl Fences {
             None => {
                 if self.order.len() == self.capacity {
                     if let Some(oldest) = self.order.pop_front() {
-                        self.newest.remove(&oldest);
+                        let forgotten = self.newest.remove(&oldest).unwrap_or(0);
+                        if self.clock == Clock::Shared {
+                            self.floor = self.floor.max(forgotten);
+                        }
                     }
                 }
                 self.newest.insert(key, version);
@@ -210,7 +245,8 @@ impl Fences {
     }
 
     fn known(&self, key: &Key) -> Option<Known> {
-        self.newest.get(key).map(|&v| Known::Invalidated(v))
+        let newest = self.newest.get(key).copied().unwrap_or(0).max(self.floor);
+        (newest > 0 || self.newest.contains_key(key)).then_some(Known::Invalidated(newest))
     }
 }
 
@@ -399,7 +435,7 @@ struct LruState {
 impl Lru {
     /// An LRU cache using at most `budget_bytes`, its fences included.
     pub fn new(budget_bytes: u64) -> Self {
-        let fences = Fences::new(fence_capacity(budget_bytes));
+        let fences = Fences::new(fence_capacity(budget_bytes), Clock::PerKey);
         let list = LruList::new(budget_bytes.saturating_sub(fences.reserved_bytes()));
         Lru { inner: Mutex::new(LruState { list, fences }), counters: Counters::default() }
     }
@@ -495,6 +531,9 @@ pub struct Tier {
     main: MainCache,
     staging: Option<Mutex<LruList<Entry>>>,
     fences: Mutex<Fences>,
+    /// With a shared clock, per kind: values older than this were made stale by a write to the
+    /// whole kind, and are neither served nor taken.
+    kind_floors: [AtomicU64; 6],
     counters: Arc<Counters>,
     budget_bytes: u64,
 }
@@ -502,8 +541,14 @@ pub struct Tier {
 impl Tier {
     /// A tier of `budget_bytes` in all, of which `staging_share` (0 to 0.9) holds prefetched
     /// values until their first read. With a share of 0, prefetches go straight into moka.
+    /// Versions count per key, as in the replay.
     pub fn new(budget_bytes: u64, staging_share: f64) -> Self {
-        let fences = Fences::new(fence_capacity(budget_bytes));
+        Self::with_clock(budget_bytes, staging_share, Clock::PerKey)
+    }
+
+    /// A tier whose versions all come from `clock`.
+    pub fn with_clock(budget_bytes: u64, staging_share: f64, clock: Clock) -> Self {
+        let fences = Fences::new(fence_capacity(budget_bytes), clock);
         let for_entries = budget_bytes.saturating_sub(fences.reserved_bytes());
         let share = staging_share.clamp(0.0, 0.9);
         // Truncation is intended: the staging area gets at most its share.
@@ -524,7 +569,41 @@ impl Tier {
             })
             .build_with_hasher(BuildHasherDefault::<DefaultHasher>::default());
         let staging = (staging_bytes > 0).then(|| Mutex::new(LruList::new(staging_bytes)));
-        Tier { main, staging, fences: Mutex::new(fences), counters, budget_bytes }
+        Tier { main, staging, fences: Mutex::new(fences), kind_floors: Default::default(), counters, budget_bytes }
+    }
+
+    /// Makes every value of `kind` older than `version` stale at once: a write that changed them
+    /// all. Only meaningful with a shared clock.
+    pub fn invalidate_kind(&self, kind: KeyKind, version: u64) {
+        self.kind_floors[kind.index()].fetch_max(version, Ordering::Relaxed);
+    }
+
+    /// Makes every value older than `version` stale and drops them all: what a node does when it
+    /// may have missed invalidations (its subscription to them was down).
+    pub fn invalidate_all(&self, version: u64) {
+        for kind in KeyKind::ALL {
+            self.invalidate_kind(kind, version);
+        }
+        self.main.invalidate_all();
+        if let Some(staging) = &self.staging {
+            let mut staging = lock(staging);
+            let budget = staging.capacity;
+            let gone = std::mem::replace(&mut *staging, LruList::new(budget));
+            drop(staging);
+            let wasted = gone.slots.iter().filter_map(|s| s.value.as_ref()).filter(|e| e.unread_prefetch()).count();
+            self.counters.prefetch_wasted.fetch_add(wasted as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// The values in the main cache (not those staged after a prefetch), for moving them into a
+    /// tier of another size.
+    pub fn entries(&self) -> Vec<(Key, Versioned<Payload>)> {
+        self.main.iter().map(|(key, entry)| (*key, entry.value)).collect()
+    }
+
+    /// Whether a value of `version` for `key` is older than a write to its whole kind.
+    fn below_kind_floor(&self, key: &Key, version: u64) -> bool {
+        version < self.kind_floors[key.kind().index()].load(Ordering::Relaxed)
     }
 
     /// The budget this tier was built with.
@@ -533,7 +612,7 @@ impl Tier {
     }
 
     fn fence_allows(&self, key: &Key, version: u64) -> bool {
-        accepts(lock(&self.fences).known(key), version)
+        !self.below_kind_floor(key, version) && accepts(lock(&self.fences).known(key), version)
     }
 
     /// Puts into moka under the version rule. Reading the current entry through moka's compute
@@ -570,7 +649,7 @@ impl CachePolicy for Tier {
     }
 
     fn get(&self, key: &Key) -> Option<Versioned<Payload>> {
-        if let Some(entry) = self.main.get(key) {
+        if let Some(entry) = self.main.get(key).filter(|e| !self.below_kind_floor(key, e.value.version)) {
             self.counters.hit(key);
             if entry.first_read_of_prefetch() {
                 Counters::add(&self.counters.prefetch_used);
@@ -580,6 +659,11 @@ impl CachePolicy for Tier {
         if let Some(staging) = &self.staging {
             let staged = lock(staging).remove(key);
             if let Some(entry) = staged {
+                if self.below_kind_floor(key, entry.value.version) {
+                    Counters::add(&self.counters.prefetch_wasted);
+                    self.counters.miss(key);
+                    return None;
+                }
                 self.counters.hit(key);
                 Counters::add(&self.counters.prefetch_used);
                 let value = entry.value.clone();
@@ -749,6 +833,44 @@ mod tests {
             assert_eq!(stats.prefetch_wasted, 1, "{}", policy.name());
             assert_eq!(stats.hits_of(KeyKind::Suggestions), 2, "{}", policy.name());
         }
+    }
+
+    #[test]
+    fn a_write_to_a_whole_kind_stales_its_older_values_only() {
+        let tier = Tier::with_clock(1 << 20, 0.25, Clock::Shared);
+        let (a, b, page) = (Key::Recommendations(PersonId(1)), Key::Recommendations(PersonId(2)), profile(3));
+        tier.put(a, value(10, 100));
+        tier.prefetch_put(b, value(11, 100));
+        tier.put(page, value(9, 100));
+        tier.invalidate_kind(KeyKind::Recommendations, 12);
+        assert!(tier.get(&a).is_none() && tier.get(&b).is_none(), "values from before the write are stale");
+        assert!(tier.get(&page).is_some(), "other kinds keep theirs");
+        assert!(!tier.put(a, value(11, 100)), "a load that started before the write is refused");
+        assert!(tier.put(a, value(12, 100)));
+        tier.run_maintenance();
+        assert_eq!(tier.get(&a).map(|v| v.version), Some(12));
+        assert_eq!(tier.stats().prefetch_wasted, 1);
+        tier.invalidate_all(13);
+        assert!(tier.get(&a).is_none() && tier.get(&page).is_none());
+        assert!(!tier.put(page, value(12, 100)) && tier.put(page, value(13, 100)));
+    }
+
+    #[test]
+    fn with_one_clock_a_forgotten_fence_leaves_a_floor() {
+        let budget = 64 * 1024;
+        let capacity = fence_capacity(budget) as u128;
+        let shared = Tier::with_clock(budget, 0.0, Clock::Shared);
+        let per_key = Tier::new(budget, 0.0);
+        // Write more keys than there are fences: the first write's fence is forgotten.
+        for i in 0..=capacity {
+            shared.invalidate(&profile(i), 100 + i as u64);
+            per_key.invalidate(&profile(i), 100 + i as u64);
+        }
+        // A load of the first key that started before its write (version 99) must not land.
+        assert!(!shared.put(profile(0), value(99, 10)));
+        assert!(shared.put(profile(0), value(100, 10)));
+        // Per-key versions of other keys do not compare, so the replay's tiers keep no floor.
+        assert!(per_key.put(profile(capacity + 7), value(1, 10)));
     }
 
     #[test]

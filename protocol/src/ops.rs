@@ -216,3 +216,106 @@ pub struct CapacityPlan {
     /// Planned spare capacity: 0.4 plans each replica at 1 / 1.4 = 71% of what it carries.
     pub headroom: f64,
 }
+
+/// `GET /ops/cache`: this node's read cache (docs/cache.md). Counters are since the node started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CacheStatus {
+    /// Whether the node keeps anything (`MINGLE_CACHE_MB` above 0).
+    pub enabled: bool,
+    /// Whether versions and invalidations are shared with other nodes through Redis.
+    pub shared: bool,
+    /// Whether the node hears every invalidation now; while it does not, it reads the database.
+    pub in_sync: bool,
+    /// The tier's size now: within the bounds, from the forecast.
+    pub budget_bytes: u64,
+    /// Bytes held, values and bookkeeping together.
+    pub used_bytes: u64,
+    /// The bounds the forecast sizes the tier within (`MINGLE_CACHE_MIN_MB`, `MINGLE_CACHE_MB`).
+    pub min_budget_bytes: u64,
+    pub max_budget_bytes: u64,
+    /// The latest look ahead; `null` until the first, made within 20 s of start-up.
+    pub forecast: Option<CacheForecast>,
+    /// Request-log lines the forecast fell too far behind to read.
+    pub log_dropped: u64,
+    /// Reads per kind of cached value.
+    pub kinds: Vec<CacheKindStats>,
+    /// Values loaded ahead of a predicted read and kept.
+    pub prefetched: u64,
+    /// Prefetched values read before they left the cache.
+    pub prefetch_used: u64,
+    /// Prefetched values that left the cache unread.
+    pub prefetch_wasted: u64,
+    /// `prefetch_used / (prefetch_used + prefetch_wasted)`; `null` before any left or was read.
+    pub prefetch_precision: Option<f64>,
+    /// Whether prefetching is on (`MINGLE_CACHE_PREFETCH`).
+    pub prefetch_enabled: bool,
+    /// Whether the prefetcher is resting after a minute in which most prefetches went unread.
+    pub prefetch_paused: bool,
+    /// Seconds spent loading prefetched values.
+    pub prefetch_load_seconds: f64,
+    /// What the prefetcher has learned: how often each trigger was followed by its read.
+    pub transitions: Vec<CacheTransition>,
+    /// Loads refused because a write made them stale while they ran.
+    pub refused_stale: u64,
+    /// Invalidations received from other nodes.
+    pub invalidations_received: u64,
+    /// The longest an invalidation from another node took to arrive, in milliseconds.
+    pub max_invalidation_lag_ms: u64,
+    /// How soon a read on this node sees another node's acknowledged write.
+    pub staleness_bound_ms: u64,
+    /// Invalidations that arrived later than the bound (must stay 0).
+    pub staleness_violations: u64,
+}
+
+/// Reads of one kind of cached value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CacheKindStats {
+    /// `event_page`, `attendee_count`, `profile`, `recommendations`, `suggestions` or `search_page`.
+    pub kind: String,
+    /// Reads served from this node's memory.
+    pub hits: u64,
+    /// Reads this node missed and the shared tier in Redis served.
+    pub shared_hits: u64,
+    /// Reads that loaded from the database (and filled both tiers).
+    pub misses: u64,
+    /// Reads that went to the database because the node was out of sync.
+    pub bypassed: u64,
+}
+
+/// One transition the prefetcher learns, such as a connection followed by opening
+/// recommendations within five minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CacheTransition {
+    pub name: String,
+    /// Triggers followed by the read within the window.
+    pub followed: u64,
+    /// Triggers whose window closed without the read.
+    pub unfollowed: u64,
+}
+
+/// What the read cache's forecast expects, and what it did about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CacheForecast {
+    pub made_at: DateTime<Utc>,
+    /// The next 15 and the next 60 minutes.
+    pub horizons: Vec<CacheHorizon>,
+    /// The tier's size the forecast asks for (the hot set with headroom), before the bounds.
+    pub wanted_bytes: u64,
+    /// The probability a predicted read needs for its value to be loaded ahead now; it rises
+    /// while prefetched values go unread.
+    pub threshold: f64,
+    /// Values loaded ahead at this look, and the seconds the loads took.
+    pub prefetched: u64,
+    pub prefetch_seconds: f64,
+}
+
+/// The load expected over one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CacheHorizon {
+    pub minutes: u64,
+    /// Distinct values expected to be read: the hot set.
+    pub distinct_keys: u64,
+    /// Bytes of the hot set: what the tier needs to hold it.
+    pub bytes: u64,
+    pub requests_per_minute: f64,
+}

@@ -115,6 +115,23 @@ pub struct Config {
     #[arg(long, env = "MINGLE_EMBEDDING_CACHE_MB", default_value_t = 256, global = true)]
     pub embedding_cache_mb: u64,
 
+    /// Most memory for the read cache, in MiB: event pages, seat counters, public profiles,
+    /// recommendation lists and search pages, serialized, dropped on every node by the writes that
+    /// change them (docs/cache.md). The cache is sized from its forecast of the next hour's hot
+    /// set, between `MINGLE_CACHE_MIN_MB` and this. 0 keeps nothing: every read goes to the
+    /// database.
+    #[arg(long, env = "MINGLE_CACHE_MB", default_value_t = 64, global = true)]
+    pub cache_mb: u64,
+
+    /// Least memory for the read cache, in MiB, however small the hot set forecast.
+    #[arg(long, env = "MINGLE_CACHE_MIN_MB", default_value_t = 16, global = true)]
+    pub cache_min_mb: u64,
+
+    /// Load what people are about to open (their recommendations, when their app connects) into
+    /// the read cache ahead of the request, in the background, while most of it gets read.
+    #[arg(long, env = "MINGLE_CACHE_PREFETCH", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub cache_prefetch: bool,
+
     /// Bearer token of the operator endpoints (`/ops/...`: the recommendation model's state, and
     /// retraining it now). Unset: they answer 403 `ops_disabled`. Like any bearer token it is a
     /// token68: letters, digits and `-._~+/`, optionally ending in `=` padding.

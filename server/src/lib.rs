@@ -18,6 +18,7 @@ pub mod http;
 pub mod mail;
 pub mod metrics;
 pub mod model;
+pub mod readcache;
 pub mod realtime;
 pub mod recommend;
 pub mod redis;
@@ -146,7 +147,19 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
     .context("starting the analytics pipeline")?;
     realtime.count_chat_in(analytics.clone());
     recommender.set_rollout(rollout);
-    Ok(AppState {
+    let (cache, requests) = {
+        let sizing = readcache::Sizing { min_bytes: config.cache_min_mb << 20, max_bytes: config.cache_mb << 20 };
+        let (clock, listener) = match config.redis_url.as_deref().filter(|u| !u.is_empty() && sizing.max_bytes > 0) {
+            Some(url) => {
+                let (clock, listener) =
+                    readcache::Clock::redis(url).await.context("connecting the read cache to Redis")?;
+                (clock, Some(listener))
+            }
+            None => (readcache::Clock::local(), None),
+        };
+        readcache::ReadCache::start(sizing, clock, listener, readcache::Prefetch::new(config.cache_prefetch), shutdown)
+    };
+    let state = AppState {
         store: store.clone(),
         tokens: Arc::new(TokenKeys::new(
             &secret,
@@ -191,8 +204,14 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
         realtime,
         analytics,
         capacity: capacity::Forecaster::new(config),
+        cache,
         shutdown: shutdown.clone(),
-    })
+    };
+    if let Some(requests) = requests {
+        let source = Arc::new(http::cached::Loads(state.clone()));
+        readcache::forecast::start(Arc::clone(&state.cache), source, requests, shutdown);
+    }
+    Ok(state)
 }
 
 /// Makes `dir` (0700) and the named files in it that exist (0600) accessible to this user only.

@@ -28,6 +28,14 @@ pub async fn subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
     Ok(client)
 }
 
+/// A connected subscriber client that does not subscribe again on its own after a reconnection:
+/// for a caller that must know what it missed in between, and resubscribes itself.
+pub async fn plain_subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
+    let client = builder(url)?.build_subscriber_client().context("configuring the Redis subscriber")?;
+    client.init().await.context("connecting to Redis")?;
+    Ok(client)
+}
+
 /// fred answers a blocking pop that waited its time and found nothing as a timeout error: that
 /// is "nothing yet", not a failure.
 pub fn nothing_came(e: &fred::error::Error) -> bool {

@@ -55,6 +55,9 @@ pub struct AppState {
     pub analytics: crate::analytics::Analytics,
     /// The capacity forecast, made in the background, answered by `GET /ops/capacity`.
     pub capacity: Arc<crate::capacity::Forecaster>,
+    /// The read cache: event pages, profiles, lists, dropped on every node by the writes that
+    /// change them.
+    pub cache: Arc<crate::readcache::ReadCache>,
     /// The process's shutdown, which every background loop and connection follows.
     pub shutdown: crate::shutdown::Shutdown,
 }

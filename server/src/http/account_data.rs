@@ -112,12 +112,16 @@ pub(crate) async fn delete_me(
     // Seats first, so the waitlist moves up as it would for any withdrawal.
     for event in state.store.upcoming_rsvp_events(user.id).await? {
         match state.store.cancel_rsvp(event, user.id).await {
-            Ok(change) => super::events::seats_changed(&state, event, Some(user.id), &change.promoted),
+            Ok(change) => {
+                let stale = super::cached::after_rsvp(event);
+                super::events::seats_changed(&state, event, Some(user.id), &change.promoted, &stale).await;
+            }
             Err(StoreError::Conflict(_) | StoreError::NotFound) => {}
             Err(e) => return Err(e.into()),
         }
     }
     let closed = state.store.close_account(user.id).await?;
+    state.cache.invalidate(&super::cached::after_account_closed(user.id)).await;
     // Its analytics go too: what is stored now, and behind it what is still on its way.
     state.store.analytics_forget(&state.analytics.key(user.id)).await?;
     state.analytics.forget(user.id);

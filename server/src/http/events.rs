@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
+use cache::Change;
 use chrono::Utc;
 use chrono_tz::Tz;
 use protocol::analytics::{ListKind, UsageEvent};
@@ -21,9 +23,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::cached;
 use crate::conflict::Conflict;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
+use crate::readcache;
 use crate::render::{self, EventContext};
 use crate::state::AppState;
 use crate::store::{
@@ -178,11 +182,18 @@ async fn load_event(state: &AppState, id: Uuid) -> ApiResult<EventRow> {
     state.store.event(id).await?.ok_or_else(|| ApiError::not_found("event"))
 }
 
-/// What follows every change to who holds a seat or is checked in at `event`: subscribers of
-/// `event:{id}` get the new counts, and the suggestions of everyone whose standing changed (the
-/// person concerned, if any, and everyone the change moved from the waitlist to a seat) are
-/// recomputed.
-pub(crate) fn seats_changed(state: &AppState, event: Uuid, person: Option<Uuid>, promoted: &[Uuid]) {
+/// What follows every change to who holds a seat or is checked in at `event`: what it made
+/// `stale` leaves the read cache on every node, subscribers of `event:{id}` get the new counts,
+/// and the suggestions of everyone whose standing changed (the person concerned, if any, and
+/// everyone the change moved from the waitlist to a seat) are recomputed.
+pub(crate) async fn seats_changed(
+    state: &AppState,
+    event: Uuid,
+    person: Option<Uuid>,
+    promoted: &[Uuid],
+    stale: &[readcache::Stale],
+) {
+    state.cache.invalidate(stale).await;
     state.realtime.counters_changed(event);
     if !promoted.is_empty() {
         tracing::info!(%event, promoted = promoted.len(), "waitlist promoted");
@@ -239,6 +250,8 @@ async fn create_event(
         return Err(ApiError::invalid("ends_at", "must be in the future"));
     }
     let row = state.store.create_event(&NewEvent { owner_id: user.id, fields, checkin_code: random_code(6) }).await?;
+    state.cache.invalidate(&cached::after_event_change(None)).await;
+    cached::wrote(&state, user.id, Change::Published(readcache::event(row.id)));
     state.analytics.record(Some(user.id), UsageEvent::EventCreated { event_id: row.id });
     Ok((StatusCode::CREATED, Json(render_one(&state, &row, Some(user.id)).await?)))
 }
@@ -295,6 +308,9 @@ async fn search_events(
     p.finish()?;
     let limit = limit?;
     let after = query.cursor.as_deref().map(render::decode_cursor).transpose()?;
+    // Every parameter that shapes the page, the viewer aside: the read cache's key for it.
+    let key =
+        search_key(&format!("{words:?}|{tag:?}|{from:?}|{to:?}|{:?}|{near:?}|{after:?}|{limit}", query.to.is_some()));
     let filter = EventFilter {
         words,
         tag,
@@ -305,15 +321,30 @@ async fn search_events(
         limit,
         member: None,
     };
-    let mut rows = state.store.search_events(&filter).await?;
-    let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
-    let items = render_events(&state, &rows, viewer, near.map(|(lat, lon, _)| (lat, lon))).await?;
+    let run = |viewer: Option<Uuid>| {
+        let (state, filter) = (&state, &filter);
+        async move {
+            let mut rows = state.store.search_events(filter).await?;
+            let next_cursor = page_cursor(&mut rows, limit, |r| (r.starts_at, r.id));
+            let items = render_events(state, &rows, viewer, near.map(|(lat, lon, _)| (lat, lon))).await?;
+            Ok(Page { items, next_cursor, request_id: None })
+        }
+    };
+    let mut page = cached::search_page(&state, key, viewer, run(None), run(viewer)).await?;
     // What a signed-in person was shown, so that an open and an RSVP can be credited to it.
-    let request_id = viewer.map(|viewer| {
+    page.request_id = viewer.map(|viewer| {
         let list = if filter.words.is_some() { ListKind::Search } else { ListKind::Browse };
-        state.analytics.shown(viewer, list, items.iter().map(|e| e.id), None, None, None)
+        state.analytics.shown(viewer, list, page.items.iter().map(|e| e.id), None, None, None)
     });
-    Ok(Json(Page { items, next_cursor, request_id }))
+    Ok(Json(page))
+}
+
+/// A search's key in the read cache, from its parameters written out.
+fn search_key(parameters: &str) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    parameters.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The caller's own events, unlisted ones included: those they organize, those they RSVPed to,
@@ -365,9 +396,17 @@ async fn get_event(
     State(state): State<AppState>,
     MaybeAuthUser(viewer): MaybeAuthUser,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Event>> {
-    let row = load_event(&state, id).await?;
-    Ok(Json(render_one(&state, &row, viewer).await?))
+) -> ApiResult<Response> {
+    let page = |viewer| {
+        let state = &state;
+        async move { render_one(state, &load_event(state, id).await?, viewer).await }
+    };
+    Box::pin(cached::event_page(&state, id, viewer, public_page(&state, id), page(viewer))).await
+}
+
+/// An event's page for nobody in particular: what the read cache holds.
+pub(crate) async fn public_page(state: &AppState, id: Uuid) -> ApiResult<Event> {
+    render_one(state, &load_event(state, id).await?, None).await
 }
 
 /// Edit an event (organizers). Absent fields stay; `null` clears `venue`, `online_url` or
@@ -431,7 +470,8 @@ async fn update_event(
     if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
         tracing::error!(error = %e, event = %id, "pushing an event update live failed");
     }
-    seats_changed(&state, id, None, &promoted);
+    seats_changed(&state, id, None, &promoted, &cached::after_event_change(Some(id))).await;
+    cached::wrote(&state, user.id, Change::EventEdit(readcache::event(id)));
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }
 
@@ -449,6 +489,7 @@ async fn delete_event(
     }
     let members = state.store.event_members(id).await?;
     state.store.delete_event(id).await?;
+    state.cache.invalidate(&cached::after_event_change(Some(id))).await;
     state.realtime.access_changed(members).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -487,7 +528,8 @@ async fn set_rsvp(
     ApiJson(body): ApiJson<RsvpRequest>,
 ) -> ApiResult<Json<Rsvp>> {
     let change = state.store.set_rsvp(id, user.id, body.status == RsvpIntent::Going).await.map_err(not_found_event)?;
-    seats_changed(&state, id, Some(user.id), &change.promoted);
+    seats_changed(&state, id, Some(user.id), &change.promoted, &cached::after_rsvp(id)).await;
+    cached::wrote(&state, user.id, Change::Rsvp(readcache::event(id)));
     let row = change.rsvp.ok_or_else(|| anyhow::anyhow!("RSVP missing after upsert"))?;
     state.analytics.record(Some(user.id), UsageEvent::Rsvp { event_id: id, status: row.status });
     if row.status != RsvpStatus::Going {
@@ -513,7 +555,8 @@ async fn cancel_rsvp(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     let change = state.store.cancel_rsvp(id, user.id).await.map_err(not_found_event)?;
-    seats_changed(&state, id, Some(user.id), &change.promoted);
+    seats_changed(&state, id, Some(user.id), &change.promoted, &cached::after_rsvp(id)).await;
+    cached::wrote(&state, user.id, Change::Rsvp(readcache::event(id)));
     state.analytics.record(Some(user.id), UsageEvent::RsvpWithdrawn { event_id: id });
     state.realtime.access_changed(vec![user.id]).await;
     Ok(StatusCode::NO_CONTENT)
@@ -615,7 +658,8 @@ async fn check_in(
         (None, Some(_)) => return Err(ApiError::Forbidden("wrong_code", "check-in code does not match".to_owned())),
     };
     let outcome = state.store.check_in(id, attendee).await.map_err(not_found_event)?;
-    seats_changed(&state, id, Some(attendee), &[]);
+    seats_changed(&state, id, Some(attendee), &[], &cached::after_check_in(id)).await;
+    cached::wrote(&state, attendee, Change::CheckIn(readcache::event(id)));
     let (at, newly) = match outcome {
         CheckinOutcome::CheckedIn { at } => (at, true),
         CheckinOutcome::AlreadyCheckedIn { at } => (at, false),
@@ -645,6 +689,7 @@ async fn post_announcement(
     }
     p.finish()?;
     let row = state.store.create_announcement(id, user.id, &text).await?;
+    cached::wrote(&state, user.id, Change::Announcement(readcache::event(id)));
     let announcement = render::announcement(&row);
     let body = MessageBody::Announcement { announcement: announcement.clone() };
     if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
@@ -686,6 +731,7 @@ async fn add_organizer(
         return Err(ApiError::not_found("user"));
     }
     state.store.add_organizer(id, body.user_id).await?;
+    state.cache.invalidate(&cached::after_event_change(Some(id))).await;
     let row = load_event(&state, id).await?;
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }
@@ -707,6 +753,7 @@ async fn remove_organizer(
         return Err(ApiError::Forbidden("not_owner", "only the owner removes other organizers".to_owned()));
     }
     if state.store.remove_organizer(id, target).await? {
+        state.cache.invalidate(&cached::after_event_change(Some(id))).await;
         state.realtime.access_changed(vec![target]).await;
         Ok(StatusCode::NO_CONTENT)
     } else {

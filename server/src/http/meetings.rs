@@ -222,6 +222,8 @@ async fn act(state: AppState, user: AuthUser, id: Uuid, action: MeetingAction) -
     if let Some(answered) = answered {
         state.analytics.record(Some(user.id), answered);
     }
+    // Who met whom weighs both people's recommendations ("people you met are going").
+    state.cache.invalidate(&super::cached::after_meeting(row.from_user, row.to_user)).await;
     let meeting = render_meeting(&state, &row).await?;
     notify(&state, &meeting).await;
     state.suggester.people_changed(row.event_id, [row.from_user, row.to_user]);

@@ -6,6 +6,7 @@ mod account_security;
 mod accounts;
 mod activity;
 mod analytics;
+pub(crate) mod cached;
 mod channels;
 mod events;
 mod export;

@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use protocol::error::ErrorBody;
 use protocol::ops::{
-    BrokerState, CapacityForecast, Health, HealthStatus, NotReadyReason, Readiness, ReadyStatus, RecommendationModel,
-    RecommendationModelStatus, RetrainStarted,
+    BrokerState, CacheStatus, CapacityForecast, Health, HealthStatus, NotReadyReason, Readiness, ReadyStatus,
+    RecommendationModel, RecommendationModelStatus, RetrainStarted,
 };
 use sha2::{Digest as _, Sha256};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(recommendation_model))
         .routes(routes!(retrain_recommendations))
         .routes(routes!(capacity))
+        .routes(routes!(cache_status))
         .routes(routes!(platform_analytics))
         .routes(routes!(model_registry))
         .routes(routes!(force_decision))
@@ -102,6 +103,16 @@ async fn capacity(State(state): State<AppState>, headers: HeaderMap) -> Result<J
     operator(&state, &headers)?;
     let latest = state.capacity.latest().ok_or(ApiError::Unavailable)?;
     Ok(Json(CapacityForecast::clone(&latest)))
+}
+
+/// This node's read cache: memory, hit rate per kind, prefetch precision and cost, invalidations
+/// from other nodes and how late the latest arrived, and staleness-bound violations (docs/cache.md).
+#[utoipa::path(get, path = "/ops/cache", tag = "operations", security(("ops" = [])),
+    responses((status = 200, body = CacheStatus), (status = 401, body = ErrorBody),
+        (status = 403, description = "`ops_disabled`: MINGLE_OPS_TOKEN is not set", body = ErrorBody)))]
+async fn cache_status(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<CacheStatus>, ApiError> {
+    operator(&state, &headers)?;
+    Ok(Json(state.cache.status()))
 }
 
 /// The platform over the last `days` days (default 30): active people per day, week and month,

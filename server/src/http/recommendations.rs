@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use protocol::analytics::ListKind;
+use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, AuthUser};
@@ -53,30 +54,54 @@ async fn recommended_events(
         }
     };
     p.finish()?;
-    let me =
-        state.store.user_by_id(user.id).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
+    let limit = limit as usize;
+    // A list near a place is ranked for that place; the cache holds the list for anywhere.
+    let list = match near {
+        Some(_) => rank(state.clone(), user.id, near, limit).await?,
+        None => {
+            let mut list =
+                super::cached::recommendations(&state, user.id, rank(state.clone(), user.id, None, MAX_LIMIT)).await?;
+            list.items.truncate(limit);
+            list
+        }
+    };
+    let request_id = state.analytics.shown(
+        user.id,
+        ListKind::Recommendations,
+        list.items.iter().map(|r| r.event.id),
+        None,
+        list.model_version.map(|v| v.to_string()),
+        list.variant.map(|v| v.as_str()),
+    );
+    Ok(Json(RecommendationList { items: list.items, model_version: list.model_version, request_id }))
+}
+
+/// The longest list a person may ask for, which is the one cached.
+pub(crate) const MAX_LIMIT: usize = 50;
+
+/// Ranks `user`'s best `limit` events afresh, near `near` when given.
+pub(crate) async fn rank(
+    state: AppState,
+    user: Uuid,
+    near: Option<(f64, f64)>,
+    limit: usize,
+) -> ApiResult<super::cached::CachedRecommendations> {
+    let built_at_ms = crate::store::now_ms();
+    let me = state.store.user_by_id(user).await?.ok_or_else(|| ApiError::unauthorized("account no longer exists"))?;
     let inputs = Recommender::inputs(&state.store, me, near).await?;
     let recommender = std::sync::Arc::clone(&state.recommender);
     // While a canary runs, the person's arm picks the model.
-    let (model, variant) = recommender.model_for(&state.analytics.key(user.id));
+    let (model, variant) = recommender.model_for(&state.analytics.key(user));
     let model_version = model.as_ref().map(|c| c.version);
-    let ranked = tokio::task::spawn_blocking(move || recommender.rank_with(inputs, limit as usize, model))
+    let ranked = tokio::task::spawn_blocking(move || recommender.rank_with(inputs, limit, model))
         .await
         .map_err(anyhow::Error::from)?;
     let rows: Vec<_> = ranked.iter().map(|r| r.event.clone()).collect();
-    let events = super::events::render_events(&state, &rows, Some(user.id), near).await?;
+    let events = super::events::render_events(&state, &rows, Some(user), near).await?;
     let items = ranked
         .into_iter()
         .zip(events)
         .map(|(r, event)| EventRecommendation { event, score: r.score, reasons: r.reasons })
-        .collect::<Vec<_>>();
-    let request_id = state.analytics.shown(
-        user.id,
-        ListKind::Recommendations,
-        items.iter().map(|r| r.event.id),
-        None,
-        model_version.map(|v| v.to_string()),
-        variant.map(|v| v.as_str()),
-    );
-    Ok(Json(RecommendationList { items, model_version, request_id }))
+        .collect();
+    Ok(super::cached::CachedRecommendations { built_at_ms, model_version, variant, items })
 }

@@ -50,6 +50,10 @@ async fn suggestions(
     check_participant(&state, id, user.id).await?;
     match state.suggester.list(id, user.id).await {
         Ok(listed) => {
+            // The list lives in the matcher, not in the read cache: it weighs nothing in the
+            // cache's size, but its reads teach the forecast when people open it.
+            let key = cache::Key::Suggestions(crate::readcache::person(user.id), crate::readcache::event(id));
+            state.cache.read_by(Some(user.id), key, 0);
             let request_id = state.analytics.shown(
                 user.id,
                 ListKind::Suggestions,
@@ -100,6 +104,7 @@ async fn feedback(
     }
     state.store.record_suggestion_feedback(id, user.id, target, body.verdict).await?;
     if body.verdict == Verdict::Met {
+        state.cache.invalidate(&super::cached::after_meeting(user.id, target)).await;
         state.analytics.record(Some(user.id), UsageEvent::Met { event_id: id, with: target });
     }
     state.suggester.people_changed(id, [user.id, target]);

@@ -59,6 +59,8 @@ async fn update_me(
         crate::store::StoreError::NotFound => ApiError::unauthorized("account no longer exists"),
         other => other.into(),
     })?;
+    state.cache.invalidate(&super::cached::after_profile_edit(user.id)).await;
+    super::cached::wrote(&state, user.id, cache::Change::ProfileEdit);
     state.suggester.user_changed(user.id).await;
     if changes.visibility == Some(ProfileVisibility::Hidden) {
         // Hiding closes the person's conversations: both sides stop receiving them.
@@ -78,12 +80,8 @@ async fn get_user(
     viewer: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Profile>> {
-    let row = state.store.user_by_id(id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     // Invisible profiles answer exactly like missing ones, so visibility cannot be probed.
-    if !state.store.can_view_profile(viewer.id, &row).await? {
-        return Err(ApiError::not_found("user"));
-    }
-    Ok(Json(render::profile(&row)))
+    super::cached::profile(&state, viewer.id, id).await?.map(Json).ok_or_else(|| ApiError::not_found("user"))
 }
 
 /// Users the signed-in user has blocked.

@@ -75,6 +75,9 @@ pub async fn upgrade(
     if !realtime.allow_connect(address) {
         return Err(ApiError::RateLimited { retry_after_secs: 1 });
     }
+    // An app that connects most often opens its person's recommendations next.
+    state.cache.log().record(claims.user, cache::Op::Connect);
+    crate::http::cached::prefetch_recommendations(&state, claims.user);
     let settings = &realtime.settings;
     let ws = ws
         .protocols([SUBPROTOCOL, SUBPROTOCOL_MSGPACK])

@@ -3,6 +3,8 @@
 //! An event's seats are counted in [`EVENT_SELECT`] from the RSVPs; who holds them changes in
 //! `rsvps.rs`, which an edit that raises the capacity calls into to promote the waitlist.
 
+use std::collections::HashMap;
+
 use protocol::events::{EventVisibility, RsvpStatus};
 use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
@@ -58,6 +60,26 @@ pub(super) const EVENT_SELECT: &str =
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'interested') AS interested_count, \
     (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.checked_in_at IS NOT NULL) AS checked_in_count \
     FROM events e";
+
+/// An event of a day's calendar, with who is going.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayEvent {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub going: Vec<Uuid>,
+}
+
+/// An event's seat counters: what every RSVP and check-in changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
+pub struct EventCounts {
+    pub id: Uuid,
+    pub going_count: i64,
+    pub waitlist_count: i64,
+    pub interested_count: i64,
+    pub checked_in_count: i64,
+}
 
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
@@ -398,6 +420,57 @@ impl Store {
             }
             qb.push(") ORDER BY o.added_at, o.user_id");
             qb.build_query_as::<(Uuid, Uuid)>().fetch_all(pool).await?
+        }))
+    }
+
+    /// Events not cancelled starting from `from` to `to` (ms), each with its owner, start and end,
+    /// and who is going: the day's calendar the read cache forecasts from.
+    pub async fn day_events(&self, from: i64, to: i64) -> StoreResult<Vec<DayEvent>> {
+        const EVENTS: &str = "SELECT id, owner_id, starts_at, ends_at FROM events \
+             WHERE starts_at >= $1 AND starts_at < $2 AND cancelled_at IS NULL ORDER BY starts_at, id";
+        const GOING: &str = "SELECT r.event_id, r.user_id FROM rsvps r JOIN events e ON e.id = r.event_id \
+             WHERE e.starts_at >= $1 AND e.starts_at < $2 AND e.cancelled_at IS NULL AND r.status = 'going'";
+        let (events, going) = with_pool!(self, pool, _d => {
+            let events = sqlx::query_as::<_, (Uuid, Uuid, i64, i64)>(EVENTS).bind(from).bind(to).fetch_all(pool).await?;
+            let going = sqlx::query_as::<_, (Uuid, Uuid)>(GOING).bind(from).bind(to).fetch_all(pool).await?;
+            (events, going)
+        });
+        let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (event, user) in going {
+            attendees.entry(event).or_default().push(user);
+        }
+        Ok(events
+            .into_iter()
+            .map(|(id, owner_id, starts_at, ends_at)| DayEvent {
+                id,
+                owner_id,
+                starts_at,
+                ends_at,
+                going: attendees.remove(&id).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// The seat counters of each event in `events` that exists.
+    pub async fn event_counts(&self, events: &[Uuid]) -> StoreResult<Vec<EventCounts>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, pool, _d => {
+            let mut qb = QueryBuilder::new(
+                "SELECT e.id, \
+                 (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going') AS going_count, \
+                 (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waitlist_count, \
+                 (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'interested') AS interested_count, \
+                 (SELECT COUNT(*) FROM rsvps r WHERE r.event_id = e.id AND r.checked_in_at IS NOT NULL) AS checked_in_count \
+                 FROM events e WHERE e.id IN (",
+            );
+            let mut list = qb.separated(", ");
+            for id in events {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as::<EventCounts>().fetch_all(pool).await?
         }))
     }
 

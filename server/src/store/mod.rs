@@ -41,7 +41,9 @@ pub use announcements::AnnouncementRow;
 pub use capacity::{CalendarRow, PastEventRow, ARRIVAL_BIN_MS};
 pub use channels::{ChannelHead, StoredMessage, CHANNEL_RETENTION};
 pub use closing::{ClosedAccount, ExportRows, DELETED_NAME};
-pub use events::{EventChanges, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields};
+pub use events::{
+    DayEvent, EventChanges, EventCounts, EventFields, EventFilter, EventRow, Membership, NewEvent, VenueFields,
+};
 pub use identities::{IdentityRow, ProviderLogin};
 pub use meetings::{MeetingAction, MeetingRow, NewMeeting};
 pub use models::{ArmSums, DecisionRow, ModelRow};

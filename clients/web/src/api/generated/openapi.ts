@@ -1273,6 +1273,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/ops/cache': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This node's read cache: memory, hit rate per kind, prefetch precision and cost, invalidations
+     *     from other nodes and how late the latest arrived, and staleness-bound violations (docs/cache.md).
+     */
+    get: operations['cache_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ops/capacity': {
     parameters: {
       query?: never;
@@ -1564,6 +1584,180 @@ export interface components {
     };
     /** @enum {string} */
     BrokerState: 'connected' | 'disconnected';
+    /** @description What the read cache's forecast expects, and what it did about it. */
+    CacheForecast: {
+      /** @description The next 15 and the next 60 minutes. */
+      horizons: components['schemas']['CacheHorizon'][];
+      /** Format: date-time */
+      made_at: string;
+      /** Format: double */
+      prefetch_seconds: number;
+      /**
+       * Format: int64
+       * @description Values loaded ahead at this look, and the seconds the loads took.
+       */
+      prefetched: number;
+      /**
+       * Format: double
+       * @description The probability a predicted read needs for its value to be loaded ahead now; it rises
+       *     while prefetched values go unread.
+       */
+      threshold: number;
+      /**
+       * Format: int64
+       * @description The tier's size the forecast asks for (the hot set with headroom), before the bounds.
+       */
+      wanted_bytes: number;
+    };
+    /** @description The load expected over one horizon. */
+    CacheHorizon: {
+      /**
+       * Format: int64
+       * @description Bytes of the hot set: what the tier needs to hold it.
+       */
+      bytes: number;
+      /**
+       * Format: int64
+       * @description Distinct values expected to be read: the hot set.
+       */
+      distinct_keys: number;
+      /** Format: int64 */
+      minutes: number;
+      /** Format: double */
+      requests_per_minute: number;
+    };
+    /** @description Reads of one kind of cached value. */
+    CacheKindStats: {
+      /**
+       * Format: int64
+       * @description Reads that went to the database because the node was out of sync.
+       */
+      bypassed: number;
+      /**
+       * Format: int64
+       * @description Reads served from this node's memory.
+       */
+      hits: number;
+      /** @description `event_page`, `attendee_count`, `profile`, `recommendations`, `suggestions` or `search_page`. */
+      kind: string;
+      /**
+       * Format: int64
+       * @description Reads that loaded from the database (and filled both tiers).
+       */
+      misses: number;
+      /**
+       * Format: int64
+       * @description Reads this node missed and the shared tier in Redis served.
+       */
+      shared_hits: number;
+    };
+    /** @description `GET /ops/cache`: this node's read cache (docs/cache.md). Counters are since the node started. */
+    CacheStatus: {
+      /**
+       * Format: int64
+       * @description The tier's size now: within the bounds, from the forecast.
+       */
+      budget_bytes: number;
+      /** @description Whether the node keeps anything (`MINGLE_CACHE_MB` above 0). */
+      enabled: boolean;
+      forecast?: null | components['schemas']['CacheForecast'];
+      /** @description Whether the node hears every invalidation now; while it does not, it reads the database. */
+      in_sync: boolean;
+      /**
+       * Format: int64
+       * @description Invalidations received from other nodes.
+       */
+      invalidations_received: number;
+      /** @description Reads per kind of cached value. */
+      kinds: components['schemas']['CacheKindStats'][];
+      /**
+       * Format: int64
+       * @description Request-log lines the forecast fell too far behind to read.
+       */
+      log_dropped: number;
+      /** Format: int64 */
+      max_budget_bytes: number;
+      /**
+       * Format: int64
+       * @description The longest an invalidation from another node took to arrive, in milliseconds.
+       */
+      max_invalidation_lag_ms: number;
+      /**
+       * Format: int64
+       * @description The bounds the forecast sizes the tier within (`MINGLE_CACHE_MIN_MB`, `MINGLE_CACHE_MB`).
+       */
+      min_budget_bytes: number;
+      /** @description Whether prefetching is on (`MINGLE_CACHE_PREFETCH`). */
+      prefetch_enabled: boolean;
+      /**
+       * Format: double
+       * @description Seconds spent loading prefetched values.
+       */
+      prefetch_load_seconds: number;
+      /** @description Whether the prefetcher is resting after a minute in which most prefetches went unread. */
+      prefetch_paused: boolean;
+      /**
+       * Format: double
+       * @description `prefetch_used / (prefetch_used + prefetch_wasted)`; `null` before any left or was read.
+       */
+      prefetch_precision?: number | null;
+      /**
+       * Format: int64
+       * @description Prefetched values read before they left the cache.
+       */
+      prefetch_used: number;
+      /**
+       * Format: int64
+       * @description Prefetched values that left the cache unread.
+       */
+      prefetch_wasted: number;
+      /**
+       * Format: int64
+       * @description Values loaded ahead of a predicted read and kept.
+       */
+      prefetched: number;
+      /**
+       * Format: int64
+       * @description Loads refused because a write made them stale while they ran.
+       */
+      refused_stale: number;
+      /** @description Whether versions and invalidations are shared with other nodes through Redis. */
+      shared: boolean;
+      /**
+       * Format: int64
+       * @description How soon a read on this node sees another node's acknowledged write.
+       */
+      staleness_bound_ms: number;
+      /**
+       * Format: int64
+       * @description Invalidations that arrived later than the bound (must stay 0).
+       */
+      staleness_violations: number;
+      /** @description What the prefetcher has learned: how often each trigger was followed by its read. */
+      transitions: components['schemas']['CacheTransition'][];
+      /**
+       * Format: int64
+       * @description Bytes held, values and bookkeeping together.
+       */
+      used_bytes: number;
+    };
+    /**
+     * @description One transition the prefetcher learns, such as a connection followed by opening
+     *     recommendations within five minutes.
+     */
+    CacheTransition: {
+      /**
+       * Format: int64
+       * @description Triggers followed by the read within the window.
+       */
+      followed: number;
+      name: string;
+      /**
+       * Format: int64
+       * @description Triggers whose window closed without the read.
+       */
+      unfollowed: number;
+    };
     /** @description One event behind the forecast, and why it counts as much as it does. */
     CapacityDriver: {
       /** Format: int64 */
@@ -9094,6 +9288,42 @@ export interface operations {
         };
       };
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  cache_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CacheStatus'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `ops_disabled`: MINGLE_OPS_TOKEN is not set */
+      403: {
         headers: {
           [name: string]: unknown;
         };
