@@ -611,6 +611,37 @@ impl Tier {
         self.budget_bytes
     }
 
+    /// Checks a value just stored against the fences again, and drops it if an invalidation ran
+    /// between the check before storing and the store: on a server, invalidations arrive on
+    /// other threads. Removing a newer value stored meanwhile only costs a miss.
+    fn settle(&self, key: &Key, version: u64) -> bool {
+        if self.fence_allows(key, version) {
+            return true;
+        }
+        self.main.invalidate(key);
+        self.drop_staged(key);
+        Counters::add(&self.counters.refused_stale);
+        false
+    }
+
+    /// Takes over `other`'s fences and floors: a tier replacing `other` then refuses whatever
+    /// `other` would have refused.
+    pub fn adopt_versions(&self, other: &Tier) {
+        {
+            let theirs = lock(&other.fences);
+            let mut ours = lock(&self.fences);
+            ours.floor = ours.floor.max(theirs.floor);
+            for key in &theirs.order {
+                if let Some(&version) = theirs.newest.get(key) {
+                    ours.note(*key, version);
+                }
+            }
+        }
+        for kind in KeyKind::ALL {
+            self.invalidate_kind(kind, other.kind_floors[kind.index()].load(Ordering::Relaxed));
+        }
+    }
+
     fn fence_allows(&self, key: &Key, version: u64) -> bool {
         !self.below_kind_floor(key, version) && accepts(lock(&self.fences).known(key), version)
     }
@@ -669,6 +700,7 @@ impl CachePolicy for Tier {
                 let value = entry.value.clone();
                 // Read once: from here on moka's admission decides whether it stays.
                 self.store_main(*key, Entry::filled(entry.value));
+                self.settle(key, value.version);
                 return Some(value);
             }
         }
@@ -682,14 +714,16 @@ impl CachePolicy for Tier {
             return false;
         }
         self.drop_staged(&key);
-        self.store_main(key, Entry::filled(value))
+        let version = value.version;
+        self.store_main(key, Entry::filled(value)) && self.settle(&key, version)
     }
 
     fn prefetch_put(&self, key: Key, value: Versioned<Payload>) -> bool {
         if self.contains(&key) || !self.fence_allows(&key, value.version) {
             return false;
         }
-        match &self.staging {
+        let version = value.version;
+        let kept = match &self.staging {
             Some(staging) => {
                 let weight = entry_weight(&value);
                 let gone = lock(staging).insert(key, Entry::prefetched(value), weight);
@@ -712,7 +746,8 @@ impl CachePolicy for Tier {
                 self.main.insert(key, Entry::prefetched(value));
                 true
             }
-        }
+        };
+        kept && self.settle(&key, version)
     }
 
     fn invalidate(&self, key: &Key, version: u64) {
@@ -871,6 +906,20 @@ mod tests {
         assert!(shared.put(profile(0), value(100, 10)));
         // Per-key versions of other keys do not compare, so the replay's tiers keep no floor.
         assert!(per_key.put(profile(capacity + 7), value(1, 10)));
+    }
+
+    #[test]
+    fn a_tier_that_takes_over_refuses_what_the_old_one_would() {
+        let old = Tier::with_clock(1 << 20, 0.0, Clock::Shared);
+        old.put(profile(1), value(3, 10));
+        old.put(Key::Recommendations(PersonId(2)), value(3, 10));
+        old.invalidate(&profile(1), 5);
+        old.invalidate_kind(KeyKind::Recommendations, 6);
+        let new = Tier::with_clock(1 << 19, 0.0, Clock::Shared);
+        new.adopt_versions(&old);
+        assert!(!new.put(profile(1), value(4, 10)), "a fence moves over");
+        assert!(!new.put(Key::Recommendations(PersonId(2)), value(3, 10)), "a floor moves over");
+        assert!(new.put(profile(1), value(5, 10)) && new.put(profile(9), value(1, 10)));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub enum Scenario {
     LiveMatch,
     Rest,
     Analytics,
+    Cache,
 }
 
 /// Mingle's realtime and REST performance next to a Socket.IO peer, on this machine.
@@ -62,8 +63,9 @@ pub struct Args {
 
     /// An empty PostgreSQL database for the REST scenario's second run; without it, only
     /// SQLite is measured. When the idle scenario runs on several Mingle nodes, they share it
-    /// first (with Redis, see --redis-url), leaving their few accounts behind. The analytics
-    /// scenario creates databases of its own beside it (with `psql`, as this role) and drops them.
+    /// first (with Redis, see --redis-url), leaving their few accounts behind. The analytics and
+    /// cache scenarios create databases of their own beside it (with `psql`, as this role) and
+    /// drop them.
     #[arg(long, env = "LOADTEST_POSTGRES_URL")]
     pub postgres_url: Option<String>,
 
@@ -137,6 +139,12 @@ pub struct Args {
     #[arg(long, env = "LOADTEST_ANALYTICS_SENDERS", default_value_t = 4)]
     pub analytics_senders: usize,
 
+    /// Sessions of the cache scenario in each of its runs (cache off, then on): each a demo
+    /// account's app opening (its WebSocket, then recommendations, event pages, profiles and
+    /// recommendations again), 8 at a time. At most the demo world's 3,000 accounts.
+    #[arg(long, env = "LOADTEST_CACHE_SESSIONS")]
+    pub cache_sessions: Option<usize>,
+
     /// Loopback source addresses (127.0.0.1 upwards) client sockets are spread over.
     #[arg(long, env = "LOADTEST_SOURCE_ADDRESSES", default_value_t = 16)]
     pub source_addresses: usize,
@@ -187,6 +195,7 @@ pub struct Plan {
     pub rest_secs: u64,
     pub analytics_secs: u64,
     pub analytics_senders: usize,
+    pub cache_sessions: usize,
     pub source_addresses: usize,
     pub connect_concurrency: usize,
     /// Idle connections one process holds at most (see [`Plan::fit_open_files`]).
@@ -219,6 +228,7 @@ impl Args {
                 Scenario::LiveMatch,
                 Scenario::Rest,
                 Scenario::Analytics,
+                Scenario::Cache,
             ]
         } else {
             let mut s = self.scenarios.clone();
@@ -244,6 +254,7 @@ impl Args {
             rest_secs: self.rest_secs.unwrap_or(scale(20, 5) as u64),
             analytics_secs: self.analytics_secs.unwrap_or(scale(30, 10) as u64),
             analytics_senders: self.analytics_senders,
+            cache_sessions: self.cache_sessions.unwrap_or(scale(200, 40)),
             source_addresses: self.source_addresses,
             connect_concurrency: self.connect_concurrency,
             idle_per_process: self.connections_per_process.unwrap_or(usize::MAX),
@@ -358,6 +369,7 @@ impl Plan {
             ensure!((1..=MAX_WINDOW_SECS).contains(&secs), "{name} must be 1 to {MAX_WINDOW_SECS}");
         }
         ensure!((1..=64).contains(&self.analytics_senders), "--analytics-senders must be 1 to 64");
+        ensure!((1..=3_000).contains(&self.cache_sessions), "--cache-sessions must be 1 to 3000");
         ensure!(self.live_attendees >= 2 && self.live_attendees <= 50_000, "--live-attendees must be 2 to 50000");
         // Newcomers wait with an open socket for their turn; the server closes sockets that are
         // silent for a minute, so every check-in must be due well within that.
@@ -392,12 +404,13 @@ mod tests {
         assert_eq!(full.idle_checkpoints, [10_000, 25_000, 50_000, 100_000]);
         assert_eq!(full.fanout_connections.last(), Some(&10_000));
         assert_eq!(full.live_attendees, 10_000);
-        assert_eq!(full.scenarios.len(), 7);
+        assert_eq!(full.scenarios.len(), 8);
         let quick = parse(&["--quick"]).expect("quick is valid");
         assert!(quick.idle_checkpoints.last().is_some_and(|&n| n <= 5_000));
         assert!(quick.step_secs < full.step_secs);
         assert_eq!(quick.scenarios, full.scenarios, "a quick run tries every scenario");
         assert!(quick.analytics_secs < full.analytics_secs);
+        assert!(quick.cache_sessions < full.cache_sessions);
     }
 
     #[test]
@@ -452,6 +465,8 @@ mod tests {
         assert!(err(&["--rest-secs", "3600"]).contains("--rest-secs"));
         assert!(err(&["--analytics-secs", "0"]).contains("--analytics-secs"));
         assert!(err(&["--analytics-senders", "0"]).contains("--analytics-senders"));
+        assert!(err(&["--cache-sessions", "0"]).contains("--cache-sessions"));
+        assert!(err(&["--cache-sessions", "5000"]).contains("--cache-sessions"));
         assert!(err(&["--fanout-rate", "0"]).contains("--fanout-rate"));
         assert!(err(&["--chat-rooms", "0"]).contains("--chat-rooms"));
         assert!(err(&["--live-arrivals", "1000", "--live-rate", "1"]).contains("45 seconds"));

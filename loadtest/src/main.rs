@@ -9,6 +9,7 @@
 
 mod analytics;
 mod args;
+mod cache;
 mod crowd;
 mod engineio;
 mod live_match;
@@ -36,6 +37,7 @@ use clap::Parser as _;
 
 use crate::analytics::{AnalyticsResult, AnalyticsRun};
 use crate::args::{Args, Plan, Role, Scenario};
+use crate::cache::{CacheResult, CacheRun};
 use crate::mingle::Api;
 use crate::net::SourceAddresses;
 use crate::peers::{Flavor, Target};
@@ -121,6 +123,13 @@ async fn main() -> anyhow::Result<()> {
         for (backend, url) in backends(&args, "analytics", &mut results) {
             if let Err(e) = run_analytics(&args, &plan, &dial, backend, url, &mut results).await {
                 results.notes.push(format!("analytics on {backend} failed: {e:#}"));
+            }
+        }
+    }
+    if plan.scenarios.contains(&Scenario::Cache) {
+        for (backend, url) in backends(&args, "cache", &mut results) {
+            if let Err(e) = run_cache(&args, &plan, backend, url, &mut results).await {
+                results.notes.push(format!("cache on {backend} failed: {e:#}"));
             }
         }
     }
@@ -605,6 +614,100 @@ async fn analytics_run(
             tokens,
         };
         analytics::measure(&api, &target, dial, backend, on, load).await
+    }
+    .await;
+    server.stop().await;
+    outcome
+}
+
+/// The cache scenario on one backend: a server with the read cache off, then a fresh one with it
+/// on, each on a fresh database with the demo world and the same demo accounts signed in.
+async fn run_cache(
+    args: &Args,
+    plan: &Plan,
+    backend: &str,
+    url: Option<&str>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    let mut runs = Vec::with_capacity(2);
+    for on in [false, true] {
+        let state = if on { "on" } else { "off" };
+        say(&format!(
+            "cache {state}, {backend}: demo world, then {} sessions, {} at a time",
+            plan.cache_sessions,
+            cache::CONCURRENCY
+        ));
+        // Each server gets a database of its own: the demo world goes only into an empty one.
+        let database = match url {
+            Some(url) => Some(ScratchDatabase::create(url, &format!("cache_{state}")).await?),
+            None => None,
+        };
+        let name = format!("cache-{}-{state}", backend.to_lowercase());
+        let url = database.as_ref().map(|d| d.url.as_str());
+        let outcome = cache_run(args, &name, backend, url, on, plan.cache_sessions).await;
+        if let Some(database) = database {
+            database.remove().await;
+        }
+        runs.push(outcome?);
+    }
+    let (Some(on), Some(off)) = (runs.pop(), runs.pop()) else { anyhow::bail!("a run is missing") };
+    let result = CacheResult::new(backend, plan.cache_sessions, off, on);
+    for run in [&result.off, &result.on] {
+        let state = if run.cache { "on" } else { "off" };
+        if run.errors > 0 || run.connect_failed > 0 {
+            results.notes.push(format!(
+                "cache {state}, {backend}: {} requests failed and {} WebSockets did not open, first: {}",
+                run.errors,
+                run.connect_failed,
+                run.first_error.as_deref().unwrap_or("-")
+            ));
+        }
+        if run.sessions < result.sessions as u64 {
+            results.notes.push(format!(
+                "cache {state}, {backend}: {} sessions asked, the demo world has {} accounts to sign in",
+                result.sessions, run.sessions
+            ));
+        }
+        if run.idle_after_secs.is_none() {
+            results.notes.push(format!(
+                "cache {state}, {backend}: the server was still busy 180 s after setting up; measured anyway"
+            ));
+        }
+        if run.cache && run.counters.is_none() {
+            results.notes.push(format!("cache {state}, {backend}: `/ops/cache` could not be read after the run"));
+        }
+    }
+    say(&result.summary());
+    results.cache.push(result);
+    Ok(())
+}
+
+/// One run of the cache scenario: its server (with an operator token of its own, for
+/// `/ops/cache`), the demo accounts signed in, the sessions.
+async fn cache_run(
+    args: &Args,
+    name: &str,
+    backend: &str,
+    url: Option<&str>,
+    on: bool,
+    sessions: usize,
+) -> anyhow::Result<CacheRun> {
+    let ops_token = uuid::Uuid::new_v4().simple().to_string();
+    let budget = if on { cache::CACHE_MB.to_string() } else { "0".to_owned() };
+    // Set both ways, so that the tool's own environment does not decide them.
+    let env = [
+        ("MINGLE_CACHE_MB", budget.as_str()),
+        ("MINGLE_CACHE_PREFETCH", "true"),
+        ("MINGLE_OPS_TOKEN", ops_token.as_str()),
+    ];
+    let server = servers::start_mingle_with(&args.mingle_bin, name, url, true, &env).await?;
+    let outcome = async {
+        let api = Api::new(server.addr)?;
+        let emails = servers::demo_emails(&server, url, sessions).await?;
+        let label = format!("cache {} ({backend})", if on { "on" } else { "off" });
+        let accounts = cache::sign_in(&api, &emails, &label).await?;
+        let target = cache::Target { api: &api, addr: server.addr, pid: server.pid, ops_token: &ops_token };
+        cache::measure(target, accounts, on, &label).await
     }
     .await;
     server.stop().await;

@@ -1,10 +1,10 @@
 //! Mingle's REST API as the scenarios use it to set up: accounts, profiles, events, RSVPs and
-//! check-ins, and the requests the REST and analytics scenarios time.
+//! check-ins, and the requests the REST, analytics and cache scenarios time.
 
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
 use protocol::analytics::{AnalyticsBatch, BatchAccepted};
-use protocol::auth::{RegisterRequest, Session};
+use protocol::auth::{LoginRequest, RegisterRequest, Session};
 use protocol::events::{CheckinRequest, CreateEvent, EventVisibility, RsvpIntent, RsvpRequest};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 /// The password of every account the tool registers (only ever on a throwaway database).
 const PASSWORD: &str = "load-test-password";
+/// The password of every account of the demo world (`mingle demo-data`).
+pub const DEMO_PASSWORD: &str = "demo-password";
 
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -60,6 +62,19 @@ impl Api {
         };
         let response = self.http.post(format!("{}/auth/register", self.base)).json(&body).send().await?;
         let session: Session = Self::expect(response, "register").await?.json().await?;
+        Ok(Account { id: session.user.id, token: session.access_token })
+    }
+
+    /// Signs in `email` with `password` and answers the signed-in account. An account with a
+    /// second factor answers a ticket instead of a session, which reads as an error here.
+    pub async fn login(&self, email: &str, password: &str) -> anyhow::Result<Account> {
+        let body = LoginRequest { email: email.to_owned(), password: password.to_owned() };
+        let response = self.http.post(format!("{}/auth/login", self.base)).json(&body).send().await?;
+        let session: Session = Self::expect(response, "login")
+            .await?
+            .json()
+            .await
+            .with_context(|| format!("signing in {email}: no session in the answer (a second factor?)"))?;
         Ok(Account { id: session.user.id, token: session.access_token })
     }
 
@@ -144,6 +159,26 @@ impl Api {
         let status = response.status();
         let _ = response.bytes().await;
         Ok(status)
+    }
+
+    /// `GET {path}` under `/api/v1`, signed in when a token is given; answers the HTTP status and
+    /// the body, read to its end (a timed request counts until its last byte).
+    pub async fn get_text(&self, path: &str, token: Option<&str>) -> anyhow::Result<(StatusCode, String)> {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        Ok((status, response.text().await?))
+    }
+
+    /// `GET /ops/cache` with the operator token the server was started with: its read cache's
+    /// counters, as JSON.
+    pub async fn ops_cache(&self, ops_token: &str) -> anyhow::Result<Value> {
+        let base = self.base.trim_end_matches("/api/v1");
+        let response = self.http.get(format!("{base}/ops/cache")).bearer_auth(ops_token).send().await?;
+        Ok(Self::expect(response, "GET /ops/cache").await?.json().await?)
     }
 
     /// `GET /events?q=...` and answers the HTTP status.

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{AnalyticsResult, AnalyticsRun};
+use crate::cache::{percent, CacheResult, CacheRun};
 use crate::live_match::LiveMatchResult;
 use crate::rest::RestResult;
 use crate::scenarios::{ChatResult, FanoutResult, IdleResult, StormResult};
@@ -50,6 +51,9 @@ pub struct Results {
     /// Absent from the results of runs before the scenario existed.
     #[serde(default)]
     pub analytics: Vec<AnalyticsResult>,
+    /// Absent from the results of runs before the scenario existed.
+    #[serde(default)]
+    pub cache: Vec<CacheResult>,
     /// Failures and caveats, in the order they happened.
     pub notes: Vec<String>,
 }
@@ -326,6 +330,7 @@ impl Results {
         self.chat_and_storm_sections(&mut md);
         self.live_and_rest_sections(&mut md);
         self.analytics_section(&mut md);
+        self.cache_section(&mut md);
         md
     }
 
@@ -806,6 +811,142 @@ impl Results {
         }
     }
 
+    fn cache_section(&self, md: &mut String) {
+        let Some(first) = self.cache.first() else { return };
+        let _ = writeln!(md, "## Read cache\n");
+        let _ = writeln!(
+            md,
+            "What the read cache (`MINGLE_CACHE_MB`, docs/cache.md) saves the requests an app makes \
+             when it opens. On each backend, a server with the cache off (`MINGLE_CACHE_MB=0`: every \
+             read goes to the database), then a fresh one with it on (`MINGLE_CACHE_MB={}`, \
+             prefetching on), each on a fresh database with the demo world. The same {} demo \
+             accounts sign in first (not timed); once the server is idle, one session per account \
+             runs, {} at a time (the next starts when one ends). A session opens the person's \
+             WebSocket (kept open, not timed; the server may prefetch their recommendations then), \
+             waits {} ms (the app drawing its first screen), then gets the recommendations, the \
+             pages of the first 3 events on them, the profiles of 2 people (their organizers, or \
+             other demo accounts), and the recommendations again. Latency runs from sending to the \
+             last byte of a 2xx answer; profiles that are not shown to the viewer answer 404 and \
+             are counted apart, not as errors. Server CPU is over the sessions, connecting and \
+             prefetching included, per 1,000 timed requests. Hit rates and the prefetcher's work \
+             are `GET /ops/cache` after the sessions less before them. Server and client share the \
+             machine's {} cores.\n",
+            first.cache_mb, first.sessions, first.concurrency, first.think_ms, self.machine.cpus
+        );
+        for r in &self.cache {
+            let _ = writeln!(md, "### {}\n", r.backend);
+            let mut table = Table::new(&[
+                ("measured", Align::Left),
+                ("cache off", Align::Right),
+                ("cache on", Align::Right),
+                ("on vs off", Align::Right),
+            ]);
+            let (off, on) = (&r.off, &r.on);
+            let latencies = [
+                ("recommendations (first, after connect)", off.first_recommendations, on.first_recommendations),
+                ("recommendations (repeat)", off.repeat_recommendations, on.repeat_recommendations),
+                ("event page", off.event_page, on.event_page),
+                ("profile", off.profile, on.profile),
+            ];
+            for (what, off, on) in latencies {
+                table.row([
+                    format!("{what} p50 / p99 ms"),
+                    p50_p99(&off),
+                    p50_p99(&on),
+                    format!("{} / {}", change(off.p50_ms, on.p50_ms), change(off.p99_ms, on.p99_ms)),
+                ]);
+            }
+            table.row([
+                "sessions / requests".to_owned(),
+                format!("{} / {}", thousands(off.sessions as f64), thousands(off.requests as f64)),
+                format!("{} / {}", thousands(on.sessions as f64), thousands(on.requests as f64)),
+                String::new(),
+            ]);
+            table.row([
+                "requests/s".to_owned(),
+                format!("{:.1}", off.requests_per_sec()),
+                format!("{:.1}", on.requests_per_sec()),
+                change(off.requests_per_sec(), on.requests_per_sec()),
+            ]);
+            table.row([
+                "server CPU s per 1,000 requests".to_owned(),
+                format!("{:.2}", off.cpu_secs_per_1000()),
+                format!("{:.2}", on.cpu_secs_per_1000()),
+                change(off.cpu_secs_per_1000(), on.cpu_secs_per_1000()),
+            ]);
+            table.row([
+                "errors / profiles not shown (404)".to_owned(),
+                format!("{} / {}", off.errors + off.connect_failed, off.not_found),
+                format!("{} / {}", on.errors + on.connect_failed, on.not_found),
+                String::new(),
+            ]);
+            for kind in cache_kinds(off, on) {
+                let rate = |run: &CacheRun| {
+                    let counts = run.counters.as_ref().and_then(|c| c.kind(&kind));
+                    match counts {
+                        Some(k) if k.hits + k.misses + k.bypassed > 0 => format!(
+                            "{} ({} of {})",
+                            percent(k.hit_rate()),
+                            thousands(k.hits as f64),
+                            thousands((k.hits + k.misses + k.bypassed) as f64)
+                        ),
+                        _ => "-".to_owned(),
+                    }
+                };
+                table.row([format!("hit rate `{kind}`"), rate(off), rate(on), String::new()]);
+            }
+            let counters = |run: &CacheRun, cell: &dyn Fn(&crate::cache::CacheCounters) -> String| {
+                run.counters.as_ref().map_or("-".to_owned(), cell)
+            };
+            let prefetches = |c: &crate::cache::CacheCounters| {
+                format!(
+                    "{} / {} / {}",
+                    thousands(c.prefetched as f64),
+                    thousands(c.prefetch_used as f64),
+                    thousands(c.prefetch_wasted as f64)
+                )
+            };
+            table.row([
+                "prefetched / read / left unread".to_owned(),
+                counters(off, &prefetches),
+                counters(on, &prefetches),
+                String::new(),
+            ]);
+            let precision = |c: &crate::cache::CacheCounters| percent(c.precision());
+            table.row([
+                "prefetch precision".to_owned(),
+                counters(off, &precision),
+                counters(on, &precision),
+                String::new(),
+            ]);
+            let predicted = |run: &CacheRun| {
+                let count = run.first_recommendations.count;
+                match &run.counters {
+                    Some(c) if count > 0 => percent(Some(c.prefetch_used.min(count) as f64 / count as f64)),
+                    _ => "-".to_owned(),
+                }
+            };
+            table.row([
+                "first recommendations served prefetched".to_owned(),
+                predicted(off),
+                predicted(on),
+                String::new(),
+            ]);
+            let load = |c: &crate::cache::CacheCounters| format!("{:.1}", c.prefetch_load_seconds);
+            table.row(["prefetch load seconds".to_owned(), counters(off, &load), counters(on, &load), String::new()]);
+            let memory = |c: &crate::cache::CacheCounters| {
+                format!("{} / {}", mib(c.used_bytes / 1024), mib(c.budget_bytes / 1024))
+            };
+            table.row([
+                "cache used / budget MiB".to_owned(),
+                counters(off, &memory),
+                counters(on, &memory),
+                String::new(),
+            ]);
+            let _ = writeln!(md, "{table}");
+        }
+    }
+
     /// Writes the page, the JSON and the plots; answers notes about what could not be drawn.
     pub fn write(&self, page: &Path) -> anyhow::Result<Vec<String>> {
         let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("benchmarks").to_owned();
@@ -917,6 +1058,35 @@ fn writer(run: &AnalyticsRun) -> String {
 
 fn errors_and_delivered(run: &AnalyticsRun) -> String {
     format!("{} / {:.1}%", run.rest.search_errors + run.rest.rsvp_errors, run.chat.delivered_ratio * 100.0)
+}
+
+/// `p50 / p99` of a latency in milliseconds, for a table cell.
+fn p50_p99(s: &crate::stats::Summary) -> String {
+    if s.count == 0 {
+        return "-".to_owned();
+    }
+    format!("{} / {}", fmt_ms(s.p50_ms), fmt_ms(s.p99_ms))
+}
+
+/// The change from `off` to `on` in percent of `off`, signed: `-92%`; `-` without a base.
+fn change(off: f64, on: f64) -> String {
+    if off <= 0.0 || !off.is_finite() || !on.is_finite() {
+        return "-".to_owned();
+    }
+    format!("{:+.0}%", (on - off) / off * 100.0)
+}
+
+/// The kinds of cached value either run read, in the order the server lists them.
+fn cache_kinds(off: &CacheRun, on: &CacheRun) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    for run in [on, off] {
+        for k in run.counters.iter().flat_map(|c| &c.kinds) {
+            if k.hits + k.misses + k.bypassed > 0 && !kinds.contains(&k.kind) {
+                kinds.push(k.kind.clone());
+            }
+        }
+    }
+    kinds
 }
 
 /// The change of a latency, signed: `+3.20 ms`.
@@ -1152,11 +1322,76 @@ mod tests {
     }
 
     #[test]
+    fn the_cache_section_sets_each_backend_off_beside_on() {
+        use crate::cache::{CacheCounters, KindCounts};
+        let latency = |p50_ms: f64, p99_ms: f64| crate::stats::Summary {
+            count: 200,
+            p50_ms,
+            p99_ms,
+            max_ms: p99_ms,
+            ..Default::default()
+        };
+        let kind = |kind: &str, hits: u64, misses: u64| KindCounts { kind: kind.to_owned(), hits, misses, bypassed: 0 };
+        let counters = |hits: u64, misses: u64, used: u64| CacheCounters {
+            kinds: vec![kind("recommendations", hits, misses), kind("suggestions", 0, 0)],
+            prefetched: used,
+            prefetch_used: used,
+            prefetch_wasted: 0,
+            prefetch_load_seconds: 12.5,
+            budget_bytes: 64 << 20,
+            used_bytes: 3 << 20,
+        };
+        let off = CacheRun {
+            cache: false,
+            sessions: 200,
+            secs: 50.0,
+            first_recommendations: latency(100.0, 300.0),
+            repeat_recommendations: latency(100.0, 300.0),
+            event_page: latency(4.0, 12.0),
+            profile: latency(2.0, 8.0),
+            requests: 1_400,
+            not_found: 20,
+            server_cpu_secs: 70.0,
+            counters: Some(counters(0, 400, 0)),
+            ..CacheRun::default()
+        };
+        let on = CacheRun {
+            cache: true,
+            secs: 20.0,
+            first_recommendations: latency(4.0, 150.0),
+            repeat_recommendations: latency(2.0, 5.0),
+            server_cpu_secs: 14.0,
+            counters: Some(counters(380, 20, 180)),
+            ..off.clone()
+        };
+        let mut results = Results::default();
+        results.cache.push(CacheResult::new("SQLite", 200, off, on));
+        let md = results.markdown("benchmarks");
+        assert!(md.contains("## Read cache") && md.contains("### SQLite"), "{md}");
+        assert!(
+            md.contains(
+                "| recommendations (first, after connect) p50 / p99 ms | 100 / 300 | 4.00 / 150 | -96% / -50% |"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| requests/s | 28.0 | 70.0 | +150% |"), "{md}");
+        assert!(md.contains("| server CPU s per 1,000 requests | 50.00 | 10.00 | -80% |"), "{md}");
+        assert!(md.contains("| errors / profiles not shown (404) | 0 / 20 | 0 / 20 | |"), "{md}");
+        assert!(md.contains("| hit rate `recommendations` | 0% (0 of 400) | 95% (380 of 400) | |"), "{md}");
+        assert!(!md.contains("`suggestions`"), "kinds nobody read are left out: {md}");
+        assert!(md.contains("| first recommendations served prefetched | 0% | 90% | |"), "{md}");
+        assert!(md.contains("| cache used / budget MiB | 3 / 64 | 3 / 64 | |"), "{md}");
+        assert!(md.contains("200 demo accounts") && md.contains("8 at a time"), "{md}");
+    }
+
+    #[test]
     fn results_from_before_the_analytics_scenario_still_read() {
         let mut json = serde_json::to_value(Results::default()).expect("serializes");
         json.as_object_mut().expect("an object").remove("analytics");
+        json.as_object_mut().expect("an object").remove("cache");
         let results: Results = serde_json::from_value(json).expect("reads without the analytics runs");
         assert!(results.analytics.is_empty());
+        assert!(results.cache.is_empty());
         assert!(!results.markdown("benchmarks").contains("## Analytics"));
     }
 

@@ -271,6 +271,40 @@ impl ScratchDatabase {
     }
 }
 
+/// The e-mail addresses of up to `limit` accounts of the demo world in `server`'s database, in
+/// address order (two servers with the same world give the same ones). The API shows nobody's
+/// address to anyone else, so they are read from the database itself: with `sqlite3` from the
+/// SQLite file in the server's state directory, or with `psql` from `database_url`.
+pub async fn demo_emails(server: &Server, database_url: Option<&str>, limit: usize) -> anyhow::Result<Vec<String>> {
+    let sql = format!("SELECT email FROM users WHERE email LIKE '%@demo.mingle.test' ORDER BY email LIMIT {limit}");
+    let mut command = match database_url {
+        Some(url) => {
+            let mut command = Command::new("psql");
+            command.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", &sql]);
+            command
+        }
+        None => {
+            let dir = server.dir.as_deref().context("the server keeps no state directory")?;
+            let mut command = Command::new("sqlite3");
+            command.arg("-batch").arg(dir.join("mingle.db")).arg(&sql);
+            command
+        }
+    };
+    let tool = if database_url.is_some() { "psql (Debian: postgresql-client)" } else { "sqlite3 (Debian: sqlite3)" };
+    let out = command.stdin(Stdio::null()).output().await.with_context(|| format!("running {tool}"))?;
+    anyhow::ensure!(
+        out.status.success(),
+        "reading demo accounts failed: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
 /// Runs each statement with `psql` against the database of `url`, stopping at the first error.
 async fn psql(url: &str, statements: &[&str]) -> anyhow::Result<()> {
     let mut command = Command::new("psql");

@@ -31,7 +31,10 @@ pub async fn subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
 /// A connected subscriber client that does not subscribe again on its own after a reconnection:
 /// for a caller that must know what it missed in between, and resubscribes itself.
 pub async fn plain_subscriber(url: &str) -> anyhow::Result<SubscriberClient> {
-    let client = builder(url)?.build_subscriber_client().context("configuring the Redis subscriber")?;
+    let mut builder = builder(url)?;
+    // Room for bursts of messages before a slow reader counts as lagging behind them.
+    builder.with_performance_config(|perf| perf.broadcast_channel_capacity = 4_096);
+    let client = builder.build_subscriber_client().context("configuring the Redis subscriber")?;
     client.init().await.context("connecting to Redis")?;
     Ok(client)
 }

@@ -312,20 +312,12 @@ where
     Ok(list)
 }
 
-/// Loads `user`'s recommendations into the cache ahead of their asking, when their app connects
-/// and the prefetcher finds it worth it. Runs in the background.
+/// Queues `user`'s recommendations to be loaded ahead of their asking, when their app connects
+/// and the prefetcher finds it worth it (see [`readcache::forecast::start`], which loads them).
 pub fn prefetch_recommendations(state: &AppState, user: Uuid) {
     let prefetcher = state.cache.prefetcher();
     prefetcher.triggered(Transition::ConnectThenRecommendations, user);
-    let Some(slot) = prefetcher.start(Transition::ConnectThenRecommendations) else { return };
-    let state = state.clone();
-    tokio::spawn(async move {
-        let _slot = slot;
-        let key = Key::Recommendations(readcache::person(user));
-        if let Err(e) = state.cache.prefetch(key, load_recommendations(&state, user)).await {
-            tracing::debug!(error = ?e, %user, "prefetching recommendations failed");
-        }
-    });
+    prefetcher.queue_recommendations(user);
 }
 
 /// The cached form of `user`'s recommendations, ranked afresh.

@@ -465,12 +465,14 @@ async fn update_event(
             other => other.into(),
         })?;
     let (row, promoted) = result?;
+    // Before anything else can fail, and before the push that makes clients fetch the page again.
+    state.cache.invalidate(&cached::after_event_change(Some(id))).await;
     let event = render_one(&state, &row, None).await?;
     let body = MessageBody::EventUpdated { event: Box::new(event.clone()) };
     if let Err(e) = state.realtime.post(Channel::Event(id), Some(user.id), body).await {
         tracing::error!(error = %e, event = %id, "pushing an event update live failed");
     }
-    seats_changed(&state, id, None, &promoted, &cached::after_event_change(Some(id))).await;
+    seats_changed(&state, id, None, &promoted, &[]).await;
     cached::wrote(&state, user.id, Change::EventEdit(readcache::event(id)));
     Ok(Json(render_one(&state, &row, Some(user.id)).await?))
 }

@@ -103,8 +103,9 @@ async fn feedback(
         return Err(ApiError::NotFound("not_found", "no such attendee at this event".to_owned()));
     }
     state.store.record_suggestion_feedback(id, user.id, target, body.verdict).await?;
+    // A verdict replaces the one before, so any verdict may add or remove a "met".
+    state.cache.invalidate(&super::cached::after_meeting(user.id, target)).await;
     if body.verdict == Verdict::Met {
-        state.cache.invalidate(&super::cached::after_meeting(user.id, target)).await;
         state.analytics.record(Some(user.id), UsageEvent::Met { event_id: id, with: target });
     }
     state.suggester.people_changed(id, [user.id, target]);

@@ -42,10 +42,18 @@ const CHANNEL: &str = "mingle:cache:invalidate";
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 /// How often the subscription is asked to answer, and how an out-of-sync node tries to catch up.
 const PING_EVERY: Duration = Duration::from_millis(25);
-/// How long a value stays in the shared tier without being written or read again.
-const SHARED_TTL_SECS: u64 = 3_600;
-/// How many times a failed invalidation is published again, [`PING_EVERY`] apart.
-const PUBLISH_RETRIES: u32 = 1_200;
+/// How long a value stays in the shared tier after it was filled: lists no longer than they are
+/// served (see `http::cached`), the rest an hour.
+fn shared_ttl_secs(kind: KeyKind) -> u64 {
+    match kind {
+        KeyKind::Recommendations | KeyKind::SearchPage => 60,
+        _ => 3_600,
+    }
+}
+/// How many times a write tries its invalidation before it is answered, [`PING_EVERY`] apart.
+const INLINE_TRIES: u32 = 3;
+/// How many times it tries again in the background after that, a tenth of a second apart.
+const BACKGROUND_TRIES: u32 = 1_200;
 /// How recent the subscription's last answered PING must be for the node to read its tier.
 pub const ANSWERED_WITHIN: Duration = Duration::from_millis(75);
 
@@ -55,6 +63,8 @@ pub trait Invalidated: Sync {
     fn apply(&self, stale: &[Stale], version: u64);
     /// Drops everything older than `version`.
     fn reset(&self, version: u64);
+    /// Drops everything, fences and floors too: the clock started again from below them.
+    fn restart(&self);
 }
 
 /// Where versions come from, and how other nodes hear of writes.
@@ -62,6 +72,12 @@ pub struct Clock {
     source: Source,
     in_sync: AtomicBool,
     started: std::time::Instant,
+    /// Invalidations of this node's writes still being retried: until they went through, the
+    /// node stays out of sync.
+    pending: AtomicU64,
+    /// The newest version this node has seen the clock give; a clock that goes back (Redis lost
+    /// its data) makes the node drop its whole tier.
+    highest_seen: AtomicU64,
     /// When the last PING that was answered was sent, in milliseconds since `started`.
     answered_ping_sent_ms: AtomicU64,
     received: AtomicU64,
@@ -98,7 +114,8 @@ impl Clock {
             errors: subscriber.error_rx(),
         };
         subscriber.subscribe(CHANNEL).await.context("subscribing to cache invalidations")?;
-        let node = format!("{}-{}", crate::redis::worker_name(), uuid::Uuid::new_v4().simple());
+        // Only the UUID: the node's name travels in every invalidation, between spaces.
+        let node = uuid::Uuid::new_v4().simple().to_string();
         let clock = Arc::new(Self::with(Source::Redis { client, subscriber, node }));
         clock.in_sync.store(true, Ordering::SeqCst);
         Ok((clock, listener))
@@ -110,6 +127,8 @@ impl Clock {
             source,
             in_sync: AtomicBool::new(in_sync),
             started: std::time::Instant::now(),
+            pending: AtomicU64::new(0),
+            highest_seen: AtomicU64::new(0),
             answered_ping_sent_ms: AtomicU64::new(0),
             received: AtomicU64::new(0),
             max_lag_ms: AtomicU64::new(0),
@@ -129,7 +148,10 @@ impl Clock {
             Source::Redis { subscriber, .. } => {
                 let answered = self.answered_ping_sent_ms.load(Ordering::SeqCst);
                 let recent = self.millis().saturating_sub(answered) < ANSWERED_WITHIN.as_millis() as u64;
-                recent && self.in_sync.load(Ordering::SeqCst) && subscriber.is_connected()
+                recent
+                    && self.in_sync.load(Ordering::SeqCst)
+                    && self.pending.load(Ordering::SeqCst) == 0
+                    && subscriber.is_connected()
             }
         }
     }
@@ -153,7 +175,14 @@ impl Clock {
             Source::Redis { client, .. } => {
                 let read: Result<Option<u64>, _> = client.with_options(&fast()).get(COUNTER).await;
                 match read {
-                    Ok(version) => Some(version.unwrap_or(0)),
+                    Ok(version) => {
+                        let version = version.unwrap_or(0);
+                        if version < self.highest_seen.load(Ordering::SeqCst) {
+                            self.fell_out_of_sync("the cache clock in Redis went back");
+                            return None;
+                        }
+                        Some(version)
+                    }
                     Err(e) => {
                         self.fell_out_of_sync(&e.to_string());
                         None
@@ -167,32 +196,49 @@ impl Clock {
     /// shared tier, and tells the other nodes, all in one script. Answers 0 when Redis could not
     /// be reached: this node is then out of sync (it drops its whole tier when it is back), and
     /// the script is tried again in the background, since other nodes may still be in sync.
-    pub async fn tick(&self, stale: &[Stale]) -> u64 {
+    pub async fn tick(self: &Arc<Self>, stale: &[Stale]) -> u64 {
         match &self.source {
             Source::Local(counter) => counter.fetch_add(1, Ordering::SeqCst) + 1,
             Source::Redis { client, node, .. } => {
                 let mut args: Vec<fred::types::Value> = vec![node.as_str().into(), wall_ms().to_string().into()];
                 args.extend(stale.iter().map(|item| fred::types::Value::from(wire_item(item))));
-                match eval::<u64>(client, TICK_SCRIPT, args.clone()).await {
-                    Ok(version) => version,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "invalidating in Redis failed; retrying");
-                        self.fell_out_of_sync(&e.to_string());
-                        let client = client.clone();
-                        tokio::spawn(async move {
-                            for _ in 0..PUBLISH_RETRIES {
-                                tokio::time::sleep(PING_EVERY).await;
-                                if eval::<u64>(&client, TICK_SCRIPT, args.clone()).await.is_ok() {
-                                    return;
-                                }
-                            }
-                            tracing::error!(
-                                "a cache invalidation could not reach Redis for 30 s: nodes that stayed in sync may serve the old value until it is written again"
-                            );
-                        });
-                        0
+                let mut failure = None;
+                for attempt in 0..INLINE_TRIES {
+                    if attempt > 0 {
+                        tokio::time::sleep(PING_EVERY).await;
+                    }
+                    match eval::<u64>(client, TICK_SCRIPT, args.clone()).await {
+                        Ok(version) => {
+                            self.highest_seen.fetch_max(version, Ordering::SeqCst);
+                            return version;
+                        }
+                        Err(e) => failure = Some(e),
                     }
                 }
+                let why = failure.map_or_else(String::new, |e| e.to_string());
+                tracing::warn!(error = %why, "invalidating in Redis failed; retrying in the background");
+                // This node reads the database until the retry went through and it resynced;
+                // other nodes hear of the write when it does.
+                self.pending.fetch_add(1, Ordering::SeqCst);
+                self.fell_out_of_sync(&why);
+                let (clock, client) = (Arc::clone(self), client.clone());
+                tokio::spawn(async move {
+                    let mut done = false;
+                    for _ in 0..BACKGROUND_TRIES {
+                        tokio::time::sleep(PING_EVERY * 4).await;
+                        if eval::<u64>(&client, TICK_SCRIPT, args.clone()).await.is_ok() {
+                            done = true;
+                            break;
+                        }
+                    }
+                    if !done {
+                        tracing::error!(
+                            "a cache invalidation could not reach Redis for minutes: nodes that stayed in sync may serve the old value until it is written again"
+                        );
+                    }
+                    clock.pending.fetch_sub(1, Ordering::SeqCst);
+                });
+                0
             }
         }
     }
@@ -223,7 +269,7 @@ impl Clock {
             key.kind().name().into(),
             version.to_string().into(),
             fred::types::Value::Bytes(value.to_vec().into()),
-            SHARED_TTL_SECS.to_string().into(),
+            shared_ttl_secs(key.kind()).to_string().into(),
         ];
         tokio::spawn(async move {
             if let Err(e) = eval::<i64>(&client, PUT_SCRIPT, args).await {
@@ -286,7 +332,8 @@ impl Clock {
                     }
                 }
                 _ = ticks.tick() => {
-                    if !self.in_sync.load(Ordering::SeqCst) && subscriber.is_connected() {
+                    let pending = self.pending.load(Ordering::SeqCst) > 0;
+                    if !self.in_sync.load(Ordering::SeqCst) && !pending && subscriber.is_connected() {
                         self.resync(tier, client, subscriber).await;
                     }
                     if ping.is_none() {
@@ -311,9 +358,18 @@ impl Clock {
         let read: Result<Option<u64>, _> = client.with_options(&fast()).get(COUNTER).await;
         match read {
             Ok(version) => {
-                // Every write missed took a tick up to this one; a load stamped with this tick or
-                // later read the counter after those writes committed, so it is kept.
-                tier.reset(version.unwrap_or(0));
+                let version = version.unwrap_or(0);
+                if version < self.highest_seen.load(Ordering::SeqCst) {
+                    // Redis lost the clock (a flush, a restart without its data): versions start
+                    // again from below what this node's fences hold, so it starts afresh.
+                    tracing::warn!(version, "the cache clock in Redis went back; starting the tier afresh");
+                    tier.restart();
+                    self.highest_seen.store(version, Ordering::SeqCst);
+                } else {
+                    // Every write missed took a tick up to this one; a load stamped with this
+                    // tick or later read the counter after those writes committed, so it is kept.
+                    tier.reset(version);
+                }
                 self.in_sync.store(true, Ordering::SeqCst);
                 tracing::info!("read cache back in sync");
             }
@@ -324,12 +380,14 @@ impl Clock {
     fn receive(&self, tier: &dyn Invalidated, own: &str, message: &Message) {
         let Some(text) = message.value.as_str() else { return };
         let Some((node, version, at_ms, stale)) = decode(&text) else {
-            tracing::warn!("skipping a malformed cache invalidation");
+            // What it would have dropped is unknown: drop everything once back in sync.
+            self.fell_out_of_sync("an invalidation could not be read");
             return;
         };
         if node == own {
             return;
         }
+        self.highest_seen.fetch_max(version, Ordering::SeqCst);
         tier.apply(&stale, version);
         self.received.fetch_add(1, Ordering::Relaxed);
         let lag = wall_ms().saturating_sub(at_ms);

@@ -196,6 +196,9 @@ impl Forecast {
 
 /// Runs the forecast for `cache` until `shutdown` stops the workers.
 pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests, shutdown: &crate::shutdown::Shutdown) {
+    if let Some(queued) = cache.prefetcher().take_queue() {
+        shutdown.spawn(work_through(Arc::clone(&cache), Arc::clone(&source), queued, shutdown.workers_token()));
+    }
     let stop = shutdown.workers_token();
     shutdown.spawn(async move {
         let Requests(mut lines) = requests;
@@ -228,6 +231,47 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
     });
 }
 
+/// Loads `key` ahead through `source` unless it is held; answers whether it was kept.
+async fn prefetch(cache: &ReadCache, source: &dyn Source, key: Key) -> anyhow::Result<bool> {
+    let loaded = cache
+        .prefetch(key, async {
+            match source.load(key).await {
+                Ok(Some(bytes)) => Ok(bytes),
+                Ok(None) => Err(None),
+                Err(e) => Err(Some(e)),
+            }
+        })
+        .await;
+    match loaded {
+        Ok(kept) => Ok(kept),
+        Err(None) => Ok(false),
+        Err(Some(e)) => Err(e),
+    }
+}
+
+/// Loads the recommendations of people whose apps just connected, one at a time, skipping those a
+/// live request already loaded.
+async fn work_through(
+    cache: Arc<ReadCache>,
+    source: Arc<dyn Source>,
+    mut queued: mpsc::Receiver<Uuid>,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    loop {
+        let person = tokio::select! {
+            () = stop.cancelled() => return,
+            person = queued.recv() => match person {
+                Some(person) => person,
+                None => return,
+            },
+        };
+        if let Err(e) = prefetch(&cache, &*source, Key::Recommendations(super::person(person))).await {
+            tracing::debug!(error = %e, %person, "prefetching recommendations failed");
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
 /// One look ahead: prefetch what is predicted, within the tick's share; size the tier.
 async fn look_ahead(
     cache: &ReadCache,
@@ -251,19 +295,10 @@ async fn look_ahead(
         if stop.is_cancelled() || started.elapsed() >= allowance {
             break;
         }
-        let loaded = cache
-            .prefetch(key, async {
-                match source.load(key).await {
-                    Ok(Some(bytes)) => Ok(bytes),
-                    Ok(None) => Err(None),
-                    Err(e) => Err(Some(e)),
-                }
-            })
-            .await;
-        match loaded {
+        match prefetch(cache, source, key).await {
             Ok(true) => prefetched += 1,
-            Ok(false) | Err(None) => {}
-            Err(Some(e)) => tracing::debug!(error = %e, ?key, "prefetching failed"),
+            Ok(false) => {}
+            Err(e) => tracing::debug!(error = %e, ?key, "prefetching failed"),
         }
         // Live requests first.
         tokio::task::yield_now().await;

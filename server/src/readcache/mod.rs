@@ -84,16 +84,27 @@ impl std::fmt::Debug for ReadCache {
     }
 }
 
+// Invalidations hold the tier's read lock while they apply, so a resize (which holds the write
+// lock while it moves values) never misses one.
 impl clock::Invalidated for ReadCache {
     fn apply(&self, stale: &[Stale], version: u64) {
-        if let Some(tier) = self.tier() {
-            apply(&tier, stale, version);
+        if let Some(tier) = self.tier.read().unwrap_or_else(std::sync::PoisonError::into_inner).as_deref() {
+            apply(tier, stale, version);
         }
     }
 
     fn reset(&self, version: u64) {
-        if let Some(tier) = self.tier() {
+        if let Some(tier) = self.tier.read().unwrap_or_else(std::sync::PoisonError::into_inner).as_deref() {
             tier.invalidate_all(version);
+        }
+    }
+
+    fn restart(&self) {
+        let mut slot = self.tier.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(old) = slot.take() {
+            let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *retired = retired.add(&old.stats());
+            *slot = Some(Arc::new(new_tier(old.budget_bytes())));
         }
     }
 }
@@ -176,21 +187,25 @@ impl ReadCache {
     }
 
     /// Replaces the tier with one of `budget_bytes` (within the bounds) when that differs from
-    /// the present budget by more than a quarter, moving the values over. Invalidations reach the
-    /// new tier from the moment it is in service, and a value moved after one is refused by its
-    /// fence, so nothing stale comes across.
+    /// the present budget by more than a quarter, moving the values over. The new tier takes the
+    /// old one's fences and floors first, so a value the old one held but would no longer serve
+    /// is refused; no invalidation applies while the values move (they wait for the lock), and
+    /// every one after applies to the new tier.
     pub fn resize(&self, budget_bytes: u64) -> bool {
         let target = budget_bytes.clamp(self.sizing.min_bytes, self.sizing.max_bytes);
-        let Some(old) = self.tier() else { return false };
+        let mut slot = self.tier.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(old) = slot.clone() else { return false };
         let current = old.budget_bytes();
         if target.abs_diff(current) * 4 <= current {
             return false;
         }
         let new = Arc::new(new_tier(target));
-        *self.tier.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&new));
+        new.adopt_versions(&old);
         for (key, value) in old.entries() {
             new.put(key, value);
         }
+        *slot = Some(Arc::clone(&new));
+        drop(slot);
         // The values were moved, not read: only the counters of real reads carry over.
         let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *retired = retired.add(&old.stats());
@@ -319,17 +334,23 @@ impl ReadCache {
 
     /// Drops what a committed write changed, here and on every other node. Call it after the
     /// write commits and before answering the request that made it.
-    pub async fn invalidate(&self, stale: &[Stale]) {
+    pub async fn invalidate(self: &Arc<Self>, stale: &[Stale]) {
         if stale.is_empty() {
             return;
         }
-        let version = self.clock.tick(stale).await;
-        if let Some(tier) = self.tier() {
-            apply(&tier, stale, version);
-        }
-        for item in stale {
-            let scope = if matches!(item, Stale::Key(_)) { "key" } else { "kind" };
-            metrics::counter!("cache_invalidations_total", "origin" => "local", "scope" => scope).increment(1);
+        // In a task of its own, so that a request cancelled after its write committed (its client
+        // went away) still drops what the write changed.
+        let (cache, stale) = (Arc::clone(self), stale.to_vec());
+        let dropped = tokio::spawn(async move {
+            let version = cache.clock.tick(&stale).await;
+            clock::Invalidated::apply(&*cache, &stale, version);
+            for item in &stale {
+                let scope = if matches!(item, Stale::Key(_)) { "key" } else { "kind" };
+                metrics::counter!("cache_invalidations_total", "origin" => "local", "scope" => scope).increment(1);
+            }
+        });
+        if let Err(e) = dropped.await {
+            tracing::error!(error = %e, "dropping stale cached values failed");
         }
     }
 

@@ -2,16 +2,18 @@
 //!
 //! The model is the simplest one that explains itself: for each thing a person may open after a
 //! trigger (their recommendations after their app connects, say), the share of triggers this node
-//! saw that were followed by that read within [`FOLLOW_WINDOW`]. A prefetch runs only while that
-//! share is at least [`MIN_CHANCE`], one at a time per node (live requests never wait for a
-//! prefetch slot: a trigger that finds the slot taken is skipped), and not at all
-//! while the forecast rests prefetching because most prefetched values went unread.
+//! saw that were followed by that read within [`FOLLOW_WINDOW`]. A prefetch is queued only while
+//! that share is at least [`MIN_CHANCE`], and not at all while the forecast rests prefetching
+//! because most prefetched values went unread. One task per node works through the queue, one
+//! load at a time (so prefetching takes at most one core from live requests); a trigger that
+//! finds the queue full is dropped, and a queued person whose list a live request already loaded
+//! is skipped.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 /// How soon after its trigger a read counts as following it.
@@ -21,6 +23,8 @@ pub const MIN_CHANCE: f64 = 0.3;
 /// Triggers seen before the share is trusted; until then a prefetch runs (it is how the share is
 /// learned in the first place).
 const WARM_UP: u64 = 20;
+/// People waiting for their recommendations to be loaded ahead, at most.
+const QUEUE: usize = 256;
 
 /// A transition the prefetcher learns: a trigger, then a read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,17 +77,21 @@ impl Learned {
 pub struct Prefetch {
     enabled: bool,
     learned: Vec<Learned>,
-    slot: Arc<Semaphore>,
+    queue: mpsc::Sender<Uuid>,
+    /// The queue's receiving end, until the worker takes it.
+    queued: std::sync::Mutex<Option<mpsc::Receiver<Uuid>>>,
     load_nanos: AtomicU64,
     paused: AtomicBool,
 }
 
 impl Prefetch {
     pub fn new(enabled: bool) -> Self {
+        let (queue, queued) = mpsc::channel(QUEUE);
         Prefetch {
             enabled,
             learned: Transition::ALL.iter().map(|_| Learned::new()).collect(),
-            slot: Arc::new(Semaphore::new(1)),
+            queue,
+            queued: std::sync::Mutex::new(Some(queued)),
             load_nanos: AtomicU64::new(0),
             paused: AtomicBool::new(false),
         }
@@ -111,18 +119,26 @@ impl Prefetch {
         self.learned(transition).chance()
     }
 
-    /// A slot to prefetch for `transition` now, if the model says it is worth it, the prefetcher
-    /// is not resting, and no other prefetch runs on this node.
-    pub fn start(&self, transition: Transition) -> Option<OwnedSemaphorePermit> {
-        if !self.enabled || self.is_paused() || self.chance(transition).is_some_and(|p| p < MIN_CHANCE) {
-            return None;
-        }
-        Arc::clone(&self.slot).try_acquire_owned().ok()
+    /// Whether a prefetch for `transition` is worth it now: the model says so and the
+    /// prefetcher is not resting.
+    pub fn worth_it(&self, transition: Transition) -> bool {
+        self.enabled && !self.is_paused() && self.chance(transition).is_none_or(|p| p >= MIN_CHANCE)
+    }
+
+    /// Queues `person`'s recommendations for loading ahead, when [`Prefetch::worth_it`] and the
+    /// queue has room.
+    pub fn queue_recommendations(&self, person: Uuid) -> bool {
+        self.worth_it(Transition::ConnectThenRecommendations) && self.queue.try_send(person).is_ok()
+    }
+
+    /// The queue's receiving end, for the one task that works through it.
+    pub fn take_queue(&self) -> Option<mpsc::Receiver<Uuid>> {
+        self.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 
     pub fn record_cost(&self, spent: Duration) {
         self.load_nanos.fetch_add(spent.as_nanos() as u64, Ordering::Relaxed);
-        metrics::counter!("cache_prefetch_load_seconds_total").increment(spent.as_secs());
+        metrics::histogram!("cache_prefetch_load_seconds").record(spent.as_secs_f64());
     }
 
     /// Seconds spent loading prefetched values.
@@ -166,7 +182,7 @@ mod tests {
     fn a_transition_rarely_followed_stops_prefetching() {
         let prefetch = Prefetch::new(true);
         let t = Transition::ConnectThenRecommendations;
-        assert!(prefetch.start(t).is_some(), "before the share is known, prefetching is how it is learned");
+        assert!(prefetch.worth_it(t), "before the share is known, prefetching is how it is learned");
         for i in 0..30u128 {
             prefetch.triggered(t, Uuid::from_u128(i));
             if i % 10 == 0 {
@@ -176,7 +192,8 @@ mod tests {
         // The other 27 windows close unfollowed: what the eviction listener counts on expiry.
         prefetch.learned(t).unfollowed.fetch_add(27, Ordering::Relaxed);
         assert_eq!(prefetch.chance(t), Some(0.1));
-        assert!(prefetch.start(t).is_none());
+        assert!(!prefetch.worth_it(t));
+        assert!(!prefetch.queue_recommendations(Uuid::from_u128(1)));
     }
 
     #[test]
@@ -192,12 +209,15 @@ mod tests {
     }
 
     #[test]
-    fn a_resting_prefetcher_starts_nothing() {
+    fn a_resting_prefetcher_queues_nothing() {
         let prefetch = Prefetch::new(true);
         prefetch.set_paused(true);
-        assert!(prefetch.start(Transition::ConnectThenRecommendations).is_none());
+        assert!(!prefetch.queue_recommendations(Uuid::from_u128(1)));
         prefetch.set_paused(false);
-        assert!(prefetch.start(Transition::ConnectThenRecommendations).is_some());
-        assert!(Prefetch::new(false).start(Transition::ConnectThenRecommendations).is_none(), "off is off");
+        assert!(prefetch.queue_recommendations(Uuid::from_u128(2)));
+        let mut queued = prefetch.take_queue().expect("the queue, once");
+        assert_eq!(queued.try_recv().ok(), Some(Uuid::from_u128(2)));
+        assert!(prefetch.take_queue().is_none());
+        assert!(!Prefetch::new(false).queue_recommendations(Uuid::from_u128(3)), "off is off");
     }
 }
