@@ -43,7 +43,7 @@ use crate::net::SourceAddresses;
 use crate::peers::{Flavor, Target};
 use crate::report::{Machine, Results};
 use crate::scenarios::{Dial, FanoutPlan, IdleResult, SpreadServer};
-use crate::servers::{Cluster, ScratchDatabase, Server};
+use crate::servers::{Cluster, Server};
 use crate::worker::{ClientWorkers, Job};
 
 /// Accounts the realtime scenarios' connections share (each in every room).
@@ -535,17 +535,12 @@ async fn run_analytics(
             if on { format!(", {} clients sending analytics batches", load.senders) } else { String::new() }
         ));
         // Each server gets a database of its own: the demo world goes only into an empty one.
-        let database = match url {
-            Some(url) => Some(ScratchDatabase::create(url, &format!("analytics_{state}")).await?),
-            None => None,
-        };
         let name = format!("analytics-{}-{state}", backend.to_lowercase());
-        let url = database.as_ref().map(|d| d.url.as_str());
-        let outcome = analytics_run(args, dial, &name, backend, url, on, &load).await;
-        if let Some(database) = database {
-            database.remove().await;
-        }
-        runs.push(outcome?);
+        let suffix = format!("analytics_{state}");
+        let run = servers::on_scratch_database(url, &suffix, |url| async move {
+            analytics_run(args, dial, &name, backend, url.as_deref(), on, &load).await
+        });
+        runs.push(run.await?);
     }
     let (Some(on), Some(off)) = (runs.pop(), runs.pop()) else { anyhow::bail!("a run is missing") };
     let result = AnalyticsResult::new(backend, &load, off, on);
@@ -638,17 +633,12 @@ async fn run_cache(
             cache::CONCURRENCY
         ));
         // Each server gets a database of its own: the demo world goes only into an empty one.
-        let database = match url {
-            Some(url) => Some(ScratchDatabase::create(url, &format!("cache_{state}")).await?),
-            None => None,
-        };
         let name = format!("cache-{}-{state}", backend.to_lowercase());
-        let url = database.as_ref().map(|d| d.url.as_str());
-        let outcome = cache_run(args, &name, backend, url, on, plan.cache_sessions).await;
-        if let Some(database) = database {
-            database.remove().await;
-        }
-        runs.push(outcome?);
+        let suffix = format!("cache_{state}");
+        let run = servers::on_scratch_database(url, &suffix, |url| async move {
+            cache_run(args, &name, backend, url.as_deref(), on, plan.cache_sessions).await
+        });
+        runs.push(run.await?);
     }
     let (Some(on), Some(off)) = (runs.pop(), runs.pop()) else { anyhow::bail!("a run is missing") };
     let result = CacheResult::new(backend, plan.cache_sessions, off, on);

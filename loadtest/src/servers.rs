@@ -242,6 +242,24 @@ pub struct ScratchDatabase {
     pub url: String,
 }
 
+/// Runs `run` on a database of its own: a scratch one made beside `admin_url` and dropped after,
+/// or, without PostgreSQL, `None` (the server's own SQLite file).
+pub async fn on_scratch_database<T, F, Fut>(admin_url: Option<&str>, suffix: &str, run: F) -> anyhow::Result<T>
+where
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let database = match admin_url {
+        Some(url) => Some(ScratchDatabase::create(url, suffix).await?),
+        None => None,
+    };
+    let outcome = run(database.as_ref().map(|d| d.url.clone())).await;
+    if let Some(database) = database {
+        database.remove().await;
+    }
+    outcome
+}
+
 impl ScratchDatabase {
     /// Creates (again, when an earlier run left it) the database `{name of admin_url}_{suffix}`.
     pub async fn create(admin_url: &str, suffix: &str) -> anyhow::Result<Self> {

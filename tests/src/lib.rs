@@ -35,6 +35,31 @@ pub fn redis_url() -> String {
     std::env::var("MINGLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
 }
 
+/// Kills every Redis pub/sub connection (all nodes' subscriptions) with `CLIENT KILL`; answers
+/// how many.
+pub async fn kill_redis_subscribers() -> u64 {
+    let killed: u64 = redis_command(|client| async move {
+        use fred::prelude::*;
+        client.custom(fred::cmd!("CLIENT"), vec!["KILL", "TYPE", "pubsub"]).await.expect("CLIENT KILL")
+    })
+    .await;
+    killed
+}
+
+/// Runs `command` on a fresh connection to the test Redis.
+pub async fn redis_command<T, F, Fut>(command: F) -> T
+where
+    F: FnOnce(fred::clients::Client) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    use fred::prelude::*;
+    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
+    client.init().await.expect("redis");
+    let answer = command(client.clone()).await;
+    let _ = client.quit().await;
+    answer
+}
+
 /// Held by a test that runs `mingle matcher` workers: workers share Redis's queues (suggestion
 /// jobs, training requests), so two such tests at once would take each other's work.
 pub static MATCHER_WORKERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

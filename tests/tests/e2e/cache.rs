@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::Duration as Span;
 use protocol::ops::CacheStatus;
 use serde_json::{json, Value};
-use tests::{redis_url, Backend, Client, Node, TestDb};
+use tests::{kill_redis_subscribers, redis_command, redis_url, Backend, Client, Node, TestDb};
 
 const TOKEN: &str = "cache-ops-token-0123456789abcdef";
 
@@ -184,20 +184,11 @@ fn shared_hits(status: &CacheStatus, kind: &str) -> u64 {
 }
 
 async fn redis_has(key: &str) -> bool {
-    use fred::prelude::*;
-    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
-    client.init().await.expect("redis");
-    let found: u64 = client.exists(key).await.expect("EXISTS");
-    let _ = client.quit().await;
+    let key = key.to_owned();
+    let found: u64 = redis_command(|client| async move {
+        use fred::prelude::*;
+        client.exists(key).await.expect("EXISTS")
+    })
+    .await;
     found > 0
-}
-
-/// Kills every Redis pub/sub connection (all nodes' subscriptions) with `CLIENT KILL`.
-async fn kill_redis_subscribers() -> u64 {
-    use fred::prelude::*;
-    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
-    client.init().await.expect("redis");
-    let killed: u64 = client.custom(fred::cmd!("CLIENT"), vec!["KILL", "TYPE", "pubsub"]).await.expect("CLIENT KILL");
-    let _ = client.quit().await;
-    killed
 }

@@ -9,17 +9,7 @@ use chrono::Duration;
 use protocol::auth::Session;
 use protocol::realtime::{MessageBody, ServerFrame};
 use protocol::suggestions::SuggestionList;
-use tests::{redis_url, suggested_names, suggestions, Backend, Node, TestDb, Ws};
-
-/// Kills every Redis pub/sub connection (all nodes' subscribers) with `CLIENT KILL`.
-async fn kill_redis_subscribers() -> u64 {
-    use fred::prelude::*;
-    let client = Builder::from_config(Config::from_url(&redis_url()).expect("url")).build().expect("client");
-    client.init().await.expect("redis");
-    let killed: u64 = client.custom(fred::cmd!("CLIENT"), vec!["KILL", "TYPE", "pubsub"]).await.expect("CLIENT KILL");
-    let _ = client.quit().await;
-    killed
-}
+use tests::{kill_redis_subscribers, redis_url, suggested_names, suggestions, Backend, Node, TestDb, Ws};
 
 async fn start_node(db: &TestDb) -> Node {
     Node::spawn(db, &["--redis-url", &redis_url(), "--chat-per-minute", "10000"]).await
