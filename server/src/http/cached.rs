@@ -217,19 +217,42 @@ where
 {
     let key = Key::SearchPage(cache::QueryId(query), 0);
     let now = now_ms();
-    let bytes = state
-        .cache
-        .get_or_load(key, async { encode(&Stamped { built_at_ms: now, value: load.await? }) }, |held| {
-            decode::<Stamped<Page<Event>>>(held).is_ok_and(|s| now - s.built_at_ms < LIST_MAX_AGE_MS)
-        })
-        .await?;
-    state.cache.read_by(viewer, key, bytes.len());
-    let mut page = decode::<Stamped<Page<Event>>>(&bytes)?.value;
+    let load = async { encode(&Stamped { built_at_ms: now, value: load.await? }) };
+    let (stamped, bytes) =
+        fresh_or_load(state, key, load, |s: &Stamped<Page<Event>>| now - s.built_at_ms < LIST_MAX_AGE_MS).await?;
+    state.cache.read_by(viewer, key, bytes);
+    let mut page = stamped.value;
     lay_counts(state, page.items.iter_mut()).await?;
     match viewer {
         Some(viewer) if !lay_viewer(state, viewer, page.items.iter_mut()).await? => fresh.await,
         _ => Ok(page),
     }
+}
+
+/// The value under `key`, decoded, and its size: a held value only while `fresh` accepts it,
+/// else what `load` serializes. A held value is decoded once: the freshness check keeps what it
+/// decoded.
+async fn fresh_or_load<T, L>(state: &AppState, key: Key, load: L, fresh: impl Fn(&T) -> bool) -> ApiResult<(T, usize)>
+where
+    T: serde::de::DeserializeOwned,
+    L: Future<Output = ApiResult<Vec<u8>>>,
+{
+    let accepted = std::sync::Mutex::new(None);
+    let bytes = state
+        .cache
+        .get_or_load(key, load, |held| match decode::<T>(held) {
+            Ok(value) if fresh(&value) => {
+                *accepted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+                true
+            }
+            _ => false,
+        })
+        .await?;
+    let value = match accepted.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        Some(value) => value,
+        None => decode(&bytes)?,
+    };
+    Ok((value, bytes.len()))
 }
 
 /// A value and when it was built, for values that also age.
@@ -295,19 +318,15 @@ where
     let (model, variant) = state.recommender.model_for(&state.analytics.key(user));
     let model_version = model.map(|m| m.version);
     let now = now_ms();
-    let bytes = state
-        .cache
-        .get_or_load(key, async { encode(&load.await?) }, |held| {
-            decode::<CachedRecommendations>(held).is_ok_and(|list| {
-                list.model_version == model_version
-                    && list.variant == variant
-                    && now - list.built_at_ms < LIST_MAX_AGE_MS
-                    && list.items.iter().all(|r| r.event.starts_at.timestamp_millis() > now)
-            })
+    let (mut list, bytes) =
+        fresh_or_load(state, key, async { encode(&load.await?) }, |list: &CachedRecommendations| {
+            list.model_version == model_version
+                && list.variant == variant
+                && now - list.built_at_ms < LIST_MAX_AGE_MS
+                && list.items.iter().all(|r| r.event.starts_at.timestamp_millis() > now)
         })
         .await?;
-    state.cache.read_by(Some(user), key, bytes.len());
-    let mut list: CachedRecommendations = decode(&bytes)?;
+    state.cache.read_by(Some(user), key, bytes);
     lay_counts(state, list.items.iter_mut().map(|r| &mut r.event)).await?;
     Ok(list)
 }

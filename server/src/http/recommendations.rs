@@ -59,8 +59,12 @@ async fn recommended_events(
     let list = match near {
         Some(_) => rank(state.clone(), user.id, near, limit).await?,
         None => {
-            let mut list =
-                super::cached::recommendations(&state, user.id, rank(state.clone(), user.id, None, MAX_LIMIT)).await?;
+            let mut list = Box::pin(super::cached::recommendations(
+                &state,
+                user.id,
+                rank(state.clone(), user.id, None, MAX_LIMIT),
+            ))
+            .await?;
             list.items.truncate(limit);
             list
         }

@@ -102,9 +102,9 @@ impl clock::Invalidated for ReadCache {
     fn restart(&self) {
         let mut slot = self.tier.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(old) = slot.take() {
-            let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            *retired = retired.add(&old.stats());
             *slot = Some(Arc::new(new_tier(old.budget_bytes())));
+            drop(slot);
+            self.retire(&old);
         }
     }
 }
@@ -171,6 +171,12 @@ impl ReadCache {
         }
     }
 
+    /// Keeps the counters of a tier taken out of service.
+    fn retire(&self, old: &Tier) {
+        let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *retired = retired.add(&old.stats());
+    }
+
     /// Counters of the tier in service and of those it replaced.
     fn stats(&self) -> Stats {
         let retired = *self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -207,8 +213,7 @@ impl ReadCache {
         *slot = Some(Arc::clone(&new));
         drop(slot);
         // The values were moved, not read: only the counters of real reads carry over.
-        let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *retired = retired.add(&old.stats());
+        self.retire(&old);
         tracing::info!(from = current, to = target, "read cache resized to the forecast");
         metrics::counter!("cache_resizes_total").increment(1);
         true
