@@ -84,6 +84,7 @@ pub async fn build_state(config: &Config, shutdown: &Shutdown) -> anyhow::Result
             outbox_bytes: config.ws_outbox_bytes.max(1024),
             max_frame_bytes: config.ws_max_frame_bytes.max(1024),
             read_buffer_bytes: config.ws_read_buffer_bytes.max(256),
+            write_coalesce: Duration::from_millis(config.ws_coalesce_ms.min(100)),
             max_subscriptions: config.ws_max_subscriptions.max(1),
             ping_interval: Duration::from_secs(config.ws_ping_secs.max(1)),
             idle_timeout: Duration::from_secs(config.ws_idle_secs.max(2)),

@@ -38,6 +38,7 @@ fn describe() {
     describe_gauge!("realtime_connections", "Open WebSocket connections on this node");
     describe_counter!("realtime_disconnects_total", "WebSocket connections ended, by reason");
     describe_counter!("realtime_frames_sent_total", "Frames written to WebSockets");
+    describe_counter!("realtime_writes_total", "Writes to WebSockets (each takes every frame queued by then)");
     describe_counter!("realtime_messages_posted_total", "Channel messages stored and fanned out");
     describe_histogram!(
         "realtime_outbox_queued_bytes",

@@ -2,12 +2,14 @@
 //!
 //! A [`Broker`] moves stored messages between nodes; a [`Hub`] fans them out inside one node.
 //! Each node holds at most one broker subscription per channel, however many sockets follow it:
-//! sockets subscribe to the hub, and the hub tells its [`TopicWatcher`] (the Redis broker) when a
-//! channel gains its first local subscriber or loses its last.
+//! sockets attach a [`Subscriber`] to the hub, and the hub tells its [`TopicWatcher`] (the Redis
+//! broker) when a channel gains its first local subscriber or loses its last. The hub hands each
+//! event to every subscriber on the delivering task: a socket's subscriber queues a live message
+//! straight into its outbox, and wakes no task of its own unless the message shows a gap.
 //!
 //! Delivery through a broker is best effort. Exactly-once, in-order delivery is the subscriber's
-//! job: messages carry per-channel offsets, and a subscriber that sees a gap, lags behind, or is
-//! told to [`BrokerEvent::Resync`] reads the missing offsets from storage.
+//! job: messages carry per-channel offsets, and a subscriber that sees a gap, or is told to
+//! [`BrokerEvent::Resync`], reads the missing offsets from storage.
 
 use std::sync::{Arc, OnceLock};
 
@@ -15,11 +17,12 @@ use axum::extract::ws::Message;
 use dashmap::DashMap;
 use futures_util::future::BoxFuture;
 use protocol::realtime::{ChannelMessage, MessageBody};
+use slab::Slab;
 use tokio::sync::broadcast;
 
-/// Messages buffered per channel inside a node before a slow subscriber lags (and then catches
-/// up from storage).
-const TOPIC_BUFFER: usize = 1024;
+/// Events a [`Subscription`]'s queue holds before its task lags (and then catches up from
+/// storage).
+const QUEUE_BUFFER: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub enum BrokerEvent {
@@ -65,11 +68,23 @@ pub trait Broker: Send + Sync + std::fmt::Debug + 'static {
     /// including this one.
     fn publish(&self, message: Arc<ChannelMessage>) -> BoxFuture<'_, anyhow::Result<()>>;
 
-    /// Subscribes to a channel on this node.
-    fn subscribe(&self, channel: &str) -> Subscription;
+    /// Attaches `subscriber` to a channel on this node: it is handed every event of the channel
+    /// until the attachment is dropped.
+    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment;
+
+    /// Subscribes to a channel on this node through a queue, for a task that waits on it.
+    fn subscribe(&self, channel: &str) -> Subscription {
+        Subscription::through(|queue| self.attach(channel, queue))
+    }
 
     /// Whether the broker can currently reach the other nodes (for `/readyz` and metrics).
     fn is_connected(&self) -> bool;
+}
+
+/// Takes a channel's events on the task that delivers them (a publisher's, or the broker
+/// connection's), one subscriber after another: it must only queue, never block or await.
+pub trait Subscriber: Send + Sync + 'static {
+    fn deliver(&self, event: &BrokerEvent);
 }
 
 /// Told when a channel gains its first subscriber on this node or loses its last, so a broker
@@ -79,31 +94,54 @@ pub trait TopicWatcher: Send + Sync + 'static {
     fn last_unsubscribed(&self, channel: &str);
 }
 
-/// A subscription to one channel; dropping it unsubscribes.
+/// A subscriber attached to a channel; dropping it detaches the subscriber.
 #[derive(Debug)]
-pub struct Subscription {
-    pub receiver: broadcast::Receiver<BrokerEvent>,
-    _guard: TopicGuard,
-}
-
-#[derive(Debug)]
-struct TopicGuard {
+pub struct Attachment {
     hub: Arc<Hub>,
     channel: String,
+    key: usize,
 }
 
-impl Drop for TopicGuard {
+impl Drop for Attachment {
     fn drop(&mut self) {
-        self.hub.release(&self.channel);
+        self.hub.detach(&self.channel, self.key);
     }
 }
 
-struct Topic {
-    sender: broadcast::Sender<BrokerEvent>,
-    subscribers: usize,
+/// A subscription through a queue; dropping it unsubscribes.
+#[derive(Debug)]
+pub struct Subscription {
+    pub receiver: broadcast::Receiver<BrokerEvent>,
+    _attachment: Attachment,
 }
 
-/// In-node fan-out: one broadcast channel per subscribed channel name.
+impl Subscription {
+    /// A queue, attached by `attach`.
+    fn through(attach: impl FnOnce(Arc<dyn Subscriber>) -> Attachment) -> Self {
+        let (sender, receiver) = broadcast::channel(QUEUE_BUFFER);
+        Self { receiver, _attachment: attach(Arc::new(Queue(sender))) }
+    }
+}
+
+/// The subscriber behind a [`Subscription`]: events wait in a queue until its task reads them
+/// (a task that falls [`QUEUE_BUFFER`] behind reads `Lagged`).
+struct Queue(broadcast::Sender<BrokerEvent>);
+
+impl Subscriber for Queue {
+    fn deliver(&self, event: &BrokerEvent) {
+        // An error only means the receiver is gone; its attachment is about to go too.
+        let _ = self.0.send(event.clone());
+    }
+}
+
+#[derive(Default)]
+struct Topic {
+    /// Shared with the deliveries under way, which therefore never hold the map's lock: a
+    /// subscriber that comes or goes meanwhile changes a copy.
+    subscribers: Arc<Slab<Arc<dyn Subscriber>>>,
+}
+
+/// In-node fan-out: the subscribers of each channel, handed each event in turn.
 #[derive(Default)]
 pub struct Hub {
     topics: DashMap<String, Topic>,
@@ -126,29 +164,31 @@ impl Hub {
         let _ = self.watcher.set(watcher);
     }
 
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
-        let (receiver, first) = {
-            let mut topic = self
-                .topics
-                .entry(channel.to_owned())
-                .or_insert_with(|| Topic { sender: broadcast::channel(TOPIC_BUFFER).0, subscribers: 0 });
-            topic.subscribers += 1;
-            (topic.sender.subscribe(), topic.subscribers == 1)
+    pub fn attach(self: &Arc<Self>, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
+        let (key, first) = {
+            let mut topic = self.topics.entry(channel.to_owned()).or_default();
+            let subscribers = Arc::make_mut(&mut topic.subscribers);
+            (subscribers.insert(subscriber), subscribers.len() == 1)
         };
         if first {
             if let Some(watcher) = self.watcher.get() {
                 watcher.first_subscriber(channel);
             }
         }
-        Subscription { receiver, _guard: TopicGuard { hub: Arc::clone(self), channel: channel.to_owned() } }
+        Attachment { hub: Arc::clone(self), channel: channel.to_owned(), key }
     }
 
-    fn release(&self, channel: &str) {
+    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+        Subscription::through(|queue| self.attach(channel, queue))
+    }
+
+    fn detach(&self, channel: &str, key: usize) {
         let removed = self
             .topics
             .remove_if_mut(channel, |_, topic| {
-                topic.subscribers -= 1;
-                topic.subscribers == 0
+                let subscribers = Arc::make_mut(&mut topic.subscribers);
+                subscribers.try_remove(key);
+                subscribers.is_empty()
             })
             .is_some();
         if removed {
@@ -158,18 +198,18 @@ impl Hub {
         }
     }
 
-    /// Hands `event` to this node's subscribers of `channel`, if any.
+    /// Hands `event` to this node's subscribers of `channel`, if any, on the calling task.
     pub fn deliver(&self, channel: &str, event: BrokerEvent) {
-        if let Some(topic) = self.topics.get(channel) {
-            // An error only means every receiver is gone; the guard is about to remove the topic.
-            let _ = topic.sender.send(event);
+        let Some(subscribers) = self.topics.get(channel).map(|topic| Arc::clone(&topic.subscribers)) else { return };
+        for (_, subscriber) in subscribers.iter() {
+            subscriber.deliver(&event);
         }
     }
 
     /// Tells every subscriber on this node to re-read from storage.
     pub fn resync_all(&self) {
-        for topic in self.topics.iter() {
-            let _ = topic.sender.send(BrokerEvent::Resync);
+        for channel in self.channels() {
+            self.deliver(&channel, BrokerEvent::Resync);
         }
     }
 
@@ -208,8 +248,8 @@ impl Broker for LocalBroker {
         Box::pin(async { Ok(()) })
     }
 
-    fn subscribe(&self, channel: &str) -> Subscription {
-        self.hub.subscribe(channel)
+    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
+        self.hub.attach(channel, subscriber)
     }
 
     fn is_connected(&self) -> bool {

@@ -2,10 +2,12 @@
 //!
 //! Each connection runs a reader (this task: frames in, requests handled in order), a writer
 //! (frames out of the bounded [`Outbox`]), and one follower task per subscribed channel. A
-//! follower delivers a channel exactly once and in order: it subscribes to the broker *before*
-//! reading the channel's head from storage, so nothing published in between is missed, skips
-//! offsets it has already delivered, and reads any gap (a missed broker message, a lagging
-//! receiver, a broker reconnect) back from storage. All of a connection's tasks end with it.
+//! channel is delivered exactly once and in order: the follower attaches the channel's [`Feed`]
+//! to the broker *before* reading the channel's head from storage, so nothing published in
+//! between is missed. Live messages go from the broker's delivering task straight into the
+//! outbox; the follower wakes only to read from storage what the feed could not queue itself
+//! (the history after `since`, a missed broker message, a broker reconnect). All of a
+//! connection's tasks end with it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,7 +27,8 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use super::broker::{BrokerEvent, Live};
+use super::broker::{Attachment, Subscriber};
+use super::feed::Feed;
 use super::outbox::{Next, Outbox};
 use super::service::{from_stored, Realtime};
 use crate::auth::AccessClaims;
@@ -96,13 +99,13 @@ pub async fn upgrade(
 
 /// Frame encoding negotiated by subprotocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Codec {
+pub enum Codec {
     Json,
     MsgPack,
 }
 
 impl Codec {
-    fn encode(self, frame: &ServerFrame) -> Message {
+    pub fn encode(self, frame: &ServerFrame) -> Message {
         match self {
             Self::Json => Message::Text(serde_json::to_string(frame).unwrap_or_default().into()),
             Self::MsgPack => {
@@ -171,19 +174,25 @@ impl Conn {
     }
 }
 
-/// The task delivering one subscribed channel to a connection.
+/// One subscribed channel of a connection: the task that reads it from storage (or follows
+/// its presence) and, for a message channel, the feed that queues its live messages.
 struct Follower {
     task: JoinHandle<()>,
-    presence: bool,
+    feed: Option<(Arc<Feed>, Attachment)>,
 }
 
 impl Follower {
-    /// Stops delivery of `channel`; a presence channel also counts the user out.
+    /// Stops delivery of `channel`: once this returns, nothing more of it is queued (a
+    /// delivery under way included); a presence channel also counts the user out.
     fn stop(self, conn: &Conn, channel: &str) {
-        self.task.abort();
-        if self.presence {
-            conn.realtime.presence.leave(channel, conn.user);
+        match self.feed {
+            Some((feed, attachment)) => {
+                feed.stop();
+                drop(attachment);
+            }
+            None => conn.realtime.presence.leave(channel, conn.user),
         }
+        self.task.abort();
     }
 }
 
@@ -214,7 +223,7 @@ where
     let _guard = realtime.connection_guard();
     let outbox = Arc::new(Outbox::new(realtime.settings.outbox_bytes));
     let conn = Conn { realtime: Arc::clone(&realtime), outbox: Arc::clone(&outbox), codec, user };
-    let mut writer = tokio::spawn(write(sink, outbox));
+    let mut writer = tokio::spawn(write(sink, outbox, realtime.settings.write_coalesce));
 
     let mut reader = Reader { followers: HashMap::new(), malformed: 0 };
     let mut access = realtime.access.watch(user);
@@ -285,13 +294,27 @@ where
 
 /// The writer task: hands the socket everything that queued since its last write, until the
 /// outbox closes (answers the close reason) or the socket fails.
-async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>) -> &'static str {
+///
+/// A socket that wrote less than `coalesce` ago waits out the rest of it before writing again,
+/// so a busy socket takes one system call for everything that queued meanwhile rather than one
+/// per message, and a quiet socket (messages further apart than `coalesce`) writes each at once.
+/// A full batch (the socket is behind) goes out without waiting, and a close at once.
+async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>, coalesce: Duration) -> &'static str {
     let mut batch = Vec::new();
     let frames_sent = metrics::counter!("realtime_frames_sent_total");
+    let writes = metrics::counter!("realtime_writes_total");
+    let mut hold_until: Option<Instant> = None;
     loop {
+        if let Some(until) = hold_until.take() {
+            if !outbox.ready().await && until > Instant::now() {
+                tokio::time::sleep_until(until).await;
+            }
+        }
         match outbox.next_batch(&mut batch, WRITE_BATCH).await {
             Next::Send => {
                 frames_sent.increment(batch.len() as u64);
+                writes.increment(1);
+                let full = batch.len() == WRITE_BATCH;
                 for message in batch.drain(..) {
                     if sink.feed(message).await.is_err() {
                         return "write_failed";
@@ -299,6 +322,9 @@ async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>) -> &'
                 }
                 if sink.flush().await.is_err() {
                     return "write_failed";
+                }
+                if !full && !coalesce.is_zero() {
+                    hold_until = Some(Instant::now() + coalesce);
                 }
             }
             Next::Close(code, reason) => {
@@ -417,15 +443,20 @@ async fn handle(
             if let Some(old) = followers.remove(&name) {
                 old.stop(conn, &name);
             }
-            let presence = matches!(channel, Channel::EventPresence(_));
-            let task = if presence {
+            let follower = if matches!(channel, Channel::EventPresence(_)) {
                 // Joined here, not in the task, so a leave can never run before its join.
                 let (updates, snapshot) = conn.realtime.presence.join(&name, conn.user);
-                tokio::spawn(follow_presence(conn.clone(), name.clone(), id, updates, snapshot))
+                let task = tokio::spawn(follow_presence(conn.clone(), name.clone(), id, updates, snapshot));
+                Follower { task, feed: None }
             } else {
-                tokio::spawn(follow(conn.clone(), name.clone(), since, epoch, id))
+                // Attached before the channel's head is read: nothing published in between is
+                // missed. Here, not in the task, so a stop can never run before it.
+                let feed = Feed::new(Arc::clone(&conn.outbox), conn.codec, &name);
+                let attachment = conn.realtime.broker.attach(&name, Arc::clone(&feed) as Arc<dyn Subscriber>);
+                let task = tokio::spawn(follow(conn.clone(), Arc::clone(&feed), name.clone(), since, epoch, id));
+                Follower { task, feed: Some((feed, attachment)) }
             };
-            followers.insert(name, Follower { task, presence });
+            followers.insert(name, follower);
         }
         ClientFrame::Publish { channel: name, body, .. } => {
             let Ok(channel) = name.parse::<Channel>() else {
@@ -465,12 +496,18 @@ async fn handle(
     }
 }
 
-/// Delivers one channel to the connection, exactly once and in order, until aborted.
-async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i64>, request_id: String) {
-    let store = &conn.realtime.store;
-    // Subscribe first: anything published while the head is read arrives here and is deduplicated.
-    let mut subscription = conn.realtime.broker.subscribe(&channel);
-    let head = match store.channel_head(&channel).await {
+/// Delivers one channel to the connection, exactly once and in order, until aborted. Live
+/// messages reach the outbox through the channel's [`Feed`] without this task; it wakes only to
+/// read storage: first from `since`, then whenever the feed finds a gap or is told to resync.
+async fn follow(
+    conn: Conn,
+    feed: Arc<Feed>,
+    channel: String,
+    since: Option<i64>,
+    epoch: Option<i64>,
+    request_id: String,
+) {
+    let head = match conn.realtime.store.channel_head(&channel).await {
         Ok(head) => head,
         Err(e) => {
             tracing::error!(error = %e, channel, "reading channel head failed");
@@ -491,68 +528,38 @@ async fn follow(conn: Conn, channel: String, since: Option<i64>, epoch: Option<i
         recovered,
         ..Reply::ok(request_id)
     };
-    if !conn.send(&ServerFrame::Reply(reply)) || !catch_up(&conn, &channel, &mut last, Some(head.last)).await {
+    if !conn.send(&ServerFrame::Reply(reply)) {
         return;
     }
+    // From the head, whatever came after it was delivered to the feed, which holds it.
+    let mut read = last < head.last;
     loop {
-        let caught_up = match subscription.receiver.recv().await {
-            Ok(BrokerEvent::Message(live)) => deliver_live(&conn, &channel, &mut last, &live).await,
-            Ok(BrokerEvent::Resync) | Err(RecvError::Lagged(_)) => catch_up(&conn, &channel, &mut last, None).await,
-            Err(RecvError::Closed) => return,
-        };
-        if !caught_up {
+        if read && !catch_up(&conn, &feed, &channel, &mut last).await {
             return;
         }
+        read = true;
+        last = match feed.go_live(last) {
+            Ok(()) => feed.fell_behind().await,
+            Err(after) => after,
+        };
     }
 }
 
-/// Sends a live message unless already delivered, first filling any gap before it from storage.
-async fn deliver_live(conn: &Conn, channel: &str, last: &mut i64, live: &Live) -> bool {
-    let message = live.message();
-    if message.offset <= *last {
-        metrics::counter!("realtime_duplicates_skipped_total").increment(1);
-        return true;
-    }
-    if message.offset > *last + 1 {
-        metrics::counter!("realtime_gaps_backfilled_total").increment(1);
-        if !catch_up(conn, channel, last, Some(message.offset - 1)).await {
-            return false;
-        }
-    }
-    if message.offset == *last + 1 {
-        *last = message.offset;
-        let codec = conn.codec;
-        let frame = live.encoded(codec as usize, |message| codec.encode(&ServerFrame::Message(message.clone())));
-        if live.is_counters() {
-            // Counters are state: a client that lags gets only the newest.
-            return conn.outbox.push_superseding(&format!("{channel}#counters"), frame);
-        }
-        return conn.outbox.push(frame);
-    }
-    true
-}
-
-/// Sends stored messages after `last` (up to `until` when given); answers false when the
-/// connection is closing.
-async fn catch_up(conn: &Conn, channel: &str, last: &mut i64, until: Option<i64>) -> bool {
+/// Sends every stored message after `last`; answers false when the connection is closing or
+/// the subscription ended.
+async fn catch_up(conn: &Conn, feed: &Feed, channel: &str, last: &mut i64) -> bool {
     loop {
-        if until.is_some_and(|until| *last >= until) {
-            return true;
-        }
         let Some(page) = stored_after(conn, channel, *last).await else {
             conn.outbox.close(close::SERVICE_RESTART, "storage unavailable: reconnect and resume");
             return false;
         };
         let full = page.len() as i64 == BACKFILL_PAGE;
         for stored in page {
-            if until.is_some_and(|until| stored.seq > until) {
-                return true;
-            }
             // Pruned history leaves a hole only before the oldest kept message; skip to it.
             *last = stored.seq;
             // An unreadable body (logged by `from_stored`) is skipped like a pruned message.
             let Ok(message) = from_stored(stored) else { continue };
-            if !conn.send_paced(&ServerFrame::Message(message)).await {
+            if feed.stopped() || !conn.send_paced(&ServerFrame::Message(message)).await {
                 return false;
             }
         }
@@ -751,10 +758,17 @@ mod tests {
         state.store.append_message(&channel.to_string(), None, &missed).await.expect("append");
         let fourth = state.realtime.post(channel, None, body(4)).await.expect("post");
         state.realtime.broker.publish(Arc::clone(&fourth)).await.expect("publish a duplicate");
-        state.realtime.post(channel, None, body(5)).await.expect("post");
-
         let mut received = Vec::new();
-        for _ in 0..5 {
+        for _ in 0..4 {
+            match client.frame().await {
+                ServerFrame::Message(message) => received.push((message.offset, message.body)),
+                other => panic!("expected a message, got {other:?}"),
+            }
+        }
+        // A duplicate of what was already delivered is skipped, live or held.
+        state.realtime.broker.publish(fourth).await.expect("publish a duplicate");
+        state.realtime.post(channel, None, body(5)).await.expect("post");
+        for _ in 0..1 {
             match client.frame().await {
                 ServerFrame::Message(message) => received.push((message.offset, message.body)),
                 other => panic!("expected a message, got {other:?}"),
@@ -768,6 +782,81 @@ mod tests {
         connection.await.expect("the connection task");
         shutdown.stop_workers().await;
         state.store.close().await;
+    }
+
+    /// A sink that records which frames left in each flush (one system call on a socket).
+    #[derive(Clone, Default)]
+    struct Flushes {
+        done: Arc<std::sync::Mutex<Vec<Vec<String>>>>,
+        pending: Vec<String>,
+    }
+
+    impl Flushes {
+        fn taken(&self) -> Vec<Vec<String>> {
+            self.done.lock().expect("lock").clone()
+        }
+    }
+
+    impl Sink<Message> for Flushes {
+        type Error = ();
+        fn poll_ready(self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<(), ()> {
+            let text = match message {
+                Message::Text(text) => text.as_str().to_owned(),
+                Message::Close(Some(frame)) => format!("close {}", frame.code),
+                other => format!("{other:?}"),
+            };
+            self.pending.push(text);
+            Ok(())
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), ()>> {
+            if !self.pending.is_empty() {
+                let batch = std::mem::take(&mut self.pending);
+                self.done.lock().expect("lock").push(batch);
+            }
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn poll_close(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), ()>> {
+            self.poll_flush(cx)
+        }
+    }
+
+    /// A busy socket's frames wait out the coalescing time and leave together; a quiet socket's
+    /// frame and a close leave at once.
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_socket_writes_once_per_coalescing_time() {
+        let text = |s: &str| Message::Text(s.into());
+        let ms = Duration::from_millis;
+        let outbox = Arc::new(Outbox::new(1 << 20));
+        let sink = Flushes::default();
+        let writer = tokio::spawn(write(sink.clone(), Arc::clone(&outbox), ms(40)));
+        let tick = || tokio::time::sleep(ms(1));
+
+        outbox.push(text("a"));
+        tick().await;
+        assert_eq!(sink.taken(), [vec!["a"]], "a quiet socket writes at once");
+        outbox.push(text("b"));
+        outbox.push(text("c"));
+        tokio::time::sleep(ms(30)).await;
+        assert_eq!(sink.taken().len(), 1, "held: the socket wrote less than 40 ms ago");
+        tokio::time::sleep(ms(15)).await;
+        assert_eq!(sink.taken(), [vec!["a"], vec!["b", "c"]], "one write for what queued meanwhile");
+
+        tokio::time::sleep(ms(500)).await;
+        outbox.push(text("d"));
+        tick().await;
+        assert_eq!(sink.taken().len(), 3, "quiet again: d written at once");
+
+        tokio::time::sleep(ms(500)).await;
+        outbox.push(text("g"));
+        tick().await;
+        outbox.push(text("h"));
+        outbox.close(1000, "bye");
+        tick().await;
+        assert_eq!(sink.taken()[3..], [vec!["g"], vec!["h"], vec!["close 1000"]], "a close is not held");
+        assert_eq!(writer.await.expect("the writer"), "bye");
     }
 
     #[tokio::test]

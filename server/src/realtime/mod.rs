@@ -3,13 +3,14 @@
 
 pub mod access;
 pub mod broker;
+pub mod feed;
 pub mod gateway;
 pub mod outbox;
 pub mod presence;
 pub mod redis;
 pub mod service;
 
-pub use broker::{Broker, BrokerEvent, Hub, LocalBroker, Subscription, TopicWatcher};
+pub use broker::{Attachment, Broker, BrokerEvent, Hub, LocalBroker, Subscriber, Subscription, TopicWatcher};
 pub use service::{Realtime, RealtimeSettings};
 
 use std::sync::Arc;

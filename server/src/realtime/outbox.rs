@@ -176,6 +176,24 @@ impl Outbox {
         self.lock().bytes
     }
 
+    /// Waits until there is something to send or the connection is closing; answers whether
+    /// it is closing.
+    pub async fn ready(&self) -> bool {
+        loop {
+            let notified = self.notify.notified();
+            {
+                let state = self.lock();
+                if state.closing.is_some() {
+                    return true;
+                }
+                if !state.queue.is_empty() || !state.conflated.is_empty() {
+                    return false;
+                }
+            }
+            notified.await;
+        }
+    }
+
     /// Waits for the writer's next work: moves up to `max` frames into `out` (reliable frames
     /// first, then conflated ones) and answers [`Next::Send`], or, with nothing left to send on a
     /// closing connection, answers the close.

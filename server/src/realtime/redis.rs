@@ -3,7 +3,7 @@
 //!
 //! Sockets subscribe to the node's [`Hub`]; the hub tells the broker (its [`TopicWatcher`]) when a
 //! channel gains its first local subscriber or loses its last. Those callbacks run synchronously
-//! inside `Hub::subscribe` and `Drop`, so they only send the channel name to a background task,
+//! inside `Hub::attach` and `Drop`, so they only send the channel name to a background task,
 //! the subscription keeper, which owns every SUBSCRIBE and UNSUBSCRIBE this node issues. Hints
 //! from concurrent subscribes and releases can arrive in any order, so the keeper never replays
 //! them: for each hinted channel it compares what the hub wants now (`Hub::has_subscribers`)
@@ -33,7 +33,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
-use super::broker::{Broker, BrokerEvent, Hub, Live, Subscription, TopicWatcher};
+use super::broker::{Attachment, Broker, BrokerEvent, Hub, Live, Subscriber, TopicWatcher};
 
 /// Prefix of every Redis channel Mingle uses, so a shared Redis can hold other tenants.
 pub const CHANNEL_PREFIX: &str = "mingle:ch:";
@@ -240,8 +240,8 @@ impl Broker for RedisBroker {
         })
     }
 
-    fn subscribe(&self, channel: &str) -> Subscription {
-        self.hub.subscribe(channel)
+    fn attach(&self, channel: &str, subscriber: Arc<dyn Subscriber>) -> Attachment {
+        self.hub.attach(channel, subscriber)
     }
 
     /// Whether the subscriber connection is up and resubscribed: while it is not, this node
@@ -508,6 +508,7 @@ mod tests {
     use tokio::sync::watch;
     use uuid::Uuid;
 
+    use super::super::broker::Subscription;
     use super::*;
 
     /// Long enough for a reconnect with backoff on a loaded machine; short enough that a broken
