@@ -160,12 +160,13 @@ pub struct Config {
     #[arg(long, env = "MINGLE_WS_READ_BUFFER_BYTES", default_value_t = 2048, global = true)]
     pub ws_read_buffer_bytes: usize,
 
-    /// Least milliseconds between two writes to a WebSocket (at most 100). A socket that wrote
-    /// less than this ago holds what queues meanwhile until then and sends it in one system
-    /// call: fewer, fuller writes in a busy room, at up to this much added latency. A frame that
-    /// comes later than this after the last write goes out at once; 0 writes every frame as
-    /// soon as it queues.
-    #[arg(long, env = "MINGLE_WS_COALESCE_MS", default_value_t = 25, global = true)]
+    /// Longest time channel messages are held after a write to a WebSocket, in milliseconds (at
+    /// most 100). A socket that wrote less than this ago holds the channel messages that queue
+    /// meanwhile until then and sends them in one system call: fewer, fuller writes in a busy
+    /// room, at up to this much added latency. A message that comes later than this after the
+    /// last write goes out at once, and so does a reply to the client's own request (taking what
+    /// is held along); 0 writes every frame as soon as it queues.
+    #[arg(long, env = "MINGLE_WS_COALESCE_MS", default_value_t = 100, global = true)]
     pub ws_coalesce_ms: u64,
 
     /// Channels one WebSocket connection may follow at once.

@@ -178,10 +178,6 @@ impl Hub {
         Attachment { hub: Arc::clone(self), channel: channel.to_owned(), key }
     }
 
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
-        Subscription::through(|queue| self.attach(channel, queue))
-    }
-
     fn detach(&self, channel: &str, key: usize) {
         let removed = self
             .topics
@@ -314,8 +310,9 @@ mod tests {
         let hub = Hub::new();
         let log = Arc::new(Log::default());
         hub.set_watcher(log.clone());
-        let a = hub.subscribe("c");
-        let mut b = hub.subscribe("c");
+        let broker = LocalBroker::new(Arc::clone(&hub));
+        let a = broker.subscribe("c");
+        let mut b = broker.subscribe("c");
         hub.deliver("c", BrokerEvent::Resync);
         assert!(matches!(b.receiver.recv().await, Ok(BrokerEvent::Resync)));
         drop(a);

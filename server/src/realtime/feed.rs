@@ -47,7 +47,7 @@ pub struct Feed {
     outbox: Arc<Outbox>,
     codec: Codec,
     /// The key a newer counters snapshot supersedes a pending older one by.
-    counters_key: String,
+    counters_key: Arc<str>,
     cursor: Mutex<Cursor>,
     /// Wakes the follower when the feed stops being live.
     behind: Notify,
@@ -61,7 +61,7 @@ impl Feed {
         Arc::new(Self {
             outbox,
             codec,
-            counters_key: format!("{channel}#counters"),
+            counters_key: format!("{channel}#counters").into(),
             cursor: Mutex::new(Cursor {
                 last: i64::MIN,
                 live: false,
@@ -151,7 +151,7 @@ impl Feed {
             // Counters are state: a client that lags gets only the newest.
             self.outbox.push_superseding(&self.counters_key, frame);
         } else {
-            self.outbox.push(frame);
+            self.outbox.push_message(frame);
         }
     }
 }

@@ -295,10 +295,11 @@ where
 /// The writer task: hands the socket everything that queued since its last write, until the
 /// outbox closes (answers the close reason) or the socket fails.
 ///
-/// A socket that wrote less than `coalesce` ago waits out the rest of it before writing again,
-/// so a busy socket takes one system call for everything that queued meanwhile rather than one
-/// per message, and a quiet socket (messages further apart than `coalesce`) writes each at once.
-/// A full batch (the socket is behind) goes out without waiting, and a close at once.
+/// A socket that wrote less than `coalesce` ago holds channel messages for the rest of it, so a
+/// busy socket takes one system call for everything that queued meanwhile rather than one per
+/// message, and a quiet socket (messages further apart than `coalesce`) writes each at once.
+/// A full batch (the socket is behind) goes out without waiting; a reply to the client (or an
+/// error, or a ping) and a close end the hold.
 async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>, coalesce: Duration) -> &'static str {
     let mut batch = Vec::new();
     let frames_sent = metrics::counter!("realtime_frames_sent_total");
@@ -307,7 +308,11 @@ async fn write<W: Sink<Message> + Unpin>(mut sink: W, outbox: Arc<Outbox>, coale
     loop {
         if let Some(until) = hold_until.take() {
             if !outbox.ready().await && until > Instant::now() {
-                tokio::time::sleep_until(until).await;
+                // Channel messages wait out the hold; a reply or a close ends it.
+                tokio::select! {
+                    () = tokio::time::sleep_until(until) => {}
+                    () = outbox.pressing() => {}
+                }
             }
         }
         match outbox.next_batch(&mut batch, WRITE_BATCH).await {
@@ -823,8 +828,8 @@ mod tests {
         }
     }
 
-    /// A busy socket's frames wait out the coalescing time and leave together; a quiet socket's
-    /// frame and a close leave at once.
+    /// A busy socket's channel messages wait out the coalescing time and leave together; a quiet
+    /// socket's message, a reply and a close leave at once.
     #[tokio::test(start_paused = true)]
     async fn a_busy_socket_writes_once_per_coalescing_time() {
         let text = |s: &str| Message::Text(s.into());
@@ -834,28 +839,37 @@ mod tests {
         let writer = tokio::spawn(write(sink.clone(), Arc::clone(&outbox), ms(40)));
         let tick = || tokio::time::sleep(ms(1));
 
-        outbox.push(text("a"));
+        outbox.push_message(text("a"));
         tick().await;
         assert_eq!(sink.taken(), [vec!["a"]], "a quiet socket writes at once");
-        outbox.push(text("b"));
-        outbox.push(text("c"));
+        outbox.push_message(text("b"));
+        outbox.push_message(text("c"));
         tokio::time::sleep(ms(30)).await;
         assert_eq!(sink.taken().len(), 1, "held: the socket wrote less than 40 ms ago");
         tokio::time::sleep(ms(15)).await;
         assert_eq!(sink.taken(), [vec!["a"], vec!["b", "c"]], "one write for what queued meanwhile");
 
         tokio::time::sleep(ms(500)).await;
-        outbox.push(text("d"));
+        outbox.push_message(text("d"));
         tick().await;
         assert_eq!(sink.taken().len(), 3, "quiet again: d written at once");
 
-        tokio::time::sleep(ms(500)).await;
-        outbox.push(text("g"));
+        outbox.push_message(text("e"));
+        tokio::time::sleep(ms(10)).await;
+        assert_eq!(sink.taken().len(), 3, "e is held");
+        outbox.push(text("reply"));
         tick().await;
-        outbox.push(text("h"));
+        assert_eq!(sink.taken()[3..], [vec!["e", "reply"]], "a reply ends the hold, taking e along");
+
+        tokio::time::sleep(ms(500)).await;
+        outbox.push_message(text("g"));
+        tick().await;
+        outbox.push_message(text("h"));
+        tick().await;
+        assert_eq!(sink.taken().len(), 5, "h is held: the reply's write is over");
         outbox.close(1000, "bye");
         tick().await;
-        assert_eq!(sink.taken()[3..], [vec!["g"], vec!["h"], vec!["close 1000"]], "a close is not held");
+        assert_eq!(sink.taken()[4..], [vec!["g"], vec!["h"], vec!["close 1000"]], "a close ends the hold");
         assert_eq!(writer.await.expect("the writer"), "bye");
     }
 

@@ -7,10 +7,11 @@
 //! Presence updates are conflated instead: only the latest per channel waits, and it never
 //! counts as overflow. State messages that have offsets (live counters) supersede their pending
 //! predecessor: the older one leaves the queue and the newer one joins at the end, so offsets
-//! still only grow along the queue.
+//! still only grow along the queue. Replies, errors and pings are pressing: a writer holding
+//! channel messages to gather them into one write sends at once when one of them queues.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::ws::Message;
 use tokio::sync::Notify;
@@ -18,12 +19,14 @@ use tokio::sync::Notify;
 #[derive(Debug)]
 struct State {
     /// Frames in order, each with the key that a newer frame may supersede it by.
-    queue: VecDeque<(Option<String>, Message)>,
+    queue: VecDeque<(Option<Arc<str>>, Message)>,
     bytes: usize,
     /// Latest pending update per conflated key, in the order keys first became pending.
     conflated: HashMap<String, Message>,
     conflated_order: VecDeque<String>,
     closing: Option<(u16, &'static str)>,
+    /// A frame that must not wait out the writer's hold is queued (a reply, an error, a ping).
+    pressing: bool,
 }
 
 #[derive(Debug)]
@@ -31,6 +34,8 @@ pub struct Outbox {
     state: Mutex<State>,
     /// Wakes the writer when there is something to send.
     notify: Notify,
+    /// Wakes a holding writer when something must go at once (a pressing frame, a close).
+    pressing: Notify,
     /// Wakes paced producers when the writer has made room.
     room: Notify,
     limit: usize,
@@ -63,8 +68,10 @@ impl Outbox {
                 conflated: HashMap::new(),
                 conflated_order: VecDeque::new(),
                 closing: None,
+                pressing: false,
             }),
             notify: Notify::new(),
+            pressing: Notify::new(),
             room: Notify::new(),
             limit,
             depth: metrics::histogram!("realtime_outbox_queued_bytes"),
@@ -76,19 +83,25 @@ impl Outbox {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Queues a frame that must arrive. Answers false (and starts closing the connection as a
-    /// slow consumer) when the budget is exhausted.
+    /// Queues a frame that must arrive and must not wait (a reply to the client, an error, a
+    /// ping): a writer holding channel messages sends at once. Answers false (and starts closing
+    /// the connection as a slow consumer) when the budget is exhausted.
     pub fn push(&self, message: Message) -> bool {
-        self.push_keyed(None, message)
+        self.push_keyed(None, message, true)
     }
 
-    /// Queues a frame in order, first dropping a pending frame with the same key, which it makes
-    /// obsolete.
-    pub fn push_superseding(&self, key: &str, message: Message) -> bool {
-        self.push_keyed(Some(key.to_owned()), message)
+    /// Queues a channel message, which must arrive but may wait out the writer's hold.
+    pub fn push_message(&self, message: Message) -> bool {
+        self.push_keyed(None, message, false)
     }
 
-    fn push_keyed(&self, key: Option<String>, message: Message) -> bool {
+    /// Queues a channel message like [`Outbox::push_message`], first dropping a pending frame
+    /// with the same key, which it makes obsolete.
+    pub fn push_superseding(&self, key: &Arc<str>, message: Message) -> bool {
+        self.push_keyed(Some(Arc::clone(key)), message, false)
+    }
+
+    fn push_keyed(&self, key: Option<Arc<str>>, message: Message, pressing: bool) -> bool {
         let mut state = self.lock();
         if state.closing.is_some() {
             return false;
@@ -110,15 +123,20 @@ impl Outbox {
             drop(state);
             metrics::counter!("realtime_slow_consumer_closes_total").increment(1);
             self.notify.notify_one();
+            self.pressing.notify_one();
             self.room.notify_waiters();
             return false;
         }
         state.bytes += n;
         state.queue.push_back((key, message));
+        state.pressing |= pressing;
         let depth = state.bytes;
         drop(state);
         self.depth.record(depth as f64);
         self.notify.notify_one();
+        if pressing {
+            self.pressing.notify_one();
+        }
         true
     }
 
@@ -168,6 +186,7 @@ impl Outbox {
         }
         drop(state);
         self.notify.notify_one();
+        self.pressing.notify_one();
         self.room.notify_waiters();
     }
 
@@ -176,32 +195,43 @@ impl Outbox {
         self.lock().bytes
     }
 
-    /// Waits until there is something to send or the connection is closing; answers whether
-    /// it is closing.
-    pub async fn ready(&self) -> bool {
+    /// Waits until `check` finds something in the state, looking again after each wake of
+    /// `notify`.
+    async fn wait_for<T>(&self, notify: &Notify, mut check: impl FnMut(&mut State) -> Option<T>) -> T {
         loop {
-            let notified = self.notify.notified();
-            {
-                let state = self.lock();
-                if state.closing.is_some() {
-                    return true;
-                }
-                if !state.queue.is_empty() || !state.conflated.is_empty() {
-                    return false;
-                }
+            let notified = notify.notified();
+            if let Some(found) = check(&mut self.lock()) {
+                return found;
             }
             notified.await;
         }
+    }
+
+    /// Waits until there is something to send or the connection is closing; answers whether
+    /// it must go at once (a pressing frame is queued, or the connection is closing).
+    pub async fn ready(&self) -> bool {
+        self.wait_for(&self.notify, |state| {
+            if state.closing.is_some() || state.pressing {
+                Some(true)
+            } else {
+                (!state.queue.is_empty() || !state.conflated.is_empty()).then_some(false)
+            }
+        })
+        .await
+    }
+
+    /// Waits until something must go at once: a pressing frame is queued, or the connection is
+    /// closing. Channel messages queued meanwhile do not wake it.
+    pub async fn pressing(&self) {
+        self.wait_for(&self.pressing, |state| (state.closing.is_some() || state.pressing).then_some(())).await;
     }
 
     /// Waits for the writer's next work: moves up to `max` frames into `out` (reliable frames
     /// first, then conflated ones) and answers [`Next::Send`], or, with nothing left to send on a
     /// closing connection, answers the close.
     pub async fn next_batch(&self, out: &mut Vec<Message>, max: usize) -> Next {
-        loop {
-            let notified = self.notify.notified();
-            {
-                let mut state = self.lock();
+        let (next, freed) = self
+            .wait_for(&self.notify, |state| {
                 let mut freed = false;
                 while out.len() < max {
                     let Some((_, message)) = state.queue.pop_front() else { break };
@@ -216,18 +246,17 @@ impl Outbox {
                     }
                 }
                 if !out.is_empty() {
-                    drop(state);
-                    if freed {
-                        self.room.notify_waiters();
-                    }
-                    return Next::Send;
+                    // What a full batch left behind goes next, without a hold.
+                    state.pressing &= !state.queue.is_empty();
+                    return Some((Next::Send, freed));
                 }
-                if let Some((code, reason)) = state.closing {
-                    return Next::Close(code, reason);
-                }
-            }
-            notified.await;
+                state.closing.map(|(code, reason)| (Next::Close(code, reason), false))
+            })
+            .await;
+        if freed {
+            self.room.notify_waiters();
         }
+        next
     }
 }
 
@@ -262,9 +291,10 @@ mod tests {
     #[tokio::test]
     async fn newer_state_supersedes_pending_state_in_order() {
         let outbox = Outbox::new(100);
-        outbox.push_superseding("c", text("c1"));
+        let key: Arc<str> = Arc::from("c");
+        outbox.push_superseding(&key, text("c1"));
         outbox.push(text("a2"));
-        outbox.push_superseding("c", text("c3"));
+        outbox.push_superseding(&key, text("c3"));
         assert_eq!(batch(&outbox, 64).await, ["a2", "c3"]);
     }
 

@@ -30,7 +30,8 @@ pub struct RealtimeSettings {
     /// Read buffer per connection (the library's default, 128 KiB, would dominate an idle
     /// connection's memory).
     pub read_buffer_bytes: usize,
-    /// Least time between two writes to a busy socket (zero: write whenever something queued).
+    /// How long a socket holds channel messages after a write, to send them together (a reply,
+    /// an error, a ping or a close ends the hold; zero: write whenever something queued).
     pub write_coalesce: Duration,
     pub max_subscriptions: usize,
     pub ping_interval: Duration,
