@@ -319,21 +319,55 @@ pub struct OidcProvider {
 impl OidcProvider {
     /// Starts it on a free port, for a client whose callback is `redirect_uri`.
     pub async fn start(client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
-        Self::start_on(free_port(), client_id, client_secret, redirect_uri).await
+        let mut last = String::new();
+        for _ in 0..3 {
+            match Self::start_on(free_port(), client_id, client_secret, redirect_uri).await {
+                Ok(provider) => return provider,
+                Err(why) => last = why,
+            }
+        }
+        panic!("the OpenID Provider did not start: {last}");
     }
 
-    pub async fn start_on(port: u16, client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
+    /// Starts it on `port`; answers what it printed on its error output when it did not start
+    /// listening there (the port was taken in the meantime, say), so the caller can try another.
+    pub async fn start_on(port: u16, client_id: &str, client_secret: &str, redirect_uri: &str) -> Result<Self, String> {
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/provider.mjs");
-        let child = Command::new("node")
+        let mut child = Command::new("node")
             .arg(script)
             .args([&port.to_string(), client_id, client_secret, redirect_uri])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("node is installed and tests/oidc has its packages (./dev test installs them)");
-        let this = Self { child, port };
-        assert!(accepting(port, Duration::from_secs(20)).await, "the OpenID Provider accepts connections");
-        this
+        let stdout = child.stdout.take().expect("the provider's output is piped");
+        let mut stderr = child.stderr.take().expect("the provider's error output is piped");
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
+        // It prints `ready` once it listens: then it is this provider that answers on the port,
+        // not whatever else took the port first. Its output is read to the end (a closed pipe
+        // would end it at its next line).
+        let (said_ready, ready) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            let mut said_ready = Some(said_ready);
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line == "ready" {
+                    if let Some(tell) = said_ready.take() {
+                        let _ = tell.send(());
+                    }
+                }
+            }
+        });
+        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(20), ready).await {
+            return Ok(Self { child, port });
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(errors.join().unwrap_or_default())
     }
 
     pub fn issuer(&self) -> String {

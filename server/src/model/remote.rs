@@ -87,6 +87,8 @@ type Waiting = DashMap<Uuid, oneshot::Sender<Result<Vec<Vec<f32>>, String>>>;
 pub struct RemoteEngine {
     runtime: tokio::runtime::Handle,
     client: Client,
+    /// The list requests go on: [`REQUESTS`], except in tests, which keep to their own.
+    requests: String,
     reply_to: String,
     waiting: Arc<Waiting>,
     /// Until when embedding fails at once, after a request went unanswered.
@@ -105,6 +107,11 @@ impl RemoteEngine {
     /// stops the workers. Must be called inside the runtime; `embed` then blocks on it (from a
     /// blocking thread, as every engine call is made).
     pub async fn connect(url: &str, shutdown: &Shutdown) -> anyhow::Result<Self> {
+        Self::connect_to(url, REQUESTS, shutdown).await
+    }
+
+    /// [`Self::connect`], asking on the list `requests`.
+    async fn connect_to(url: &str, requests: &str, shutdown: &Shutdown) -> anyhow::Result<Self> {
         let client = crate::redis::connect(url).await?;
         let subscriber = crate::redis::subscriber(url).await?;
         let reply_to = format!("{REPLIES}{}", Uuid::new_v4());
@@ -115,6 +122,7 @@ impl RemoteEngine {
         Ok(Self {
             runtime: tokio::runtime::Handle::current(),
             client,
+            requests: requests.to_owned(),
             reply_to,
             waiting,
             down_until: Mutex::new(None),
@@ -149,8 +157,8 @@ impl RemoteEngine {
         let request = Request { id, reply_to: self.reply_to.clone(), sent_at_ms: now_ms(), texts };
         let sent = async {
             let bytes = rmp_serde::to_vec(&request).map_err(anyhow::Error::from)?;
-            let _: Value = self.client.lpush(REQUESTS, bytes).await?;
-            let _: Value = self.client.ltrim(REQUESTS, 0, REQUESTS_KEPT - 1).await?;
+            let _: Value = self.client.lpush(self.requests.as_str(), bytes).await?;
+            let _: Value = self.client.ltrim(self.requests.as_str(), 0, REQUESTS_KEPT - 1).await?;
             anyhow::Ok(())
         };
         if let Err(e) = sent.await {
@@ -247,16 +255,20 @@ impl Engine for RemoteEngine {
 }
 
 /// A worker's side: takes embedding requests off the list and answers them with `engine`, until
-/// `stop` is cancelled.
+/// `stop` is cancelled. A pop under way is never abandoned: the request it takes would be lost,
+/// and its node would wait [`ANSWER_WITHIN`] then go without embeddings for [`BACK_OFF`]. So the
+/// worker stops between pops, at most a second after `stop`, and answers what it took.
 pub async fn serve_embeddings(engine: Arc<Model>, url: String, stop: CancellationToken) -> anyhow::Result<()> {
+    serve_from(engine, &url, REQUESTS, stop).await
+}
+
+/// [`serve_embeddings`] from the list `requests`.
+async fn serve_from(engine: Arc<Model>, url: &str, requests: &str, stop: CancellationToken) -> anyhow::Result<()> {
     // Waiting for a request blocks its connection: that one waits, the other answers.
-    let waiting = crate::redis::connect(&url).await?;
-    let client = crate::redis::connect(&url).await?;
-    loop {
-        let popped = tokio::select! {
-            popped = waiting.brpop::<Value, _>(REQUESTS, 1.0) => popped,
-            () = stop.cancelled() => return Ok(()),
-        };
+    let waiting = crate::redis::connect(url).await?;
+    let client = crate::redis::connect(url).await?;
+    while !stop.is_cancelled() {
+        let popped = waiting.brpop::<Value, _>(requests, 1.0).await;
         let request = match popped {
             Ok(Value::Array(pair)) => pair.get(1).and_then(Value::as_bytes).map(rmp_serde::from_slice::<Request>),
             Ok(_) => continue,
@@ -281,6 +293,7 @@ pub async fn serve_embeddings(engine: Arc<Model>, url: String, stop: Cancellatio
             tracing::warn!(error = %e, "answering an embedding request failed");
         }
     }
+    Ok(())
 }
 
 /// Embeds a request's texts and answers the node, then publishes each vector for every node (in
@@ -319,20 +332,27 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_node_gets_its_vectors_from_a_worker() -> anyhow::Result<()> {
         let url = crate::redis::test_url();
+        // A list of its own: no other worker on this Redis takes its requests.
+        let requests = format!("{REQUESTS}:test:{}", Uuid::new_v4());
         let shutdown = Shutdown::new();
-        let node = Arc::new(RemoteEngine::connect(&url, &shutdown).await?);
+        let node = Arc::new(RemoteEngine::connect_to(&url, &requests, &shutdown).await?);
         let worker: Arc<Model> = Arc::new(LightEngine);
         let stop = CancellationToken::new();
-        let serving = tokio::spawn(serve_embeddings(worker, url, stop.clone()));
+        let serving = {
+            let (url, requests, stop) = (url.clone(), requests.clone(), stop.clone());
+            tokio::spawn(async move { serve_from(worker, &url, &requests, stop).await })
+        };
+        // Texts of their own too: a vector another test's model published is no LightEngine's.
         let text = format!("jazz trio {}", Uuid::new_v4());
+        let other = format!("climbing wall {}", Uuid::new_v4());
         let embed = |texts: Vec<String>| {
             let node = Arc::clone(&node);
             tokio::task::spawn_blocking(move || node.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>()))
         };
-        let vectors = embed(vec![text.clone(), "climbing wall".into()]).await??;
+        let vectors = embed(vec![text.clone(), other.clone()]).await??;
         assert_eq!(vectors.len(), 2);
         assert_eq!(&vectors[0][..], &LightEngine.embed(&[&text])?[0][..]);
-        assert_eq!(&vectors[1][..], &LightEngine.embed(&["climbing wall"])?[0][..]);
+        assert_eq!(&vectors[1][..], &LightEngine.embed(&[&other])?[0][..]);
         stop.cancel();
         serving.await??;
         // No worker now: what was published is still read, without asking.

@@ -23,17 +23,24 @@ async fn node_and_provider(backend: Backend) -> (TestServer, OidcProvider) {
     node_and_provider_with(backend, &[]).await
 }
 
-/// [`node_and_provider`] with more options for the node.
+/// [`node_and_provider`] with more options for the node. The node must know the provider's port
+/// before the provider can start, so should that port be taken in between, both start again.
 async fn node_and_provider_with(backend: Backend, extra: &[&str]) -> (TestServer, OidcProvider) {
-    let port = tests::services::free_port();
-    let issuer = format!("http://127.0.0.1:{port}");
-    let providers = format!("id=test,name=Test ID,issuer={issuer},client_id=mingle-test,client_secret=test-secret");
-    let mut args = vec!["--oidc-providers", &providers, "--app-redirect-uris", APP_REDIRECT];
-    args.extend_from_slice(extra);
-    let server = TestServer::start_with(backend, &args).await;
-    let callback = format!("{}/api/v1/auth/oidc/test/callback", server.base);
-    let provider = OidcProvider::start_on(port, "mingle-test", "test-secret", &callback).await;
-    (server, provider)
+    let mut last = String::new();
+    for _ in 0..3 {
+        let port = tests::services::free_port();
+        let issuer = format!("http://127.0.0.1:{port}");
+        let providers = format!("id=test,name=Test ID,issuer={issuer},client_id=mingle-test,client_secret=test-secret");
+        let mut args = vec!["--oidc-providers", &providers, "--app-redirect-uris", APP_REDIRECT];
+        args.extend_from_slice(extra);
+        let server = TestServer::start_with(backend, &args).await;
+        let callback = format!("{}/api/v1/auth/oidc/test/callback", server.base);
+        match OidcProvider::start_on(port, "mingle-test", "test-secret", &callback).await {
+            Ok(provider) => return (server, provider),
+            Err(why) => last = why,
+        }
+    }
+    panic!("the OpenID Provider did not start: {last}");
 }
 
 fn location(response: &reqwest::Response) -> String {

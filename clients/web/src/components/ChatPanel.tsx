@@ -6,7 +6,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/api';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
-import { conversationHidden, conversationShown } from '../realtime/dmSlice';
+import { conversationHidden, conversationRead, conversationShown } from '../realtime/dmSlice';
 import { realtimeReason } from '../i18n/serverText';
 import { RealtimeError } from '../realtime/client';
 import { useChannel, useRealtime } from '../realtime/hooks';
@@ -57,6 +57,10 @@ export function ChatPanel({
 
   // A new last line scrolls the log down to it; older lines prepended above leave it where it is.
   const newest = messages[messages.length - 1]?.offset;
+  // A DM's lines on screen are read, so their notices, should they come later, count for nothing.
+  useEffect(() => {
+    if (conversation && newest !== undefined) dispatch(conversationRead({ id: conversation, offset: newest }));
+  }, [conversation, newest, dispatch]);
   useEffect(() => {
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DmNotice } from '../app/types';
 import reducer, {
   conversationHidden,
+  conversationRead,
   conversationShown,
   dmCleared,
   dmNoticed,
@@ -42,5 +43,16 @@ describe('dmSlice', () => {
     s = reducer(s, dmNoticed(notice('c1', 4)));
     expect(s.unread).toEqual({ c1: 1 });
     expect(reducer(s, dmCleared())).toEqual(initialDmState);
+  });
+
+  it('does not count a notice of a message already shown, even when it comes after the conversation closed', () => {
+    let s = reducer(initialDmState, conversationShown('c1'));
+    s = reducer(s, conversationRead({ id: 'c1', offset: 2 }));
+    s = reducer(s, conversationHidden('c1'));
+    s = reducer(s, dmNoticed(notice('c1', 2)));
+    expect(s.unread).toEqual({});
+    s = reducer(s, conversationRead({ id: 'c1', offset: 1 }));
+    s = reducer(s, dmNoticed(notice('c1', 3)));
+    expect(s.unread).toEqual({ c1: 1 });
   });
 });

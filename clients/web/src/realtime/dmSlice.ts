@@ -1,5 +1,8 @@
 // Direct messages the user has not read yet. A `dm` notice on the user's own channel counts one
-// for its conversation, unless that conversation is on screen; opening a conversation clears it.
+// for its conversation, unless that conversation is on screen or the message it tells of has
+// been shown already; opening a conversation clears it. The second rule matters because a notice
+// and its message travel separately: the notice may come after the message was read and its
+// conversation closed.
 // The count lives in memory only: after a reload the conversation list still shows the latest
 // message of each conversation.
 
@@ -11,7 +14,10 @@ export interface DmState {
   unread: Record<string, number>;
   /** Conversations on screen now (several panels may show the same one). */
   viewing: Record<string, number>;
-  /** Newest notice offset seen on the user channel per conversation, so a replay counts once. */
+  /**
+   * Newest offset per conversation that was noticed or shown, so a replayed notice counts once
+   * and a late notice of a message already read counts not at all.
+   */
   seen: Record<string, number>;
 }
 
@@ -33,6 +39,11 @@ const dmSlice = createSlice({
       state.viewing[id] = (state.viewing[id] ?? 0) + 1;
       delete state.unread[id];
     },
+    /** A conversation on screen showed its messages up to `offset`. */
+    conversationRead(state, action: PayloadAction<{ id: string; offset: number }>) {
+      const { id, offset } = action.payload;
+      if ((state.seen[id] ?? 0) < offset) state.seen[id] = offset;
+    },
     conversationHidden(state, action: PayloadAction<string>) {
       const id = action.payload;
       const left = (state.viewing[id] ?? 0) - 1;
@@ -48,5 +59,5 @@ const dmSlice = createSlice({
 /** How many conversations have unread messages. */
 export const unreadConversations = (state: DmState): number => Object.keys(state.unread).length;
 
-export const { dmNoticed, conversationShown, conversationHidden, dmCleared } = dmSlice.actions;
+export const { dmNoticed, conversationShown, conversationRead, conversationHidden, dmCleared } = dmSlice.actions;
 export default dmSlice.reducer;
