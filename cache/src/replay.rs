@@ -16,7 +16,7 @@ use crate::key::{Key, KeyKind, Payload, Versioned};
 use crate::log::Op;
 use crate::predict::{Predictor, PredictorConfig, Rule};
 use crate::prefetch::{PrefetchConfig, Prefetcher};
-use crate::tier::{CachePolicy, Lru, NoCache, Stats, Tier};
+use crate::tier::{CachePolicy, Lru, NoCache, Stats, Tier, ENTRY_OVERHEAD};
 use crate::trace::{Trace, World, MINUTE_MS};
 
 /// The policies the replay compares.
@@ -344,6 +344,83 @@ pub fn replay_watched(
     report
 }
 
+/// What the best eviction could do at `budget_bytes` without prefetching: Belady's rule, which
+/// knows the future. On a miss the value is kept unless it will not be read again before a write
+/// makes it stale, and while over budget the value read again last (or never) leaves first. With
+/// values of different sizes this rule is a reference, not a proven optimum. It reads only what
+/// the trace shows (every read's size, every write), and every value is charged as every policy
+/// charges it ([`ENTRY_OVERHEAD`] included; no fences).
+pub fn clairvoyant(trace: &Trace, budget_bytes: u64) -> (Tally, Tally) {
+    const NEVER: usize = usize::MAX;
+    // For every read, the index of the next read of its key that could be served by the value
+    // it leaves behind: none when a write to the key comes first.
+    let mut next_use = vec![NEVER; trace.items.len()];
+    let mut upcoming: HashMap<Key, usize> = HashMap::new();
+    for (i, item) in trace.items.iter().enumerate().rev() {
+        match item.op {
+            Op::Get { key, .. } => {
+                next_use[i] = upcoming.get(&key).copied().unwrap_or(NEVER);
+                upcoming.insert(key, i);
+            }
+            Op::Change(change) => {
+                if let Some(key) = change.invalidates(item.person) {
+                    upcoming.remove(&key);
+                }
+            }
+            Op::Connect => {}
+        }
+    }
+    let mut held: HashMap<Key, (usize, u64)> = HashMap::new();
+    let mut by_next: std::collections::BTreeSet<(usize, Key)> = std::collections::BTreeSet::new();
+    let mut bytes = 0u64;
+    let (mut overall, mut event_day) = (Tally::default(), Tally::default());
+    for (i, item) in trace.items.iter().enumerate() {
+        match item.op {
+            Op::Get { key, bytes: size } => {
+                let hit = match held.get_mut(&key) {
+                    Some((next, _)) => {
+                        by_next.remove(&(*next, key));
+                        *next = next_use[i];
+                        by_next.insert((next_use[i], key));
+                        true
+                    }
+                    None => {
+                        if next_use[i] != NEVER {
+                            let weight = u64::from(size.saturating_add(ENTRY_OVERHEAD));
+                            held.insert(key, (next_use[i], weight));
+                            by_next.insert((next_use[i], key));
+                            bytes += weight;
+                        }
+                        false
+                    }
+                };
+                // The value read again last leaves first; with every slot taken by one read
+                // sooner, that may be the value just kept.
+                while bytes > budget_bytes {
+                    let Some((_, gone)) = by_next.pop_last() else { break };
+                    if let Some((_, weight)) = held.remove(&gone) {
+                        bytes -= weight;
+                    }
+                }
+                overall.count(key.kind(), hit);
+                if trace.is_event_day(item.at_ms) {
+                    event_day.count(key.kind(), hit);
+                }
+            }
+            Op::Change(change) => {
+                if let Some(key) = change.invalidates(item.person) {
+                    if let Some((next, weight)) = held.remove(&key) {
+                        by_next.remove(&(next, key));
+                        bytes -= weight;
+                    }
+                }
+            }
+            Op::Connect => {}
+        }
+    }
+    (overall, event_day)
+}
+
 /// Loads `key` and puts it in `cache` as a prefetch proposed by `rule`.
 fn load_ahead(
     cache: &dyn CachePolicy,
@@ -505,6 +582,24 @@ mod tests {
         let small = replay(&trace, PolicyKind::TinyLfu, &ReplaySettings::new(256 * 1024));
         let large = replay(&trace, PolicyKind::TinyLfu, &ReplaySettings::new(8 << 20));
         assert!(large.overall.hit_rate() > small.overall.hit_rate());
+    }
+
+    #[test]
+    fn clairvoyant_eviction_bounds_the_policies_that_do_not_prefetch() {
+        let trace = small_trace();
+        for budget in [64 * 1024, 256 * 1024, 1 << 20] {
+            let settings = ReplaySettings::new(budget);
+            let (best, best_day) = clairvoyant(&trace, budget);
+            assert_eq!(best.requests, replay(&trace, PolicyKind::NoCache, &settings).overall.requests);
+            for policy in [PolicyKind::Lru, PolicyKind::TinyLfu] {
+                let report = replay(&trace, policy, &settings);
+                assert!(best.hits >= report.overall.hits, "{} beat it at {budget} bytes", policy.label());
+                assert!(best_day.hits >= report.event_day.hits, "{} beat it at {budget} bytes", policy.label());
+            }
+        }
+        // With room for everything it is the cache that never evicts.
+        let unbounded = replay(&trace, PolicyKind::Lru, &ReplaySettings::new(1 << 40));
+        assert_eq!(clairvoyant(&trace, 1 << 40).0, unbounded.overall);
     }
 
     #[test]
