@@ -16,7 +16,7 @@ use crate::key::{Key, KeyKind, Payload, Versioned};
 use crate::log::Op;
 use crate::predict::{Predictor, PredictorConfig, Rule};
 use crate::prefetch::{PrefetchConfig, Prefetcher};
-use crate::tier::{CachePolicy, Lru, NoCache, Stats, Tier, ENTRY_OVERHEAD};
+use crate::tier::{weight_of, CachePolicy, Lru, NoCache, Stats, Tier};
 use crate::trace::{Trace, World, MINUTE_MS};
 
 /// The policies the replay compares.
@@ -349,7 +349,7 @@ pub fn replay_watched(
 /// makes it stale, and while over budget the value read again last (or never) leaves first. With
 /// values of different sizes this rule is a reference, not a proven optimum. It reads only what
 /// the trace shows (every read's size, every write), and every value is charged as every policy
-/// charges it ([`ENTRY_OVERHEAD`] included; no fences).
+/// charges it ([`weight_of`]; no fences).
 pub fn clairvoyant(trace: &Trace, budget_bytes: u64) -> (Tally, Tally) {
     const NEVER: usize = usize::MAX;
     // For every read, the index of the next read of its key that could be served by the value
@@ -386,7 +386,7 @@ pub fn clairvoyant(trace: &Trace, budget_bytes: u64) -> (Tally, Tally) {
                     }
                     None => {
                         if next_use[i] != NEVER {
-                            let weight = u64::from(size.saturating_add(ENTRY_OVERHEAD));
+                            let weight = u64::from(weight_of(size));
                             held.insert(key, (next_use[i], weight));
                             by_next.insert((next_use[i], key));
                             bytes += weight;

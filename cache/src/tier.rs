@@ -49,7 +49,12 @@ pub const FENCE_CAPACITY: usize = 1024;
 
 /// The bytes an entry holding `value` is charged.
 pub fn entry_weight(value: &Versioned<Payload>) -> u32 {
-    u32::try_from(value.value.len()).unwrap_or(u32::MAX).saturating_add(ENTRY_OVERHEAD)
+    weight_of(u32::try_from(value.value.len()).unwrap_or(u32::MAX))
+}
+
+/// The bytes an entry holding a value of `len` bytes is charged.
+pub fn weight_of(len: u32) -> u32 {
+    len.saturating_add(ENTRY_OVERHEAD)
 }
 
 /// What every policy the replay compares can do. Methods take `&self` so a tier can be shared by

@@ -317,18 +317,6 @@ pub struct OidcProvider {
 }
 
 impl OidcProvider {
-    /// Starts it on a free port, for a client whose callback is `redirect_uri`.
-    pub async fn start(client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
-        let mut last = String::new();
-        for _ in 0..3 {
-            match Self::start_on(free_port(), client_id, client_secret, redirect_uri).await {
-                Ok(provider) => return provider,
-                Err(why) => last = why,
-            }
-        }
-        panic!("the OpenID Provider did not start: {last}");
-    }
-
     /// Starts it on `port`; answers what it printed on its error output when it did not start
     /// listening there (the port was taken in the meantime, say), so the caller can try another.
     pub async fn start_on(port: u16, client_id: &str, client_secret: &str, redirect_uri: &str) -> Result<Self, String> {
