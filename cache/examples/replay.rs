@@ -6,18 +6,22 @@
 //! cargo run --release --example cache-bench -- --seed 7 --people 5000 --budgets-mb 1,4,16
 //! ```
 
+use std::collections::BTreeMap;
 use std::error::Error;
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use cache::key::KeyKind;
 use cache::predict::Rule;
-use cache::replay::{clairvoyant, hot_set_accuracy, replay, PolicyKind, ReplaySettings, Report, HOT_SET_HORIZONS_MS};
+use cache::replay::{
+    clairvoyant, hot_set_accuracy, replay, PolicyKind, ReplaySettings, Report, Tally, HOT_SET_HORIZONS_MS,
+};
 use cache::trace::{Trace, TraceConfig, HOUR_MS, MINUTE_MS};
 
 const USAGE: &str = "usage: cache-bench [--seed N] [--people N] [--budgets-mb A,B,C] [--staging-share F] \
-[--threshold F] [--max-loads N] [--horizon-s N] [--tick-s N] [--policies all|baselines|predictive] \
-[--direct-prefetch] [--no-hot-set]";
+[--threshold F] [--precision-floor F] [--max-loads N] [--horizon-s N] [--tick-s N] [--policies all|baselines|predictive] \
+[--direct-prefetch] [--no-hot-set] [--plot FILE.svg]";
 
 /// The command line.
 struct Args {
@@ -26,6 +30,7 @@ struct Args {
     budgets_mb: Vec<f64>,
     staging_share: Option<f64>,
     threshold: Option<f64>,
+    precision_floor: Option<f64>,
     max_loads: Option<usize>,
     horizon_s: Option<u64>,
     tick_s: Option<u64>,
@@ -33,6 +38,8 @@ struct Args {
     /// Also run the predictive tier with no staging area (prefetches straight into moka).
     direct_prefetch: bool,
     hot_set: bool,
+    /// Where to draw event-day hit rate against budget, as SVG.
+    plot: Option<PathBuf>,
 }
 
 impl Args {
@@ -43,12 +50,14 @@ impl Args {
             budgets_mb: vec![1.0, 4.0, 16.0],
             staging_share: None,
             threshold: None,
+            precision_floor: None,
             max_loads: None,
             horizon_s: None,
             tick_s: None,
             policies: PolicyKind::ALL.to_vec(),
             direct_prefetch: false,
             hot_set: true,
+            plot: None,
         };
         let mut words = std::env::args().skip(1);
         while let Some(flag) = words.next() {
@@ -63,6 +72,7 @@ impl Args {
                 }
                 "--staging-share" => args.staging_share = Some(value()?.parse().map_err(|e| bad(&e))?),
                 "--threshold" => args.threshold = Some(value()?.parse().map_err(|e| bad(&e))?),
+                "--precision-floor" => args.precision_floor = Some(value()?.parse().map_err(|e| bad(&e))?),
                 "--max-loads" => args.max_loads = Some(value()?.parse().map_err(|e| bad(&e))?),
                 "--horizon-s" => args.horizon_s = Some(value()?.parse().map_err(|e| bad(&e))?),
                 "--tick-s" => args.tick_s = Some(value()?.parse().map_err(|e| bad(&e))?),
@@ -70,12 +80,13 @@ impl Args {
                     args.policies = match value()?.as_str() {
                         "all" => PolicyKind::ALL.to_vec(),
                         "baselines" => vec![PolicyKind::NoCache, PolicyKind::Lru, PolicyKind::TinyLfu],
-                        "predictive" => vec![PolicyKind::TinyLfu, PolicyKind::Predictive],
+                        "predictive" => vec![PolicyKind::TinyLfu, PolicyKind::Predictive, PolicyKind::NODE],
                         other => return Err(bad(&other)),
                     }
                 }
                 "--direct-prefetch" => args.direct_prefetch = true,
                 "--no-hot-set" => args.hot_set = false,
+                "--plot" => args.plot = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown flag {other}\n{USAGE}")),
             }
@@ -90,6 +101,9 @@ impl Args {
         }
         if let Some(threshold) = self.threshold {
             settings.prefetch.min_probability = threshold;
+        }
+        if let Some(floor) = self.precision_floor {
+            settings.prefetch.precision_floor = floor;
         }
         if let Some(loads) = self.max_loads {
             settings.prefetch.max_loads_per_tick = loads;
@@ -169,6 +183,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
+    let best_eviction: BTreeMap<u64, (Tally, Tally)> = runs
+        .iter()
+        .filter(|(_, r)| r.policy == PolicyKind::TinyLfu)
+        .map(|(_, r)| (r.budget_bytes, clairvoyant(&trace, r.budget_bytes)))
+        .collect();
+
     writeln!(out, "## Hit rates and loads at equal memory\n")?;
     writeln!(
         out,
@@ -215,6 +235,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let rates: Vec<String> = kinds.iter().map(|&k| percent(report.event_day.hit_rate_of(k))).collect();
         writeln!(out, "| {label} | {} | {} |", mb(report.budget_bytes), rates.join(" | "))?;
     }
+    for (&budget_bytes, (_, best)) in &best_eviction {
+        let rates: Vec<String> = kinds.iter().map(|&k| percent(best.hit_rate_of(k))).collect();
+        writeln!(out, "| clairvoyant eviction | {} | {} |", mb(budget_bytes), rates.join(" | "))?;
+    }
 
     writeln!(out, "\n## Prefetches by rule of the predictor (loads / read / precision)\n")?;
     let rules: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
@@ -237,7 +261,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     writeln!(out, "\n## Target: event-day hit rate at least 15 points above moka TinyLFU\n")?;
     for (_, report) in
-        runs.iter().filter(|(label, r)| r.policy == PolicyKind::Predictive && label == PolicyKind::Predictive.label())
+        runs.iter().filter(|(label, r)| r.policy == PolicyKind::NODE && label == PolicyKind::NODE.label())
     {
         let Some((_, baseline)) =
             runs.iter().find(|(_, r)| r.policy == PolicyKind::TinyLfu && r.budget_bytes == report.budget_bytes)
@@ -245,7 +269,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             continue;
         };
         let gain = 100.0 * (report.event_day.hit_rate() - baseline.event_day.hit_rate());
-        let (_, best) = clairvoyant(&trace, report.budget_bytes);
+        let Some((_, best)) = best_eviction.get(&report.budget_bytes) else { continue };
         writeln!(
             out,
             "- {}: {} → {} ({gain:+.1} points): {}. Clairvoyant eviction without prefetching: {} ({:+.1}).",
@@ -263,6 +287,28 @@ fn main() -> Result<(), Box<dyn Error>> {
          if it is read again before a write, and evicts the one read again last) is a reference for what \
          eviction alone could do at the budget; only prefetching serves a first read."
     )?;
+    if let Some(path) = &args.plot {
+        let mut series: Vec<Series> = Vec::new();
+        for &policy in args.policies.iter().filter(|&&p| p != PolicyKind::NoCache) {
+            let points = runs
+                .iter()
+                .filter(|(label, r)| r.policy == policy && label == policy.label())
+                .map(|(_, r)| (r.budget_bytes, r.event_day.hit_rate()))
+                .collect();
+            series.push(Series { label: policy.label().to_string(), dashed: false, points });
+        }
+        let target = runs
+            .iter()
+            .filter(|(_, r)| r.policy == PolicyKind::TinyLfu)
+            .map(|(_, r)| (r.budget_bytes, (r.event_day.hit_rate() + 0.15).min(1.0)))
+            .collect();
+        series.push(Series { label: "target: moka TinyLFU + 15 points".to_string(), dashed: true, points: target });
+        let points = best_eviction.iter().map(|(&budget, (_, best))| (budget, best.hit_rate())).collect();
+        series.push(Series { label: "clairvoyant eviction, no prefetching".to_string(), dashed: true, points });
+        let title = format!("Event-day hit rate at equal memory (seed {}, {} people)", args.seed, args.people);
+        std::fs::write(path, svg_chart(&title, &series))?;
+        writeln!(out, "\nPlot: {}.", path.display())?;
+    }
     if let Some((_, report)) = runs.iter().find(|(_, r)| r.policy.prefetches()) {
         writeln!(
             out,
@@ -309,4 +355,95 @@ fn main() -> Result<(), Box<dyn Error>> {
         writeln!(out, "\nMeasured in {:.2?}.", measuring.elapsed())?;
     }
     Ok(())
+}
+
+/// One line of the plot: event-day hit rate (0 to 1) at each budget in bytes.
+struct Series {
+    label: String,
+    dashed: bool,
+    points: Vec<(u64, f64)>,
+}
+
+/// A line chart of hit rate against budget (budgets on a log scale), as a self-contained SVG.
+fn svg_chart(title: &str, series: &[Series]) -> String {
+    const COLORS: [&str; 8] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+    let (width, height) = (960.0, 560.0);
+    let (left, right, top, bottom) = (80.0, 330.0, 56.0, 64.0);
+    let budgets: Vec<u64> = {
+        let mut all: Vec<u64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let log = |b: u64| (b.max(1) as f64).log2();
+    let (low, high) = match (budgets.first(), budgets.last()) {
+        (Some(&a), Some(&b)) if b > a => (log(a), log(b)),
+        (Some(&a), _) => (log(a) - 1.0, log(a) + 1.0),
+        _ => (0.0, 1.0),
+    };
+    let x = |b: u64| left + (log(b) - low) / (high - low) * (width - left - right);
+    let y = |rate: f64| top + (1.0 - rate) * (height - top - bottom);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         font-family=\"sans-serif\" font-size=\"13\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"{}\" y=\"30\" font-size=\"18\" text-anchor=\"middle\">{}</text>\n",
+        (width - right + left) / 2.0,
+        escape(title)
+    );
+    for tenth in 0..=10 {
+        let rate = f64::from(tenth) / 10.0;
+        svg += &format!(
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}%</text>\n",
+            width - right,
+            left - 8.0,
+            y(rate) + 4.0,
+            tenth * 10,
+            y0 = y(rate),
+        );
+    }
+    for &budget in &budgets {
+        svg += &format!(
+            "<line x1=\"{x0:.1}\" x2=\"{x0:.1}\" y1=\"{top}\" y2=\"{}\" stroke=\"#eee\"/>\
+             <text x=\"{x0:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+            height - bottom,
+            height - bottom + 20.0,
+            mb(budget).replace(".0 MB", " MB"),
+            x0 = x(budget),
+        );
+    }
+    svg += &format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">memory budget (log scale)</text>\n\
+         <text transform=\"translate(22 {}) rotate(-90)\" text-anchor=\"middle\">event-day hit rate</text>\n",
+        (width - right + left) / 2.0,
+        height - 18.0,
+        (height - bottom + top) / 2.0,
+    );
+    for (i, line) in series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let dash = if line.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+        let points: Vec<String> = line.points.iter().map(|&(b, r)| format!("{:.1},{:.1}", x(b), y(r))).collect();
+        svg += &format!(
+            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\"{dash} points=\"{}\"/>\n",
+            points.join(" ")
+        );
+        for &(b, r) in &line.points {
+            svg += &format!("<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{color}\"/>\n", x(b), y(r));
+        }
+        let legend_y = top + 10.0 + 24.0 * i as f64;
+        let legend_x = width - right + 24.0;
+        svg += &format!(
+            "<line x1=\"{legend_x}\" x2=\"{}\" y1=\"{legend_y}\" y2=\"{legend_y}\" stroke=\"{color}\" \
+             stroke-width=\"2.5\"{dash}/><text x=\"{}\" y=\"{}\">{}</text>\n",
+            legend_x + 28.0,
+            legend_x + 36.0,
+            legend_y + 4.0,
+            escape(&line.label),
+        );
+    }
+    svg + "</svg>\n"
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::density::Density;
 use crate::key::{Key, KeyKind, Payload, Versioned};
 use crate::log::Op;
 use crate::predict::{Predictor, PredictorConfig, Rule};
@@ -33,11 +34,25 @@ pub enum PolicyKind {
     /// [`Lru`] with the predictor and the prefetcher: how much of the gain is the prediction and
     /// how much the policy under it.
     LruPredictive,
+    /// [`Density`]: eviction by learned hit density per byte, no admission filter.
+    Density,
+    /// [`Density`] with the predictor and the prefetcher.
+    DensityPredictive,
 }
 
 impl PolicyKind {
-    pub const ALL: [PolicyKind; 5] =
-        [PolicyKind::NoCache, PolicyKind::Lru, PolicyKind::TinyLfu, PolicyKind::Predictive, PolicyKind::LruPredictive];
+    pub const ALL: [PolicyKind; 7] = [
+        PolicyKind::NoCache,
+        PolicyKind::Lru,
+        PolicyKind::TinyLfu,
+        PolicyKind::Predictive,
+        PolicyKind::LruPredictive,
+        PolicyKind::Density,
+        PolicyKind::DensityPredictive,
+    ];
+
+    /// What a server node runs, and what the target is measured on.
+    pub const NODE: PolicyKind = PolicyKind::DensityPredictive;
 
     pub fn label(self) -> &'static str {
         match self {
@@ -46,11 +61,13 @@ impl PolicyKind {
             PolicyKind::TinyLfu => "moka TinyLFU",
             PolicyKind::Predictive => "moka TinyLFU + predictive",
             PolicyKind::LruPredictive => "LRU + predictive",
+            PolicyKind::Density => "hit density",
+            PolicyKind::DensityPredictive => "hit density + predictive",
         }
     }
 
     pub fn prefetches(self) -> bool {
-        matches!(self, PolicyKind::Predictive | PolicyKind::LruPredictive)
+        matches!(self, PolicyKind::Predictive | PolicyKind::LruPredictive | PolicyKind::DensityPredictive)
     }
 }
 
@@ -60,7 +77,7 @@ pub struct ReplaySettings {
     pub budget_bytes: u64,
     /// Trace time between two prefetch ticks.
     pub tick_ms: u64,
-    /// The share of the budget the predictive tier keeps for prefetched values (see [`Tier`]).
+    /// The share of the budget moka's predictive tier keeps for prefetched values (see [`Tier`]).
     pub staging_share: f64,
     /// Whether a write that invalidates a shared key reloads it at once when the refresh rule
     /// expects a read within the horizon, instead of waiting for the next tick. Such loads share
@@ -209,6 +226,7 @@ fn build(policy: PolicyKind, settings: &ReplaySettings) -> Box<dyn CachePolicy> 
         PolicyKind::Lru | PolicyKind::LruPredictive => Box::new(Lru::new(settings.budget_bytes)),
         PolicyKind::TinyLfu => Box::new(Tier::new(settings.budget_bytes, 0.0)),
         PolicyKind::Predictive => Box::new(Tier::new(settings.budget_bytes, settings.staging_share)),
+        PolicyKind::Density | PolicyKind::DensityPredictive => Box::new(Density::new(settings.budget_bytes)),
     }
 }
 

@@ -1,9 +1,9 @@
-//! The in-process cache tier and the policies it is measured against, behind one trait.
+//! The policies the replay compares, behind one trait, and what they share.
 //!
-//! [`Tier`] is the tier a server node runs: `moka`'s TinyLFU-admitted cache bounded in bytes, plus
-//! an optional staging area for prefetched values. [`Lru`] is the same contract over a plain
-//! least-recently-used list, and [`NoCache`] keeps nothing; the replay swaps them through
-//! [`CachePolicy`].
+//! [`Tier`] is `moka`'s TinyLFU-admitted cache bounded in bytes, plus an optional staging area for
+//! prefetched values: the baseline, and the first predictive tier. [`Lru`] is the same contract
+//! over a plain least-recently-used list, and [`NoCache`] keeps nothing; the replay swaps them,
+//! and the tier a server node runs ([`crate::density::Density`]), through [`CachePolicy`].
 //!
 //! Why a staging area: TinyLFU admits a new key into a full cache only when the key has been read
 //! more often than the entry it would evict. A prefetched key has, by definition, not been read
@@ -18,8 +18,9 @@
 //! the older version and is refused, so a slow load can never put back what a write removed. The
 //! fence memory is counted in the budget.
 //!
-//! A server node builds its tier with [`Clock::Shared`]: every version comes from one clock (a
-//! write takes the next tick; a load is stamped with the tick it started at). Then a forgotten
+//! A server node builds its tier with [`Clock::Shared`] (the fences and floors are `Versions`,
+//! shared by `Tier` and `Density`): every version comes from one clock (a write takes the next
+//! tick; a load is stamped with the tick it started at). Then a forgotten
 //! fence can leave a floor behind (no refill older than the newest fence forgotten is taken), and
 //! a write that changes every key of a kind (a model swap, a new event on every list) is one floor
 //! for the kind rather than one fence per key. The replay's versions count per key, so its tiers
@@ -130,29 +131,29 @@ impl Stats {
 
 /// The shared atomic form of [`Stats`], which moka's eviction listener also writes.
 #[derive(Default)]
-struct Counters {
+pub(crate) struct Counters {
     hits: [AtomicU64; 6],
     misses: [AtomicU64; 6],
-    prefetched: AtomicU64,
-    prefetch_used: AtomicU64,
-    prefetch_wasted: AtomicU64,
-    refused_stale: AtomicU64,
+    pub(crate) prefetched: AtomicU64,
+    pub(crate) prefetch_used: AtomicU64,
+    pub(crate) prefetch_wasted: AtomicU64,
+    pub(crate) refused_stale: AtomicU64,
 }
 
 impl Counters {
-    fn hit(&self, key: &Key) {
+    pub(crate) fn hit(&self, key: &Key) {
         self.hits[key.kind().index()].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn miss(&self, key: &Key) {
+    pub(crate) fn miss(&self, key: &Key) {
         self.misses[key.kind().index()].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn add(counter: &AtomicU64) {
+    pub(crate) fn add(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn snapshot(&self) -> Stats {
+    pub(crate) fn snapshot(&self) -> Stats {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         Stats {
             hits: std::array::from_fn(|i| load(&self.hits[i])),
@@ -168,34 +169,34 @@ impl Counters {
 /// A cached value and, for a prefetched one, whether it has been read yet. The flag is shared by
 /// the clones moka hands out, so the first reader and the eviction listener see the same answer.
 #[derive(Clone)]
-struct Entry {
-    value: Versioned<Payload>,
-    prefetch: Option<Arc<AtomicBool>>,
+pub(crate) struct Entry {
+    pub(crate) value: Versioned<Payload>,
+    pub(crate) prefetch: Option<Arc<AtomicBool>>,
 }
 
 impl Entry {
-    fn filled(value: Versioned<Payload>) -> Self {
+    pub(crate) fn filled(value: Versioned<Payload>) -> Self {
         Entry { value, prefetch: None }
     }
 
-    fn prefetched(value: Versioned<Payload>) -> Self {
+    pub(crate) fn prefetched(value: Versioned<Payload>) -> Self {
         Entry { value, prefetch: Some(Arc::new(AtomicBool::new(false))) }
     }
 
     /// Marks a read; answers whether this was the first read of a prefetched value.
-    fn first_read_of_prefetch(&self) -> bool {
+    pub(crate) fn first_read_of_prefetch(&self) -> bool {
         self.prefetch.as_ref().is_some_and(|used| !used.swap(true, Ordering::Relaxed))
     }
 
     /// Whether this is a prefetched value nobody has read.
-    fn unread_prefetch(&self) -> bool {
+    pub(crate) fn unread_prefetch(&self) -> bool {
         self.prefetch.as_ref().is_some_and(|used| !used.load(Ordering::Relaxed))
     }
 }
 
 /// Locks a mutex, carrying on with the data if a panicking thread poisoned it: every structure
 /// behind these locks stays consistent between method calls, so the data is still sound.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -209,7 +210,7 @@ pub enum Clock {
 }
 
 /// The newest invalidation versions of recently written keys, oldest forgotten first.
-struct Fences {
+pub(crate) struct Fences {
     capacity: usize,
     newest: HashMap<Key, u64>,
     order: VecDeque<Key>,
@@ -220,15 +221,15 @@ struct Fences {
 }
 
 impl Fences {
-    fn new(capacity: usize, clock: Clock) -> Self {
+    pub(crate) fn new(capacity: usize, clock: Clock) -> Self {
         Fences { capacity, newest: HashMap::new(), order: VecDeque::new(), floor: 0, clock }
     }
 
-    fn reserved_bytes(&self) -> u64 {
+    pub(crate) fn reserved_bytes(&self) -> u64 {
         self.capacity as u64 * FENCE_BYTES
     }
 
-    fn note(&mut self, key: Key, version: u64) {
+    pub(crate) fn note(&mut self, key: Key, version: u64) {
         if self.capacity == 0 {
             return;
         }
@@ -249,16 +250,80 @@ impl Fences {
         }
     }
 
-    fn known(&self, key: &Key) -> Option<Known> {
+    pub(crate) fn known(&self, key: &Key) -> Option<Known> {
         let newest = self.newest.get(key).copied().unwrap_or(0).max(self.floor);
         (newest > 0 || self.newest.contains_key(key)).then_some(Known::Invalidated(newest))
     }
 }
 
 /// How many fences a budget affords: [`FENCE_CAPACITY`], but never more than a sixteenth of it.
-fn fence_capacity(budget_bytes: u64) -> usize {
+pub(crate) fn fence_capacity(budget_bytes: u64) -> usize {
     let affordable = budget_bytes / 16 / FENCE_BYTES;
     usize::try_from(affordable).unwrap_or(usize::MAX).min(FENCE_CAPACITY)
+}
+
+/// What a tier knows of writes, shared by its threads: the fences of recent invalidations, and
+/// with a shared clock, per kind, the floor under which no value of the kind is fresh.
+pub(crate) struct Versions {
+    fences: Mutex<Fences>,
+    kind_floors: [AtomicU64; 6],
+}
+
+impl Versions {
+    /// The fences a tier of `budget_bytes` affords, on `clock`.
+    pub(crate) fn new(budget_bytes: u64, clock: Clock) -> Self {
+        Versions {
+            fences: Mutex::new(Fences::new(fence_capacity(budget_bytes), clock)),
+            kind_floors: Default::default(),
+        }
+    }
+
+    /// The bytes the fences are charged.
+    pub(crate) fn reserved_bytes(&self) -> u64 {
+        lock(&self.fences).reserved_bytes()
+    }
+
+    /// Remembers that a write to `key` produced `version`.
+    pub(crate) fn note(&self, key: Key, version: u64) {
+        lock(&self.fences).note(key, version);
+    }
+
+    /// The newest invalidation remembered for `key`, if any.
+    pub(crate) fn known(&self, key: &Key) -> Option<Known> {
+        lock(&self.fences).known(key)
+    }
+
+    /// Makes every value of `kind` older than `version` stale.
+    pub(crate) fn raise_floor(&self, kind: KeyKind, version: u64) {
+        self.kind_floors[kind.index()].fetch_max(version, Ordering::Relaxed);
+    }
+
+    /// Whether a value of `version` for `key` is older than a write to its whole kind.
+    pub(crate) fn below_kind_floor(&self, key: &Key, version: u64) -> bool {
+        version < self.kind_floors[key.kind().index()].load(Ordering::Relaxed)
+    }
+
+    /// Whether a value of `version` for `key` may be taken: no fence and no floor refuses it.
+    pub(crate) fn allows(&self, key: &Key, version: u64) -> bool {
+        !self.below_kind_floor(key, version) && accepts(self.known(key), version)
+    }
+
+    /// Takes over `other`'s fences and floors, so that whatever `other` refused is refused here.
+    pub(crate) fn adopt(&self, other: &Versions) {
+        {
+            let theirs = lock(&other.fences);
+            let mut ours = lock(&self.fences);
+            ours.floor = ours.floor.max(theirs.floor);
+            for key in &theirs.order {
+                if let Some(&version) = theirs.newest.get(key) {
+                    ours.note(*key, version);
+                }
+            }
+        }
+        for kind in KeyKind::ALL {
+            self.raise_floor(kind, other.kind_floors[kind.index()].load(Ordering::Relaxed));
+        }
+    }
 }
 
 const NIL: usize = usize::MAX;
@@ -535,10 +600,7 @@ type MainCache = moka::sync::Cache<Key, Entry, BuildHasherDefault<DefaultHasher>
 pub struct Tier {
     main: MainCache,
     staging: Option<Mutex<LruList<Entry>>>,
-    fences: Mutex<Fences>,
-    /// With a shared clock, per kind: values older than this were made stale by a write to the
-    /// whole kind, and are neither served nor taken.
-    kind_floors: [AtomicU64; 6],
+    versions: Versions,
     counters: Arc<Counters>,
     budget_bytes: u64,
 }
@@ -553,8 +615,8 @@ impl Tier {
 
     /// A tier whose versions all come from `clock`.
     pub fn with_clock(budget_bytes: u64, staging_share: f64, clock: Clock) -> Self {
-        let fences = Fences::new(fence_capacity(budget_bytes), clock);
-        let for_entries = budget_bytes.saturating_sub(fences.reserved_bytes());
+        let versions = Versions::new(budget_bytes, clock);
+        let for_entries = budget_bytes.saturating_sub(versions.reserved_bytes());
         let share = staging_share.clamp(0.0, 0.9);
         // Truncation is intended: the staging area gets at most its share.
         let staging_bytes = (for_entries as f64 * share) as u64;
@@ -574,13 +636,13 @@ impl Tier {
             })
             .build_with_hasher(BuildHasherDefault::<DefaultHasher>::default());
         let staging = (staging_bytes > 0).then(|| Mutex::new(LruList::new(staging_bytes)));
-        Tier { main, staging, fences: Mutex::new(fences), kind_floors: Default::default(), counters, budget_bytes }
+        Tier { main, staging, versions, counters, budget_bytes }
     }
 
     /// Makes every value of `kind` older than `version` stale at once: a write that changed them
     /// all. Only meaningful with a shared clock.
     pub fn invalidate_kind(&self, kind: KeyKind, version: u64) {
-        self.kind_floors[kind.index()].fetch_max(version, Ordering::Relaxed);
+        self.versions.raise_floor(kind, version);
     }
 
     /// Makes every value older than `version` stale and drops them all: what a node does when it
@@ -606,11 +668,6 @@ impl Tier {
         self.main.iter().map(|(key, entry)| (*key, entry.value)).collect()
     }
 
-    /// Whether a value of `version` for `key` is older than a write to its whole kind.
-    fn below_kind_floor(&self, key: &Key, version: u64) -> bool {
-        version < self.kind_floors[key.kind().index()].load(Ordering::Relaxed)
-    }
-
     /// The budget this tier was built with.
     pub fn budget_bytes(&self) -> u64 {
         self.budget_bytes
@@ -632,23 +689,11 @@ impl Tier {
     /// Takes over `other`'s fences and floors: a tier replacing `other` then refuses whatever
     /// `other` would have refused.
     pub fn adopt_versions(&self, other: &Tier) {
-        {
-            let theirs = lock(&other.fences);
-            let mut ours = lock(&self.fences);
-            ours.floor = ours.floor.max(theirs.floor);
-            for key in &theirs.order {
-                if let Some(&version) = theirs.newest.get(key) {
-                    ours.note(*key, version);
-                }
-            }
-        }
-        for kind in KeyKind::ALL {
-            self.invalidate_kind(kind, other.kind_floors[kind.index()].load(Ordering::Relaxed));
-        }
+        self.versions.adopt(&other.versions);
     }
 
     fn fence_allows(&self, key: &Key, version: u64) -> bool {
-        !self.below_kind_floor(key, version) && accepts(lock(&self.fences).known(key), version)
+        self.versions.allows(key, version)
     }
 
     /// Puts into moka under the version rule. Reading the current entry through moka's compute
@@ -685,7 +730,7 @@ impl CachePolicy for Tier {
     }
 
     fn get(&self, key: &Key) -> Option<Versioned<Payload>> {
-        if let Some(entry) = self.main.get(key).filter(|e| !self.below_kind_floor(key, e.value.version)) {
+        if let Some(entry) = self.main.get(key).filter(|e| !self.versions.below_kind_floor(key, e.value.version)) {
             self.counters.hit(key);
             if entry.first_read_of_prefetch() {
                 Counters::add(&self.counters.prefetch_used);
@@ -695,7 +740,7 @@ impl CachePolicy for Tier {
         if let Some(staging) = &self.staging {
             let staged = lock(staging).remove(key);
             if let Some(entry) = staged {
-                if self.below_kind_floor(key, entry.value.version) {
+                if self.versions.below_kind_floor(key, entry.value.version) {
                     Counters::add(&self.counters.prefetch_wasted);
                     self.counters.miss(key);
                     return None;
@@ -756,7 +801,7 @@ impl CachePolicy for Tier {
     }
 
     fn invalidate(&self, key: &Key, version: u64) {
-        lock(&self.fences).note(*key, version);
+        self.versions.note(*key, version);
         self.main.invalidate(key);
         self.drop_staged(key);
     }
@@ -771,7 +816,7 @@ impl CachePolicy for Tier {
 
     fn weighted_bytes(&self) -> u64 {
         let staged = self.staging.as_ref().map_or(0, |s| lock(s).bytes);
-        self.main.weighted_size() + staged + lock(&self.fences).reserved_bytes()
+        self.main.weighted_size() + staged + self.versions.reserved_bytes()
     }
 
     fn run_maintenance(&self) {
@@ -782,6 +827,7 @@ impl CachePolicy for Tier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::density::Density;
     use crate::key::{EventId, PersonId};
 
     fn value(version: u64, bytes: usize) -> Versioned<Payload> {
@@ -793,7 +839,12 @@ mod tests {
     }
 
     fn policies(budget: u64) -> Vec<Box<dyn CachePolicy>> {
-        vec![Box::new(Lru::new(budget)), Box::new(Tier::new(budget, 0.0)), Box::new(Tier::new(budget, 0.25))]
+        vec![
+            Box::new(Lru::new(budget)),
+            Box::new(Tier::new(budget, 0.0)),
+            Box::new(Tier::new(budget, 0.25)),
+            Box::new(Density::new(budget)),
+        ]
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! recommendation lists, search pages) kept in memory on every node, and dropped on every node by
 //! the writes that change them.
 //!
-//! The tier is [`cache::Tier`] (moka's TinyLFU, bounded in bytes, plus a staging area for
-//! prefetched values). Correctness rests on versions from one clock ([`clock`]):
+//! The tier is [`cache::Density`]: bounded in bytes, it evicts the values with the fewest hits to
+//! expect per byte, as learned from what its own values did, and takes prefetched values like any
+//! other. Correctness rests on versions from one clock ([`clock`]):
 //!
 //! - a write, once committed, takes the next tick and invalidates what it changed, here at once
 //!   and on the other nodes over Redis pub/sub, before the request that made it is answered;
@@ -26,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use cache::{CachePolicy as _, Key, KeyKind, Op, Payload, Stats, Tier, Versioned};
+use cache::{CachePolicy as _, Density, Key, KeyKind, Op, Payload, Stats, Versioned};
 use protocol::ops::{CacheKindStats, CacheStatus, CacheTransition};
 use uuid::Uuid;
 
@@ -62,10 +63,10 @@ pub struct Sizing {
 
 /// A node's read cache. With a budget of 0 it keeps nothing and every read loads.
 pub struct ReadCache {
-    /// The tier in service; replaced by one of another size when the forecast moves.
-    tier: RwLock<Option<Arc<Tier>>>,
+    /// The tier in service; replaced by an empty one when the shared clock starts afresh.
+    tier: RwLock<Option<Arc<Density>>>,
     sizing: Sizing,
-    /// The counters of tiers replaced, so that totals run on across a resize.
+    /// The counters of tiers replaced, so that totals run on across a restart.
     retired: Mutex<Stats>,
     clock: Arc<Clock>,
     log: RequestLog,
@@ -84,8 +85,8 @@ impl std::fmt::Debug for ReadCache {
     }
 }
 
-// Invalidations hold the tier's read lock while they apply, so a resize (which holds the write
-// lock while it moves values) never misses one.
+// Invalidations hold the tier's read lock while they apply, so a restart (which swaps the tier
+// under the write lock) never lets one land on a tier already retired.
 impl clock::Invalidated for ReadCache {
     fn apply(&self, stale: &[Stale], version: u64) {
         if let Some(tier) = self.tier.read().unwrap_or_else(std::sync::PoisonError::into_inner).as_deref() {
@@ -111,8 +112,8 @@ impl clock::Invalidated for ReadCache {
 
 impl ReadCache {
     /// A cache sized within `sizing` (starting at its largest), with its versions from `clock`
-    /// (and, for a shared clock, the other nodes' invalidations from `listener`). A tenth of the
-    /// budget holds prefetched values until their first read. Its loops follow `shutdown`; the
+    /// (and, for a shared clock, the other nodes' invalidations from `listener`). Its loops follow
+    /// `shutdown`; the
     /// forecast starts with [`forecast::start`] once the server can load values.
     pub fn start(
         sizing: Sizing,
@@ -145,12 +146,12 @@ impl ReadCache {
     }
 
     /// The tier in service, if the cache keeps anything.
-    fn tier(&self) -> Option<Arc<Tier>> {
+    fn tier(&self) -> Option<Arc<Density>> {
         self.tier.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// The tier to read, when there is one and this node hears every invalidation.
-    fn trusted_tier(&self) -> Option<Arc<Tier>> {
+    fn trusted_tier(&self) -> Option<Arc<Density>> {
         self.tier().filter(|_| self.clock.is_in_sync())
     }
 
@@ -172,7 +173,7 @@ impl ReadCache {
     }
 
     /// Keeps the counters of a tier taken out of service.
-    fn retire(&self, old: &Tier) {
+    fn retire(&self, old: &Density) {
         let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *retired = retired.add(&old.stats());
     }
@@ -192,28 +193,17 @@ impl ReadCache {
         }
     }
 
-    /// Replaces the tier with one of `budget_bytes` (within the bounds) when that differs from
-    /// the present budget by more than a quarter, moving the values over. The new tier takes the
-    /// old one's fences and floors first, so a value the old one held but would no longer serve
-    /// is refused; no invalidation applies while the values move (they wait for the lock), and
-    /// every one after applies to the new tier.
+    /// Sets the tier's budget to `budget_bytes` (within the bounds) when that differs from the
+    /// present budget by more than a quarter. The tier changes in place: a smaller budget evicts
+    /// by the tier's own rule at once, and what it has learned stays.
     pub fn resize(&self, budget_bytes: u64) -> bool {
         let target = budget_bytes.clamp(self.sizing.min_bytes, self.sizing.max_bytes);
-        let mut slot = self.tier.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(old) = slot.clone() else { return false };
-        let current = old.budget_bytes();
+        let Some(tier) = self.tier() else { return false };
+        let current = tier.budget_bytes();
         if target.abs_diff(current) * 4 <= current {
             return false;
         }
-        let new = Arc::new(new_tier(target));
-        new.adopt_versions(&old);
-        for (key, value) in old.entries() {
-            new.put(key, value);
-        }
-        *slot = Some(Arc::clone(&new));
-        drop(slot);
-        // The values were moved, not read: only the counters of real reads carry over.
-        self.retire(&old);
+        tier.set_budget(target);
         tracing::info!(from = current, to = target, "read cache resized to the forecast");
         metrics::counter!("cache_resizes_total").increment(1);
         true
@@ -420,12 +410,12 @@ impl ReadCache {
     }
 }
 
-fn new_tier(budget_bytes: u64) -> Tier {
-    Tier::with_clock(budget_bytes, 0.1, cache::Clock::Shared)
+fn new_tier(budget_bytes: u64) -> Density {
+    Density::with_clock(budget_bytes, cache::Clock::Shared)
 }
 
 /// Applies an invalidation of `version` to a tier.
-fn apply(tier: &Tier, stale: &[Stale], version: u64) {
+fn apply(tier: &Density, stale: &[Stale], version: u64) {
     for item in stale {
         match item {
             Stale::Key(key) => tier.invalidate(key, version),
