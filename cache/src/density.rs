@@ -2,9 +2,10 @@
 //! ones are worth their bytes.
 //!
 //! The rule is least hit density (Beckmann, Chen and Cidon, "LHD: Improving Cache Hit Rate by
-//! Maximizing Hit Density", NSDI 2018). Every entry belongs to a class (its kind, and how often it
-//! has been read since it came in, with unread prefetches a class of their own) and has an age (the
-//! reads the cache served since the entry was last touched). For every class and age the cache
+//! Maximizing Hit Density", NSDI 2018). Every entry belongs to a class (its kind, and how often its
+//! key was read lately as a small frequency sketch counts it, a count that outlives evictions; with
+//! unread prefetches a class of their own) and has an age (the reads the cache served since the
+//! entry came in or was last read). For every class and age the cache
 //! counts how many lifetimes ended there in a hit and how many in an eviction or an invalidation.
 //! From those counts it estimates, for an entry of that class at that age, the hits it can still
 //! expect over the time it can still expect to stay: its hit density. To make room it samples
@@ -220,7 +221,8 @@ impl Model {
                 *value /= 2.0;
             }
         }
-        // Every age above the old range merged into the last bucket: keep its density for them.
+        // The upper half now stands for ages never measured at the old unit: they take the density
+        // of the oldest age that was.
         for density in &mut self.density {
             let last = density[AGES / 2 - 1];
             for value in &mut density[AGES / 2..] {
