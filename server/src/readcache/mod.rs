@@ -429,3 +429,38 @@ fn record_read(kind: KeyKind, outcome: &'static str, started: Instant) {
     metrics::histogram!("cache_read_seconds", "kind" => kind.name(), "outcome" => outcome)
         .record(started.elapsed().as_secs_f64());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(i: u128) -> Key {
+        Key::Profile(person(Uuid::from_u128(i)))
+    }
+
+    #[tokio::test]
+    async fn a_resize_keeps_the_tier_and_its_values_within_the_new_budget() {
+        let sizing = Sizing { min_bytes: 256 * 1024, max_bytes: 1 << 20 };
+        let shutdown = crate::shutdown::Shutdown::new();
+        let (cache, _) = ReadCache::start(sizing, Clock::local(), None, Prefetch::new(false), &shutdown);
+        for i in 0..600 {
+            let value = cache
+                .get_or_load(profile(i), async { Ok::<_, ()>(vec![0u8; 1_500]) }, |_| true)
+                .await
+                .expect("the loader cannot fail");
+            assert_eq!(value.len(), 1_500);
+        }
+        let full = cache.status().used_bytes;
+        assert!(full > 3 * (1 << 20) / 4, "{full} bytes held before the resize");
+
+        assert!(!cache.resize(900 * 1024), "a change of a quarter or less keeps the budget");
+        assert!(cache.resize(1), "the forecast asks for less than the floor");
+        assert_eq!(cache.budget_bytes(), 256 * 1024, "the budget stops at the floor");
+        let status = cache.status();
+        assert!(status.used_bytes <= 256 * 1024 && status.used_bytes > 0, "{} bytes after", status.used_bytes);
+        assert_eq!(status.kinds.iter().map(|k| k.misses).sum::<u64>(), 600, "counters run on across a resize");
+        // What the smaller budget kept is still held.
+        let held = (0..600).filter(|&i| cache.holds(&profile(i))).count();
+        assert!(held > 100, "{held} values kept");
+    }
+}
