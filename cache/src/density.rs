@@ -398,8 +398,9 @@ impl Density {
         }
     }
 
-    /// Every value held, for tests and for moving them elsewhere.
-    pub fn entries(&self) -> Vec<(Key, Versioned<Payload>)> {
+    /// Every value held.
+    #[cfg(test)]
+    fn entries(&self) -> Vec<(Key, Versioned<Payload>)> {
         lock(&self.inner).held.iter().map(|h| (h.key, h.entry.value.clone())).collect()
     }
 

@@ -20,10 +20,10 @@
 //!
 //! A server node builds its tier with [`Clock::Shared`] (the fences and floors are `Versions`,
 //! shared by `Tier` and `Density`): every version comes from one clock (a write takes the next
-//! tick; a load is stamped with the tick it started at). Then a forgotten
-//! fence can leave a floor behind (no refill older than the newest fence forgotten is taken), and
-//! a write that changes every key of a kind (a model swap, a new event on every list) is one floor
-//! for the kind rather than one fence per key. The replay's versions count per key, so its tiers
+//! tick; a load is stamped with the tick it started at). Then a forgotten fence can leave a floor
+//! behind (no refill older than the newest fence forgotten is taken), and a write that changes
+//! every key of a kind (a model swap, a new event on every list) is one floor for the kind rather
+//! than one fence per key. The replay's versions count per key, so its tiers
 //! use [`Clock::PerKey`], where a floor would compare unrelated counters and neither applies.
 
 use std::collections::hash_map::DefaultHasher;
@@ -210,7 +210,7 @@ pub enum Clock {
 }
 
 /// The newest invalidation versions of recently written keys, oldest forgotten first.
-pub(crate) struct Fences {
+struct Fences {
     capacity: usize,
     newest: HashMap<Key, u64>,
     order: VecDeque<Key>,
@@ -221,15 +221,15 @@ pub(crate) struct Fences {
 }
 
 impl Fences {
-    pub(crate) fn new(capacity: usize, clock: Clock) -> Self {
+    fn new(capacity: usize, clock: Clock) -> Self {
         Fences { capacity, newest: HashMap::new(), order: VecDeque::new(), floor: 0, clock }
     }
 
-    pub(crate) fn reserved_bytes(&self) -> u64 {
+    fn reserved_bytes(&self) -> u64 {
         self.capacity as u64 * FENCE_BYTES
     }
 
-    pub(crate) fn note(&mut self, key: Key, version: u64) {
+    fn note(&mut self, key: Key, version: u64) {
         if self.capacity == 0 {
             return;
         }
@@ -250,14 +250,14 @@ impl Fences {
         }
     }
 
-    pub(crate) fn known(&self, key: &Key) -> Option<Known> {
+    fn known(&self, key: &Key) -> Option<Known> {
         let newest = self.newest.get(key).copied().unwrap_or(0).max(self.floor);
         (newest > 0 || self.newest.contains_key(key)).then_some(Known::Invalidated(newest))
     }
 }
 
 /// How many fences a budget affords: [`FENCE_CAPACITY`], but never more than a sixteenth of it.
-pub(crate) fn fence_capacity(budget_bytes: u64) -> usize {
+fn fence_capacity(budget_bytes: u64) -> usize {
     let affordable = budget_bytes / 16 / FENCE_BYTES;
     usize::try_from(affordable).unwrap_or(usize::MAX).min(FENCE_CAPACITY)
 }
@@ -289,7 +289,7 @@ impl Versions {
     }
 
     /// The newest invalidation remembered for `key`, if any.
-    pub(crate) fn known(&self, key: &Key) -> Option<Known> {
+    fn known(&self, key: &Key) -> Option<Known> {
         lock(&self.fences).known(key)
     }
 
@@ -306,23 +306,6 @@ impl Versions {
     /// Whether a value of `version` for `key` may be taken: no fence and no floor refuses it.
     pub(crate) fn allows(&self, key: &Key, version: u64) -> bool {
         !self.below_kind_floor(key, version) && accepts(self.known(key), version)
-    }
-
-    /// Takes over `other`'s fences and floors, so that whatever `other` refused is refused here.
-    pub(crate) fn adopt(&self, other: &Versions) {
-        {
-            let theirs = lock(&other.fences);
-            let mut ours = lock(&self.fences);
-            ours.floor = ours.floor.max(theirs.floor);
-            for key in &theirs.order {
-                if let Some(&version) = theirs.newest.get(key) {
-                    ours.note(*key, version);
-                }
-            }
-        }
-        for kind in KeyKind::ALL {
-            self.raise_floor(kind, other.kind_floors[kind.index()].load(Ordering::Relaxed));
-        }
     }
 }
 
@@ -662,12 +645,6 @@ impl Tier {
         }
     }
 
-    /// The values in the main cache (not those staged after a prefetch), for moving them into a
-    /// tier of another size.
-    pub fn entries(&self) -> Vec<(Key, Versioned<Payload>)> {
-        self.main.iter().map(|(key, entry)| (*key, entry.value)).collect()
-    }
-
     /// The budget this tier was built with.
     pub fn budget_bytes(&self) -> u64 {
         self.budget_bytes
@@ -684,12 +661,6 @@ impl Tier {
         self.drop_staged(key);
         Counters::add(&self.counters.refused_stale);
         false
-    }
-
-    /// Takes over `other`'s fences and floors: a tier replacing `other` then refuses whatever
-    /// `other` would have refused.
-    pub fn adopt_versions(&self, other: &Tier) {
-        self.versions.adopt(&other.versions);
     }
 
     fn fence_allows(&self, key: &Key, version: u64) -> bool {
@@ -962,20 +933,6 @@ mod tests {
         assert!(shared.put(profile(0), value(100, 10)));
         // Per-key versions of other keys do not compare, so the replay's tiers keep no floor.
         assert!(per_key.put(profile(capacity + 7), value(1, 10)));
-    }
-
-    #[test]
-    fn a_tier_that_takes_over_refuses_what_the_old_one_would() {
-        let old = Tier::with_clock(1 << 20, 0.0, Clock::Shared);
-        old.put(profile(1), value(3, 10));
-        old.put(Key::Recommendations(PersonId(2)), value(3, 10));
-        old.invalidate(&profile(1), 5);
-        old.invalidate_kind(KeyKind::Recommendations, 6);
-        let new = Tier::with_clock(1 << 19, 0.0, Clock::Shared);
-        new.adopt_versions(&old);
-        assert!(!new.put(profile(1), value(4, 10)), "a fence moves over");
-        assert!(!new.put(Key::Recommendations(PersonId(2)), value(3, 10)), "a floor moves over");
-        assert!(new.put(profile(1), value(5, 10)) && new.put(profile(9), value(1, 10)));
     }
 
     #[test]

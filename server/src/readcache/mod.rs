@@ -113,8 +113,7 @@ impl clock::Invalidated for ReadCache {
 impl ReadCache {
     /// A cache sized within `sizing` (starting at its largest), with its versions from `clock`
     /// (and, for a shared clock, the other nodes' invalidations from `listener`). Its loops follow
-    /// `shutdown`; the
-    /// forecast starts with [`forecast::start`] once the server can load values.
+    /// `shutdown`; the forecast starts with [`forecast::start`] once the server can load values.
     pub fn start(
         sizing: Sizing,
         clock: Arc<Clock>,
