@@ -112,16 +112,19 @@ impl Sketch {
     }
 
     fn estimate(&self, key: &Key) -> u8 {
-        let slots = self.slots(key);
+        self.least(self.slots(key))
+    }
+
+    fn least(&self, slots: [usize; 4]) -> u8 {
         self.rows.iter().zip(slots).map(|(row, slot)| row[slot]).min().unwrap_or(0)
     }
 
     /// Counts a read of `key` (raising only the smallest counters), and halves every counter
     /// once a period is over.
     fn record(&mut self, key: &Key) {
-        let least = self.estimate(key);
+        let slots = self.slots(key);
+        let least = self.least(slots);
         if least < Self::MAX {
-            let slots = self.slots(key);
             for (row, slot) in self.rows.iter_mut().zip(slots) {
                 if row[slot] == least {
                     row[slot] += 1;
@@ -307,17 +310,18 @@ impl State {
     /// The sampled entry with the least density per byte, never `spare`.
     fn victim(&mut self, spare: Option<&Key>) -> Option<usize> {
         let count = self.held.len();
-        let candidates: Vec<usize> = if count <= SAMPLES {
-            (0..count).collect()
-        } else {
-            (0..SAMPLES).map(|_| usize::try_from(self.next_random() % count as u64).unwrap_or(0)).collect()
-        };
-        candidates
-            .into_iter()
-            .filter(|&i| Some(&self.held[i].key) != spare)
-            .map(|i| (i, self.rank(&self.held[i])))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| i)
+        let mut best: Option<(usize, f64)> = None;
+        for n in 0..count.min(SAMPLES) {
+            let i = if count <= SAMPLES { n } else { usize::try_from(self.next_random() % count as u64).unwrap_or(0) };
+            if Some(&self.held[i].key) == spare {
+                continue;
+            }
+            let rank = self.rank(&self.held[i]);
+            if best.is_none_or(|(_, lowest)| rank.total_cmp(&lowest).is_lt()) {
+                best = Some((i, rank));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 
     /// Evicts until the entries fit, never `spare`; answers how many prefetched values left
@@ -407,11 +411,8 @@ impl Density {
     fn store(&self, key: Key, entry: Entry, refill: bool) -> bool {
         let mut state = lock(&self.inner);
         let incoming = entry.value.version;
-        let held = state.map.get(&key).map(|&i| state.held[i].entry.value.version);
-        let allowed = match held {
-            Some(current) => accepts(Some(Known::Value(current)), incoming),
-            None => true,
-        } && self.versions.allows(&key, incoming);
+        let held = state.map.get(&key).map(|&i| Known::Value(state.held[i].entry.value.version));
+        let allowed = accepts(held, incoming) && self.versions.allows(&key, incoming);
         if !allowed {
             if refill {
                 Counters::add(&self.counters.refused_stale);
@@ -519,19 +520,10 @@ impl CachePolicy for Density {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::key::{EventId, PersonId};
+    use crate::tier::tests::{profile, value};
     use crate::tier::Lru;
-
-    fn value(version: u64, bytes: usize) -> Versioned<Payload> {
-        Versioned::new(version, Arc::from(vec![0u8; bytes]))
-    }
-
-    fn profile(i: u128) -> Key {
-        Key::Profile(PersonId(i))
-    }
 
     /// Hits on a hot set of 40 keys read in turn while a scan of keys read once each passes
     /// through, after a warm-up: the hot set alone fits the budget, hot set and scan do not.

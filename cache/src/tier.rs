@@ -796,16 +796,17 @@ impl CachePolicy for Tier {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::density::Density;
     use crate::key::{EventId, PersonId};
 
-    fn value(version: u64, bytes: usize) -> Versioned<Payload> {
+    /// A value of `bytes` zero bytes at `version`.
+    pub(crate) fn value(version: u64, bytes: usize) -> Versioned<Payload> {
         Versioned::new(version, Arc::from(vec![0u8; bytes]))
     }
 
-    fn profile(i: u128) -> Key {
+    pub(crate) fn profile(i: u128) -> Key {
         Key::Profile(PersonId(i))
     }
 
