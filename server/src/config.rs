@@ -248,8 +248,9 @@ pub struct Config {
     pub capacity_node_connections: u64,
 
     /// Messages one server node is planned to deliver to sockets per second. Default: the load
-    /// test's fan-out, 127,953 deliveries per CPU-second with 10,000 in one room (the lowest of
-    /// its three room sizes), on the one CPU a node requests.
+    /// test's fan-out with 10,000 in one room (the lowest of its three room sizes), on the one CPU
+    /// a node requests: 127,953 deliveries per CPU-second in the full run of 2026-11-26, the
+    /// lower of two (224,542 in that of 2026-12-06).
     #[arg(long, env = "MINGLE_CAPACITY_NODE_DELIVERIES_PER_SECOND", default_value_t = 128_000.0, global = true)]
     pub capacity_node_deliveries_per_second: f64,
 

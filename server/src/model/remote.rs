@@ -349,7 +349,19 @@ mod tests {
             let node = Arc::clone(&node);
             tokio::task::spawn_blocking(move || node.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>()))
         };
-        let vectors = embed(vec![text.clone(), other.clone()]).await??;
+        let vectors = match embed(vec![text.clone(), other.clone()]).await? {
+            Ok(vectors) => vectors,
+            Err(e) => {
+                // Tells a request never taken (still on the list, or the worker gone) from a
+                // reply that never came back.
+                let client = crate::redis::connect(&url).await?;
+                let queued: i64 = client.llen(requests.as_str()).await?;
+                anyhow::bail!(
+                    "{e}: {queued} request(s) still on the list, the worker {}",
+                    if serving.is_finished() { "has stopped" } else { "is still serving" }
+                );
+            }
+        };
         assert_eq!(vectors.len(), 2);
         assert_eq!(&vectors[0][..], &LightEngine.embed(&[&text])?[0][..]);
         assert_eq!(&vectors[1][..], &LightEngine.embed(&[&other])?[0][..]);
