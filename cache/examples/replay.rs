@@ -21,7 +21,7 @@ use cache::trace::{Trace, TraceConfig, HOUR_MS, MINUTE_MS};
 
 const USAGE: &str = "usage: cache-bench [--seed N] [--people N] [--budgets-mb A,B,C] [--staging-share F] \
 [--threshold F] [--precision-floor F] [--max-loads N] [--horizon-s N] [--tick-s N] [--policies all|baselines|predictive] \
-[--direct-prefetch] [--no-hot-set] [--plot FILE.svg]";
+[--direct-prefetch] [--tick-only] [--no-hot-set] [--plot FILE.svg]";
 
 /// The command line.
 struct Args {
@@ -37,6 +37,8 @@ struct Args {
     policies: Vec<PolicyKind>,
     /// Also run the predictive tier with no staging area (prefetches straight into moka).
     direct_prefetch: bool,
+    /// Predict only at ticks, not also when an app connects.
+    tick_only: bool,
     hot_set: bool,
     /// Where to draw event-day hit rate against budget, as SVG.
     plot: Option<PathBuf>,
@@ -56,6 +58,7 @@ impl Args {
             tick_s: None,
             policies: PolicyKind::ALL.to_vec(),
             direct_prefetch: false,
+            tick_only: false,
             hot_set: true,
             plot: None,
         };
@@ -85,6 +88,7 @@ impl Args {
                     }
                 }
                 "--direct-prefetch" => args.direct_prefetch = true,
+                "--tick-only" => args.tick_only = true,
                 "--no-hot-set" => args.hot_set = false,
                 "--plot" => args.plot = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
@@ -114,6 +118,7 @@ impl Args {
         if let Some(tick) = self.tick_s {
             settings.tick_ms = tick * 1_000;
         }
+        settings.predict_on_connect = !self.tick_only;
         settings
     }
 }

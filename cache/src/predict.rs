@@ -142,10 +142,13 @@ impl Default for PredictorConfig {
 enum Step {
     Start,
     CheckIn,
+    /// The app opened while its person is checked in at an event that has not ended (later than
+    /// a check-in's carry): what people do at an event differs from what they do elsewhere.
+    Present,
     After(KeyKind),
 }
 
-const STEPS: usize = 2 + KeyKind::ALL.len();
+const STEPS: usize = 3 + KeyKind::ALL.len();
 /// Rows of the session model: one per step (first order), then one per pair of steps (second
 /// order: the step before and the last step).
 const STATES: usize = STEPS + STEPS * STEPS;
@@ -174,7 +177,8 @@ impl Step {
         match self {
             Step::Start => 0,
             Step::CheckIn => 1,
-            Step::After(kind) => 2 + kind.index(),
+            Step::Present => 2,
+            Step::After(kind) => 3 + kind.index(),
         }
     }
 }
@@ -560,9 +564,22 @@ impl<C: Catalog> Predictor<C> {
             // The app opened right after a check-in: what follows is what people do once inside.
             return;
         }
+        let present = self.present_at(person, now);
         self.end_session(person, now);
-        self.sessions.insert(person, Session::start(now));
+        let mut session = Session::start(now);
+        if let Some(e) = present {
+            session.previous = Step::Present;
+            session.step = Step::Present;
+            session.event = Some(e);
+        }
+        self.sessions.insert(person, session);
         self.open_sessions.insert(person);
+    }
+
+    /// The event a person is checked in at, if it has not ended.
+    fn present_at(&self, person: PersonId, now: u64) -> Option<EventId> {
+        let list = self.attending.get(&person)?;
+        list.iter().map(|&i| &self.events[i]).find(|e| e.end_ms > now && e.present.contains(&person)).map(|e| e.id)
     }
 
     fn read(&mut self, person: PersonId, key: Key, now: u64, bytes: u32) {
@@ -940,6 +957,41 @@ impl<C: Catalog> Predictor<C> {
         predictions
     }
 
+    /// The session rule for one person at `now`, as a tick would give it: asked when an app
+    /// connects, since its first screen comes within a second or two, before the next tick.
+    pub fn predict_session(
+        &mut self,
+        person: PersonId,
+        now: u64,
+        horizon_ms: u64,
+        min_probability: f64,
+    ) -> Vec<Prediction> {
+        self.advance(now);
+        let Some(session) = self.sessions.get(&person).filter(|s| s.open) else { return Vec::new() };
+        let elapsed = quantize(now.saturating_sub(session.last_ms));
+        if elapsed >= self.config.session_timeout_ms {
+            return Vec::new();
+        }
+        let [first, second] = session.states();
+        let second = self.state_table(second, now);
+        let table =
+            if second.support() >= self.config.second_order_support { second } else { self.state_table(first, now) };
+        let mut unlikely: Map<Key, f64> = Map::default();
+        for (target, p) in self.next_targets(&table, elapsed, horizon_ms, min_probability / 4.0) {
+            let (kind, relation) = target_of(target);
+            if let Some(key) = self.resolve(person, session, kind, relation, now) {
+                *unlikely.entry(key).or_insert(1.0) *= 1.0 - p.min(1.0);
+            }
+        }
+        let mut predictions: Vec<Prediction> = unlikely
+            .into_iter()
+            .map(|(key, q)| Prediction { key, probability: 1.0 - q, rule: Rule::Session })
+            .filter(|p| p.probability >= min_probability)
+            .collect();
+        predictions.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
+        predictions
+    }
+
     /// The chance that a shared key is read within `horizon_ms` of `now`, at the rate it has been
     /// read lately: the refresh rule, which a write path can ask right after it invalidates a key.
     pub fn refresh_chance(&self, key: &Key, now: u64, horizon_ms: u64) -> f64 {
@@ -1124,6 +1176,34 @@ mod tests {
         let present = predictor.calendar_rate(doors_phase, 1, suggestions);
         let absent_early = predictor.calendar_rate(0, 0, suggestions);
         assert!(present > 5.0 * absent_early, "present {present} vs absent two hours before {absent_early}");
+    }
+
+    /// At each connect, what the session model expects the person to open first: it comes true
+    /// more often than not, and people back in the app at an event get their people to meet.
+    #[test]
+    fn a_connect_predicts_the_first_screen() {
+        let trace = Trace::generate(&TraceConfig::new(3, 1_500));
+        let mut predictor = Predictor::new(&trace.world, PredictorConfig::default());
+        let (mut predicted, mut read, mut at_events) = (0, 0, 0);
+        for (i, item) in trace.items.iter().enumerate() {
+            predictor.observe(item);
+            if item.op != Op::Connect {
+                continue;
+            }
+            let horizon = 2 * MINUTE_MS;
+            for p in predictor.predict_session(item.person, item.at_ms, horizon, 0.4) {
+                predicted += 1;
+                at_events += usize::from(matches!(p.key, Key::Suggestions(..)));
+                let came =
+                    trace.items[i + 1..].iter().take_while(|later| later.at_ms < item.at_ms + horizon).any(|later| {
+                        later.person == item.person && matches!(later.op, Op::Get { key, .. } if key == p.key)
+                    });
+                read += usize::from(came);
+            }
+        }
+        assert!(predicted > 2_000, "{predicted} predictions at connects");
+        assert!(read * 2 > predicted, "{read} of {predicted} read within two minutes");
+        assert!(at_events > 1_000, "{at_events} people-to-meet lists predicted at connects");
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct ReplaySettings {
     /// expects a read within the horizon, instead of waiting for the next tick. Such loads share
     /// the tick's budget.
     pub refresh_on_write: bool,
+    /// Whether an app's connection asks the session rule for that person at once, instead of
+    /// waiting for the next tick. Such loads share the tick's budget.
+    pub predict_on_connect: bool,
     pub predictor: PredictorConfig,
     pub prefetch: PrefetchConfig,
 }
@@ -95,6 +98,7 @@ impl ReplaySettings {
             tick_ms: 10_000,
             staging_share: 0.2,
             refresh_on_write: true,
+            predict_on_connect: true,
             predictor: PredictorConfig::default(),
             prefetch: PrefetchConfig::default(),
         }
@@ -350,7 +354,29 @@ pub fn replay_watched(
         if let Some(predictor) = predictor.as_mut() {
             let predicting = Instant::now();
             predictor.observe(item);
+            let connected = matches!(item.op, Op::Connect)
+                && settings.predict_on_connect
+                && tick_loads < prefetcher.config().max_loads_per_tick
+                && !prefetcher.is_paused();
+            let predictions = if connected {
+                predictor.predict_session(
+                    item.person,
+                    item.at_ms,
+                    prefetcher.config().horizon_ms,
+                    prefetcher.threshold(),
+                )
+            } else {
+                Vec::new()
+            };
             report.predicting += predicting.elapsed();
+            for key in prefetcher.choose(&predictions, |k| cache.contains(k)) {
+                if tick_loads >= prefetcher.config().max_loads_per_tick {
+                    break;
+                }
+                tick_loads += 1;
+                on_prefetch(item.at_ms, key);
+                load_ahead(cache.as_ref(), key, Rule::Session, &mut report, &mut origin, &mut proposed_by);
+            }
         }
     }
     cache.run_maintenance();

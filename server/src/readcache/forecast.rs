@@ -9,7 +9,10 @@
 //! [`cache::Prefetcher`] picks those above its threshold that are not held. The loads run one at
 //! a time, yielding between them, and stop for the tick once they have taken their share of the
 //! tick ([`PREFETCH_SHARE`]); the threshold rises when the prefetched values go unread, until
-//! prefetching rests.
+//! prefetching rests. When an app connects, the forecast asks its session model at once what that
+//! person will open first (their recommendations, the page of the event they are going to, the
+//! people to meet where they are checked in): the first screen comes within a second or two,
+//! long before the next tick. Those keys go to the prefetch queue, which one task works through.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -158,6 +161,20 @@ impl Day {
         let at_ms = self.at(line.at_ms);
         self.predictor.observe(&Item { at_ms, person: super::person(line.person), op: line.op });
     }
+
+    /// `person`'s app just connected (a line [`Day::observe`] took): queues for loading ahead
+    /// what the session model expects them to open first, above the prefetcher's threshold and
+    /// not held. Answers how many keys were queued.
+    fn connected(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, person: Uuid) -> usize {
+        let predictions = self.predictor.predict_session(
+            super::person(person),
+            self.last_ms,
+            prefetcher.config().horizon_ms,
+            prefetcher.threshold(),
+        );
+        let wanted = prefetcher.choose(&predictions, |key| cache.holds(key) || key.kind() == KeyKind::SearchPage);
+        wanted.into_iter().filter(|&key| cache.prefetcher().queue_predicted(key)).count()
+    }
 }
 
 /// The forecast of the next 15 and 60 minutes, and what was done about it.
@@ -211,7 +228,11 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
                 () = stop.cancelled() => return,
                 Some(line) = lines.recv() => {
                     if let Some(day) = day.as_mut() {
+                        let connected = matches!(line.op, Op::Connect).then_some(line.person);
                         day.observe(line);
+                        if let Some(person) = connected {
+                            day.connected(&cache, &prefetcher, person);
+                        }
                     }
                 }
                 _ = ticks.tick() => {
@@ -249,24 +270,24 @@ async fn prefetch(cache: &ReadCache, source: &dyn Source, key: Key) -> anyhow::R
     }
 }
 
-/// Loads the recommendations of people whose apps just connected, one at a time, skipping those a
-/// live request already loaded.
+/// Loads what was queued for people whose apps just connected, one key at a time, skipping those
+/// a live request already loaded.
 async fn work_through(
     cache: Arc<ReadCache>,
     source: Arc<dyn Source>,
-    mut queued: mpsc::Receiver<Uuid>,
+    mut queued: mpsc::Receiver<Key>,
     stop: tokio_util::sync::CancellationToken,
 ) {
     loop {
-        let person = tokio::select! {
+        let key = tokio::select! {
             () = stop.cancelled() => return,
-            person = queued.recv() => match person {
-                Some(person) => person,
+            key = queued.recv() => match key {
+                Some(key) => key,
                 None => return,
             },
         };
-        if let Err(e) = prefetch(&cache, &*source, Key::Recommendations(super::person(person))).await {
-            tracing::debug!(error = %e, %person, "prefetching recommendations failed");
+        if let Err(e) = prefetch(&cache, &*source, key).await {
+            tracing::debug!(error = %e, ?key, "prefetching after a connect failed");
         }
         tokio::task::yield_now().await;
     }
@@ -316,4 +337,88 @@ async fn look_ahead(
         prefetched,
         prefetch_seconds: started.elapsed().as_secs_f64(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use cache::Change;
+
+    use super::super::{event, person, Clock, Prefetch, Sizing};
+    use super::*;
+
+    const EVENT: Uuid = Uuid::from_u128(1_000);
+
+    /// A calendar of one event, in progress from ten minutes before `base_ms` for three hours.
+    struct OneEvent {
+        base_ms: i64,
+    }
+
+    impl Source for OneEvent {
+        fn calendar(&self, _: i64, _: i64) -> BoxFuture<'_, anyhow::Result<Vec<DayEvent>>> {
+            let event = DayEvent {
+                id: EVENT,
+                owner_id: Uuid::from_u128(999),
+                starts_at: self.base_ms - 10 * 60_000,
+                ends_at: self.base_ms + 3 * 3_600_000,
+                going: Vec::new(),
+            };
+            Box::pin(async move { Ok(vec![event]) })
+        }
+
+        fn load(&self, _: Key) -> BoxFuture<'_, anyhow::Result<Option<Vec<u8>>>> {
+            Box::pin(async { Ok(Some(vec![0; 100])) })
+        }
+    }
+
+    /// People at the event open their people to meet when they come back to the app; people
+    /// elsewhere open their recommendations. A connect then queues what that person's kind of
+    /// session opens first, at once.
+    #[tokio::test]
+    async fn a_connect_queues_what_that_person_opens_first() -> anyhow::Result<()> {
+        let shutdown = crate::shutdown::Shutdown::new();
+        let sizing = Sizing { min_bytes: 1 << 20, max_bytes: 1 << 20 };
+        let (cache, _) = ReadCache::start(sizing, Clock::local(), None, Prefetch::new(true), &shutdown);
+        let mut queued = cache.prefetcher().take_queue().expect("the queue");
+        // Early in the day, so that the whole story fits in it.
+        let base_ms = crate::store::now_ms().div_euclid(DAY_MS) * DAY_MS + 3_600_000;
+        let source = OneEvent { base_ms };
+        let mut day = Day::begin(&source, base_ms).await?;
+        let prefetcher = Prefetcher::new(PrefetchConfig::default());
+        let line = |at_ms: i64, who: u128, op: Op| Logged { at_ms, person: Uuid::from_u128(who), op };
+        let get = |key: Key| Op::Get { key, bytes: 2_000 };
+        let e = event(EVENT);
+        for present in 0..60u128 {
+            day.observe(line(base_ms + present as i64 * 1_000, present, Op::Change(Change::CheckIn(e))));
+        }
+        // Back in the app well after checking in (a check-in's own carry is ten minutes).
+        let mut at = base_ms + 20 * 60_000;
+        for present in 0..60u128 {
+            let elsewhere = 100 + present;
+            let own = |who: u128| person(Uuid::from_u128(who));
+            day.observe(line(at, present, Op::Connect));
+            day.observe(line(at + 500, present, get(Key::Suggestions(own(present), e))));
+            day.observe(line(at + 700, elsewhere, Op::Connect));
+            day.observe(line(at + 1_200, elsewhere, get(Key::Recommendations(own(elsewhere)))));
+            at += 10_000;
+        }
+
+        let newcomer = 500;
+        day.observe(line(at, newcomer, Op::Change(Change::CheckIn(e))));
+        day.observe(line(at + 15 * 60_000, newcomer, Op::Connect));
+        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(newcomer)), 1);
+        assert_eq!(queued.try_recv().ok(), Some(Key::Suggestions(person(Uuid::from_u128(newcomer)), e)));
+
+        let passer_by = 600;
+        day.observe(line(at + 15 * 60_000 + 100, passer_by, Op::Connect));
+        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(passer_by)), 1);
+        assert_eq!(queued.try_recv().ok(), Some(Key::Recommendations(person(Uuid::from_u128(passer_by)))));
+
+        // What is held is not loaded again.
+        let held = Key::Recommendations(person(Uuid::from_u128(passer_by)));
+        cache.get_or_load(held, async { Ok::<_, ()>(vec![0; 100]) }, |_| true).await.expect("loaded");
+        day.observe(line(at + 40 * 60_000, passer_by, Op::Connect));
+        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(passer_by)), 0);
+        assert!(queued.try_recv().is_err());
+        Ok(())
+    }
 }

@@ -4,15 +4,17 @@
 //! trigger (their recommendations after their app connects, say), the share of triggers this node
 //! saw that were followed by that read within [`FOLLOW_WINDOW`]. A prefetch is queued only while
 //! that share is at least [`MIN_CHANCE`], and not at all while the forecast rests prefetching
-//! because most prefetched values went unread. One task per node works through the queue, one
-//! load at a time (so prefetching takes at most one core from live requests); a trigger that
-//! finds the queue full is dropped, and a queued person whose list a live request already loaded
-//! is skipped.
+//! because most prefetched values went unread. The same queue takes what the forecast's session
+//! model expects a person whose app just connected to open first ([`Prefetch::queue_predicted`],
+//! see [`super::forecast`]). One task per node works through the queue, one load at a time (so
+//! prefetching takes at most one core from live requests); a key that finds the queue full is
+//! dropped, and a queued key that a live request already loaded is skipped.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cache::Key;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -23,7 +25,7 @@ pub const MIN_CHANCE: f64 = 0.3;
 /// Triggers seen before the share is trusted; until then a prefetch runs (it is how the share is
 /// learned in the first place).
 const WARM_UP: u64 = 20;
-/// People waiting for their recommendations to be loaded ahead, at most.
+/// Keys waiting to be loaded ahead, at most.
 const QUEUE: usize = 256;
 
 /// A transition the prefetcher learns: a trigger, then a read.
@@ -77,9 +79,9 @@ impl Learned {
 pub struct Prefetch {
     enabled: bool,
     learned: Vec<Learned>,
-    queue: mpsc::Sender<Uuid>,
+    queue: mpsc::Sender<Key>,
     /// The queue's receiving end, until the worker takes it.
-    queued: std::sync::Mutex<Option<mpsc::Receiver<Uuid>>>,
+    queued: std::sync::Mutex<Option<mpsc::Receiver<Key>>>,
     load_nanos: AtomicU64,
     paused: AtomicBool,
 }
@@ -128,11 +130,18 @@ impl Prefetch {
     /// Queues `person`'s recommendations for loading ahead, when [`Prefetch::worth_it`] and the
     /// queue has room.
     pub fn queue_recommendations(&self, person: Uuid) -> bool {
-        self.worth_it(Transition::ConnectThenRecommendations) && self.queue.try_send(person).is_ok()
+        self.worth_it(Transition::ConnectThenRecommendations)
+            && self.queue.try_send(Key::Recommendations(super::person(person))).is_ok()
+    }
+
+    /// Queues `key`, which the forecast predicted, for loading ahead, unless the prefetcher is
+    /// off or resting or the queue is full.
+    pub fn queue_predicted(&self, key: Key) -> bool {
+        self.enabled && !self.is_paused() && self.queue.try_send(key).is_ok()
     }
 
     /// The queue's receiving end, for the one task that works through it.
-    pub fn take_queue(&self) -> Option<mpsc::Receiver<Uuid>> {
+    pub fn take_queue(&self) -> Option<mpsc::Receiver<Key>> {
         self.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 
@@ -215,9 +224,15 @@ mod tests {
         assert!(!prefetch.queue_recommendations(Uuid::from_u128(1)));
         prefetch.set_paused(false);
         assert!(prefetch.queue_recommendations(Uuid::from_u128(2)));
+        let event = Key::EventPage(cache::EventId(7));
+        assert!(prefetch.queue_predicted(event));
         let mut queued = prefetch.take_queue().expect("the queue, once");
-        assert_eq!(queued.try_recv().ok(), Some(Uuid::from_u128(2)));
+        assert_eq!(queued.try_recv().ok(), Some(Key::Recommendations(super::super::person(Uuid::from_u128(2)))));
+        assert_eq!(queued.try_recv().ok(), Some(event));
         assert!(prefetch.take_queue().is_none());
+        prefetch.set_paused(true);
+        assert!(!prefetch.queue_predicted(event), "resting is resting");
         assert!(!Prefetch::new(false).queue_recommendations(Uuid::from_u128(3)), "off is off");
+        assert!(!Prefetch::new(false).queue_predicted(event));
     }
 }
