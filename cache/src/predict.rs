@@ -435,6 +435,56 @@ pub struct Predictor<C> {
     last_sweep_ms: u64,
 }
 
+/// Chances of a read per key, from several rules or people, combined as independent:
+/// `1 - Π(1 - p)`. Each key is credited to the rule that gave it its largest single chance.
+struct Chances {
+    floor: f64,
+    /// Per key: the chance of no read, the largest single chance, and its rule.
+    keys: Map<Key, (f64, f64, Rule)>,
+}
+
+impl Chances {
+    fn new(min_probability: f64) -> Self {
+        Chances { floor: Self::floor(min_probability), keys: Map::default() }
+    }
+
+    /// Several small chances for one key add up, so single contributions are kept down to a
+    /// quarter of the threshold before they are combined.
+    fn floor(min_probability: f64) -> f64 {
+        min_probability / 4.0
+    }
+
+    fn add(&mut self, key: Key, p: f64, rule: Rule) {
+        if p >= self.floor {
+            let entry = self.keys.entry(key).or_insert((1.0, 0.0, rule));
+            entry.0 *= 1.0 - p.min(1.0);
+            if p > entry.1 {
+                entry.1 = p;
+                entry.2 = rule;
+            }
+        }
+    }
+
+    /// The keys whose combined chance is at least `min_probability`, most likely first.
+    fn at_least(self, min_probability: f64) -> Vec<Prediction> {
+        let mut predictions: Vec<Prediction> = self
+            .keys
+            .into_iter()
+            .map(|(key, (q, _, rule))| Prediction { key, probability: 1.0 - q, rule })
+            .filter(|p| p.probability >= min_probability)
+            .collect();
+        predictions.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
+        predictions
+    }
+}
+
+/// The session model's tables per state and targets per state and wait, worked out once per ask.
+#[derive(Default)]
+struct SessionTables {
+    tables: Map<usize, StepTable>,
+    targets: Map<(usize, u64), Vec<(usize, f64)>>,
+}
+
 impl<C: Catalog> Predictor<C> {
     /// A predictor for the period `catalog` covers: a reference for a replay, an owned catalog
     /// for a server that keeps the predictor in a background task.
@@ -857,46 +907,18 @@ impl<C: Catalog> Predictor<C> {
     pub fn predict(&mut self, now: u64, horizon_ms: u64, min_probability: f64) -> Vec<Prediction> {
         self.advance(now);
         let horizon = horizon_ms as f64;
-        // Several small chances for one key add up, so single contributions are kept down to a
-        // quarter of the threshold before they are combined.
-        let floor = min_probability / 4.0;
-        let mut unlikely: Map<Key, (f64, f64, Rule)> = Map::default();
-        let mut add = |key: Key, p: f64, rule: Rule| {
-            if p >= floor {
-                let entry = unlikely.entry(key).or_insert((1.0, 0.0, rule));
-                entry.0 *= 1.0 - p.min(1.0);
-                if p > entry.1 {
-                    entry.1 = p;
-                    entry.2 = rule;
-                }
-            }
-        };
+        let floor = Chances::floor(min_probability);
+        let mut chances = Chances::new(min_probability);
+        let mut add = |key: Key, p: f64, rule: Rule| chances.add(key, p, rule);
 
         // Sessions. People in the same state who waited about as long share one distribution.
-        let mut tables: Map<usize, StepTable> = Map::default();
-        let mut by_state: Map<(usize, u64), Vec<(usize, f64)>> = Map::default();
+        let mut asked = SessionTables::default();
         let mut people: Vec<PersonId> = self.open_sessions.iter().copied().collect();
         people.sort_unstable();
         for person in people {
             let Some(session) = self.sessions.get(&person) else { continue };
-            let elapsed = quantize(now.saturating_sub(session.last_ms));
-            if elapsed >= self.config.session_timeout_ms {
-                continue;
-            }
-            // The pair of last steps when it has been seen often enough, else the last step alone.
-            let [first, second] = session.states();
-            for state in [second, first] {
-                tables.entry(state).or_insert_with(|| self.state_table(state, now));
-            }
-            let state = if tables[&second].support() >= self.config.second_order_support { second } else { first };
-            let targets = by_state
-                .entry((state, elapsed))
-                .or_insert_with(|| self.next_targets(&tables[&state], elapsed, horizon_ms, floor));
-            for &(target, p) in targets.iter() {
-                let (kind, relation) = target_of(target);
-                if let Some(key) = self.resolve(person, session, kind, relation, now) {
-                    add(key, p, Rule::Session);
-                }
+            for (key, p) in self.session_keys(person, session, now, horizon_ms, min_probability, &mut asked) {
+                add(key, p, Rule::Session);
             }
         }
 
@@ -951,14 +973,7 @@ impl<C: Catalog> Predictor<C> {
         for (key, p) in refresh {
             add(key, p, Rule::Refresh);
         }
-
-        let mut predictions: Vec<Prediction> = unlikely
-            .into_iter()
-            .map(|(key, (q, _, rule))| Prediction { key, probability: 1.0 - q, rule })
-            .filter(|p| p.probability >= min_probability)
-            .collect();
-        predictions.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
-        predictions
+        chances.at_least(min_probability)
     }
 
     /// The session rule for one person at `now`, as a tick would give it: asked when an app
@@ -971,29 +986,51 @@ impl<C: Catalog> Predictor<C> {
         min_probability: f64,
     ) -> Vec<Prediction> {
         self.advance(now);
-        let Some(session) = self.sessions.get(&person).filter(|s| s.open) else { return Vec::new() };
+        let mut chances = Chances::new(min_probability);
+        if let Some(session) = self.sessions.get(&person).filter(|s| s.open) {
+            let keys =
+                self.session_keys(person, session, now, horizon_ms, min_probability, &mut SessionTables::default());
+            for (key, p) in keys {
+                chances.add(key, p, Rule::Session);
+            }
+        }
+        chances.at_least(min_probability)
+    }
+
+    /// The keys the session rule names for one open session at `now`, each with its chance: from
+    /// the pair of last steps when it has been seen often enough, else the last step alone.
+    /// `asked` keeps the tables and targets already worked out, for a tick that asks for everyone.
+    fn session_keys(
+        &self,
+        person: PersonId,
+        session: &Session,
+        now: u64,
+        horizon_ms: u64,
+        min_probability: f64,
+        asked: &mut SessionTables,
+    ) -> Vec<(Key, f64)> {
         let elapsed = quantize(now.saturating_sub(session.last_ms));
         if elapsed >= self.config.session_timeout_ms {
             return Vec::new();
         }
         let [first, second] = session.states();
-        let second = self.state_table(second, now);
-        let table =
-            if second.support() >= self.config.second_order_support { second } else { self.state_table(first, now) };
-        let mut unlikely: Map<Key, f64> = Map::default();
-        for (target, p) in self.next_targets(&table, elapsed, horizon_ms, min_probability / 4.0) {
-            let (kind, relation) = target_of(target);
-            if let Some(key) = self.resolve(person, session, kind, relation, now) {
-                *unlikely.entry(key).or_insert(1.0) *= 1.0 - p.min(1.0);
-            }
+        for state in [second, first] {
+            asked.tables.entry(state).or_insert_with(|| self.state_table(state, now));
         }
-        let mut predictions: Vec<Prediction> = unlikely
-            .into_iter()
-            .map(|(key, q)| Prediction { key, probability: 1.0 - q, rule: Rule::Session })
-            .filter(|p| p.probability >= min_probability)
-            .collect();
-        predictions.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
-        predictions
+        let state = if asked.tables[&second].support() >= self.config.second_order_support { second } else { first };
+        let floor = Chances::floor(min_probability);
+        let tables = &asked.tables;
+        let targets = asked
+            .targets
+            .entry((state, elapsed))
+            .or_insert_with(|| self.next_targets(&tables[&state], elapsed, horizon_ms, floor));
+        targets
+            .iter()
+            .filter_map(|&(target, p)| {
+                let (kind, relation) = target_of(target);
+                self.resolve(person, session, kind, relation, now).map(|key| (key, p))
+            })
+            .collect()
     }
 
     /// The chance that a shared key is read within `horizon_ms` of `now`, at the rate it has been

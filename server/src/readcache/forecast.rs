@@ -172,7 +172,7 @@ impl Day {
             prefetcher.config().horizon_ms,
             prefetcher.threshold(),
         );
-        let wanted = prefetcher.choose(&predictions, |key| cache.holds(key) || key.kind() == KeyKind::SearchPage);
+        let wanted = prefetcher.choose(&predictions, |key| skipped(cache, key));
         wanted.into_iter().filter(|&key| cache.prefetcher().queue_predicted(key)).count()
     }
 }
@@ -252,6 +252,12 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
     });
 }
 
+/// Whether a predicted `key` is not to be loaded ahead: it is held, or it is a search page, whose
+/// query a node does not know.
+fn skipped(cache: &ReadCache, key: &Key) -> bool {
+    cache.holds(key) || key.kind() == KeyKind::SearchPage
+}
+
 /// Loads `key` ahead through `source` unless it is held; answers whether it was kept.
 async fn prefetch(cache: &ReadCache, source: &dyn Source, key: Key) -> anyhow::Result<bool> {
     let loaded = cache
@@ -308,7 +314,7 @@ async fn look_ahead(
     cache.prefetcher().set_paused(prefetcher.is_paused());
     let at = day.at(now);
     let predictions = day.predictor.predict(at, prefetcher.config().horizon_ms, prefetcher.threshold());
-    let wanted = prefetcher.choose(&predictions, |key| cache.holds(key) || key.kind() == KeyKind::SearchPage);
+    let wanted = prefetcher.choose(&predictions, |key| skipped(cache, key));
     let started = Instant::now();
     let allowance = TICK.mul_f64(PREFETCH_SHARE);
     let mut prefetched = 0;
