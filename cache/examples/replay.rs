@@ -15,13 +15,13 @@ use std::time::Instant;
 use cache::key::KeyKind;
 use cache::predict::Rule;
 use cache::replay::{
-    clairvoyant, hot_set_accuracy, replay, PolicyKind, ReplaySettings, Report, Tally, HOT_SET_HORIZONS_MS,
+    clairvoyant, hot_set_accuracy, replay, PolicyKind, ReplaySettings, Report, Steps, Tally, HOT_SET_HORIZONS_MS,
 };
 use cache::trace::{Trace, TraceConfig, HOUR_MS, MINUTE_MS};
 
 const USAGE: &str = "usage: cache-bench [--seed N] [--people N] [--budgets-mb A,B,C] [--staging-share F] \
 [--threshold F] [--precision-floor F] [--max-loads N] [--horizon-s N] [--tick-s N] [--policies all|baselines|predictive] \
-[--direct-prefetch] [--tick-only] [--no-hot-set] [--plot FILE.svg]";
+[--direct-prefetch] [--tick-only | --connect-only] [--world-view] [--no-hot-set] [--plot FILE.svg]";
 
 /// The command line.
 struct Args {
@@ -37,8 +37,10 @@ struct Args {
     policies: Vec<PolicyKind>,
     /// Also run the predictive tier with no staging area (prefetches straight into moka).
     direct_prefetch: bool,
-    /// Predict only at ticks, not also when an app connects.
-    tick_only: bool,
+    /// Which steps of a session ask the session model at once, besides the ticks.
+    ask_after: Steps,
+    /// The predictor knows the trace's whole world, not only what a server node knows.
+    world_view: bool,
     hot_set: bool,
     /// Where to draw event-day hit rate against budget, as SVG.
     plot: Option<PathBuf>,
@@ -58,7 +60,8 @@ impl Args {
             tick_s: None,
             policies: PolicyKind::ALL.to_vec(),
             direct_prefetch: false,
-            tick_only: false,
+            ask_after: Steps::Every,
+            world_view: false,
             hot_set: true,
             plot: None,
         };
@@ -88,7 +91,9 @@ impl Args {
                     }
                 }
                 "--direct-prefetch" => args.direct_prefetch = true,
-                "--tick-only" => args.tick_only = true,
+                "--tick-only" => args.ask_after = Steps::None,
+                "--connect-only" => args.ask_after = Steps::Connect,
+                "--world-view" => args.world_view = true,
                 "--no-hot-set" => args.hot_set = false,
                 "--plot" => args.plot = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
@@ -118,7 +123,8 @@ impl Args {
         if let Some(tick) = self.tick_s {
             settings.tick_ms = tick * 1_000;
         }
-        settings.predict_on_connect = !self.tick_only;
+        settings.ask_after = self.ask_after;
+        settings.node_view = !self.world_view;
         settings
     }
 }
@@ -317,10 +323,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let Some((_, report)) = runs.iter().find(|(_, r)| r.policy.prefetches()) {
         writeln!(
             out,
-            "\nTime in the predictor (one predictive replay, {}): {:.2} s of {:.2} s.",
+            "\nTime in the predictor (one predictive replay, {}): {:.2} s of {:.2} s; {} ticks, {:.2} ms each; \
+             {} log lines, {:.1} µs each (learning from it, and asking after a connect or a read).",
             mb(report.budget_bytes),
             report.predicting.as_secs_f64(),
-            report.elapsed.as_secs_f64()
+            report.elapsed.as_secs_f64(),
+            report.ticks,
+            report.predicting_ticks.as_secs_f64() * 1e3 / report.ticks.max(1) as f64,
+            trace.items.len(),
+            (report.predicting - report.predicting_ticks).as_secs_f64() * 1e6 / trace.items.len().max(1) as f64
         )?;
     }
 
@@ -330,6 +341,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let accuracy = hot_set_accuracy(
             &trace,
             &settings.predictor,
+            settings.node_view,
             &HOT_SET_HORIZONS_MS,
             7 * HOUR_MS,
             23 * HOUR_MS,

@@ -18,12 +18,12 @@ pub mod replay;
 pub mod tier;
 pub mod trace;
 
-pub use catalog::{Catalog, ScheduledEvent};
+pub use catalog::{Catalog, NodeCatalog, ScheduledEvent};
 pub use density::Density;
 pub use key::{EventId, Key, KeyKind, Payload, PersonId, QueryId, Versioned};
 pub use log::{Change, Item, Op};
 pub use predict::{HotSet, Prediction, Predictor, PredictorConfig};
 pub use prefetch::{PrefetchConfig, Prefetcher};
-pub use replay::{replay, PolicyKind, ReplaySettings, Report};
+pub use replay::{replay, PolicyKind, ReplaySettings, Report, Steps};
 pub use tier::{CachePolicy, Clock, Lru, NoCache, Stats, Tier};
 pub use trace::{Trace, TraceConfig};

@@ -210,7 +210,7 @@ enum Relation {
     Result(u8),
 }
 
-const LIST_POSITIONS: usize = 12;
+pub(crate) const LIST_POSITIONS: usize = 12;
 const RESULT_POSITIONS: usize = 10;
 const RELATIONS: usize = 6 + 2 * LIST_POSITIONS + RESULT_POSITIONS;
 const TARGETS: usize = KeyKind::ALL.len() * RELATIONS;
@@ -976,8 +976,14 @@ impl<C: Catalog> Predictor<C> {
         chances.at_least(min_probability)
     }
 
-    /// The session rule for one person at `now`, as a tick would give it: asked when an app
-    /// connects, since its first screen comes within a second or two, before the next tick.
+    /// The catalog, to tell it the lists as they are served ([`crate::NodeCatalog::served`]). The
+    /// calendar was read when the predictor was made: a change to it here goes unseen.
+    pub fn catalog_mut(&mut self) -> &mut C {
+        &mut self.catalog
+    }
+
+    /// The session rule for one person at `now`, as a tick would give it: asked right after the
+    /// person's connect or read, since the next screen comes before the next tick.
     pub fn predict_session(
         &mut self,
         person: PersonId,

@@ -12,9 +12,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::catalog::{Catalog, NodeCatalog, ScheduledEvent};
 use crate::density::Density;
-use crate::key::{Key, KeyKind, Payload, Versioned};
-use crate::log::Op;
+use crate::key::{EventId, Key, KeyKind, Payload, PersonId, QueryId, Versioned};
+use crate::log::{Item, Op};
 use crate::predict::{Predictor, PredictorConfig, Rule};
 use crate::prefetch::{PrefetchConfig, Prefetcher};
 use crate::tier::{weight_of, CachePolicy, Lru, NoCache, Stats, Tier};
@@ -83,9 +84,13 @@ pub struct ReplaySettings {
     /// expects a read within the horizon, instead of waiting for the next tick. Such loads share
     /// the tick's budget.
     pub refresh_on_write: bool,
-    /// Whether an app's connection asks the session rule for that person at once, instead of
+    /// Which steps of a session ask the session rule about that person at once, instead of
     /// waiting for the next tick. Such loads share the tick's budget.
-    pub predict_on_connect: bool,
+    pub ask_after: Steps,
+    /// Whether the predictor knows only what a server node knows ([`NodeCatalog`]: the calendar,
+    /// its events' organizers, and each list once it has been read), rather than the trace's
+    /// whole world (every list from the start, and who hears of each publication).
+    pub node_view: bool,
     pub predictor: PredictorConfig,
     pub prefetch: PrefetchConfig,
 }
@@ -98,9 +103,103 @@ impl ReplaySettings {
             tick_ms: 10_000,
             staging_share: 0.2,
             refresh_on_write: true,
-            predict_on_connect: true,
+            ask_after: Steps::Every,
+            node_view: true,
             predictor: PredictorConfig::default(),
             prefetch: PrefetchConfig::default(),
+        }
+    }
+}
+
+/// The world as the predictor sees it: all of the trace's world, or what a server node knows.
+enum View<'a> {
+    World(&'a World),
+    Node(Box<NodeCatalog>),
+}
+
+impl<'a> View<'a> {
+    fn new(world: &'a World, node: bool) -> Self {
+        if !node {
+            return View::World(world);
+        }
+        let calendar = world.calendar().to_vec();
+        let organizers = calendar.iter().filter_map(|e| Some((e.id, world.organizer(e.id)?))).collect();
+        View::Node(Box::new(NodeCatalog::new(calendar, organizers)))
+    }
+
+    /// What a node learns from a read before the predictor takes it: the list it served.
+    fn learn(predictor: &mut Predictor<View<'a>>, world: &World, item: &Item) {
+        let View::Node(catalog) = predictor.catalog_mut() else { return };
+        let Op::Get { key, .. } = item.op else { return };
+        let items: Vec<u128> = match key {
+            Key::Recommendations(person) => world.recommendations(person).iter().map(|e| e.0).collect(),
+            Key::Suggestions(person, event) => world.suggestions(person, event).iter().map(|p| p.0).collect(),
+            Key::SearchPage(query, page) => world.search_results(query, page).iter().map(|e| e.0).collect(),
+            Key::EventPage(_) | Key::AttendeeCount(_) | Key::Profile(_) => return,
+        };
+        catalog.served(key, &items);
+    }
+}
+
+impl Catalog for View<'_> {
+    fn calendar(&self) -> &[ScheduledEvent] {
+        match self {
+            View::World(world) => world.calendar(),
+            View::Node(node) => node.calendar(),
+        }
+    }
+    fn recommendations(&self, person: PersonId) -> &[EventId] {
+        match self {
+            View::World(world) => world.recommendations(person),
+            View::Node(node) => node.recommendations(person),
+        }
+    }
+    fn suggestions(&self, person: PersonId, event: EventId) -> &[PersonId] {
+        match self {
+            View::World(world) => world.suggestions(person, event),
+            View::Node(node) => node.suggestions(person, event),
+        }
+    }
+    fn search_results(&self, query: QueryId, page: u8) -> &[EventId] {
+        match self {
+            View::World(world) => world.search_results(query, page),
+            View::Node(node) => node.search_results(query, page),
+        }
+    }
+    fn organizer(&self, event: EventId) -> Option<PersonId> {
+        match self {
+            View::World(world) => world.organizer(event),
+            View::Node(node) => node.organizer(event),
+        }
+    }
+    fn audience(&self, event: EventId) -> &[PersonId] {
+        match self {
+            View::World(world) => world.audience(event),
+            View::Node(node) => node.audience(event),
+        }
+    }
+}
+
+/// The steps of a session after which the replay asks the session rule what that person opens
+/// next, as a server node's forecast does for every line of its request log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Steps {
+    /// None: the tick alone predicts.
+    None,
+    /// An app's connection: its first screen comes 0.2 to 1.5 s later, before the next tick.
+    Connect,
+    /// A connection and every read: the next screen comes some 14 s after the last (the median),
+    /// so the tick misses many second and third screens as it misses first ones.
+    Every,
+}
+
+impl Steps {
+    /// Whether a line with `op` asks.
+    pub fn includes(self, op: &Op) -> bool {
+        match self {
+            Steps::None => false,
+            Steps::Connect => matches!(op, Op::Connect),
+            Steps::Every => matches!(op, Op::Connect | Op::Get { .. }),
         }
     }
 }
@@ -178,6 +277,11 @@ pub struct Report {
     /// Wall time of the whole replay, and of that the time spent predicting.
     pub elapsed: Duration,
     pub predicting: Duration,
+    /// Of the time predicting, the ticks' (ranking every key the predictor can name), and how
+    /// many ticks there were; the rest is learning from each line and asking after connects and
+    /// reads.
+    pub predicting_ticks: Duration,
+    pub ticks: u64,
 }
 
 impl Report {
@@ -249,7 +353,9 @@ pub fn replay_watched(
     let started = Instant::now();
     let cache = build(policy, settings);
     let mut origin = Origin::new(&trace.world);
-    let mut predictor = policy.prefetches().then(|| Predictor::new(&trace.world, settings.predictor.clone()));
+    let mut predictor = policy
+        .prefetches()
+        .then(|| Predictor::new(View::new(&trace.world, settings.node_view), settings.predictor.clone()));
     let mut prefetcher = Prefetcher::new(settings.prefetch.clone());
     let mut report = Report {
         policy,
@@ -269,6 +375,8 @@ pub fn replay_watched(
         policy_stats: Stats::default(),
         elapsed: Duration::ZERO,
         predicting: Duration::ZERO,
+        predicting_ticks: Duration::ZERO,
+        ticks: 0,
     };
     let tick_ms = settings.tick_ms.max(1);
     let mut next_tick = 0;
@@ -286,6 +394,8 @@ pub fn replay_watched(
             let predicting = Instant::now();
             let predictions = predictor.predict(next_tick, prefetcher.config().horizon_ms, prefetcher.threshold());
             report.predicting += predicting.elapsed();
+            report.predicting_ticks += predicting.elapsed();
+            report.ticks += 1;
             let chosen = prefetcher.choose(&predictions, |k| cache.contains(k));
             tick_loads = chosen.len();
             let rules: HashMap<Key, Rule> = predictions.iter().map(|p| (p.key, p.rule)).collect();
@@ -353,12 +463,12 @@ pub fn replay_watched(
         }
         if let Some(predictor) = predictor.as_mut() {
             let predicting = Instant::now();
+            View::learn(predictor, &trace.world, item);
             predictor.observe(item);
-            let connected = matches!(item.op, Op::Connect)
-                && settings.predict_on_connect
+            let asked = settings.ask_after.includes(&item.op)
                 && tick_loads < prefetcher.config().max_loads_per_tick
                 && !prefetcher.is_paused();
-            let predictions = if connected {
+            let predictions = if asked {
                 predictor.predict_session(
                     item.person,
                     item.at_ms,
@@ -516,15 +626,17 @@ struct HotSetSample {
 
 /// Runs the predictor alone over `trace` and, every `every_ms` from `from_ms` until `to_ms`,
 /// compares its hot-set estimate for each horizon with the distinct keys and requests that came.
+/// `node_view` as in [`ReplaySettings::node_view`].
 pub fn hot_set_accuracy(
     trace: &Trace,
     config: &PredictorConfig,
+    node_view: bool,
     horizons_ms: &[u64],
     from_ms: u64,
     to_ms: u64,
     every_ms: u64,
 ) -> Vec<HotSetAccuracy> {
-    let mut predictor = Predictor::new(&trace.world, config.clone());
+    let mut predictor = Predictor::new(View::new(&trace.world, node_view), config.clone());
     let reads: Vec<(u64, Key, u32)> = trace
         .items
         .iter()
@@ -538,6 +650,7 @@ pub fn hot_set_accuracy(
     let mut at = from_ms;
     while at < to_ms {
         while let Some(item) = items.next_if(|item| item.at_ms < at) {
+            View::learn(&mut predictor, &trace.world, item);
             predictor.observe(item);
         }
         predictor.advance(at);

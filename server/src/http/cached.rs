@@ -220,8 +220,8 @@ where
     let load = async { encode(&Stamped { built_at_ms: now, value: load.await? }) };
     let (stamped, bytes) =
         fresh_or_load(state, key, load, |s: &Stamped<Page<Event>>| now - s.built_at_ms < LIST_MAX_AGE_MS).await?;
-    state.cache.read_by(viewer, key, bytes);
     let mut page = stamped.value;
+    state.cache.read_list_by(viewer, key, bytes, page.items.iter().map(|e| e.id));
     lay_counts(state, page.items.iter_mut()).await?;
     match viewer {
         Some(viewer) if !lay_viewer(state, viewer, page.items.iter_mut()).await? => fresh.await,
@@ -326,7 +326,7 @@ where
                 && list.items.iter().all(|r| r.event.starts_at.timestamp_millis() > now)
         })
         .await?;
-    state.cache.read_by(Some(user), key, bytes);
+    state.cache.read_list_by(Some(user), key, bytes, list.items.iter().map(|r| r.event.id));
     lay_counts(state, list.items.iter_mut().map(|r| &mut r.event)).await?;
     Ok(list)
 }

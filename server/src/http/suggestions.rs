@@ -53,7 +53,7 @@ async fn suggestions(
             // The list lives in the matcher, not in the read cache: it weighs nothing in the
             // cache's size, but its reads teach the forecast when people open it.
             let key = cache::Key::Suggestions(crate::readcache::person(user.id), crate::readcache::event(id));
-            state.cache.read_by(Some(user.id), key, 0);
+            state.cache.read_list_by(Some(user.id), key, 0, listed.items.iter().map(|s| s.user.id));
             let request_id = state.analytics.shown(
                 user.id,
                 ListKind::Suggestions,

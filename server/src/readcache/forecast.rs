@@ -9,22 +9,31 @@
 //! [`cache::Prefetcher`] picks those above its threshold that are not held. The loads run one at
 //! a time, yielding between them, and stop for the tick once they have taken their share of the
 //! tick ([`PREFETCH_SHARE`]); the threshold rises when the prefetched values go unread, until
-//! prefetching rests. When an app connects, the forecast asks its session model at once what that
-//! person will open first (their recommendations, the page of the event they are going to, the
-//! people to meet where they are checked in): the first screen comes within a second or two,
-//! long before the next tick. Those keys go to the prefetch queue, which one task works through.
+//! prefetching rests. After every connect and every read it logs, the forecast asks its session
+//! model at once what that person will open next (their recommendations, the page of the event
+//! they are going to, the people to meet where they are checked in, that event's counters): an
+//! app's first screen comes within a second or two of its connect, and the next screen some 14 s
+//! after the last, where the tick would come up to 20 s late. Those keys go to the prefetch queue,
+//! which one task works through. A read of a list (recommendations, people to meet, a search
+//! page) logs what the list showed ([`NodeCatalog`]), so the reads that follow it are learned, and
+//! predicted, by their position in it: the page of the first event recommended, the profile of
+//! the second person to meet.
+//!
+//! The predictor runs on a thread of its own ([`think`]), so that learning from every line and
+//! asking after every read never holds one of the runtime's workers: the thread owns the day's
+//! predictor and the prefetcher's threshold, takes the log's lines in order, and answers each
+//! tick's question with what to load; the loads themselves, and reading the calendar, stay on
+//! the runtime, in the forecast's task.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cache::{
-    Catalog, EventId, HotSet, Item, Key, KeyKind, Op, PersonId, Predictor, PredictorConfig, PrefetchConfig, Prefetcher,
-    QueryId, ScheduledEvent,
+    HotSet, Item, Key, KeyKind, NodeCatalog, Op, Predictor, PredictorConfig, PrefetchConfig, Prefetcher, ScheduledEvent,
 };
 use futures_util::future::BoxFuture;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::ReadCache;
@@ -47,28 +56,71 @@ struct Logged {
     at_ms: i64,
     person: Uuid,
     op: Op,
+    /// For the read of a list, what it showed (ids, best first, at most
+    /// [`NodeCatalog::LIST_ITEMS`]).
+    list: Option<Box<[u128]>>,
+}
+
+/// What the forecast's thread is told, in one queue so that it sees everything in order.
+enum Message {
+    /// A line of the request log.
+    Line(Logged),
+    /// A new day begins, with its calendar read.
+    Begin(Box<Day>),
+    /// A tick: answer what to load ahead now, and the hot sets.
+    Look { now_ms: i64, answer: oneshot::Sender<Option<Look>> },
+    /// The forecast's task has ended; so does the thread.
+    Stop,
+}
+
+/// A tick's answer from the forecast's thread.
+struct Look {
+    /// What to load ahead, best first.
+    wanted: Vec<Key>,
+    next_15_min: HotSet,
+    next_60_min: HotSet,
+    threshold: f64,
 }
 
 /// Where handlers record reads, connections and writes for the forecast. Recording never
 /// waits: when the forecast falls behind, lines are dropped.
 pub struct RequestLog {
-    lines: Option<mpsc::Sender<Logged>>,
+    lines: Option<mpsc::Sender<Message>>,
     dropped: AtomicU64,
 }
 
-/// The receiving end of the request log, which the forecast reads.
-pub struct Requests(mpsc::Receiver<Logged>);
+/// The receiving end of the request log, which the forecast reads, and a way in for the
+/// forecast's own messages.
+pub struct Requests {
+    messages: mpsc::Receiver<Message>,
+    control: mpsc::Sender<Message>,
+}
 
 impl RequestLog {
     /// A log, and its receiving end; a disabled log records nothing.
     pub fn new(enabled: bool) -> (Self, Requests) {
-        let (lines, requests) = mpsc::channel(LOG_CAPACITY);
-        (RequestLog { lines: enabled.then_some(lines), dropped: AtomicU64::new(0) }, Requests(requests))
+        let (lines, messages) = mpsc::channel(LOG_CAPACITY);
+        let requests = Requests { messages, control: lines.clone() };
+        (RequestLog { lines: enabled.then_some(lines), dropped: AtomicU64::new(0) }, requests)
     }
 
     pub fn record(&self, person: Uuid, op: Op) {
+        self.send(Logged { at_ms: crate::store::now_ms(), person, op, list: None });
+    }
+
+    /// Records `person`'s read of the list under `key`, which showed `items` (ids, best first).
+    pub fn record_list(&self, person: Uuid, key: Key, bytes: usize, items: impl IntoIterator<Item = u128>) {
+        if self.lines.is_none() {
+            return;
+        }
+        let op = Op::Get { key, bytes: u32::try_from(bytes).unwrap_or(u32::MAX) };
+        let list = items.into_iter().take(NodeCatalog::LIST_ITEMS).collect();
+        self.send(Logged { at_ms: crate::store::now_ms(), person, op, list: Some(list) });
+    }
+
+    fn send(&self, line: Logged) {
         let Some(lines) = &self.lines else { return };
-        if lines.try_send(Logged { at_ms: crate::store::now_ms(), person, op }).is_err() {
+        if lines.try_send(Message::Line(line)).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -89,39 +141,10 @@ pub trait Source: Send + Sync + 'static {
     fn load(&self, key: Key) -> BoxFuture<'_, anyhow::Result<Option<Vec<u8>>>>;
 }
 
-/// The day's calendar, as the predictor reads it.
-struct DayCatalog {
-    calendar: Vec<ScheduledEvent>,
-    organizers: HashMap<EventId, PersonId>,
-}
-
-impl Catalog for DayCatalog {
-    fn calendar(&self) -> &[ScheduledEvent] {
-        &self.calendar
-    }
-    // The lists people are shown are not known ahead here: the rules that follow a list's items
-    // learn nothing and predict nothing.
-    fn recommendations(&self, _: PersonId) -> &[EventId] {
-        &[]
-    }
-    fn suggestions(&self, _: PersonId, _: EventId) -> &[PersonId] {
-        &[]
-    }
-    fn search_results(&self, _: QueryId, _: u8) -> &[EventId] {
-        &[]
-    }
-    fn organizer(&self, event: EventId) -> Option<PersonId> {
-        self.organizers.get(&event).copied()
-    }
-    fn audience(&self, _: EventId) -> &[PersonId] {
-        &[]
-    }
-}
-
 /// The predictor of one day, and where its clock stands.
 struct Day {
     start_ms: i64,
-    predictor: Predictor<DayCatalog>,
+    predictor: Predictor<NodeCatalog>,
     last_ms: u64,
 }
 
@@ -130,20 +153,19 @@ impl Day {
         let start_ms = now_ms.div_euclid(DAY_MS) * DAY_MS;
         let events = source.calendar(start_ms + DOORS_BEFORE_MS, start_ms + DAY_MS + DOORS_BEFORE_MS).await?;
         let offset = |ms: i64| u64::try_from(ms - start_ms).unwrap_or(0);
-        let catalog = DayCatalog {
-            organizers: events.iter().map(|e| (super::event(e.id), super::person(e.owner_id))).collect(),
-            calendar: events
-                .iter()
-                .map(|e| ScheduledEvent {
-                    id: super::event(e.id),
-                    doors_ms: offset(e.starts_at - DOORS_BEFORE_MS),
-                    start_ms: offset(e.starts_at),
-                    end_ms: offset(e.ends_at),
-                    attendees: e.going.iter().map(|p| super::person(*p)).collect(),
-                })
-                .collect(),
-        };
-        tracing::info!(events = catalog.calendar.len(), "read cache forecast begins the day");
+        let calendar: Vec<ScheduledEvent> = events
+            .iter()
+            .map(|e| ScheduledEvent {
+                id: super::event(e.id),
+                doors_ms: offset(e.starts_at - DOORS_BEFORE_MS),
+                start_ms: offset(e.starts_at),
+                end_ms: offset(e.ends_at),
+                attendees: e.going.iter().map(|p| super::person(*p)).collect(),
+            })
+            .collect();
+        tracing::info!(events = calendar.len(), "read cache forecast begins the day");
+        let organizers = events.iter().map(|e| (super::event(e.id), super::person(e.owner_id))).collect();
+        let catalog = NodeCatalog::new(calendar, organizers);
         Ok(Day { start_ms, predictor: Predictor::new(catalog, PredictorConfig::default()), last_ms: 0 })
     }
 
@@ -154,18 +176,31 @@ impl Day {
         self.last_ms
     }
 
-    fn observe(&mut self, line: Logged) {
+    fn observe(&mut self, line: &Logged) {
         if line.at_ms < self.start_ms {
             return;
         }
         let at_ms = self.at(line.at_ms);
+        if let (Op::Get { key, .. }, Some(list)) = (line.op, &line.list) {
+            self.predictor.catalog_mut().served(key, list);
+        }
         self.predictor.observe(&Item { at_ms, person: super::person(line.person), op: line.op });
     }
 
-    /// `person`'s app just connected (a line [`Day::observe`] took): queues for loading ahead
-    /// what the session model expects them to open first, above the prefetcher's threshold and
+    /// Learns from `line` and, after a connect or a read, asks what that person opens next.
+    /// Answers how many keys were queued.
+    fn take(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, line: &Logged) -> usize {
+        self.observe(line);
+        match line.op {
+            Op::Connect | Op::Get { .. } if line.at_ms >= self.start_ms => self.ask(cache, prefetcher, line.person),
+            _ => 0,
+        }
+    }
+
+    /// `person` just connected or read (a line [`Day::observe`] took): queues for loading ahead
+    /// what the session model expects them to open next, above the prefetcher's threshold and
     /// not held. Answers how many keys were queued.
-    fn connected(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, person: Uuid) -> usize {
+    fn ask(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, person: Uuid) -> usize {
         let predictions = self.predictor.predict_session(
             super::person(person),
             self.last_ms,
@@ -174,6 +209,23 @@ impl Day {
         );
         let wanted = prefetcher.choose(&predictions, |key| skipped(cache, key));
         wanted.into_iter().filter(|&key| cache.prefetcher().queue_predicted(key)).count()
+    }
+
+    /// A tick at `now_ms`: learns how the last prefetches did, and answers what to load ahead
+    /// and the hot sets.
+    fn look(&mut self, cache: &ReadCache, prefetcher: &mut Prefetcher, now_ms: i64) -> Look {
+        cache.maintain();
+        let stats = cache.stats();
+        prefetcher.record_outcomes(stats.prefetch_used, stats.prefetch_wasted);
+        cache.prefetcher().set_paused(prefetcher.is_paused());
+        let at = self.at(now_ms);
+        let predictions = self.predictor.predict(at, prefetcher.config().horizon_ms, prefetcher.threshold());
+        Look {
+            wanted: prefetcher.choose(&predictions, |key| skipped(cache, key)),
+            next_15_min: self.predictor.hot_set(at, 15 * 60_000),
+            next_60_min: self.predictor.hot_set(at, 60 * 60_000),
+            threshold: prefetcher.threshold(),
+        }
     }
 }
 
@@ -216,40 +268,100 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
     if let Some(queued) = cache.prefetcher().take_queue() {
         shutdown.spawn(work_through(Arc::clone(&cache), Arc::clone(&source), queued, shutdown.workers_token()));
     }
+    let Requests { messages, control } = requests;
+    let stopped = Arc::new(AtomicBool::new(false));
+    let thinking = {
+        let (cache, stopped) = (Arc::clone(&cache), Arc::clone(&stopped));
+        std::thread::Builder::new().name("cache-forecast".into()).spawn(move || think(&cache, messages, &stopped))
+    };
+    if let Err(e) = thinking {
+        tracing::error!(error = %e, "the read cache's forecast could not start its thread; nothing is loaded ahead");
+        return;
+    }
     let stop = shutdown.workers_token();
     shutdown.spawn(async move {
-        let Requests(mut lines) = requests;
-        let mut day: Option<Day> = None;
-        let mut prefetcher = Prefetcher::new(PrefetchConfig::default());
+        // However this task ends (its token, or its runtime dropped), the thread ends with it.
+        let _stopping = Stopping { stopped, control: control.clone() };
+        let mut day_start: Option<i64> = None;
         let mut ticks = tokio::time::interval(TICK);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 () = stop.cancelled() => return,
-                Some(line) = lines.recv() => {
-                    if let Some(day) = day.as_mut() {
-                        let connected = matches!(line.op, Op::Connect).then_some(line.person);
-                        day.observe(line);
-                        if let Some(person) = connected {
-                            day.connected(&cache, &prefetcher, person);
+                _ = ticks.tick() => {}
+            }
+            let now = crate::store::now_ms();
+            if day_start.is_none_or(|start| now - start >= DAY_MS) {
+                match Day::begin(&*source, now).await {
+                    Ok(day) => {
+                        day_start = Some(day.start_ms);
+                        if control.send(Message::Begin(Box::new(day))).await.is_err() {
+                            return;
                         }
                     }
+                    Err(e) => tracing::warn!(error = %e, "reading the day's calendar for the read cache failed"),
                 }
-                _ = ticks.tick() => {
-                    let now = crate::store::now_ms();
-                    if day.as_ref().is_none_or(|d| now - d.start_ms >= DAY_MS) {
-                        match Day::begin(&*source, now).await {
-                            Ok(begun) => day = Some(begun),
-                            Err(e) => tracing::warn!(error = %e, "reading the day's calendar for the read cache failed"),
-                        }
-                    }
-                    if let Some(day) = day.as_mut() {
-                        look_ahead(&cache, &*source, day, &mut prefetcher, now, &stop).await;
-                    }
+            }
+            if day_start.is_none() {
+                continue;
+            }
+            let (answer, answered) = oneshot::channel();
+            if control.send(Message::Look { now_ms: now, answer }).await.is_err() {
+                return;
+            }
+            let look = tokio::select! {
+                () = stop.cancelled() => return,
+                look = answered => look,
+            };
+            match look {
+                Ok(Some(look)) => look_ahead(&cache, &*source, look, &stop).await,
+                Ok(None) => {}
+                Err(_) => {
+                    tracing::error!("the read cache's forecast thread ended; nothing more is loaded ahead");
+                    return;
                 }
             }
         }
     });
+}
+
+/// Tells the forecast's thread to end when dropped.
+struct Stopping {
+    stopped: Arc<AtomicBool>,
+    control: mpsc::Sender<Message>,
+}
+
+impl Drop for Stopping {
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        // A full queue needs no wake-up: the thread sees the flag at its next line.
+        let _ = self.control.try_send(Message::Stop);
+    }
+}
+
+/// The forecast's thread: learns from every line of the log, asks after every connect and
+/// read, and answers the ticks, until it is told to stop.
+fn think(cache: &ReadCache, mut messages: mpsc::Receiver<Message>, stopped: &AtomicBool) {
+    let mut day: Option<Day> = None;
+    let mut prefetcher = Prefetcher::new(PrefetchConfig::default());
+    while let Some(message) = messages.blocking_recv() {
+        if stopped.load(Ordering::Relaxed) {
+            return;
+        }
+        match message {
+            Message::Line(line) => {
+                if let Some(day) = day.as_mut() {
+                    day.take(cache, &prefetcher, &line);
+                }
+            }
+            Message::Begin(begun) => day = Some(*begun),
+            Message::Look { now_ms, answer } => {
+                let look = day.as_mut().map(|day| day.look(cache, &mut prefetcher, now_ms));
+                let _ = answer.send(look);
+            }
+            Message::Stop => return,
+        }
+    }
 }
 
 /// Whether a predicted `key` is not to be loaded ahead: it is held, or it is a search page, whose
@@ -299,26 +411,12 @@ async fn work_through(
     }
 }
 
-/// One look ahead: prefetch what is predicted, within the tick's share; size the tier.
-async fn look_ahead(
-    cache: &ReadCache,
-    source: &dyn Source,
-    day: &mut Day,
-    prefetcher: &mut Prefetcher,
-    now: i64,
-    stop: &tokio_util::sync::CancellationToken,
-) {
-    cache.maintain();
-    let stats = cache.stats();
-    prefetcher.record_outcomes(stats.prefetch_used, stats.prefetch_wasted);
-    cache.prefetcher().set_paused(prefetcher.is_paused());
-    let at = day.at(now);
-    let predictions = day.predictor.predict(at, prefetcher.config().horizon_ms, prefetcher.threshold());
-    let wanted = prefetcher.choose(&predictions, |key| skipped(cache, key));
+/// One look ahead: loads what the thread chose, within the tick's share; sizes the tier.
+async fn look_ahead(cache: &ReadCache, source: &dyn Source, look: Look, stop: &tokio_util::sync::CancellationToken) {
     let started = Instant::now();
     let allowance = TICK.mul_f64(PREFETCH_SHARE);
     let mut prefetched = 0;
-    for key in wanted {
+    for key in look.wanted {
         if stop.is_cancelled() || started.elapsed() >= allowance {
             break;
         }
@@ -330,16 +428,14 @@ async fn look_ahead(
         // Live requests first.
         tokio::task::yield_now().await;
     }
-    let next_15_min = day.predictor.hot_set(at, 15 * 60_000);
-    let next_60_min = day.predictor.hot_set(at, 60 * 60_000);
-    let wanted_bytes = (next_15_min.bytes.max(next_60_min.bytes) * HEADROOM) as u64;
+    let wanted_bytes = (look.next_15_min.bytes.max(look.next_60_min.bytes) * HEADROOM) as u64;
     cache.resize(wanted_bytes);
     cache.set_forecast(Forecast {
         made_at: chrono::Utc::now(),
-        next_15_min,
-        next_60_min,
+        next_15_min: look.next_15_min,
+        next_60_min: look.next_60_min,
         wanted_bytes,
-        threshold: prefetcher.threshold(),
+        threshold: look.threshold,
         prefetched,
         prefetch_seconds: started.elapsed().as_secs_f64(),
     });
@@ -390,41 +486,119 @@ mod tests {
         let source = OneEvent { base_ms };
         let mut day = Day::begin(&source, base_ms).await?;
         let prefetcher = Prefetcher::new(PrefetchConfig::default());
-        let line = |at_ms: i64, who: u128, op: Op| Logged { at_ms, person: Uuid::from_u128(who), op };
+        let line = |at_ms: i64, who: u128, op: Op| Logged { at_ms, person: Uuid::from_u128(who), op, list: None };
         let get = |key: Key| Op::Get { key, bytes: 2_000 };
         let e = event(EVENT);
         for present in 0..60u128 {
-            day.observe(line(base_ms + present as i64 * 1_000, present, Op::Change(Change::CheckIn(e))));
+            day.observe(&line(base_ms + present as i64 * 1_000, present, Op::Change(Change::CheckIn(e))));
         }
         // Back in the app well after checking in (a check-in's own carry is ten minutes).
         let mut at = base_ms + 20 * 60_000;
         for present in 0..60u128 {
             let elsewhere = 100 + present;
             let own = |who: u128| person(Uuid::from_u128(who));
-            day.observe(line(at, present, Op::Connect));
-            day.observe(line(at + 500, present, get(Key::Suggestions(own(present), e))));
-            day.observe(line(at + 700, elsewhere, Op::Connect));
-            day.observe(line(at + 1_200, elsewhere, get(Key::Recommendations(own(elsewhere)))));
+            day.observe(&line(at, present, Op::Connect));
+            day.observe(&line(at + 500, present, get(Key::Suggestions(own(present), e))));
+            day.observe(&line(at + 700, elsewhere, Op::Connect));
+            day.observe(&line(at + 1_200, elsewhere, get(Key::Recommendations(own(elsewhere)))));
             at += 10_000;
         }
 
         let newcomer = 500;
-        day.observe(line(at, newcomer, Op::Change(Change::CheckIn(e))));
-        day.observe(line(at + 15 * 60_000, newcomer, Op::Connect));
-        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(newcomer)), 1);
+        day.observe(&line(at, newcomer, Op::Change(Change::CheckIn(e))));
+        day.observe(&line(at + 15 * 60_000, newcomer, Op::Connect));
+        assert_eq!(day.ask(&cache, &prefetcher, Uuid::from_u128(newcomer)), 1);
         assert_eq!(queued.try_recv().ok(), Some(Key::Suggestions(person(Uuid::from_u128(newcomer)), e)));
 
         let passer_by = 600;
-        day.observe(line(at + 15 * 60_000 + 100, passer_by, Op::Connect));
-        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(passer_by)), 1);
+        day.observe(&line(at + 15 * 60_000 + 100, passer_by, Op::Connect));
+        assert_eq!(day.ask(&cache, &prefetcher, Uuid::from_u128(passer_by)), 1);
         assert_eq!(queued.try_recv().ok(), Some(Key::Recommendations(person(Uuid::from_u128(passer_by)))));
 
         // What is held is not loaded again.
         let held = Key::Recommendations(person(Uuid::from_u128(passer_by)));
         cache.get_or_load(held, async { Ok::<_, ()>(vec![0; 100]) }, |_| true).await.expect("loaded");
-        day.observe(line(at + 40 * 60_000, passer_by, Op::Connect));
-        assert_eq!(day.connected(&cache, &prefetcher, Uuid::from_u128(passer_by)), 0);
+        day.observe(&line(at + 40 * 60_000, passer_by, Op::Connect));
+        assert_eq!(day.ask(&cache, &prefetcher, Uuid::from_u128(passer_by)), 0);
         assert!(queued.try_recv().is_err());
+        Ok(())
+    }
+
+    /// The forecast's thread takes everything in order: the day, the lines it learns from, a
+    /// connect and then reads that each queue what comes next (a profile by its place in the
+    /// list of people to meet just read), a tick it answers; and it ends when its task does.
+    #[tokio::test]
+    async fn the_thread_asks_after_connects_and_reads_and_answers_ticks() -> anyhow::Result<()> {
+        let shutdown = crate::shutdown::Shutdown::new();
+        let sizing = Sizing { min_bytes: 1 << 20, max_bytes: 1 << 20 };
+        let (cache, requests) = ReadCache::start(sizing, Clock::local(), None, Prefetch::new(true), &shutdown);
+        let Requests { messages, control } = requests.expect("a log while the tier is on");
+        let mut queued = cache.prefetcher().take_queue().expect("the queue");
+        let base_ms = crate::store::now_ms().div_euclid(DAY_MS) * DAY_MS + 3_600_000;
+        let day = Day::begin(&OneEvent { base_ms }, base_ms).await?;
+        let stopped = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (cache, stopped) = (Arc::clone(&cache), Arc::clone(&stopped));
+            std::thread::spawn(move || think(&cache, messages, &stopped))
+        };
+        let e = event(EVENT);
+        let own = |who: u128| person(Uuid::from_u128(who));
+        let send = |at_ms: i64, who: u128, op: Op, list: Option<Box<[u128]>>| {
+            let line = Message::Line(Logged { at_ms, person: Uuid::from_u128(who), op, list });
+            let control = control.clone();
+            async move { control.send(line).await.map_err(|_| anyhow::anyhow!("the thread ended")) }
+        };
+        let get = |key: Key| Op::Get { key, bytes: 2_000 };
+        // Everything sent before a tick has been taken once the tick is answered; then the queue
+        // holds what those lines queued.
+        let look = |now_ms: i64| {
+            let control = control.clone();
+            async move {
+                let (answer, answered) = oneshot::channel();
+                control
+                    .send(Message::Look { now_ms, answer })
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the thread ended"))?;
+                anyhow::Ok(answered.await?)
+            }
+        };
+        let mut drain = || std::iter::from_fn(|| queued.try_recv().ok()).collect::<Vec<Key>>();
+
+        control.send(Message::Begin(Box::new(day))).await.map_err(|_| anyhow::anyhow!("the thread ended"))?;
+        // People at the event come back to the app, open their people to meet, the first person
+        // on it a few seconds later, then the event's counters.
+        for present in 0..60u128 {
+            send(base_ms + present as i64 * 1_000, present, Op::Change(Change::CheckIn(e)), None).await?;
+        }
+        let mut at = base_ms + 20 * 60_000;
+        for present in 0..60u128 {
+            let first = 1_000 + present;
+            send(at, present, Op::Connect, None).await?;
+            send(at + 500, present, get(Key::Suggestions(own(present), e)), Some(Box::new([first, 7]))).await?;
+            send(at + 3_500, present, get(Key::Profile(own(first))), None).await?;
+            send(at + 8_000, present, get(Key::AttendeeCount(e)), None).await?;
+            at += 10_000;
+        }
+        assert!(look(at).await?.is_some(), "a tick is answered once the day has begun");
+        drain();
+
+        let newcomer = 500;
+        let first = 2_000;
+        send(at, newcomer, Op::Change(Change::CheckIn(e)), None).await?;
+        at += 15 * 60_000;
+        send(at, newcomer, Op::Connect, None).await?;
+        let answered = look(at).await?.expect("an answer");
+        assert!(answered.threshold > 0.0);
+        assert_eq!(drain(), vec![Key::Suggestions(own(newcomer), e)], "the connect queues the first screen");
+        send(at + 500, newcomer, get(Key::Suggestions(own(newcomer), e)), Some(Box::new([first, 7]))).await?;
+        look(at + 500).await?;
+        assert_eq!(drain(), vec![Key::Profile(own(first))], "a read queues the next screen, from the list it showed");
+        send(at + 3_500, newcomer, get(Key::Profile(own(first))), None).await?;
+        look(at + 3_500).await?;
+        assert_eq!(drain(), vec![Key::AttendeeCount(e)]);
+
+        drop(Stopping { stopped, control: control.clone() });
+        thread.join().map_err(|_| anyhow::anyhow!("the thread panicked"))?;
         Ok(())
     }
 }

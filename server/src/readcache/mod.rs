@@ -171,6 +171,15 @@ impl ReadCache {
         }
     }
 
+    /// Notes a read of the list under `key` by `person`, which answered `bytes` and showed
+    /// `items` (events or people, best first): the forecast places the reads that follow by
+    /// their position in it.
+    pub fn read_list_by(&self, person: Option<Uuid>, key: Key, bytes: usize, items: impl IntoIterator<Item = Uuid>) {
+        if let Some(person) = person {
+            self.log.record_list(person, key, bytes, items.into_iter().map(|id| id.as_u128()));
+        }
+    }
+
     /// Keeps the counters of a tier taken out of service.
     fn retire(&self, old: &Density) {
         let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
