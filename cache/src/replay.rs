@@ -139,44 +139,33 @@ impl<'a> View<'a> {
         };
         catalog.served(key, &items);
     }
+
+    fn catalog(&self) -> &dyn Catalog {
+        match self {
+            View::World(world) => *world,
+            View::Node(node) => &**node,
+        }
+    }
 }
 
 impl Catalog for View<'_> {
     fn calendar(&self) -> &[ScheduledEvent] {
-        match self {
-            View::World(world) => world.calendar(),
-            View::Node(node) => node.calendar(),
-        }
+        self.catalog().calendar()
     }
     fn recommendations(&self, person: PersonId) -> &[EventId] {
-        match self {
-            View::World(world) => world.recommendations(person),
-            View::Node(node) => node.recommendations(person),
-        }
+        self.catalog().recommendations(person)
     }
     fn suggestions(&self, person: PersonId, event: EventId) -> &[PersonId] {
-        match self {
-            View::World(world) => world.suggestions(person, event),
-            View::Node(node) => node.suggestions(person, event),
-        }
+        self.catalog().suggestions(person, event)
     }
     fn search_results(&self, query: QueryId, page: u8) -> &[EventId] {
-        match self {
-            View::World(world) => world.search_results(query, page),
-            View::Node(node) => node.search_results(query, page),
-        }
+        self.catalog().search_results(query, page)
     }
     fn organizer(&self, event: EventId) -> Option<PersonId> {
-        match self {
-            View::World(world) => world.organizer(event),
-            View::Node(node) => node.organizer(event),
-        }
+        self.catalog().organizer(event)
     }
     fn audience(&self, event: EventId) -> &[PersonId] {
-        match self {
-            View::World(world) => world.audience(event),
-            View::Node(node) => node.audience(event),
-        }
+        self.catalog().audience(event)
     }
 }
 

@@ -209,6 +209,9 @@ pub struct CacheCounters {
     pub prefetch_used: u64,
     pub prefetch_wasted: u64,
     pub prefetch_load_seconds: f64,
+    /// Seconds the server's forecast thread was busy (learning, asking, answering ticks).
+    #[serde(default)]
+    pub forecast_seconds: f64,
     pub budget_bytes: u64,
     pub used_bytes: u64,
 }
@@ -232,6 +235,7 @@ impl CacheCounters {
             prefetch_used: number("prefetch_used"),
             prefetch_wasted: number("prefetch_wasted"),
             prefetch_load_seconds: json["prefetch_load_seconds"].as_f64().unwrap_or(0.0),
+            forecast_seconds: json["forecast_seconds"].as_f64().unwrap_or(0.0),
             budget_bytes: number("budget_bytes"),
             used_bytes: number("used_bytes"),
         })
@@ -259,6 +263,7 @@ impl CacheCounters {
             prefetch_used: self.prefetch_used.saturating_sub(before.prefetch_used),
             prefetch_wasted: self.prefetch_wasted.saturating_sub(before.prefetch_wasted),
             prefetch_load_seconds: (self.prefetch_load_seconds - before.prefetch_load_seconds).max(0.0),
+            forecast_seconds: (self.forecast_seconds - before.forecast_seconds).max(0.0),
             budget_bytes: self.budget_bytes,
             used_bytes: self.used_bytes,
         }
@@ -525,6 +530,7 @@ mod tests {
             "prefetch_wasted": wasted,
             "prefetch_precision": null,
             "prefetch_load_seconds": load,
+            "forecast_seconds": load / 10.0,
             "budget_bytes": 64 << 20,
             "used_bytes": 3 << 20,
         })
@@ -540,6 +546,7 @@ mod tests {
         assert_eq!(pages.hit_rate(), Some(0.75));
         assert_eq!((window.prefetched, window.prefetch_used, window.prefetch_wasted), (20, 18, 2));
         assert!((window.prefetch_load_seconds - 2.0).abs() < 1e-9);
+        assert!((window.forecast_seconds - 0.2).abs() < 1e-9);
         assert_eq!(window.precision(), Some(0.9));
         assert_eq!(window.used_bytes, 3 << 20, "memory as last read");
         assert_eq!(CacheCounters::default().precision(), None);

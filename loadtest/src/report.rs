@@ -934,6 +934,13 @@ impl Results {
             ]);
             let load = |c: &crate::cache::CacheCounters| format!("{:.1}", c.prefetch_load_seconds);
             table.row(["prefetch load seconds".to_owned(), counters(off, &load), counters(on, &load), String::new()]);
+            let forecast = |c: &crate::cache::CacheCounters| format!("{:.2}", c.forecast_seconds);
+            table.row([
+                "forecast thread busy seconds".to_owned(),
+                counters(off, &forecast),
+                counters(on, &forecast),
+                String::new(),
+            ]);
             let memory = |c: &crate::cache::CacheCounters| {
                 format!("{} / {}", mib(c.used_bytes / 1024), mib(c.budget_bytes / 1024))
             };
@@ -1338,6 +1345,7 @@ mod tests {
             prefetch_used: used,
             prefetch_wasted: 0,
             prefetch_load_seconds: 12.5,
+            forecast_seconds: 0.5,
             budget_bytes: 64 << 20,
             used_bytes: 3 << 20,
         };

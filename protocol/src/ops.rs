@@ -237,6 +237,9 @@ pub struct CacheStatus {
     pub forecast: Option<CacheForecast>,
     /// Request-log lines the forecast fell too far behind to read.
     pub log_dropped: u64,
+    /// Seconds the forecast's thread has been busy: learning from the request log, asking what
+    /// people open next after their connects and reads, and answering the ticks.
+    pub forecast_seconds: f64,
     /// Reads per kind of cached value.
     pub kinds: Vec<CacheKindStats>,
     /// Values loaded ahead of a predicted read and kept.

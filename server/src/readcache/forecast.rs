@@ -87,6 +87,8 @@ struct Look {
 pub struct RequestLog {
     lines: Option<mpsc::Sender<Message>>,
     dropped: AtomicU64,
+    /// Nanoseconds the forecast's thread has been busy.
+    busy_nanos: AtomicU64,
 }
 
 /// The receiving end of the request log, which the forecast reads, and a way in for the
@@ -101,7 +103,9 @@ impl RequestLog {
     pub fn new(enabled: bool) -> (Self, Requests) {
         let (lines, messages) = mpsc::channel(LOG_CAPACITY);
         let requests = Requests { messages, control: lines.clone() };
-        (RequestLog { lines: enabled.then_some(lines), dropped: AtomicU64::new(0) }, requests)
+        let log =
+            RequestLog { lines: enabled.then_some(lines), dropped: AtomicU64::new(0), busy_nanos: AtomicU64::new(0) };
+        (log, requests)
     }
 
     pub fn record(&self, person: Uuid, op: Op) {
@@ -128,6 +132,11 @@ impl RequestLog {
     /// Lines dropped because the forecast had fallen behind.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Seconds the forecast's thread has been busy.
+    pub fn busy_seconds(&self) -> f64 {
+        Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed)).as_secs_f64()
     }
 }
 
@@ -279,9 +288,12 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
         return;
     }
     let stop = shutdown.workers_token();
+    // However the task ends (its token, or its runtime dropped, even before it first ran), the
+    // thread ends with it.
+    let stopping = Stopping { stopped, control: control.clone() };
     shutdown.spawn(async move {
-        // However this task ends (its token, or its runtime dropped), the thread ends with it.
-        let _stopping = Stopping { stopped, control: control.clone() };
+        let _stopping = stopping;
+        let gone = || tracing::error!("the read cache's forecast thread ended; nothing more is loaded ahead");
         let mut day_start: Option<i64> = None;
         let mut ticks = tokio::time::interval(TICK);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -296,7 +308,7 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
                     Ok(day) => {
                         day_start = Some(day.start_ms);
                         if control.send(Message::Begin(Box::new(day))).await.is_err() {
-                            return;
+                            return gone();
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "reading the day's calendar for the read cache failed"),
@@ -307,7 +319,7 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
             }
             let (answer, answered) = oneshot::channel();
             if control.send(Message::Look { now_ms: now, answer }).await.is_err() {
-                return;
+                return gone();
             }
             let look = tokio::select! {
                 () = stop.cancelled() => return,
@@ -316,10 +328,7 @@ pub fn start(cache: Arc<ReadCache>, source: Arc<dyn Source>, requests: Requests,
             match look {
                 Ok(Some(look)) => look_ahead(&cache, &*source, look, &stop).await,
                 Ok(None) => {}
-                Err(_) => {
-                    tracing::error!("the read cache's forecast thread ended; nothing more is loaded ahead");
-                    return;
-                }
+                Err(_) => return gone(),
             }
         }
     });
@@ -348,6 +357,7 @@ fn think(cache: &ReadCache, mut messages: mpsc::Receiver<Message>, stopped: &Ato
         if stopped.load(Ordering::Relaxed) {
             return;
         }
+        let busy = Instant::now();
         match message {
             Message::Line(line) => {
                 if let Some(day) = day.as_mut() {
@@ -361,6 +371,8 @@ fn think(cache: &ReadCache, mut messages: mpsc::Receiver<Message>, stopped: &Ato
             }
             Message::Stop => return,
         }
+        let spent = u64::try_from(busy.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        cache.log().busy_nanos.fetch_add(spent, Ordering::Relaxed);
     }
 }
 
@@ -597,6 +609,7 @@ mod tests {
         look(at + 3_500).await?;
         assert_eq!(drain(), vec![Key::AttendeeCount(e)]);
 
+        assert!(cache.log().busy_seconds() > 0.0, "the thread's time is counted");
         drop(Stopping { stopped, control: control.clone() });
         thread.join().map_err(|_| anyhow::anyhow!("the thread panicked"))?;
         Ok(())

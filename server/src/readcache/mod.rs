@@ -395,6 +395,7 @@ impl ReadCache {
             max_budget_bytes: self.sizing.max_bytes,
             forecast: forecast.map(|f| f.status()),
             log_dropped: self.log.dropped(),
+            forecast_seconds: self.log.busy_seconds(),
             kinds,
             prefetched: stats.prefetched,
             prefetch_used: used,

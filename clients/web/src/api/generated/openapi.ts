@@ -1661,6 +1661,12 @@ export interface components {
       /** @description Whether the node keeps anything (`MINGLE_CACHE_MB` above 0). */
       enabled: boolean;
       forecast?: null | components['schemas']['CacheForecast'];
+      /**
+       * Format: double
+       * @description Seconds the forecast's thread has been busy: learning from the request log, asking what
+       *     people open next after their connects and reads, and answering the ticks.
+       */
+      forecast_seconds: number;
       /** @description Whether the node hears every invalidation now; while it does not, it reads the database. */
       in_sync: boolean;
       /**
