@@ -19,9 +19,9 @@
 //!   horizon, given nothing came for the time already elapsed" and "it is this kind, related this
 //!   way", read off the same table. A session that starts while its person is checked in at an
 //!   event that has not ended starts from a state of its own, in that event's context: people back
-//!   in the app at an event open other things than people elsewhere. A connect can ask this rule
-//!   for its one person at once ([`Predictor::predict_session`]): the first screen comes within a
-//!   second or two, before the next tick.
+//!   in the app at an event open other things than people elsewhere. A connect or a read can ask
+//!   this rule for its one person at once ([`Predictor::predict_session`]): the next screen comes
+//!   before the next tick.
 //! - **Calendar.** Around each event of the day, attendees read its page, its counters and their
 //!   people-to-meet list at rates that depend on the time to the doors opening and on whether they
 //!   have checked in. The predictor measures those rates on the events already under way or past

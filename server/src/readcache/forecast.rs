@@ -185,24 +185,23 @@ impl Day {
         self.last_ms
     }
 
-    fn observe(&mut self, line: &Logged) {
+    /// Learns from `line`; answers whether it belongs to this day.
+    fn observe(&mut self, line: &Logged) -> bool {
         if line.at_ms < self.start_ms {
-            return;
+            return false;
         }
         let at_ms = self.at(line.at_ms);
         if let (Op::Get { key, .. }, Some(list)) = (line.op, &line.list) {
             self.predictor.catalog_mut().served(key, list);
         }
         self.predictor.observe(&Item { at_ms, person: super::person(line.person), op: line.op });
+        true
     }
 
     /// Learns from `line` and, after a connect or a read, asks what that person opens next.
-    /// Answers how many keys were queued.
-    fn take(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, line: &Logged) -> usize {
-        self.observe(line);
-        match line.op {
-            Op::Connect | Op::Get { .. } if line.at_ms >= self.start_ms => self.ask(cache, prefetcher, line.person),
-            _ => 0,
+    fn take(&mut self, cache: &ReadCache, prefetcher: &Prefetcher, line: &Logged) {
+        if self.observe(line) && matches!(line.op, Op::Connect | Op::Get { .. }) {
+            self.ask(cache, prefetcher, line.person);
         }
     }
 
@@ -400,8 +399,8 @@ async fn prefetch(cache: &ReadCache, source: &dyn Source, key: Key) -> anyhow::R
     }
 }
 
-/// Loads what was queued for people whose apps just connected, one key at a time, skipping those
-/// a live request already loaded.
+/// Loads what was queued after people's connects and reads, one key at a time, skipping those a
+/// live request already loaded.
 async fn work_through(
     cache: Arc<ReadCache>,
     source: Arc<dyn Source>,

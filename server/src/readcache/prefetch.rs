@@ -5,7 +5,7 @@
 //! saw that were followed by that read within [`FOLLOW_WINDOW`]. A prefetch is queued only while
 //! that share is at least [`MIN_CHANCE`], and not at all while the forecast rests prefetching
 //! because most prefetched values went unread. The same queue takes what the forecast's session
-//! model expects a person whose app just connected to open first ([`Prefetch::queue_predicted`],
+//! model expects a person to open next after each connect and read ([`Prefetch::queue_predicted`],
 //! see [`super::forecast`]). One task per node works through the queue, one load at a time (so
 //! prefetching takes at most one core from live requests); a key that finds the queue full is
 //! dropped, and a queued key that a live request already loaded is skipped.
